@@ -1,0 +1,22 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_ERROR } from './run';
+import { registerIndex } from './commands/index';
+import { registerSearch } from './commands/search';
+
+const program = new Command('housestyle')
+  .description('A local code-review agent that knows your team\'s rules.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerIndex(program);
+registerSearch(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Commander has already printed usage errors; help and --version exit cleanly.
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_ERROR;
+    return;
+  }
+  process.stderr.write(`housestyle: ${(error as Error).message}\n`);
+  process.exitCode = EXIT_ERROR;
+});

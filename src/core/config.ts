@@ -1,0 +1,146 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { HouseStyleError } from './errors';
+
+/** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
+export const CONFIG_FILE = '.housestyle/config.json';
+
+const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**'];
+
+const STYLE_INCLUDE = [
+  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm}',
+  '**/CONTRIBUTING*',
+  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm}',
+  '**/.editorconfig',
+  '.github/copilot-instructions.md',
+  '**/*.instructions.md',
+  '.housestyle/rules/**',
+];
+
+const knowledgeBaseSchema = z.strictObject({
+  include: z.array(z.string().min(1)).min(1),
+  exclude: z.array(z.string().min(1)).default(DEFAULT_EXCLUDE),
+  /** Also index comments and docstrings of source files that `include` matches. */
+  codeComments: z.boolean().default(false),
+  /** Larger files are skipped with a logged reason rather than read into memory. */
+  maxFileBytes: z.number().int().positive().default(4 * 1024 * 1024),
+});
+
+const severitySchema = z.enum(['error', 'warning', 'info', 'hint']);
+
+export const configSchema = z.strictObject({
+  index: z
+    .strictObject({
+      /** A LanceDB URI: a path (relative to the workspace) or object storage such as `s3://bucket/prefix`. */
+      uri: z.string().min(1).default('.housestyle/index'),
+      embedder: z.enum(['auto', 'minilm', 'ollama', 'hash']).default('auto'),
+      /** Folder holding all-MiniLM-L6-v2 (tokenizer.json, config.json, onnx/model.onnx); defaults to the bundled or cached copy. */
+      modelDir: z.string().min(1).optional(),
+      batchSize: z.number().int().min(1).max(1024).default(64),
+      /** Above this many rows a vector index is built, which keeps search fast on large workspaces. */
+      vectorIndexMinRows: z.number().int().min(256).default(50_000),
+    })
+    .prefault({}),
+  chunking: z
+    .strictObject({
+      maxTokens: z.number().int().min(32).max(8192).default(512),
+      overlapTokens: z.number().int().min(0).default(50),
+    })
+    .prefault({})
+    .refine((c) => c.overlapTokens < c.maxTokens, { message: 'overlapTokens must be smaller than maxTokens' }),
+  knowledgeBases: z
+    .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'knowledge base names are lowercase letters, digits, - and _'), knowledgeBaseSchema)
+    .default({ style: { include: STYLE_INCLUDE, exclude: DEFAULT_EXCLUDE, codeComments: false, maxFileBytes: 4 * 1024 * 1024 } }),
+  ollama: z
+    .strictObject({
+      /** Falls back to the OLLAMA_HOST environment variable, then http://127.0.0.1:11434. */
+      host: z.string().min(1).optional(),
+      model: z.string().min(1).default('qwen2.5-coder:7b'),
+      /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent. */
+      embedModel: z.string().min(1).optional(),
+      timeoutMs: z.number().int().positive().default(120_000),
+    })
+    .prefault({}),
+  review: z
+    .strictObject({
+      knowledgeBase: z.string().min(1).default('style'),
+      /** Passages retrieved per review window before packing. */
+      k: z.number().int().min(1).max(100).default(12),
+      /** Tokens of retrieved passages packed into one prompt. */
+      contextTokens: z.number().int().min(64).default(2048),
+      /** Lines of code per review window; longer files are split, never truncated. */
+      windowLines: z.number().int().min(20).default(250),
+      /** Unchanged lines kept around each changed hunk in diff reviews. */
+      diffContextLines: z.number().int().min(0).default(5),
+      failOn: z.union([severitySchema, z.literal('none')]).default('warning'),
+      temperature: z.number().min(0).max(2).default(0),
+      seed: z.number().int().default(42),
+    })
+    .prefault({}),
+  dataset: z
+    .strictObject({
+      /** Commit messages that mark a commit as a response to review (case-insensitive regular expressions). */
+      reviewPatterns: z
+        .array(z.string().min(1))
+        .default(['address(ed|ing)? (review|comments|feedback)', 'review (feedback|comments|fixes)', '^fixup!', '^squash!', 'per review', 'as suggested']),
+      botAuthors: z.array(z.string().min(1)).default(['\\[bot\\]$', '^dependabot', '^renovate', '^github-actions']),
+      maxCommits: z.number().int().positive().optional(),
+      maxHunkLines: z.number().int().positive().default(300),
+      anonymizeAuthors: z.boolean().default(true),
+      seed: z.string().default('housestyle'),
+      split: z
+        .strictObject({ train: z.number().min(0).max(1).default(0.8), validation: z.number().min(0).max(1).default(0.1), test: z.number().min(0).max(1).default(0.1) })
+        .prefault({})
+        .refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, { message: 'train + validation + test must add up to 1' }),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type KnowledgeBaseConfig = z.infer<typeof knowledgeBaseSchema>;
+export type Severity = z.infer<typeof severitySchema>;
+
+/** Validates raw settings (parsed JSON, or VS Code settings reshaped) into a full Config with defaults. */
+export function parseConfig(raw: unknown, origin = 'configuration'): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new HouseStyleError(`Invalid ${origin}:\n${z.prettifyError(result.error)}`, 'Fix the settings named above; every field and its default is listed in the README.', 'config');
+  }
+  return result.data;
+}
+
+/** Reads `.housestyle/config.json` from the workspace if it exists; missing means all defaults. */
+export async function readConfigFile(workspace: string): Promise<unknown> {
+  const file = path.join(workspace, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new HouseStyleError(`Cannot read ${file}: ${(error as Error).message}.`, 'Check the file permissions.', 'config', { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HouseStyleError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax, or delete the file to use the defaults.', 'config', { cause: error });
+  }
+}
+
+export async function loadConfig(workspace: string): Promise<Config> {
+  return parseConfig(await readConfigFile(workspace), CONFIG_FILE);
+}
+
+export function knowledgeBase(config: Config, name: string): KnowledgeBaseConfig {
+  const kb = config.knowledgeBases[name];
+  if (!kb) {
+    const known = Object.keys(config.knowledgeBases).join(', ') || 'none';
+    throw new HouseStyleError(`Unknown knowledge base "${name}" (configured: ${known}).`, `Use one of those, or add "${name}" under knowledgeBases in ${CONFIG_FILE}.`, 'config');
+  }
+  return kb;
+}
+
+/** The Ollama host: the setting, else OLLAMA_HOST, else Ollama's default. */
+export function ollamaHost(config: Config, env: NodeJS.ProcessEnv = process.env): string {
+  return config.ollama.host ?? (env.OLLAMA_HOST?.trim() || 'http://127.0.0.1:11434');
+}
