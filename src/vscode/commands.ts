@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import type { HouseStyleContext } from './context';
+import { describeError } from '../core/errors';
+
+/** A command is a factory: it receives the shared context and returns the handler. */
+export type CommandFactory = (ctx: HouseStyleContext) => (...args: unknown[]) => unknown;
+
+const commands: Record<string, CommandFactory> = {};
+
+export function registerCommands(ctx: HouseStyleContext): void {
+  for (const [id, factory] of Object.entries(commands)) {
+    const handler = factory(ctx);
+    ctx.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (error) {
+          // One clear message; the stack goes to the output channel, never to the user's face.
+          ctx.output.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+          void vscode.window.showErrorMessage(`House Style: ${describeError(error)}`);
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { parseConfig, readConfigFile, type Config } from '../core/config';
+import type { Logger } from '../core/log';
+
+/** What every command and editor surface shares: the output channel, the settings, the disposables. */
+export class HouseStyleContext implements vscode.Disposable {
+  readonly output = vscode.window.createOutputChannel('House Style', { log: true });
+  readonly logger: Logger = {
+    info: (message) => this.output.info(message),
+    warn: (message) => this.output.warn(message),
+  };
+  private readonly disposables: vscode.Disposable[] = [this.output];
+
+  constructor(readonly extension: vscode.ExtensionContext) {}
+
+  /** The single workspace folder House Style works on, or undefined with no folder open. */
+  get workspaceFolder(): vscode.WorkspaceFolder | undefined {
+    const editorUri = vscode.window.activeTextEditor?.document.uri;
+    return (editorUri && vscode.workspace.getWorkspaceFolder(editorUri)) ?? vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** `.housestyle/config.json` of the folder, overridden by the user's `housestyle.*` settings. */
+  async config(folder: vscode.WorkspaceFolder): Promise<Config> {
+    const file = (await readConfigFile(folder.uri.fsPath)) as Record<string, unknown>;
+    const settings = vscode.workspace.getConfiguration('housestyle', folder.uri);
+    const sections = ['index', 'chunking', 'knowledgeBases', 'ollama', 'review', 'dataset'] as const;
+    const merged: Record<string, unknown> = { ...file };
+    for (const section of sections) {
+      const value = settings.get<Record<string, unknown>>(section);
+      if (value && Object.keys(value).length > 0) {
+        merged[section] = section === 'knowledgeBases' ? value : { ...(file[section] as object | undefined), ...value };
+      }
+    }
+    return parseConfig(merged, 'House Style settings');
+  }
+
+  push(...disposables: vscode.Disposable[]): void {
+    this.disposables.push(...disposables);
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
