@@ -1,0 +1,64 @@
+// The worker thread that runs all-MiniLM-L6-v2 through transformers.js, so inference never blocks the
+// editor's extension host. transformers.js is imported here only, lazily, when the first `init` arrives.
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type { FeatureExtractionPipeline } from '@huggingface/transformers';
+import { miniLmOnnxFile } from './miniLmModel';
+
+export type EmbedWorkerRequest = { type: 'init'; id: number; modelDir: string } | { type: 'embed'; id: number; texts: string[] };
+
+export type EmbedWorkerResponse =
+  | { type: 'ready'; id: number; dimension: number }
+  | { type: 'embedded'; id: number; vectors: Float32Array[] }
+  | { type: 'error'; id: number; message: string };
+
+let extractor: FeatureExtractionPipeline | undefined;
+
+async function embed(texts: string[]): Promise<Float32Array[]> {
+  if (!extractor) throw new Error('the model is not loaded yet');
+  const output = await extractor(texts, { pooling: 'mean', normalize: true });
+  const dimension = output.dims.at(-1) ?? 0;
+  const data = output.data as Float32Array;
+  return texts.map((_, row) => data.slice(row * dimension, (row + 1) * dimension));
+}
+
+async function load(modelDir: string): Promise<number> {
+  const { env, pipeline, LogLevel } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = path.dirname(modelDir);
+  // Warnings would land on the host's stdout, which the CLI keeps for JSON output.
+  env.logLevel = LogLevel.ERROR;
+  const onnxFolder = path.dirname(miniLmOnnxFile(modelDir) ?? 'onnx/model.onnx');
+  extractor = await pipeline('feature-extraction', path.basename(modelDir), {
+    dtype: 'fp32',
+    subfolder: onnxFolder === '.' ? '' : onnxFolder,
+  });
+  const hiddenSize = (extractor.model.config as { hidden_size?: unknown }).hidden_size;
+  if (typeof hiddenSize === 'number') return hiddenSize;
+  const [probe] = await embed(['dimension probe']);
+  return probe?.length ?? 0;
+}
+
+async function handle(request: EmbedWorkerRequest): Promise<void> {
+  const port = parentPort!;
+  try {
+    if (request.type === 'init') {
+      port.postMessage({ type: 'ready', id: request.id, dimension: await load(request.modelDir) } satisfies EmbedWorkerResponse);
+    } else if (request.type === 'embed') {
+      const vectors = await embed(request.texts);
+      port.postMessage({ type: 'embedded', id: request.id, vectors } satisfies EmbedWorkerResponse, vectors.map((vector) => vector.buffer as ArrayBuffer));
+    } else {
+      throw new Error(`unknown request ${JSON.stringify(request)}`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    port.postMessage({ type: 'error', id: (request as { id: number }).id, message } satisfies EmbedWorkerResponse);
+  }
+}
+
+// One request at a time: the ONNX session is not meant to run overlapping calls.
+let queue = Promise.resolve();
+parentPort?.on('message', (request: EmbedWorkerRequest) => {
+  queue = queue.then(() => handle(request));
+});
