@@ -1,0 +1,20 @@
+import type { Chunk, ChunkingOptions } from './chunk';
+import { chunkCodeComments, isCodeFile } from './codeComments';
+import { chunkHtml } from './html';
+import { chunkMarkdown } from './markdown';
+import { chunkPlainText } from './plainText';
+
+/** Bump when chunking changes, so existing indexes re-chunk every file once. */
+export const CHUNKER_VERSION = 1;
+
+export type ChunkResult = { chunks: Chunk[] } | { skip: string };
+
+/** Chooses the chunker by file name. Source code is indexed only for its comments, and only when asked. */
+export function chunkSource(source: string, text: string, options: ChunkingOptions & { codeComments: boolean }): ChunkResult {
+  if (/\.(md|markdown|mdx)$/i.test(source)) return { chunks: chunkMarkdown(source, text, options) };
+  if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
+  if (isCodeFile(source)) {
+    return options.codeComments ? { chunks: chunkCodeComments(source, text, options) } : { skip: 'source code; set codeComments: true on the knowledge base to index its comments' };
+  }
+  return { chunks: chunkPlainText(source, text, options) };
+}

@@ -1,0 +1,55 @@
+import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import type { Block, Chunk, ChunkingOptions } from './chunk';
+import { packBlocks } from './packBlocks';
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+const HEADING = /^h([1-6])$/;
+const BLOCK = new Set(['p', 'li', 'pre', 'blockquote', 'dt', 'dd', 'tr', 'caption', 'figcaption', 'summary']);
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg', 'nav']);
+
+/** Splits HTML at h1–h6; paragraphs, list items, rows and preformatted blocks are kept whole where they fit. */
+export function chunkHtml(source: string, text: string, options: ChunkingOptions): Chunk[] {
+  const document = parse(text, { sourceCodeLocationInfo: true });
+  const headings: string[] = [];
+  const blocks: Block[] = [];
+
+  const visit = (node: Node): void => {
+    if (!('tagName' in node)) return;
+    const element = node as Element;
+    if (SKIP.has(element.tagName)) return;
+    const location = element.sourceCodeLocation;
+    const level = HEADING.exec(element.tagName)?.[1];
+    if (level && location) {
+      headings.length = Math.min(headings.length, Number(level) - 1);
+      while (headings.length < Number(level) - 1) headings.push('');
+      headings.push(collapse(textOf(element)));
+      return;
+    }
+    if (BLOCK.has(element.tagName) && location && !(element.tagName === 'li' && hasBlockChild(element))) {
+      const content = element.tagName === 'pre' ? textOf(element).replace(/\n$/, '') : collapse(textOf(element, element.tagName === 'tr' ? ' | ' : ''));
+      if (content) blocks.push({ heading: headings.filter(Boolean), lines: [{ line: location.startLine, endLine: location.endLine, text: content }] });
+      return;
+    }
+    for (const child of element.childNodes) visit(child);
+  };
+  for (const child of document.childNodes) visit(child);
+  return packBlocks(source, blocks, options);
+}
+
+function textOf(node: Node, cellSeparator = ''): string {
+  if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
+  if (!('childNodes' in node) || SKIP.has(node.nodeName)) return '';
+  if (node.nodeName === 'br') return '\n';
+  const parts = node.childNodes.map((child) => textOf(child, cellSeparator));
+  return cellSeparator && node.nodeName === 'tr' ? parts.map((p) => p.trim()).filter(Boolean).join(cellSeparator) : parts.join('');
+}
+
+function hasBlockChild(element: Element): boolean {
+  return element.childNodes.some((child) => 'tagName' in child && (child.tagName === 'ul' || child.tagName === 'ol' || BLOCK.has(child.tagName)));
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
