@@ -1,0 +1,213 @@
+import type { Connection, Table } from '@lancedb/lancedb';
+import { HouseStyleError } from '../errors';
+import type { Passage } from './passage';
+import { loadLanceDb } from './lancedb';
+import { sqlStringList } from './escapeSql';
+
+/** One chunk as stored: what search returns plus what incremental indexing needs. */
+export interface ChunkRow {
+  id: string;
+  source: string;
+  start_line: number;
+  end_line: number;
+  heading: string;
+  text: string;
+  /** Heading and text together: the column the full-text index covers. */
+  fts_text: string;
+  content_hash: string;
+  file_hash: string;
+  /** JSON array of globs; "[]" means everywhere. */
+  applies_to: string;
+  vector: Float32Array;
+}
+
+export interface StoreIdentity {
+  embedder: string;
+  dimension: number;
+}
+
+const FTS_COLUMN = 'fts_text';
+const VECTOR_COLUMN = 'vector';
+
+export function tableName(kb: string): string {
+  return `kb_${kb}`;
+}
+
+/** One knowledge base's LanceDB table: the only place that speaks LanceDB. */
+export class KnowledgeStore {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly table: Table,
+    readonly kb: string,
+    readonly identity: StoreIdentity,
+  ) {}
+
+  /** Opens the table, or returns undefined when the knowledge base was never indexed. */
+  static async open(uri: string, kb: string): Promise<KnowledgeStore | undefined> {
+    const connection = await connect(uri);
+    if (!(await connection.tableNames()).includes(tableName(kb))) return undefined;
+    const table = await connection.openTable(tableName(kb));
+    const metadata = (await table.schema()).metadata;
+    const identity = { embedder: metadata.get('embedder') ?? 'unknown', dimension: Number(metadata.get('dimension') ?? 0) };
+    return new KnowledgeStore(connection, table, kb, identity);
+  }
+
+  /** Creates an empty table for this embedder, replacing one made by another embedder. */
+  static async create(uri: string, kb: string, identity: StoreIdentity): Promise<KnowledgeStore> {
+    const { arrow } = await loadLanceDb();
+    const connection = await connect(uri);
+    const { Schema, Field, Utf8, Int32, Float32, FixedSizeList } = arrow;
+    const schema = new Schema(
+      [
+        new Field('id', new Utf8(), false),
+        new Field('source', new Utf8(), false),
+        new Field('start_line', new Int32(), false),
+        new Field('end_line', new Int32(), false),
+        new Field('heading', new Utf8(), false),
+        new Field('text', new Utf8(), false),
+        new Field(FTS_COLUMN, new Utf8(), false),
+        new Field('content_hash', new Utf8(), false),
+        new Field('file_hash', new Utf8(), false),
+        new Field('applies_to', new Utf8(), false),
+        new Field(VECTOR_COLUMN, new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
+      ],
+      new Map([
+        ['embedder', identity.embedder],
+        ['dimension', String(identity.dimension)],
+      ]),
+    );
+    const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
+    return new KnowledgeStore(connection, table, kb, identity);
+  }
+
+  async count(filter?: string): Promise<number> {
+    return this.table.countRows(filter);
+  }
+
+  /** Source path → the file hashes its rows were made from (more than one only after an interrupted run). */
+  async fileHashes(): Promise<Map<string, Set<string>>> {
+    const result = new Map<string, Set<string>>();
+    for await (const batch of this.table.query().select(['source', 'file_hash'])) {
+      const sources = batch.getChild('source')!;
+      const hashes = batch.getChild('file_hash')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        const source = sources.get(i) as string;
+        let set = result.get(source);
+        if (!set) result.set(source, (set = new Set()));
+        set.add(hashes.get(i) as string);
+      }
+    }
+    return result;
+  }
+
+  /** Vectors already stored for these chunk contents, so unchanged (or moved) chunks are not re-embedded. */
+  async vectorsByContentHash(hashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    const found = new Map<string, Float32Array>();
+    const unique = [...new Set(hashes)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const slice = unique.slice(i, i + 500);
+      for await (const batch of this.table.query().where(`content_hash IN ${sqlStringList(slice)}`).select(['content_hash', VECTOR_COLUMN])) {
+        const contentHashes = batch.getChild('content_hash')!;
+        const vectors = batch.getChild(VECTOR_COLUMN)!;
+        for (let row = 0; row < batch.numRows; row++) {
+          found.set(contentHashes.get(row) as string, Float32Array.from(vectors.get(row).toArray() as Float32Array));
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Makes the rows of `sources` exactly `rows`, in one commit per call: sources that had no rows
+   * are appended; the others are merged on id with their leftover rows deleted, so a crash
+   * leaves each source either wholly old or wholly new.
+   */
+  async replaceSources(rows: ChunkRow[], fresh: ReadonlySet<string>): Promise<void> {
+    const added = rows.filter((row) => fresh.has(row.source));
+    const merged = rows.filter((row) => !fresh.has(row.source));
+    if (added.length > 0) await this.table.add(added.map(toRecord));
+    if (merged.length > 0) {
+      const sources = [...new Set(merged.map((row) => row.source))];
+      await this.table
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
+        .execute(merged.map(toRecord));
+    }
+  }
+
+  async deleteSources(sources: readonly string[]): Promise<void> {
+    for (let i = 0; i < sources.length; i += 500) await this.table.delete(`source IN ${sqlStringList(sources.slice(i, i + 500))}`);
+  }
+
+  /**
+   * Full-text index always; a vector index once the table is large enough to need one. New rows
+   * are searchable before they are indexed, so this only keeps search fast.
+   */
+  async maintainIndexes(vectorIndexMinRows: number): Promise<void> {
+    const { lancedb } = await loadLanceDb();
+    const indices = await this.table.listIndices();
+    const has = (column: string) => indices.some((index) => index.columns.includes(column));
+    const rows = await this.table.countRows();
+    if (!has(FTS_COLUMN)) {
+      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts({ withPosition: false }) });
+    }
+    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) {
+      await this.table.createIndex(VECTOR_COLUMN, { config: lancedb.Index.hnswSq({ distanceType: 'l2' }) });
+    }
+    const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
+    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) await this.table.optimize();
+  }
+
+  /** Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank. */
+  async search(query: string, vector: Float32Array, k: number, where?: string): Promise<Passage[]> {
+    const { lancedb } = await loadLanceDb();
+    const hasWords = /[\p{L}\p{N}]/u.test(query);
+    let search = hasWords
+      ? this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }).nearestTo(vector).rerank(await rrfReranker(lancedb))
+      : this.table.query().nearestTo(vector);
+    if (where) search = search.where(where);
+    const rows = await search.limit(k).toArray();
+    return rows.map((row) => ({
+      id: row.id,
+      kb: this.kb,
+      source: row.source,
+      startLine: row.start_line,
+      endLine: row.end_line,
+      heading: row.heading,
+      text: row.text,
+      score: row._relevance_score ?? 1 / (1 + (row._distance ?? 0)),
+      appliesTo: JSON.parse(row.applies_to) as string[],
+    }));
+  }
+
+  /** Distinct source paths, for glob filters. */
+  async sources(): Promise<string[]> {
+    return [...(await this.fileHashes()).keys()].sort();
+  }
+
+  close(): void {
+    this.table.close();
+    this.connection.close();
+  }
+}
+
+let rrf: Promise<unknown> | undefined;
+function rrfReranker(lancedb: typeof import('@lancedb/lancedb')) {
+  rrf ??= lancedb.rerankers.RRFReranker.create();
+  return rrf as ReturnType<typeof lancedb.rerankers.RRFReranker.create>;
+}
+
+async function connect(uri: string): Promise<Connection> {
+  const { lancedb } = await loadLanceDb();
+  try {
+    return await lancedb.connect(uri);
+  } catch (error) {
+    throw new HouseStyleError(`Cannot open the index at ${uri}: ${(error as Error).message}.`, 'Check index.uri in the configuration and that the location is writable.', 'index-unavailable', { cause: error });
+  }
+}
+
+function toRecord(row: ChunkRow): Record<string, unknown> {
+  return { ...row, vector: Array.from(row.vector) };
+}
