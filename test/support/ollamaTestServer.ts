@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A small HTTP server that speaks Ollama's documented REST API, so tests run the real `ollama` client without an
+ * Ollama binary or model weights. Model answers are scripted by each test; failures can be scripted on purpose.
+ */
+
+/** The next model answer (/api/chat or /api/generate): a reply, or a failure. `delayMs` waits before answering. */
+export type ScriptedAnswer =
+  | { content: string; promptTokens?: number; completionTokens?: number; doneReason?: string; delayMs?: number; chunks?: string[] }
+  | { fail: 'malformed' | 'truncated' | 'status'; status?: number; error?: string; delayMs?: number };
+
+/** A /api/chat or /api/generate request body as the client sent it. */
+export interface ModelRequestBody {
+  model: string;
+  messages?: { role: string; content: string }[];
+  prompt?: string;
+  format?: unknown;
+  options?: Record<string, unknown>;
+  stream?: boolean;
+  [key: string]: unknown;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Parsed JSON; for blob uploads `{ bytes }`; undefined when there was no body. */
+  body: unknown;
+}
+
+export interface OllamaTestServer {
+  /** 'http://127.0.0.1:PORT' */
+  readonly host: string;
+  readonly requests: RecordedRequest[];
+  /** Installed models with the implicit ':latest' tag made explicit, as /api/tags lists them; pull and create add to it. */
+  readonly models: Set<string>;
+  enqueueChat(answer: ScriptedAnswer): void;
+  /** Computes answers from the request once the queue is empty. */
+  onChat(handler: (body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>): void;
+  embedWith(vector: (text: string) => number[]): void;
+  /** Closes every connection and pending delay, so nothing keeps the process alive. */
+  close(): Promise<void>;
+}
+
+export function withLatestTag(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1).includes(':') ? name : `${name}:latest`;
+}
+
+/** Deterministic, deliberately unnormalized 8-dimensional vectors. */
+export function defaultVector(text: string): number[] {
+  const vector = Array.from({ length: 8 }, (_, i) => 1 + i);
+  for (let c = 0; c < text.length; c++) vector[c % 8]! += (text.charCodeAt(c) % 13) * (c % 3 === 0 ? -1 : 1);
+  return vector;
+}
+
+/** A host on a loopback port that nothing listens on, for refused-connection tests. */
+export async function unreachableHost(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function startOllamaTestServer(options: { models?: string[]; version?: string } = {}): Promise<OllamaTestServer> {
+  const models = new Set((options.models ?? []).map(withLatestTag));
+  const requests: RecordedRequest[] = [];
+  const queue: ScriptedAnswer[] = [];
+  const blobs = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let chatHandler: ((body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>) | undefined;
+  let vectorOf = defaultVector;
+
+  const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
+  };
+  const notFound = (res: ServerResponse, model: string): void =>
+    sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+  const sendLines = (res: ServerResponse, lines: unknown[]): void => {
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
+    res.end();
+  };
+  /** Resolves after `ms`, or at once when the client goes away (the caller then finds `res` destroyed). */
+  const wait = (ms: number, res: ServerResponse): Promise<void> =>
+    new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      timers.add(timer);
+      res.once('close', finish);
+    });
+
+  async function answerModel(res: ServerResponse, body: ModelRequestBody, kind: 'chat' | 'generate'): Promise<void> {
+    if (!models.has(withLatestTag(body.model))) return notFound(res, body.model);
+    const answer = queue.shift() ?? (chatHandler ? await chatHandler(body) : { fail: 'status', error: `test server: no answer scripted for /api/${kind}` });
+    if (answer.delayMs) await wait(answer.delayMs, res);
+    if (res.destroyed) return;
+    const streaming = body.stream !== false; // Ollama streams unless told not to
+    const part = (text: string, done: boolean): Record<string, unknown> => ({
+      model: body.model,
+      created_at: new Date().toISOString(),
+      ...(kind === 'chat' ? { message: { role: 'assistant', content: text } } : { response: text }),
+      done,
+    });
+    if ('fail' in answer) {
+      if (answer.fail === 'status') return sendJson(res, answer.status ?? 500, { error: answer.error ?? 'internal error' });
+      const start = streaming ? `${JSON.stringify(part('Hel', false))}\n` : JSON.stringify(part('Hello', true));
+      if (answer.fail === 'malformed') {
+        res.writeHead(200, { 'Content-Type': streaming ? 'application/x-ndjson' : 'application/json' });
+        res.end(streaming ? `${start}{"model": "${body.model}", "mess\n` : start.slice(0, start.length - 9));
+      } else {
+        // Headers and part of the body reach the client, then the connection drops: no `done` chunk ever comes.
+        res.writeHead(200, { 'Content-Type': streaming ? 'application/x-ndjson' : 'application/json', ...(streaming ? {} : { 'Content-Length': start.length }) });
+        res.write(streaming ? start : start.slice(0, 10), () => res.destroy());
+      }
+      return;
+    }
+    const promptTokens = answer.promptTokens ?? 10;
+    const completionTokens = answer.completionTokens ?? 5;
+    const final = {
+      done_reason: answer.doneReason ?? 'stop',
+      total_duration: (promptTokens + completionTokens) * 2_000_000 + 1_000_000,
+      load_duration: 1_000_000,
+      prompt_eval_count: promptTokens,
+      prompt_eval_duration: promptTokens * 1_000_000,
+      eval_count: completionTokens,
+      eval_duration: completionTokens * 3_000_000,
+    };
+    if (!streaming) return sendJson(res, 200, { ...part(answer.content, true), ...final });
+    const pieces = answer.chunks ?? answer.content.match(/\s*\S+|\s+/g) ?? [];
+    sendLines(res, [...pieces.map((piece) => part(piece, false)), { ...part('', true), ...final }]);
+  }
+
+  function embed(res: ServerResponse, body: { model: string; input: string | string[] }): void {
+    if (!models.has(withLatestTag(body.model))) return notFound(res, body.model);
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    sendJson(res, 200, { model: body.model, embeddings: inputs.map((text) => vectorOf(text)), total_duration: 1_000_000, load_duration: 0, prompt_eval_count: inputs.length });
+  }
+
+  function modelEntry(name: string): Record<string, unknown> {
+    const family = /^[a-z]+/i.exec(name.slice(name.lastIndexOf('/') + 1))?.[0] ?? 'llama';
+    const tag = name.slice(name.lastIndexOf(':') + 1);
+    const details = { parent_model: '', format: 'gguf', family, families: [family], parameter_size: /^\d+(\.\d+)?[bm]$/i.test(tag) ? tag.toUpperCase() : '1B', quantization_level: 'Q4_K_M' };
+    const digest = createHash('sha256').update(name).digest('hex');
+    return { name, model: name, modified_at: new Date(0).toISOString(), size: name.length * 100_000_000, digest, details };
+  }
+
+  function pull(res: ServerResponse, body: { model?: string; name?: string; stream?: boolean }): void {
+    const model = withLatestTag(body.model ?? body.name ?? '');
+    const digest = `sha256:${createHash('sha256').update(model).digest('hex')}`;
+    models.add(model);
+    if (body.stream === false) return sendJson(res, 200, { status: 'success' });
+    sendLines(res, [
+      { status: 'pulling manifest' },
+      { status: `pulling ${digest.slice(7, 19)}`, digest, total: 1000, completed: 0 },
+      { status: `pulling ${digest.slice(7, 19)}`, digest, total: 1000, completed: 1000 },
+      { status: 'verifying sha256 digest' },
+      { status: 'writing manifest' },
+      { status: 'success' },
+    ]);
+  }
+
+  function create(res: ServerResponse, body: { model: string; from?: string; files?: Record<string, string>; adapters?: Record<string, string>; stream?: boolean }): void {
+    if (body.from && !models.has(withLatestTag(body.from))) return notFound(res, body.from);
+    const missing = Object.values({ ...body.files, ...body.adapters }).find((digest) => !blobs.has(digest));
+    if (missing) return sendJson(res, 400, { error: `blob ${missing} not found; upload it to /api/blobs first` });
+    models.add(withLatestTag(body.model));
+    if (body.stream === false) return sendJson(res, 200, { status: 'success' });
+    sendLines(res, [{ status: 'parsing GGUF' }, { status: 'using existing layer' }, { status: 'writing manifest' }, { status: 'success' }]);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const raw = await readBody(req);
+    const blob = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
+    let body: unknown;
+    if (blob) body = req.method === 'POST' ? { bytes: raw.length } : undefined;
+    else if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        requests.push({ method: req.method ?? '', path, body: raw.toString('utf8') });
+        return sendJson(res, 400, { error: 'invalid character in request body' });
+      }
+    }
+    requests.push({ method: req.method ?? '', path, body });
+    const json = (body ?? {}) as never; // request bodies are the test's own client input; each handler names the fields it reads
+    if (blob) {
+      const digest = blob[1]!;
+      if (req.method === 'HEAD') return void res.writeHead(blobs.has(digest) ? 200 : 404).end();
+      if (`sha256:${createHash('sha256').update(raw).digest('hex')}` !== digest) return sendJson(res, 400, { error: 'digest mismatch' });
+      blobs.add(digest);
+      return void res.writeHead(201).end();
+    }
+    switch (`${req.method} ${path}`) {
+      case 'POST /api/chat':
+        return answerModel(res, json, 'chat');
+      case 'POST /api/generate':
+        return answerModel(res, json, 'generate');
+      case 'POST /api/embed':
+        return embed(res, json);
+      case 'GET /api/tags':
+        return sendJson(res, 200, { models: [...models].map(modelEntry) });
+      case 'POST /api/show': {
+        const { model } = json as { model: string };
+        if (!models.has(withLatestTag(model))) return notFound(res, model);
+        const entry = modelEntry(withLatestTag(model)) as { details: { family: string } };
+        const family = entry.details.family;
+        return sendJson(res, 200, {
+          modelfile: `FROM ${model}`,
+          parameters: 'stop "<|im_end|>"',
+          template: '{{ .System }}\n{{ .Prompt }}',
+          details: entry.details,
+          model_info: { 'general.architecture': family, [`${family}.context_length`]: 32768 },
+          capabilities: ['completion'],
+        });
+      }
+      case 'POST /api/pull':
+        return pull(res, json);
+      case 'POST /api/create':
+        return create(res, json);
+      case 'GET /api/version':
+        return sendJson(res, 200, { version: options.version ?? '0.12.6' });
+      default:
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: `test server: ${(error as Error).message}` });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    host: `http://127.0.0.1:${port}`,
+    requests,
+    models,
+    enqueueChat: (answer) => void queue.push(answer),
+    onChat: (handler) => void (chatHandler = handler),
+    embedWith: (vector) => void (vectorOf = vector),
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
