@@ -1,0 +1,90 @@
+import type { Passage } from '../knowledge/passage';
+import { containsRange, overlaps } from './lineRange';
+import { appliesToPath, isScopedTo } from './pathScope';
+
+/** A rule written for this kind of file outranks a general one of similar relevance. */
+const SCOPE_BOOST = 1.25;
+
+/** A passage chosen for the prompt, with the text it contributes (lines another packed chunk already carries are cut). */
+export interface PackedPassage {
+  passage: Passage;
+  text: string;
+}
+
+export interface PackedContext {
+  passages: PackedPassage[];
+  /** Tokens the packed passages cost, as the `cost` function counted them. */
+  tokens: number;
+  dropped: { outOfScope: number; duplicate: number; overBudget: number };
+}
+
+export interface PackOptions {
+  /** Workspace-relative path of the reviewed file, for path-scoped rules. */
+  path: string;
+  budgetTokens: number;
+  /** Tokens one passage costs in the prompt with this text (its rendered block). */
+  cost: (passage: Passage, text: string) => number;
+}
+
+/**
+ * Packs retrieved passages into a token budget by priority: fused score, boosted for rules scoped to
+ * the file; rules scoped elsewhere are left out; a chunk another packed chunk of the same source
+ * already contains is left out, and lines shared with a neighbouring chunk (chunk overlap) are cut.
+ * A passage that does not fit is skipped while smaller ones after it may still fit.
+ */
+export function packPassages(candidates: readonly Passage[], options: PackOptions): PackedContext {
+  const dropped = { outOfScope: 0, duplicate: 0, overBudget: 0 };
+  const inScope = candidates.filter((passage) => appliesToPath(passage, options.path) || (dropped.outOfScope++, false));
+  const ranked = inScope
+    .map((passage, order) => ({ passage, order, priority: passage.score * (isScopedTo(passage, options.path) ? SCOPE_BOOST : 1) }))
+    .sort((a, b) => b.priority - a.priority || a.order - b.order);
+
+  const packed: PackedPassage[] = [];
+  const seenIds = new Set<string>();
+  let tokens = 0;
+  for (const { passage } of ranked) {
+    if (seenIds.has(passage.id)) {
+      dropped.duplicate++;
+      continue;
+    }
+    const text = withoutSharedLines(passage, packed);
+    if (text === undefined) {
+      dropped.duplicate++;
+      continue;
+    }
+    const cost = options.cost(passage, text);
+    if (tokens + cost > options.budgetTokens) {
+      dropped.overBudget++;
+      continue;
+    }
+    seenIds.add(passage.id);
+    packed.push({ passage, text });
+    tokens += cost;
+  }
+  return { passages: packed, tokens, dropped };
+}
+
+/** The passage's text less the lines it shares with packed chunks of the same source; undefined if nothing new is left. */
+function withoutSharedLines(passage: Passage, packed: readonly PackedPassage[]): string | undefined {
+  let lines = passage.text.split('\n');
+  for (const other of packed) {
+    const q = other.passage;
+    if (q.kb !== passage.kb || q.source !== passage.source || !overlaps(q, passage)) continue;
+    if (containsRange(q, passage)) return undefined;
+    const otherLines = other.text.split('\n');
+    if (q.startLine <= passage.startLine) lines = lines.slice(sharedEdge(otherLines, lines));
+    else lines = lines.slice(0, lines.length - sharedEdge(lines, otherLines));
+    if (lines.every((line) => line.trim() === '')) return undefined;
+  }
+  return lines.join('\n');
+}
+
+/** How many trailing lines of `before` equal the leading lines of `after`. */
+function sharedEdge(before: readonly string[], after: readonly string[]): number {
+  for (let n = Math.min(before.length, after.length); n > 0; n--) {
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = before[before.length - n + i] === after[i];
+    if (same) return n;
+  }
+  return 0;
+}

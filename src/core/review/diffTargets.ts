@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parsePatch } from 'diff';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { HouseStyleError } from '../errors';
+import { expandRanges, type LineRange } from './lineRange';
+import { fileTarget, isBinary, type ReviewTarget } from './reviewTarget';
+
+// git's well-known empty tree: what a repository without commits is compared against.
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export interface DiffTargetOptions {
+  workspace: string;
+  /** Compare with the merge base of this branch (or any commit-ish) and HEAD; default: HEAD. */
+  base?: string;
+  /** Unchanged lines kept around each changed hunk (config.review.diffContextLines). */
+  contextLines: number;
+}
+
+/**
+ * The working tree's changes (staged, unstaged and untracked files under the workspace folder) as
+ * review targets that cover only the changed lines plus `contextLines` around each hunk.
+ * Deleted and binary files are skipped: there is nothing left to review in them.
+ */
+export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTarget[]> {
+  const git = simpleGit({ baseDir: options.workspace });
+  if (!(await git.checkIsRepo().catch(() => false))) {
+    throw new HouseStyleError(`${options.workspace} is not inside a git repository, so it has no changes to review.`, 'Review files by name instead, or run from a git checkout.', 'not-a-repo');
+  }
+  const against = await comparisonCommit(git, options.base);
+  // --relative keeps paths relative to the workspace folder and leaves out changes outside it.
+  const patchText = await git.raw(['-c', 'core.quotePath=false', 'diff', '--relative', '--no-color', '--no-ext-diff', '--unified=0', '-M', against, '--']);
+  const changed = new Map<string, LineRange[]>();
+  for (const patch of parsePatch(patchText)) {
+    if (patch.isDelete || patch.isBinary || !patch.newFileName || patch.newFileName === '/dev/null') continue;
+    const file = patch.newFileName.replace(/^b\//, '');
+    const ranges = patch.hunks.map((hunk) =>
+      // A pure deletion (newLines 0) sits after line newStart: review the lines on both sides of the gap.
+      hunk.newLines > 0 ? { startLine: hunk.newStart, endLine: hunk.newStart + hunk.newLines - 1 } : { startLine: Math.max(1, hunk.newStart), endLine: hunk.newStart + 1 },
+    );
+    if (ranges.length > 0) changed.set(file, ranges);
+  }
+  // New files git does not track yet are changes too, in full.
+  const untracked = (await git.raw(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])).split('\0').filter(Boolean);
+  for (const file of untracked) changed.set(file, [{ startLine: 1, endLine: Number.MAX_SAFE_INTEGER }]);
+
+  const targets: ReviewTarget[] = [];
+  for (const [file, ranges] of [...changed].sort(([a], [b]) => a.localeCompare(b))) {
+    const bytes = await readFile(path.join(options.workspace, file)).catch(() => undefined);
+    if (!bytes || isBinary(bytes)) continue;
+    const target = fileTarget(file, bytes.toString('utf8'));
+    const reviewed = expandRanges(ranges, options.contextLines, target.lines.length);
+    if (reviewed.length > 0) targets.push({ ...target, ranges: reviewed });
+  }
+  return targets;
+}
+
+async function comparisonCommit(git: SimpleGit, base: string | undefined): Promise<string> {
+  const hasHead = await git.revparse(['--verify', '--quiet', 'HEAD']).then(() => true, () => false);
+  if (base === undefined) return hasHead ? 'HEAD' : EMPTY_TREE;
+  try {
+    return (await git.raw(['merge-base', base, hasHead ? 'HEAD' : base])).trim();
+  } catch (error) {
+    throw new HouseStyleError(`Cannot compare with "${base}": git knows no such branch or commit in common with HEAD.`, 'Pass an existing branch, tag or commit to --diff (for example main or origin/main).', 'usage', { cause: error });
+  }
+}
