@@ -36,6 +36,27 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
   };
 }
 
+/** Runs `body` with a signal that Ctrl-C aborts, so an interrupted command stops cleanly between steps. */
+export async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping after the current step (Ctrl-C again to quit at once)...\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+/** The folder the CLI ships in (the extension's root when it runs from a packaged extension), for bundled models. */
+export function cliExtensionRoot(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+}
+
 /** Writes progress to stderr as one rewritten line on a terminal, or a line per phase change otherwise. */
 export function stderrProgress(): { report(phase: string, done: number, total?: number): void; end(): void } {
   const tty = process.stderr.isTTY;

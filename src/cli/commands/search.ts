@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { loadConfig } from '../../core/config';
+import { HouseStyleError } from '../../core/errors';
+import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
+import type { Passage } from '../../core/knowledge/passage';
+import { action, cliExtensionRoot, resolveWorkspace, stderrLogger } from '../run';
+
+const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
+
+export function registerSearch(program: Command): void {
+  program
+    .command('search')
+    .description('Search the knowledge base (hybrid: vectors + BM25, fused).')
+    .argument('[query...]', 'what to look for')
+    .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
+    .option('--k <n>', 'results per query', positiveInt, 5)
+    .option('--path <glob...>', 'only passages from sources matching these globs')
+    .option('--queries <file>', 'JSONL file of {"id","query"} lines; one output line per query')
+    .option('--json', 'one JSON object per line')
+    .action(
+      action(async (words: string[], options: { workspace?: string; kb?: string; k: number; path?: string[]; queries?: string; json?: boolean }) => {
+        const query = words.join(' ').trim();
+        if (!query === !options.queries) {
+          throw new HouseStyleError('Give either a QUERY or --queries FILE.jsonl.', 'For example: housestyle search "how are variables named"', 'usage');
+        }
+        const workspace = await resolveWorkspace(options.workspace);
+        const config = await loadConfig(workspace);
+        const kb = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
+        try {
+          const search = (text: string) => kb.search(text, { k: options.k, sources: options.path });
+          if (!options.queries) {
+            const results = await search(query);
+            process.stdout.write(options.json ? results.map((r) => `${JSON.stringify(toJson(r))}\n`).join('') : formatText(results));
+            return;
+          }
+          let lineNumber = 0;
+          for await (const line of createInterface({ input: createReadStream(options.queries), crlfDelay: Infinity })) {
+            lineNumber++;
+            if (!line.trim()) continue;
+            const parsed = queryLine.safeParse(safeJson(line));
+            if (!parsed.success) {
+              throw new HouseStyleError(`${options.queries}:${lineNumber} is not a {"id","query"} JSON object.`, 'Fix that line; each line needs an "id" and a non-empty "query".', 'usage');
+            }
+            const results = await search(parsed.data.query);
+            process.stdout.write(`${JSON.stringify({ id: parsed.data.id, results: results.map(toJson) })}\n`);
+          }
+        } finally {
+          await kb.close();
+        }
+      }),
+    );
+}
+
+function toJson(passage: Passage) {
+  const { source, startLine, endLine, heading, score, text, kb, appliesTo } = passage;
+  return { source, startLine, endLine, heading, score, text, kb, appliesTo };
+}
+
+function formatText(results: Passage[]): string {
+  if (results.length === 0) return 'No passages found.\n';
+  return results
+    .map((r, i) => `${i + 1}. ${r.source}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}  (score ${r.score.toFixed(4)})\n${indent(r.text)}\n`)
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `   ${line}`).join('\n');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}

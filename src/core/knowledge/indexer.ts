@@ -1,0 +1,179 @@
+import * as path from 'node:path';
+import { knowledgeBase, type Config } from '../config';
+import { HouseStyleError } from '../errors';
+import { sha256 } from '../hash';
+import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import type { Chunk } from './chunk/chunk';
+import { CHUNKER_VERSION, chunkSource } from './chunk/chunkSource';
+import type { Embedder, EmbedderChoice } from './embedder';
+import { chooseEmbedder } from './embedders/chooseEmbedder';
+import { indexUri } from './indexUri';
+import { readSource } from './readSource';
+import { discoverSources } from './sources';
+import { KnowledgeStore, type ChunkRow } from './store';
+
+export interface IndexOptions {
+  workspace: string;
+  config: Config;
+  /** Knowledge base name; defaults to the one reviews use. */
+  kb?: string;
+  /** A choice to resolve, or a ready embedder (tests pass one that counts its calls). */
+  embedder?: EmbedderChoice | Embedder;
+  extensionRoot?: string;
+  logger?: Logger;
+  progress?: Progress;
+  signal?: AbortSignal;
+}
+
+export interface IndexReport {
+  kb: string;
+  embedder: string;
+  embedderReason: string;
+  files: number;
+  unchanged: number;
+  updated: number;
+  removed: number;
+  skipped: { source: string; reason: string }[];
+  /** Chunks whose vectors were computed in this run (the rest were reused). */
+  embedded: number;
+  reused: number;
+  rows: number;
+  durationMs: number;
+}
+
+interface PendingFile {
+  source: string;
+  fileHash: string;
+  chunks: Chunk[];
+}
+
+/** Rows written per commit: large enough to be fast, small enough that a crash loses little. */
+const WRITE_BATCH_ROWS = 2048;
+
+/**
+ * Brings a knowledge base's table up to date with the workspace. Unchanged files are skipped by
+ * content hash, unchanged chunks keep their vectors, removed files lose their rows. Each write
+ * commits whole files, so a killed run leaves a usable index that the next run completes.
+ */
+export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexReport> {
+  const started = performance.now();
+  const { workspace, config, signal } = options;
+  const logger = options.logger ?? silentLogger;
+  const progress = options.progress ?? noProgress;
+  const kbName = options.kb ?? config.review.knowledgeBase;
+  const kb = knowledgeBase(config, kbName);
+  const uri = indexUri(workspace, config);
+
+  const { embedder, reason } =
+    typeof options.embedder === 'object'
+      ? { embedder: options.embedder, reason: 'provided by the caller' }
+      : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger });
+  logger.info(`Embedder: ${embedder.id} (${reason}).`);
+
+  try {
+    let store = await KnowledgeStore.open(uri, kbName);
+    if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
+      logger.info(`The index of "${kbName}" was built with ${store.identity.embedder}; re-embedding everything with ${embedder.id}.`);
+      store.close();
+      store = undefined;
+    }
+    store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension });
+
+    const existing = await store.fileHashes();
+    const sources = await discoverSources(workspace, kb);
+    const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
+    const report: IndexReport = { kb: kbName, embedder: embedder.id, embedderReason: reason, files: sources.length, unchanged: 0, updated: 0, removed: 0, skipped: [], embedded: 0, reused: 0, rows: 0, durationMs: 0 };
+    const keep = new Set<string>();
+    let pending: PendingFile[] = [];
+    let pendingRows = 0;
+
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const { rows, embedded } = await embedRows(pending, store!, embedder, config.index.batchSize, signal);
+      const fresh = new Set(pending.filter((file) => !existing.has(file.source)).map((file) => file.source));
+      await store!.replaceSources(rows, fresh);
+      report.embedded += embedded;
+      report.reused += rows.length - embedded;
+      report.updated += pending.length;
+      pending = [];
+      pendingRows = 0;
+    };
+
+    for (const [index, source] of sources.entries()) {
+      throwIfCancelled(signal);
+      progress.report('Indexing files', index, sources.length);
+      const read = await readSource(path.join(workspace, source), kb.maxFileBytes);
+      if ('skip' in read) {
+        report.skipped.push({ source, reason: read.skip });
+        logger.warn(`Skipped ${source}: ${read.skip}.`);
+        continue;
+      }
+      const fileHash = sha256(settings, read.text);
+      const known = existing.get(source);
+      if (known?.size === 1 && known.has(fileHash)) {
+        keep.add(source);
+        report.unchanged++;
+        continue;
+      }
+      const chunked = chunkSource(source, read.text, { ...config.chunking, codeComments: kb.codeComments });
+      if ('skip' in chunked || chunked.chunks.length === 0) {
+        const reason = 'skip' in chunked ? chunked.skip : 'no indexable text';
+        report.skipped.push({ source, reason });
+        logger.warn(`Skipped ${source}: ${reason}.`);
+        continue;
+      }
+      keep.add(source);
+      pending.push({ source, fileHash, chunks: chunked.chunks });
+      pendingRows += chunked.chunks.length;
+      if (pendingRows >= WRITE_BATCH_ROWS) await flush();
+    }
+    await flush();
+    progress.report('Indexing files', sources.length, sources.length);
+
+    const gone = [...existing.keys()].filter((source) => !keep.has(source));
+    await store.deleteSources(gone);
+    report.removed = gone.length;
+    await store.maintainIndexes(config.index.vectorIndexMinRows);
+    report.rows = await store.count();
+    store.close();
+    report.durationMs = performance.now() - started;
+    return report;
+  } finally {
+    if (typeof options.embedder !== 'object') await embedder.close();
+  }
+}
+
+async function embedRows(files: PendingFile[], store: KnowledgeStore, embedder: Embedder, batchSize: number, signal?: AbortSignal): Promise<{ rows: ChunkRow[]; embedded: number }> {
+  const chunks = files.flatMap((file) => file.chunks.map((chunk) => ({ file, chunk, contentHash: sha256(chunk.heading, chunk.text).slice(0, 32) })));
+  const vectors = await store.vectorsByContentHash(chunks.map((c) => c.contentHash));
+  const missing = [...new Map(chunks.filter((c) => !vectors.has(c.contentHash)).map((c) => [c.contentHash, embeddingText(c.chunk)])).entries()];
+  for (let i = 0; i < missing.length; i += batchSize) {
+    throwIfCancelled(signal);
+    const batch = missing.slice(i, i + batchSize);
+    const embedded = await embedder.embed(batch.map(([, text]) => text), signal);
+    batch.forEach(([hash], j) => vectors.set(hash, embedded[j]!));
+  }
+  const rows = chunks.map(({ file, chunk, contentHash }) => ({
+    id: sha256(chunk.source, String(chunk.startLine), String(chunk.endLine), contentHash).slice(0, 32),
+    source: chunk.source,
+    start_line: chunk.startLine,
+    end_line: chunk.endLine,
+    heading: chunk.heading,
+    text: chunk.text,
+    fts_text: embeddingText(chunk),
+    content_hash: contentHash,
+    file_hash: file.fileHash,
+    applies_to: JSON.stringify(chunk.appliesTo),
+    vector: vectors.get(contentHash)!,
+  }));
+  return { rows, embedded: missing.length };
+}
+
+/** The heading path gives a chunk its context, for vectors and for BM25 alike. */
+export function embeddingText(chunk: Pick<Chunk, 'heading' | 'text'>): string {
+  return chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text;
+}
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new HouseStyleError('Indexing was cancelled.', 'Run it again to finish; what was indexed is kept.', 'cancelled');
+}

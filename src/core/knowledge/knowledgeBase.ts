@@ -1,0 +1,79 @@
+import picomatch from 'picomatch';
+import { knowledgeBase as kbConfig, type Config } from '../config';
+import { HouseStyleError } from '../errors';
+import type { Logger } from '../log';
+import type { Embedder } from './embedder';
+import { embedderForIndex } from './embedders/chooseEmbedder';
+import { sqlStringList } from './escapeSql';
+import { indexUri } from './indexUri';
+import type { Passage } from './passage';
+import { KnowledgeStore } from './store';
+
+export interface SearchOptions {
+  k?: number;
+  /** Globs on the passage's source path; only matching sources are searched. */
+  sources?: string[];
+}
+
+export interface KnowledgeBase {
+  readonly name: string;
+  readonly embedder: string;
+  search(query: string, options?: SearchOptions): Promise<Passage[]>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens an indexed knowledge base for search, with the embedder that built it. */
+export async function openKnowledgeBase(options: { workspace: string; config: Config; kb?: string; extensionRoot?: string; logger?: Logger }): Promise<KnowledgeBase> {
+  const name = options.kb ?? options.config.review.knowledgeBase;
+  kbConfig(options.config, name);
+  const store = await KnowledgeStore.open(indexUri(options.workspace, options.config), name);
+  if (!store) {
+    throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, 'Run `housestyle index` (or "House Style: Index Workspace") first.', 'index-missing');
+  }
+  let embedder: Embedder;
+  try {
+    embedder = await embedderForIndex(store.identity.embedder, { config: options.config, workspace: options.workspace, extensionRoot: options.extensionRoot, logger: options.logger });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  return new IndexedKnowledgeBase(name, store, embedder);
+}
+
+class IndexedKnowledgeBase implements KnowledgeBase {
+  private sourceList?: Promise<string[]>;
+
+  constructor(
+    readonly name: string,
+    private readonly store: KnowledgeStore,
+    private readonly embedderInstance: Embedder,
+  ) {}
+
+  get embedder(): string {
+    return this.embedderInstance.id;
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<Passage[]> {
+    const k = options.k ?? 5;
+    let where: string | undefined;
+    if (options.sources?.length) {
+      const matches = picomatch(options.sources, { dot: true });
+      this.sourceList ??= this.store.sources();
+      const sources = (await this.sourceList).filter((source) => matches(source));
+      if (sources.length === 0) return [];
+      where = `source IN ${sqlStringList(sources)}`;
+    }
+    const [vector] = await this.embedderInstance.embed([query]);
+    return this.store.search(query, vector!, k, where);
+  }
+
+  count(): Promise<number> {
+    return this.store.count();
+  }
+
+  async close(): Promise<void> {
+    this.store.close();
+    await this.embedderInstance.close();
+  }
+}
