@@ -87,7 +87,7 @@ export function escapeData(text: string, nonce: string): string {
 }
 
 function attribute(value: string): string {
-  return value.replace(/[&<>"\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': ' ', '\r': ' ' })[c]!);
+  return value.replace(/[&<"\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '"': '&quot;', '\n': ' ', '\r': ' ' })[c]!);
 }
 
 function systemMessage(nonce: string): string {

@@ -1,0 +1,28 @@
+import type { Finding } from './finding';
+import type { ReviewResult } from './reviewer';
+
+/** One finding per line, as compilers write them: `path:line:col: severity: message [rule] (source:lines)`. */
+export function formatFindingLine(finding: Finding, column = 1): string {
+  const sources = finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ');
+  return `${finding.path}:${finding.startLine}:${column}: ${finding.severity}: ${finding.message} [${finding.rule}] (${sources})`;
+}
+
+/** The closing summary: counts by severity, what ran, and what was dropped (so silence is never ambiguous). */
+export function formatSummary(result: ReviewResult): string {
+  const counts = (['error', 'warning', 'info', 'hint'] as const)
+    .map((severity) => ({ severity, n: result.findings.filter((f) => f.severity === severity).length }))
+    .filter(({ n }) => n > 0)
+    .map(({ severity, n }) => plural(n, severity));
+  const found = result.findings.length === 0 ? 'No findings' : `${plural(result.findings.length, 'finding')} (${counts.join(', ')})`;
+  const details = [`${result.metrics.promptTokens} prompt + ${result.metrics.completionTokens} completion tokens`, `${Math.round(result.metrics.wallMs)} ms`];
+  if (result.windowsWithoutRules > 0) details.push(`${result.windowsWithoutRules} of ${result.windows} windows had no applicable rules`);
+  const { invalid, outOfRange, unknownCitation } = result.dropped;
+  if (invalid + outOfRange + unknownCitation > 0) {
+    details.push(`dropped ${outOfRange} out-of-range, ${unknownCitation} citing unknown rules, ${invalid} malformed`);
+  }
+  return `${found} in ${plural(result.files, 'file')}, reviewed by ${result.model} in ${plural(result.metrics.calls, 'call')} (${details.join('; ')}).`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
