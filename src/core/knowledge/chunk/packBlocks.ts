@@ -17,30 +17,34 @@ export function packBlocks(source: string, blocks: Block[], options: ChunkingOpt
     const budget = Math.max(8, options.maxTokens - countTokens(heading));
     let current: CountedLine[] = [];
     let currentTokens = 0;
+    // Lines at the head of `current` carried over from the previous chunk; a chunk of only these is not emitted.
+    let carried = 0;
 
     const emit = () => {
       const lines = trimBlankEdges(current);
       if (lines.length > 0) chunks.push(toChunk(source, heading, lines, appliesTo));
-      const overlap = takeOverlap(current, Math.min(options.overlapTokens, Math.floor(budget / 2)));
-      current = overlap;
-      currentTokens = sumTokens(overlap);
+      current = takeOverlap(current, Math.min(options.overlapTokens, Math.floor(budget / 2)));
+      currentTokens = sumTokens(current);
+      carried = current.length;
     };
 
-    for (const unit of section.units.flatMap((block) => splitToFit(block, budget))) {
+    // Split blocks leave room for the overlap, so their pieces always share context.
+    const pieceBudget = Math.max(8, budget - Math.min(options.overlapTokens, Math.floor(budget / 2)));
+    for (const unit of section.units.flatMap((block) => splitToFit(block, budget, pieceBudget))) {
       const unitTokens = sumTokens(unit);
-      if (currentTokens + unitTokens > budget && current.some((line) => line.tokens > 0)) {
+      if (currentTokens + unitTokens > budget && current.length > carried) {
         emit();
         // The overlap must never push a unit that fits on its own out of its chunk.
         if (currentTokens + unitTokens > budget) {
           current = [];
           currentTokens = 0;
+          carried = 0;
         }
       }
       current.push(...unit);
       currentTokens += unitTokens;
     }
-    const lines = trimBlankEdges(current);
-    if (lines.length > 0 && !isOnlyOverlap(lines, chunks.at(-1))) chunks.push(toChunk(source, heading, lines, appliesTo));
+    if (current.length > carried && trimBlankEdges(current.slice(carried)).length > 0) chunks.push(toChunk(source, heading, trimBlankEdges(current), appliesTo));
   }
   return chunks;
 }
@@ -56,9 +60,10 @@ function groupByHeading(blocks: Block[]): { heading: string[]; units: CountedLin
   return sections;
 }
 
-/** A block over budget is cut between lines; a single line over budget is cut between words. */
-function splitToFit(block: CountedLine[], budget: number): CountedLine[][] {
+/** A block over budget is cut between lines into pieces of `pieceBudget`; a single line too long is cut between words. */
+function splitToFit(block: CountedLine[], budget: number, pieceBudget: number): CountedLine[][] {
   if (sumTokens(block) <= budget) return [block];
+  budget = pieceBudget;
   const pieces: CountedLine[][] = [];
   let piece: CountedLine[] = [];
   let tokens = 0;
@@ -99,7 +104,9 @@ function takeOverlap(lines: CountedLine[], overlapTokens: number): CountedLine[]
     kept.unshift(line);
     tokens += line.tokens;
   }
-  return trimBlankEdges(kept);
+  // Trailing blank lines stay: they separate the overlap from the block that follows.
+  const firstText = kept.findIndex((line) => line.text.trim() !== '');
+  return firstText < 0 ? [] : kept.slice(firstText);
 }
 
 function trimBlankEdges(lines: CountedLine[]): CountedLine[] {
@@ -108,11 +115,6 @@ function trimBlankEdges(lines: CountedLine[]): CountedLine[] {
   while (start < end && lines[start]!.text.trim() === '') start++;
   while (end > start && lines[end - 1]!.text.trim() === '') end--;
   return lines.slice(start, end);
-}
-
-/** True when the trailing lines are all already in the previous chunk (only overlap was left). */
-function isOnlyOverlap(lines: CountedLine[], previous: Chunk | undefined): boolean {
-  return previous !== undefined && lines[0]!.line >= previous.startLine && lines.at(-1)!.line <= previous.endLine && previous.text.endsWith(lines.map((l) => l.text).join('\n'));
 }
 
 function toChunk(source: string, heading: string, lines: CountedLine[], appliesTo: string[]): Chunk {

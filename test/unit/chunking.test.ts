@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { chunkSource } from '../../src/core/knowledge/chunk/chunkSource';
+import { chunkMarkdown } from '../../src/core/knowledge/chunk/markdown';
+import { chunkHtml } from '../../src/core/knowledge/chunk/html';
+import { chunkCodeComments } from '../../src/core/knowledge/chunk/codeComments';
+import type { Chunk } from '../../src/core/knowledge/chunk/chunk';
+import { countTokens } from '../../src/core/knowledge/tokens';
+
+const defaults = { maxTokens: 512, overlapTokens: 50 };
+
+/** Every Markdown chunk is exactly the source lines it claims. */
+function assertExactLines(text: string, chunks: Chunk[]): void {
+  const lines = text.split('\n');
+  for (const chunk of chunks) {
+    assert.equal(chunk.text, lines.slice(chunk.startLine - 1, chunk.endLine).join('\n'), `chunk ${chunk.startLine}-${chunk.endLine}`);
+  }
+}
+
+describe('chunkMarkdown', () => {
+  const guide = [
+    '# Guide', // 1
+    '', // 2
+    'Intro.', // 3
+    '', // 4
+    '## Naming', // 5
+    '', // 6
+    'Use camelCase.', // 7
+    '', // 8
+    '### Constants', // 9
+    'UPPER_SNAKE_CASE for constants.', // 10
+    '', // 11
+    '```ts', // 12
+    '# not a heading', // 13
+    'const MAX = 1;', // 14
+    '```', // 15
+    '', // 16
+    '## Errors', // 17
+    '- never swallow', // 18
+    '- throw Error objects', // 19
+  ].join('\n');
+
+  it('splits at headings with the heading path and exact 1-based lines', () => {
+    const chunks = chunkMarkdown('guide.md', guide, defaults);
+    assert.deepEqual(
+      chunks.map((c) => [c.heading, c.startLine, c.endLine]),
+      [
+        ['Guide', 1, 3],
+        ['Guide > Naming', 5, 7],
+        ['Guide > Naming > Constants', 9, 15],
+        ['Guide > Errors', 17, 19],
+      ],
+    );
+    assertExactLines(guide, chunks);
+    assert.ok(chunks[2]!.text.includes('# not a heading'), 'a # line inside a code block is code, not a heading');
+  });
+
+  it('keeps code blocks and lists whole when they fit, and splits long sections with overlap', () => {
+    const list = Array.from({ length: 40 }, (_, i) => `- rule number ${i} says something about naming things well`).join('\n');
+    const code = ['```ts', ...Array.from({ length: 10 }, (_, i) => `const value${i} = compute(${i});`), '```'].join('\n');
+    const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} explains why the team prefers small functions and early returns.`).join('\n\n');
+    const text = `# Long\n\n${code}\n\n${paragraphs}\n\n${list}\n`;
+    const options = { maxTokens: 120, overlapTokens: 20 };
+    const chunks = chunkMarkdown('long.md', text, options);
+    assertExactLines(text, chunks);
+    assert.ok(chunks.length > 3);
+    for (const chunk of chunks) assert.ok(countTokens(chunk.heading) + countTokens(chunk.text) <= options.maxTokens, `chunk ${chunk.startLine} fits`);
+    assert.ok(chunks.some((c) => c.text.startsWith('# Long') && c.text.includes(code)), 'the code block stays in one chunk');
+    // Where a block had to be split (the list), consecutive chunks overlap, never by more than the overlap budget.
+    const listStart = text.split('\n').findIndex((line) => line.startsWith('- rule')) + 1;
+    const listChunks = chunks.filter((c) => c.endLine >= listStart);
+    assert.ok(listChunks.length >= 3);
+    for (let i = 1; i < listChunks.length; i++) {
+      const previous = listChunks[i - 1]!;
+      const current = listChunks[i]!;
+      assert.ok(current.startLine <= previous.endLine, `chunk at ${current.startLine} overlaps the previous one`);
+      const shared = text.split('\n').slice(current.startLine - 1, previous.endLine).join('\n');
+      assert.ok(countTokens(shared) <= options.overlapTokens);
+    }
+    // Nothing is lost: every non-blank line is in some chunk.
+    const covered = new Set(chunks.flatMap((c) => Array.from({ length: c.endLine - c.startLine + 1 }, (_, j) => c.startLine + j)));
+    text.split('\n').forEach((line, i) => line.trim() && assert.ok(covered.has(i + 1), `line ${i + 1} is covered`));
+  });
+
+  it('reads applyTo from front matter without shifting line numbers', () => {
+    const text = '---\napplyTo: "**/*.test.ts, src/**"\n---\n# Tests\n\nName tests by behaviour.\n';
+    const [chunk] = chunkMarkdown('.housestyle/rules/tests.instructions.md', text, defaults);
+    assert.deepEqual(chunk!.appliesTo, ['**/*.test.ts', 'src/**']);
+    assert.deepEqual([chunk!.startLine, chunk!.endLine], [4, 6]);
+    assertExactLines(text, [chunk!]);
+  });
+
+  it('handles skipped heading levels and seven-hash lines', () => {
+    const text = '# A\n#### D\ntext d\n####### seven\n###### F\ntext f\n';
+    const chunks = chunkMarkdown('deep.md', text, defaults);
+    assert.deepEqual(chunks.map((c) => c.heading), ['A > D', 'A > D > F']);
+    assert.ok(chunks[0]!.text.includes('####### seven'));
+    assertExactLines(text, chunks);
+  });
+
+  it('cuts a single line longer than the budget between words', () => {
+    const text = `# Minified\n${'word '.repeat(400)}\n`;
+    const chunks = chunkMarkdown('min.md', text, { maxTokens: 64, overlapTokens: 0 });
+    assert.ok(chunks.length > 5);
+    for (const chunk of chunks) assert.ok(countTokens(chunk.text) + countTokens(chunk.heading) <= 64);
+    assert.equal(chunks.map((c) => c.text.replace(/^# Minified\n?/, '')).join('').split(/\s+/).filter(Boolean).length, 400, 'no word lost or repeated');
+  });
+});
+
+describe('chunkHtml', () => {
+  it('splits at h1-h6 and maps paragraphs, list items and rows to their source lines', () => {
+    const html = [
+      '<html><head><title>x</title><style>p{}</style></head><body>', // 1
+      '<h1>Guide</h1>', // 2
+      '<p>Use camelCase', // 3
+      'for variables.</p>', // 4
+      '<h2>Tables</h2>', // 5
+      '<table><tr><td>Rule</td><td>Why</td></tr>', // 6
+      '<tr><td>no var</td><td>scoping</td></tr></table>', // 7
+      '<script>ignored()</script>', // 8
+      '<ul><li>one</li><li>two</li></ul>', // 9
+      '</body></html>',
+    ].join('\n');
+    const chunks = chunkHtml('guide.html', html, defaults);
+    assert.deepEqual(
+      chunks.map((c) => [c.heading, c.startLine, c.endLine, c.text]),
+      [
+        ['Guide', 3, 4, 'Use camelCase for variables.'],
+        ['Guide > Tables', 6, 9, 'Rule | Why\nno var | scoping\none\ntwo'],
+      ],
+    );
+  });
+});
+
+describe('chunkCodeComments', () => {
+  it('indexes comment blocks and docstrings only, one group per block, skipping short pragmas', () => {
+    const ts = ['// eslint-disable-next-line', 'const a = 1;', '/**', ' * Retries are capped so a dead host', ' * cannot stall the queue.', ' */', 'function retry() {}', '// Always pass the logger in, never import it.', 'x();'].join('\n');
+    const chunks = chunkCodeComments('src/retry.ts', ts, defaults);
+    assert.deepEqual(
+      chunks.map((c) => [c.startLine, c.endLine]),
+      [
+        [4, 5],
+        [8, 8],
+      ],
+    );
+    assert.match(chunks[0]!.text, /Retries are capped so a dead host\ncannot stall the queue\./);
+    const py = 'def f():\n    """Return the user, or None when the id is unknown."""\n    # a short one\n    return None\n';
+    assert.deepEqual(chunkCodeComments('app/users.py', py, defaults).map((c) => [c.startLine, c.text]), [[2, 'Return the user, or None when the id is unknown.']]);
+  });
+
+  it('skips source files unless comments are asked for', () => {
+    assert.ok('skip' in chunkSource('src/a.ts', '// a comment with enough words here\n', { ...defaults, codeComments: false }));
+    assert.ok('chunks' in chunkSource('src/a.ts', '// a comment with enough words here\n', { ...defaults, codeComments: true }));
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseConfig } from '../../src/core/config';
+import { discoverSources } from '../../src/core/knowledge/sources';
+
+describe('discoverSources', () => {
+  let workspace: string;
+  before(async () => {
+    workspace = await mkdtemp(path.join(tmpdir(), 'hs-sources-'));
+    const files: Record<string, string> = {
+      'docs/STYLE_GUIDE.md': '# a',
+      'docs/architecture/overview.md': '# b',
+      'docs/drafts/secret-plan.md': '# ignored by docs/.gitignore',
+      'docs/.gitignore': 'drafts/\n',
+      'CONTRIBUTING.md': '# c',
+      '.editorconfig': 'root = true',
+      '.github/copilot-instructions.md': 'x',
+      'src/api.instructions.md': 'x',
+      '.housestyle/rules/naming.md': 'x',
+      '.housestyle/index/kb_style.lance/data.md': 'never the index itself',
+      'node_modules/pkg/docs/README.md': 'never',
+      'generated/docs/STYLE.md': 'ignored by the root .gitignore',
+      '.gitignore': 'generated/\n',
+      'src/app.ts': 'code',
+      'README.md': 'not a style source by default',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
+      await writeFile(path.join(workspace, file), text);
+    }
+  });
+  after(() => rm(workspace, { recursive: true, force: true }));
+
+  it('finds the default style sources, honoring nested .gitignore files and never the index', async () => {
+    const config = parseConfig({});
+    assert.deepEqual(await discoverSources(workspace, config.knowledgeBases.style!), [
+      '.editorconfig',
+      '.github/copilot-instructions.md',
+      '.housestyle/rules/naming.md',
+      'CONTRIBUTING.md',
+      'docs/STYLE_GUIDE.md',
+      'docs/architecture/overview.md',
+      'src/api.instructions.md',
+    ]);
+  });
+
+  it('applies a knowledge base\'s own include and exclude globs', async () => {
+    assert.deepEqual(await discoverSources(workspace, { include: ['docs/**/*.md', 'README.md'], exclude: ['docs/architecture/**'] }), ['README.md', 'docs/STYLE_GUIDE.md']);
+  });
+});
