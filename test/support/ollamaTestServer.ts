@@ -9,26 +9,26 @@ import type { AddressInfo } from 'node:net';
 
 /** The next model answer (/api/chat or /api/generate): a reply, or a failure. `delayMs` waits before answering. */
 export type ScriptedAnswer =
-  | { content: string; promptTokens?: number; completionTokens?: number; doneReason?: string; delayMs?: number; chunks?: string[] }
+  | {
+      content: string;
+      promptTokens?: number;
+      completionTokens?: number;
+      /** Reported in the final message, converted to Ollama's nanoseconds. */
+      durationsMs?: { total?: number; load?: number; promptEval?: number; eval?: number };
+      doneReason?: string;
+      delayMs?: number;
+      /** How the streamed content is split; by default one chunk per word. */
+      chunks?: string[];
+      /** Pause between streamed chunks, for a long answer that keeps arriving. */
+      chunkDelayMs?: number;
+    }
   | { fail: 'malformed' | 'truncated' | 'status'; status?: number; error?: string; delayMs?: number };
 
-/** A /api/chat or /api/generate request body as the client sent it. */
-export interface ModelRequestBody {
-  model: string;
-  messages?: { role: string; content: string }[];
-  prompt?: string;
-  format?: unknown;
-  options?: Record<string, unknown>;
-  stream?: boolean;
-  [key: string]: unknown;
-}
+/** A /api/chat or /api/generate request body as the client sent it (`messages` for chat, `prompt` for generate). */
+export type ModelRequestBody = { model: string; messages?: { role: string; content: string }[]; prompt?: string; stream?: boolean } & Record<string, unknown>;
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** Parsed JSON; for blob uploads `{ bytes }`; undefined when there was no body. */
-  body: unknown;
-}
+/** `body` is the parsed JSON (the raw text if it was not JSON), `{ bytes }` for blob uploads, undefined when empty. */
+export type RecordedRequest = { method: string; path: string; body: unknown };
 
 export interface OllamaTestServer {
   /** 'http://127.0.0.1:PORT' */
@@ -37,8 +37,8 @@ export interface OllamaTestServer {
   /** Installed models with the implicit ':latest' tag made explicit, as /api/tags lists them; pull and create add to it. */
   readonly models: Set<string>;
   enqueueChat(answer: ScriptedAnswer): void;
-  /** Computes answers from the request once the queue is empty. */
-  onChat(handler: (body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>): void;
+  /** Computes answers from the request once the queue is empty; without a handler, unscripted requests get HTTP 500. */
+  onChat(handler?: (body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>): void;
   embedWith(vector: (text: string) => number[]): void;
   /** Closes every connection and pending delay, so nothing keeps the process alive. */
   close(): Promise<void>;
@@ -69,7 +69,6 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   const requests: RecordedRequest[] = [];
   const queue: ScriptedAnswer[] = [];
   const blobs = new Set<string>();
-  const timers = new Set<NodeJS.Timeout>();
   let chatHandler: ((body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>) | undefined;
   let vectorOf = defaultVector;
 
@@ -78,23 +77,16 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   };
   const notFound = (res: ServerResponse, model: string): void =>
     sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
-  const sendLines = (res: ServerResponse, lines: unknown[]): void => {
+  /** NDJSON, as Ollama streams; `gapMs` pauses after each line. */
+  const sendLines = async (res: ServerResponse, lines: unknown[], gapMs = 0): Promise<void> => {
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-    for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
+    for (const line of lines) {
+      if (res.destroyed) return;
+      res.write(`${JSON.stringify(line)}\n`);
+      if (gapMs) await wait(gapMs, res);
+    }
     res.end();
   };
-  /** Resolves after `ms`, or at once when the client goes away (the caller then finds `res` destroyed). */
-  const wait = (ms: number, res: ServerResponse): Promise<void> =>
-    new Promise((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        timers.delete(timer);
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      timers.add(timer);
-      res.once('close', finish);
-    });
 
   async function answerModel(res: ServerResponse, body: ModelRequestBody, kind: 'chat' | 'generate'): Promise<void> {
     if (!models.has(withLatestTag(body.model))) return notFound(res, body.model);
@@ -123,18 +115,19 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     }
     const promptTokens = answer.promptTokens ?? 10;
     const completionTokens = answer.completionTokens ?? 5;
+    const ms = { load: 1, promptEval: promptTokens, eval: completionTokens * 3, ...answer.durationsMs };
     const final = {
       done_reason: answer.doneReason ?? 'stop',
-      total_duration: (promptTokens + completionTokens) * 2_000_000 + 1_000_000,
-      load_duration: 1_000_000,
+      total_duration: (ms.total ?? ms.load + ms.promptEval + ms.eval) * 1e6,
+      load_duration: ms.load * 1e6,
       prompt_eval_count: promptTokens,
-      prompt_eval_duration: promptTokens * 1_000_000,
+      prompt_eval_duration: ms.promptEval * 1e6,
       eval_count: completionTokens,
-      eval_duration: completionTokens * 3_000_000,
+      eval_duration: ms.eval * 1e6,
     };
     if (!streaming) return sendJson(res, 200, { ...part(answer.content, true), ...final });
     const pieces = answer.chunks ?? answer.content.match(/\s*\S+|\s+/g) ?? [];
-    sendLines(res, [...pieces.map((piece) => part(piece, false)), { ...part('', true), ...final }]);
+    return sendLines(res, [...pieces.map((piece) => part(piece, false)), { ...part('', true), ...final }], answer.chunkDelayMs);
   }
 
   function embed(res: ServerResponse, body: { model: string; input: string | string[] }): void {
@@ -143,12 +136,19 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     sendJson(res, 200, { model: body.model, embeddings: inputs.map((text) => vectorOf(text)), total_duration: 1_000_000, load_duration: 0, prompt_eval_count: inputs.length });
   }
 
-  function modelEntry(name: string): Record<string, unknown> {
+  function modelEntry(name: string) {
     const family = /^[a-z]+/i.exec(name.slice(name.lastIndexOf('/') + 1))?.[0] ?? 'llama';
     const tag = name.slice(name.lastIndexOf(':') + 1);
     const details = { parent_model: '', format: 'gguf', family, families: [family], parameter_size: /^\d+(\.\d+)?[bm]$/i.test(tag) ? tag.toUpperCase() : '1B', quantization_level: 'Q4_K_M' };
     const digest = createHash('sha256').update(name).digest('hex');
     return { name, model: name, modified_at: new Date(0).toISOString(), size: name.length * 100_000_000, digest, details };
+  }
+
+  function show(res: ServerResponse, { model }: { model: string }): void {
+    if (!models.has(withLatestTag(model))) return notFound(res, model);
+    const { details } = modelEntry(withLatestTag(model));
+    const info = { 'general.architecture': details.family, [`${details.family}.context_length`]: 32768 };
+    sendJson(res, 200, { modelfile: `FROM ${model}`, parameters: '', template: '{{ .System }}\n{{ .Prompt }}', details, model_info: info, capabilities: ['completion'] });
   }
 
   function pull(res: ServerResponse, body: { model?: string; name?: string; stream?: boolean }): void {
@@ -179,17 +179,9 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = await readBody(req);
     const blob = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
-    let body: unknown;
-    if (blob) body = req.method === 'POST' ? { bytes: raw.length } : undefined;
-    else if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        requests.push({ method: req.method ?? '', path, body: raw.toString('utf8') });
-        return sendJson(res, 400, { error: 'invalid character in request body' });
-      }
-    }
+    const body = blob ? (req.method === 'POST' ? { bytes: raw.length } : undefined) : raw.length > 0 ? parsedOrText(raw) : undefined;
     requests.push({ method: req.method ?? '', path, body });
+    if (typeof body === 'string') return sendJson(res, 400, { error: 'invalid character in request body' });
     const json = (body ?? {}) as never; // request bodies are the test's own client input; each handler names the fields it reads
     if (blob) {
       const digest = blob[1]!;
@@ -207,20 +199,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
         return embed(res, json);
       case 'GET /api/tags':
         return sendJson(res, 200, { models: [...models].map(modelEntry) });
-      case 'POST /api/show': {
-        const { model } = json as { model: string };
-        if (!models.has(withLatestTag(model))) return notFound(res, model);
-        const entry = modelEntry(withLatestTag(model)) as { details: { family: string } };
-        const family = entry.details.family;
-        return sendJson(res, 200, {
-          modelfile: `FROM ${model}`,
-          parameters: 'stop "<|im_end|>"',
-          template: '{{ .System }}\n{{ .Prompt }}',
-          details: entry.details,
-          model_info: { 'general.architecture': family, [`${family}.context_length`]: 32768 },
-          capabilities: ['completion'],
-        });
-      }
+      case 'POST /api/show':
+        return show(res, json);
       case 'POST /api/pull':
         return pull(res, json);
       case 'POST /api/create':
@@ -249,12 +229,31 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     onChat: (handler) => void (chatHandler = handler),
     embedWith: (vector) => void (vectorOf = vector),
     close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
+      server.closeAllConnections(); // every pending delay ends with its connection (see `wait`)
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** Resolves after `ms`, or at once when the connection closes (the caller then finds `res` destroyed). */
+function wait(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      res.off('close', finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, ms);
+    res.once('close', finish);
+  });
+}
+
+function parsedOrText(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return raw.toString('utf8');
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
