@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR } from './run';
 import { registerIndex } from './commands/index';
 import { registerSearch } from './commands/search';
+import { registerReview } from './commands/review';
 
 const program = new Command('housestyle')
   .description('A local code-review agent that knows your team\'s rules.')
@@ -10,6 +11,7 @@ const program = new Command('housestyle')
 
 registerIndex(program);
 registerSearch(program);
+registerReview(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has already printed usage errors; help and --version exit cleanly.

@@ -1,0 +1,143 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import packageJson from '../../../package.json';
+import { loadConfig, type Config, type Severity } from '../../core/config';
+import { HouseStyleError } from '../../core/errors';
+import { indexKnowledgeBase } from '../../core/knowledge/indexer';
+import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
+import { OllamaClient } from '../../core/models/ollama';
+import { diffTargets } from '../../core/review/diffTargets';
+import { meetsThreshold } from '../../core/review/finding';
+import { reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
+import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarget';
+import type { WindowRules } from '../../core/review/ruleRetrieval';
+import { toSarif } from '../../core/review/sarif';
+import { formatFindingLine, formatSummary } from '../../core/review/textReport';
+import { EXIT_FINDINGS, EXIT_OK, action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+
+interface ReviewCliOptions {
+  workspace?: string;
+  diff?: string | boolean;
+  model?: string;
+  format: 'text' | 'json' | 'sarif';
+  failOn?: Severity | 'none';
+  kb?: string;
+  rulesOnly?: boolean;
+  fallbackToRules?: boolean;
+}
+
+export function registerReview(program: Command): void {
+  program
+    .command('review')
+    .description('Review files, or the working tree\'s changes, against the rules in the knowledge base, with a local model on Ollama.')
+    .argument('[files...]', 'files to review (relative to the workspace or absolute)')
+    .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .option('--diff [base]', 'review changed lines of the working tree against HEAD, or against the merge base with BASE')
+    .option('--model <name>', 'Ollama model (default: ollama.model)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: review.failOn)').choices(['error', 'warning', 'info', 'hint', 'none']))
+    .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
+    .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
+    .option('--fallback-to-rules', 'when Ollama or the model is unavailable, print the rules and how to start Ollama instead of failing (for demos, not CI)')
+    .action(
+      action(async (files: string[], options: ReviewCliOptions) => {
+        if ((files.length > 0) === (options.diff !== undefined)) {
+          const what = files.length > 0 ? 'Pass either files or --diff, not both.' : 'Nothing to review: name the files, or pass --diff [BASE].';
+          throw new HouseStyleError(what, 'For example: housestyle review src/app.ts, or housestyle review --diff main', 'usage');
+        }
+        const workspace = await resolveWorkspace(options.workspace);
+        const config = await loadConfig(workspace);
+        const model = options.model ?? config.ollama.model;
+        const targets =
+          options.diff !== undefined
+            ? await diffTargets({ workspace, ...(typeof options.diff === 'string' ? { base: options.diff } : {}), contextLines: config.review.diffContextLines })
+            : await Promise.all(files.map((file) => readFileTarget(workspace, file)));
+
+        return withInterrupt(async (signal) => {
+          const progress = stderrProgress();
+          // Rules must be current: an incremental index run is cheap when nothing changed.
+          await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }).finally(() => progress.end());
+          const knowledgeBase = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
+          try {
+            const client = OllamaClient.fromConfig(config);
+            if (options.rulesOnly) {
+              printRules(await rulesForTargets({ config, knowledgeBase, signal }, targets), options.format);
+              process.stdout.write(`${await ollamaStatusLine(client, model, 'Drop --rules-only for cited findings.')}\n`);
+              return EXIT_OK;
+            }
+            if (options.fallbackToRules && !(await modelAvailable(client, model))) {
+              printRules(await rulesForTargets({ config, knowledgeBase, signal }, targets), options.format);
+              process.stdout.write(`${await ollamaStatusLine(client, model, '')}\n`);
+              return EXIT_OK;
+            }
+            // Fails with the host named when Ollama is down, before any "no findings" could be printed.
+            await requireModel(client, model);
+            const reviewProgress = stderrProgress();
+            const result = await reviewTargets({ workspace, config, knowledgeBase, client, model, logger: stderrLogger, progress: reviewProgress, signal }, targets).finally(() =>
+              reviewProgress.end(),
+            );
+            printResult(result, options.format, workspace, config);
+            const failOn = options.failOn ?? config.review.failOn;
+            return result.findings.some((f) => meetsThreshold(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
+          } finally {
+            await knowledgeBase.close();
+          }
+        });
+      }),
+    );
+}
+
+async function modelAvailable(client: OllamaClient, model: string): Promise<boolean> {
+  return (await client.isReachable()) && (await client.hasModel(model).catch(() => false));
+}
+
+async function requireModel(client: OllamaClient, model: string): Promise<void> {
+  if (!(await client.hasModel(model))) {
+    throw new HouseStyleError(`Model ${model} is not available on Ollama at ${client.host}.`, `Pull it with \`ollama pull ${model}\`, or pass --model with one that \`ollama list\` shows.`, 'model-not-found');
+  }
+}
+
+/** One line that says whether a review could run, and exactly what to do if not. */
+async function ollamaStatusLine(client: OllamaClient, model: string, whenReady: string): Promise<string> {
+  if (!(await client.isReachable())) {
+    return `No review ran: Ollama is not reachable at ${client.host}. Start it with \`ollama serve\` (or set OLLAMA_HOST), pull the model with \`ollama pull ${model}\`, then run this again for cited findings.`;
+  }
+  if (!(await client.hasModel(model).catch(() => false))) {
+    return `No review ran: Ollama at ${client.host} does not have ${model}. Pull it with \`ollama pull ${model}\`, then run this again for cited findings.`;
+  }
+  return `Ollama is ready at ${client.host} with ${model}. ${whenReady}`.trim();
+}
+
+function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): void {
+  if (format === 'json') {
+    for (const { window, passages, retrieved, dropped } of rules) {
+      const entry = { path: window.target.path, segments: window.segments, retrieved, dropped, rules: passages.map(({ passage }) => passage) };
+      process.stdout.write(`${JSON.stringify(entry)}\n`);
+    }
+    return;
+  }
+  if (rules.length === 0) process.stdout.write('Nothing to review.\n');
+  for (const { window, passages, retrieved, dropped } of rules) {
+    const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',');
+    const left = [dropped.outOfScope && `${dropped.outOfScope} scoped to other files`, dropped.duplicate && `${dropped.duplicate} duplicate`, dropped.overBudget && `${dropped.overBudget} over the token budget`].filter(Boolean);
+    process.stdout.write(`${window.target.path}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
+    for (const { passage, text } of passages) {
+      process.stdout.write(`  ${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}\n`);
+      const preview = text.split('\n').filter((line) => line.trim()).slice(0, 3);
+      for (const line of preview) process.stdout.write(`      ${line.trim()}\n`);
+    }
+  }
+}
+
+function printResult(result: ReviewResult, format: ReviewCliOptions['format'], workspace: string, config: Config): void {
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else if (format === 'sarif') {
+    const { findings, ...figures } = result;
+    const log = toSarif(findings, { toolVersion: packageJson.version, workspace, properties: { ...figures, temperature: config.review.temperature, seed: config.review.seed } });
+    process.stdout.write(`${JSON.stringify(log, null, 2)}\n`);
+  } else {
+    for (const finding of result.findings) process.stdout.write(`${formatFindingLine(finding)}\n`);
+  }
+  process.stderr.write(`${formatSummary(result)}\n`);
+}
