@@ -1,0 +1,173 @@
+import picomatch from 'picomatch';
+import type { ReviewEvent } from './reviewEvent';
+
+export type DropReason =
+  | 'bot-author'
+  | 'empty-comment'
+  | 'trivial-comment'
+  | 'lock-file'
+  | 'generated-file'
+  | 'vendored-file'
+  | 'minified'
+  | 'binary'
+  | 'oversized-hunk'
+  | 'reverted-change'
+  | 'revert-commit';
+
+export interface CleanOptions {
+  /** Case-insensitive regular expressions on author and reviewer names (config.dataset.botAuthors). */
+  botAuthors: string[];
+  /** Hunks longer than this are dropped (config.dataset.maxHunkLines). */
+  maxHunkLines: number;
+}
+
+export type CleanResult = { event: ReviewEvent } | { drop: DropReason };
+
+const LOCK_FILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lockb',
+  'bun.lock',
+  'cargo.lock',
+  'go.sum',
+  'poetry.lock',
+  'pipfile.lock',
+  'uv.lock',
+  'pdm.lock',
+  'composer.lock',
+  'gemfile.lock',
+  'podfile.lock',
+  'packages.lock.json',
+  'flake.lock',
+  'mix.lock',
+  'pubspec.lock',
+  'gradle.lockfile',
+  'package.resolved',
+]);
+
+const isGeneratedPath = picomatch(
+  [
+    '**/*.min.{js,css,mjs}',
+    '**/*.{map,snap}',
+    '**/*.{pb,pb.gw}.go',
+    '**/*_pb2{,_grpc}.py',
+    '**/*.g.dart',
+    '**/*.{generated,gen,designer}.*',
+    '**/{__generated__,generated,dist,build,out}/**',
+  ],
+  { dot: true, nocase: true },
+);
+const isVendoredPath = picomatch(['**/{vendor,third_party,third-party,node_modules,bower_components}/**'], { dot: true });
+
+/** Markers that tools write at the top of files nobody should review by hand. */
+const GENERATED_MARKER = /@generated\b|\bcode generated .* do not edit\b|\bauto-?generated\b.*\bdo not (edit|modify)\b/i;
+
+/** Comments that carry no review content: approvals, thanks, acknowledgements, a bare "nit". */
+const TRIVIAL_COMMENTS = new Set([
+  'lgtm',
+  'looks good',
+  'looks good to me',
+  'ship it',
+  'shipit',
+  '+1',
+  '-1',
+  'nit',
+  'nits',
+  'thanks',
+  'thank you',
+  'ty',
+  'done',
+  'fixed',
+  'ok',
+  'okay',
+  'ack',
+  'agreed',
+  'same',
+  'same here',
+  'ditto',
+  'nice',
+  'great',
+  'approved',
+]);
+
+/** Pictographs with their modifiers (skin tones, variation selector, joiner, flags), or :shortcodes:. */
+const EMOJI_ONLY = /^(?:[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\uFE0F\u200D\s]|:[a-z0-9_+-]+:)+$/u;
+
+/** The text of a comment with line endings unified, trailing spaces gone and runs of blank lines collapsed. */
+export function normalizeComment(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Code keeps its spaces (indentation and trailing whitespace can be what a review is about); only line endings are unified. */
+export function normalizeCode(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+}
+
+export function isTrivialComment(text: string): boolean {
+  const words = text
+    .toLowerCase()
+    .replace(/[.!,:;)(]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return TRIVIAL_COMMENTS.has(words) || EMOJI_ONLY.test(text);
+}
+
+export function isLockFile(filePath: string): boolean {
+  return LOCK_FILES.has((filePath.split('/').pop() ?? filePath).toLowerCase());
+}
+
+/** Lines of a diff hunk that are content (added, removed or context), not headers. */
+function hunkBodyLines(diffHunk: string): string[] {
+  return diffHunk.split('\n').filter((line) => !line.startsWith('@@') && !line.startsWith('\\ No newline'));
+}
+
+function isBinary(event: ReviewEvent): boolean {
+  return /^Binary files .* differ$|^GIT binary patch$/m.test(event.diffHunk) || [event.diffHunk, event.before, event.after].some((t) => t?.includes('\u0000'));
+}
+
+/** Minified code: any very long line, which no reviewer comments on line by line. */
+function isMinified(event: ReviewEvent): boolean {
+  return [event.diffHunk, event.before, event.after].some((text) => text !== undefined && text.split('\n').some((line) => line.length > 1000));
+}
+
+/**
+ * Returns a function that keeps an event (normalized) or names why it is dropped. Each reason is
+ * reported, so the card shows what the dataset left out and why.
+ */
+export function createCleaner(options: CleanOptions): (event: ReviewEvent) => CleanResult {
+  const bots = options.botAuthors.map((pattern) => new RegExp(pattern, 'i'));
+  const isBot = (name: string | undefined) => name !== undefined && bots.some((bot) => bot.test(name));
+
+  return (event) => {
+    if (event.metadata.revert === 'is-revert') return { drop: 'revert-commit' };
+    // A reverted change's review and outcome were undone; its labels no longer say what the team wanted.
+    if (event.metadata.revert === 'reverted') return { drop: 'reverted-change' };
+    if (isBot(event.author) || isBot(event.reviewer)) return { drop: 'bot-author' };
+    if (isLockFile(event.path)) return { drop: 'lock-file' };
+    if (isVendoredPath(event.path)) return { drop: 'vendored-file' };
+    if (isBinary(event)) return { drop: 'binary' };
+    if (isGeneratedPath(event.path) || GENERATED_MARKER.test(event.diffHunk)) return { drop: 'generated-file' };
+    if (isMinified(event)) return { drop: 'minified' };
+    if (hunkBodyLines(event.diffHunk).length > options.maxHunkLines) return { drop: 'oversized-hunk' };
+
+    const comment = event.comment === undefined ? undefined : normalizeComment(event.comment);
+    if (event.neededReview && !comment && event.kind !== 'branch-rewrite') return { drop: 'empty-comment' };
+    if (comment && isTrivialComment(comment)) return { drop: 'trivial-comment' };
+
+    return {
+      event: {
+        ...event,
+        diffHunk: normalizeCode(event.diffHunk),
+        ...(event.before !== undefined && { before: normalizeCode(event.before) }),
+        ...(event.after !== undefined && { after: normalizeCode(event.after) }),
+        ...(comment !== undefined && { comment }),
+      },
+    };
+  };
+}

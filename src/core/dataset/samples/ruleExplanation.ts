@@ -1,0 +1,21 @@
+import type { ReviewEvent } from '../reviewEvent';
+import { block, changeBlock, fileLine, prompt, sampleMetadata } from './prompt';
+import { citedRule } from './ruleCitation';
+import type { Sample } from './sample';
+
+/**
+ * Style-rule explanation: when a comment cites a rule (a feedback entry's rule, a style-guide link or
+ * path, a linter rule id), the rule and the change in, the reviewer's explanation out.
+ */
+export function ruleExplanationSample(event: ReviewEvent): Sample | undefined {
+  if (!event.neededReview || !event.comment) return undefined;
+  const rule = event.metadata.feedback?.rule ?? citedRule(event.comment);
+  if (!rule) return undefined;
+  return {
+    ...prompt('rule-explanation', fileLine(event.path), block('Rule', rule), changeBlock(event)),
+    task: 'rule-explanation',
+    groupId: event.groupId,
+    response: event.comment,
+    metadata: sampleMetadata(event),
+  };
+}
