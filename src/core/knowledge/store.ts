@@ -35,6 +35,8 @@ export function tableName(kb: string): string {
 
 /** One knowledge base's LanceDB table: the only place that speaks LanceDB. */
 export class KnowledgeStore {
+  private hasFullTextIndex?: Promise<boolean>;
+
   private constructor(
     private readonly connection: Connection,
     private readonly table: Table,
@@ -160,10 +162,14 @@ export class KnowledgeStore {
     if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) await this.table.optimize();
   }
 
-  /** Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank. */
+  /**
+   * Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank.
+   * Vectors alone where the full-text index is not built yet (an index run was interrupted).
+   */
   async search(query: string, vector: Float32Array, k: number, where?: string): Promise<Passage[]> {
     const { lancedb } = await loadLanceDb();
-    const hasWords = /[\p{L}\p{N}]/u.test(query);
+    this.hasFullTextIndex ??= this.table.listIndices().then((indices) => indices.some((index) => index.columns.includes(FTS_COLUMN)));
+    const hasWords = /[\p{L}\p{N}]/u.test(query) && (await this.hasFullTextIndex);
     let search = hasWords
       ? this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }).nearestTo(vector).rerank(await rrfReranker(lancedb))
       : this.table.query().nearestTo(vector);
