@@ -43,9 +43,26 @@ export interface ReviewEvent {
     revert?: 'reverted' | 'is-revert';
     outdated?: boolean;
     /** For feedback events: the finding and the user's verdict. */
-    feedback?: { verdict: 'accepted' | 'dismissed'; rule?: string; suggestion?: string };
+    feedback?: {
+      verdict: 'accepted' | 'dismissed';
+      rule?: string;
+      suggestion?: string;
+      severity?: string;
+      model?: string;
+      /** The knowledge-base passages the finding cited. */
+      citations?: Array<{ source: string; startLine: number; endLine: number }>;
+    };
+    /** The pull or merge request number, from a merge subject, a PR-URL trailer or a comments export. */
+    pullRequest?: string;
+    /** Some of the text was not valid UTF-8 and was decoded with replacement characters. */
+    lossyText?: boolean;
+    /** For pr-comment events: the answers in the comment's thread, oldest first. */
+    replies?: Array<{ author?: string; body: string; date: string }>;
   };
 }
+
+/** What every dataset source yields: an event, or a skipped input with its reason. */
+export type MinedItem = { event: ReviewEvent } | { skip: SkipRecord };
 
 /** A skipped input, counted and shown in the dataset card; never silently dropped. */
 export interface SkipRecord {
