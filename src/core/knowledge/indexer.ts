@@ -99,10 +99,9 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       pendingRows = 0;
     };
 
-    for (const [index, source] of sources.entries()) {
+    for await (const [index, source, read] of readAhead(sources, (source) => readSource(path.join(workspace, source), kb.maxFileBytes))) {
       throwIfCancelled(signal);
       progress.report('Indexing files', index, sources.length);
-      const read = await readSource(path.join(workspace, source), kb.maxFileBytes);
       if ('skip' in read) {
         report.skipped.push({ source, reason: read.skip });
         logger.warn(`Skipped ${source}: ${read.skip}.`);
@@ -140,6 +139,18 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     return report;
   } finally {
     if (typeof options.embedder !== 'object') await embedder.close();
+  }
+}
+
+/** Files are read READ_AHEAD at a time (the disk is the slow part), yet handled strictly in order. */
+const READ_AHEAD = 32;
+
+async function* readAhead<T>(sources: string[], read: (source: string) => Promise<T>): AsyncGenerator<[number, string, T]> {
+  const pending: Promise<T>[] = [];
+  let next = 0;
+  for (let i = 0; i < sources.length; i++) {
+    while (next < sources.length && next - i < READ_AHEAD) pending.push(read(sources[next++]!));
+    yield [i, sources[i]!, await pending.shift()!];
   }
 }
 
