@@ -6,9 +6,8 @@ import { HouseStyleError } from '../../core/errors';
 import { indexKnowledgeBase } from '../../core/knowledge/indexer';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import { OllamaClient } from '../../core/models/ollama';
-import { diffTargets } from '../../core/review/diffTargets';
 import { meetsThreshold } from '../../core/review/finding';
-import { reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
+import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
 import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarget';
 import type { WindowRules } from '../../core/review/ruleRetrieval';
 import { toSarif } from '../../core/review/sarif';
@@ -50,7 +49,7 @@ export function registerReview(program: Command): void {
         const model = options.model ?? config.ollama.model;
         const targets =
           options.diff !== undefined
-            ? await diffTargets({ workspace, ...(typeof options.diff === 'string' ? { base: options.diff } : {}), contextLines: config.review.diffContextLines })
+            ? await changedTargets(workspace, config, typeof options.diff === 'string' ? options.diff : undefined)
             : await Promise.all(files.map((file) => readFileTarget(workspace, file)));
 
         return withInterrupt(async (signal) => {

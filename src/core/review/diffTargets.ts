@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parsePatch } from 'diff';
+import picomatch from 'picomatch';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../errors';
 import { expandRanges, type LineRange } from './lineRange';
@@ -15,6 +16,8 @@ export interface DiffTargetOptions {
   base?: string;
   /** Unchanged lines kept around each changed hunk (config.review.diffContextLines). */
   contextLines: number;
+  /** Globs (workspace-relative) of changed files that are not code to review, such as the index folder. */
+  exclude?: string[];
 }
 
 /**
@@ -44,8 +47,10 @@ export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTar
   const untracked = (await git.raw(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])).split('\0').filter(Boolean);
   for (const file of untracked) changed.set(file, [{ startLine: 1, endLine: Number.MAX_SAFE_INTEGER }]);
 
+  const excluded = picomatch(options.exclude ?? [], { dot: true });
   const targets: ReviewTarget[] = [];
   for (const [file, ranges] of [...changed].sort(([a], [b]) => a.localeCompare(b))) {
+    if (excluded(file)) continue;
     const bytes = await readFile(path.join(options.workspace, file)).catch(() => undefined);
     if (!bytes || isBinary(bytes)) continue;
     const target = fileTarget(file, bytes.toString('utf8'));

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import type { Config } from '../config';
 import { HouseStyleError } from '../errors';
+import { indexUri } from '../knowledge/indexUri';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { ChatMessage, OllamaClient } from '../models/ollama';
 import { diffTargets } from './diffTargets';
@@ -56,8 +58,15 @@ export async function reviewSelection(options: ReviewOptions, file: string, text
 
 /** Reviews the working tree's changes against HEAD, or against the merge base with `base`. */
 export async function reviewDiff(options: ReviewOptions, base?: string): Promise<ReviewResult> {
-  const targets = await diffTargets({ workspace: options.workspace, ...(base !== undefined ? { base } : {}), contextLines: options.config.review.diffContextLines });
-  return reviewTargets(options, targets);
+  return reviewTargets(options, await changedTargets(options.workspace, options.config, base));
+}
+
+/** The changed lines to review; House Style's own files (index, cache, feedback, rules) are not code under review. */
+export async function changedTargets(workspace: string, config: Config, base?: string): Promise<ReviewTarget[]> {
+  const exclude = ['.housestyle/**'];
+  const index = path.relative(workspace, indexUri(workspace, config));
+  if (!index.startsWith('..') && !path.isAbsolute(index)) exclude.push(`${index.split(path.sep).join('/')}/**`);
+  return diffTargets({ workspace, ...(base !== undefined ? { base } : {}), contextLines: config.review.diffContextLines, exclude });
 }
 
 /** The rules that each window of the targets would be reviewed against, without calling a model. */
