@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseConfig, readConfigFile, type Config } from '../core/config';
 import type { Logger } from '../core/log';
+import { KnowledgeHandles } from './knowledge/knowledgeHandles';
 
 /** What every command and editor surface shares: the output channel, the settings, the disposables. */
 export class HouseStyleContext implements vscode.Disposable {
@@ -9,9 +10,13 @@ export class HouseStyleContext implements vscode.Disposable {
     info: (message) => this.output.info(message),
     warn: (message) => this.output.warn(message),
   };
+  readonly knowledge: KnowledgeHandles;
   private readonly disposables: vscode.Disposable[] = [this.output];
 
-  constructor(readonly extension: vscode.ExtensionContext) {}
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.knowledge = new KnowledgeHandles(extension.extensionPath);
+    this.disposables.push(this.knowledge);
+  }
 
   /** The single workspace folder House Style works on, or undefined with no folder open. */
   get workspaceFolder(): vscode.WorkspaceFolder | undefined {

@@ -1,0 +1,49 @@
+/**
+ * Messages between the knowledge view's webview (media/knowledgeView) and the extension
+ * (src/vscode/knowledge/knowledgeView.ts). Both sides import these types, so a renamed field
+ * fails the build rather than the user.
+ */
+export interface PassageView {
+  source: string;
+  startLine: number;
+  endLine: number;
+  heading: string;
+  text: string;
+  score: number;
+}
+
+/** From the webview to the extension. */
+export type KnowledgeViewRequest =
+  | { type: 'ready' }
+  | { type: 'search'; requestId: number; query: string }
+  | { type: 'open'; source: string; startLine: number; endLine: number }
+  | { type: 'index' };
+
+/** From the extension to the webview. */
+export type KnowledgeViewEvent =
+  | { type: 'results'; requestId: number; query: string; results: PassageView[] }
+  | { type: 'error'; requestId?: number; message: string }
+  | { type: 'status'; text: string };
+
+/** What the webview keeps across reloads with getState/setState. */
+export interface KnowledgeViewState {
+  query: string;
+  results: PassageView[];
+}
+
+const requestTypes = new Set(['ready', 'search', 'open', 'index']);
+
+/** Messages from a webview are untrusted input: accept only well-formed requests. */
+export function isKnowledgeViewRequest(value: unknown): value is KnowledgeViewRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  if (typeof message.type !== 'string' || !requestTypes.has(message.type)) return false;
+  switch (message.type) {
+    case 'search':
+      return typeof message.requestId === 'number' && typeof message.query === 'string' && message.query.length <= 2000;
+    case 'open':
+      return typeof message.source === 'string' && Number.isInteger(message.startLine) && Number.isInteger(message.endLine);
+    default:
+      return true;
+  }
+}

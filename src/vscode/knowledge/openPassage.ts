@@ -1,0 +1,10 @@
+import * as vscode from 'vscode';
+
+/** Opens a workspace file with the cited lines (1-based, inclusive) selected and in view. */
+export async function openPassage(folder: vscode.WorkspaceFolder, source: string, startLine: number, endLine: number): Promise<void> {
+  // Sources come back from a webview: never follow one out of the workspace.
+  if (source.startsWith('/') || source.split(/[\\/]/).includes('..')) return;
+  const uri = vscode.Uri.joinPath(folder.uri, ...source.split('/'));
+  const range = new vscode.Range(Math.max(0, startLine - 1), 0, Math.max(0, endLine - 1), Number.MAX_SAFE_INTEGER);
+  await vscode.window.showTextDocument(uri, { selection: range, preview: true });
+}

@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import { HouseStyleError } from '../core/errors';
+
+/** Indexing, review and dataset building read workspace files and call Ollama: trusted workspaces only. */
+export function requireTrust(): void {
+  if (!vscode.workspace.isTrusted) {
+    throw new HouseStyleError('House Style runs only in trusted workspaces.', 'Trust this folder (command "Workspaces: Manage Workspace Trust") to index, review or build datasets.', 'untrusted');
+  }
+}
+
+/** The folder to work on, or a clear error when none is open. */
+export function requireFolder(folder: vscode.WorkspaceFolder | undefined): vscode.WorkspaceFolder {
+  if (!folder) throw new HouseStyleError('No folder is open.', 'Open the folder of your project first.', 'usage');
+  return folder;
+}
