@@ -8,3 +8,12 @@ export interface Embedder {
 }
 
 export type EmbedderChoice = 'auto' | 'minilm' | 'ollama' | 'hash';
+
+/** Scales a vector to unit length in place (a zero vector stays zero), so L2 distance ranks like cosine. */
+export function normalizeInPlace(vector: Float32Array): Float32Array {
+  let squares = 0;
+  for (const value of vector) squares += value * value;
+  const norm = Math.sqrt(squares);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}

@@ -1,4 +1,4 @@
-import type { Embedder } from '../embedder';
+import { normalizeInPlace, type Embedder } from '../embedder';
 
 const STOP_WORDS = new Set(
   'a an and are as at be by for from has have if in into is it its of on or that the their then there these this to was were will with you your we our not no do does should must may can'.split(' '),
@@ -35,11 +35,7 @@ export function hashText(text: string, dimension: number): Float32Array {
     const sign = hash & 0x80000000 ? -1 : 1;
     vector[hash % dimension]! += sign * (1 + Math.log(count));
   }
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < dimension; i++) vector[i]! /= norm;
-  return vector;
+  return normalizeInPlace(vector);
 }
 
 function* terms(text: string): Generator<string> {

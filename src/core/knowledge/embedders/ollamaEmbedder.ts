@@ -1,6 +1,6 @@
 import { HouseStyleError } from '../../errors';
 import type { OllamaClient } from '../../models/ollama';
-import type { Embedder } from '../embedder';
+import { normalizeInPlace, type Embedder } from '../embedder';
 
 /** Texts per /api/embed request: large enough to amortize the round trip, small enough to stay under Ollama's request limits. */
 const BATCH_SIZE = 32;
@@ -21,22 +21,13 @@ export async function createOllamaEmbedder(client: OllamaClient, model: string):
       for (let start = 0; start < texts.length; start += BATCH_SIZE) {
         for (const vector of await client.embed(model, texts.slice(start, start + BATCH_SIZE), signal)) {
           if (vector.length !== dimension) throw wrongDimension(client, model, vector.length, String(dimension));
-          vectors.push(l2Normalized(vector));
+          vectors.push(normalizeInPlace(Float32Array.from(vector)));
         }
       }
       return vectors;
     },
     async close() {},
   };
-}
-
-function l2Normalized(values: number[]): Float32Array {
-  const vector = Float32Array.from(values);
-  let squares = 0;
-  for (const value of vector) squares += value * value;
-  const norm = Math.sqrt(squares);
-  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
-  return vector;
 }
 
 function wrongDimension(client: OllamaClient, model: string, got: number, expected: string): HouseStyleError {
