@@ -35,6 +35,7 @@ export function shannonEntropy(text: string): number {
 
 const SECRET_NAME = String.raw`[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credentials?)[\w.-]*`;
 const ASSIGN = String.raw`["']?\s*(?:=>|:=|=|:)\s*`;
+const DOTTED_NAME = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+$/;
 
 interface Detector {
   kind: SecretKind;
@@ -80,11 +81,11 @@ function detectors(entropyThreshold: number): Detector[] {
     },
     {
       kind: 'generic-secret',
-      // Unquoted values (env files, YAML) must mix letters and digits, which keeps `token: getToken()` and
-      // `password: process.env.PASSWORD` out.
+      // Unquoted values (env files, YAML) must mix letters and digits and not be a dotted name, which keeps
+      // `token: getToken()` and `password = config.db.pass2` out.
       pattern: new RegExp(String.raw`(\b${SECRET_NAME}${ASSIGN})([^\s"'\`,;(){}[\]<>]{8,})`, 'gi'),
       replace: (match, prefix = '', value = '') =>
-        /\d/.test(value) && /[A-Za-z]/.test(value) && highEntropy(value) ? `${prefix}${secretPlaceholder('generic-secret')}` : match,
+        /\d/.test(value) && /[A-Za-z]/.test(value) && !DOTTED_NAME.test(value) && highEntropy(value) ? `${prefix}${secretPlaceholder('generic-secret')}` : match,
     },
   ];
 }
@@ -153,13 +154,23 @@ export class Scrubber {
 
   event(event: ReviewEvent): ReviewEvent {
     const { author, reviewer, comment, metadata, ...rest } = event;
-    const { trailers, ...otherMetadata } = metadata;
+    const { trailers, replies, ...otherMetadata } = metadata;
     return {
       ...this.deep(rest),
       ...(author !== undefined && { author: this.person(author) }),
       ...(reviewer !== undefined && { reviewer: this.person(reviewer) }),
       ...(comment !== undefined && { comment: this.comment(comment) }),
-      metadata: { ...this.deep(otherMetadata), ...(trailers && { trailers: this.trailers(trailers) }) },
+      metadata: {
+        ...this.deep(otherMetadata),
+        ...(trailers && { trailers: this.trailers(trailers) }),
+        ...(replies && {
+          replies: replies.map(({ author: replyAuthor, body, ...reply }) => ({
+            ...this.deep(reply),
+            ...(replyAuthor !== undefined && { author: this.person(replyAuthor) }),
+            body: this.comment(body),
+          })),
+        }),
+      },
     };
   }
 

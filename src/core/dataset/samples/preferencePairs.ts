@@ -42,15 +42,18 @@ export function preferencePairs(feedback: Iterable<ReviewEvent>): PreferenceResu
   for (const { accepted, dismissed } of byCode.values()) {
     if (accepted.length === 0) unpairedDismissed += dismissed.length;
     for (const chosen of accepted) {
-      for (const rejected of dismissed) {
-        pairs.push({
-          ...reviewCommentPrompt(chosen),
-          task: 'review-comment',
-          groupId: chosen.groupId,
-          chosen: chosen.comment!,
-          rejected: rejected.comment!,
-          metadata: { ...sampleMetadata(chosen), pairing: 'accepted-vs-dismissed' },
-        });
+      const reviewPrompt = reviewCommentPrompt(chosen);
+      if (reviewPrompt) {
+        for (const rejected of dismissed) {
+          pairs.push({
+            ...reviewPrompt,
+            task: 'review-comment',
+            groupId: chosen.groupId,
+            chosen: chosen.comment!,
+            rejected: rejected.comment!,
+            metadata: { ...sampleMetadata(chosen), pairing: 'accepted-vs-dismissed' },
+          });
+        }
       }
       const suggestion = chosen.after ?? chosen.metadata.feedback?.suggestion;
       if (chosen.before?.trim() && suggestion?.trim() && suggestion !== chosen.before) {

@@ -47,10 +47,14 @@ export function fileLine(path: string): string {
   return `File: ${JSON.stringify(path)} (${languageOf(path)})`;
 }
 
-/** The change under review: the diff hunk where there is one, else the reviewed code. */
-export function changeBlock(event: ReviewEvent): string {
-  if (event.diffHunk.trim()) return block('Diff', event.diffHunk, 'diff');
-  return block('Code', event.before ?? '', languageOf(event.path));
+/**
+ * The change a reviewer looked at: its diff hunk, else the reviewed code; undefined when neither is known.
+ * A review follow-up's hunk is the fix itself, which would give the answer away, so its reviewed code stands in.
+ */
+export function reviewedChange(event: ReviewEvent): string | undefined {
+  if (event.kind !== 'review-followup' && event.diffHunk.trim()) return block('Diff', event.diffHunk, 'diff');
+  if (event.before?.trim()) return block('Code', event.before, languageOf(event.path));
+  return undefined;
 }
 
 export function prompt(task: SampleTask, ...inputParts: string[]): Prompt {

@@ -1,13 +1,16 @@
 import type { ReviewEvent } from '../reviewEvent';
-import { changeBlock, fileLine, prompt, sampleMetadata } from './prompt';
+import { fileLine, prompt, reviewedChange, sampleMetadata } from './prompt';
 import type { Prompt, Sample } from './sample';
 
-export function reviewCommentPrompt(event: ReviewEvent): Prompt {
-  return prompt('review-comment', fileLine(event.path), changeBlock(event));
+/** The review prompt for an event's change; undefined when the reviewed change is unknown. */
+export function reviewCommentPrompt(event: ReviewEvent): Prompt | undefined {
+  const change = reviewedChange(event);
+  return change === undefined ? undefined : prompt('review-comment', fileLine(event.path), change);
 }
 
 /** Review comment generation (CodeReviewer): the change in, the reviewer's comment out. */
 export function reviewCommentSample(event: ReviewEvent): Sample | undefined {
-  if (!event.neededReview || !event.comment) return undefined;
-  return { ...reviewCommentPrompt(event), task: 'review-comment', groupId: event.groupId, response: event.comment, metadata: sampleMetadata(event) };
+  const reviewPrompt = reviewCommentPrompt(event);
+  if (!event.neededReview || !event.comment || !reviewPrompt) return undefined;
+  return { ...reviewPrompt, task: 'review-comment', groupId: event.groupId, response: event.comment, metadata: sampleMetadata(event) };
 }

@@ -1,5 +1,5 @@
 import type { ReviewEvent } from '../reviewEvent';
-import { block, changeBlock, fileLine, prompt, sampleMetadata } from './prompt';
+import { block, fileLine, prompt, reviewedChange, sampleMetadata } from './prompt';
 import { citedRule } from './ruleCitation';
 import type { Sample } from './sample';
 
@@ -8,11 +8,12 @@ import type { Sample } from './sample';
  * path, a linter rule id), the rule and the change in, the reviewer's explanation out.
  */
 export function ruleExplanationSample(event: ReviewEvent): Sample | undefined {
-  if (!event.neededReview || !event.comment) return undefined;
+  const change = reviewedChange(event);
+  if (!event.neededReview || !event.comment || change === undefined) return undefined;
   const rule = event.metadata.feedback?.rule ?? citedRule(event.comment);
   if (!rule) return undefined;
   return {
-    ...prompt('rule-explanation', fileLine(event.path), block('Rule', rule), changeBlock(event)),
+    ...prompt('rule-explanation', fileLine(event.path), block('Rule', rule), change),
     task: 'rule-explanation',
     groupId: event.groupId,
     response: event.comment,

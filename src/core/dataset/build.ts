@@ -1,0 +1,221 @@
+import type { Config } from '../config';
+import { HouseStyleError } from '../errors';
+import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import { histogram, renderDatasetCard } from './card';
+import { createCleaner } from './clean';
+import { CARD_FILE, REPORT_FILE, REPORT_GENERATOR, type DatasetReport } from './datasetReport';
+import { DatasetFolder } from './datasetFolder';
+import { Deduplicator } from './dedupe';
+import { chooseBaseModel } from './exporters/baseModel';
+import type { FormatName } from './exporters/datasetFormat';
+import { datasetFormat } from './exporters/formats';
+import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
+import type { MinedItem, ReviewEvent, SkipRecord } from './reviewEvent';
+import { buildSamples } from './samples/buildSamples';
+import { userMessage, type PreferencePair, type Sample } from './samples/sample';
+import { Scrubber } from './scrub';
+import { MIN_TRAIN_SAMPLES, SPLIT_NAMES, splitByGroup, type SplitName } from './split';
+import { Tally } from './tally';
+
+export interface DatasetWriteOptions {
+  out: string;
+  format: FormatName;
+  config: Config;
+  /** Hugging Face id (or path) of the model to train; defaults to the checkpoint behind config.ollama.model. */
+  baseModel?: string;
+  signal?: AbortSignal;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+const SKIP_EXAMPLES = 20;
+
+/** A training file to write: its records, made as they are written, and the samples behind them. */
+interface PlannedFile {
+  fileName: string;
+  kind: TrainingFile['kind'];
+  items: (Sample | PreferencePair)[];
+  records: () => Iterable<object>;
+}
+
+function* lazyMap<T, U>(items: Iterable<T>, map: (item: T) => U): Iterable<U> {
+  for (const item of items) yield map(item);
+}
+
+/** Evidence after cleaning, scrubbing and de-duplication, with what was dropped and why. */
+interface Evidence {
+  events: ReviewEvent[];
+  drops: Tally;
+  skipped: Tally;
+  skipExamples: SkipRecord[];
+  scrubber: Scrubber;
+}
+
+async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
+  const { config, signal } = options;
+  const progress = options.progress ?? noProgress;
+  const clean = createCleaner({ botAuthors: config.dataset.botAuthors, maxHunkLines: config.dataset.maxHunkLines });
+  // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
+  const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
+  const dedupe = new Deduplicator();
+  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber };
+  let read = 0;
+  for await (const item of items) {
+    signal?.throwIfAborted();
+    progress.report('Reading review history', ++read);
+    if ('skip' in item) {
+      const skip = scrubber.skip(item.skip);
+      evidence.skipped.add(skip.reason);
+      if (evidence.skipExamples.length < SKIP_EXAMPLES) evidence.skipExamples.push(skip);
+      continue;
+    }
+    const cleaned = clean(item.event);
+    if ('drop' in cleaned) {
+      evidence.drops.add(cleaned.drop);
+      continue;
+    }
+    const event = scrubber.event(cleaned.event);
+    const duplicate = dedupe.check(event);
+    if (duplicate) evidence.drops.add(duplicate);
+    else evidence.events.push(event);
+  }
+  signal?.throwIfAborted();
+  return evidence;
+}
+
+function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
+  const tally = new Tally();
+  for (const item of items) tally.add(key(item));
+  return tally.toRecord();
+}
+
+function dateRange(dates: string[]): DatasetReport['dateRange'] {
+  const times = dates.map((d) => Date.parse(d)).filter((t) => !Number.isNaN(t));
+  if (times.length === 0) return undefined;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return { from: day(Math.min(...times)), to: day(Math.max(...times)) };
+}
+
+/**
+ * The dataset pipeline after the sources: clean → scrub → dedupe → samples → split → write. Writes
+ * every file into a temporary folder beside `out` and moves it into place only when complete.
+ */
+export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<DatasetReport> {
+  const { config, signal } = options;
+  const logger = options.logger ?? silentLogger;
+  const progress = options.progress ?? noProgress;
+  const format = datasetFormat(options.format);
+  const folder = await DatasetFolder.create(options.out);
+  try {
+    const evidence = await collectEvidence(items, options);
+    const { samples, pairs, unused } = buildSamples(evidence.events);
+    evidence.drops.add('no-sample', unused.noSample);
+    evidence.drops.add('unpaired-dismissed-finding', unused.unpairedDismissed);
+    if (samples.length === 0 && pairs.length === 0) {
+      const reasons = Object.entries({ ...evidence.drops.toRecord(), ...evidence.skipped.toRecord() })
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(', ');
+      throw new HouseStyleError(
+        `No samples could be built: ${evidence.events.length} review events were kept${reasons ? ` (left out: ${reasons})` : ''}.`,
+        'Widen the range (--since, --until, --path, --max-commits), add review-comment exports with --comments, or check dataset.reviewPatterns in the configuration.',
+        'dataset',
+      );
+    }
+
+    const { seed, split: ratios } = config.dataset;
+    const sets = splitByGroup(samples, seed, ratios);
+    const pairSets = splitByGroup(pairs, seed, ratios);
+    const base = chooseBaseModel(options.baseModel, config.ollama.model);
+
+    const warnings = [...base.warnings];
+    if (sets.train.length < MIN_TRAIN_SAMPLES) {
+      warnings.push(
+        `Only ${sets.train.length} training samples, fewer than ${MIN_TRAIN_SAMPLES} (the usual minimum for a useful LoRA): add history or comment exports, or treat this dataset as a trial.`,
+      );
+    }
+    if (sets.validation.length === 0) warnings.push('The validation split is empty; train_lora.yaml holds out 10% of train (val_size) instead.');
+    if (pairs.length > 0 && format.datasetInfo('preference.jsonl', 'preference') === undefined) {
+      warnings.push(
+        `The preference files are in OpenAI's DPO shape, which LLaMA-Factory cannot read, so dataset_info.json leaves them out; build with --format sharegpt or alpaca for LLaMA-Factory DPO.`,
+      );
+    }
+    for (const warning of warnings) logger.warn(warning);
+
+    const planned: PlannedFile[] = [
+      ...SPLIT_NAMES.map((split): PlannedFile => ({ fileName: `${split}.jsonl`, kind: 'sft', items: sets[split], records: () => lazyMap(sets[split], format.sampleRecord) })),
+      ...(pairs.length === 0
+        ? []
+        : SPLIT_NAMES.map((split): PlannedFile => ({
+            fileName: `preference_${split}.jsonl`,
+            kind: 'preference',
+            items: pairSets[split],
+            records: () => lazyMap(pairSets[split], format.preferenceRecord),
+          }))),
+    ];
+    const trainingFiles: TrainingFile[] = planned
+      .filter((p) => p.items.length > 0)
+      .map((p) => ({ name: `housestyle_${p.fileName.replace(/\.jsonl$/, '')}`, fileName: p.fileName, kind: p.kind }));
+    // One line per written record, in file order: where each sample came from, without touching the training shape.
+    const metadata = planned.flatMap((p) => p.items.map((item, i) => ({ file: p.fileName, line: i + 1, task: item.task, groupId: item.groupId, ...item.metadata })));
+
+    const nameOf = (split: SplitName) => trainingFiles.find((f) => f.fileName === `${split}.jsonl`)?.name;
+    const files = [...planned.map((p) => p.fileName), 'metadata.jsonl', 'dataset_info.json', 'train_lora.yaml', CARD_FILE, REPORT_FILE];
+    const report: DatasetReport = {
+      generator: REPORT_GENERATOR,
+      out: folder.out,
+      format: format.name,
+      builtAt: new Date().toISOString(),
+      files,
+      split: { seed, ratios: { train: ratios.train, validation: ratios.validation, test: ratios.test } },
+      training: { baseModel: base.model, template: base.template },
+      events: countBy(evidence.events, (e) => e.kind),
+      samples: {
+        total: samples.length,
+        byTask: countBy(samples, (s) => s.task),
+        bySplit: { train: sets.train.length, validation: sets.validation.length, test: sets.test.length },
+        bySource: countBy(samples, (s) => s.metadata.source),
+      },
+      preferencePairs: {
+        total: pairs.length,
+        bySplit: { train: pairSets.train.length, validation: pairSets.validation.length, test: pairSets.test.length },
+        byPairing: countBy(pairs, (p) => p.metadata.pairing),
+      },
+      scrubs: evidence.scrubber.counts.toRecord(),
+      drops: evidence.drops.toRecord(),
+      skipped: { byReason: evidence.skipped.toRecord(), examples: evidence.skipExamples },
+      dateRange: dateRange([...samples, ...pairs].map((s) => s.metadata.date)),
+      lengths: {
+        prompt: histogram(samples.map((s) => userMessage(s).length)),
+        response: histogram(samples.map((s) => s.response.length)),
+      },
+      warnings,
+    };
+
+    let written = 0;
+    const step = () => progress.report('Writing dataset', ++written, files.length);
+    for (const { fileName, records } of planned) {
+      await folder.writeJsonl(fileName, records(), signal);
+      step();
+    }
+    await folder.writeJsonl('metadata.jsonl', metadata, signal);
+    step();
+    await folder.writeText('dataset_info.json', `${JSON.stringify(datasetInfo(format, trainingFiles), null, 2)}\n`);
+    step();
+    const train = nameOf('train') ?? 'housestyle_train';
+    const validation = nameOf('validation');
+    await folder.writeText('train_lora.yaml', loraTrainingConfig({ datasetDir: folder.out, baseModel: base.model, template: base.template, train, ...(validation && { validation }) }));
+    step();
+    await folder.writeText(CARD_FILE, renderDatasetCard(report));
+    step();
+    // report.json last: it is what marks a folder as a finished dataset.
+    await folder.writeText(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+    step();
+    signal?.throwIfAborted();
+    await folder.commit();
+    logger.info(`Dataset written to ${folder.out}: ${samples.length} samples, ${pairs.length} preference pairs.`);
+    return report;
+  } catch (error) {
+    await folder.discard();
+    throw error;
+  }
+}

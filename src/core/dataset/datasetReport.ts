@@ -1,0 +1,42 @@
+import type { FormatName } from './exporters/datasetFormat';
+import type { SkipRecord } from './reviewEvent';
+import type { SplitName, SplitRatios } from './split';
+
+/** Marks report.json as ours: an existing output folder is only ever replaced when it holds one. */
+export const REPORT_GENERATOR = 'housestyle dataset build';
+export const REPORT_FILE = 'report.json';
+export const CARD_FILE = 'README.md';
+
+export interface HistogramBucket {
+  /** Upper bound in characters, inclusive; null for the open last bucket. */
+  upTo: number | null;
+  count: number;
+}
+
+/** What a build produced and left out; written as report.json and rendered as the dataset card. */
+export interface DatasetReport {
+  generator: typeof REPORT_GENERATOR;
+  /** Absolute output folder. */
+  out: string;
+  format: FormatName;
+  builtAt: string;
+  /** Files in the output folder, by name. */
+  files: string[];
+  split: { seed: string; ratios: SplitRatios };
+  training: { baseModel: string; template: string };
+  /** Evidence kept after cleaning and de-duplication, by source kind. */
+  events: Record<string, number>;
+  samples: { total: number; byTask: Record<string, number>; bySplit: Record<SplitName, number>; bySource: Record<string, number> };
+  preferencePairs: { total: number; bySplit: Record<SplitName, number>; byPairing: Record<string, number> };
+  /** Replacements by kind (secrets by type, emails, authors), counted on the evidence kept after cleaning. */
+  scrubs: Record<string, number>;
+  /** Evidence dropped by cleaning, de-duplication or sample building, by reason. */
+  drops: Record<string, number>;
+  /** Inputs the sources skipped, by reason, with the first few records. */
+  skipped: { byReason: Record<string, number>; examples: SkipRecord[] };
+  /** First and last dates (YYYY-MM-DD) of the samples' changes and comments. */
+  dateRange?: { from: string; to: string };
+  /** Characters of the user prompt and of the answer, over all supervised samples. */
+  lengths: { prompt: HistogramBucket[]; response: HistogramBucket[] };
+  warnings: string[];
+}
