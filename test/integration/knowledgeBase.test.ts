@@ -27,7 +27,7 @@ async function linesOf(workspace: string, source: string, start: number, end: nu
 
 async function rowsOf(workspace: string, config: Config): Promise<string[]> {
   const store = (await KnowledgeStore.open(path.join(workspace, config.index.uri), 'style'))!;
-  const sources = await store.fileHashes();
+  const { files: sources } = await store.scan();
   const count = await store.count();
   store.close();
   return [`rows=${count}`, ...[...sources.entries()].map(([source, hashes]) => `${source}#${[...hashes].join(',')}`).sort()];

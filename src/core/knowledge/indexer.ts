@@ -79,7 +79,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     }
     store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension });
 
-    const existing = await store.fileHashes();
+    const { files: existing, contentHashes } = await store.scan();
     const sources = await discoverSources(workspace, kb);
     const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
     const report: IndexReport = { kb: kbName, embedder: embedder.id, embedderReason: reason, files: sources.length, unchanged: 0, updated: 0, removed: 0, skipped: [], embedded: 0, reused: 0, rows: 0, durationMs: 0 };
@@ -89,9 +89,10 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
 
     const flush = async () => {
       if (pending.length === 0) return;
-      const { rows, embedded } = await embedRows(pending, store!, embedder, config.index.batchSize, signal);
+      const { rows, embedded } = await embedRows(pending, store!, contentHashes, embedder, config.index.batchSize, signal);
       const fresh = new Set(pending.filter((file) => !existing.has(file.source)).map((file) => file.source));
       await store!.replaceSources(rows, fresh);
+      for (const row of rows) contentHashes.add(row.content_hash);
       report.embedded += embedded;
       report.reused += rows.length - embedded;
       report.updated += pending.length;
@@ -154,9 +155,17 @@ async function* readAhead<T>(sources: string[], read: (source: string) => Promis
   }
 }
 
-async function embedRows(files: PendingFile[], store: KnowledgeStore, embedder: Embedder, batchSize: number, signal?: AbortSignal): Promise<{ rows: ChunkRow[]; embedded: number }> {
+async function embedRows(
+  files: PendingFile[],
+  store: KnowledgeStore,
+  stored: ReadonlySet<string>,
+  embedder: Embedder,
+  batchSize: number,
+  signal?: AbortSignal,
+): Promise<{ rows: ChunkRow[]; embedded: number }> {
   const chunks = files.flatMap((file) => file.chunks.map((chunk) => ({ file, chunk, contentHash: sha256(chunk.heading, chunk.text).slice(0, 32) })));
-  const vectors = await store.vectorsByContentHash(chunks.map((c) => c.contentHash));
+  // Only contents already stored are looked up: on a first run that is none, and no query is made.
+  const vectors = await store.vectorsByContentHash(chunks.map((c) => c.contentHash).filter((hash) => stored.has(hash)));
   const missing = [...new Map(chunks.filter((c) => !vectors.has(c.contentHash)).map((c) => [c.contentHash, embeddingText(c.chunk)])).entries()];
   for (let i = 0; i < missing.length; i += batchSize) {
     throwIfCancelled(signal);

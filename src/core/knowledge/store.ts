@@ -86,26 +86,33 @@ export class KnowledgeStore {
     return this.table.countRows(filter);
   }
 
-  /** Source path → the file hashes its rows were made from (more than one only after an interrupted run). */
-  async fileHashes(): Promise<Map<string, Set<string>>> {
-    const result = new Map<string, Set<string>>();
-    for await (const batch of this.table.query().select(['source', 'file_hash'])) {
+  /**
+   * One scan of what is stored: source path → the file hashes its rows were made from (more than
+   * one only after an interrupted run), and every chunk content hash (to know which vectors exist).
+   */
+  async scan(): Promise<{ files: Map<string, Set<string>>; contentHashes: Set<string> }> {
+    const files = new Map<string, Set<string>>();
+    const contentHashes = new Set<string>();
+    for await (const batch of this.table.query().select(['source', 'file_hash', 'content_hash'])) {
       const sources = batch.getChild('source')!;
       const hashes = batch.getChild('file_hash')!;
+      const contents = batch.getChild('content_hash')!;
       for (let i = 0; i < batch.numRows; i++) {
         const source = sources.get(i) as string;
-        let set = result.get(source);
-        if (!set) result.set(source, (set = new Set()));
+        let set = files.get(source);
+        if (!set) files.set(source, (set = new Set()));
         set.add(hashes.get(i) as string);
+        contentHashes.add(contents.get(i) as string);
       }
     }
-    return result;
+    return { files, contentHashes };
   }
 
   /** Vectors already stored for these chunk contents, so unchanged (or moved) chunks are not re-embedded. */
   async vectorsByContentHash(hashes: readonly string[]): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     const unique = [...new Set(hashes)];
+    if (unique.length === 0) return found;
     for (let i = 0; i < unique.length; i += 500) {
       const slice = unique.slice(i, i + 500);
       for await (const batch of this.table.query().where(`content_hash IN ${sqlStringList(slice)}`).select(['content_hash', VECTOR_COLUMN])) {
@@ -190,7 +197,7 @@ export class KnowledgeStore {
 
   /** Distinct source paths, for glob filters. */
   async sources(): Promise<string[]> {
-    return [...(await this.fileHashes()).keys()].sort();
+    return [...(await this.scan()).files.keys()].sort();
   }
 
   close(): void {
