@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { chooseBaseModel, huggingFaceModelFor, templateFor } from '../../src/core/dataset/exporters/baseModel';
+import { FORMAT_NAMES } from '../../src/core/dataset/exporters/datasetFormat';
+import { datasetFormat } from '../../src/core/dataset/exporters/formats';
+import { datasetInfo, loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
+import { buildSamples } from '../../src/core/dataset/samples/buildSamples';
+import { HouseStyleError } from '../../src/core/errors';
+import { feedbackEvent, reviewEvent } from '../support/reviewEvents';
+
+const { samples, pairs } = buildSamples([
+  reviewEvent({ comment: 'Use const: "b" is never reassigned.\nSee `docs/style.md`.' }),
+  feedbackEvent('accepted', 'let x = 1;', 'Prefer const.', { suggestion: 'const x = 1;' }),
+  feedbackEvent('dismissed', 'let x = 1;', 'Rename x.'),
+]);
+const sample = samples[0]!;
+const pair = pairs.find((p) => p.metadata.pairing === 'accepted-vs-dismissed')!;
+
+/** What a JSONL reader sees: the record through JSON and back. */
+const roundTrip = (record: object) => JSON.parse(JSON.stringify(record));
+
+describe('exporters', () => {
+  it('OpenAI chat: {"messages":[system, user, assistant]}; DPO: input.messages, preferred_output, non_preferred_output', () => {
+    const format = datasetFormat('openai');
+    assert.deepEqual(roundTrip(format.sampleRecord(sample)), {
+      messages: [
+        { role: 'system', content: sample.system },
+        { role: 'user', content: `${sample.instruction}\n\n${sample.input}` },
+        { role: 'assistant', content: sample.response },
+      ],
+    });
+    assert.deepEqual(roundTrip(format.preferenceRecord(pair)), {
+      input: {
+        messages: [
+          { role: 'system', content: pair.system },
+          { role: 'user', content: `${pair.instruction}\n\n${pair.input}` },
+        ],
+      },
+      preferred_output: [{ role: 'assistant', content: 'Prefer const.' }],
+      non_preferred_output: [{ role: 'assistant', content: 'Rename x.' }],
+    });
+  });
+
+  it('ShareGPT: conversations with from system/human/gpt; preference with chosen and rejected turns', () => {
+    const format = datasetFormat('sharegpt');
+    assert.deepEqual(roundTrip(format.sampleRecord(sample)), {
+      conversations: [
+        { from: 'system', value: sample.system },
+        { from: 'human', value: `${sample.instruction}\n\n${sample.input}` },
+        { from: 'gpt', value: sample.response },
+      ],
+    });
+    assert.deepEqual(roundTrip(format.preferenceRecord(pair)), {
+      conversations: [
+        { from: 'system', value: pair.system },
+        { from: 'human', value: `${pair.instruction}\n\n${pair.input}` },
+      ],
+      chosen: { from: 'gpt', value: 'Prefer const.' },
+      rejected: { from: 'gpt', value: 'Rename x.' },
+    });
+  });
+
+  it('Alpaca: instruction, input, output, system; preference with chosen and rejected', () => {
+    const format = datasetFormat('alpaca');
+    assert.deepEqual(roundTrip(format.sampleRecord(sample)), { instruction: sample.instruction, input: sample.input, output: sample.response, system: sample.system });
+    assert.deepEqual(roundTrip(format.preferenceRecord(pair)), { instruction: pair.instruction, input: pair.input, chosen: 'Prefer const.', rejected: 'Rename x.', system: pair.system });
+  });
+
+  it('rejects an unknown format with the known ones named', () => {
+    assert.throws(
+      () => datasetFormat('csv'),
+      (error: unknown) => error instanceof HouseStyleError && /openai, sharegpt, alpaca/.test(error.hint ?? ''),
+    );
+  });
+});
+
+describe('LLaMA-Factory dataset_info.json', () => {
+  const files = [
+    { name: 'housestyle_train', fileName: 'train.jsonl', kind: 'sft' as const },
+    { name: 'housestyle_preference_train', fileName: 'preference_train.jsonl', kind: 'preference' as const },
+  ];
+
+  it('describes each file the way LLaMA-Factory reads that format', () => {
+    assert.deepEqual(datasetInfo(datasetFormat('openai'), files), {
+      housestyle_train: {
+        file_name: 'train.jsonl',
+        formatting: 'sharegpt',
+        columns: { messages: 'messages' },
+        tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' },
+      },
+    });
+    assert.deepEqual(datasetInfo(datasetFormat('sharegpt'), files), {
+      housestyle_train: { file_name: 'train.jsonl', formatting: 'sharegpt', columns: { messages: 'conversations' } },
+      housestyle_preference_train: { file_name: 'preference_train.jsonl', formatting: 'sharegpt', ranking: true, columns: { messages: 'conversations', chosen: 'chosen', rejected: 'rejected' } },
+    });
+    assert.deepEqual(datasetInfo(datasetFormat('alpaca'), files), {
+      housestyle_train: { file_name: 'train.jsonl', formatting: 'alpaca', columns: { prompt: 'instruction', query: 'input', response: 'output', system: 'system' } },
+      housestyle_preference_train: {
+        file_name: 'preference_train.jsonl',
+        formatting: 'alpaca',
+        ranking: true,
+        columns: { prompt: 'instruction', query: 'input', chosen: 'chosen', rejected: 'rejected', system: 'system' },
+      },
+    });
+  });
+
+  it('maps every column it names to a key the records really have', () => {
+    for (const name of FORMAT_NAMES) {
+      const format = datasetFormat(name);
+      for (const [kind, record] of [
+        ['sft', format.sampleRecord(sample)],
+        ['preference', format.preferenceRecord(pair)],
+      ] as const) {
+        const entry = format.datasetInfo('f.jsonl', kind);
+        for (const column of Object.values(entry?.columns ?? {})) assert.ok(column in record, `${name} ${kind}: ${column}`);
+      }
+    }
+  });
+});
+
+describe('LoRA training config', () => {
+  it('is YAML LLaMA-Factory reads: SFT, LoRA rank 16 / alpha 32, the validation file or val_size', () => {
+    const withValidation = parse(loraTrainingConfig({ datasetDir: '/data/ds', baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train', validation: 'housestyle_validation' }));
+    assert.equal(withValidation.stage, 'sft');
+    assert.equal(withValidation.finetuning_type, 'lora');
+    assert.equal(withValidation.lora_rank, 16);
+    assert.equal(withValidation.lora_alpha, 32);
+    assert.equal(withValidation.model_name_or_path, 'Qwen/Qwen2.5-Coder-7B-Instruct');
+    assert.equal(withValidation.template, 'qwen');
+    assert.equal(withValidation.dataset_dir, '/data/ds');
+    assert.equal(withValidation.dataset, 'housestyle_train');
+    assert.equal(withValidation.eval_dataset, 'housestyle_validation');
+    assert.equal(withValidation.val_size, undefined);
+    const without = parse(loraTrainingConfig({ datasetDir: '/d', baseModel: 'm', template: 'default', train: 'housestyle_train' }));
+    assert.equal(without.val_size, 0.1);
+    assert.equal(without.eval_dataset, undefined);
+  });
+
+  it('derives the base model and template from the Ollama model family', () => {
+    assert.equal(huggingFaceModelFor('qwen2.5-coder:7b'), 'Qwen/Qwen2.5-Coder-7B-Instruct');
+    assert.equal(huggingFaceModelFor('qwen2.5-coder:1.5b-instruct-q4_K_M'), 'Qwen/Qwen2.5-Coder-1.5B-Instruct');
+    assert.equal(huggingFaceModelFor('llama3.1'), 'meta-llama/Llama-3.1-8B-Instruct');
+    assert.equal(huggingFaceModelFor('hf.co/bartowski/Phi-4-GGUF:Q4_K_M'), 'bartowski/Phi-4');
+    assert.equal(huggingFaceModelFor('my-private-model:latest'), undefined);
+    const cases: [string, string | undefined][] = [
+      ['Qwen/Qwen2.5-Coder-7B-Instruct', 'qwen'],
+      ['Qwen/Qwen3-8B', 'qwen3_nothink'],
+      ['meta-llama/Llama-3.1-8B-Instruct', 'llama3'],
+      ['codellama/CodeLlama-7b-Instruct-hf', 'llama2'],
+      ['mistralai/Mistral-7B-Instruct-v0.3', 'mistral'],
+      ['google/gemma-3-4b-it', 'gemma3'],
+      ['google/gemma-2-9b-it', 'gemma'],
+      ['deepseek-ai/deepseek-coder-6.7b-instruct', 'deepseekcoder'],
+      ['deepseek-ai/DeepSeek-V3', 'deepseek3'],
+      ['microsoft/phi-4', 'phi4'],
+      ['microsoft/Phi-3-mini-4k-instruct', 'phi'],
+      ['bigcode/starcoder2-7b', undefined],
+    ];
+    assert.deepEqual(
+      cases.map(([model]) => templateFor(model)),
+      cases.map(([, template]) => template),
+    );
+  });
+
+  it('lets an explicit base model win, and warns when it has to guess', () => {
+    assert.deepEqual(chooseBaseModel('google/gemma-3-12b-it', 'qwen2.5-coder:7b'), { model: 'google/gemma-3-12b-it', template: 'gemma3', warnings: [] });
+    const guessed = chooseBaseModel(undefined, 'my-private-model');
+    assert.equal(guessed.model, 'my-private-model');
+    assert.equal(guessed.template, 'default');
+    assert.equal(guessed.warnings.length, 2);
+  });
+});

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseConfig } from '../../src/core/config';
+import { writeDatasetFrom } from '../../src/core/dataset/build';
+import type { MinedItem } from '../../src/core/dataset/reviewEvent';
+import { HouseStyleError } from '../../src/core/errors';
+import { evidence, reviewEvent } from '../support/reviewEvents';
+
+const config = parseConfig({});
+const events = () =>
+  evidence(
+    reviewEvent({ groupId: 'pr-1' }),
+    reviewEvent({ groupId: 'pr-2', path: 'src/b.ts', comment: 'Handle the error instead of swallowing it.' }),
+    reviewEvent({ groupId: 'pr-2', path: 'src/b.ts', comment: 'Handle the error instead of swallowing it.' }),
+    reviewEvent({ groupId: 'pr-3', path: 'package-lock.json' }),
+    reviewEvent({ groupId: 'pr-4', author: 'renovate[bot]' }),
+    reviewEvent({ groupId: 'pr-5', comment: 'LGTM' }),
+    { skip: { source: 'commit 0123abcd logo.png', reason: 'binary diff' } },
+  );
+
+async function* failingAfter(items: AsyncIterable<MinedItem>, n: number): AsyncGenerator<MinedItem> {
+  let i = 0;
+  for await (const item of items) {
+    if (i++ === n) throw new Error('source broke');
+    yield item;
+  }
+}
+
+describe('writeDatasetFrom', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'housestyle-write-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('counts every drop and skip by reason and warns about a small training set', async () => {
+    const out = path.join(root, 'counts');
+    const warnings: string[] = [];
+    const report = await writeDatasetFrom(events(), { out, format: 'openai', config, logger: { info() {}, warn: (m) => warnings.push(m) } });
+    assert.deepEqual(report.drops, { 'bot-author': 1, 'exact-duplicate': 1, 'lock-file': 1, 'trivial-comment': 1 });
+    assert.deepEqual(report.skipped.byReason, { 'binary diff': 1 });
+    assert.deepEqual(report.samples.byTask, { 'code-refinement': 2, 'quality-estimation': 2, 'review-comment': 2 });
+    assert.deepEqual(report.events, { 'pr-comment': 2 });
+    assert.match(warnings[0]!, /fewer than 500/);
+    assert.ok(report.warnings.includes(warnings[0]!));
+    const card = await readFile(path.join(out, 'README.md'), 'utf8');
+    assert.match(card, /fewer than 500/);
+    assert.match(card, /\| lock-file \| 1 \|/);
+    assert.match(card, /\| binary diff \| 1 \|/);
+    assert.match(card, /seed `housestyle`/);
+  });
+
+  it('leaves no trace when cancelled while writing', async () => {
+    const out = path.join(root, 'cancelled');
+    const controller = new AbortController();
+    const progress = { report: (phase: string) => phase === 'Writing dataset' && controller.abort() };
+    await assert.rejects(writeDatasetFrom(events(), { out, format: 'sharegpt', config, signal: controller.signal, progress }), { name: 'AbortError' });
+    assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.includes('cancelled'))), []);
+  });
+
+  it('keeps an existing dataset whole when a rebuild fails or is cancelled, and replaces it when one succeeds', async () => {
+    const out = path.join(root, 'rebuilt');
+    const first = await writeDatasetFrom(events(), { out, format: 'alpaca', config });
+    const snapshot = async () => Object.fromEntries(await Promise.all((await readdir(out)).map(async (f) => [f, await readFile(path.join(out, f), 'utf8')])));
+    const good = await snapshot();
+
+    await assert.rejects(writeDatasetFrom(failingAfter(events(), 2), { out, format: 'openai', config }), /source broke/);
+    assert.deepEqual(await snapshot(), good);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(writeDatasetFrom(events(), { out, format: 'openai', config, signal: controller.signal }), { name: 'AbortError' });
+    assert.deepEqual(await snapshot(), good);
+    assert.deepEqual((await readdir(root)).filter((n) => n.startsWith('.rebuilt')), []);
+
+    const second = await writeDatasetFrom(events(), { out, format: 'openai', config });
+    assert.equal(first.format, 'alpaca');
+    assert.equal(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')).format, second.format);
+    assert.deepEqual(JSON.parse((await readFile(path.join(out, 'train.jsonl'), 'utf8')).split('\n')[0]!).messages?.length, 3);
+  });
+
+  it('never replaces a folder that is not a House Style dataset', async () => {
+    const out = path.join(root, 'src');
+    await mkdir(out);
+    await writeFile(path.join(out, 'main.ts'), 'export {};\n');
+    await assert.rejects(
+      writeDatasetFrom(events(), { out, format: 'openai', config }),
+      (error: unknown) => error instanceof HouseStyleError && /not empty and holds no House Style dataset/.test(error.message),
+    );
+    assert.deepEqual(await readdir(out), ['main.ts']);
+  });
+
+  it('fails with the reasons, and writes nothing, when no sample survives', async () => {
+    const out = path.join(root, 'empty');
+    await assert.rejects(
+      writeDatasetFrom(evidence(reviewEvent({ comment: 'LGTM' }), reviewEvent({ path: 'yarn.lock' })), { out, format: 'openai', config }),
+      (error: unknown) => error instanceof HouseStyleError && /lock-file 1, trivial-comment 1/.test(error.message),
+    );
+    assert.deepEqual((await readdir(root)).filter((n) => n.includes('empty')), []);
+  });
+});
