@@ -1,0 +1,28 @@
+import type { ReviewEvent } from '../reviewEvent';
+import { commitMetadata, filePath, groupOf } from './commitEvidence';
+import type { CommitGraph } from './commitGraph';
+import type { GitCommit } from './gitLogStream';
+import { hunkText } from './hunk';
+
+/** The notes ref read as review comments when none is configured. */
+export const DEFAULT_NOTES_REF = 'refs/notes/review';
+
+/**
+ * A note (under the review notes ref) comments on the whole commit, so each changed text file of the commit
+ * becomes one event: its hunks as the reviewed diff, the note as the reviewer's words.
+ */
+export function noteEvents(commit: GitCommit, graph: CommitGraph): ReviewEvent[] {
+  return commit.files
+    .filter((file) => !file.binary && file.hunks.length > 0)
+    .map((file) => ({
+      kind: 'note',
+      groupId: groupOf(graph, commit.sha),
+      path: filePath(file),
+      diffHunk: file.hunks.map(hunkText).join('\n'),
+      comment: commit.notes,
+      neededReview: true,
+      author: commit.authorName,
+      date: commit.authorDate,
+      metadata: commitMetadata(graph, [commit], [file]),
+    }));
+}

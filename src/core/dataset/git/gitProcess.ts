@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { HouseStyleError } from '../../errors';
+
+/**
+ * Options that make git's output independent of the user's configuration, so parsers see one format:
+ * real paths (no octal escapes for non-ASCII), a/ and b/ prefixes, empty context lines kept as " ",
+ * no signature or colour noise.
+ */
+export const STABLE_GIT_CONFIG = [
+  '-c', 'core.quotepath=off',
+  '-c', 'diff.noprefix=false',
+  '-c', 'diff.mnemonicPrefix=false',
+  '-c', 'diff.suppressBlankEmpty=false',
+  '-c', 'log.showSignature=false',
+  '-c', 'color.ui=false',
+];
+
+/**
+ * Runs git and yields its standard output chunk by chunk as it arrives, so a long `git log` is parsed while
+ * git is still writing it (simple-git collects the whole output in memory first, which this avoids).
+ * A non-zero exit becomes a HouseStyleError carrying git's own message. Abandoning the iteration, or
+ * aborting `signal`, stops the git process.
+ */
+export async function* gitOutput(repo: string, args: string[], signal?: AbortSignal): AsyncGenerator<Buffer> {
+  signal?.throwIfAborted();
+  const child = spawn('git', [...STABLE_GIT_CONFIG, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const stderr: Buffer[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }));
+    child.once('close', (code) => resolve({ code }));
+  });
+  const onAbort = () => child.kill();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const { code, error } = await exited;
+    signal?.throwIfAborted();
+    if (error) throw gitSpawnError(error);
+    if (code !== 0) {
+      const message = Buffer.concat(stderr).toString('utf8').trim() || `git exited with status ${code}`;
+      throw new HouseStyleError(`git ${args[0]} failed in ${repo}: ${message}`, 'Check the repository, revisions and paths you passed.', 'git');
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
+}
+
+export function gitSpawnError(error: Error): HouseStyleError {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new HouseStyleError('git was not found on this machine.', 'Install git and make sure it is on PATH.', 'git', { cause: error });
+  }
+  return new HouseStyleError(`Could not run git: ${error.message}.`, 'Check that git is installed and runnable.', 'git', { cause: error });
+}

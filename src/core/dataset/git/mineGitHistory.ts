@@ -1,0 +1,101 @@
+import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
+import type { MinedItem } from '../reviewEvent';
+import { botAuthorMatcher } from './botAuthors';
+import { MergedBranch } from './branchRewrites';
+import { filePath } from './commitEvidence';
+import { readCommitGraph, type CommitGraph } from './commitGraph';
+import { readGitLog, type GitCommit } from './gitLogStream';
+import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
+import { openRepository } from './repository';
+import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
+
+export type { MinedItem } from '../reviewEvent';
+
+export interface MineOptions {
+  repo: string;
+  since?: string;
+  until?: string;
+  paths?: string[];
+  maxCommits?: number;
+  /** Revisions or ranges to mine (`main`, `v1.0..HEAD`); HEAD when absent. */
+  revisions?: string[];
+  /** Case-insensitive regular expressions marking a commit as a response to review (dataset.reviewPatterns). */
+  reviewPatterns: string[];
+  /** Case-insensitive regular expressions on author name or email (dataset.botAuthors). */
+  botAuthors: string[];
+  /** Notes ref read as review comments; refs/notes/review by default. */
+  notesRef?: string;
+  signal?: AbortSignal;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+const PHASE = 'Mining git history';
+
+/**
+ * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
+ * pull-request branches (and the hunks they left alone), and review notes, with trailers, pull-request
+ * numbers and revert labels as metadata. Skipped inputs (bot commits, binary diffs, untraceable hunks,
+ * a truncated shallow history) come out as skip records. Reads the graph once without diffs, then the diffs
+ * in one streamed `git log --patch` pass, oldest first.
+ */
+export async function* mineGitHistory(options: MineOptions): AsyncGenerator<MinedItem> {
+  const logger = options.logger ?? silentLogger;
+  const progress = options.progress ?? noProgress;
+  const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
+  const isBot = botAuthorMatcher(options.botAuthors);
+  const repo = await openRepository(options.repo);
+  if (repo.shallow) {
+    const reason = 'shallow clone: history before the clone depth is missing, so only the commits present were mined';
+    logger.warn(`${repo.dir} is a ${reason}. Run \`git fetch --unshallow\` there to mine the full history.`);
+    yield { skip: { source: repo.dir, reason } };
+  }
+  const range = { repo: repo.dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
+  const graph = await readCommitGraph(range);
+  if (graph.parents.size === 0) {
+    logger.info('No commits in the requested range; nothing to mine.');
+    return;
+  }
+  const total = options.paths?.length ? undefined : Math.min(graph.parents.size, options.maxCommits ?? Infinity);
+  const branches = new Map<string, MergedBranch>();
+  let done = 0;
+  progress.report(PHASE, 0, total);
+  const log = readGitLog({ ...range, paths: options.paths, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true });
+  for await (const commit of log) {
+    options.signal?.throwIfAborted();
+    yield* mineCommit(commit, graph, branches, isFollowup(commit), isBot(commit));
+    const branch = branches.get(commit.sha);
+    if (branch) {
+      yield* branch.finish();
+      branches.delete(commit.sha);
+    }
+    progress.report(PHASE, ++done, total);
+  }
+  // Merges hidden by path filters or limits still closed their branches.
+  for (const branch of branches.values()) yield* branch.finish();
+  logger.info(`Mined ${done} commits.`);
+}
+
+function* mineCommit(commit: GitCommit, graph: CommitGraph, branches: Map<string, MergedBranch>, followupReason: string | undefined, bot: boolean): Generator<MinedItem> {
+  const merge = graph.seriesOf.get(commit.sha);
+  const isSource = followupReason !== undefined || commit.notes !== '' || merge !== undefined;
+  const source = `commit ${commit.sha.slice(0, 12)}`;
+  if (isSource && bot) yield { skip: { source, reason: `bot author ${commit.authorName} <${commit.authorEmail}>` } };
+  if (isSource && !bot) {
+    for (const file of commit.files) if (file.binary) yield { skip: { source: `${source} ${filePath(file)}`, reason: 'binary diff' } };
+    if (followupReason !== undefined) for (const event of followupEvents(commit, followupReason, graph)) yield { event };
+    if (commit.notes !== '') {
+      const events = noteEvents(commit, graph);
+      if (events.length === 0) yield { skip: { source, reason: 'review note on a commit without a text diff (a merge, or binary changes only)' } };
+      for (const event of events) yield { event };
+    }
+  }
+  if (merge !== undefined) {
+    let branch = branches.get(merge);
+    if (!branch) {
+      branch = new MergedBranch(merge, graph);
+      branches.set(merge, branch);
+    }
+    for (const event of branch.apply(commit, !bot)) yield { event };
+  }
+}

@@ -1,0 +1,36 @@
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { HouseStyleError } from '../../errors';
+
+export interface RepositoryInfo {
+  /** Absolute path of the folder git commands run in. */
+  dir: string;
+  /** A shallow clone: history stops at a grafted boundary, so older commits are missing. */
+  shallow: boolean;
+}
+
+/**
+ * Checks that `repo` is a git repository with at least one commit, and whether it is a shallow clone.
+ * Every failure is a HouseStyleError saying what to do.
+ */
+export async function openRepository(repo: string): Promise<RepositoryInfo> {
+  const dir = path.resolve(repo);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new HouseStyleError(`Repository folder not found: ${dir}.`, 'Pass the folder of a git repository with --repo DIR.', 'git');
+  }
+  const git: SimpleGit = simpleGit({ baseDir: dir });
+  let answer: string;
+  try {
+    answer = await git.raw(['rev-parse', '--git-dir', '--is-shallow-repository']);
+  } catch (error) {
+    throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
+  }
+  const shallow = answer.trim().split('\n').pop() === 'true';
+  const anyCommit = await git.raw(['rev-list', '--max-count=1', '--all']);
+  if (anyCommit.trim() === '') {
+    throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git');
+  }
+  return { dir, shallow };
+}

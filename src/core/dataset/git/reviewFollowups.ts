@@ -1,0 +1,56 @@
+import type { ReviewEvent } from '../reviewEvent';
+import { commitMetadata, filePath, groupOf, reviewerOf } from './commitEvidence';
+import type { CommitGraph } from './commitGraph';
+import type { GitCommit } from './gitLogStream';
+import { hunkText, newSide, oldSide } from './hunk';
+import { compileSettingPatterns } from './settingPatterns';
+
+/** Returns the follow-up's reason when a commit answers review (dataset.reviewPatterns), else undefined. */
+export type FollowupMatcher = (commit: GitCommit) => string | undefined;
+
+const EDGES = /^[\s:;,.!\-–—]+|[\s:;,\-–—]+$/g;
+/** Words that only say "review" happened ("Address review comments: …"), not why. */
+const FILLER = /^(?:comments?|feedback|fixes|nits?|suggestions?)\b/i;
+
+export function reviewFollowupMatcher(patterns: string[]): FollowupMatcher {
+  const regexes = compileSettingPatterns(patterns, 'dataset.reviewPatterns', 'im');
+  return (commit) => {
+    const regex = regexes.find((candidate) => candidate.test(commit.message));
+    return regex ? followupReason(commit, regex) : undefined;
+  };
+}
+
+/** The reason: the subject without the review marker (and its filler words), then the body without trailers. */
+function followupReason(commit: GitCommit, marker: RegExp): string {
+  const match = marker.exec(commit.subject);
+  let subject = commit.subject;
+  if (match) subject = `${subject.slice(0, match.index)} ${subject.slice(match.index + match[0].length)}`;
+  subject = subject.replace(EDGES, '').replace(FILLER, '').replace(EDGES, '').replace(/\s{2,}/g, ' ');
+  return [subject, commit.body].filter(Boolean).join('\n\n');
+}
+
+/** One event per text hunk of the follow-up: the code it changed (before), what it became (after), and why. */
+export function followupEvents(commit: GitCommit, reason: string, graph: CommitGraph): ReviewEvent[] {
+  const events: ReviewEvent[] = [];
+  const reviewer = reviewerOf(commit);
+  for (const file of commit.files) {
+    if (file.binary) continue;
+    for (const hunk of file.hunks) {
+      events.push({
+        kind: 'review-followup',
+        groupId: groupOf(graph, commit.sha),
+        path: filePath(file),
+        diffHunk: hunkText(hunk),
+        before: oldSide(hunk),
+        after: newSide(hunk),
+        comment: reason,
+        neededReview: true,
+        author: commit.authorName,
+        ...(reviewer && { reviewer }),
+        date: commit.authorDate,
+        metadata: commitMetadata(graph, [commit], [file]),
+      });
+    }
+  }
+  return events;
+}

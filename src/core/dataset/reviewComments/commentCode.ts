@@ -1,0 +1,89 @@
+import type { GitObjectReader } from '../git/gitObjectReader';
+import { parseHunkHeader } from '../git/hunk';
+import type { CommentLocation, ExportedComment } from './exportedComment';
+import { followRegion, lineSlice, textLines } from './lineRegion';
+import { rebuildHunk } from './rebuiltHunk';
+
+/** Lines of context kept around the commented lines, as in a diff hunk. */
+export const COMMENT_CONTEXT_LINES = 3;
+
+/** The code a comment was made on, recovered from local git objects (or from the export's diff hunk). */
+export interface CommentCode {
+  diffHunk: string;
+  /** The commented lines with context, as they were when the comment was made. */
+  before: string;
+  /** The same region in the pull request's final version, when that version changed the commented lines. */
+  after?: string;
+  /** Commits the code was read from: where the comment was made, then the later version if it changed. */
+  commits: string[];
+  /** The file is absent from the later version (deleted or moved), so no revision can be read. */
+  fileGoneLater?: boolean;
+}
+
+/**
+ * Joins a comment to the repository: reads the file at the commit the comment was made on (the original
+ * position first, then the current one), cuts the commented lines with context, and follows them into
+ * `laterHead` to find the revised code. Without the commit locally, the export's diff hunk alone is used;
+ * without either, the comment is skipped with the reason.
+ */
+export async function commentCode(comment: ExportedComment, reader: GitObjectReader, laterHead: string | undefined): Promise<CommentCode | { skip: string }> {
+  const located = await locate(comment, reader);
+  const diffHunk = comment.diffHunk || (await rebuiltDiffHunk(comment, reader));
+  if (typeof diffHunk !== 'string') return diffHunk;
+  const where = located?.at ?? comment.original ?? comment.current;
+  if (!located) {
+    if (!diffHunk) return { skip: `${missingCommits(comment)} and the export has no diff hunk to fall back on` };
+    return { diffHunk, before: hunkSide(diffHunk, where), commits: [] };
+  }
+  const { at, lines, text } = located;
+  const region: [number, number] = [at.startLine - COMMENT_CONTEXT_LINES, at.endLine + COMMENT_CONTEXT_LINES];
+  const code: CommentCode = { diffHunk, before: lineSlice(lines, region[0], region[1]).join('\n'), commits: [at.commit!] };
+  if (!laterHead || at.side !== 'new' || laterHead.startsWith(at.commit!) || at.commit!.startsWith(laterHead)) return code;
+  const laterText = await reader.readFile(laterHead, at.path);
+  if (laterText === undefined) return { ...code, fileGoneLater: true };
+  const followed = followRegion(text, laterText, [at.startLine, at.endLine], region);
+  if (!followed?.changed) return code;
+  return { ...code, after: followed.lines.join('\n'), commits: [at.commit!, laterHead] };
+}
+
+async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | undefined> {
+  for (const at of [comment.original, comment.current]) {
+    if (!at?.commit) continue;
+    const text = await reader.readFile(at.commit, at.path);
+    if (text === undefined) continue;
+    const lines = textLines(text);
+    if (at.endLine <= lines.length) return { at, lines, text };
+  }
+  return undefined;
+}
+
+/** The diff hunk for exports without one: rebuilt from both versions, or a skip when they are not local. */
+async function rebuiltDiffHunk(comment: ExportedComment, reader: GitObjectReader): Promise<string | { skip: string }> {
+  const { versions, original } = comment;
+  if (!versions || !original) return '';
+  const base = await reader.readFile(versions.base.commit, versions.base.path);
+  const head = await reader.readFile(versions.head.commit, versions.head.path);
+  if (base === undefined || head === undefined) return { skip: missingCommits(comment) };
+  return rebuildHunk(base, head, original.side, original.endLine) ?? { skip: 'the two versions of the file are too different to diff' };
+}
+
+/** The side of a diff hunk the comment is on, cut to the commented lines and the context above them. */
+function hunkSide(diffHunk: string, at: CommentLocation | undefined): string {
+  const [header = '', ...body] = diffHunk.split('\n');
+  const hunk = parseHunkHeader(header);
+  const side = at?.side ?? 'new';
+  const dropped = side === 'new' ? '-' : '+';
+  let line = hunk ? (side === 'new' ? hunk.newStart : hunk.oldStart) : 1;
+  const all: Array<[number, string]> = [];
+  for (const text of body) {
+    if (text[0] === dropped || text[0] === '\\') continue;
+    all.push([line++, text.slice(1)]);
+  }
+  const wanted = at ? all.filter(([number]) => number >= at.startLine - COMMENT_CONTEXT_LINES && number <= at.endLine) : [];
+  return (wanted.length > 0 ? wanted : all).map(([, text]) => text).join('\n');
+}
+
+function missingCommits(comment: ExportedComment): string {
+  const commits = [comment.original?.commit, comment.current?.commit, comment.versions?.base.commit, comment.versions?.head.commit].filter(Boolean);
+  return `the commit${commits.length === 1 ? '' : 's'} ${[...new Set(commits)].map((c) => c!.slice(0, 12)).join(', ')} ${commits.length === 1 ? 'is' : 'are'} not in the local repository (fetch the pull request's commits to join this comment to its code)`;
+}

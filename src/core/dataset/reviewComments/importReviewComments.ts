@@ -1,0 +1,102 @@
+import * as path from 'node:path';
+import { silentLogger, type Logger } from '../../log';
+import { GitObjectReader } from '../git/gitObjectReader';
+import { findLocalPullRequest, localPullRequests, type LocalPullRequest } from '../git/localPullRequests';
+import { openRepository } from '../git/repository';
+import type { MinedItem, ReviewEvent } from '../reviewEvent';
+import { commentCode, type CommentCode } from './commentCode';
+import { readCommentExport } from './commentExport';
+import type { CommentThread } from './exportedComment';
+
+export interface ImportReviewCommentsOptions {
+  repo: string;
+  /** A JSON export of GitHub pull-request review comments, or of GitLab merge-request discussions or notes. */
+  file: string;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+/**
+ * Turns an exported set of pull-request review comments into 'pr-comment' events, one per thread: the root
+ * comment's words, its replies in metadata, and the code it was made on read from the local repository,
+ * with the revised code where the pull request's final version changed the commented lines. A pull request
+ * that landed locally (merge or squash commit) is grouped under that commit, as mined history is.
+ */
+export async function* importReviewComments(options: ImportReviewCommentsOptions): AsyncGenerator<MinedItem> {
+  const logger = options.logger ?? silentLogger;
+  const repo = await openRepository(options.repo);
+  const exported = await readCommentExport(options.file);
+  for (const skip of exported.skips) yield { skip };
+  if (exported.threads.length === 0) return;
+  const landed = await localPullRequests(repo.dir, options.signal);
+  const headsByPullRequest = new Map<string, string[]>();
+  for (const comment of exported.comments) {
+    const heads = headsByPullRequest.get(comment.pullRequest.key) ?? [];
+    for (const head of comment.heads) if (!heads.includes(head)) heads.push(head);
+    headsByPullRequest.set(comment.pullRequest.key, heads);
+  }
+  const reader = new GitObjectReader(repo.dir);
+  const finalHeads = new Map<string, { pr: LocalPullRequest | undefined; head: string | undefined }>();
+  const source = path.basename(options.file);
+  let imported = 0;
+  try {
+    for (const thread of exported.threads) {
+      options.signal?.throwIfAborted();
+      const { root } = thread;
+      const key = root.pullRequest.key;
+      let final = finalHeads.get(key);
+      if (!final) {
+        const heads = headsByPullRequest.get(key) ?? [];
+        const pr = findLocalPullRequest(landed, root.pullRequest.number, heads);
+        final = { pr, head: pr?.head ?? (await newestCommit(reader, heads)) };
+        finalHeads.set(key, final);
+      }
+      const code = await commentCode(root, reader, final.head);
+      if ('skip' in code) {
+        yield { skip: { source: `${source} comment ${root.id}`, reason: code.skip } };
+        continue;
+      }
+      imported++;
+      yield { event: threadEvent(thread, code, final.pr) };
+    }
+  } finally {
+    reader.close();
+  }
+  logger.info(`Imported ${imported} of ${exported.threads.length} review threads from ${options.file}.`);
+}
+
+function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequest | undefined): ReviewEvent {
+  const { root, replies } = thread;
+  const pullRequest = root.pullRequest.number ?? pr?.number;
+  const url = root.url ?? root.pullRequest.url;
+  const outdated = root.outdated || code.fileGoneLater;
+  return {
+    kind: 'pr-comment',
+    groupId: pr?.commit ?? root.pullRequest.key,
+    path: root.path,
+    diffHunk: code.diffHunk,
+    before: code.before,
+    ...(code.after !== undefined && { after: code.after }),
+    comment: root.body,
+    neededReview: true,
+    ...(root.author !== undefined && { reviewer: root.author }),
+    date: root.date,
+    metadata: {
+      ...(code.commits.length > 0 && { commits: code.commits }),
+      ...(url && { url }),
+      ...(pullRequest && { pullRequest }),
+      ...(outdated && { outdated: true }),
+      ...(replies.length > 0 && { replies }),
+    },
+  };
+}
+
+/** The most recently committed of the reviewed heads that exist locally: the latest version the export knows. */
+async function newestCommit(reader: GitObjectReader, heads: string[]): Promise<string | undefined> {
+  let newest: { sha: string; time: number } | undefined;
+  for (const sha of heads) {
+    const time = await reader.commitTime(sha);
+    if (time !== undefined && (!newest || time > newest.time)) newest = { sha, time };
+  }
+  return newest?.sha;
+}

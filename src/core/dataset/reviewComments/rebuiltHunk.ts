@@ -1,0 +1,58 @@
+import { structuredPatch } from 'diff';
+import { lineSlice, textLines } from './lineRegion';
+
+const CONTEXT_LINES = 3;
+
+/**
+ * Rebuilds the diff hunk a reviewer saw for exports that carry none (GitLab positions): the hunk of
+ * base → head that holds the commented line, cut after that line as GitHub's diff_hunk is. A comment on an
+ * unchanged line gets the context lines above it. Undefined when the diff is too large to compute.
+ */
+export function rebuildHunk(base: string, head: string, side: 'new' | 'old', line: number): string | undefined {
+  const patch = structuredPatch('a', 'b', base, head, undefined, undefined, { context: CONTEXT_LINES, timeout: 2000 });
+  if (!patch) return undefined;
+  let shift = 0;
+  for (const hunk of patch.hunks) {
+    const start = side === 'new' ? hunk.newStart : hunk.oldStart;
+    const count = side === 'new' ? hunk.newLines : hunk.oldLines;
+    if (count > 0 && line >= start && line < start + count) return cutAfter(hunk, side, line);
+    if (start + count <= line) shift += hunk.newLines - hunk.oldLines;
+  }
+  // An unchanged line: both sides hold it, `shift` lines apart.
+  const lines = textLines(side === 'new' ? head : base);
+  const first = Math.max(1, line - CONTEXT_LINES);
+  const context = lineSlice(lines, first, line).map((text) => ` ${text}`);
+  const [oldFirst, newFirst] = side === 'new' ? [first - shift, first] : [first, first + shift];
+  return [`@@ -${range(oldFirst, context.length)} +${range(newFirst, context.length)} @@`, ...context].join('\n');
+}
+
+function cutAfter(hunk: { oldStart: number; newStart: number; lines: string[] }, side: 'new' | 'old', line: number): string {
+  const kept: string[] = [];
+  let oldLine = hunk.oldStart;
+  let newLine = hunk.newStart;
+  let oldCount = 0;
+  let newCount = 0;
+  for (const text of hunk.lines) {
+    const prefix = text[0];
+    if (prefix === '\\') continue;
+    kept.push(text);
+    const isOld = prefix !== '+';
+    const isNew = prefix !== '-';
+    const reached = side === 'new' ? isNew && newLine === line : isOld && oldLine === line;
+    if (isOld) {
+      oldLine++;
+      oldCount++;
+    }
+    if (isNew) {
+      newLine++;
+      newCount++;
+    }
+    if (reached) break;
+  }
+  return [`@@ -${range(hunk.oldStart, oldCount)} +${range(hunk.newStart, newCount)} @@`, ...kept].join('\n');
+}
+
+/** A unified-diff range; an empty side names the line before it, as git writes it. */
+function range(start: number, count: number): string {
+  return count === 0 ? `${Math.max(0, start - 1)},0` : count === 1 ? `${start}` : `${start},${count}`;
+}
