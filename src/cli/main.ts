@@ -3,6 +3,7 @@ import { EXIT_ERROR } from './run';
 import { registerIndex } from './commands/index';
 import { registerSearch } from './commands/search';
 import { registerReview } from './commands/review';
+import { registerDataset } from './commands/dataset';
 
 const program = new Command('housestyle')
   .description('A local code-review agent that knows your team\'s rules.')
@@ -12,6 +13,7 @@ const program = new Command('housestyle')
 registerIndex(program);
 registerSearch(program);
 registerReview(program);
+registerDataset(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has already printed usage errors; help and --version exit cleanly.

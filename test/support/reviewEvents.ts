@@ -17,7 +17,7 @@ export function reviewEvent(overrides: Partial<ReviewEvent> = {}): ReviewEvent {
   };
 }
 
-/** A feedback-log event: a finding the user accepted or dismissed on `code`. */
+/** A feedback-log event shaped as readFeedbackLog makes it: a finding the user accepted or dismissed on `code`. */
 export function feedbackEvent(
   verdict: 'accepted' | 'dismissed',
   code: string,
@@ -29,11 +29,12 @@ export function feedbackEvent(
     kind: 'feedback',
     groupId: extra.groupId ?? `feedback:${path}`,
     path,
-    diffHunk: '',
+    diffHunk: [`@@ -1,${code.split('\n').length} +1,${code.split('\n').length} @@`, ...code.split('\n').map((line) => ` ${line}`)].join('\n'),
     before: code,
-    ...(extra.suggestion !== undefined && { after: extra.suggestion }),
+    ...(verdict === 'accepted' && extra.suggestion !== undefined && { after: extra.suggestion }),
     comment: message,
     neededReview: verdict === 'accepted',
+    reviewer: 'qwen2.5-coder:7b',
     date: '2026-03-02T09:00:00Z',
     metadata: { feedback: { verdict, ...(extra.rule && { rule: extra.rule }), ...(extra.suggestion !== undefined && { suggestion: extra.suggestion }) } },
   };

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Config } from '../config';
 import { HouseStyleError } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
@@ -10,6 +12,9 @@ import { chooseBaseModel } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
 import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
+import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
+import { mineGitHistory } from './git/mineGitHistory';
+import { importReviewComments } from './reviewComments/importReviewComments';
 import type { MinedItem, ReviewEvent, SkipRecord } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
 import { userMessage, type PreferencePair, type Sample } from './samples/sample';
@@ -53,16 +58,14 @@ interface Evidence {
 
 async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
   const { config, signal } = options;
-  const progress = options.progress ?? noProgress;
   const clean = createCleaner({ botAuthors: config.dataset.botAuthors, maxHunkLines: config.dataset.maxHunkLines });
   // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
   const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
   const dedupe = new Deduplicator();
   const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber };
-  let read = 0;
+  // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
     signal?.throwIfAborted();
-    progress.report('Reading review history', ++read);
     if ('skip' in item) {
       const skip = scrubber.skip(item.skip);
       evidence.skipped.add(skip.reason);
@@ -218,4 +221,73 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     await folder.discard();
     throw error;
   }
+}
+
+export interface BuildDatasetOptions extends DatasetWriteOptions {
+  /** The git repository whose history is mined. */
+  repo: string;
+  /** JSON exports of pull-request review comments (GitHub or GitLab). */
+  comments?: string[];
+  /** An editor feedback log (JSONL); see defaultFeedbackLog. */
+  feedback?: string;
+  since?: string;
+  until?: string;
+  /** Path filters (git pathspecs) for the history. */
+  paths?: string[];
+  /** At most this many commits; defaults to config.dataset.maxCommits. */
+  maxCommits?: number;
+}
+
+/** Where a build writes when no output folder is given: `.housestyle/datasets/<YYYY-MM-DD>` in the workspace. */
+export function defaultDatasetFolder(workspace: string, date = new Date()): string {
+  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
+  return path.join(workspace, '.housestyle', 'datasets', day);
+}
+
+/** The workspace's feedback log, when the editor has recorded one. */
+export async function defaultFeedbackLog(workspace: string): Promise<string | undefined> {
+  const file = path.join(workspace, FEEDBACK_LOG);
+  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
+}
+
+/**
+ * The sources, richest evidence first so that it is what de-duplication keeps: exported review comments
+ * (a reviewer's own words), the feedback log, then the git history.
+ */
+async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem> {
+  const { repo, config, signal, logger } = options;
+  const progress = options.progress ?? noProgress;
+  const comments = options.comments ?? [];
+  for (const [index, file] of comments.entries()) {
+    progress.report('Importing review comments', index, comments.length);
+    yield* importReviewComments({ repo, file, signal, logger });
+  }
+  if (options.feedback) {
+    if (!(await stat(options.feedback).catch(() => undefined))?.isFile()) {
+      throw new HouseStyleError(`Feedback log not found: ${options.feedback}.`, `Pass the JSONL file the editor writes (${FEEDBACK_LOG} in the workspace), or leave out --feedback.`, 'usage');
+    }
+    yield* readFeedbackLog(options.feedback);
+  }
+  yield* mineGitHistory({
+    repo,
+    since: options.since,
+    until: options.until,
+    paths: options.paths,
+    maxCommits: options.maxCommits ?? config.dataset.maxCommits,
+    reviewPatterns: config.dataset.reviewPatterns,
+    botAuthors: config.dataset.botAuthors,
+    signal,
+    progress,
+    logger,
+  });
+}
+
+/**
+ * Builds a fine-tuning dataset from a repository's review history: sources → clean → scrub → dedupe →
+ * samples → split → write, into `out` as a whole (an existing dataset there is replaced only once the new
+ * one is complete). Resolves with what was written and left out; rejects with a HouseStyleError the user
+ * can act on, or an AbortError when `signal` aborts.
+ */
+export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
+  return writeDatasetFrom(sources(options), options);
 }

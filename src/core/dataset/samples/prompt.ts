@@ -47,12 +47,12 @@ export function fileLine(path: string): string {
   return `File: ${JSON.stringify(path)} (${languageOf(path)})`;
 }
 
-/**
- * The change a reviewer looked at: its diff hunk, else the reviewed code; undefined when neither is known.
- * A review follow-up's hunk is the fix itself, which would give the answer away, so its reviewed code stands in.
- */
+/** Events whose hunk is not the reviewed change: a follow-up's hunk is the fix itself (it would give the answer away), and a finding was about code as it stands. */
+const CODE_NOT_DIFF = new Set<ReviewEvent['kind']>(['review-followup', 'feedback']);
+
+/** The change a reviewer looked at: its diff hunk, else the reviewed code; undefined when neither is known. */
 export function reviewedChange(event: ReviewEvent): string | undefined {
-  if (event.kind !== 'review-followup' && event.diffHunk.trim()) return block('Diff', event.diffHunk, 'diff');
+  if (!CODE_NOT_DIFF.has(event.kind) && event.diffHunk.trim()) return block('Diff', event.diffHunk, 'diff');
   if (event.before?.trim()) return block('Code', event.before, languageOf(event.path));
   return undefined;
 }

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import * as path from 'node:path';
+import { loadConfig } from '../../core/config';
+import { buildDataset, defaultDatasetFolder, defaultFeedbackLog } from '../../core/dataset/build';
+import type { DatasetReport } from '../../core/dataset/datasetReport';
+import { FORMAT_NAMES, type FormatName } from '../../core/dataset/exporters/datasetFormat';
+import { HouseStyleError } from '../../core/errors';
+import { action, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+
+interface DatasetBuildOptions {
+  workspace?: string;
+  repo?: string;
+  comments?: string[];
+  feedback?: string;
+  out?: string;
+  format: FormatName;
+  since?: string;
+  until?: string;
+  path?: string[];
+  maxCommits?: string;
+  baseModel?: string;
+  json?: boolean;
+}
+
+const counts = (record: Record<string, number>) =>
+  Object.entries(record)
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+const total = (record: Record<string, number>) => Object.values(record).reduce((sum, n) => sum + n, 0);
+
+function summary(report: DatasetReport): string {
+  const { samples, preferencePairs: pairs } = report;
+  return [
+    `Dataset (${report.format}) written to ${report.out}`,
+    `  samples: ${samples.total} (${counts(samples.bySplit)}); preference pairs: ${pairs.total} (${counts(pairs.bySplit)})`,
+    `  by task: ${counts(samples.byTask) || 'none'}`,
+    `  scrubbed: ${total(report.scrubs)}${total(report.scrubs) ? ` (${counts(report.scrubs)})` : ''}`,
+    `  left out: ${total(report.drops)}${total(report.drops) ? ` (${counts(report.drops)})` : ''}; skipped by sources: ${total(report.skipped.byReason)}`,
+    `  card: ${path.join(report.out, 'README.md')}`,
+    '',
+  ].join('\n');
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new HouseStyleError(`${flag} must be a positive whole number, not "${value}".`, `For example: ${flag} 1000`, 'usage');
+  return n;
+}
+
+export function registerDataset(program: Command): void {
+  const dataset = program.command('dataset').description('Fine-tuning datasets from the repository\'s review history.');
+  dataset
+    .command('build')
+    .description(
+      'Mine git review history (and exported pull-request review comments, and the editor\'s feedback log) into a clean, split, secret-free fine-tuning dataset with a LLaMA-Factory config and a dataset card.',
+    )
+    .option('--workspace <dir>', 'workspace folder whose .housestyle/config.json applies (default: current folder)')
+    .option('--repo <dir>', 'git repository to mine (default: the workspace)')
+    .option('--comments <file...>', 'JSON exports of pull-request review comments (GitHub REST or GitLab discussions)')
+    .option('--feedback <file>', 'editor feedback log (default: .housestyle/feedback.jsonl in the workspace, when present)')
+    .option('--out <dir>', 'output folder, replaced as a whole when the build completes (default: .housestyle/datasets/<date> in the workspace)')
+    .addOption(new Option('--format <format>', 'training file format').choices(FORMAT_NAMES).default('openai'))
+    .option('--since <date>', 'only history after this date (any date git understands)')
+    .option('--until <date>', 'only history before this date')
+    .option('--path <glob...>', 'only history touching these paths (git pathspecs)')
+    .option('--max-commits <n>', 'mine at most this many commits (default: dataset.maxCommits)')
+    .option('--base-model <id>', 'Hugging Face model to train in train_lora.yaml (default: the checkpoint behind ollama.model)')
+    .option('--json', 'print the report as JSON instead of a summary')
+    .action(
+      action(async (options: DatasetBuildOptions) => {
+        const workspace = await resolveWorkspace(options.workspace);
+        const config = await loadConfig(workspace);
+        const maxCommits = positiveInteger(options.maxCommits, '--max-commits');
+        const feedback = options.feedback !== undefined ? path.resolve(options.feedback) : await defaultFeedbackLog(workspace);
+        const progress = stderrProgress();
+        const report = await withInterrupt((signal) =>
+          buildDataset({
+            repo: path.resolve(options.repo ?? workspace),
+            comments: options.comments?.map((file) => path.resolve(file)),
+            ...(feedback && { feedback }),
+            out: options.out ? path.resolve(options.out) : defaultDatasetFolder(workspace),
+            format: options.format,
+            config,
+            since: options.since,
+            until: options.until,
+            paths: options.path,
+            maxCommits,
+            baseModel: options.baseModel,
+            signal,
+            progress,
+            logger: stderrLogger,
+          }).catch((error: unknown) => {
+            if (signal.aborted) throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled');
+            throw error;
+          }),
+        ).finally(() => progress.end());
+        process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : summary(report));
+      }),
+    );
+}
