@@ -148,10 +148,10 @@ export class GitTestRepo {
     return this.tick(this.head());
   }
 
-  /** A shallow clone (`git clone --depth 1 file://…`) beside this repository. */
-  shallowClone(name = 'shallow'): string {
+  /** A shallow clone (`git clone --depth N file://…`) beside this repository. */
+  shallowClone(depth = 1, name = `shallow-${depth}`): string {
     const target = path.join(this.home, name);
-    this.git(['clone', '--quiet', '--depth', '1', `file://${this.dir}`, target], { cwd: this.home });
+    this.git(['clone', '--quiet', '--depth', String(depth), `file://${this.dir}`, target], { cwd: this.home });
     return target;
   }
 

@@ -36,9 +36,11 @@ export class MergedBranch {
   private readonly applied = new Set<string>();
   private readonly childrenLeft = new Map<string, number>();
 
+  /** `included` limits the events (not the line following) to the files a path filter selects. */
   constructor(
     readonly merge: string,
     private readonly graph: CommitGraph,
+    private readonly included: (path: string | null) => boolean = () => true,
   ) {}
 
   /**
@@ -66,7 +68,7 @@ export class MergedBranch {
         for (const origin of origins) {
           if (counts) {
             origin.outcome = 'rewritten';
-            events.push(this.rewriteEvent(origin, commit, file, hunk));
+            if (this.included(file.newPath)) events.push(this.rewriteEvent(origin, commit, file, hunk));
           } else if (origin.outcome === 'kept') {
             origin.outcome = 'lost';
           }
@@ -84,6 +86,7 @@ export class MergedBranch {
   finish(): MinedItem[] {
     const items: MinedItem[] = [];
     for (const origin of this.origins) {
+      if (!this.included(filePath(origin.file))) continue;
       if (origin.outcome === 'kept') items.push({ event: this.keptEvent(origin) });
       else if (origin.outcome === 'lost') {
         items.push({

@@ -45,7 +45,6 @@ export interface GitLogOptions {
   allRefs?: boolean;
   since?: string;
   until?: string;
-  paths?: string[];
   maxCommits?: number;
   /** Notes ref whose notes fill `GitCommit.notes` (e.g. refs/notes/review). */
   notesRef?: string;
@@ -86,11 +85,8 @@ export function gitLogArgs(options: GitLogOptions): string[] {
   if (options.since) args.push(`--since=${options.since}`);
   if (options.until) args.push(`--until=${options.until}`);
   if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
-  // Path filters simplify history by default, which would hide branch commits whose changes cancel out.
-  if (options.paths?.length) args.push('--full-history');
   if (options.allRefs) args.push('--all');
-  args.push('--end-of-options', ...(options.allRefs ? [] : revisionArgs(options.revisions)));
-  args.push('--', ...(options.paths ?? []));
+  args.push('--end-of-options', ...(options.allRefs ? [] : revisionArgs(options.revisions)), '--');
   return args;
 }
 
@@ -218,7 +214,7 @@ export class GitLogParser {
       this.oldLeft--;
       this.newLeft--;
     }
-    hunk.lines.push(line === '' ? ' ' : line);
+    hunk.lines.push(line);
     if (this.oldLeft <= 0 && this.newLeft <= 0) this.state = 'files';
   }
 

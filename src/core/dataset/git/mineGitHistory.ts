@@ -6,6 +6,7 @@ import { filePath } from './commitEvidence';
 import { readCommitGraph, type CommitGraph } from './commitGraph';
 import { readGitLog, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
+import { pathFilter } from './pathFilter';
 import { openRepository } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
 
@@ -15,6 +16,7 @@ export interface MineOptions {
   repo: string;
   since?: string;
   until?: string;
+  /** Only events about these files: paths, folders or globs. Applied to parsed diffs, so renames into them stay visible. */
   paths?: string[];
   maxCommits?: number;
   /** Revisions or ranges to mine (`main`, `v1.0..HEAD`); HEAD when absent. */
@@ -56,14 +58,20 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     logger.info('No commits in the requested range; nothing to mine.');
     return;
   }
-  const total = options.paths?.length ? undefined : Math.min(graph.parents.size, options.maxCommits ?? Infinity);
+  const total = Math.min(graph.parents.size, options.maxCommits ?? Infinity);
+  const included = pathFilter(options.paths);
   const branches = new Map<string, MergedBranch>();
   let done = 0;
   progress.report(PHASE, 0, total);
-  const log = readGitLog({ ...range, paths: options.paths, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true });
+  // Paths are not given to git: a pathspec turns a rename into the filtered folder into an addition.
+  const log = readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true });
   for await (const commit of log) {
     options.signal?.throwIfAborted();
-    yield* mineCommit(commit, graph, branches, isFollowup(commit), isBot(commit));
+    if (repo.shallowBoundary.has(commit.sha)) {
+      yield { skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } };
+    } else {
+      yield* mineCommit(commit, graph, branches, included, isFollowup(commit), isBot(commit));
+    }
     const branch = branches.get(commit.sha);
     if (branch) {
       yield* branch.finish();
@@ -76,16 +84,25 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
   logger.info(`Mined ${done} commits.`);
 }
 
-function* mineCommit(commit: GitCommit, graph: CommitGraph, branches: Map<string, MergedBranch>, followupReason: string | undefined, bot: boolean): Generator<MinedItem> {
+function* mineCommit(
+  commit: GitCommit,
+  graph: CommitGraph,
+  branches: Map<string, MergedBranch>,
+  included: (path: string | null) => boolean,
+  followupReason: string | undefined,
+  bot: boolean,
+): Generator<MinedItem> {
   const merge = graph.seriesOf.get(commit.sha);
-  const isSource = followupReason !== undefined || commit.notes !== '' || merge !== undefined;
+  const files = commit.files.filter((file) => included(file.newPath) || included(file.oldPath));
+  const shown = files.length === commit.files.length ? commit : { ...commit, files };
+  const isSource = (followupReason !== undefined || commit.notes !== '' || merge !== undefined) && (files.length > 0 || commit.files.length === 0);
   const source = `commit ${commit.sha.slice(0, 12)}`;
   if (isSource && bot) yield { skip: { source, reason: `bot author ${commit.authorName} <${commit.authorEmail}>` } };
   if (isSource && !bot) {
-    for (const file of commit.files) if (file.binary) yield { skip: { source: `${source} ${filePath(file)}`, reason: 'binary diff' } };
-    if (followupReason !== undefined) for (const event of followupEvents(commit, followupReason, graph)) yield { event };
+    for (const file of files) if (file.binary) yield { skip: { source: `${source} ${filePath(file)}`, reason: 'binary diff' } };
+    if (followupReason !== undefined) for (const event of followupEvents(shown, followupReason, graph)) yield { event };
     if (commit.notes !== '') {
-      const events = noteEvents(commit, graph);
+      const events = noteEvents(shown, graph);
       if (events.length === 0) yield { skip: { source, reason: 'review note on a commit without a text diff (a merge, or binary changes only)' } };
       for (const event of events) yield { event };
     }
@@ -93,9 +110,10 @@ function* mineCommit(commit: GitCommit, graph: CommitGraph, branches: Map<string
   if (merge !== undefined) {
     let branch = branches.get(merge);
     if (!branch) {
-      branch = new MergedBranch(merge, graph);
+      branch = new MergedBranch(merge, graph, included);
       branches.set(merge, branch);
     }
+    // The branch follows every file, so lines moved in from outside the filter are still traced.
     for (const event of branch.apply(commit, !bot)) yield { event };
   }
 }

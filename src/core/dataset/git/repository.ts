@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../../errors';
@@ -8,6 +8,8 @@ export interface RepositoryInfo {
   dir: string;
   /** A shallow clone: history stops at a grafted boundary, so older commits are missing. */
   shallow: boolean;
+  /** The boundary commits of a shallow clone: git shows them without parents, so their diffs are not their real changes. */
+  shallowBoundary: Set<string>;
 }
 
 /**
@@ -32,5 +34,11 @@ export async function openRepository(repo: string): Promise<RepositoryInfo> {
   if (anyCommit.trim() === '') {
     throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git');
   }
-  return { dir, shallow };
+  return { dir, shallow, shallowBoundary: shallow ? await readShallowBoundary(git, dir) : new Set() };
+}
+
+async function readShallowBoundary(git: SimpleGit, dir: string): Promise<Set<string>> {
+  const file = path.resolve(dir, (await git.raw(['rev-parse', '--git-path', 'shallow'])).trim());
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return new Set(text.split('\n').map((line) => line.trim()).filter(Boolean));
 }

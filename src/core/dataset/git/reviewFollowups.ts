@@ -8,7 +8,7 @@ import { compileSettingPatterns } from './settingPatterns';
 /** Returns the follow-up's reason when a commit answers review (dataset.reviewPatterns), else undefined. */
 export type FollowupMatcher = (commit: GitCommit) => string | undefined;
 
-const EDGES = /^[\s:;,.!\-–—]+|[\s:;,\-–—]+$/g;
+const EDGES = /^[\s:;,.!"'\-–—]+|[\s:;,"'\-–—]+$/g;
 /** Words that only say "review" happened ("Address review comments: …"), not why. */
 const FILLER = /^(?:comments?|feedback|fixes|nits?|suggestions?)\b/i;
 
@@ -20,12 +20,19 @@ export function reviewFollowupMatcher(patterns: string[]): FollowupMatcher {
   };
 }
 
-/** The reason: the subject without the review marker (and its filler words), then the body without trailers. */
+/**
+ * The reason: the subject without the review marker, then the body without trailers. When the marker is
+ * followed by a colon ("Apply review feedback: use const"), only what follows the colon is the reason.
+ */
 function followupReason(commit: GitCommit, marker: RegExp): string {
   const match = marker.exec(commit.subject);
   let subject = commit.subject;
-  if (match) subject = `${subject.slice(0, match.index)} ${subject.slice(match.index + match[0].length)}`;
-  subject = subject.replace(EDGES, '').replace(FILLER, '').replace(EDGES, '').replace(/\s{2,}/g, ' ');
+  if (match) {
+    const before = subject.slice(0, match.index);
+    const after = subject.slice(match.index + match[0].length).trim().replace(FILLER, '').trim();
+    subject = /^[:\-–—]/.test(after) ? after : `${before} ${after}`;
+  }
+  subject = subject.replace(EDGES, '').replace(/\s{2,}/g, ' ');
   return [subject, commit.body].filter(Boolean).join('\n\n');
 }
 
