@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { packPassages } from '../../src/core/review/contextBudget';
 import { passageCost } from '../../src/core/review/prompt';
+import { fileTarget } from '../../src/core/review/reviewTarget';
+import { reviewWindows } from '../../src/core/review/reviewWindow';
+import { retrievalQuery } from '../../src/core/review/ruleRetrieval';
 
 function passage(id: string, score: number, fields: Partial<Passage> = {}): Passage {
   return { id, kb: 'style', source: `docs/${id}.md`, startLine: 1, endLine: 5, heading: '', text: `Rule ${id}: ${'words '.repeat(20)}`, score, appliesTo: [], ...fields };
@@ -37,4 +40,16 @@ test('the budget is never exceeded; a passage too large is skipped and smaller o
   assert.deepEqual(packed.passages.map((p) => p.passage.id), ['s1', 's2']);
   assert.ok(packed.tokens <= budget);
   assert.equal(packed.dropped.overBudget, 2);
+});
+
+test('the retrieval query names language and path, then the window\'s distinct words, sampled across the whole window', () => {
+  const lines = Array.from({ length: 300 }, (_, i) => `const word${i} = word${i} + shared;`);
+  const [window] = reviewWindows(fileTarget('src/app.ts', lines.join('\n')), 300);
+  const [header, body] = retrievalQuery(window!).split('\n');
+  assert.equal(header, 'TypeScript code in src/app.ts');
+  const words = body!.split(' ');
+  assert.equal(words.length, 96);
+  assert.equal(new Set(words).size, 96);
+  assert.equal(words[0], 'const');
+  assert.ok(words.some((w) => Number(w.slice(4)) > 250), 'words from the end of the window are in it too');
 });

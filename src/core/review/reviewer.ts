@@ -30,7 +30,8 @@ export interface ReviewResult {
   /** Validated findings with resolved citations, by file and line. */
   findings: Finding[];
   model: string;
-  /** Files reviewed and the windows (model calls before retries) they were split into. */
+  /** Files reviewed (workspace-relative paths, with or without findings) and the windows (model calls before retries) they were split into. */
+  paths: string[];
   files: number;
   windows: number;
   /** Windows no rule applied to: the model was not asked about them. */
@@ -88,6 +89,7 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
   const result: ReviewResult = {
     findings: [],
     model,
+    paths: targets.map((target) => target.path),
     files: targets.length,
     windows: windows.length,
     windowsWithoutRules: 0,

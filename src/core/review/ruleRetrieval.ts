@@ -15,26 +15,22 @@ export interface WindowRules extends PackedContext {
   retrieved: number;
 }
 
-// The query only steers retrieval: embedders read a few hundred tokens, and every extra BM25 term
-// costs search time, so a long window is sampled evenly instead of sent whole.
-const QUERY_MAX_CHARS = 2000;
+// The query only steers retrieval: embedders read a few hundred tokens and every BM25 term costs
+// search time, so a window is reduced to its distinct words, sampled evenly when there are more.
+const QUERY_MAX_WORDS = 96;
 
-/** What to search the rules with: the file's language and path, then the window's distinct code lines. */
+/** What to search the rules with: the file's language and path, then the window's distinct words. */
 export function retrievalQuery(window: ReviewWindow): string {
-  const header = `${window.target.language} code in ${window.target.path}`;
-  const lines = [
-    ...new Set(
-      window.segments.flatMap((s) => window.target.lines.slice(s.startLine - 1, s.endLine)).map((line) => line.trim().replace(/\s+/g, ' ')).filter(Boolean),
-    ),
-  ];
-  const total = lines.reduce((sum, line) => sum + line.length + 1, 0);
-  const stride = Math.max(1, Math.ceil(total / QUERY_MAX_CHARS));
-  let query = header;
-  for (let i = 0; i < lines.length; i += stride) {
-    if (query.length + lines[i]!.length + 1 > QUERY_MAX_CHARS) break;
-    query += `\n${lines[i]}`;
+  const words = new Set<string>();
+  for (const segment of window.segments) {
+    for (const line of window.target.lines.slice(segment.startLine - 1, segment.endLine)) {
+      for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) words.add(match[0]);
+    }
   }
-  return query;
+  const all = [...words];
+  const stride = all.length / QUERY_MAX_WORDS;
+  const sampled = stride <= 1 ? all : Array.from({ length: QUERY_MAX_WORDS }, (_, i) => all[Math.floor(i * stride)]!);
+  return `${window.target.language} code in ${window.target.path}\n${sampled.join(' ')}`;
 }
 
 /** Retrieval and packing for one window: the whole RAG step of a review, before the model is called. */

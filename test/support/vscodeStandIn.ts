@@ -1,0 +1,216 @@
+/**
+ * A stand-in for the `vscode` module, which exists only inside VS Code's extension host and cannot be
+ * loaded (or downloaded) on this machine. It implements just the value types the review adapter's
+ * mapping functions build — Position, Range, Uri, Location, Diagnostic, DiagnosticRelatedInformation,
+ * DiagnosticSeverity, CodeAction, CodeActionKind, WorkspaceEdit (and the TextEdit it holds) — with the
+ * semantics the real API documents, so tests check the adapter against the editor's own types.
+ * Loaded in place of 'vscode' by test/support/vscodeLoader.ts.
+ */
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {
+    if (line < 0 || character < 0) throw new Error('Illegal argument: line and character must be non-negative');
+  }
+
+  isBefore(other: Position): boolean {
+    return this.line < other.line || (this.line === other.line && this.character < other.character);
+  }
+
+  isEqual(other: Position): boolean {
+    return this.line === other.line && this.character === other.character;
+  }
+
+  compareTo(other: Position): number {
+    return this.isBefore(other) ? -1 : this.isEqual(other) ? 0 : 1;
+  }
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+
+  constructor(start: Position, end: Position);
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number);
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    const start = a instanceof Position ? a : new Position(a, b as number);
+    const end = b instanceof Position ? b : new Position(c!, d!);
+    // Like VS Code, a range given end-first is swapped so start is never after end.
+    [this.start, this.end] = end.isBefore(start) ? [end, start] : [start, end];
+  }
+
+  get isEmpty(): boolean {
+    return this.start.isEqual(this.end);
+  }
+
+  get isSingleLine(): boolean {
+    return this.start.line === this.end.line;
+  }
+
+  contains(value: Position | Range): boolean {
+    if (value instanceof Range) return this.contains(value.start) && this.contains(value.end);
+    return !value.isBefore(this.start) && !this.end.isBefore(value);
+  }
+
+  isEqual(other: Range): boolean {
+    return this.start.isEqual(other.start) && this.end.isEqual(other.end);
+  }
+}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+    readonly query: string,
+    readonly fragment: string,
+  ) {}
+
+  static file(fsPath: string): Uri {
+    const path = fsPath.replaceAll('\\', '/');
+    return new Uri('file', '', path.startsWith('/') ? path : `/${path}`, '', '');
+  }
+
+  static parse(value: string): Uri {
+    const match = /^([a-zA-Z][\w+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(value);
+    if (!match) throw new Error(`Invalid URI: ${value}`);
+    return new Uri(match[1]!, match[2] ?? '', decodeURIComponent(match[3] ?? ''), decodeURIComponent(match[4] ?? ''), decodeURIComponent(match[5] ?? ''));
+  }
+
+  static joinPath(base: Uri, ...segments: string[]): Uri {
+    const joined = [base.path.replace(/\/+$/, ''), ...segments.map((s) => s.replace(/^\/+|\/+$/g, ''))].filter((s) => s !== '').join('/');
+    return base.with({ path: joined.startsWith('/') ? joined : `/${joined}` });
+  }
+
+  get fsPath(): string {
+    return this.path;
+  }
+
+  with(change: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
+    return new Uri(change.scheme ?? this.scheme, change.authority ?? this.authority, change.path ?? this.path, change.query ?? this.query, change.fragment ?? this.fragment);
+  }
+
+  toString(): string {
+    const path = this.path.split('/').map(encodeURIComponent).join('/');
+    return `${this.scheme}://${this.authority}${path}${this.query ? `?${encodeURIComponent(this.query)}` : ''}${this.fragment ? `#${encodeURIComponent(this.fragment)}` : ''}`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+export class Location {
+  readonly range: Range;
+
+  constructor(
+    readonly uri: Uri,
+    rangeOrPosition: Range | Position,
+  ) {
+    this.range = rangeOrPosition instanceof Range ? rangeOrPosition : new Range(rangeOrPosition, rangeOrPosition);
+  }
+}
+
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export class DiagnosticRelatedInformation {
+  constructor(
+    readonly location: Location,
+    readonly message: string,
+  ) {}
+}
+
+export class Diagnostic {
+  source?: string;
+  code?: string | number | { value: string | number; target: Uri };
+  relatedInformation?: DiagnosticRelatedInformation[];
+  tags?: number[];
+
+  constructor(
+    public range: Range,
+    public message: string,
+    public severity: DiagnosticSeverity = DiagnosticSeverity.Error,
+  ) {}
+}
+
+export class CodeActionKind {
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  static readonly Refactor = new CodeActionKind('refactor');
+  static readonly Source = new CodeActionKind('source');
+
+  private constructor(readonly value: string) {}
+
+  append(parts: string): CodeActionKind {
+    return new CodeActionKind(this.value ? `${this.value}.${parts}` : parts);
+  }
+
+  contains(other: CodeActionKind): boolean {
+    return this.value === '' || other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+
+  intersects(other: CodeActionKind): boolean {
+    return this.contains(other) || other.contains(this);
+  }
+}
+
+export class TextEdit {
+  constructor(
+    readonly range: Range,
+    readonly newText: string,
+  ) {}
+}
+
+export class WorkspaceEdit {
+  private readonly edits = new Map<string, { uri: Uri; edits: TextEdit[] }>();
+
+  replace(uri: Uri, range: Range, newText: string): void {
+    this.entry(uri).push(new TextEdit(range, newText));
+  }
+
+  insert(uri: Uri, position: Position, newText: string): void {
+    this.replace(uri, new Range(position, position), newText);
+  }
+
+  delete(uri: Uri, range: Range): void {
+    this.replace(uri, range, '');
+  }
+
+  get(uri: Uri): TextEdit[] {
+    return [...(this.edits.get(uri.toString())?.edits ?? [])];
+  }
+
+  entries(): [Uri, TextEdit[]][] {
+    return [...this.edits.values()].map(({ uri, edits }) => [uri, [...edits]]);
+  }
+
+  get size(): number {
+    return this.edits.size;
+  }
+
+  private entry(uri: Uri): TextEdit[] {
+    const key = uri.toString();
+    let entry = this.edits.get(key);
+    if (!entry) this.edits.set(key, (entry = { uri, edits: [] }));
+    return entry.edits;
+  }
+}
+
+export class CodeAction {
+  edit?: WorkspaceEdit;
+  command?: { title: string; command: string; arguments?: unknown[] };
+  diagnostics?: Diagnostic[];
+  isPreferred?: boolean;
+
+  constructor(
+    public title: string,
+    public kind?: CodeActionKind,
+  ) {}
+}
