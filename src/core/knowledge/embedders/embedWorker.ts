@@ -5,7 +5,10 @@ import { parentPort } from 'node:worker_threads';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { miniLmOnnxFile } from './miniLmModel';
 
-export type EmbedWorkerRequest = { type: 'init'; id: number; modelDir: string } | { type: 'embed'; id: number; texts: string[] };
+/** What the host asks for; the request's `id` comes back on its reply. */
+export type EmbedWorkerTask = { type: 'init'; modelDir: string } | { type: 'embed'; texts: string[] };
+
+export type EmbedWorkerRequest = EmbedWorkerTask & { id: number };
 
 export type EmbedWorkerResponse =
   | { type: 'ready'; id: number; dimension: number }
@@ -53,7 +56,7 @@ async function handle(request: EmbedWorkerRequest): Promise<void> {
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    port.postMessage({ type: 'error', id: (request as { id: number }).id, message } satisfies EmbedWorkerResponse);
+    port.postMessage({ type: 'error', id: request.id, message } satisfies EmbedWorkerResponse);
   }
 }
 

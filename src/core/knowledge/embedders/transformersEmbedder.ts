@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { HouseStyleError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import type { Embedder } from '../embedder';
-import type { EmbedWorkerRequest, EmbedWorkerResponse } from './embedWorker';
+import type { EmbedWorkerRequest, EmbedWorkerResponse, EmbedWorkerTask } from './embedWorker';
 import { missingMiniLmFiles } from './miniLmModel';
 
 const FALLBACK_HINT = 'Or run with `--embedder hash`, which needs no model and always works.';
@@ -29,8 +29,6 @@ function cancelled(): HouseStyleError {
   return new HouseStyleError('Embedding was cancelled.', undefined, 'cancelled');
 }
 
-type Request = { type: 'init'; modelDir: string } | { type: 'embed'; texts: string[] };
-
 /** Sends requests to the worker and matches replies by id; a crashed worker fails every pending request. */
 class EmbedWorkerClient {
   private readonly worker = startEmbedWorker();
@@ -50,7 +48,7 @@ class EmbedWorkerClient {
 
   /** Resolves with the worker's reply of the `expected` type; an `error` reply rejects with the worker's message. */
   send<T extends Exclude<EmbedWorkerResponse['type'], 'error'>>(
-    request: Request,
+    task: EmbedWorkerTask,
     expected: T,
     signal?: AbortSignal,
   ): Promise<Extract<EmbedWorkerResponse, { type: T }>> {
@@ -74,7 +72,7 @@ class EmbedWorkerClient {
           reject(error);
         },
       });
-      this.worker.postMessage({ ...request, id } satisfies EmbedWorkerRequest);
+      this.worker.postMessage({ ...task, id } satisfies EmbedWorkerRequest);
     });
   }
 
