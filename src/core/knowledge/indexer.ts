@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { knowledgeBase, type Config } from '../config';
 import { HouseStyleError } from '../errors';
@@ -44,11 +46,12 @@ export interface IndexReport {
 interface PendingFile {
   source: string;
   fileHash: string;
+  stamp: string;
   chunks: Chunk[];
 }
 
-/** Rows written per commit: large enough to be fast, small enough that a crash loses little. */
-const WRITE_BATCH_ROWS = 2048;
+/** Rows written per commit: large enough to be fast, small enough that a crash loses little and memory stays low. */
+const WRITE_BATCH_ROWS = 1024;
 
 /**
  * Brings a knowledge base's table up to date with the workspace. Unchanged files are skipped by
@@ -73,7 +76,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   try {
     let store = await KnowledgeStore.open(uri, kbName);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
-      logger.info(`The index of "${kbName}" was built with ${store.identity.embedder}; re-embedding everything with ${embedder.id}.`);
+      logger.info(`The index of "${kbName}" was built by ${store.identity.embedder}; rebuilding it with ${embedder.id}.`);
       store.close();
       store = undefined;
     }
@@ -100,9 +103,26 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       pendingRows = 0;
     };
 
-    for await (const [index, source, read] of readAhead(sources, (source) => readSource(path.join(workspace, source), kb.maxFileBytes))) {
+    const stampOf = (info: Stats) => `${info.size}:${info.mtimeMs}:${settings.slice(0, 12)}`;
+    const load = async (source: string): Promise<{ skip: string } | { stamp: string; unchanged: true } | { stamp: string; text: string }> => {
+      const file = path.join(workspace, source);
+      const info = await stat(file).catch(() => undefined);
+      const stamp = info ? stampOf(info) : '';
+      const known = existing.get(source);
+      // Same size, time and settings as when its rows were written: not even read (as git's index does).
+      if (info && known?.hashes.size === 1 && known.stamps.size === 1 && known.stamps.has(stamp)) return { stamp, unchanged: true };
+      const read = await readSource(file, kb.maxFileBytes);
+      return 'skip' in read ? read : { stamp, text: read.text };
+    };
+
+    for await (const [index, source, read] of readAhead(sources, load)) {
       throwIfCancelled(signal);
       progress.report('Indexing files', index, sources.length);
+      if ('unchanged' in read) {
+        keep.add(source);
+        report.unchanged++;
+        continue;
+      }
       if ('skip' in read) {
         report.skipped.push({ source, reason: read.skip });
         logger.warn(`Skipped ${source}: ${read.skip}.`);
@@ -110,7 +130,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       }
       const fileHash = sha256(settings, read.text);
       const known = existing.get(source);
-      if (known?.size === 1 && known.has(fileHash)) {
+      if (known?.hashes.size === 1 && known.hashes.has(fileHash) && known.stamps.has(read.stamp)) {
         keep.add(source);
         report.unchanged++;
         continue;
@@ -123,7 +143,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
         continue;
       }
       keep.add(source);
-      pending.push({ source, fileHash, chunks: chunked.chunks });
+      pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks });
       pendingRows += chunked.chunks.length;
       if (pendingRows >= WRITE_BATCH_ROWS) await flush();
     }
@@ -183,6 +203,7 @@ async function embedRows(
     fts_text: embeddingText(chunk),
     content_hash: contentHash,
     file_hash: file.fileHash,
+    file_stamp: file.stamp,
     applies_to: JSON.stringify(chunk.appliesTo),
     vector: vectors.get(contentHash)!,
   }));

@@ -16,6 +16,8 @@ export interface ChunkRow {
   fts_text: string;
   content_hash: string;
   file_hash: string;
+  /** Size, modification time and chunking settings of the file when read: equal stamps skip re-reading. */
+  file_stamp: string;
   /** JSON array of globs; "[]" means everywhere. */
   applies_to: string;
   vector: Float32Array;
@@ -25,6 +27,16 @@ export interface StoreIdentity {
   embedder: string;
   dimension: number;
 }
+
+/** What the index knows about one source file. */
+export interface StoredFile {
+  /** File hashes its rows were made from: more than one only after an interrupted run. */
+  hashes: Set<string>;
+  stamps: Set<string>;
+}
+
+/** Bump when the table's columns change; older tables are rebuilt. */
+const SCHEMA_VERSION = '2';
 
 const FTS_COLUMN = 'fts_text';
 const VECTOR_COLUMN = 'vector';
@@ -50,7 +62,8 @@ export class KnowledgeStore {
     if (!(await connection.tableNames()).includes(tableName(kb))) return undefined;
     const table = await connection.openTable(tableName(kb));
     const metadata = (await table.schema()).metadata;
-    const identity = { embedder: metadata.get('embedder') ?? 'unknown', dimension: Number(metadata.get('dimension') ?? 0) };
+    const current = metadata.get('schema') === SCHEMA_VERSION;
+    const identity = { embedder: current ? (metadata.get('embedder') ?? 'unknown') : 'outdated-schema', dimension: Number(metadata.get('dimension') ?? 0) };
     return new KnowledgeStore(connection, table, kb, identity);
   }
 
@@ -70,12 +83,14 @@ export class KnowledgeStore {
         new Field(FTS_COLUMN, new Utf8(), false),
         new Field('content_hash', new Utf8(), false),
         new Field('file_hash', new Utf8(), false),
+        new Field('file_stamp', new Utf8(), false),
         new Field('applies_to', new Utf8(), false),
         new Field(VECTOR_COLUMN, new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
       ],
       new Map([
         ['embedder', identity.embedder],
         ['dimension', String(identity.dimension)],
+        ['schema', SCHEMA_VERSION],
       ]),
     );
     const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
@@ -86,23 +101,19 @@ export class KnowledgeStore {
     return this.table.countRows(filter);
   }
 
-  /**
-   * One scan of what is stored: source path → the file hashes its rows were made from (more than
-   * one only after an interrupted run), and every chunk content hash (to know which vectors exist).
-   */
-  async scan(): Promise<{ files: Map<string, Set<string>>; contentHashes: Set<string> }> {
-    const files = new Map<string, Set<string>>();
+  /** One scan of what is stored: each source's file hashes and stamps, and every chunk content hash. */
+  async scan(): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string> }> {
+    const files = new Map<string, StoredFile>();
     const contentHashes = new Set<string>();
-    for await (const batch of this.table.query().select(['source', 'file_hash', 'content_hash'])) {
-      const sources = batch.getChild('source')!;
-      const hashes = batch.getChild('file_hash')!;
-      const contents = batch.getChild('content_hash')!;
+    for await (const batch of this.table.query().select(['source', 'file_hash', 'file_stamp', 'content_hash'])) {
+      const [sources, hashes, stamps, contents] = ['source', 'file_hash', 'file_stamp', 'content_hash'].map((column) => batch.getChild(column)!);
       for (let i = 0; i < batch.numRows; i++) {
-        const source = sources.get(i) as string;
-        let set = files.get(source);
-        if (!set) files.set(source, (set = new Set()));
-        set.add(hashes.get(i) as string);
-        contentHashes.add(contents.get(i) as string);
+        const source = sources!.get(i) as string;
+        let file = files.get(source);
+        if (!file) files.set(source, (file = { hashes: new Set(), stamps: new Set() }));
+        file.hashes.add(hashes!.get(i) as string);
+        file.stamps.add(stamps!.get(i) as string);
+        contentHashes.add(contents!.get(i) as string);
       }
     }
     return { files, contentHashes };
@@ -163,7 +174,8 @@ export class KnowledgeStore {
       await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts({ withPosition: false }) });
     }
     if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) {
-      await this.table.createIndex(VECTOR_COLUMN, { config: lancedb.Index.hnswSq({ distanceType: 'l2' }) });
+      // Several partitions: one HNSW graph over all rows costs about 100 MB more to build at 100,000 rows.
+      await this.table.createIndex(VECTOR_COLUMN, { config: lancedb.Index.hnswSq({ distanceType: 'l2', numPartitions: Math.max(1, Math.ceil(rows / 12_500)) }) });
     }
     const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
     if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) await this.table.optimize();
