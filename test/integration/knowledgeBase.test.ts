@@ -30,7 +30,7 @@ async function rowsOf(workspace: string, config: Config): Promise<string[]> {
   const { files: sources } = await store.scan();
   const count = await store.count();
   store.close();
-  return [`rows=${count}`, ...[...sources.entries()].map(([source, hashes]) => `${source}#${[...hashes].join(',')}`).sort()];
+  return [`rows=${count}`, ...[...sources.entries()].map(([source, file]) => `${source}#${[...file.hashes].join(',')}`).sort()];
 }
 
 describe('knowledge base on real LanceDB', () => {
