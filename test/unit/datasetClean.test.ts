@@ -67,8 +67,8 @@ describe('createCleaner', () => {
 
 describe('trivial comments', () => {
   it('recognizes approvals, acknowledgements and emoji, but not short real comments', () => {
-    for (const text of ['LGTM', 'lgtm.', 'Looks good to me!', '+1', 'Nit.', 'Thanks!', 'done', '🎉🎉', '👍']) assert.ok(isTrivialComment(text), text);
-    for (const text of ['nit: typo', 'Why?', 'Use const.', '42', 'Remove this.']) assert.ok(!isTrivialComment(text), text);
+    for (const text of ['LGTM', 'lgtm.', 'LGTM 👍', 'Looks good to me! :shipit:', '+1', 'Nit.', 'Thanks!', 'done', '🎉🎉', '👍']) assert.ok(isTrivialComment(text), text);
+    for (const text of ['nit: typo', 'Why?', 'Use const.', '42', 'Remove this. 👀']) assert.ok(!isTrivialComment(text), text);
   });
 
   it('normalizeComment trims and collapses blank runs only', () => {

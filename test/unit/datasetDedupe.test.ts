@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Deduplicator, jaccard, minHash, shingles } from '../../src/core/dataset/dedupe';
+import { Deduplicator, eventKey, jaccard, minHash, sampleKey, shingles } from '../../src/core/dataset/dedupe';
+import { buildSamples } from '../../src/core/dataset/samples/buildSamples';
 import { feedbackEvent, reviewEvent } from '../support/reviewEvents';
 
 const longHunk = (changed: string) =>
@@ -9,25 +10,43 @@ const longHunk = (changed: string) =>
 describe('Deduplicator', () => {
   it('drops exact duplicates that differ only in hunk position and whitespace', () => {
     const dedupe = new Deduplicator();
-    assert.equal(dedupe.check(reviewEvent()), undefined);
+    assert.equal(dedupe.check(eventKey(reviewEvent())), undefined);
     const moved = reviewEvent({ groupId: 'pr-2', diffHunk: '@@ -40,2 +40,2 @@\n const a = 1;\n-let b  = 2;\n+var b = 2;', comment: 'Prefer const over var:  b is never reassigned.' });
-    assert.equal(dedupe.check(moved), 'exact-duplicate');
+    assert.equal(dedupe.check(eventKey(moved)), 'exact-duplicate');
   });
 
   it('drops near-duplicates and keeps different evidence', () => {
     const dedupe = new Deduplicator();
     const comment = 'Name the variable for what it holds; total is vague here and in the loop below.';
-    assert.equal(dedupe.check(reviewEvent({ diffHunk: longHunk('total'), comment })), undefined);
-    assert.equal(dedupe.check(reviewEvent({ groupId: 'pr-9', diffHunk: longHunk('sum'), comment })), 'near-duplicate');
-    assert.equal(dedupe.check(reviewEvent({ groupId: 'pr-3', diffHunk: longHunk('total'), comment: 'This allocates on every call; hoist the table out of the function.' })), undefined);
-    assert.equal(dedupe.check(reviewEvent({ groupId: 'pr-4' })), undefined);
+    assert.equal(dedupe.check(eventKey(reviewEvent({ diffHunk: longHunk('total'), comment }))), undefined);
+    assert.equal(dedupe.check(eventKey(reviewEvent({ groupId: 'pr-9', diffHunk: longHunk('sum'), comment }))), 'near-duplicate');
+    assert.equal(dedupe.check(eventKey(reviewEvent({ groupId: 'pr-3', diffHunk: longHunk('total'), comment: 'This allocates on every call; hoist the table out of the function.' }))), undefined);
+    assert.equal(dedupe.check(eventKey(reviewEvent({ groupId: 'pr-4' }))), undefined);
   });
 
   it('never merges evidence with opposite labels', () => {
     const dedupe = new Deduplicator();
-    assert.equal(dedupe.check(feedbackEvent('accepted', 'let x = 1;', 'Prefer const.')), undefined);
-    assert.equal(dedupe.check(feedbackEvent('dismissed', 'let x = 1;', 'Prefer const.')), undefined);
-    assert.equal(dedupe.check(feedbackEvent('dismissed', 'let x = 1;', 'Prefer const.')), 'exact-duplicate');
+    assert.equal(dedupe.check(eventKey(feedbackEvent('accepted', 'let x = 1;', 'Prefer const.'))), undefined);
+    assert.equal(dedupe.check(eventKey(feedbackEvent('dismissed', 'let x = 1;', 'Prefer const.'))), undefined);
+    assert.equal(dedupe.check(eventKey(feedbackEvent('dismissed', 'let x = 1;', 'Prefer const.'))), 'exact-duplicate');
+  });
+});
+
+describe('sample duplicates', () => {
+  it('catches a follow-up and the branch rewrite it made teaching the same refinement', () => {
+    const before = 'export function total(items) {\n  var sum = 0;\n  for (const item of items) sum += item.price;\n  return sum;\n}';
+    const after = before.replace('var', 'let');
+    const { samples } = buildSamples([
+      reviewEvent({ kind: 'review-followup', groupId: 'm1', before, after, comment: 'sum is reassigned, so let, not var' }),
+      reviewEvent({ kind: 'branch-rewrite', groupId: 'm1', before, after, comment: 'Address review: sum is reassigned, so let, not var' }),
+    ]);
+    const refinements = samples.filter((s) => s.task === 'code-refinement');
+    assert.equal(refinements.length, 2);
+    const dedupe = new Deduplicator();
+    assert.deepEqual(
+      refinements.map((s) => dedupe.check(sampleKey(s))),
+      [undefined, 'near-duplicate'],
+    );
   });
 });
 

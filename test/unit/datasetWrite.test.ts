@@ -10,11 +10,19 @@ import { HouseStyleError } from '../../src/core/errors';
 import { evidence, reviewEvent } from '../support/reviewEvents';
 
 const config = parseConfig({});
+const swallowed = {
+  groupId: 'pr-2',
+  path: 'src/b.ts',
+  diffHunk: '@@ -3,3 +3,5 @@\n try {\n   save(order);\n+} catch {\n+  // ignore\n }',
+  before: 'try {\n  save(order);\n} catch {\n  // ignore\n}',
+  after: 'try {\n  save(order);\n} catch (error) {\n  logger.error(error);\n  throw error;\n}',
+  comment: 'Handle the error instead of swallowing it.',
+};
 const events = () =>
   evidence(
     reviewEvent({ groupId: 'pr-1' }),
-    reviewEvent({ groupId: 'pr-2', path: 'src/b.ts', comment: 'Handle the error instead of swallowing it.' }),
-    reviewEvent({ groupId: 'pr-2', path: 'src/b.ts', comment: 'Handle the error instead of swallowing it.' }),
+    reviewEvent(swallowed),
+    reviewEvent(swallowed),
     reviewEvent({ groupId: 'pr-3', path: 'package-lock.json' }),
     reviewEvent({ groupId: 'pr-4', author: 'renovate[bot]' }),
     reviewEvent({ groupId: 'pr-5', comment: 'LGTM' }),

@@ -7,7 +7,7 @@ import { histogram, renderDatasetCard } from './card';
 import { createCleaner } from './clean';
 import { CARD_FILE, REPORT_FILE, REPORT_GENERATOR, type DatasetReport } from './datasetReport';
 import { DatasetFolder } from './datasetFolder';
-import { Deduplicator } from './dedupe';
+import { Deduplicator, eventKey, sampleKey } from './dedupe';
 import { chooseBaseModel } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
 import { datasetFormat } from './exporters/formats';
@@ -78,7 +78,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
       continue;
     }
     const event = scrubber.event(cleaned.event);
-    const duplicate = dedupe.check(event);
+    const duplicate = dedupe.check(eventKey(event));
     if (duplicate) evidence.drops.add(duplicate);
     else evidence.events.push(event);
   }
@@ -111,7 +111,12 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
   const folder = await DatasetFolder.create(options.out);
   try {
     const evidence = await collectEvidence(items, options);
-    const { samples, pairs, unused } = buildSamples(evidence.events);
+    const built = buildSamples(evidence.events);
+    const { pairs, unused } = built;
+    // Different evidence can still teach the same thing (a follow-up commit and the branch rewrite it makes).
+    const sampleDedupe = new Deduplicator();
+    const samples = built.samples.filter((sample) => !sampleDedupe.check(sampleKey(sample)));
+    evidence.drops.add('duplicate-sample', built.samples.length - samples.length);
     evidence.drops.add('no-sample', unused.noSample);
     evidence.drops.add('unpaired-dismissed-finding', unused.unpairedDismissed);
     if (samples.length === 0 && pairs.length === 0) {

@@ -92,8 +92,8 @@ const TRIVIAL_COMMENTS = new Set([
   'approved',
 ]);
 
-/** Pictographs with their modifiers (skin tones, variation selector, joiner, flags), or :shortcodes:. */
-const EMOJI_ONLY = /^(?:[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\uFE0F\u200D\s]|:[a-z0-9_+-]+:)+$/u;
+/** Pictographs with their modifiers (skin tones, variation selector, joiner, flags), and :shortcodes:. */
+const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\uFE0F\u200D]|:[a-z0-9_+-]+:/gu;
 
 /** The text of a comment with line endings unified, trailing spaces gone and runs of blank lines collapsed. */
 export function normalizeComment(text: string): string {
@@ -109,13 +109,15 @@ export function normalizeCode(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
 }
 
+/** An approval or acknowledgement, with or without emoji and punctuation, or emoji alone. */
 export function isTrivialComment(text: string): boolean {
   const words = text
     .toLowerCase()
-    .replace(/[.!,:;)(]+/g, ' ')
+    .replace(EMOJI, ' ')
+    .replace(/[.!?,:;)(]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return TRIVIAL_COMMENTS.has(words) || EMOJI_ONLY.test(text);
+  return words === '' || TRIVIAL_COMMENTS.has(words);
 }
 
 export function isLockFile(filePath: string): boolean {

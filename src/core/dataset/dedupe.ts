@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ReviewEvent } from './reviewEvent';
+import { userMessage, type Sample } from './samples/sample';
 
 export type DuplicateKind = 'exact-duplicate' | 'near-duplicate';
 
@@ -67,18 +68,28 @@ export function minHash(set: Set<number>, permutations: number): Uint32Array {
   return signature;
 }
 
-/** What makes two events the same evidence: the changed lines (not their position), the comment and the outcome. */
-function content(event: ReviewEvent): string {
+/** Text compared for duplicates, and a label: only items with the same label can duplicate each other. */
+export interface DedupeKey {
+  text: string;
+  label: string;
+}
+
+/**
+ * What makes two events the same evidence: the changed lines (not their position), the comment and the
+ * outcome. Events only duplicate each other when they teach the same thing (an accepted and a dismissed
+ * finding on the same code do not).
+ */
+export function eventKey(event: ReviewEvent): DedupeKey {
   const body = event.diffHunk
     .split('\n')
     .filter((line) => !line.startsWith('@@'))
     .join('\n');
-  return [body, event.comment ?? '', event.after ?? ''].join('\n\u0000\n');
+  return { text: [body, event.comment ?? '', event.after ?? ''].join('\n\u0000\n'), label: `${event.neededReview}|${event.metadata.feedback?.verdict ?? ''}` };
 }
 
-/** Events only duplicate each other when they teach the same thing (an accepted and a dismissed finding on the same code do not). */
-function label(event: ReviewEvent): string {
-  return `${event.neededReview}|${event.metadata.feedback?.verdict ?? ''}`;
+/** Two samples of one task are the same when their prompt and answer are (different evidence can teach the same thing). */
+export function sampleKey(sample: Sample): DedupeKey {
+  return { text: `${userMessage(sample)}\n\u0000\n${sample.response}`, label: sample.task };
 }
 
 interface Seen {
@@ -86,9 +97,9 @@ interface Seen {
 }
 
 /**
- * Streaming duplicate filter: exact duplicates by a hash of whitespace-normalized content, near
+ * Streaming duplicate filter: exact duplicates by a hash of whitespace-normalized text, near
  * duplicates by MinHash with banded locality-sensitive hashing to find candidates, confirmed by the
- * exact Jaccard similarity of their shingle sets. The first event seen is kept.
+ * exact Jaccard similarity of their shingle sets. The first item seen is kept.
  */
 export class Deduplicator {
   private readonly threshold: number;
@@ -107,12 +118,10 @@ export class Deduplicator {
     this.rows = this.permutations / bands;
   }
 
-  /** Why `event` duplicates an event already seen, or undefined (and it is remembered). */
-  check(event: ReviewEvent): DuplicateKind | undefined {
-    const text = content(event);
-    const kind = label(event);
+  /** Why an item duplicates one already seen, or undefined (and it is remembered). */
+  check({ text, label }: DedupeKey): DuplicateKind | undefined {
     const digest = createHash('sha256')
-      .update(`${kind}\n${text.replace(/\s+/g, ' ').trim()}`)
+      .update(`${label}\n${text.replace(/\s+/g, ' ').trim()}`)
       .digest('hex');
     if (this.exact.has(digest)) return 'exact-duplicate';
     this.exact.add(digest);
@@ -121,7 +130,7 @@ export class Deduplicator {
     const signature = minHash(set, this.permutations);
     const keys: string[] = [];
     for (let start = 0; start < this.permutations; start += this.rows) {
-      keys.push(`${kind}|${start}|${signature.subarray(start, start + this.rows).join(',')}`);
+      keys.push(`${label}|${start}|${signature.subarray(start, start + this.rows).join(',')}`);
     }
     const checked = new Set<Seen>();
     for (const key of keys) {

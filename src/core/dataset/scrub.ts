@@ -90,7 +90,8 @@ function detectors(entropyThreshold: number): Detector[] {
   ];
 }
 
-const EMAIL = String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`;
+// Local parts include brackets, as in GitHub's `123+name[bot]@users.noreply.github.com`.
+const EMAIL = String.raw`[A-Za-z0-9._%+\-[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`;
 const BRACKETED_EMAIL = new RegExp(String.raw`<${EMAIL}>`, 'g');
 const BARE_EMAIL = new RegExp(String.raw`\b${EMAIL}\b`, 'g');
 

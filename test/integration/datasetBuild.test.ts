@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { parseConfig } from '../../src/core/config';
+import { buildDataset } from '../../src/core/dataset/build';
+import { appendFeedback } from '../../src/core/dataset/feedbackLog';
+import { splitOf, SPLIT_NAMES, type SplitName } from '../../src/core/dataset/split';
+import { planted, plantedCounts, plantedFragments, secretsFile } from '../fixtures/secrets/plantedSecrets';
+import { runCli } from '../support/cli';
+import { BOB, GitTestRepo } from '../support/gitRepo';
+
+const CART_VAR = ['export function total(items: Item[]) {', '  var sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}'];
+const CART_LET = CART_VAR.map((line) => line.replace('var', 'let'));
+const REVIEW_COMMENT = '`sum` is reassigned in the loop, so use `let`, never `var` (eslint no-var).';
+const ACCEPTED = 'Return early when there are no arguments instead of nesting the call.';
+const SUGGESTION = '  if (args.length === 0) return;\n  run(args);';
+const RATIOS = { train: 0.5, validation: 0.25, test: 0.25 };
+/** Names and logins of the people in the story: none may reach an output file. */
+const PEOPLE = ['Alice', 'Bob', 'bob-reviewer', 'carol', 'example.com', 'dependabot[bot]@'];
+
+interface Story {
+  repo: GitTestRepo;
+  comments: string;
+  commits: { initial: string; cartMerge: string; docsMerge: string };
+}
+
+/**
+ * A shop repository with review history of every kind: a review note on the first commit; pull request #12
+ * (a cart module, a config file full of secrets, a lock file, then a review follow-up with a Reviewed-by
+ * trailer) merged; pull request #13 (docs) merged untouched; a bot's follow-up; a GitHub review-comment
+ * export for #12 (a real comment with a reply, a bot's comment, an "LGTM"); and the editor's feedback log.
+ */
+async function shopStory(): Promise<Story> {
+  const repo = GitTestRepo.create('shop');
+  repo.writeLines('src/app.ts', ['export function main(args: string[]) {', '  if (args.length > 0) {', '    run(args);', '  }', '}']);
+  const initial = repo.commit('Initial commit');
+  repo.note(initial, 'Prefer early returns over nested ifs in main().');
+  repo.branch('alice/cart');
+  repo.writeLines('src/cart.ts', CART_VAR);
+  repo.write('deploy/settings.env', `${secretsFile()}\n`);
+  repo.writeLines('package-lock.json', ['{', '  "lockfileVersion": 3', '}']);
+  const cartAdded = repo.commit('Add cart totals');
+  repo.writeLines('src/cart.ts', CART_LET);
+  const cartFixed = repo.commit('Address review: sum is reassigned, so let, not var', { trailers: [['Reviewed-by', `${BOB.name} <${BOB.email}>`]] });
+  repo.checkout('main');
+  const cartMerge = repo.merge('alice/cart', 'Merge pull request #12 from alice/cart');
+  repo.branch('bob/docs');
+  repo.writeLines('docs/usage.md', ['# Usage', '', 'Run `shop --help` for the options.']);
+  repo.commit('Document usage', { author: BOB });
+  repo.checkout('main');
+  const docsMerge = repo.merge('bob/docs', 'Merge pull request #13 from bob/docs');
+  repo.writeLines('src/app.ts', ['export function main(args: string[]) {', '  if (args.length === 0) return;', '  run(args);', '}']);
+  repo.commit('Address review comments', { author: { name: 'dependabot[bot]', email: '49699333+dependabot[bot]@users.noreply.github.com' } });
+
+  const pr = 'https://api.github.com/repos/acme/shop/pulls/12';
+  const comment = (id: number, login: string, body: string, extra: object) => ({
+    id,
+    path: 'src/cart.ts',
+    diff_hunk: '@@ -0,0 +1,2 @@\n+export function total(items: Item[]) {\n+  var sum = 0;',
+    body,
+    commit_id: cartFixed,
+    original_commit_id: cartAdded,
+    line: null,
+    original_line: 2,
+    side: 'RIGHT',
+    in_reply_to_id: null,
+    user: { login },
+    created_at: `2024-01-01T00:0${id % 10}:30Z`,
+    html_url: `https://github.com/acme/shop/pull/12#discussion_r${id}`,
+    pull_request_url: pr,
+    ...extra,
+  });
+  const comments = path.join(repo.dir, '..', 'comments.json');
+  await writeFile(
+    comments,
+    JSON.stringify([
+      comment(101, 'bob-reviewer', REVIEW_COMMENT, {}),
+      comment(102, 'alice', 'Done, thanks @bob-reviewer!', { in_reply_to_id: 101 }),
+      comment(103, 'github-actions[bot]', 'Coverage for this file dropped to 40%.', { line: 3, original_line: 3 }),
+      comment(104, 'carol', 'LGTM 👍', { path: 'deploy/settings.env', diff_hunk: '@@ -0,0 +1,1 @@\n+# deploy settings', line: 1, original_line: 1 }),
+    ]),
+  );
+
+  const code = '  if (args.length > 0) {\n    run(args);\n  }';
+  const finding = { path: 'src/app.ts', startLine: 2, endLine: 4, code, model: 'qwen2.5-coder:7b' };
+  await appendFeedback(repo.dir, {
+    ...finding,
+    verdict: 'accepted',
+    severity: 'warning',
+    rule: 'docs/style.md#early-returns',
+    message: ACCEPTED,
+    suggestion: SUGGESTION,
+    citations: [{ source: 'docs/style.md', startLine: 10, endLine: 14 }],
+    time: '2024-01-02T09:00:00Z',
+  });
+  await appendFeedback(repo.dir, { ...finding, verdict: 'dismissed', severity: 'info', rule: 'naming', message: 'Rename args to argv.', citations: [], time: '2024-01-02T09:01:00Z' });
+  return { repo, comments, commits: { initial, cartMerge, docsMerge } };
+}
+
+type Row = [task: string, source: string, path: string, answer: string];
+
+/** Every supervised sample the story must give, by change; worked out by hand from the history above. */
+function expectedSamples(commits: Story['commits'], feedbackGroup: string): Map<string, Row[]> {
+  return new Map<string, Row[]>([
+    [
+      commits.cartMerge,
+      [
+        ['review-comment', 'pr-comment', 'src/cart.ts', REVIEW_COMMENT],
+        ['code-refinement', 'pr-comment', 'src/cart.ts', CART_LET.join('\n')],
+        ['rule-explanation', 'pr-comment', 'src/cart.ts', REVIEW_COMMENT],
+        ['quality-estimation', 'pr-comment', 'src/cart.ts', 'yes'],
+        ['review-comment', 'review-followup', 'src/cart.ts', 'sum is reassigned, so let, not var'],
+        ['code-refinement', 'review-followup', 'src/cart.ts', CART_LET.join('\n')],
+        // The rewrite's refinement is the follow-up's again (a near-duplicate sample), so only its review and label remain.
+        ['review-comment', 'branch-rewrite', 'src/cart.ts', 'Address review: sum is reassigned, so let, not var'],
+        ['quality-estimation', 'branch-rewrite', 'src/cart.ts', 'yes'],
+        ['quality-estimation', 'branch-rewrite', 'src/cart.ts', 'no'],
+        ['quality-estimation', 'branch-rewrite', 'deploy/settings.env', 'no'],
+      ],
+    ],
+    [
+      commits.initial,
+      [
+        ['review-comment', 'note', 'src/app.ts', 'Prefer early returns over nested ifs in main().'],
+        ['quality-estimation', 'note', 'src/app.ts', 'yes'],
+      ],
+    ],
+    [commits.docsMerge, [['quality-estimation', 'branch-rewrite', 'docs/usage.md', 'no']]],
+    [
+      feedbackGroup,
+      [
+        ['review-comment', 'feedback', 'src/app.ts', ACCEPTED],
+        ['code-refinement', 'feedback', 'src/app.ts', SUGGESTION],
+        ['rule-explanation', 'feedback', 'src/app.ts', ACCEPTED],
+      ],
+    ],
+  ]);
+}
+
+const sortRows = (rows: Row[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+async function readLines(file: string): Promise<unknown[]> {
+  const text = await readFile(file, 'utf8');
+  return text === '' ? [] : text.trimEnd().split('\n').map((line) => JSON.parse(line));
+}
+
+async function snapshot(folder: string): Promise<Record<string, string>> {
+  const names = (await readdir(folder)).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(path.join(folder, name), 'utf8')])));
+}
+
+describe('housestyle dataset build', () => {
+  let story: Story;
+  let home: string;
+  let seed: string;
+  let feedbackGroup: string;
+
+  before(async () => {
+    story = await shopStory();
+    home = path.dirname(story.repo.dir);
+    // A first build shows the changes' group ids; then pick a seed that puts one of them in each split,
+    // so that the build under test exercises all three.
+    const probe = path.join(home, 'probe');
+    const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--comments', story.comments, '--out', probe]);
+    assert.equal(result.code, 0, result.stderr);
+    const metadata = (await readLines(path.join(probe, 'metadata.jsonl'))) as { groupId: string; source: string }[];
+    feedbackGroup = metadata.find((m) => m.source === 'feedback')!.groupId;
+    const groups = [...new Set(metadata.map((m) => m.groupId))];
+    seed = Array.from({ length: 1000 }, (_, i) => `shop-${i}`).find((s) => new Set(groups.map((g) => splitOf(g, s, RATIOS))).size === 3)!;
+    await mkdir(path.join(story.repo.dir, '.housestyle'), { recursive: true });
+    await writeFile(path.join(story.repo.dir, '.housestyle', 'config.json'), JSON.stringify({ dataset: { seed, split: RATIOS } }));
+  });
+
+  after(() => story.repo.remove());
+
+  it('writes the exact samples of each change, every change in one split, with the pairs, files and config LLaMA-Factory reads', async () => {
+    const out = path.join(home, 'dataset');
+    const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--comments', story.comments, '--out', out, '--format', 'sharegpt']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^Dataset \\(sharegpt\\) written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n  samples: 16 `));
+    assert.match(result.stderr, /Mining git history: 7\/7/);
+    assert.match(result.stderr, /warning: Only \d+ training samples, fewer than 500/);
+
+    const metadata = (await readLines(path.join(out, 'metadata.jsonl'))) as { file: string; line: number; task: string; groupId: string; source: string; path: string }[];
+    const records: Record<string, { conversations: { from: string; value: string }[] }[]> = {};
+    for (const split of SPLIT_NAMES) records[split] = (await readLines(path.join(out, `${split}.jsonl`))) as never;
+
+    const expected = expectedSamples(story.commits, feedbackGroup);
+    const splitsUsed = new Set<SplitName>();
+    for (const [group, rows] of expected) {
+      const split = splitOf(group, seed, RATIOS);
+      splitsUsed.add(split);
+      const everything = metadata.filter((m) => m.groupId === group);
+      assert.ok(
+        everything.every((m) => m.file === `${split}.jsonl` || m.file === `preference_${split}.jsonl`),
+        `group ${group} is split across ${[...new Set(everything.map((m) => m.file))]}`,
+      );
+      const written = everything.filter((m) => m.file === `${split}.jsonl`);
+      const actual = written.map((m): Row => {
+        const record = records[split]![m.line - 1]!;
+        assert.deepEqual(
+          record.conversations.map((turn) => turn.from),
+          ['system', 'human', 'gpt'],
+        );
+        return [m.task, m.source, m.path, record.conversations[2]!.value];
+      });
+      assert.deepEqual(sortRows(actual), sortRows(rows), `samples of ${group}`);
+    }
+    assert.equal(splitsUsed.size, 3);
+    assert.equal(
+      metadata.filter((m) => !m.file.startsWith('preference_')).length,
+      [...expected.values()].flat().length,
+    );
+
+    const feedbackSplit = splitOf(feedbackGroup, seed, RATIOS);
+    const pairs = (await readLines(path.join(out, `preference_${feedbackSplit}.jsonl`))) as { conversations: { from: string }[]; chosen: { from: string; value: string }; rejected: { from: string; value: string } }[];
+    assert.deepEqual(
+      pairs.map((p) => [p.conversations.map((t) => t.from).join(','), p.chosen.value, p.rejected.value]),
+      [
+        ['system,human', ACCEPTED, 'Rename args to argv.'],
+        ['system,human', SUGGESTION, '  if (args.length > 0) {\n    run(args);\n  }'],
+      ],
+    );
+
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
+    assert.deepEqual(report.drops, { 'bot-author': 1, 'duplicate-sample': 1, 'lock-file': 1, 'trivial-comment': 1 });
+    assert.deepEqual(Object.values(report.skipped.byReason), [1]);
+    assert.match(Object.keys(report.skipped.byReason)[0]!, /^bot author dependabot\[bot\] <EMAIL>$/);
+    for (const split of SPLIT_NAMES) assert.equal(report.samples.bySplit[split], records[split]!.length);
+    assert.deepEqual(report.dateRange, { from: '2024-01-01', to: '2024-01-02' });
+
+    const info = JSON.parse(await readFile(path.join(out, 'dataset_info.json'), 'utf8'));
+    const nonEmpty = (await readdir(out)).filter((f) => f.endsWith('.jsonl') && f !== 'metadata.jsonl' && report.files.includes(f));
+    for (const file of nonEmpty) {
+      const lines = (await readLines(path.join(out, file))).length;
+      const entry = Object.values(info).find((e) => (e as { file_name: string }).file_name === file) as { ranking?: boolean } | undefined;
+      assert.equal(entry !== undefined, lines > 0, `dataset_info entry for ${file}`);
+      if (entry) assert.equal(entry.ranking === true, file.startsWith('preference_'));
+    }
+    const lora = parse(await readFile(path.join(out, 'train_lora.yaml'), 'utf8'));
+    assert.equal(lora.model_name_or_path, 'Qwen/Qwen2.5-Coder-7B-Instruct');
+    assert.equal(lora.template, 'qwen');
+    assert.equal(lora.dataset_dir, out);
+    assert.equal(lora.dataset, 'housestyle_train');
+    if (records.validation!.length > 0) assert.equal(lora.eval_dataset, 'housestyle_validation');
+    else assert.equal(lora.val_size, 0.1);
+  });
+
+  it('scrubs every planted secret before writing, counts each kind, and names no person', async () => {
+    const out = path.join(home, 'scrubbed');
+    const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--comments', story.comments, '--out', out, '--format', 'alpaca']);
+    assert.equal(result.code, 0, result.stderr);
+    const files = await snapshot(out);
+    for (const [name, text] of Object.entries(files)) {
+      assert.deepEqual(
+        plantedFragments().filter((f) => text.includes(f) || text.includes(JSON.stringify(f).slice(1, -1))),
+        [],
+        `${name} leaks a secret`,
+      );
+      assert.deepEqual(
+        PEOPLE.filter((person) => text.includes(person)),
+        [],
+        `${name} names a person`,
+      );
+    }
+    // The config file was merged untouched: its hunk and its code each carry every planted secret once.
+    // Emails: the two planted ones in both, and the bot's address in the source's skip record.
+    const report = JSON.parse(files['report.json']!);
+    const { author, ...scrubs } = report.scrubs;
+    const expected = Object.fromEntries(Object.entries(plantedCounts).map(([kind, n]) => [kind, kind === 'email' ? 2 * n! + 1 : 2 * n!]));
+    assert.deepEqual(scrubs, Object.fromEntries(Object.entries(expected).sort(([a], [b]) => a.localeCompare(b))));
+    assert.ok(author > 0);
+    assert.match(files['README.md']!, new RegExp(`\\| github-token \\| ${2 * plantedCounts['github-token']!} \\|`));
+    assert.ok(files['train.jsonl']!.includes('<SECRET:private-key>') || files['validation.jsonl']!.includes('<SECRET:private-key>') || files['test.jsonl']!.includes('<SECRET:private-key>'));
+    assert.ok(!Object.values(files).some((text) => text.includes(planted.awsAccessKey)));
+  });
+
+  it('is reproducible: a second build writes the same training files', async () => {
+    const [a, b] = [path.join(home, 'again-a'), path.join(home, 'again-b')];
+    for (const out of [a, b]) {
+      const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--comments', story.comments, '--out', out]);
+      assert.equal(result.code, 0, result.stderr);
+    }
+    const [first, second] = [await snapshot(a), await snapshot(b)];
+    const training = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([name]) => name.endsWith('.jsonl') || name === 'dataset_info.json'));
+    assert.deepEqual(training(second), training(first));
+  });
+
+  it('keeps an existing dataset whole when a rebuild fails, with one clear line and exit status 2', async () => {
+    const out = path.join(home, 'kept');
+    assert.equal((await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--out', out])).code, 0);
+    const good = await snapshot(out);
+
+    const corrupt = path.join(home, 'corrupt.json');
+    await writeFile(corrupt, '[{"id": 1, "body": "cut off');
+    const failures = [
+      ['--comments', corrupt],
+      ['--repo', story.repo.plainFolder()],
+      ['--feedback', path.join(home, 'missing.jsonl')],
+      ['--max-commits', 'lots'],
+    ];
+    for (const args of failures) {
+      const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--out', out, ...args]);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.match(lines.at(-1)!, /^housestyle: \S.*/, result.stderr);
+      assert.ok(!/\n\s+at /.test(result.stderr), 'no stack trace');
+      assert.equal(result.stdout, '');
+      assert.deepEqual(await snapshot(out), good, `${args.join(' ')} changed the dataset`);
+    }
+    assert.deepEqual(
+      (await readdir(home)).filter((name) => name.startsWith('.kept')),
+      [],
+    );
+  });
+
+  it('leaves nothing that looks complete when cancelled mid-build', async () => {
+    const out = path.join(home, 'cancelled');
+    const controller = new AbortController();
+    const config = parseConfig({ dataset: { seed, split: RATIOS } });
+    const progress = { report: (phase: string, done: number) => phase === 'Mining git history' && done >= 3 && controller.abort() };
+    await assert.rejects(buildDataset({ repo: story.repo.dir, comments: [story.comments], out, format: 'openai', config, signal: controller.signal, progress }), { name: 'AbortError' });
+    assert.deepEqual(
+      (await readdir(home)).filter((name) => name.includes('cancelled')),
+      [],
+    );
+  });
+});
