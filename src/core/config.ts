@@ -76,6 +76,8 @@ export const configSchema = z.strictObject({
       failOn: z.union([severitySchema, z.literal('none')]).default('warning'),
       temperature: z.number().min(0).max(2).default(0),
       seed: z.number().int().default(42),
+      /** Editor only: review a file each time it is saved (debounced; a new save cancels the running review). */
+      onSave: z.boolean().default(false),
     })
     .prefault({}),
   dataset: z

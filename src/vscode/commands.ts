@@ -3,6 +3,7 @@ import type { HouseStyleContext } from './context';
 import { describeError, HouseStyleError } from '../core/errors';
 import { indexWorkspace } from './knowledge/indexWorkspace';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
+import { reviewCommands } from './review/reviewCommands';
 
 /** A command is a factory: it receives the shared context and returns the handler. */
 export type CommandFactory = (ctx: HouseStyleContext) => (...args: unknown[]) => unknown;
@@ -10,6 +11,7 @@ export type CommandFactory = (ctx: HouseStyleContext) => (...args: unknown[]) =>
 const commands: Record<string, CommandFactory> = {
   'housestyle.indexWorkspace': (ctx) => () => indexWorkspace(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
+  ...reviewCommands,
 };
 
 export function registerCommands(ctx: HouseStyleContext): void {
