@@ -4,6 +4,7 @@ import { describeError, HouseStyleError } from '../core/errors';
 import { indexWorkspace } from './knowledge/indexWorkspace';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
 import { reviewCommands } from './review/reviewCommands';
+import { buildDatasetCommand } from './buildDatasetCommand';
 
 /** A command is a factory: it receives the shared context and returns the handler. */
 export type CommandFactory = (ctx: HouseStyleContext) => (...args: unknown[]) => unknown;
@@ -12,6 +13,7 @@ const commands: Record<string, CommandFactory> = {
   'housestyle.indexWorkspace': (ctx) => () => indexWorkspace(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
   ...reviewCommands,
+  'housestyle.buildDataset': buildDatasetCommand,
 };
 
 export function registerCommands(ctx: HouseStyleContext): void {

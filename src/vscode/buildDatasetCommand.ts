@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CARD_FILE } from '../core/dataset/datasetReport';
+import type { FormatName } from '../core/dataset/exporters/datasetFormat';
+import type { CommandFactory } from './commands';
+import { requireFolder, requireTrust } from './trust';
+
+const TITLE = 'House Style: Build Fine-Tuning Dataset';
+
+const FORMATS: (vscode.QuickPickItem & { format: FormatName })[] = [
+  { label: 'OpenAI chat JSONL', description: 'openai', detail: '{"messages": [...]}; preference pairs in OpenAI\'s DPO shape', format: 'openai' },
+  { label: 'ShareGPT', description: 'sharegpt', detail: '{"conversations": [...]}; preference pairs as LLaMA-Factory reads them', format: 'sharegpt' },
+  { label: 'Alpaca', description: 'alpaca', detail: '{"instruction", "input", "output"}; preference pairs with chosen and rejected', format: 'alpaca' },
+];
+
+/** Asks for review-comment exports only when the user says there are some; undefined means cancelled. */
+async function pickCommentExports(workspace: vscode.Uri): Promise<string[] | undefined> {
+  const historyOnly = { label: 'Git history and the feedback log', detail: 'Review follow-ups, merged pull-request branches, review notes, accepted and dismissed findings' };
+  const withExports = { label: 'Also pull-request review comments…', detail: 'JSON exports of GitHub review comments or GitLab discussions' };
+  const choice = await vscode.window.showQuickPick([historyOnly, withExports], { title: TITLE, placeHolder: 'What to build from' });
+  if (!choice) return undefined;
+  if (choice === historyOnly) return [];
+  const files = await vscode.window.showOpenDialog({ title: TITLE, defaultUri: workspace, canSelectMany: true, filters: { JSON: ['json'] }, openLabel: 'Import these exports' });
+  return files?.map((file) => file.fsPath);
+}
+
+/**
+ * "House Style: Build Fine-Tuning Dataset": asks where and in which format, builds with a cancellable
+ * progress notification, then opens the dataset card. Trusted workspaces only: it reads the history and
+ * writes files.
+ */
+export const buildDatasetCommand: CommandFactory = (ctx) => async () => {
+  requireTrust();
+  const folder = requireFolder(ctx.workspaceFolder);
+  const workspace = folder.uri.fsPath;
+  const { buildDataset, defaultDatasetFolder, defaultFeedbackLog } = await import('../core/dataset/build');
+
+  const out = await vscode.window.showInputBox({
+    title: TITLE,
+    prompt: 'Output folder, relative to the workspace. A dataset already there is replaced once the new one is complete.',
+    value: path.relative(workspace, defaultDatasetFolder(workspace)),
+    validateInput: (value) => (value.trim() ? undefined : 'Enter a folder.'),
+  });
+  if (out === undefined) return;
+  const format = await vscode.window.showQuickPick(FORMATS, { title: TITLE, placeHolder: 'Training file format' });
+  if (!format) return;
+  const comments = await pickCommentExports(folder.uri);
+  if (!comments) return;
+
+  const config = await ctx.config(folder);
+  const feedback = await defaultFeedbackLog(workspace);
+  const controller = new AbortController();
+  const report = await vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: 'House Style: building the fine-tuning dataset', cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => controller.abort());
+      return buildDataset({
+        repo: workspace,
+        comments,
+        ...(feedback && { feedback }),
+        out: path.resolve(workspace, out.trim()),
+        format: format.format,
+        config,
+        signal: controller.signal,
+        logger: ctx.logger,
+        progress: { report: (phase, done, total) => progress.report({ message: `${phase} ${done}${total === undefined ? '' : `/${total}`}` }) },
+      });
+    })
+    .then(undefined, (error: unknown) => {
+      if (!controller.signal.aborted) throw error;
+      void vscode.window.showInformationMessage('House Style: dataset build cancelled; nothing was written and any earlier dataset is unchanged.');
+      return undefined;
+    });
+  if (!report) return;
+
+  const card = vscode.Uri.file(path.join(report.out, CARD_FILE));
+  await vscode.commands.executeCommand('markdown.showPreview', card).then(undefined, () => vscode.window.showTextDocument(card));
+  const summary = `Dataset written: ${report.samples.total} samples (train ${report.samples.bySplit.train}, validation ${report.samples.bySplit.validation}, test ${report.samples.bySplit.test}), ${report.preferencePairs.total} preference pairs.`;
+  ctx.logger.info(summary);
+  const shown = report.warnings.length > 0 ? await vscode.window.showWarningMessage(`House Style: ${summary} ${report.warnings.length} warning(s).`, 'Show Warnings') : await vscode.window.showInformationMessage(`House Style: ${summary}`);
+  if (shown) ctx.output.show();
+};
