@@ -30,10 +30,9 @@ export async function commentCode(comment: ExportedComment, reader: GitObjectRea
   const located = await locate(comment, reader);
   const diffHunk = comment.diffHunk || (await rebuiltDiffHunk(comment, reader));
   if (typeof diffHunk !== 'string') return diffHunk;
-  const where = located?.at ?? comment.original ?? comment.current;
   if (!located) {
-    if (!diffHunk) return { skip: `${missingCommits(comment)} and the export has no diff hunk to fall back on` };
-    return { diffHunk, before: hunkSide(diffHunk, where), commits: [] };
+    if (!diffHunk) return { skip: `${await whyNotLocal(comment, reader)}, and the export has no diff hunk to fall back on` };
+    return { diffHunk, before: hunkSide(diffHunk, comment.original ?? comment.current), commits: [] };
   }
   const { at, lines, text } = located;
   const region: [number, number] = [at.startLine - COMMENT_CONTEXT_LINES, at.endLine + COMMENT_CONTEXT_LINES];
@@ -63,7 +62,7 @@ async function rebuiltDiffHunk(comment: ExportedComment, reader: GitObjectReader
   if (!versions || !original) return '';
   const base = await reader.readFile(versions.base.commit, versions.base.path);
   const head = await reader.readFile(versions.head.commit, versions.head.path);
-  if (base === undefined || head === undefined) return { skip: missingCommits(comment) };
+  if (base === undefined || head === undefined) return { skip: await whyNotLocal(comment, reader) };
   return rebuildHunk(base, head, original.side, original.endLine) ?? { skip: 'the two versions of the file are too different to diff' };
 }
 
@@ -83,7 +82,13 @@ function hunkSide(diffHunk: string, at: CommentLocation | undefined): string {
   return (wanted.length > 0 ? wanted : all).map(([, text]) => text).join('\n');
 }
 
-function missingCommits(comment: ExportedComment): string {
-  const commits = [comment.original?.commit, comment.current?.commit, comment.versions?.base.commit, comment.versions?.head.commit].filter(Boolean);
-  return `the commit${commits.length === 1 ? '' : 's'} ${[...new Set(commits)].map((c) => c!.slice(0, 12)).join(', ')} ${commits.length === 1 ? 'is' : 'are'} not in the local repository (fetch the pull request's commits to join this comment to its code)`;
+/** Names the commits the comment refers to that the repository lacks, or the file they lack. */
+async function whyNotLocal(comment: ExportedComment, reader: GitObjectReader): Promise<string> {
+  const named = [comment.original?.commit, comment.current?.commit, comment.versions?.base.commit, comment.versions?.head.commit];
+  const commits = [...new Set(named.filter((commit): commit is string => commit !== undefined))];
+  const missing: string[] = [];
+  for (const commit of commits) if ((await reader.commitTime(commit)) === undefined) missing.push(commit.slice(0, 12));
+  if (missing.length === 0) return `${comment.path} is not in ${commits.length === 1 ? 'commit' : 'commits'} ${commits.map((commit) => commit.slice(0, 12)).join(', ')}`;
+  const subject = missing.length === 1 ? `commit ${missing[0]} is` : `commits ${missing.join(', ')} are`;
+  return `${subject} not in the local repository (fetch the pull request's commits to join this comment to its code)`;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { z } from 'zod';
 import { HouseStyleError } from '../../errors';
 import type { SkipRecord } from '../reviewEvent';
@@ -52,7 +53,7 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, what: st
 function github(file: string, data: z.infer<typeof githubReviewCommentsSchema>): CommentExport {
   const comments = data.map(fromGithub);
   const { threads, orphans } = commentThreads(comments);
-  const skips = orphans.map((comment) => ({ source: `${file} comment ${comment.id}`, reason: `reply to comment ${comment.replyTo}, which is not in the export` }));
+  const skips = orphans.map((comment) => ({ source: `${path.basename(file)} comment ${comment.id}`, reason: `reply to comment ${comment.replyTo}, which is not in the export` }));
   return { format: 'github', threads, comments, skips };
 }
 
@@ -65,7 +66,7 @@ function gitlabDiscussions(file: string, data: z.infer<typeof gitlabDiscussionsS
     if (!first) continue;
     const reason = gitlabSkipReason(first);
     if (reason) {
-      skips.push({ source: `${file} discussion ${discussion.id}`, reason });
+      skips.push({ source: `${path.basename(file)} discussion ${discussion.id}`, reason });
       continue;
     }
     const root = fromGitlab(first);
@@ -81,7 +82,7 @@ function gitlabNotes(file: string, data: z.infer<typeof gitlabNotesSchema>): Com
   const skips: SkipRecord[] = [];
   for (const note of data) {
     const reason = gitlabSkipReason(note);
-    if (reason) skips.push({ source: `${file} note ${note.id}`, reason });
+    if (reason) skips.push({ source: `${path.basename(file)} note ${note.id}`, reason });
     else threads.push({ root: fromGitlab(note), replies: [] });
   }
   return { format: 'gitlab-notes', threads, comments: threads.map((thread) => thread.root), skips };
