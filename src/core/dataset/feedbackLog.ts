@@ -89,7 +89,7 @@ export async function* readFeedbackLog(file: string): AsyncGenerator<MinedItem> 
 
 function feedbackEvent(entry: FeedbackLine): ReviewEvent {
   const codeLines = entry.code.replace(/\n$/, '').split('\n');
-  const range = `${entry.startLine},${codeLines.length}`;
+  const range = codeLines.length === 1 ? `${entry.startLine}` : `${entry.startLine},${codeLines.length}`;
   const accepted = entry.verdict === 'accepted';
   return {
     kind: 'feedback',
