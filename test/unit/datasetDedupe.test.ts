@@ -63,7 +63,8 @@ describe('MinHash', () => {
   });
 
   it('treats a text shorter than a shingle as one shingle', () => {
-    assert.equal(shingles('a b', 3).size, 1);
-    assert.equal(shingles('', 3).size, 0);
+    assert.equal(shingles('a b', 3).length, 1);
+    assert.equal(shingles('', 3).length, 0);
+    assert.equal(shingles('x = x = x = x', 3).length, 2);
   });
 });

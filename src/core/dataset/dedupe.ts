@@ -40,30 +40,56 @@ function mix32(x: number): number {
   return h >>> 0;
 }
 
-/** The set of hashed k-token shingles of a text; a text shorter than k is one shingle. */
-export function shingles(text: string, size = 3): Set<number> {
-  const words = tokens(text);
-  const set = new Set<number>();
-  if (words.length === 0) return set;
-  for (let i = 0; i + size <= Math.max(words.length, size); i++) set.add(hash32(words.slice(i, i + size).join(' ')));
-  return set;
+/**
+ * The hashed k-token shingles of a text, sorted and without repeats (a set, kept as a typed array:
+ * compact, and compared by merging); a text shorter than k is one shingle.
+ */
+export function shingles(text: string, size = 3): Uint32Array {
+  // Each token is hashed once; a shingle's hash combines its tokens' hashes.
+  const hashes = tokens(text).map(hash32);
+  const all = new Uint32Array(hashes.length === 0 ? 0 : Math.max(hashes.length - size + 1, 1));
+  for (let i = 0; i < all.length; i++) {
+    let h = 0;
+    for (let j = i; j < Math.min(i + size, hashes.length); j++) h = mix32(Math.imul(h, 0x01000193) ^ hashes[j]!);
+    all[i] = h;
+  }
+  all.sort();
+  let unique = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[unique++] = all[i]!;
+  return all.slice(0, unique);
 }
 
-export function jaccard(a: Set<number>, b: Set<number>): number {
-  if (a.size === 0 && b.size === 0) return 1;
+/** Jaccard similarity of two shingle sets (sorted, without repeats). */
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
   let shared = 0;
-  for (const x of a) if (b.has(x)) shared++;
-  return shared / (a.size + b.size - shared);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return shared / (a.length + b.length - shared);
 }
 
-/** One minimum per seeded permutation: two sets agree at a position with probability equal to their Jaccard similarity. */
-export function minHash(set: Set<number>, permutations: number): Uint32Array {
-  const signature = new Uint32Array(permutations).fill(0xffffffff);
-  for (const x of set) {
-    for (let i = 0; i < permutations; i++) {
-      const h = mix32(x ^ mix32(i + 0x9e3779b9));
-      if (h < signature[i]!) signature[i] = h;
+/** Multipliers (odd) and offsets of the hash family h_i(x) = a_i·x + b_i mod 2^32, one pair per permutation. */
+const FAMILY = Array.from({ length: 1024 }, (_, i) => mix32(i * 2 + 1) | 1);
+
+/** One minimum per seeded permutation: two sets agree at a position with probability close to their Jaccard similarity. */
+export function minHash(values: Uint32Array, permutations: number): Uint32Array {
+  if (permutations * 2 > FAMILY.length) throw new RangeError(`at most ${FAMILY.length / 2} permutations`);
+  const signature = new Uint32Array(permutations);
+  for (let i = 0; i < permutations; i++) {
+    const a = FAMILY[2 * i]!;
+    const b = FAMILY[2 * i + 1]!;
+    let min = 0xffffffff;
+    for (let j = 0; j < values.length; j++) {
+      const h = (Math.imul(a, values[j]!) + b) >>> 0;
+      if (h < min) min = h;
     }
+    signature[i] = min;
   }
   return signature;
 }
@@ -92,10 +118,6 @@ export function sampleKey(sample: Sample): DedupeKey {
   return { text: `${userMessage(sample)}\n\u0000\n${sample.response}`, label: sample.task };
 }
 
-interface Seen {
-  shingles: Set<number>;
-}
-
 /**
  * Streaming duplicate filter: exact duplicates by a hash of whitespace-normalized text, near
  * duplicates by MinHash with banded locality-sensitive hashing to find candidates, confirmed by the
@@ -105,17 +127,17 @@ export class Deduplicator {
   private readonly threshold: number;
   private readonly shingleSize: number;
   private readonly permutations: number;
-  private readonly rows: number;
+  private readonly bands: number;
   private readonly exact = new Set<string>();
-  private readonly buckets = new Map<string, Seen[]>();
+  /** Per label, per band: the shingle sets seen, by the hash of their signature's rows in that band. */
+  private readonly tables = new Map<string, Map<number, Uint32Array[]>[]>();
 
   constructor(options: DedupeOptions = {}) {
     this.threshold = options.threshold ?? 0.9;
     this.shingleSize = options.shingleSize ?? 3;
-    this.permutations = options.permutations ?? 128;
-    const bands = options.bands ?? 16;
-    if (this.permutations % bands !== 0) throw new RangeError('permutations must be a multiple of bands');
-    this.rows = this.permutations / bands;
+    this.permutations = options.permutations ?? 64;
+    this.bands = options.bands ?? 8;
+    if (this.permutations % this.bands !== 0) throw new RangeError('permutations must be a multiple of bands');
   }
 
   /** Why an item duplicates one already seen, or undefined (and it is remembered). */
@@ -128,23 +150,30 @@ export class Deduplicator {
 
     const set = shingles(text, this.shingleSize);
     const signature = minHash(set, this.permutations);
-    const keys: string[] = [];
-    for (let start = 0; start < this.permutations; start += this.rows) {
-      keys.push(`${label}|${start}|${signature.subarray(start, start + this.rows).join(',')}`);
+    const rows = this.permutations / this.bands;
+    let table = this.tables.get(label);
+    if (!table) {
+      table = Array.from({ length: this.bands }, () => new Map<number, Uint32Array[]>());
+      this.tables.set(label, table);
     }
-    const checked = new Set<Seen>();
-    for (const key of keys) {
-      for (const candidate of this.buckets.get(key) ?? []) {
+    // A band's key hashes its rows; a collision only costs one exact Jaccard check.
+    const keys = table.map((_, band) => {
+      let h = band;
+      for (let i = band * rows; i < (band + 1) * rows; i++) h = mix32(Math.imul(h, 0x01000193) ^ signature[i]!);
+      return h;
+    });
+    const checked = new Set<Uint32Array>();
+    for (const [band, key] of keys.entries()) {
+      for (const candidate of table[band]!.get(key) ?? []) {
         if (checked.has(candidate)) continue;
         checked.add(candidate);
-        if (jaccard(set, candidate.shingles) >= this.threshold) return 'near-duplicate';
+        if (jaccard(set, candidate) >= this.threshold) return 'near-duplicate';
       }
     }
-    const seen: Seen = { shingles: set };
-    for (const key of keys) {
-      const bucket = this.buckets.get(key);
-      if (bucket) bucket.push(seen);
-      else this.buckets.set(key, [seen]);
+    for (const [band, key] of keys.entries()) {
+      const bucket = table[band]!.get(key);
+      if (bucket) bucket.push(set);
+      else table[band]!.set(key, [set]);
     }
     return undefined;
   }
