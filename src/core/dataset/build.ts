@@ -125,7 +125,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
         .join(', ');
       throw new HouseStyleError(
         `No samples could be built: ${evidence.events.length} review events were kept${reasons ? ` (left out: ${reasons})` : ''}.`,
-        'Widen the range (--since, --until, --path, --max-commits), add review-comment exports with --comments, or check dataset.reviewPatterns in the configuration.',
+        'Mine more history (a wider date range, fewer path filters, a higher commit limit), add pull-request review-comment exports, or check dataset.reviewPatterns in the configuration.',
         'dataset',
       );
     }
@@ -269,7 +269,7 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
   }
   if (options.feedback) {
     if (!(await stat(options.feedback).catch(() => undefined))?.isFile()) {
-      throw new HouseStyleError(`Feedback log not found: ${options.feedback}.`, `Pass the JSONL file the editor writes (${FEEDBACK_LOG} in the workspace), or leave out --feedback.`, 'usage');
+      throw new HouseStyleError(`Feedback log not found: ${options.feedback}.`, `Pass the JSONL log the editor writes (${FEEDBACK_LOG} in the workspace), or build without one.`, 'usage');
     }
     yield* readFeedbackLog(options.feedback);
   }

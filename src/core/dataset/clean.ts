@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { compileSettingPatterns } from './git/settingPatterns';
 import type { ReviewEvent } from './reviewEvent';
 
 export type DropReason =
@@ -143,7 +144,7 @@ function isMinified(event: ReviewEvent): boolean {
  * reported, so the card shows what the dataset left out and why.
  */
 export function createCleaner(options: CleanOptions): (event: ReviewEvent) => CleanResult {
-  const bots = options.botAuthors.map((pattern) => new RegExp(pattern, 'i'));
+  const bots = compileSettingPatterns(options.botAuthors, 'dataset.botAuthors');
   const isBot = (name: string | undefined) => name !== undefined && bots.some((bot) => bot.test(name));
 
   return (event) => {

@@ -15,7 +15,7 @@ export const DEFAULT_ENTROPY_THRESHOLD = 3.5;
 
 const PLACEHOLDER = /<SECRET:[a-z-]+>|<EMAIL>/;
 
-export function secretPlaceholder(kind: SecretKind): string {
+function secretPlaceholder(kind: SecretKind): string {
   return `<SECRET:${kind}>`;
 }
 
