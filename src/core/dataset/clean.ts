@@ -106,7 +106,7 @@ export function normalizeComment(text: string): string {
 }
 
 /** Code keeps its spaces (indentation and trailing whitespace can be what a review is about); only line endings are unified. */
-export function normalizeCode(text: string): string {
+function normalizeCode(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
 }
 
@@ -121,7 +121,7 @@ export function isTrivialComment(text: string): boolean {
   return words === '' || TRIVIAL_COMMENTS.has(words);
 }
 
-export function isLockFile(filePath: string): boolean {
+function isLockFile(filePath: string): boolean {
   return LOCK_FILES.has((filePath.split('/').pop() ?? filePath).toLowerCase());
 }
 

@@ -11,7 +11,7 @@ export interface ScrubOptions {
   entropyThreshold?: number;
 }
 
-export const DEFAULT_ENTROPY_THRESHOLD = 3.5;
+const DEFAULT_ENTROPY_THRESHOLD = 3.5;
 
 const PLACEHOLDER = /<SECRET:[a-z-]+>|<EMAIL>/;
 

@@ -2,7 +2,6 @@ import type { ReviewEventKind } from '../reviewEvent';
 
 /** The CodeReviewer tasks, plus explaining a cited team rule. */
 export type SampleTask = 'review-comment' | 'code-refinement' | 'quality-estimation' | 'rule-explanation';
-export const SAMPLE_TASKS: readonly SampleTask[] = ['review-comment', 'code-refinement', 'quality-estimation', 'rule-explanation'];
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
