@@ -16,7 +16,7 @@ export interface ReviewOptions {
   workspace: string;
   config: Config;
   knowledgeBase: RuleSearch;
-  client: Pick<OllamaClient, 'chat' | 'host'>;
+  client: Pick<OllamaClient, 'chat'>;
   /** Defaults to config.ollama.model. */
   model?: string;
   logger?: Logger;

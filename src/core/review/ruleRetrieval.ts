@@ -15,22 +15,22 @@ export interface WindowRules extends PackedContext {
   retrieved: number;
 }
 
-// The query only steers retrieval: embedders read a few hundred tokens and every BM25 term costs
-// search time, so a window is reduced to its distinct words, sampled evenly when there are more.
-const QUERY_MAX_WORDS = 96;
+// The query only steers retrieval. Every BM25 term costs search time, and a long query's many common
+// words drown the few rare ones that match a rule (measured in test/bench/reviewRag.bench.ts), so a
+// window is reduced to its most frequent distinct words: what the code is about.
+const QUERY_MAX_WORDS = 24;
 
-/** What to search the rules with: the file's language and path, then the window's distinct words. */
+/** What to search the rules with: the file's language and path, then the window's words, most frequent first. */
 export function retrievalQuery(window: ReviewWindow): string {
-  const words = new Set<string>();
+  const counts = new Map<string, number>();
   for (const segment of window.segments) {
     for (const line of window.target.lines.slice(segment.startLine - 1, segment.endLine)) {
-      for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) words.add(match[0]);
+      for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
     }
   }
-  const all = [...words];
-  const stride = all.length / QUERY_MAX_WORDS;
-  const sampled = stride <= 1 ? all : Array.from({ length: QUERY_MAX_WORDS }, (_, i) => all[Math.floor(i * stride)]!);
-  return `${window.target.language} code in ${window.target.path}\n${sampled.join(' ')}`;
+  // Map order is first appearance, and the sort is stable: ties keep it.
+  const words = [...counts].sort((a, b) => b[1] - a[1]).slice(0, QUERY_MAX_WORDS).map(([word]) => word);
+  return `${window.target.language} code in ${window.target.path}\n${words.join(' ')}`;
 }
 
 /** Retrieval and packing for one window: the whole RAG step of a review, before the model is called. */

@@ -50,7 +50,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Lo
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'House Style', version: options.toolVersion, informationUri: 'https://github.com/housestyle/housestyle', rules } },
+        tool: { driver: { name: 'House Style', version: options.toolVersion, rules } },
         ...(options.workspace ? { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.workspace) } } } : {}),
         results,
         ...(options.properties ? { properties: options.properties } : {}),

@@ -1,0 +1,202 @@
+// Review RAG benchmark: the retrieval-augmentation overhead of one review window (query embedding,
+// hybrid search, path scoping, dedup and budgeted packing; the model call excluded) at 10,000 and
+// 100,000 indexed chunks, and the prompt tokens of budgeted packing against naive top-k concatenation
+// at equal recall. The table is written straight through the store (hashing embedder, real LanceDB).
+// Prints figures; never fails on time.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseConfig } from '../../src/core/config';
+import { sha256 } from '../../src/core/hash';
+import { createHashingEmbedder, hashText } from '../../src/core/knowledge/embedders/hashingEmbedder';
+import { embeddingText } from '../../src/core/knowledge/indexer';
+import { indexUri } from '../../src/core/knowledge/indexUri';
+import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import type { Passage } from '../../src/core/knowledge/passage';
+import { KnowledgeStore, type ChunkRow } from '../../src/core/knowledge/store';
+import { passageCost } from '../../src/core/review/prompt';
+import { fileTarget } from '../../src/core/review/reviewTarget';
+import { reviewWindows, type ReviewWindow } from '../../src/core/review/reviewWindow';
+import { retrievalQuery, rulesForWindow } from '../../src/core/review/ruleRetrieval';
+
+const BATCH_ROWS = 5000;
+const TOPICS = 20;
+const WINDOWS_PER_TOPIC = 10;
+const BACKGROUND = 'naming variable function class interface error exception retry logger logging async await promise test fixture module import export constant boolean return early nested loop cache query database transaction commit review comment style guide format indent spaces tabs semicolon quote string template literal null undefined optional strict equality type generic enum record map set array iterate closure callback event handler timeout cancel signal abort stream buffer encode decode parse serialize validate schema config setting default override'.split(' ');
+const SYLLABLES = 'ka lo mi ru ze ta vo ne pi su ga do fe hu ja'.split(' ');
+
+let seed = 12345;
+function random(): number {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const sentence = (vocabulary: readonly string[], words: number) => Array.from({ length: words }, () => pick(vocabulary)).join(' ');
+
+/**
+ * Prose and code draw words as real text does (Zipf's law): the common words above head a vocabulary of
+ * 20,000, and the word of rank r comes up in proportion to 1/r. (A flat 100-word vocabulary would put
+ * every word in half the chunks, which no real corpus does and which makes every BM25 term cost the most.)
+ */
+const VOCABULARY = [...BACKGROUND, ...Array.from({ length: 20_000 - BACKGROUND.length }, (_, i) => `${SYLLABLES[i % 15]}${SYLLABLES[Math.floor(i / 15) % 15]}${SYLLABLES[Math.floor(i / 225) % 15]}${Math.floor(i / 3375)}`)];
+const CUMULATIVE = VOCABULARY.map((_, r) => 1 / (r + 1)).map((sum => (w: number) => (sum += w))(0));
+function zipfWord(): string {
+  const target = random() * CUMULATIVE.at(-1)!;
+  let low = 0;
+  let high = CUMULATIVE.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (CUMULATIVE[middle]! < target) low = middle + 1;
+    else high = middle;
+  }
+  return VOCABULARY[low]!;
+}
+const prose = (words: number) => Array.from({ length: words }, zipfWord).join(' ');
+
+/** Each topic has words of its own, so a rule about it and code about it find each other. */
+const topicWords = Array.from({ length: TOPICS }, (_, t) => Array.from({ length: 6 }, (_, w) => `q${SYLLABLES[t % SYLLABLES.length]}${SYLLABLES[(t * 7 + w) % SYLLABLES.length]}${SYLLABLES[(w * 3 + t) % SYLLABLES.length]}${t}`));
+
+const DIMENSION = 384;
+
+function row(source: string, startLine: number, endLine: number, heading: string, text: string, appliesTo: string[]): ChunkRow {
+  const indexed = embeddingText({ heading, text });
+  return {
+    id: sha256(source, String(startLine), text).slice(0, 32),
+    source,
+    start_line: startLine,
+    end_line: endLine,
+    heading,
+    text,
+    fts_text: indexed,
+    content_hash: sha256(heading, text).slice(0, 32),
+    file_hash: sha256(source).slice(0, 32),
+    file_stamp: 'bench',
+    applies_to: JSON.stringify(appliesTo),
+    vector: hashText(indexed, DIMENSION),
+  };
+}
+
+/**
+ * A topic's rule section as the chunker would cut it: 9 lines in three chunks whose edges overlap by
+ * one line; and a Python rule on the same topic, scoped to Python files (retrieved too, never relevant to a .ts file).
+ */
+function topicRows(topic: number): { rows: ChunkRow[]; lines: string[] } {
+  const rows: ChunkRow[] = [];
+  let typescriptLines: string[] = [];
+  for (const [source, appliesTo] of [[`docs/rules/topic-${topic}.md`, []], [`docs/rules/python/topic-${topic}.md`, ['**/*.py']]] as const) {
+    const lines = Array.from({ length: 9 }, () => `${sentence(topicWords[topic]!, 4)} ${prose(8)}.`);
+    if (appliesTo.length === 0) typescriptLines = lines;
+    for (const [start, end] of [[0, 3], [3, 6], [6, 8]] as const) {
+      // Lines are 1-based in the file; the heading sits on line 1.
+      rows.push(row(source, start + 3, end + 3, `Rules > Topic ${topic}`, lines.slice(start, end + 1).join('\n'), [...appliesTo]));
+    }
+  }
+  return { rows, lines: typescriptLines };
+}
+
+async function buildTable(workspace: string, chunks: number): Promise<Map<number, string[]>> {
+  const config = parseConfig({ index: { embedder: 'hash' } });
+  const { id, dimension } = createHashingEmbedder(DIMENSION);
+  const store = await KnowledgeStore.create(indexUri(workspace, config), config.review.knowledgeBase, { embedder: id, dimension });
+  const ruleLines = new Map<number, string[]>();
+  const planted: ChunkRow[] = [];
+  for (let t = 0; t < TOPICS; t++) {
+    const { rows, lines } = topicRows(t);
+    planted.push(...rows);
+    ruleLines.set(t, lines);
+  }
+  let written = 0;
+  let file = 0;
+  while (written < chunks) {
+    const batch: ChunkRow[] = written === 0 ? [...planted] : [];
+    while (batch.length < BATCH_ROWS && written + batch.length < chunks) {
+      const source = `docs/area-${file % 50}/guide-${file}.md`;
+      for (let s = 0; s < 10 && batch.length < BATCH_ROWS; s++) batch.push(row(source, s * 4 + 3, s * 4 + 5, `Guide ${file} > Rule ${s}`, prose(60), []));
+      file++;
+    }
+    await store.replaceSources(batch, new Set(batch.map((r) => r.source)));
+    written += batch.length;
+  }
+  const started = performance.now();
+  await store.maintainIndexes(config.index.vectorIndexMinRows);
+  console.log(`${chunks} chunks: table written (${await store.count()} rows), indexes built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  store.close();
+  return ruleLines;
+}
+
+/** A review window of TypeScript that uses a topic's words among everyday code. */
+function codeWindow(topic: number, variant: number): ReviewWindow {
+  const lines = Array.from({ length: 80 }, (_, i) => {
+    const call = i % 8 === variant % 8 ? pick(topicWords[topic]!) : zipfWord();
+    return `  const value${i} = ${call}(${zipfWord()}, ${i}); // ${prose(3)}`;
+  });
+  return reviewWindows(fileTarget(`src/feature-${topic}/module-${variant}.ts`, `export function run() {\n${lines.join('\n')}\n}\n`), 250)[0]!;
+}
+
+/** Share of the topic rule's lines that the given passage texts carry. */
+function recall(ruleLines: string[], texts: string[]): number {
+  const carried = new Set(texts.flatMap((text) => text.split('\n')));
+  return ruleLines.filter((line) => carried.has(line)).length / ruleLines.length;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function run(chunks: number): Promise<void> {
+  const workspace = await mkdtemp(path.join(tmpdir(), `hs-review-bench-${chunks}-`));
+  try {
+    const ruleLines = await buildTable(workspace, chunks);
+    const config = parseConfig({ index: { embedder: 'hash' } });
+    const kb = await openKnowledgeBase({ workspace, config });
+    const overhead: number[] = [];
+    const windows: { budgetedTokens: number; budgetedRecall: number; packed: number; retrieved: Passage[]; lines: string[] }[] = [];
+    const warmup = 10;
+    for (let i = 0; i < warmup + TOPICS * WINDOWS_PER_TOPIC; i++) {
+      const topic = i % TOPICS;
+      const window = codeWindow(topic, Math.floor(i / TOPICS));
+      const started = performance.now();
+      const packed = await rulesForWindow(kb, window, config);
+      const elapsed = performance.now() - started;
+      if (i < warmup) continue;
+      overhead.push(elapsed);
+      const lines = ruleLines.get(topic)!;
+      windows.push({
+        budgetedTokens: packed.tokens,
+        budgetedRecall: recall(lines, packed.passages.map((p) => p.text)),
+        packed: packed.passages.length,
+        retrieved: await kb.search(retrievalQuery(window), { k: config.review.k }),
+        lines,
+      });
+    }
+    await kb.close();
+    overhead.sort((a, b) => a - b);
+    console.log(
+      `${chunks} chunks: RAG overhead per review window (retrieval k=${config.review.k} + scoping + packing into ${config.review.contextTokens} tokens) ` +
+        `p50 ${percentile(overhead, 50).toFixed(1)} ms, p95 ${percentile(overhead, 95).toFixed(1)} ms over ${overhead.length} windows; peak RSS ${rssMb()} MB`,
+    );
+    // Naive: the search's top k concatenated as retrieved (no scoping, no dedup, no budget), with the
+    // smallest k, the same for every window, whose mean recall reaches the budgeted prompts' mean recall.
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const budgetedRecall = mean(windows.map((w) => w.budgetedRecall));
+    const naiveAt = (k: number) => ({
+      recall: mean(windows.map((w) => recall(w.lines, w.retrieved.slice(0, k).map((p) => p.text)))),
+      tokens: mean(windows.map((w) => w.retrieved.slice(0, k).reduce((sum, p) => sum + passageCost(p, p.text), 0))),
+    });
+    let k = 1;
+    while (k < config.review.k && naiveAt(k).recall < budgetedRecall) k++;
+    const naive = naiveAt(k);
+    const budgetedTokens = mean(windows.map((w) => w.budgetedTokens));
+    console.log(
+      `${chunks} chunks: prompt context tokens per window, budgeted ${budgetedTokens.toFixed(0)} (${mean(windows.map((w) => w.packed)).toFixed(1)} passages, rule-line recall ${budgetedRecall.toFixed(2)}) ` +
+        `vs naive top-${k} ${naive.tokens.toFixed(0)} (recall ${naive.recall.toFixed(2)}): ${((1 - budgetedTokens / naive.tokens) * 100).toFixed(0)}% fewer`,
+    );
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [10_000, 100_000];
+for (const size of sizes) await run(size);
