@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fnv1a, sha256 } from '../hash';
 import type { ReviewEvent } from './reviewEvent';
 import { userMessage, type Sample } from './samples/sample';
 
@@ -19,15 +19,6 @@ export function tokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? [];
 }
 
-/** FNV-1a, 32 bits. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** MurmurHash3's finalizer: a cheap, well-mixed 32-bit permutation. */
 function mix32(x: number): number {
@@ -46,7 +37,7 @@ function mix32(x: number): number {
  */
 export function shingles(text: string, size = 3): Uint32Array {
   // Each token is hashed once; a shingle's hash combines its tokens' hashes.
-  const hashes = tokens(text).map(hash32);
+  const hashes = tokens(text).map(fnv1a);
   const all = new Uint32Array(hashes.length === 0 ? 0 : Math.max(hashes.length - size + 1, 1));
   for (let i = 0; i < all.length; i++) {
     let h = 0;
@@ -142,9 +133,7 @@ export class Deduplicator {
 
   /** Why an item duplicates one already seen, or undefined (and it is remembered). */
   check({ text, label }: DedupeKey): DuplicateKind | undefined {
-    const digest = createHash('sha256')
-      .update(`${label}\n${text.replace(/\s+/g, ' ').trim()}`)
-      .digest('hex');
+    const digest = sha256(label, text.replace(/\s+/g, ' ').trim());
     if (this.exact.has(digest)) return 'exact-duplicate';
     this.exact.add(digest);
 

@@ -1,3 +1,4 @@
+import { fnv1a } from '../../hash';
 import { normalizeInPlace, type Embedder } from '../embedder';
 
 const STOP_WORDS = new Set(
@@ -46,13 +47,4 @@ function* terms(text: string): Generator<string> {
     if (!STOP_WORDS.has(lower)) yield lower;
     if (parts.length > 1) for (const part of parts) if (part.length > 1) yield part.toLowerCase();
   }
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
