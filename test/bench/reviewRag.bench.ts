@@ -14,6 +14,7 @@ import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { KnowledgeStore, type ChunkRow } from '../../src/core/knowledge/store';
+import { packPassages } from '../../src/core/review/contextBudget';
 import { passageCost } from '../../src/core/review/prompt';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows, type ReviewWindow } from '../../src/core/review/reviewWindow';
@@ -39,7 +40,8 @@ const sentence = (vocabulary: readonly string[], words: number) => Array.from({ 
  * every word in half the chunks, which no real corpus does and which makes every BM25 term cost the most.)
  */
 const VOCABULARY = [...BACKGROUND, ...Array.from({ length: 20_000 - BACKGROUND.length }, (_, i) => `${SYLLABLES[i % 15]}${SYLLABLES[Math.floor(i / 15) % 15]}${SYLLABLES[Math.floor(i / 225) % 15]}${Math.floor(i / 3375)}`)];
-const CUMULATIVE = VOCABULARY.map((_, r) => 1 / (r + 1)).map((sum => (w: number) => (sum += w))(0));
+const CUMULATIVE: number[] = [];
+for (let rank = 1; rank <= VOCABULARY.length; rank++) CUMULATIVE.push((CUMULATIVE.at(-1) ?? 0) + 1 / rank);
 function zipfWord(): string {
   const target = random() * CUMULATIVE.at(-1)!;
   let low = 0;
@@ -152,24 +154,17 @@ async function run(chunks: number): Promise<void> {
     const config = parseConfig({ index: { embedder: 'hash' } });
     const kb = await openKnowledgeBase({ workspace, config });
     const overhead: number[] = [];
-    const windows: { budgetedTokens: number; budgetedRecall: number; packed: number; retrieved: Passage[]; lines: string[] }[] = [];
+    const windows: { path: string; retrieved: Passage[]; lines: string[] }[] = [];
     const warmup = 10;
     for (let i = 0; i < warmup + TOPICS * WINDOWS_PER_TOPIC; i++) {
       const topic = i % TOPICS;
       const window = codeWindow(topic, Math.floor(i / TOPICS));
       const started = performance.now();
-      const packed = await rulesForWindow(kb, window, config);
+      await rulesForWindow(kb, window, config);
       const elapsed = performance.now() - started;
       if (i < warmup) continue;
       overhead.push(elapsed);
-      const lines = ruleLines.get(topic)!;
-      windows.push({
-        budgetedTokens: packed.tokens,
-        budgetedRecall: recall(lines, packed.passages.map((p) => p.text)),
-        packed: packed.passages.length,
-        retrieved: await kb.search(retrievalQuery(window), { k: config.review.k }),
-        lines,
-      });
+      windows.push({ path: window.target.path, retrieved: await kb.search(retrievalQuery(window), { k: config.review.k }), lines: ruleLines.get(topic)! });
     }
     await kb.close();
     overhead.sort((a, b) => a - b);
@@ -177,22 +172,27 @@ async function run(chunks: number): Promise<void> {
       `${chunks} chunks: RAG overhead per review window (retrieval k=${config.review.k} + scoping + packing into ${config.review.contextTokens} tokens) ` +
         `p50 ${percentile(overhead, 50).toFixed(1)} ms, p95 ${percentile(overhead, 95).toFixed(1)} ms over ${overhead.length} windows; peak RSS ${rssMb()} MB`,
     );
+
     // Naive: the search's top k concatenated as retrieved (no scoping, no dedup, no budget), with the
     // smallest k, the same for every window, whose mean recall reaches the budgeted prompts' mean recall.
+    // Budgeted: the same retrieved passages packed at the default budget and at tighter ones that bind.
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    const budgetedRecall = mean(windows.map((w) => w.budgetedRecall));
     const naiveAt = (k: number) => ({
       recall: mean(windows.map((w) => recall(w.lines, w.retrieved.slice(0, k).map((p) => p.text)))),
       tokens: mean(windows.map((w) => w.retrieved.slice(0, k).reduce((sum, p) => sum + passageCost(p, p.text), 0))),
     });
-    let k = 1;
-    while (k < config.review.k && naiveAt(k).recall < budgetedRecall) k++;
-    const naive = naiveAt(k);
-    const budgetedTokens = mean(windows.map((w) => w.budgetedTokens));
-    console.log(
-      `${chunks} chunks: prompt context tokens per window, budgeted ${budgetedTokens.toFixed(0)} (${mean(windows.map((w) => w.packed)).toFixed(1)} passages, rule-line recall ${budgetedRecall.toFixed(2)}) ` +
-        `vs naive top-${k} ${naive.tokens.toFixed(0)} (recall ${naive.recall.toFixed(2)}): ${((1 - budgetedTokens / naive.tokens) * 100).toFixed(0)}% fewer`,
-    );
+    for (const budget of [config.review.contextTokens, 1024, 768]) {
+      const packed = windows.map((w) => ({ w, packed: packPassages(w.retrieved, { path: w.path, budgetTokens: budget, cost: passageCost }) }));
+      const budgetedRecall = mean(packed.map(({ w, packed: p }) => recall(w.lines, p.passages.map((x) => x.text))));
+      const budgetedTokens = mean(packed.map(({ packed: p }) => p.tokens));
+      let k = 1;
+      while (k < config.review.k && naiveAt(k).recall < budgetedRecall) k++;
+      const naive = naiveAt(k);
+      console.log(
+        `${chunks} chunks, budget ${budget}: context tokens per window, budgeted ${budgetedTokens.toFixed(0)} (${mean(packed.map(({ packed: p }) => p.passages.length)).toFixed(1)} passages, rule-line recall ${budgetedRecall.toFixed(2)}) ` +
+          `vs naive top-${k} ${naive.tokens.toFixed(0)} (recall ${naive.recall.toFixed(2)}): ${((1 - budgetedTokens / naive.tokens) * 100).toFixed(0)}% fewer`,
+      );
+    }
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
