@@ -122,7 +122,8 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
     process.stdout.write(`${window.target.path}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
     for (const { passage, text } of passages) {
       process.stdout.write(`  ${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}\n`);
-      const preview = text.split('\n').filter((line) => line.trim()).slice(0, 3);
+      // The heading is printed above; show the rule's first lines of text.
+      const preview = text.split('\n').filter((line) => line.trim() && !/^#{1,6}\s/.test(line)).slice(0, 2);
       for (const line of preview) process.stdout.write(`      ${line.trim()}\n`);
     }
   }
