@@ -312,7 +312,7 @@ describe('reviewing changes in a git repository', () => {
     assert.deepEqual([...shown.keys()].sort(), ['src/new.ts', 'src/values.ts']);
     assert.deepEqual(shown.get('src/values.ts'), [48, 49, 50, 51, 52]);
     assert.deepEqual(shown.get('src/new.ts'), [1]);
-    assert.equal(result.files, 2);
+    assert.deepEqual(result.paths, ['src/new.ts', 'src/values.ts']);
   });
 
   test('against a base branch: everything changed since the merge base', async () => {

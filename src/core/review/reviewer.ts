@@ -30,9 +30,9 @@ export interface ReviewResult {
   /** Validated findings with resolved citations, by file and line. */
   findings: Finding[];
   model: string;
-  /** Files reviewed (workspace-relative paths, with or without findings) and the windows (model calls before retries) they were split into. */
+  /** Workspace-relative paths of the files reviewed, with or without findings. */
   paths: string[];
-  files: number;
+  /** Review windows the files were split into (one model call each, before retries). */
   windows: number;
   /** Windows no rule applied to: the model was not asked about them. */
   windowsWithoutRules: number;
@@ -90,7 +90,6 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
     findings: [],
     model,
     paths: targets.map((target) => target.path),
-    files: targets.length,
     windows: windows.length,
     windowsWithoutRules: 0,
     metrics: { calls: 0, retries: 0, promptTokens: 0, completionTokens: 0, totalDurationMs: 0, wallMs: 0 },

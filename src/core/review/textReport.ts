@@ -20,7 +20,7 @@ export function formatSummary(result: ReviewResult): string {
   if (invalid + outOfRange + unknownCitation > 0) {
     details.push(`dropped ${outOfRange} out-of-range, ${unknownCitation} citing unknown rules, ${invalid} malformed`);
   }
-  return `${found} in ${plural(result.files, 'file')}, reviewed by ${result.model} in ${plural(result.metrics.calls, 'call')} (${details.join('; ')}).`;
+  return `${found} in ${plural(result.paths.length, 'file')}, reviewed by ${result.model} in ${plural(result.metrics.calls, 'call')} (${details.join('; ')}).`;
 }
 
 function plural(n: number, noun: string): string {
