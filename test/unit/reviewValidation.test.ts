@@ -5,6 +5,7 @@ import { findingsJsonSchema, meetsThreshold } from '../../src/core/review/findin
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { validateAnswer } from '../../src/core/review/validateFindings';
+import { moveAfterFix } from '../../src/core/review/shiftFindings';
 
 const passage: Passage = { id: 'p-9', kb: 'style', source: 'docs/style.md', startLine: 10, endLine: 14, heading: 'Naming', text: 'Use camelCase.', score: 1, appliesTo: [] };
 const labels = new Map([['R1', passage]]);
@@ -59,4 +60,13 @@ test('--fail-on thresholds', () => {
   assert.ok(!meetsThreshold('info', 'warning'));
   assert.ok(meetsThreshold('hint', 'hint'));
   assert.ok(!meetsThreshold('error', 'none'));
+});
+
+test('after a fix is applied, findings below it move by the change in line count and overlapping ones go', () => {
+  const base = { path: 'a.ts', rule: 'r', severity: 'warning' as const, message: 'm', citations: [] };
+  const applied = { startLine: 10, endLine: 12, replacement: 'one line\n' };
+  assert.deepEqual(moveAfterFix({ ...base, startLine: 3, endLine: 4 }, applied), { ...base, startLine: 3, endLine: 4 });
+  assert.deepEqual(moveAfterFix({ ...base, startLine: 20, endLine: 21 }, applied), { ...base, startLine: 18, endLine: 19 });
+  assert.equal(moveAfterFix({ ...base, startLine: 12, endLine: 14 }, applied), undefined);
+  assert.deepEqual(moveAfterFix({ ...base, startLine: 20, endLine: 20 }, { startLine: 5, endLine: 5, replacement: 'a\nb\nc' }), { ...base, startLine: 22, endLine: 22 });
 });

@@ -4,6 +4,7 @@ import { describeError, HouseStyleError } from '../../core/errors';
 import { appendFeedback } from '../../core/dataset/feedbackLog';
 import { feedbackEntry } from '../../core/review/feedbackEntry';
 import type { Finding } from '../../core/review/finding';
+import { moveAfterFix } from '../../core/review/shiftFindings';
 import type { ReviewOptions, ReviewResult } from '../../core/review/reviewer';
 import type { HouseStyleContext } from '../context';
 import { requireFolder, requireTrust } from '../trust';
@@ -80,15 +81,24 @@ export class ReviewController implements vscode.Disposable, vscode.CodeActionPro
     this.files.clear();
   }
 
-  /** Records the verdict in the feedback log and takes the finding off the Problems panel. */
+  /**
+   * Records the verdict in the feedback log and takes the finding off the Problems panel; after an applied
+   * fix, the file's other findings follow the lines that moved.
+   */
   async resolve(uri: vscode.Uri, finding: Finding, verdict: 'accepted' | 'dismissed'): Promise<void> {
     const entry = this.files.get(uri.toString());
     const shown = entry?.shown.find((s) => sameFinding(s.finding, finding));
     if (!entry || !shown) return;
-    entry.shown = entry.shown.filter((s) => s !== shown);
+    entry.shown = entry.shown.flatMap((s) => {
+      if (s === shown) return [];
+      const moved = verdict === 'accepted' ? moveAfterFix(s.finding, shown.finding) : s.finding;
+      return moved ? [{ ...s, finding: moved }] : [];
+    });
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const lineLength = document ? lineLengthOf(document) : () => 0;
     this.diagnostics.set(
       uri,
-      (this.diagnostics.get(uri) ?? []).filter((d) => !isDiagnosticOf(d, finding)),
+      entry.shown.map((s) => toDiagnostic(s.finding, entry.folder.uri, lineLength)),
     );
     await appendFeedback(entry.folder.uri.fsPath, feedbackEntry(verdict, shown.finding, shown.code, shown.model));
   }
