@@ -1,7 +1,9 @@
-import { readGitLog } from './gitLogStream';
+import { StringDecoder } from 'node:string_decoder';
+import { revisionArgs } from './gitLogStream';
+import { gitOutput } from './gitProcess';
 import { pullRequestRef, type PullRequestRef } from './pullRequestRef';
 import { revertedCommits } from './reverts';
-import type { Trailers } from './trailers';
+import { parseCommitMessage, type Trailers } from './trailers';
 
 /** A merge on the tip's first-parent line: the pull-request branch it brought in. */
 export interface MergedBranchInfo {
@@ -36,21 +38,35 @@ export interface CommitGraphOptions {
  * Reads the commit graph and messages of the range without diffs (cheap next to the patch pass), so the
  * patch pass knows up front which pull-request branch each commit belongs to and which commits get reverted.
  * Path filters and commit limits are deliberately not applied: branch membership needs the whole graph.
+ * Records are `sha parents NUL message NUL` (a message cannot hold NUL), split without parsing lines.
  */
 export async function readCommitGraph(options: CommitGraphOptions): Promise<CommitGraph> {
   const graph: CommitGraph = { tip: undefined, parents: new Map(), seriesOf: new Map(), merges: new Map(), seriesChildren: new Map(), reverted: new Set(), reverts: new Set() };
   const revertTargets: string[] = [];
-  for await (const commit of readGitLog({ ...options, patches: false, oldestFirst: false })) {
-    graph.tip ??= commit.sha;
-    graph.parents.set(commit.sha, commit.parents);
-    const targets = revertedCommits(commit.message);
-    if (targets.length > 0) {
-      graph.reverts.add(commit.sha);
-      revertTargets.push(...targets);
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  const record = (ids: string, message: string) => {
+    const [sha = '', ...parents] = ids.trim().split(' ').filter(Boolean);
+    graph.tip ??= sha;
+    graph.parents.set(sha, parents);
+    if (message.includes('This reverts commit')) {
+      graph.reverts.add(sha);
+      revertTargets.push(...revertedCommits(message));
     }
-    if (commit.parents.length > 1) {
-      graph.merges.set(commit.sha, { merge: commit.sha, pullRequest: pullRequestRef(commit), trailers: commit.trailers });
+    if (parents.length > 1) {
+      const parsed = parseCommitMessage(message);
+      graph.merges.set(sha, { merge: sha, pullRequest: pullRequestRef(parsed), trailers: parsed.trailers });
     }
+  };
+  const args = ['log', '--topo-order', '--no-notes', '--encoding=UTF-8', '--format=%H %P%x00%B%x00'];
+  if (options.since) args.push(`--since=${options.since}`);
+  if (options.until) args.push(`--until=${options.until}`);
+  args.push('--end-of-options', ...revisionArgs(options.revisions), '--');
+  for await (const chunk of gitOutput(options.repo, args, options.signal)) {
+    const fields = (pending + decoder.write(chunk)).split('\0');
+    const complete = fields.length - (fields.length % 2 === 1 ? 1 : 2);
+    for (let i = 0; i < complete; i += 2) record(fields[i]!, fields[i + 1]!);
+    pending = fields.slice(complete).join('\0');
   }
   for (const target of revertTargets) {
     const full = resolveAbbreviated(graph.parents, target);

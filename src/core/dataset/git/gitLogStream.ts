@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { HouseStyleError } from '../../errors';
 import { gitOutput } from './gitProcess';
 import { parseHunkHeader, type Hunk } from './hunk';
-import { parseCommitMessage, type Trailers } from './trailers';
+import { parseCommitMessage, type CommitMessage, type Trailers } from './trailers';
 
 export interface FileDiff {
   /** Path before the change; null for an added file. */
@@ -90,7 +90,8 @@ export function gitLogArgs(options: GitLogOptions): string[] {
   return args;
 }
 
-function revisionArgs(revisions: string[] | undefined): string[] {
+/** The revisions to walk (HEAD by default), refusing anything git could read as an option. */
+export function revisionArgs(revisions: string[] | undefined): string[] {
   if (!revisions?.length) return ['HEAD'];
   for (const revision of revisions) {
     if (revision.startsWith('-') || revision.trim() === '' || /[\0\n]/.test(revision)) {
@@ -102,12 +103,16 @@ function revisionArgs(revisions: string[] | undefined): string[] {
 
 type State = 'between' | 'header' | 'files' | 'hunk';
 
+/** First bytes of the file-header lines the parser needs; every other header line is skipped undecoded. */
+const NEEDED_FILE_LINES = new Set(['d', '@', '\\', 'n', 'r', 'B', 'G'].map((char) => char.charCodeAt(0)));
+
 /** Line-oriented state machine over git log's bytes; `write` returns the commits completed so far. */
 export class GitLogParser {
-  private rest: Buffer = Buffer.alloc(0);
+  private rest: Buffer | undefined;
   private state: State = 'between';
-  private headerParts: Buffer[] = [];
+  private header = '';
   private headerNuls = 0;
+  private headerLossy = false;
   private commit: GitCommit | undefined;
   private file: FileDiff | undefined;
   private hunk: Hunk | undefined;
@@ -116,19 +121,19 @@ export class GitLogParser {
   private done: GitCommit[] = [];
 
   write(chunk: Buffer): GitCommit[] {
-    const buffer = this.rest.length > 0 ? Buffer.concat([this.rest, chunk]) : chunk;
+    const buffer = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     let start = 0;
     for (let newline = buffer.indexOf(NEWLINE, start); newline !== -1; newline = buffer.indexOf(NEWLINE, start)) {
       this.line(buffer, start, newline);
       start = newline + 1;
     }
-    this.rest = Buffer.from(buffer.subarray(start));
+    this.rest = start < buffer.length ? buffer.subarray(start) : undefined;
     return this.take();
   }
 
   end(): GitCommit[] {
-    if (this.rest.length > 0) this.line(this.rest, 0, this.rest.length);
-    this.rest = Buffer.alloc(0);
+    if (this.rest) this.line(this.rest, 0, this.rest.length);
+    this.rest = undefined;
     if (this.state === 'header') throw new HouseStyleError('git log output ended in the middle of a commit header.', 'Run the command again; if it persists, report it with your git version.', 'git');
     this.finishCommit();
     return this.take();
@@ -143,25 +148,27 @@ export class GitLogParser {
   private line(buffer: Buffer, start: number, end: number): void {
     if (this.state === 'hunk') return this.hunkLine(buffer, start, end);
     if (this.state === 'header') return this.headerLine(buffer, start, end);
-    if (buffer[start] === RS) {
+    const first = buffer[start];
+    if (first === RS) {
       this.finishCommit();
       this.state = 'header';
-      this.headerParts = [];
+      this.header = '';
       this.headerNuls = 0;
+      this.headerLossy = false;
       return this.headerLine(buffer, start + 1, end);
     }
-    if (this.state === 'files') this.fileLine(this.decode(buffer, start, end));
+    if (this.state === 'files' && first !== undefined && NEEDED_FILE_LINES.has(first)) this.fileLine(this.decode(buffer, start, end));
   }
 
   private headerLine(buffer: Buffer, start: number, end: number): void {
-    const part = buffer.subarray(start, end);
-    for (let i = part.indexOf(NUL); i !== -1; i = part.indexOf(NUL, i + 1)) this.headerNuls++;
-    this.headerParts.push(Buffer.from(part));
+    for (let i = buffer.indexOf(NUL, start); i !== -1 && i < end; i = buffer.indexOf(NUL, i + 1)) this.headerNuls++;
+    const text = buffer.toString('utf8', start, end);
+    if (text.includes('\uFFFD') && !isUtf8(buffer.subarray(start, end))) this.headerLossy = true;
     if (this.headerNuls < HEADER_FIELDS) {
-      this.headerParts.push(Buffer.from([NEWLINE]));
+      this.header += `${text}\n`;
       return;
     }
-    this.commit = parseHeader(Buffer.concat(this.headerParts));
+    this.commit = parseHeader(this.header + text, this.headerLossy);
     this.state = 'files';
   }
 
@@ -233,25 +240,43 @@ export class GitLogParser {
   }
 }
 
-function parseHeader(header: Buffer): GitCommit {
-  const text = header.toString('utf8');
+function parseHeader(text: string, lossy: boolean): GitCommit {
   const [sha = '', parents = '', authorName = '', authorEmail = '', authorDate = '', committerDate = '', message = '', notes = ''] = text.split('\0');
-  const parsed = parseCommitMessage(message);
-  return {
-    sha,
-    parents: parents ? parents.split(' ') : [],
-    authorName,
-    authorEmail,
-    authorDate,
-    committerDate,
-    message,
-    subject: parsed.subject,
-    body: parsed.body,
-    trailers: parsed.trailers,
-    notes: notes.trim(),
-    files: [],
-    lossy: text.includes('\uFFFD') && !isUtf8(header),
-  };
+  return new LoggedCommit(sha, parents ? parents.split(' ') : [], authorName, authorEmail, authorDate, committerDate, message, notes.trim(), lossy);
+}
+
+/** Most commits are never sources, so subject, body and trailers are parsed only when first asked for. */
+class LoggedCommit implements GitCommit {
+  readonly files: FileDiff[] = [];
+  private parsed: CommitMessage | undefined;
+
+  constructor(
+    readonly sha: string,
+    readonly parents: string[],
+    readonly authorName: string,
+    readonly authorEmail: string,
+    readonly authorDate: string,
+    readonly committerDate: string,
+    readonly message: string,
+    readonly notes: string,
+    readonly lossy: boolean,
+  ) {}
+
+  get subject(): string {
+    return this.parts().subject;
+  }
+
+  get body(): string {
+    return this.parts().body;
+  }
+
+  get trailers(): Trailers {
+    return this.parts().trailers;
+  }
+
+  private parts(): CommitMessage {
+    return (this.parsed ??= parseCommitMessage(this.message));
+  }
 }
 
 /** Paths from `a/X b/Y` (or their quoted forms); rename lines refine them when the names hold spaces. */

@@ -1,18 +1,18 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath, groupOf } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { GitCommit } from './gitLogStream';
+import type { FileDiff, GitCommit } from './gitLogStream';
 import { hunkText } from './hunk';
 
 /** The notes ref read as review comments when none is configured. */
 export const DEFAULT_NOTES_REF = 'refs/notes/review';
 
 /**
- * A note (under the review notes ref) comments on the whole commit, so each changed text file of the commit
+ * A note (under the review notes ref) comments on the whole commit, so each of its changed text `files`
  * becomes one event: its hunks as the reviewed diff, the note as the reviewer's words.
  */
-export function noteEvents(commit: GitCommit, graph: CommitGraph): ReviewEvent[] {
-  return commit.files
+export function noteEvents(commit: GitCommit, files: FileDiff[], graph: CommitGraph): ReviewEvent[] {
+  return files
     .filter((file) => !file.binary && file.hunks.length > 0)
     .map((file) => ({
       kind: 'note',

@@ -7,6 +7,7 @@ import { readCommitGraph, type CommitGraph } from './commitGraph';
 import { readGitLog, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
+import { readAhead } from './readAhead';
 import { openRepository } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
 
@@ -33,6 +34,8 @@ export interface MineOptions {
 }
 
 const PHASE = 'Mining git history';
+/** Parsed commits held while the consumer is busy: enough to cover the graph pass on large histories. */
+const READ_AHEAD_COMMITS = 1024;
 
 /**
  * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
@@ -53,33 +56,39 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     yield { skip: { source: repo.dir, reason } };
   }
   const range = { repo: repo.dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
-  const graph = await readCommitGraph(range);
-  if (graph.parents.size === 0) {
-    logger.info('No commits in the requested range; nothing to mine.');
-    return;
-  }
-  const total = Math.min(graph.parents.size, options.maxCommits ?? Infinity);
-  const included = pathFilter(options.paths);
+  // The patch pass starts now and reads ahead while the graph pass runs: git's own commit walk for
+  // --topo-order --reverse and its first diffs overlap the graph pass instead of following it.
+  // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
+  const log = readAhead(readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true }), READ_AHEAD_COMMITS);
   const branches = new Map<string, MergedBranch>();
   let done = 0;
-  progress.report(PHASE, 0, total);
-  // Paths are not given to git: a pathspec turns a rename into the filtered folder into an addition.
-  const log = readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true });
-  for await (const commit of log) {
-    options.signal?.throwIfAborted();
-    if (repo.shallowBoundary.has(commit.sha)) {
-      yield { skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } };
-    } else {
-      yield* mineCommit(commit, graph, branches, included, isFollowup(commit), isBot(commit));
+  try {
+    const graph = await readCommitGraph(range);
+    if (graph.parents.size === 0) {
+      logger.info('No commits in the requested range; nothing to mine.');
+      return;
     }
-    const branch = branches.get(commit.sha);
-    if (branch) {
-      yield* branch.finish();
-      branches.delete(commit.sha);
+    const total = Math.min(graph.parents.size, options.maxCommits ?? Infinity);
+    const included = pathFilter(options.paths);
+    progress.report(PHASE, 0, total);
+    for await (const commit of log) {
+      options.signal?.throwIfAborted();
+      if (repo.shallowBoundary.has(commit.sha)) {
+        yield { skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } };
+      } else {
+        yield* mineCommit(commit, graph, branches, included, isFollowup(commit), isBot(commit));
+      }
+      const branch = branches.get(commit.sha);
+      if (branch) {
+        yield* branch.finish();
+        branches.delete(commit.sha);
+      }
+      progress.report(PHASE, ++done, total);
     }
-    progress.report(PHASE, ++done, total);
+  } finally {
+    await log.return();
   }
-  // Merges hidden by path filters or limits still closed their branches.
+  // A branch whose merge lies beyond a commit limit or date range was still merged: close it.
   for (const branch of branches.values()) yield* branch.finish();
   logger.info(`Mined ${done} commits.`);
 }
@@ -94,15 +103,14 @@ function* mineCommit(
 ): Generator<MinedItem> {
   const merge = graph.seriesOf.get(commit.sha);
   const files = commit.files.filter((file) => included(file.newPath) || included(file.oldPath));
-  const shown = files.length === commit.files.length ? commit : { ...commit, files };
   const isSource = (followupReason !== undefined || commit.notes !== '' || merge !== undefined) && (files.length > 0 || commit.files.length === 0);
   const source = `commit ${commit.sha.slice(0, 12)}`;
   if (isSource && bot) yield { skip: { source, reason: `bot author ${commit.authorName} <${commit.authorEmail}>` } };
   if (isSource && !bot) {
     for (const file of files) if (file.binary) yield { skip: { source: `${source} ${filePath(file)}`, reason: 'binary diff' } };
-    if (followupReason !== undefined) for (const event of followupEvents(shown, followupReason, graph)) yield { event };
+    if (followupReason !== undefined) for (const event of followupEvents(commit, files, followupReason, graph)) yield { event };
     if (commit.notes !== '') {
-      const events = noteEvents(shown, graph);
+      const events = noteEvents(commit, files, graph);
       if (events.length === 0) yield { skip: { source, reason: 'review note on a commit without a text diff (a merge, or binary changes only)' } };
       for (const event of events) yield { event };
     }

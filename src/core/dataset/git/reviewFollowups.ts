@@ -1,7 +1,7 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath, groupOf, reviewerOf } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { GitCommit } from './gitLogStream';
+import type { FileDiff, GitCommit } from './gitLogStream';
 import { hunkText, newSide, oldSide } from './hunk';
 import { compileSettingPatterns } from './settingPatterns';
 
@@ -36,11 +36,11 @@ function followupReason(commit: GitCommit, marker: RegExp): string {
   return [subject, commit.body].filter(Boolean).join('\n\n');
 }
 
-/** One event per text hunk of the follow-up: the code it changed (before), what it became (after), and why. */
-export function followupEvents(commit: GitCommit, reason: string, graph: CommitGraph): ReviewEvent[] {
+/** One event per text hunk of the follow-up's `files`: the code it changed (before), what it became (after), and why. */
+export function followupEvents(commit: GitCommit, files: FileDiff[], reason: string, graph: CommitGraph): ReviewEvent[] {
   const events: ReviewEvent[] = [];
   const reviewer = reviewerOf(commit);
-  for (const file of commit.files) {
+  for (const file of files) {
     if (file.binary) continue;
     for (const hunk of file.hunks) {
       events.push({

@@ -1,0 +1,173 @@
+// Mining throughput: generates a repository of 5,000 commits with `git fast-import` (pull-request branches
+// merged with --no-ff, review follow-ups, rewrites inside branches), then times mineGitHistory over it and a
+// plain `git log -p` over the same range, alternating runs in this one process, and prints both, their ratio
+// (target: mining at most 1.5x plain git) and peak RSS. Never fails on time. BENCH_COMMITS and BENCH_RUNS
+// change the size and the number of runs.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { mineGitHistory } from '../../src/core/dataset/git/mineGitHistory';
+import { configSchema } from '../../src/core/config';
+
+const COMMITS = Number(process.env.BENCH_COMMITS ?? 5000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const FILES = 200;
+const START = 1_700_000_000;
+
+/** A small seeded generator, so every run mines the same repository. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Generated {
+  stream: string;
+  commits: number;
+  merges: number;
+}
+
+/** The fast-import stream: main-line commits, and pull-request branches merged back with a merge commit. */
+function generateHistory(): Generated {
+  const next = random(42);
+  const pick = (n: number) => Math.floor(next() * n);
+  const files = Array.from({ length: FILES }, (_, f) => Array.from({ length: 60 + pick(120) }, (_, i) => codeLine(f, i, pick(1000))));
+  const out: string[] = [];
+  let mark = 0;
+  let commits = 0;
+  let merges = 0;
+  let clock = START;
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  const fileData = (f: number) => `M 100644 inline src/module${f}.ts\n${data(`${files[f]!.join('\n')}\n`)}`;
+  const header = (ref: string, message: string, author: string) => {
+    clock += 60;
+    commits++;
+    return `commit ${ref}\nmark :${++mark}\nauthor ${author} ${clock} +0000\ncommitter ${author} ${clock} +0000\n${data(message)}`;
+  };
+  const edit = (f: number, near?: number): number => {
+    const lines = files[f]!;
+    const at = near ?? pick(lines.length);
+    const kind = pick(3);
+    if (kind === 0 || lines.length < 20) lines.splice(at, 0, codeLine(f, at, pick(1000)), codeLine(f, at + 1, pick(1000)));
+    else if (kind === 1) lines[Math.min(at, lines.length - 1)] = codeLine(f, at, pick(1000));
+    else lines.splice(Math.min(at, lines.length - 1), 1);
+    return at;
+  };
+
+  out.push(header('refs/heads/main', 'Initial commit', 'Alice <alice@example.com>'), ...files.map((_, f) => fileData(f)));
+  let mainTip = mark;
+  while (commits < COMMITS) {
+    if (next() < 0.35) {
+      const f = pick(FILES);
+      edit(f);
+      const message = next() < 0.1 ? `Address review comments: tidy module ${f}` : `Update module ${f}`;
+      out.push(header('refs/heads/main', message, 'Alice <alice@example.com>'), `from :${mainTip}\n`, fileData(f));
+      mainTip = mark;
+      continue;
+    }
+    // A pull request: 2-6 commits on a branch, often reworking lines its first commit added.
+    const ref = `refs/heads/pr-${merges}`;
+    const touched = new Set<number>();
+    const f = pick(FILES);
+    let parent = mainTip;
+    let at = 0;
+    const length = 2 + pick(5);
+    for (let i = 0; i < length && commits < COMMITS - 1; i++) {
+      const rework = i > 0 && next() < 0.5;
+      const file = rework ? f : i === 0 ? f : pick(FILES);
+      at = edit(file, rework ? at : undefined);
+      touched.add(file);
+      const message = rework ? (next() < 0.5 ? 'Address review: clearer names' : `fixup! Change module ${f}`) : `Change module ${file}`;
+      out.push(header(ref, message, 'Bob <bob@example.com>'), `from :${parent}\n`, fileData(file));
+      parent = mark;
+    }
+    out.push(header('refs/heads/main', `Merge pull request #${merges + 1} from team/pr-${merges}`, 'Alice <alice@example.com>'), `from :${mainTip}\nmerge :${parent}\n`, ...[...touched].map(fileData));
+    mainTip = mark;
+    merges++;
+  }
+  return { stream: out.join(''), commits, merges };
+}
+
+function codeLine(file: number, index: number, value: number): string {
+  return `export const setting_${file}_${index} = computeValue(${value}, 'module-${file}');`;
+}
+
+function git(repo: string, args: string[], input?: string): void {
+  const result = spawnSync('git', args, { cwd: repo, input, maxBuffer: 1 << 30, stdio: ['pipe', 'ignore', 'pipe'] });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+/** Runs plain `git log -p` and reads all of its output, as a consumer would. */
+function plainGitLog(repo: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['log', '-p', 'HEAD'], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    let bytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(bytes) : reject(new Error(`git log exited ${code}`))));
+  });
+}
+
+async function mine(repo: string): Promise<{ events: number; skips: number }> {
+  const { reviewPatterns, botAuthors } = configSchema.parse({}).dataset;
+  let events = 0;
+  let skips = 0;
+  for await (const item of mineGitHistory({ repo, reviewPatterns, botAuthors })) {
+    if ('event' in item) events++;
+    else skips++;
+  }
+  return { events, skips };
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now();
+  const result = await run();
+  return { ms: performance.now() - start, result };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const repo = mkdtempSync(path.join(os.tmpdir(), 'housestyle-bench-mining-'));
+try {
+  const generation = await timed(async () => {
+    const { stream, ...counts } = generateHistory();
+    git(repo, ['init', '--quiet', '--initial-branch=main']);
+    git(repo, ['fast-import', '--quiet'], stream);
+    return counts;
+  });
+  const { commits, merges } = generation.result;
+  const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  console.log(`repository: ${commits} commits (${merges} pull-request merges), ${FILES} files, generated in ${(generation.ms / 1000).toFixed(1)} s under ${os.tmpdir()}`);
+
+  await plainGitLog(repo);
+  const plain: number[] = [];
+  const mined: number[] = [];
+  let bytes = 0;
+  let counts = { events: 0, skips: 0 };
+  for (let run = 0; run < RUNS; run++) {
+    collect();
+    const git = await timed(() => plainGitLog(repo));
+    plain.push(git.ms);
+    bytes = git.result;
+    collect();
+    const mining = await timed(() => mine(repo));
+    mined.push(mining.ms);
+    counts = mining.result;
+  }
+  // Best of N is the figure least disturbed by other work on the machine; medians are printed beside it.
+  const plainBest = Math.min(...plain);
+  const minedBest = Math.min(...mined);
+  const figures = (values: number[]) => `best ${Math.min(...values).toFixed(0)} ms, median ${median(values).toFixed(0)} ms of ${RUNS}`;
+  console.log(`plain git log -p:   ${figures(plain)} (${(bytes / 1024 / 1024).toFixed(1)} MiB of patches)`);
+  console.log(`mineGitHistory:     ${figures(mined)} (${counts.events} events, ${counts.skips} skips; ${((commits / minedBest) * 1000).toFixed(0)} commits/s)`);
+  console.log(`ratio:              ${(minedBest / plainBest).toFixed(2)}x plain git at best, ${(median(mined) / median(plain)).toFixed(2)}x at median (target at most 1.50x)`);
+  console.log(`peak RSS:           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process, generation included)`);
+} finally {
+  rmSync(repo, { recursive: true, force: true });
+}
