@@ -31,8 +31,10 @@ export class HouseStyleContext implements vscode.Disposable {
     const sections = ['index', 'chunking', 'knowledgeBases', 'ollama', 'review', 'dataset'] as const;
     const merged: Record<string, unknown> = { ...file };
     for (const section of sections) {
-      const value = settings.get<Record<string, unknown>>(section);
-      if (value && Object.keys(value).length > 0) {
+      // Only what the user set: declared defaults must not override the team's config file.
+      const scopes = settings.inspect<Record<string, unknown>>(section);
+      const value = { ...scopes?.globalValue, ...scopes?.workspaceValue, ...scopes?.workspaceFolderValue };
+      if (Object.keys(value).length > 0) {
         merged[section] = section === 'knowledgeBases' ? value : { ...(file[section] as object | undefined), ...value };
       }
     }
