@@ -23,14 +23,13 @@ export async function openRepository(repo: string): Promise<RepositoryInfo> {
     throw new HouseStyleError(`Repository folder not found: ${dir}.`, 'Pass the folder of a git repository with --repo DIR.', 'git');
   }
   const git: SimpleGit = simpleGit({ baseDir: dir });
-  let answer: string;
-  try {
-    answer = await git.raw(['rev-parse', '--git-dir', '--is-shallow-repository']);
-  } catch (error) {
-    throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
-  }
+  const [answer, anyCommit] = await Promise.all([
+    git.raw(['rev-parse', '--git-dir', '--is-shallow-repository']).catch((error: unknown) => {
+      throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
+    }),
+    git.raw(['rev-list', '--max-count=1', '--all']).catch(() => ''),
+  ]);
   const shallow = answer.trim().split('\n').pop() === 'true';
-  const anyCommit = await git.raw(['rev-list', '--max-count=1', '--all']);
   if (anyCommit.trim() === '') {
     throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git');
   }
