@@ -88,6 +88,8 @@ export const configSchema = z.strictObject({
         .default(['address(ed|ing)? (review|comments|feedback)', 'review (feedback|comments|fixes)', '^fixup!', '^squash!', 'per review', 'as suggested']),
       botAuthors: z.array(z.string().min(1)).default(['\\[bot\\]$', '^dependabot', '^renovate', '^github-actions']),
       maxCommits: z.number().int().positive().optional(),
+      /** Git notes read as review comments on the commits they annotate. */
+      notesRef: z.string().min(1).default('refs/notes/review'),
       maxHunkLines: z.number().int().positive().default(300),
       anonymizeAuthors: z.boolean().default(true),
       seed: z.string().default('housestyle'),
