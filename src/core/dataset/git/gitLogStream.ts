@@ -75,7 +75,7 @@ export async function* readGitLog(options: GitLogOptions): AsyncGenerator<GitCom
   yield* parser.end();
 }
 
-export function gitLogArgs(options: GitLogOptions): string[] {
+function gitLogArgs(options: GitLogOptions): string[] {
   const args = ['log', FORMAT, '--encoding=UTF-8', '--topo-order', '--no-color', '--no-show-signature'];
   if (options.oldestFirst) args.push('--reverse');
   if (options.patches) {
@@ -107,7 +107,7 @@ type State = 'between' | 'header' | 'files' | 'hunk';
 const NEEDED_FILE_LINES = new Set(['d', '@', '\\', 'n', 'r', 'B', 'G'].map((char) => char.charCodeAt(0)));
 
 /** Line-oriented state machine over git log's bytes; `write` returns the commits completed so far. */
-export class GitLogParser {
+class GitLogParser {
   private rest: Buffer | undefined;
   private state: State = 'between';
   private header = '';
@@ -318,7 +318,7 @@ function stripPrefix(path: string | null, prefix: string): string | null {
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
 
 /** Undoes git's C-style quoting of a path ("a\tb", octal bytes for non-ASCII when quotepath is on). */
-export function unquotePath(text: string): string {
+function unquotePath(text: string): string {
   if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
   const bytes: number[] = [];
   const body = text.slice(1, -1);

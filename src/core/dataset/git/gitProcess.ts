@@ -3,17 +3,9 @@ import { HouseStyleError } from '../../errors';
 
 /**
  * Options that make git's output independent of the user's configuration, so parsers see one format:
- * real paths (no octal escapes for non-ASCII), a/ and b/ prefixes, empty context lines kept as " ",
- * no signature or colour noise.
+ * real paths (no octal escapes for non-ASCII), a/ and b/ prefixes, empty context lines kept as " ".
  */
-export const STABLE_GIT_CONFIG = [
-  '-c', 'core.quotepath=off',
-  '-c', 'diff.noprefix=false',
-  '-c', 'diff.mnemonicPrefix=false',
-  '-c', 'diff.suppressBlankEmpty=false',
-  '-c', 'log.showSignature=false',
-  '-c', 'color.ui=false',
-];
+export const STABLE_GIT_CONFIG = ['-c', 'core.quotepath=off', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.suppressBlankEmpty=false'];
 
 /**
  * Runs git and yields its standard output chunk by chunk as it arrives, so a long `git log` is parsed while

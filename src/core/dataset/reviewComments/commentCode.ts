@@ -5,7 +5,7 @@ import { followRegion, lineSlice, textLines } from './lineRegion';
 import { rebuildHunk } from './rebuiltHunk';
 
 /** Lines of context kept around the commented lines, as in a diff hunk. */
-export const COMMENT_CONTEXT_LINES = 3;
+const COMMENT_CONTEXT_LINES = 3;
 
 /** The code a comment was made on, recovered from local git objects (or from the export's diff hunk). */
 export interface CommentCode {

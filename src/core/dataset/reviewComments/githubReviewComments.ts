@@ -4,7 +4,7 @@ import type { CommentLocation, ExportedComment } from './exportedComment';
 const lineNumber = z.number().int().positive().nullish();
 
 /** One element of GET /repos/{owner}/{repo}/pulls/{n}/comments (fields this import reads; others are kept out). */
-export const githubReviewCommentSchema = z.looseObject({
+const githubReviewCommentSchema = z.looseObject({
   id: z.number().int(),
   path: z.string().min(1),
   diff_hunk: z.string(),
@@ -25,7 +25,7 @@ export const githubReviewCommentSchema = z.looseObject({
 
 export const githubReviewCommentsSchema = z.array(githubReviewCommentSchema);
 
-export type GithubReviewComment = z.infer<typeof githubReviewCommentSchema>;
+type GithubReviewComment = z.infer<typeof githubReviewCommentSchema>;
 
 /** Whether a parsed export looks like GitHub's review comments (rather than GitLab's discussions or notes). */
 export function looksLikeGithub(item: unknown): boolean {

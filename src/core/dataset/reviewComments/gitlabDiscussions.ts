@@ -18,7 +18,7 @@ const positionSchema = z.looseObject({
 });
 
 /** A note as GitLab's notes and discussions APIs return it (fields this import reads). */
-export const gitlabNoteSchema = z.looseObject({
+const gitlabNoteSchema = z.looseObject({
   id: z.number().int(),
   type: z.string().nullish(),
   body: z.string(),
@@ -36,8 +36,7 @@ export const gitlabDiscussionsSchema = z.array(z.looseObject({ id: z.string(), i
 /** GET /projects/:id/merge_requests/:iid/notes: a flat list, each diff note its own thread. */
 export const gitlabNotesSchema = z.array(gitlabNoteSchema);
 
-export type GitlabNote = z.infer<typeof gitlabNoteSchema>;
-export type GitlabDiscussions = z.infer<typeof gitlabDiscussionsSchema>;
+type GitlabNote = z.infer<typeof gitlabNoteSchema>;
 
 export function looksLikeGitlabDiscussions(item: unknown): boolean {
   return typeof item === 'object' && item !== null && 'notes' in item && Array.isArray((item as { notes: unknown }).notes);
