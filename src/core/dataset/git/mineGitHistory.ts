@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
 import type { MinedItem } from '../reviewEvent';
 import { botAuthorMatcher } from './botAuthors';
@@ -49,21 +50,26 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
   const progress = options.progress ?? noProgress;
   const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
   const isBot = botAuthorMatcher(options.botAuthors);
-  const repo = await openRepository(options.repo);
-  if (repo.shallow) {
-    const reason = 'shallow clone: history before the clone depth is missing, so only the commits present were mined';
-    logger.warn(`${repo.dir} is a ${reason}. Run \`git fetch --unshallow\` there to mine the full history.`);
-    yield { skip: { source: repo.dir, reason } };
-  }
-  const range = { repo: repo.dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
-  // The patch pass starts now and reads ahead while the graph pass runs: git's own commit walk for
-  // --topo-order --reverse and its first diffs overlap the graph pass instead of following it.
+  const dir = path.resolve(options.repo);
+  const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
+  // Everything starts at once: the repository checks, the graph pass, and the patch pass, which reads ahead
+  // so that git's commit walk for --topo-order --reverse and its first diffs overlap the other two. The
+  // checks are awaited first, so a bad repository is reported as such even though the passes fail too.
   // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
+  const opening = openRepository(dir);
+  const graphRead = readCommitGraph(range);
+  graphRead.catch(() => undefined);
   const log = readAhead(readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true }), READ_AHEAD_COMMITS);
   const branches = new Map<string, MergedBranch>();
   let done = 0;
   try {
-    const graph = await readCommitGraph(range);
+    const repo = await opening;
+    if (repo.shallow) {
+      const reason = 'shallow clone: history before the clone depth is missing, so only the commits present were mined';
+      logger.warn(`${repo.dir} is a ${reason}. Run \`git fetch --unshallow\` there to mine the full history.`);
+      yield { skip: { source: repo.dir, reason } };
+    }
+    const graph = await graphRead;
     if (graph.parents.size === 0) {
       logger.info('No commits in the requested range; nothing to mine.');
       return;
