@@ -42,8 +42,8 @@ const READ_AHEAD_COMMITS = 1024;
  * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
  * pull-request branches (and the hunks they left alone), and review notes, with trailers, pull-request
  * numbers and revert labels as metadata. Skipped inputs (bot commits, binary diffs, untraceable hunks,
- * a truncated shallow history) come out as skip records. Reads the graph once without diffs, then the diffs
- * in one streamed `git log --patch` pass, oldest first.
+ * a truncated shallow history) come out as skip records. Reads the graph once without diffs (a cheap pass
+ * that runs alongside) and the diffs in one streamed `git log --patch` pass, oldest first.
  */
 export async function* mineGitHistory(options: MineOptions): AsyncGenerator<MinedItem> {
   const logger = options.logger ?? silentLogger;
