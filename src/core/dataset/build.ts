@@ -281,6 +281,7 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
     maxCommits: options.maxCommits ?? config.dataset.maxCommits,
     reviewPatterns: config.dataset.reviewPatterns,
     botAuthors: config.dataset.botAuthors,
+    notesRef: config.dataset.notesRef,
     signal,
     progress,
     logger,
