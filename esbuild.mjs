@@ -6,7 +6,7 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 // Native or very large packages stay outside the bundle and ship in node_modules.
-const external = ['vscode', '@lancedb/lancedb', '@huggingface/transformers', 'onnxruntime-node', 'sharp'];
+const external = ['vscode', '@lancedb/lancedb', 'apache-arrow', '@huggingface/transformers', 'onnxruntime-node', 'sharp'];
 
 const base = {
   bundle: true,

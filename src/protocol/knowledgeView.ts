@@ -3,14 +3,9 @@
  * (src/vscode/knowledge/knowledgeView.ts). Both sides import these types, so a renamed field
  * fails the build rather than the user.
  */
-export interface PassageView {
-  source: string;
-  startLine: number;
-  endLine: number;
-  heading: string;
-  text: string;
-  score: number;
-}
+import type { Passage } from '../core/knowledge/passage';
+
+export type PassageView = Pick<Passage, 'source' | 'startLine' | 'endLine' | 'heading' | 'text' | 'score'>;
 
 /** From the webview to the extension. */
 export type KnowledgeViewRequest =

@@ -9,23 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mineGitHistory } from '../../src/core/dataset/git/mineGitHistory';
 import { configSchema } from '../../src/core/config';
+import { seededRandom } from '../support/seededRandom';
 
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 5000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const FILES = 200;
 const START = 1_700_000_000;
 
-/** A small seeded generator, so every run mines the same repository. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   commits: number;
@@ -37,7 +27,7 @@ interface Generated {
  * with a merge commit. Streaming keeps this process's peak memory about mining, not generation.
  */
 async function generateHistory(write: (piece: string) => Promise<void>): Promise<Generated> {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = (n: number) => Math.floor(next() * n);
   const files = Array.from({ length: FILES }, (_, f) => Array.from({ length: 60 + pick(120) }, (_, i) => codeLine(f, i, pick(1000))));
   let mark = 0;

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
+import { seededRandom } from './seededRandom';
 
 const { onnx } = onnxProto;
 
@@ -33,17 +34,6 @@ function buildVocab(): string[] {
   return [...SPECIAL_TOKENS, ...new Set(pieces)];
 }
 
-/** mulberry32: a small seeded generator, so every run writes the same weights. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildGraph(vocabSize: number, hiddenSize: number): Uint8Array {
   const random = seededRandom(20261124);

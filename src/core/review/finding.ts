@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Severity } from '../config';
+import type { Passage } from '../knowledge/passage';
 
 export const severitySchema = z.enum(['error', 'warning', 'info', 'hint']) satisfies z.ZodType<Severity>;
 
@@ -28,16 +29,7 @@ export function findingsJsonSchema(): Record<string, unknown> {
 }
 
 /** A passage a finding rests on, resolved to where it lives. */
-export interface Citation {
-  /** The passage (chunk) id in the knowledge base. */
-  id: string;
-  kb: string;
-  /** Workspace-relative path of the rule's source file. */
-  source: string;
-  startLine: number;
-  endLine: number;
-  heading: string;
-}
+export type Citation = Pick<Passage, 'id' | 'kb' | 'source' | 'startLine' | 'endLine' | 'heading'>;
 
 /** A validated finding in a reviewed file, with its citations resolved. */
 export interface Finding {
