@@ -19,41 +19,13 @@ import { passageCost } from '../../src/core/review/prompt';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows, type ReviewWindow } from '../../src/core/review/reviewWindow';
 import { retrievalQuery, rulesForWindow } from '../../src/core/review/ruleRetrieval';
+import { SYLLABLES, zipfText } from './zipfText';
+import { peakRssMb, percentile } from './measure';
 
 const BATCH_ROWS = 5000;
 const TOPICS = 20;
 const WINDOWS_PER_TOPIC = 10;
-const BACKGROUND = 'naming variable function class interface error exception retry logger logging async await promise test fixture module import export constant boolean return early nested loop cache query database transaction commit review comment style guide format indent spaces tabs semicolon quote string template literal null undefined optional strict equality type generic enum record map set array iterate closure callback event handler timeout cancel signal abort stream buffer encode decode parse serialize validate schema config setting default override'.split(' ');
-const SYLLABLES = 'ka lo mi ru ze ta vo ne pi su ga do fe hu ja'.split(' ');
-
-let seed = 12345;
-function random(): number {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-}
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const sentence = (vocabulary: readonly string[], words: number) => Array.from({ length: words }, () => pick(vocabulary)).join(' ');
-
-/**
- * Prose and code draw words as real text does (Zipf's law): the common words above head a vocabulary of
- * 20,000, and the word of rank r comes up in proportion to 1/r. (A flat 100-word vocabulary would put
- * every word in half the chunks, which no real corpus does and which makes every BM25 term cost the most.)
- */
-const VOCABULARY = [...BACKGROUND, ...Array.from({ length: 20_000 - BACKGROUND.length }, (_, i) => `${SYLLABLES[i % 15]}${SYLLABLES[Math.floor(i / 15) % 15]}${SYLLABLES[Math.floor(i / 225) % 15]}${Math.floor(i / 3375)}`)];
-const CUMULATIVE: number[] = [];
-for (let rank = 1; rank <= VOCABULARY.length; rank++) CUMULATIVE.push((CUMULATIVE.at(-1) ?? 0) + 1 / rank);
-function zipfWord(): string {
-  const target = random() * CUMULATIVE.at(-1)!;
-  let low = 0;
-  let high = CUMULATIVE.length - 1;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (CUMULATIVE[middle]! < target) low = middle + 1;
-    else high = middle;
-  }
-  return VOCABULARY[low]!;
-}
-const prose = (words: number) => Array.from({ length: words }, zipfWord).join(' ');
+const { pick, word: zipfWord, prose, sentence } = zipfText(12345);
 
 /** Each topic has words of its own, so a rule about it and code about it find each other. */
 const topicWords = Array.from({ length: TOPICS }, (_, t) => Array.from({ length: 6 }, (_, w) => `q${SYLLABLES[t % SYLLABLES.length]}${SYLLABLES[(t * 7 + w) % SYLLABLES.length]}${SYLLABLES[(w * 3 + t) % SYLLABLES.length]}${t}`));
@@ -141,11 +113,7 @@ function recall(ruleLines: string[], texts: string[]): number {
   return ruleLines.filter((line) => carried.has(line)).length / ruleLines.length;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
-const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function run(chunks: number): Promise<void> {
   const workspace = await mkdtemp(path.join(tmpdir(), `hs-review-bench-${chunks}-`));
@@ -170,7 +138,7 @@ async function run(chunks: number): Promise<void> {
     overhead.sort((a, b) => a - b);
     console.log(
       `${chunks} chunks: RAG overhead per review window (retrieval k=${config.review.k} + scoping + packing into ${config.review.contextTokens} tokens) ` +
-        `p50 ${percentile(overhead, 50).toFixed(1)} ms, p95 ${percentile(overhead, 95).toFixed(1)} ms over ${overhead.length} windows; peak RSS ${rssMb()} MB`,
+        `p50 ${percentile(overhead, 50).toFixed(1)} ms, p95 ${percentile(overhead, 95).toFixed(1)} ms over ${overhead.length} windows; peak RSS ${peakRssMb()} MB`,
     );
 
     // Naive: the search's top k concatenated as retrieved (no scoping, no dedup, no budget), with the
