@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CARD_FILE } from '../core/dataset/datasetReport';
 import type { FormatName } from '../core/dataset/exporters/datasetFormat';
 import type { CommandFactory } from './commands';
+import { editorProgress } from './progress';
 import { requireFolder, requireTrust } from './trust';
 
 const TITLE = 'House Style: Build Fine-Tuning Dataset';
@@ -62,7 +63,7 @@ export const buildDatasetCommand: CommandFactory = (ctx) => async () => {
         config,
         signal: controller.signal,
         logger: ctx.logger,
-        progress: { report: (phase, done, total) => progress.report({ message: `${phase} ${done}${total === undefined ? '' : `/${total}`}` }) },
+        progress: editorProgress(progress),
       });
     })
     .then(undefined, (error: unknown) => {

@@ -1,41 +1,30 @@
 import * as vscode from 'vscode';
 import type { IndexReport } from '../../core/knowledge/indexer';
 import type { HouseStyleContext } from '../context';
+import { abortSignalOf, editorProgress } from '../progress';
 import { requireFolder, requireTrust } from '../trust';
 
 /** "House Style: Index Workspace": brings the knowledge base up to date, with progress and cancellation. */
-export async function indexWorkspace(ctx: HouseStyleContext, options: { quiet?: boolean } = {}): Promise<IndexReport | undefined> {
+export async function indexWorkspace(ctx: HouseStyleContext): Promise<IndexReport> {
   requireTrust();
   const folder = requireFolder(ctx.workspaceFolder);
   const config = await ctx.config(folder);
   const { indexKnowledgeBase } = await import('../../core/knowledge/indexer');
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'House Style: indexing docs and style guides', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      let reported = 0;
-      return indexKnowledgeBase({
+    (progress, token) =>
+      indexKnowledgeBase({
         workspace: folder.uri.fsPath,
         config,
         extensionRoot: ctx.extension.extensionPath,
         logger: ctx.logger,
-        signal: controller.signal,
-        progress: {
-          report(phase, done, total) {
-            const percent = total ? Math.floor((done / total) * 100) : 0;
-            progress.report({ message: `${phase} ${done}${total ? `/${total}` : ''}`, increment: percent - reported });
-            reported = percent;
-          },
-        },
-      });
-    },
+        signal: abortSignalOf(token),
+        progress: editorProgress(progress),
+      }),
   );
   ctx.knowledge.invalidate();
   const summary = `Indexed ${report.rows} passages from ${report.files - report.skipped.length} files with ${report.embedder} (${report.updated} updated, ${report.removed} removed, ${report.skipped.length} skipped).`;
   ctx.logger.info(summary);
-  if (!options.quiet) {
-    void vscode.window.showInformationMessage(`House Style: ${summary}`, ...(report.skipped.length ? ['Show Skipped'] : [])).then((choice) => choice && ctx.output.show());
-  }
+  void vscode.window.showInformationMessage(`House Style: ${summary}`, ...(report.skipped.length ? ['Show Skipped'] : [])).then((choice) => choice && ctx.output.show());
   return report;
 }

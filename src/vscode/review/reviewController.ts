@@ -7,6 +7,7 @@ import type { Finding } from '../../core/review/finding';
 import { moveAfterFix } from '../../core/review/shiftFindings';
 import type { ReviewOptions, ReviewResult } from '../../core/review/reviewer';
 import type { HouseStyleContext } from '../context';
+import { editorProgress } from '../progress';
 import { requireFolder, requireTrust } from '../trust';
 import { codeActionsFor } from './codeActions';
 import { DIAGNOSTIC_SOURCE, isDiagnosticOf, toDiagnostic, type LineLength } from './diagnostics';
@@ -162,7 +163,6 @@ export class ReviewController implements vscode.Disposable, vscode.CodeActionPro
         const report = await indexKnowledgeBase({ workspace: folder.uri.fsPath, config: settings, extensionRoot: this.ctx.extension.extensionPath, logger: this.ctx.logger, signal: controller.signal });
         if (report.updated + report.removed > 0) this.ctx.knowledge.invalidate();
         const knowledgeBase = await this.ctx.knowledge.get(folder, settings);
-        let reported = 0;
         return review({
           workspace: folder.uri.fsPath,
           config: settings,
@@ -170,13 +170,7 @@ export class ReviewController implements vscode.Disposable, vscode.CodeActionPro
           client: OllamaClient.fromConfig(settings),
           logger: this.ctx.logger,
           signal: controller.signal,
-          progress: {
-            report(_phase, done, total) {
-              const percent = total ? Math.floor((done / total) * 100) : 0;
-              progress.report({ message: total ? `window ${Math.min(done + 1, total)} of ${total}` : 'reviewing', increment: percent - reported });
-              reported = percent;
-            },
-          },
+          progress: editorProgress(progress, (_phase, done, total) => (total ? `window ${Math.min(done + 1, total)} of ${total}` : 'reviewing')),
         });
       });
       this.lastError = undefined;
