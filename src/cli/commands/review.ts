@@ -5,7 +5,7 @@ import { loadConfig, type Config, type Severity } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { indexKnowledgeBase } from '../../core/knowledge/indexer';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
-import { OllamaClient } from '../../core/models/ollama';
+import { OllamaClient } from '../../core/models/ollama/client';
 import { meetsThreshold } from '../../core/review/finding';
 import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
 import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarget';

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { HouseStyleError } from '../errors';
 import { indexUri } from '../knowledge/indexUri';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
-import type { ChatMessage, OllamaClient } from '../models/ollama';
+import type { ChatMessage, OllamaClient } from '../models/ollama/client';
 import { diffTargets } from './diffTargets';
 import { compareFindings, findingsJsonSchema, type Finding } from './finding';
 import { buildReviewPrompt } from './prompt';

@@ -158,7 +158,7 @@ export class ReviewController implements vscode.Disposable, vscode.CodeActionPro
       const result = await vscode.window.withProgress({ location, title, cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         const { indexKnowledgeBase } = await import('../../core/knowledge/indexer');
-        const { OllamaClient } = await import('../../core/models/ollama');
+        const { OllamaClient } = await import('../../core/models/ollama/client');
         progress.report({ message: 'updating the knowledge base' });
         const report = await indexKnowledgeBase({ workspace: folder.uri.fsPath, config: settings, extensionRoot: this.ctx.extension.extensionPath, logger: this.ctx.logger, signal: controller.signal });
         if (report.updated + report.removed > 0) this.ctx.knowledge.invalidate();
@@ -242,7 +242,7 @@ export class ReviewController implements vscode.Disposable, vscode.CodeActionPro
   }
 
   private async pullModel(folder: vscode.WorkspaceFolder, config: Config): Promise<void> {
-    const { OllamaClient } = await import('../../core/models/ollama');
+    const { OllamaClient } = await import('../../core/models/ollama/client');
     const client = OllamaClient.fromConfig(config);
     const model = config.ollama.model;
     try {

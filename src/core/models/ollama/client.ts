@@ -1,8 +1,8 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { ollamaHost, type Config } from '../config';
-import { HouseStyleError } from '../errors';
-import { badResponseError, ollamaError, type OllamaCallContext } from './ollamaErrors';
+import { ollamaHost, type Config } from '../../config';
+import { HouseStyleError } from '../../errors';
+import { badResponseError, ollamaError, type OllamaCallContext } from './errors';
 
 export interface OllamaMetrics {
   /** prompt_eval_count */
