@@ -1,4 +1,4 @@
-import type { Activity, TaskKind } from './activity';
+import type { Activity } from './activity';
 import type { Config } from './config';
 import { HouseStyleError } from './errors';
 import { indexKnowledgeBase, type IndexReport } from './knowledge/indexer';
@@ -28,10 +28,8 @@ export interface SessionOptions {
   modelCheck?: 'require' | 'skip';
   /** Open knowledge bases reused between sessions (the editor keeps one); without it the session closes its own. */
   knowledgeBases?: KnowledgeBaseCache;
-  /** Where the session says what it is doing, for a status line. */
+  /** Where the session says which model it uses and whether Ollama answered, for a status line. */
   activity?: Activity;
-  /** The task the session is for, as the activity shows it. */
-  task?: { kind: TaskKind; label: string };
 }
 
 /** Everything a front end needs for "the rules, up to date, and a model". */
@@ -59,45 +57,32 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const progress = options.progress ?? noProgress;
   const client = OllamaClient.fromConfig(config);
   const model = options.model ?? config.ollama.model;
-  const task = options.task && activity?.begin(options.task.kind, options.task.label);
-  const tracked: Progress = {
-    report(phase, done, total) {
-      progress.report(phase, done, total);
-      if (total) task?.report((done / total) * 100);
+  activity?.modelChosen(model);
+  if ((options.modelCheck ?? 'require') === 'require') await requireModel(client, model, activity);
+
+  const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+  const cache = options.knowledgeBases;
+  // Changed rows make cached handles stale (and a switched embedder makes them wrong).
+  if (cache && index.updated + index.removed > 0) cache.invalidate();
+  const knowledgeBase = cache
+    ? await cache.get(workspace, config, options.kb)
+    : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
+
+  let closed = false;
+  return {
+    workspace,
+    config,
+    knowledgeBase,
+    index,
+    client,
+    model,
+    reviewOptions: () => ({ workspace, config, knowledgeBase, client, model, logger, progress, ...(options.signal && { signal: options.signal }) }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!cache) await knowledgeBase.close();
     },
   };
-  try {
-    activity?.modelChosen(model);
-    if ((options.modelCheck ?? 'require') === 'require') await requireModel(client, model, activity);
-
-    const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress: tracked, signal: options.signal });
-    const cache = options.knowledgeBases;
-    // Changed rows make cached handles stale (and a switched embedder makes them wrong).
-    if (cache && index.updated + index.removed > 0) cache.invalidate();
-    const knowledgeBase = cache
-      ? await cache.get(workspace, config, options.kb)
-      : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
-
-    let closed = false;
-    return {
-      workspace,
-      config,
-      knowledgeBase,
-      index,
-      client,
-      model,
-      reviewOptions: () => ({ workspace, config, knowledgeBase, client, model, logger, progress: tracked, ...(options.signal && { signal: options.signal }) }),
-      async close() {
-        if (closed) return;
-        closed = true;
-        task?.end();
-        if (!cache) await knowledgeBase.close();
-      },
-    };
-  } catch (error) {
-    task?.end();
-    throw error;
-  }
 }
 
 /** Opens a session, runs `body` with it, and closes it however `body` ends. */

@@ -72,11 +72,17 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     typeof options.embedder === 'object'
       ? { embedder: options.embedder, reason: 'provided by the caller' }
       : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger });
-  logger.info(`Embedder: ${embedder.id} (${reason}).`);
+  // Said once a run has something to embed: an up-to-date index (every review starts with a run) stays quiet.
+  let announced = false;
+  const announceEmbedder = () => {
+    if (!announced) logger.info(`Embedder: ${embedder.id} (${reason}).`);
+    announced = true;
+  };
 
   try {
     let store = await KnowledgeStore.open(uri, kbName);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
+      announceEmbedder();
       logger.info(`The index of "${kbName}" was built by ${store.identity.embedder}; rebuilding it with ${embedder.id}.`);
       store.close();
       store = undefined;
@@ -93,6 +99,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
 
     const flush = async () => {
       if (pending.length === 0) return;
+      announceEmbedder();
       const { rows, embedded } = await embedRows(pending, store!, contentHashes, embedder, config.index.batchSize, signal);
       const fresh = new Set(pending.filter((file) => !existing.has(file.source)).map((file) => file.source));
       await store!.replaceSources(rows, fresh);
