@@ -95,8 +95,8 @@ export async function withSession<T>(options: SessionOptions, body: (session: Se
   }
 }
 
-/** Fails with the host named when Ollama is down, and with the pull command when the model is missing. */
-async function requireModel(client: OllamaClient, model: string, activity: Activity | undefined): Promise<void> {
+/** Fails with the host named when Ollama is down, and with the pull command when the model is missing; tells `activity` what it saw. */
+export async function requireModel(client: OllamaClient, model: string, activity: Activity | undefined): Promise<void> {
   let present: boolean;
   try {
     present = await client.hasModel(model);

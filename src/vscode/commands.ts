@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
+import { checkOllama } from './models/checkOllama';
+import { CHECK_OLLAMA_COMMAND, SHOW_LOG_COMMAND } from './statusText';
 import { indexWorkspace } from './knowledge/indexWorkspace';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
 import type { FindingsStore } from './review/findingsStore';
@@ -17,7 +19,10 @@ export interface EditorParts {
 export type CommandFactory = (ctx: HouseStyleContext, parts: EditorParts) => (...args: unknown[]) => unknown;
 
 const commands: Record<string, CommandFactory> = {
-  'housestyle.indexWorkspace': (ctx) => () => indexWorkspace(ctx),
+  // From the Knowledge tree the command receives the base's node; from the palette, nothing (the review base).
+  'housestyle.indexWorkspace': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb),
+  [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
+  [CHECK_OLLAMA_COMMAND]: (ctx) => () => checkOllama(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
   ...reviewCommands,
   'housestyle.buildDataset': buildDatasetCommand,

@@ -89,7 +89,10 @@ test('a session brings the rules up to date, hands the reviewer everything it ne
     const options = session.reviewOptions();
     assert.equal(options.client, session.client);
     assert.equal(options.knowledgeBase, session.knowledgeBase);
-    return { index: session.index, kb: session.knowledgeBase, passages: await session.knowledgeBase.count() };
+    const overview = await session.knowledgeBase.overview();
+    assert.deepEqual(overview.sources, [{ source: 'docs/naming.md', passages: 1 }, { source: 'docs/tabs.md', passages: 1 }]);
+    assert.ok(overview.updated instanceof Date && Date.now() - overview.updated.getTime() < 3600_000, 'the last index run is now');
+    return { index: session.index, kb: session.knowledgeBase, passages: overview.passages };
   });
   assert.equal(first.index.updated, 2);
   assert.equal(first.passages, 2);
