@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
 import { checkOllama } from './models/checkOllama';
+import { pullModel } from './models/pullModel';
 import { CHECK_OLLAMA_COMMAND, SHOW_LOG_COMMAND } from './statusText';
 import { indexWorkspace } from './knowledge/indexWorkspace';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
@@ -23,6 +24,7 @@ const commands: Record<string, CommandFactory> = {
   'housestyle.indexWorkspace': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb),
   [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
   [CHECK_OLLAMA_COMMAND]: (ctx) => () => checkOllama(ctx),
+  'housestyle.pullModel': (ctx) => () => pullModel(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
   ...reviewCommands,
   'housestyle.buildDataset': buildDatasetCommand,
