@@ -234,7 +234,8 @@ const normalized = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, ''
 /** A quoted value of any length under a secret name, unless it only repeats the name (a UI label: "password": "Password"). */
 const quotedAssignment = detector(
   'generic-secret',
-  new RegExp(String.raw`(${SECRET_NAME}${ASSIGN})(["'\`])((?:(?!\2)[^\\\r\n]|\\.)*)\2`, 'gi'),
+  // The value never runs over another assignment: an unclosed quote before a secret must not swallow its opening quote.
+  new RegExp(String.raw`(${SECRET_NAME}${ASSIGN})(["'\`])((?:(?!\2)(?!${SECRET_NAME}${ASSIGN}["'\`])[^\\\r\n]|\\.)*)\2`, 'gi'),
   (match, [prefix = '', quote = '', value = '']) => {
     const name = /^[\w.-]+/.exec(prefix)?.[0].split('.').at(-1) ?? '';
     if (isStandIn(value) || normalized(value) === normalized(name)) return match;
@@ -250,7 +251,9 @@ const quotedAssignment = detector(
  */
 const unquotedAssignment = detector(
   'generic-secret',
-  new RegExp(String.raw`(${SECRET_NAME}["']?)([ \t]*(?:=>|:=|=|:)[ \t]*)([^\s"'\`,;(){}[\]<>]+)`, 'gi'),
+  // The value is taken whole (a lookahead and a backreference make it atomic); a name without digits followed by an
+  // operator is the next assignment's name (`token = API_KEY = …`), left for that assignment.
+  new RegExp(String.raw`(${SECRET_NAME}["']?)([ \t]*(?:=>|:=|=|:)[ \t]*)(?=((?:[^\s"'\`,;(){}[\]<>:]|:(?!\s|$))+))\3(?!(?<=(?:^|[\s:=>])[A-Za-z_$][A-Za-z_$.-]*)[ \t]*(?:=>|:=|=(?!=)|:(?:\s|$)))`, 'gim'),
   (match, [name = '', operator = '', value = ''], at) => {
     const after = lineAfter(match, at);
     if (after.startsWith('(') || isStandIn(value) || /^\$\{|^\{\{/.test(value + after) || DOTTED_NAME.test(value) || /^\d{1,3}$/.test(value) || /^[=:>]/.test(value)) return match;
@@ -367,7 +370,8 @@ export function secretDetectors(): Detector[] {
       /(\b(?:Proxy-)?Authorization["']?\s*[:=,]\s*["'`]?\s*(?:(?:Bearer|Basic|Token|Digest|Bot|Negotiate|NTLM)\s+)?)([^\s"'`,;]{4,})/gi,
       valueAfter('auth-header'),
     ),
-    detector('auth-header', /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/g, (match, [prefix = '', value = '']) =>
+    // Atomic (lookahead and backreference) and never the name of an assignment (`Bearer db_password = …`).
+    detector('auth-header', /(\b(?:Bearer|Basic)[ \t]+)(?=([A-Za-z0-9._~+/-]{8,}=*))\2(?!(?<=\s[A-Za-z_.~+/-]+)[ \t]*[=:])/g, (match, [prefix = '', value = '']) =>
       isStandIn(value) || /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(value) ? match : `${prefix}${placeholder('auth-header')}`,
     ),
     detector(
