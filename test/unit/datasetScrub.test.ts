@@ -101,6 +101,9 @@ describe('Scrubber.text', () => {
       'Released 1.2.3 on 2026-12-02 at 10:30; listens on 127.0.0.1:8080 and 0.0.0.0, netmask 255.255.255.0.',
       'const started = 1732406400; const big = 12345678901234567890n;',
       'api_key = "<SECRET:generic-secret>"',
+      "cls_token: '[CLS]', pad_token: '<pad>'",
+      'const TOKEN = /[\\p{L}\\p{N}_]+/gu;',
+      'Set db_password = … in the vault, then token: see below.',
       'see docs/style.md for naming',
     ].join('\n');
     assert.equal(scrubber.text(text), text);

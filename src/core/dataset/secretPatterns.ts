@@ -69,7 +69,7 @@ function isStandIn(value: string): boolean {
     value.trim() === '' ||
     PLACEHOLDER.test(value) ||
     /\$\{|\{\{|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^%(?:\(\w+\))?s$|^<[^<>]*>$/.test(value) ||
-    /^(?:\*+|x+|\.+|-+|_+|#+|•+)$/i.test(value) ||
+    /^(?:\*+|x+|\.+|-+|_+|#+|•+|…+|\[[A-Z_ ]+\])$/i.test(value) ||
     /^(?:null|none|nil|undefined|true|false|yes|no)$/i.test(value)
   );
 }
@@ -197,10 +197,11 @@ const privateKeyTail: Detector = {
 const base64Block: Detector = {
   kind: 'high-entropy',
   apply(text, found) {
+    if (!/[A-Za-z0-9+/]{40}/.test(text)) return text;
     const lines = text.split('\n');
     const out: string[] = [];
     for (let i = 0; i < lines.length; ) {
-      const isLong = (line: string | undefined) => (line === undefined ? false : (base64Of(line.replace(/\r$/, ''))?.length ?? 0) >= 40);
+      const isLong = (line: string | undefined) => line !== undefined && line.length >= 40 && (base64Of(line.replace(/\r$/, ''))?.length ?? 0) >= 40;
       if (!isLong(lines[i]) || !looksRandom(base64Of(lines[i]!.replace(/\r$/, ''))!)) {
         out.push(lines[i]!);
         i++;
@@ -256,7 +257,8 @@ const unquotedAssignment = detector(
   new RegExp(String.raw`(${SECRET_NAME}["']?)([ \t]*(?:=>|:=|=|:)[ \t]*)(?=((?:[^\s"'\`,;(){}[\]<>:]|:(?!\s|$))+))\3(?!(?<=(?:^|[\s:=>])[A-Za-z_$][A-Za-z_$.-]*)[ \t]*(?:=>|:=|=(?!=)|:(?:\s|$)))`, 'gim'),
   (match, [name = '', operator = '', value = ''], at) => {
     const after = lineAfter(match, at);
-    if (after.startsWith('(') || isStandIn(value) || /^\$\{|^\{\{/.test(value + after) || DOTTED_NAME.test(value) || /^\d{1,3}$/.test(value) || /^[=:>]/.test(value)) return match;
+    // A value of punctuation alone is code (a regular expression, an operator), not a secret.
+    if (after.startsWith('(') || !/[\p{L}\p{N}]/u.test(value) || isStandIn(value) || /^\$\{|^\{\{/.test(value + after) || DOTTED_NAME.test(value) || /^\d{1,3}$/.test(value) || /^[=:>]/.test(value)) return match;
     if (PLAIN_NAME.test(value)) {
       const before = lineBefore(at);
       const envStyle = operator === '=' && (/^[+\- ]?\s*(?:export\s+)?$/.test(before) || /(?:[;&?]|--)$/.test(before));
@@ -293,6 +295,8 @@ function kindChanges(token: string): number {
 
 /** A bare token that is random data: a long hex key, or base64 that mixes letters and digits the way only random text does. */
 export function looksRandom(token: string): boolean {
+  // Most tokens in code are words without digits: settle them first.
+  if (!/\d/.test(token) && !token.endsWith('=')) return false;
   // A path of plain words with one other part (`js/commit/<sha>`, `docs/v2/guide`) is judged by that part.
   const parts = token.split('/');
   const other = parts.filter((part) => !/^[A-Za-z_.-]*$/.test(part));
@@ -349,7 +353,7 @@ export function secretDetectors(): Detector[] {
     detector('slack-webhook', /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]+/g),
     detector('slack-token', /\b(?:xox[abeoprs]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g),
     detector('discord-token', new RegExp(String.raw`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[\w-]+|\b[MNO][A-Za-z\d_-]{23,25}\.[\w-]{6}\.[\w-]{27,38}${END}`, 'g')),
-    detector('telegram-bot-token', new RegExp(String.raw`(?<=\bbot|[^\w]|^)\d{8,10}:[A-Za-z0-9_-]{35}${END}`, 'gm')),
+    detector('telegram-bot-token', new RegExp(String.raw`(\bbot|\b)\d{8,10}:[A-Za-z0-9_-]{35}${END}`, 'g'), (_match, [bot = '']) => `${bot}${placeholder('telegram-bot-token')}`),
     detector('twilio-key', /\bSK[0-9a-fA-F]{32}\b/g),
     // Mail
     detector('sendgrid-key', new RegExp(String.raw`\bSG\.[\w-]{16,32}\.[\w-]{16,64}${END}`, 'g')),
