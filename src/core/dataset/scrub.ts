@@ -17,9 +17,9 @@ const MENTION = /(^|[^\w@`/.])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b/g;
 const CODE_SPAN = /(`+)[\s\S]*?\1/g;
 
 /**
- * Replaces secrets and personal data with typed placeholders (`<SECRET:github-token>`, `<EMAIL>`,
- * `author-3`) and counts every replacement by kind. One instance per dataset build, so pseudonyms
- * stay stable across all the events of that build.
+ * Replaces secrets and personal data with typed placeholders (`<SECRET:github-token>`, `<EMAIL>`, `<PHONE>`,
+ * `<IP>`, `author-3`) and counts every replacement by kind (secretPatterns.ts lists the kinds and their
+ * classes). One instance per dataset build, so pseudonyms stay stable across all the events of that build.
  */
 export class Scrubber {
   readonly counts = new Tally<ScrubKind>();
@@ -35,7 +35,7 @@ export class Scrubber {
     return text;
   }
 
-  /** A person (author, reviewer, trailer value): a pseudonym when anonymizing, else the name with emails scrubbed. */
+  /** A person (author, reviewer, trailer value): a pseudonym when anonymizing, else the name scrubbed as text. */
   person(identity: string): string {
     if (!this.options.anonymizeAuthors) return this.text(identity);
     this.counts.add('author');

@@ -163,7 +163,8 @@ function isKeyBody(segment: string, fromEnd: number): boolean {
 /**
  * The body of a key whose BEGIN line is not in the text (a hunk that starts inside the key, a JSON string
  * cut short): walks back from each END line over the base64 lines before it, real or `\n`-escaped, and
- * replaces them with the END line. The first line that is not base64 keeps its text, less a trailing run.
+ * replaces them and the END line with one placeholder. The first line that is not base64 keeps its text,
+ * less a trailing base64 run.
  */
 const privateKeyTail: Detector = {
   kind: 'private-key',
