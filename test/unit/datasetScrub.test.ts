@@ -66,6 +66,13 @@ describe('Scrubber.text', () => {
     );
   });
 
+  it('keeps the diff marker of a hunk line that starts with an email or a phone number', () => {
+    const scrubber = new Scrubber({ anonymizeAuthors: false });
+    const hunk = ['@@ -1,2 +1,2 @@', '-jane.doe@example.com', '++44 20 7946 0958', '+(415) 555-0132 (desk)'].join('\n');
+    assert.equal(scrubber.text(hunk), ['@@ -1,2 +1,2 @@', '-<EMAIL>', '+<PHONE>', '+<PHONE> (desk)'].join('\n'));
+    assert.deepEqual(scrubber.counts.toRecord(), { email: 1, phone: 2 });
+  });
+
   it('is idempotent: scrubbed text passes through again unchanged and uncounted', () => {
     const once = new Scrubber({ anonymizeAuthors: false }).text(secretsFile());
     const again = new Scrubber({ anonymizeAuthors: false });

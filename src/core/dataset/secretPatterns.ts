@@ -401,15 +401,16 @@ const EMAIL = String.raw`[A-Za-z0-9._%+\-[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*
 export function personalDataDetectors(): Detector[] {
   return [
     detector('email', new RegExp(String.raw`<${EMAIL}>`, 'g')),
-    detector('email', new RegExp(String.raw`\b${EMAIL}\b`, 'g')),
+    // A local part may start with '+' or '-', so a hunk line's own marker is kept.
+    detector('email', new RegExp(String.raw`\b${EMAIL}\b`, 'gm'), (match, _groups, at) => `${diffMarker(match, at)}${placeholder('email')}`),
     detector(
       'phone',
       // International (+44 20 7946 0958, +14155552671) or North American with separators ((415) 555-2671, 415-555-2671).
-      // A '+' that opens a diff line is the hunk's marker, not the number's.
+      // A '+' that opens a line may be a hunk's marker: it is kept, and a number right after it is still found.
       /(?<=^\+|^|[^\w.+-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w]|[.-]\d)/gm,
-      (match) => {
+      (match, _groups, at) => {
         const digits = match.replace(/\D/g, '').length;
-        return digits >= 10 && digits <= 15 ? placeholder('phone') : match;
+        return digits >= 10 && digits <= 15 ? `${diffMarker(match, at)}${placeholder('phone')}` : match;
       },
     ),
     detector('ip-address', new RegExp(String.raw`(?<![\w.])${OCTET}(?:\.${OCTET}){3}(?![\w]|\.\d)`, 'g'), (match) =>
