@@ -7,9 +7,10 @@ import { parseConfig } from '../../src/core/config';
 import { writeDatasetFrom } from '../../src/core/dataset/build';
 import { FORMAT_NAMES } from '../../src/core/dataset/exporters/datasetFormat';
 import { Scrubber } from '../../src/core/dataset/scrub';
-import { scrubClass, shannonEntropy } from '../../src/core/dataset/secretPatterns';
+import { looksRandom, scrubClass, shannonEntropy } from '../../src/core/dataset/secretPatterns';
 import { keyTail, planted, plantedCounts, plantedFragments, plantedLines, secretsFile } from '../fixtures/secrets/plantedSecrets';
 import { evidence, reviewEvent } from '../support/reviewEvents';
+import { seededRandom } from '../support/seededRandom';
 
 const asHunk = (text: string) => {
   const lines = text.split('\n');
@@ -142,6 +143,35 @@ describe('Scrubber.text', () => {
       [],
     );
     assert.match(out, /^\+<SECRET:high-entropy>$/m);
+  });
+
+  it('tells random data from identifiers: seeded salts, keys and key lines are caught, names in code are kept', () => {
+    const next = seededRandom(7);
+    const random = (bytes: number, encoding: BufferEncoding) => Buffer.from(Array.from({ length: bytes }, () => Math.floor(next() * 256))).toString(encoding);
+    const caught = (values: string[]) => values.filter((value) => looksRandom(value)).length / values.length;
+    assert.ok(caught(Array.from({ length: 500 }, () => random(16, 'base64'))) >= 0.97, '16-byte salts');
+    assert.ok(caught(Array.from({ length: 500 }, () => random(48, 'base64'))) >= 0.99, '64-character key lines');
+    assert.equal(caught(Array.from({ length: 200 }, () => random(32, 'hex'))), 1, '64-hex keys');
+    const names = [
+      'getUserAccountSettingsForTenant2024',
+      'MAX_RETRY_COUNT_FOR_HTTP2_REQUESTS',
+      'Wav2Vec2PreTrainedModel',
+      'ConvNextV2ForImageClassification',
+      'ExistingAccountSubmitPasswordResultStateV2',
+      'x86_64-unknown-linux-musl',
+      'lancedb/lancedb-win32-x64-msvc',
+      'js/commit/d1ae3ce46370254ada0f3db689506a9139c8d1ee',
+      'issuecomment-2111918479',
+      'browserCrypto=',
+      'uint16_to_float32',
+      '550e8400-e29b-41d4-a716-446655440000',
+      'base64EncodedSHA256Digest',
+      'HuggingFaceTB/SmolLM3-3B',
+    ];
+    assert.deepEqual(
+      names.filter((name) => looksRandom(name)),
+      [],
+    );
   });
 
   it('measures entropy in bits per character', () => {

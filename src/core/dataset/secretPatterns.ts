@@ -298,23 +298,29 @@ function kindChanges(token: string): number {
 export function looksRandom(token: string): boolean {
   // Most tokens in code are words without digits: settle them first.
   if (!/\d/.test(token) && !token.endsWith('=')) return false;
-  // A path of plain words with one other part (`js/commit/<sha>`, `docs/v2/guide`) is judged by that part.
+  // A path of lower-case or capitalised words with one other part (`js/commit/<sha>`, `docs/v2/Guide`) is judged
+  // by that part; base64 that happens to hold a '/' has random case on both sides, and may end in padding.
   const parts = token.split('/');
-  const other = parts.filter((part) => !/^[A-Za-z_.-]*$/.test(part));
-  if (parts.length > 1 && other.length <= 1) return other.length === 1 && looksRandom(other[0]!);
+  const other = parts.filter((part) => !/^(?:|[a-z][a-z_.-]+|[A-Z][a-z_.-]{2,})$/.test(part));
+  if (parts.length > 1 && other.length <= 1 && !token.endsWith('=')) return other.length === 1 && looksRandom(other[0]!);
   const body = token.replace(/=+$/, '');
   if (UUID.test(body)) return false;
   if (/^[0-9a-f]+$/.test(body) || /^[0-9A-F]+$/.test(body)) return body.length >= MIN_HEX_SECRET;
-  const padded = body.length < token.length;
-  if (body.length < (padded ? 12 : 20)) return false;
-  const digits = (body.match(/\d/g) ?? []).length;
-  const bothCases = /[a-z]/.test(body) && /[A-Z]/.test(body);
-  // Random base64 mixes cases and digits; a padded run (a salt, a short key) may lack digits.
-  if ((digits === 0 && !(padded && bothCases)) || (!bothCases && digits < 4)) return false;
   const changes = kindChanges(body);
   const entropy = shannonEntropy(body);
-  // Long random runs (a key's 64-character lines) can change kind less often by chance; their entropy tells.
-  return (changes >= 0.3 && entropy >= (padded ? 3 : 3.5)) || (body.length >= 40 && changes >= 0.15 && entropy >= 4.6);
+  const bothCases = /[a-z]/.test(body) && /[A-Z]/.test(body);
+  // Padded base64 (a salt, a short key) comes in fours; `name=` in minified code rarely does, and changes kind less.
+  if (body.length < token.length) return token.length % 4 === 0 && body.length >= 10 && bothCases && changes >= 0.2 && entropy >= 3;
+  if (body.length < 20) return false;
+  const digits = (body.match(/\d/g) ?? []).length;
+  // Random base64 mixes cases and digits.
+  if (digits === 0 || (!bothCases && digits < 4)) return false;
+  return (
+    (changes >= 0.3 && entropy >= 3.5) ||
+    // Random runs can change kind less often by chance; then their characters are nearly all different (identifiers
+    // repeat letters), and long ones (a key's 64-character lines) have high entropy.
+    (changes >= 0.15 && (entropy >= Math.log2(body.length) - 0.3 || (body.length >= 40 && entropy >= 4.6)))
+  );
 }
 
 const highEntropy = detector('high-entropy', /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])/g, (match, _groups, at) => {
