@@ -323,7 +323,8 @@ export function looksRandom(token: string): boolean {
   );
 }
 
-const highEntropy = detector('high-entropy', /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])/g, (match, _groups, at) => {
+// A token may follow '=' (`?key=…`, `SALT=…`): padding only ever ends base64.
+const highEntropy = detector('high-entropy', /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])/g, (match, _groups, at) => {
   const marker = diffMarker(match, at);
   const token = match.slice(marker.length);
   if (/^sha(?:1|256|384|512)-/i.test(token) || HASH_LABEL.test(lineBefore(at)) || !looksRandom(token)) return match;
@@ -346,7 +347,7 @@ export function secretDetectors(): Detector[] {
     detector('gcp-private-key-id', /("private_key_id"\s*:\s*")([0-9a-f]{40})(?=")/g, valueAfter('gcp-private-key-id')),
     detector('azure-storage-key', /(\b(?:AccountKey|SharedAccessKey)\s*=\s*)([A-Za-z0-9+/]{20,}={0,2})/gi, valueAfter('azure-storage-key')),
     detector('azure-sas-token', /((?:^|[?&;\s"'`])sig=)([A-Za-z0-9%+/]{20,}(?:%3D|=){0,2})/gim, valueAfter('azure-sas-token')),
-    detector('azure-client-secret', new RegExp(String.raw`(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])`, 'g')),
+    detector('azure-client-secret', new RegExp(String.raw`(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~-]|\.[\w~-])`, 'g')),
     detector('digitalocean-token', /\bdo[opr]_v1_[a-f0-9]{64}\b/g),
     // Version control
     detector('github-token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g),
