@@ -408,8 +408,8 @@ const EMAIL = String.raw`[A-Za-z0-9._%+\-[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*
 export function personalDataDetectors(): Detector[] {
   return [
     detector('email', new RegExp(String.raw`<${EMAIL}>`, 'g')),
-    // A local part may start with '+' or '-', so a hunk line's own marker is kept.
-    detector('email', new RegExp(String.raw`\b${EMAIL}\b`, 'gm'), (match, _groups, at) => `${diffMarker(match, at)}${placeholder('email')}`),
+    // Starting at a word boundary, a match never takes a hunk line's '+' or '-' marker.
+    detector('email', new RegExp(String.raw`\b${EMAIL}\b`, 'g')),
     detector(
       'phone',
       // International (+44 20 7946 0958, +14155552671) or North American with separators ((415) 555-2671, 415-555-2671).
