@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '@lancedb/lancedb';
 import { parseConfig } from '../../src/core/config';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { REPO_ROOT } from '../support/cli';
 
 const DEMO = path.join(REPO_ROOT, 'test/fixtures/demo');
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  return total;
+}
 
 async function tableVersion(uri: string): Promise<number> {
   const db = await connect(uri);
@@ -41,6 +48,26 @@ describe('index upkeep', () => {
       assert.deepEqual([touched.updated, touched.unchanged, touched.embedded, touched.rows], [0, first.files, 0, first.rows]);
     }
     assert.equal(await tableVersion(uri), version, 'no commit was made');
+  });
+
+  it('versions older than the grace period are deleted, and the index returns to its fresh size', async () => {
+    const workspace = path.join(root, 'versions');
+    await mkdir(path.join(workspace, 'docs'), { recursive: true });
+    const guide = (f: number, edit: number) => `# Guide ${f}\n\nEdit ${edit}.\n\n${Array.from({ length: 8 }, (_, s) => `## Rule ${s}\n\n${'Keep functions small and names clear. '.repeat(12)}\n`).join('\n')}`;
+    for (let f = 0; f < 40; f++) await writeFile(path.join(workspace, 'docs', `guide-${f}.md`), guide(f, 0));
+    const config = parseConfig({ index: { embedder: 'hash' } });
+    const uri = path.join(workspace, '.housestyle/index');
+    await indexKnowledgeBase({ workspace, config, embedder: 'hash' });
+    const freshBytes = await folderBytes(uri);
+    for (let edit = 1; edit <= 3; edit++) {
+      for (let f = 0; f < 40; f++) await writeFile(path.join(workspace, 'docs', `guide-${f}.md`), guide(f, edit));
+      await indexKnowledgeBase({ workspace, config, embedder: 'hash' });
+    }
+    assert.ok((await folderBytes(uri)) > freshBytes * 1.2, 'old versions are kept for the grace period');
+    const store = (await KnowledgeStore.open(uri, 'style'))!;
+    await store.cleanupOldVersions(new Date(Date.now() + 1000)); // as a run after the grace period would
+    store.close();
+    assert.ok((await folderBytes(uri)) <= freshBytes * 1.2, `${await folderBytes(uri)} bytes against ${freshBytes} fresh`);
   });
 
   /** Item 11: an index placed anywhere in the workspace is never a source of itself. */

@@ -82,7 +82,7 @@ describe('review output and model answers', () => {
     const base = log.runs[0]!.originalUriBaseIds!['%SRCROOT%']!.uri!;
     assert.ok(base.endsWith('/team%20%231%3F50%25/'), base);
     assert.equal(decodeURIComponent(new URL('src/app.ts', base).pathname), path.join(workspace, 'src/app.ts'));
-    assert.match(log.runs[0]!.results![0]!.message.text, /forged finding \u202e/, 'SARIF keeps the text as data; JSON escapes what it must');
+    assert.match(log.runs[0]!.results![0]!.message.text ?? '', /forged finding \u202e/, 'SARIF keeps the text as data; JSON escapes what it must');
   });
 
   it('identical findings are merged; an invalid answer is echoed to the retry cut short', async () => {

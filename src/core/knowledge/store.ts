@@ -222,11 +222,13 @@ export class KnowledgeStore {
   }
 
   /**
-   * Compacts small files and deletes versions older than `olderThan`, so an index that is updated
-   * often stays about the size of a fresh one. Readers of a version older than that could lose its files.
+   * Deletes versions older than `olderThan` (compacting small files on the way), so an index that is
+   * updated often stays about the size of a fresh one. Nothing is done while no version is that old:
+   * compaction copies data, which only pays once old files can go.
    */
   async cleanupOldVersions(olderThan: Date): Promise<void> {
-    await this.table.optimize({ cleanupOlderThan: olderThan });
+    const versions = await this.table.listVersions();
+    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) await this.table.optimize({ cleanupOlderThan: olderThan });
   }
 
   /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
