@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
-import { OllamaClient } from '../../src/core/models/ollama';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewFile } from '../../src/core/review/reviewer';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { startOllamaTestServer, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';
