@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { parseConfig } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
@@ -12,7 +10,8 @@ import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewFile } from '../../src/core/review/reviewer';
-import { REPO_ROOT, runCli } from '../support/cli';
+import { runCli } from '../support/cli';
+import { assertValidSarif } from '../support/sarifSchema';
 import { startOllamaTestServer, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -75,10 +74,7 @@ describe('review output and model answers', () => {
     const result = await runCli(['review', '--workspace', workspace, 'src/app.ts', '--format', 'sarif']);
     assert.equal(result.code, 1, result.stderr);
     const log = JSON.parse(result.stdout) as Log;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    const schema = JSON.parse(await readFile(path.join(REPO_ROOT, 'test/fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
-    assert.ok(ajv.validate(schema, log), JSON.stringify(ajv.errors, null, 2));
+    await assertValidSarif(log);
     const base = log.runs[0]!.originalUriBaseIds!['%SRCROOT%']!.uri!;
     assert.ok(base.endsWith('/team%20%231%3F50%25/'), base);
     assert.equal(decodeURIComponent(new URL('src/app.ts', base).pathname), path.join(workspace, 'src/app.ts'));
