@@ -59,7 +59,7 @@ export const configSchema = z.strictObject({
     .default({ style: { include: STYLE_INCLUDE, exclude: DEFAULT_EXCLUDE, codeComments: false, maxFileBytes: 4 * 1024 * 1024 } }),
   ollama: z
     .strictObject({
-      /** Falls back to the OLLAMA_HOST environment variable, then http://127.0.0.1:11434. */
+      /** From a repository's file, used only when it is this machine or the user confirms it (see chooseOllamaHost). */
       host: z.string().min(1).optional(),
       model: z.string().min(1).default('qwen2.5-coder:7b'),
       /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent. */
@@ -156,7 +156,7 @@ export function knowledgeBase(config: Config, name: string): KnowledgeBaseConfig
   return kb;
 }
 
-/** The Ollama host: the setting, else OLLAMA_HOST, else Ollama's default. */
+/** The Ollama host of a configuration: its host (chosen by loadConfig or the editor, see chooseOllamaHost), else OLLAMA_HOST, else Ollama's default. */
 export function ollamaHost(config: Config, env: NodeJS.ProcessEnv = process.env): string {
   return config.ollama.host ?? (env.OLLAMA_HOST?.trim() || DEFAULT_OLLAMA_HOST);
 }
