@@ -7,7 +7,7 @@ import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, type HostChoice } from './ollama
 /** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
 export const CONFIG_FILE = '.housestyle/config.json';
 
-const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**'];
+const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock'];
 
 const STYLE_INCLUDE = [
   '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm}',
