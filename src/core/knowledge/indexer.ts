@@ -245,7 +245,7 @@ export function requireRules(report: IndexReport): void {
   const globs = report.unmatched.length > 0 ? `; these include globs matched no file: ${report.unmatched.join(', ')}` : '';
   throw new HouseStyleError(
     `The knowledge base "${report.kb}" is empty: ${report.files} files indexed${globs}.`,
-    'Fix knowledgeBases.' + report.kb + '.include in .housestyle/config.json (or add docs), then run it again.',
+    `Fix knowledgeBases.${report.kb}.include in .housestyle/config.json (or add docs), then run it again.`,
     'knowledge-empty',
   );
 }
