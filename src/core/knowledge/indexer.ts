@@ -103,7 +103,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     lock = await acquireIndexLock(indexLockFile(workspace, uri, tableName(kbName)), {
       waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       ...(signal ? { signal } : {}),
-      onWait: (holder) => progress.report(`Waiting for the index run of ${describeHolder(holder)}`, 0),
+      onWait: (holder, waitedMs) => progress.report(`Waiting for the index run of ${describeHolder(holder)}; seconds waited`, Math.round(waitedMs / 1000)),
     });
     if (options.rebuild) {
       logger.info(`Rebuilding the index of "${kbName}" from scratch.`);
