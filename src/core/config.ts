@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HouseStyleError } from './errors';
-import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, type HostChoice } from './ollamaHostChoice';
+import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, isLoopbackHost, type HostChoice } from './ollamaHostChoice';
 
 /** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
 export const CONFIG_FILE = '.housestyle/config.json';
@@ -141,9 +141,17 @@ export async function readConfigFile(workspace: string): Promise<unknown> {
   }
 }
 
-/** The workspace's configuration, with the Ollama host chosen by the user's rule (see chooseOllamaHost). */
-export async function loadConfig(workspace: string, hostChoice: HostChoice = { env: process.env }): Promise<Config> {
+/**
+ * The workspace's configuration, with the Ollama host chosen by the user's rule (see chooseOllamaHost).
+ * Without a choice (commands that call no model), a repository's host off this machine is dropped:
+ * never used unconfirmed.
+ */
+export async function loadConfig(workspace: string, hostChoice?: HostChoice): Promise<Config> {
   const config = parseConfig(await readConfigFile(workspace), CONFIG_FILE);
+  if (!hostChoice) {
+    const { host, ...ollama } = config.ollama;
+    return host === undefined || isLoopbackHost(host) ? config : { ...config, ollama };
+  }
   return { ...config, ollama: { ...config.ollama, host: await chooseOllamaHost(config.ollama.host, hostChoice) } };
 }
 

@@ -34,6 +34,7 @@ describe('choosing the Ollama host', () => {
     assert.deepEqual(asked, [REMOTE]);
     await assert.rejects(chooseOllamaHost(REMOTE, { env: {}, confirmRepositoryHost: refuse }), (e: unknown) => e instanceof HouseStyleError && e.code === 'host-not-confirmed' && e.message.includes(REMOTE));
     await assert.rejects(loadConfig(workspace, { env: {} }), (e: unknown) => e instanceof HouseStyleError && e.code === 'host-not-confirmed');
+    assert.equal((await loadConfig(workspace)).ollama.host, undefined, 'a command that calls no model drops the unconfirmed host');
   });
 
   it('tells loopback hosts from the rest', () => {
