@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from '@lancedb/lancedb';
 import { parseConfig } from '../../src/core/config';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
+import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { REPO_ROOT } from '../support/cli';
 
@@ -68,6 +69,25 @@ describe('index upkeep', () => {
     await store.cleanupOldVersions(new Date(Date.now() + 1000)); // as a run after the grace period would
     store.close();
     assert.ok((await folderBytes(uri)) <= freshBytes * 1.2, `${await folderBytes(uri)} bytes against ${freshBytes} fresh`);
+  });
+
+  it('a knowledge base kept open (as the editor keeps one) reads on after another run cleaned up its version', async () => {
+    const workspace = path.join(root, 'kept-open');
+    await cp(DEMO, workspace, { recursive: true });
+    const config = parseConfig({ index: { embedder: 'hash' } });
+    await indexKnowledgeBase({ workspace, config, embedder: 'hash' });
+    const kb = await openKnowledgeBase({ workspace, config });
+    assert.ok((await kb.search('never use var', { k: 3 })).length > 0);
+    for (let edit = 0; edit < 3; edit++) {
+      await writeFile(path.join(workspace, 'docs/STYLE_GUIDE.md'), `# Guide\n\n## Declarations\n\nNever use var (edit ${edit}).\n`);
+      await indexKnowledgeBase({ workspace, config, embedder: 'hash' });
+    }
+    const store = (await KnowledgeStore.open(path.join(workspace, '.housestyle/index'), 'style'))!;
+    await store.cleanupOldVersions(new Date(Date.now() + 1000));
+    store.close();
+    const found = await kb.search('never use var', { k: 3 });
+    await kb.close();
+    assert.match(found[0]!.text, /Never use var \(edit 2\)/, 'the newest version is read');
   });
 
   /** Item 11: an index placed anywhere in the workspace is never a source of itself. */

@@ -82,9 +82,16 @@ class IndexedKnowledgeBase implements KnowledgeBase {
       where = `source IN ${sqlStringList(sources)}`;
     }
     const [vector] = await this.embedderInstance.embed([query]);
-    return this.store.search(query, vector!, k, where).catch((error: unknown) => {
-      throw explainIndexFailure(error, this.uri);
-    });
+    const search = () => this.store.search(query, vector!, k, where);
+    // A handle kept open may point at a version whose files a later index run cleaned up: move to the newest, once.
+    return search()
+      .catch(async () => {
+        await this.store.refresh();
+        return search();
+      })
+      .catch((error: unknown) => {
+        throw explainIndexFailure(error, this.uri);
+      });
   }
 
   count(): Promise<number> {

@@ -231,6 +231,12 @@ export class KnowledgeStore {
     if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) await this.table.optimize({ cleanupOlderThan: olderThan });
   }
 
+  /** Moves to the newest version: a table kept open (the editor's) may outlive its version's files once old versions are cleaned up. */
+  async refresh(): Promise<void> {
+    await this.table.checkoutLatest();
+    this.hasFullTextIndex = undefined;
+  }
+
   /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
   static async drop(uri: string, kb: string): Promise<void> {
     if (!isObjectStorageUri(uri)) {
