@@ -20,7 +20,7 @@ async function mine(options: Partial<MineOptions> & { repo: string }, warnings: 
   const logger = { info() {}, warn: (message: string) => warnings.push(message) };
   for await (const item of mineGitHistory({ reviewPatterns: defaults.reviewPatterns, botAuthors: defaults.botAuthors, logger, ...options })) {
     if ('event' in item) events.push(item.event);
-    else skips.push(item.skip);
+    else if ('skip' in item) skips.push(item.skip);
   }
   return { events, skips };
 }

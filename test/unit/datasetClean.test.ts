@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/core/config';
 import { reviewEvent } from '../support/reviewEvents';
 
 const { botAuthors } = parseConfig({}).dataset;
-const clean = createCleaner({ botAuthors, maxHunkLines: 10 });
+const clean = createCleaner({ botAuthors, maxHunkLines: 10, includeBookkeeping: false, includeNonCode: false });
 const dropOf = (result: CleanResult) => ('drop' in result ? result.drop : undefined);
 
 describe('createCleaner', () => {

@@ -41,9 +41,16 @@ export async function* gitOutput(repo: string, args: string[], signal?: AbortSig
   }
 }
 
+/** Runs git to completion and returns its standard output as text (for short answers: a URL, a commit id). */
+export async function gitText(repo: string, args: string[], signal?: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of gitOutput(repo, args, signal)) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function gitSpawnError(error: Error): HouseStyleError {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-    return new HouseStyleError('git was not found on this machine.', 'Install git and make sure it is on PATH.', 'git', { cause: error });
+    return new HouseStyleError('git was not found on this machine.', 'Install git and make sure it is on PATH.', 'git-not-found', { cause: error });
   }
   return new HouseStyleError(`Could not run git: ${error.message}.`, 'Check that git is installed and runnable.', 'git', { cause: error });
 }

@@ -8,6 +8,7 @@ import { readCommitGraph, type CommitGraph } from './commitGraph';
 import { readGitLog, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
+import { mergeClassifier, type MergeRules } from './pullRequestMerges';
 import { readAhead } from './readAhead';
 import { openRepository } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
@@ -29,6 +30,8 @@ export interface MineOptions {
   botAuthors: string[];
   /** Notes ref read as review comments; refs/notes/review by default. */
   notesRef?: string;
+  /** Which merges are pull requests; every merge is one without them. */
+  mergeRules?: MergeRules;
   signal?: AbortSignal;
   progress?: Progress;
   logger?: Logger;
@@ -57,7 +60,7 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
   // checks are awaited first, so a bad repository is reported as such even though the passes fail too.
   // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
   const opening = openRepository(dir);
-  const graphRead = readCommitGraph(range);
+  const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
   graphRead.catch(() => undefined);
   const log = readAhead(readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true }), READ_AHEAD_COMMITS);
   const branches = new Map<string, MergedBranch>();
@@ -73,6 +76,10 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     if (graph.parents.size === 0) {
       logger.info('No commits in the requested range; nothing to mine.');
       return;
+    }
+    yield { history: graph.facts };
+    for (const [merge, why] of graph.branchSyncs) {
+      yield { skip: { source: `merge ${merge.slice(0, 12)} (${why})`, reason: 'branch sync, not a pull request: its commits are mined as plain commits' } };
     }
     const total = Math.min(graph.parents.size, options.maxCommits ?? Infinity);
     const included = pathFilter(options.paths);
@@ -104,17 +111,17 @@ function* mineCommit(
   graph: CommitGraph,
   branches: Map<string, MergedBranch>,
   included: (path: string | null) => boolean,
-  followupReason: string | undefined,
+  followup: boolean,
   bot: boolean,
 ): Generator<MinedItem> {
   const merge = graph.seriesOf.get(commit.sha);
   const files = commit.files.filter((file) => included(file.newPath) || included(file.oldPath));
-  const isSource = (followupReason !== undefined || commit.notes !== '' || merge !== undefined) && (files.length > 0 || commit.files.length === 0);
+  const isSource = (followup || commit.notes !== '' || merge !== undefined) && (files.length > 0 || commit.files.length === 0);
   const source = `commit ${commit.sha.slice(0, 12)}`;
   if (isSource && bot) yield { skip: { source, reason: `bot author ${commit.authorName} <${commit.authorEmail}>` } };
   if (isSource && !bot) {
     for (const file of files) if (file.binary) yield { skip: { source: `${source} ${filePath(file)}`, reason: 'binary diff' } };
-    if (followupReason !== undefined) for (const event of followupEvents(commit, files, followupReason, graph)) yield { event };
+    if (followup) for (const event of followupEvents(commit, files, graph)) yield { event };
     if (commit.notes !== '') {
       const events = noteEvents(commit, files, graph);
       if (events.length === 0) yield { skip: { source, reason: 'review note on a commit without a text diff (a merge, or binary changes only)' } };

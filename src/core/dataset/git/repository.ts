@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../../errors';
+import { gitText } from './gitProcess';
 
 export interface RepositoryInfo {
   /** Absolute path of the folder git commands run in. */
@@ -22,22 +22,23 @@ export async function openRepository(repo: string): Promise<RepositoryInfo> {
   if (!info?.isDirectory()) {
     throw new HouseStyleError(`Repository folder not found: ${dir}.`, 'Pass the folder of a git repository with --repo DIR.', 'git');
   }
-  const git: SimpleGit = simpleGit({ baseDir: dir });
   const [answer, anyCommit] = await Promise.all([
-    git.raw(['rev-parse', '--git-dir', '--is-shallow-repository']).catch((error: unknown) => {
+    gitText(dir, ['rev-parse', '--git-dir', '--is-shallow-repository']).catch((error: unknown) => {
+      // A missing git binary is its own problem, not the folder's.
+      if (error instanceof HouseStyleError && error.code === 'git-not-found') throw error;
       throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
     }),
-    git.raw(['rev-list', '--max-count=1', '--all']).catch(() => ''),
+    gitText(dir, ['rev-list', '--max-count=1', '--all']).catch(() => ''),
   ]);
   const shallow = answer.trim().split('\n').pop() === 'true';
   if (anyCommit.trim() === '') {
     throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git');
   }
-  return { dir, shallow, shallowBoundary: shallow ? await readShallowBoundary(git, dir) : new Set() };
+  return { dir, shallow, shallowBoundary: shallow ? await readShallowBoundary(dir) : new Set() };
 }
 
-async function readShallowBoundary(git: SimpleGit, dir: string): Promise<Set<string>> {
-  const file = path.resolve(dir, (await git.raw(['rev-parse', '--git-path', 'shallow'])).trim());
+async function readShallowBoundary(dir: string): Promise<Set<string>> {
+  const file = path.resolve(dir, (await gitText(dir, ['rev-parse', '--git-path', 'shallow'])).trim());
   const text = await readFile(file, 'utf8').catch(() => '');
   return new Set(text.split('\n').map((line) => line.trim()).filter(Boolean));
 }

@@ -1,0 +1,60 @@
+import picomatch from 'picomatch';
+import type { ReviewEvent } from './reviewEvent';
+import { languageOf } from './samples/language';
+
+export type BookkeepingReason = 'release-bookkeeping' | 'people-list' | 'version-only-change' | 'non-code-file';
+
+/** Files a release process writes: change logs, release notes, version files. */
+const isReleaseFile = picomatch(
+  [
+    '**/{changelog,changes,history,news,release-notes,release_notes,releasenotes}{,.md,.markdown,.txt,.rst,.adoc}',
+    '**/version{,.txt,.json}',
+    '**/{,*_,*-,_,__}version{,__}.{py,rb,go,h,js,ts}',
+  ],
+  { dot: true, nocase: true },
+);
+
+/** Lists of people: names and e-mail addresses, never code. */
+const isPeopleList = picomatch(['**/{authors,contributors,maintainers,credits,thanks}{,.md,.markdown,.txt,.rst,.adoc}', '**/.mailmap', '**/codeowners'], { dot: true, nocase: true });
+
+/** Languages of prose and plain text: review of them is not code review. */
+const NON_CODE_LANGUAGES = new Set(['text', 'markdown']);
+
+/** A version or any number, so that lines differing only in them compare equal. */
+const VERSION = /\bv?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.-]+)?\b/g;
+const NUMBER = /\d+/g;
+
+export function withoutVersions(text: string): string {
+  return text.replace(VERSION, '<v>').replace(NUMBER, '<n>');
+}
+
+/** A hunk whose changed lines differ from what they replace only in versions and numbers (a version bump). */
+export function isVersionOnlyChange(diffHunk: string): boolean {
+  const removed: string[] = [];
+  const added: string[] = [];
+  for (const line of diffHunk.split('\n')) {
+    if (line.startsWith('-')) removed.push(withoutVersions(line.slice(1)).trim());
+    else if (line.startsWith('+')) added.push(withoutVersions(line.slice(1)).trim());
+  }
+  if (removed.length === 0 || removed.length !== added.length) return false;
+  return removed.sort().join('\n') === added.sort().join('\n');
+}
+
+export interface BookkeepingOptions {
+  includeBookkeeping: boolean;
+  includeNonCode: boolean;
+}
+
+/**
+ * Why an event is release bookkeeping or not code, so not evidence for the code tasks; undefined when it is
+ * code. People lists are left out whatever the settings: their names and e-mail addresses are the content.
+ */
+export function bookkeepingReason(event: ReviewEvent, options: BookkeepingOptions): BookkeepingReason | undefined {
+  if (isPeopleList(event.path)) return 'people-list';
+  if (!options.includeBookkeeping) {
+    if (isReleaseFile(event.path)) return 'release-bookkeeping';
+    if (isVersionOnlyChange(event.diffHunk)) return 'version-only-change';
+  }
+  if (!options.includeNonCode && NON_CODE_LANGUAGES.has(languageOf(event.path))) return 'non-code-file';
+  return undefined;
+}
