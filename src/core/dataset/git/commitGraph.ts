@@ -168,7 +168,10 @@ function assignBranchSeries(
     const kind = classify?.(messages.get(commit) ?? parseCommitMessage(''), seriesShape(graph, commit, series, authors)) ?? { pullRequest: true };
     if (kind.pullRequest) continue;
     // A branch sync's commits stay reached (later merges must not claim them) but belong to no pull request.
-    for (const sha of series) graph.seriesOf.delete(sha);
+    for (const sha of series) {
+      graph.seriesOf.delete(sha);
+      graph.merges.delete(sha);
+    }
     graph.merges.delete(commit);
     graph.branchSyncs.set(commit, kind.reason);
   }
