@@ -28,15 +28,20 @@ export function withoutVersions(text: string): string {
   return text.replace(VERSION, '<v>').replace(NUMBER, '<n>');
 }
 
-/** A hunk whose changed lines differ from what they replace only in versions and numbers (a version bump). */
+/**
+ * A hunk whose changed lines differ from what they replace only in versions and numbers, with a dotted
+ * version among them (a version bump; a changed constant such as a timeout is code).
+ */
 export function isVersionOnlyChange(diffHunk: string): boolean {
   const removed: string[] = [];
   const added: string[] = [];
+  let versioned = false;
   for (const line of diffHunk.split('\n')) {
-    if (line.startsWith('-')) removed.push(withoutVersions(line.slice(1)).trim());
-    else if (line.startsWith('+')) added.push(withoutVersions(line.slice(1)).trim());
+    if (line[0] !== '-' && line[0] !== '+') continue;
+    versioned ||= new RegExp(VERSION.source).test(line);
+    (line[0] === '-' ? removed : added).push(withoutVersions(line.slice(1)).trim());
   }
-  if (removed.length === 0 || removed.length !== added.length) return false;
+  if (!versioned || removed.length === 0 || removed.length !== added.length) return false;
   return removed.sort().join('\n') === added.sort().join('\n');
 }
 
