@@ -35,13 +35,15 @@ export function balanceQualityEstimation(samples: readonly Sample[], options: Qu
   const others = samples.length - yes.length - no.length;
   const [minority, majority] = yes.length <= no.length ? [yes, no] : [no, yes];
   const p = options.maxLabelShare;
-  let keepMajority = p >= 1 ? majority.length : Math.min(majority.length, Math.floor((minority.length * p) / (1 - p)));
+  // The most of the majority label that `minority` allows; the epsilon keeps 8 × 0.6 / 0.4 from flooring to 11.
+  const allowed = (minorityCount: number) => (p >= 1 ? Infinity : Math.floor((minorityCount * p) / (1 - p) + 1e-9));
+  let keepMajority = Math.min(majority.length, allowed(minority.length));
   let keepMinority = minority.length;
   const balanced = keepMajority + keepMinority;
-  const cap = others === 0 || options.maxShare >= 1 ? Infinity : Math.floor((others * options.maxShare) / (1 - options.maxShare));
+  const cap = others === 0 || options.maxShare >= 1 ? Infinity : Math.floor((others * options.maxShare) / (1 - options.maxShare) + 1e-9);
   if (balanced > cap) {
     keepMinority = Math.floor((cap * keepMinority) / balanced);
-    keepMajority = Math.min(cap - keepMinority, p >= 1 ? Infinity : Math.floor((keepMinority * p) / (1 - p)));
+    keepMajority = Math.min(cap - keepMinority, allowed(keepMinority));
   }
   const kept = new Set([...minority.slice(0, keepMinority), ...majority.slice(0, keepMajority)]);
   return {

@@ -125,7 +125,7 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     `\`review-findings\` is the reviewer's own request (the same prompt builder), answered with the findings the human comments in each window stand for; ` +
       'the fine-tuned variant has no rules and no citations, the hybrid variant has the rules the reviewer retrieves and cites the one a comment matches. ' +
-      'Severity follows the comment\'s words: a nit, an optional idea or a "consider" is a hint; must, never, a bug or a security problem is an error; should, avoid, please or prefer is a warning; anything else is info.',
+      'Severity follows the comment\'s words, first match wins: a nit, an optional idea or a "consider" is a hint; must, a bug or a security problem is an error; should, avoid, please or prefer is a warning; a bare never or always is an error; anything else is info.',
     '',
     report.knowledgeBase,
     '',

@@ -16,15 +16,16 @@ export interface CommentOnLines {
 const SUGGESTION = /```suggestion[^\n]*\n([\s\S]*?)\n?```/;
 
 /**
- * The severity of a human comment, by a fixed rule on its words (documented in the README): a nit or an
- * optional idea is a hint; a must, a never, a bug or a security problem is an error; a should, an avoid,
- * a please or a prefer is a warning; anything else is info.
+ * The severity of a human comment, by a fixed rule on its words, first match wins (the dataset card states
+ * it): a nit or an optional idea is a hint; a must, a bug or a security problem is an error; a should, an
+ * avoid, a please or a prefer is a warning; a bare never or always is an error; anything else is info.
  */
 export function commentSeverity(comment: string): Severity {
   const text = comment.toLowerCase();
   if (/^\s*(nit|nitpick|optional|minor)\b|\b(consider|maybe|perhaps|might|could)\b/.test(text)) return 'hint';
-  if (/\b(must|never|always|bug|security|vulnerab\w*|crash\w*|leak\w*|broken|unsafe|injection)\b/.test(text)) return 'error';
+  if (/\b(must|bug|security|vulnerab\w*|crash\w*|leak\w*|broken|unsafe|injection)\b/.test(text)) return 'error';
   if (/\b(should|avoid|please|prefer|instead|don't|do not)\b/.test(text)) return 'warning';
+  if (/\b(never|always)\b/.test(text)) return 'error';
   return 'info';
 }
 
