@@ -105,7 +105,7 @@ export const configSchema = z.strictObject({
       remote: z.string().min(1).default('origin'),
       /** Keep release bookkeeping (changelogs, version files, people lists, version-only changes) in the code tasks. */
       includeBookkeeping: z.boolean().default(false),
-      /** Keep non-code files (prose, plain text) in the code tasks. */
+      /** Keep non-code files (prose: Markdown, plain text, README or LICENSE files) in the code tasks. */
       includeNonCode: z.boolean().default(false),
       /** Most quality-estimation may be of all samples, and most of it one label may be. */
       qualityEstimationMaxShare: z.number().min(0).max(1).default(0.5),

@@ -1,6 +1,5 @@
 import picomatch from 'picomatch';
 import type { ReviewEvent } from './reviewEvent';
-import { languageOf } from './samples/language';
 
 export type BookkeepingReason = 'release-bookkeeping' | 'people-list' | 'version-only-change' | 'non-code-file';
 
@@ -17,8 +16,8 @@ const isReleaseFile = picomatch(
 /** Lists of people: names and e-mail addresses, never code. */
 const isPeopleList = picomatch(['**/{authors,contributors,maintainers,credits,thanks}{,.md,.markdown,.txt,.rst,.adoc}', '**/.mailmap', '**/codeowners'], { dot: true, nocase: true });
 
-/** Languages of prose and plain text: review of them is not code review. */
-const NON_CODE_LANGUAGES = new Set(['text', 'markdown']);
+/** Prose: documentation and legal text, whose review is not code review (configuration files are code). */
+const isProse = picomatch(['**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,org,tex}', '**/{readme,license,licence,copying,notice,install,todo}'], { dot: true, nocase: true });
 
 /** A version or any number, so that lines differing only in them compare equal. */
 const VERSION = /\bv?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.-]+)?\b/g;
@@ -60,6 +59,6 @@ export function bookkeepingReason(event: ReviewEvent, options: BookkeepingOption
     if (isReleaseFile(event.path)) return 'release-bookkeeping';
     if (isVersionOnlyChange(event.diffHunk)) return 'version-only-change';
   }
-  if (!options.includeNonCode && NON_CODE_LANGUAGES.has(languageOf(event.path))) return 'non-code-file';
+  if (!options.includeNonCode && isProse(event.path)) return 'non-code-file';
   return undefined;
 }

@@ -27,11 +27,13 @@ export function splitOf(groupId: string, seed: string, ratios: SplitRatios): Spl
 
 /** How far (in share of samples) a split may drift from its ratio before groups are moved to repair it. */
 const SPLIT_TOLERANCE = 0.02;
+/** Below this many groups no placement can promise shares, so each group stays where its hash puts it. */
+export const MIN_GROUPS_TO_BALANCE = 30;
 
 /**
- * Splits items by group: each group where its hash puts it (`splitOf`), then, when that leaves a split
- * more than two points off its ratio (a few large groups, or few groups), the fewest groups that repair
- * it are moved, best-fitting first. `groupOf` maps a group to the unit that must stay together (near
+ * Splits items by group: each group where its hash puts it (`splitOf`), then, with at least
+ * MIN_GROUPS_TO_BALANCE groups, when that leaves a split more than two points off its ratio (a few large
+ * groups), the fewest groups that repair it are moved, best-fitting first. `groupOf` maps a group to the unit that must stay together (near
  * duplicates of other groups join one unit: see leakage.ts).
  */
 export function splitByGroup<T extends { groupId: string }>(items: Iterable<T>, seed: string, ratios: SplitRatios, groupOf: (groupId: string) => string = (id) => id): Record<SplitName, T[]> {
@@ -57,7 +59,7 @@ function assignGroups(sizes: Map<string, number>, seed: string, ratios: SplitRat
     load[split] += size;
     total += size;
   }
-  if (total === 0) return placed;
+  if (total === 0 || sizes.size < MIN_GROUPS_TO_BALANCE) return placed;
   const drift = (split: SplitName, loads = load) => loads[split] / total - ratios[split];
   const worst = (loads: Record<SplitName, number>) => Math.max(...SPLIT_NAMES.map((split) => Math.abs(drift(split, loads))));
   // Each move strictly lowers the worst drift, so this ends; the bound is a guard.
