@@ -106,7 +106,7 @@ function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: 
   for (const event of events) {
     // A hunk merged as written in a pull request: what the reviewer saw there drew no comment.
     if (event.kind !== 'branch-rewrite' || event.neededReview) continue;
-    const target = hunkTarget(event);
+    const target = hunkTarget(event, diffContextLines);
     if (!target) continue;
     for (const window of reviewWindows(target, windowLines)) negatives.push({ window, comments: [], event });
   }
@@ -173,9 +173,10 @@ function addedLines(hunkText: string): LineRange[] {
 
 /**
  * A review target from a hunk alone: the hunk's new side at its own line numbers (lines before it are
- * blank, never shown: the prompt shows only the lines under review), its added lines with context under review.
+ * blank, never shown: the prompt shows only the lines under review), its added lines under review with the
+ * context a diff review gives them, within the hunk.
  */
-function hunkTarget(event: ReviewEvent): ReviewTarget | undefined {
+function hunkTarget(event: ReviewEvent, contextLines: number): ReviewTarget | undefined {
   const [header = '', ...body] = event.diffHunk.split('\n');
   const hunk = parseHunkHeader(header);
   const added = addedLines(event.diffHunk);
@@ -183,7 +184,7 @@ function hunkTarget(event: ReviewEvent): ReviewTarget | undefined {
   const newSide = body.filter((text) => text[0] !== '-' && text[0] !== '\\').map((text) => text.slice(1));
   const lines = [...Array<string>(hunk.newStart - 1).fill(''), ...newSide];
   const target = fileTarget(event.path, `${lines.join('\n')}\n`);
-  const ranges = expandRanges(added, 0, lines.length).map((r) => ({ startLine: Math.max(hunk.newStart, r.startLine), endLine: r.endLine }));
+  const ranges = expandRanges(added, contextLines, lines.length).map((r) => ({ startLine: Math.max(hunk.newStart, r.startLine), endLine: r.endLine }));
   return { ...target, ranges };
 }
 
