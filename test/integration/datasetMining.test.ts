@@ -312,7 +312,8 @@ describe('mining options and bad inputs', () => {
   });
   after(() => repo.remove());
 
-  const commitsOf = (items: { events: ReviewEvent[] }) => items.events.map((event) => event.metadata.commits?.[0]);
+  /** The commits the events came from, in history order (mining yields them newest first). */
+  const commitsOf = (items: { events: ReviewEvent[] }) => items.events.map((event) => event.metadata.commits?.[0]).sort((a, b) => sha.indexOf(a!) - sha.indexOf(b!));
 
   test('maxCommits, since/until and paths narrow the range', async () => {
     assert.deepEqual(commitsOf(await mine({ repo: repo.dir })), [sha[1], sha[2], sha[3]]);

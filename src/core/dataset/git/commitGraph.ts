@@ -40,6 +40,8 @@ export interface CommitGraph {
   merges: Map<string, MergedBranchInfo>;
   /** For each series commit, how many commits of the same series have it as a parent. */
   seriesChildren: Map<string, number>;
+  /** For each pull request (merge, or newest commit of a PR-URL run), how many commits its series holds. */
+  seriesSize: Map<string, number>;
   /** Commits that a later commit reverts, and the commits that revert something. */
   reverted: Set<string>;
   reverts: Set<string>;
@@ -75,6 +77,7 @@ export async function readCommitGraph(options: CommitGraphOptions): Promise<Comm
     seriesOf: new Map(),
     merges: new Map(),
     seriesChildren: new Map(),
+    seriesSize: new Map(),
     reverted: new Set(),
     reverts: new Set(),
     branchSyncs: new Map(),
@@ -228,6 +231,7 @@ function groupPullRequestRuns(graph: CommitGraph, prUrls: Map<string, string>, m
 
 function countSeriesChildren(graph: CommitGraph): void {
   for (const [sha, merge] of graph.seriesOf) {
+    graph.seriesSize.set(merge, (graph.seriesSize.get(merge) ?? 0) + 1);
     for (const parent of graph.parents.get(sha)!) {
       if (graph.seriesOf.get(parent) === merge) graph.seriesChildren.set(parent, (graph.seriesChildren.get(parent) ?? 0) + 1);
     }
