@@ -5,7 +5,7 @@ import { botAuthorMatcher } from './botAuthors';
 import { MergedBranch } from './branchRewrites';
 import { filePath } from './commitEvidence';
 import { readCommitGraph, type CommitGraph } from './commitGraph';
-import { readGitLog, type GitCommit } from './gitLogStream';
+import { readGitLogBatches, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
 import { mergeClassifier, type MergeRules } from './pullRequestMerges';
@@ -38,8 +38,8 @@ export interface MineOptions {
 }
 
 const PHASE = 'Mining git history';
-/** Parsed commits held while the consumer is busy: enough to cover the graph pass on large histories. */
-const READ_AHEAD_COMMITS = 1024;
+/** Chunks of parsed commits (dozens each) held while the consumer is busy: enough to cover the graph pass on large histories. */
+const READ_AHEAD_BATCHES = 32;
 
 /**
  * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
@@ -64,7 +64,7 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
   const opening = openRepository(dir);
   const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
   graphRead.catch(() => undefined);
-  const log = readAhead(readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_COMMITS);
+  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
   /** Commits of each pull-request branch seen so far, newest first, until the whole branch is there. */
   const held = new Map<string, GitCommit[]>();
   let done = 0;
@@ -97,19 +97,22 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
       yield* branch.finish();
     }
     progress.report(PHASE, 0, total);
-    for await (const commit of log) {
-      options.signal?.throwIfAborted();
-      const merge = graph.seriesOf.get(commit.sha);
-      if (merge === undefined) yield* mine(commit, undefined);
-      else {
-        const commits = [...(held.get(merge) ?? []), commit];
-        held.set(merge, commits);
-        if (commits.length === graph.seriesSize.get(merge)) {
-          held.delete(merge);
-          yield* mineBranch(merge, commits);
+    for await (const batch of log) {
+      for (const commit of batch) {
+        options.signal?.throwIfAborted();
+        const merge = graph.seriesOf.get(commit.sha);
+        if (merge === undefined) yield* mine(commit, undefined);
+        else {
+          const commits = held.get(merge) ?? [];
+          commits.push(commit);
+          held.set(merge, commits);
+          if (commits.length === graph.seriesSize.get(merge)) {
+            held.delete(merge);
+            yield* mineBranch(merge, commits);
+          }
         }
+        progress.report(PHASE, ++done, total);
       }
-      progress.report(PHASE, ++done, total);
     }
     // A branch cut by a commit limit or date range was still merged: follow what there is of it.
     for (const [merge, commits] of held) yield* mineBranch(merge, commits);
