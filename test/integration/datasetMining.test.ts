@@ -355,7 +355,7 @@ describe('mining options and bad inputs', () => {
     const path = process.env.PATH;
     process.env.PATH = repo.plainFolder('no-git-here');
     try {
-      await rejection(() => mine({ repo: repo.dir }), 'git-not-found', /git was not found on this machine/);
+      await rejection(() => mine({ repo: repo.dir }), 'git', /^git was not found on this machine/);
     } finally {
       process.env.PATH = path;
     }

@@ -13,7 +13,7 @@ import type { DatasetReport } from '../../src/core/dataset/datasetReport';
 import { SPLIT_NAMES, splitOf } from '../../src/core/dataset/split';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import type { Passage } from '../../src/core/knowledge/passage';
-import { OllamaClient } from '../../src/core/models/ollama';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { buildReviewPrompt, type ReviewPromptVariant } from '../../src/core/review/prompt';
 import { reviewTargets } from '../../src/core/review/reviewer';
 import { fileTarget } from '../../src/core/review/reviewTarget';

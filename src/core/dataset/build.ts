@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError } from '../errors';
+import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { RuleSearch } from '../review/ruleRetrieval';
 import { balanceQualityEstimation } from './balance';
@@ -12,7 +12,7 @@ import { DatasetFolder } from './datasetFolder';
 import { Deduplicator, eventKey, sampleKey } from './dedupe';
 import { chooseBaseModel } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
-import { openDatasetRules } from './datasetRules';
+import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
@@ -173,7 +173,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       throw new HouseStyleError(
         `${crossSplit} near-duplicate sample pairs ended up in different splits; no dataset was written.`,
         'This is a bug in House Style; please report it with the repository history that caused it.',
-        'dataset-leakage',
+        'dataset',
       );
     }
     const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
@@ -359,13 +359,17 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
  * Builds a fine-tuning dataset from a repository's review history: sources → clean → scrub → dedupe →
  * samples → split → write, into `out` as a whole (an existing dataset there is replaced only once the new
  * one is complete). Resolves with what was written and left out; rejects with a HouseStyleError the user
- * can act on, or an AbortError when `signal` aborts.
+ * can act on (code `cancelled` when `signal` aborts, whichever step it stopped).
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
   const { workspace, config, extensionRoot, logger, progress, signal } = options;
-  const rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
+  let rules: DatasetRules | undefined;
   try {
+    rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     return await writeDatasetFrom(sources(options), { ...options, ...(rules && { rules }) });
+  } catch (error) {
+    if (!isCancellation(error) && !options.signal?.aborted) throw error;
+    throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled', { cause: error });
   } finally {
     await rules?.search?.close();
   }

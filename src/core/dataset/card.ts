@@ -1,5 +1,7 @@
 import type { DatasetReport, HistogramBucket } from './datasetReport';
+import { scrubClass } from './secretPatterns';
 import { SPLIT_NAMES } from './split';
+import { Tally } from './tally';
 
 /** Bucket bounds in characters, doubling, then an open bucket. */
 const BOUNDS = [128, 256, 512, 1024, 2048, 4096, 8192];
@@ -80,6 +82,12 @@ function moreData(report: DatasetReport): string[] {
   return ['## For more data', '', ...tips.map((tip) => `- ${tip}`), ''];
 }
 
+function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
+  const tally = new Tally();
+  for (const [kind, n] of Object.entries(scrubs)) tally.add(scrubClass(kind), n);
+  return tally.toRecord();
+}
+
 /** The dataset card: README.md in the output folder, for the people who will train on it. */
 export function renderDatasetCard(report: DatasetReport): string {
   const { samples, preferencePairs: pairs } = report;
@@ -148,6 +156,12 @@ export function renderDatasetCard(report: DatasetReport): string {
     renderHistogram(report.lengths.response),
     '',
     '## Scrubbed',
+    '',
+    'Secrets and personal data replaced with placeholders such as `<SECRET:stripe-key>` or `<EMAIL>`, by class:',
+    '',
+    table(['Class', 'Replacements'], entries(scrubsByClass(report.scrubs))),
+    '',
+    'By kind:',
     '',
     table(['Kind', 'Replacements'], entries(report.scrubs)),
     '',

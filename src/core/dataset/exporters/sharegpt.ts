@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../models/ollama';
+import type { ChatMessage } from '../../models/chatModel';
 import { promptMessages, sampleMessages } from '../samples/sample';
 import type { DatasetFormat, DatasetInfoEntry } from './datasetFormat';
 

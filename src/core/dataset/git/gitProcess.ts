@@ -48,9 +48,14 @@ export async function gitText(repo: string, args: string[], signal?: AbortSignal
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Whether an error says that git itself could not be found (rather than that git failed). */
+export function isGitMissing(error: unknown): boolean {
+  return error instanceof HouseStyleError && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
 export function gitSpawnError(error: Error): HouseStyleError {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-    return new HouseStyleError('git was not found on this machine.', 'Install git and make sure it is on PATH.', 'git-not-found', { cause: error });
+    return new HouseStyleError('git was not found on this machine.', 'Install git and make sure it is on PATH.', 'git', { cause: error });
   }
   return new HouseStyleError(`Could not run git: ${error.message}.`, 'Check that git is installed and runnable.', 'git', { cause: error });
 }

@@ -9,7 +9,7 @@ import { readGitLogBatches, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
 import { mergeClassifier, type MergeRules } from './pullRequestMerges';
-import { readAhead } from './readAhead';
+import { readAhead } from '../../readAhead';
 import { openRepository } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
 

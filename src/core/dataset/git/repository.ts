@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../../errors';
-import { gitText } from './gitProcess';
+import { gitText, isGitMissing } from './gitProcess';
 
 export interface RepositoryInfo {
   /** Absolute path of the folder git commands run in. */
@@ -26,7 +26,7 @@ export async function openRepository(repo: string): Promise<RepositoryInfo> {
   // from a large process costs more than the answers.
   const answer = await gitText(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--all']).catch((error: unknown) => {
     // A missing git binary is its own problem, not the folder's.
-    if (error instanceof HouseStyleError && error.code === 'git-not-found') throw error;
+    if (isGitMissing(error)) throw error;
     throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
   });
   const [shallowAnswer = '', shallowFile = '', ...refs] = answer.split('\n');

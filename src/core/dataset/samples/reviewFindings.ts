@@ -143,7 +143,7 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
     throw new HouseStyleError(
       `A review-findings answer for ${where} failed the reviewer's own validation (${check.ok ? `${answer.length - kept} of ${answer.length} findings dropped` : check.reason}); no dataset was written.`,
       'This is a bug in House Style; please report it with the repository history that caused it.',
-      'dataset-invalid-answer',
+      'dataset',
     );
   }
   return {

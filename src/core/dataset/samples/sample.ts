@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../models/ollama';
+import type { ChatMessage } from '../../models/chatModel';
 import type { ReviewPromptVariant } from '../../review/prompt';
 import type { ReviewEvent, ReviewEventKind } from '../reviewEvent';
 

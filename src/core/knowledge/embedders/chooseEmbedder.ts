@@ -71,7 +71,7 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
 }
 
 async function ollamaEmbedder(config: Config, model: string, optional: boolean): Promise<ChosenEmbedder | undefined> {
-  const { OllamaClient } = await import('../../models/ollama');
+  const { OllamaClient } = await import('../../models/ollama/client');
   const client = OllamaClient.fromConfig(config);
   if (optional && !(await client.isReachable())) return undefined;
   const { createOllamaEmbedder } = await import('./ollamaEmbedder');
