@@ -58,7 +58,7 @@ export async function reviewFindingsSamples(events: readonly ReviewEvent[], opti
     }
     // Negatives in the configured proportion of this variant's positives, in a seeded order.
     const share = options.config.dataset.findingsNegativeShare;
-    const wanted = share >= 1 ? negatives.length : Math.round((made * share) / (1 - share));
+    const wanted = Math.round((made * share) / (1 - share));
     let taken = 0;
     for (const item of negatives) {
       if (taken >= wanted) break;
