@@ -250,6 +250,19 @@ describe('housestyle dataset build', () => {
       assert.equal(entry !== undefined, lines > 0, `dataset_info entry for ${file}`);
       if (entry) assert.equal(entry.ranking === true, file.startsWith('preference_'));
     }
+    // The card states what the dataset is and what it left out.
+    const card = await readFile(path.join(out, 'README.md'), 'utf8');
+    const share = (split: SplitName) => `${Math.round((report.samples.bySplit[split] / report.samples.total) * 1000) / 10}%`;
+    assert.match(card, new RegExp(`actual shares train ${share('train')}, validation ${share('validation')}, test ${share('test')}`));
+    assert.match(card, /\| quality-estimation \| 4 \| 30\.8% \| no 2 \(50%\), yes 2 \(50%\) \|/);
+    assert.match(card, /\| review-findings \| 1 \| 7\.7% \| without-rules, findings 1 \(100%\) \|/);
+    assert.match(card, /gave only tasks that need none: code-refinement 1, quality-estimation 2/);
+    assert.match(card, /Near-duplicate pairs across splits, checked after splitting: \*\*0\*\*/);
+    assert.match(card, /\| non-code-file \| 1 \|/);
+    assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it: 0\./);
+    assert.match(card, /## History\n\n7 commits mined\. Pull requests found: 2 merged branches/);
+    assert.match(card, /## For more data\n/);
+    assert.match(card, /The adapter is saved to `[^`]*dataset-adapter`, outside this folder/);
     const lora = parse(await readFile(path.join(out, 'train_lora.yaml'), 'utf8'));
     assert.equal(lora.model_name_or_path, 'Qwen/Qwen2.5-Coder-7B-Instruct');
     assert.equal(lora.template, 'qwen');
