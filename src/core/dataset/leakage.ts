@@ -27,17 +27,17 @@ export function nearDuplicatePairs(texts: readonly string[], family = 0): Array<
   const rows = PERMUTATIONS / BANDS;
   const buckets = new Map<number, number[]>();
   const pairs: Array<[number, number]> = [];
-  const seen = new Set<string>();
   sets.forEach((set, i) => {
     const signature = minHash(set, PERMUTATIONS, family);
+    // Earlier items already compared with this one (a pair can share several bands).
+    const checked = new Set<number>();
     for (let band = 0; band < BANDS; band++) {
       let key = band;
       for (let r = band * rows; r < (band + 1) * rows; r++) key = mix32(Math.imul(key, 0x01000193) ^ signature[r]!);
       const bucket = buckets.get(key);
       for (const j of bucket ?? []) {
-        const id = `${j},${i}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
+        if (checked.has(j)) continue;
+        checked.add(j);
         if (jaccard(sets[j]!, set) >= NEAR_DUPLICATE_THRESHOLD) pairs.push([j, i]);
       }
       if (bucket) bucket.push(i);
