@@ -3,6 +3,7 @@ import { HouseStyleError } from '../errors';
 import type { Passage } from './passage';
 import { loadLanceDb } from './lancedb';
 import { sqlStringList } from './escapeSql';
+import { keepIndexOutOfGit } from './indexGitignore';
 
 /** One chunk as stored: what search returns plus what incremental indexing needs. */
 export interface ChunkRow {
@@ -94,6 +95,7 @@ export class KnowledgeStore {
       ]),
     );
     const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
+    await keepIndexOutOfGit(uri);
     return new KnowledgeStore(connection, table, kb, identity);
   }
 
