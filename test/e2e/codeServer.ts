@@ -17,7 +17,9 @@ export interface Toolchain {
 }
 
 export async function installToolchain(): Promise<Toolchain> {
-  const { stdout } = await run('bash', [SETUP], { maxBuffer: 16 * 1024 * 1024 });
+  const setup = run('bash', [SETUP], { maxBuffer: 16 * 1024 * 1024 });
+  setup.child.stderr?.pipe(process.stderr); // what it installs, as it goes (minutes on a first run)
+  const { stdout } = await setup;
   const cache = stdout.trim().split('\n').at(-1)!;
   const [nodeDir, serverDir] = await Promise.all(['node-', 'code-server-'].map(async (prefix) => path.join(cache, (await readdir(cache)).find((name) => name.startsWith(prefix))!)));
   return { node: path.join(nodeDir!, 'bin'), codeServer: path.join(serverDir!, 'node_modules', '.bin', 'code-server') };

@@ -9,6 +9,10 @@ CODE_SERVER_VERSION=4.139.1 # = VS Code 1.139.1, which engines.vscode and @types
 CACHE="${HOUSESTYLE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/housestyle-e2e}"
 mkdir -p "$CACHE"
 
+# Run from `npm run test:e2e`, the outer npm's settings arrive as npm_config_* variables, which the npm calls
+# below would take as their own: its user agent (naming Node 20) fails code-server's Node 24 check.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_')
+
 # Chromium drives the workbench; code-server's kerberos module does not build without libkrb5-dev.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
