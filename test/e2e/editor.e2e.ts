@@ -121,7 +121,7 @@ describe('House Style in a real VS Code (code-server)', () => {
     const installedBytes = (await Promise.all(files.map(async (file) => (await stat(path.join(installed, file))).size))).reduce((a, b) => a + b, 0);
     console.log(`VSIX ${(vsixBytes / 2 ** 20).toFixed(1)} MiB, ${files.length} files, ${(installedBytes / 2 ** 20).toFixed(1)} MiB installed`);
     assert.ok(vsixBytes <= MAX_VSIX_BYTES, `VSIX is ${vsixBytes} bytes`);
-    const unwanted = files.filter((file) => /\.map$|\.d\.[cm]?ts$|^(src|test|\.ci)\/|^esbuild\.mjs$|tsconfig\.json$|onnxruntime-web|\/(win32|darwin)\/|linux\/arm64|lancedb-(?!linux-x64-gnu)/.test(file));
+    const unwanted = files.filter((file) => /\.map$|\.d\.[cm]?ts$|^(src|test|\.ci)\/|^esbuild\.mjs$|^dist\/cli\.cjs$|tsconfig\.json$|onnxruntime-web|\/(win32|darwin)\/|linux\/arm64|lancedb-(?!linux-x64-gnu)/.test(file));
     assert.deepEqual(unwanted, []);
     for (const needed of ['dist/extension.cjs', 'dist/embedWorker.cjs', 'media/icon.png', 'LICENSE.txt', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
       assert.ok(files.includes(needed), `${needed} is missing from the VSIX`);
