@@ -4,8 +4,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { WAIT_MS } from './workbench';
+import { waitUntil } from './workbench';
 
 const run = promisify(execFile);
 const SETUP = path.join(import.meta.dirname, 'setup.sh');
@@ -80,14 +79,10 @@ export class CodeServer {
   }
 
   /** Waits until a log line matches `pattern` (the extension host's own record of what it did), and returns it. */
-  async waitForLog(pattern: RegExp, timeoutMs = WAIT_MS): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const line = (await this.logs()).split('\n').find((text) => pattern.test(text));
-      if (line) return line;
-      if (Date.now() > deadline) throw new Error(`no log line matched ${pattern} within ${timeoutMs} ms`);
-      await sleep(250); // log files have no change event worth watching across folders that do not exist yet
-    }
+  async waitForLog(pattern: RegExp): Promise<string> {
+    const matching = async (): Promise<string | undefined> => (await this.logs()).split('\n').find((text) => pattern.test(text));
+    await waitUntil(async () => (await matching()) !== undefined, `a log line matching ${pattern}`);
+    return (await matching())!;
   }
 
   async stop(): Promise<void> {

@@ -12,6 +12,15 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 /** Long enough for a cold extension host on two busy cores; a condition that holds returns at once. */
 export const WAIT_MS = 90_000;
 
+/** Polls a condition outside the page (a file, a log, a request the test server saw) until it holds. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export class Workbench {
   private shots = 0;
 
