@@ -7,6 +7,7 @@ import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
 import { sqlStringList } from './escapeSql';
+import { keepIndexOutOfGit } from './indexGitignore';
 
 /** One chunk as stored: what search returns plus what incremental indexing needs. */
 export interface ChunkRow {
@@ -98,6 +99,7 @@ export class KnowledgeStore {
       ]),
     );
     const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
+    await keepIndexOutOfGit(uri);
     return new KnowledgeStore(connection, table, kb, identity);
   }
 
