@@ -1,5 +1,5 @@
 import type { Activity, TaskKind } from './activity';
-import type { Config } from './config';
+import type { Config, Route } from './config';
 import { HouseStyleError } from './errors';
 import { indexKnowledgeBase, type IndexReport } from './knowledge/indexer';
 import type { KnowledgeBase } from './knowledge/knowledgeBase';
@@ -7,6 +7,7 @@ import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
 import { noProgress, silentLogger, type Logger, type Progress } from './log';
 import { OllamaClient } from './models/ollama/client';
+import { resolveRoute, type ResolvedRoute } from './models/route';
 import type { ReviewOptions } from './review/reviewer';
 
 export interface SessionOptions {
@@ -19,8 +20,10 @@ export interface SessionOptions {
   logger?: Logger;
   progress?: Progress;
   signal?: AbortSignal;
-  /** The model to use instead of `ollama.model`. */
+  /** The model to use instead of the route's (`ollama.model` on the rag route). */
   model?: string;
+  /** Which model and prompt serve the session; defaults to `models.route`. */
+  route?: Route;
   /**
    * `require` (the default) fails first, with the host named and what to do, when Ollama or the model is
    * missing; `skip` opens the rules only (for rules-only output and searches).
@@ -43,8 +46,12 @@ export interface Session {
   readonly index: IndexReport;
   readonly client: OllamaClient;
   readonly model: string;
-  /** The reviewer's options for this session, with the caller's progress and signal. */
-  reviewOptions(): ReviewOptions;
+  /** The session's route, with its model and prompt variant. */
+  readonly route: ResolvedRoute;
+  /** The reviewer's options for this session (or for another route of it), with the caller's progress and signal. */
+  reviewOptions(route?: ResolvedRoute): ReviewOptions;
+  /** Resolves another route over the same knowledge base (compare, eval), checking its model like the session's. */
+  resolveRoute(route: Route): Promise<ResolvedRoute>;
   close(): Promise<void>;
 }
 
@@ -58,7 +65,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
   const client = OllamaClient.fromConfig(config);
-  const model = options.model ?? config.ollama.model;
+  const route = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
+  const { model } = route;
   const task = options.task && activity?.begin(options.task.kind, options.task.label);
   const tracked: Progress = {
     report(phase, done, total) {
@@ -67,8 +75,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     },
   };
   try {
-    activity?.modelChosen(model);
-    if ((options.modelCheck ?? 'require') === 'require') await requireModel(client, model, activity);
+    activity?.modelChosen(model, route.route);
+    const checkModels = (options.modelCheck ?? 'require') === 'require';
+    if (checkModels) await requireModel(client, model, activity);
 
     const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress: tracked, signal: options.signal });
     const cache = options.knowledgeBases;
@@ -86,7 +95,23 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       index,
       client,
       model,
-      reviewOptions: () => ({ workspace, config, knowledgeBase, client, model, logger, progress: tracked, ...(options.signal && { signal: options.signal }) }),
+      route,
+      reviewOptions: (chosen = route) => ({
+        workspace,
+        config,
+        knowledgeBase,
+        client,
+        model: chosen.model,
+        promptVariant: chosen.promptVariant,
+        logger,
+        progress: tracked,
+        ...(options.signal && { signal: options.signal }),
+      }),
+      async resolveRoute(other) {
+        const resolved = other === route.route ? route : await resolveRoute(workspace, config, other);
+        if (checkModels && resolved.model !== model) await requireModel(client, resolved.model, activity);
+        return resolved;
+      },
       async close() {
         if (closed) return;
         closed = true;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import packageJson from '../../../package.json';
-import { loadConfig, type Config, type Severity } from '../../core/config';
+import { loadConfig, type Config, type Route, type Severity } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { OllamaClient } from '../../core/models/ollama/client';
+import { resolveRoute } from '../../core/models/route';
 import { withSession } from '../../core/session';
 import { meetsThreshold } from '../../core/review/finding';
 import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
@@ -22,6 +23,7 @@ interface ReviewCliOptions {
   kb?: string;
   rulesOnly?: boolean;
   fallbackToRules?: boolean;
+  route?: Route;
 }
 
 export function registerReview(program: Command): void {
@@ -36,6 +38,7 @@ export function registerReview(program: Command): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: review.failOn)').choices(['error', 'warning', 'info', 'hint', 'none']))
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
+    .addOption(new Option('--route <route>', 'rag: base model + rules; fine-tuned: the adapted model, no rules (no citations); hybrid: adapted model + rules (default: models.route)').choices(['rag', 'fine-tuned', 'hybrid']))
     .option('--fallback-to-rules', 'when Ollama or the model is unavailable, print the rules and how to start Ollama instead of failing (for demos, not CI)')
     .action(
       action(async (files: string[], options: ReviewCliOptions) => {
@@ -45,7 +48,7 @@ export function registerReview(program: Command): void {
         }
         const workspace = await resolveWorkspace(options.workspace);
         const config = await loadConfig(workspace);
-        const model = options.model ?? config.ollama.model;
+        const { model } = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
         const targets =
           options.diff !== undefined
             ? await changedTargets(workspace, config, typeof options.diff === 'string' ? options.diff : undefined)
@@ -54,7 +57,7 @@ export function registerReview(program: Command): void {
         return withInterrupt(async (signal) => {
           const progress = stderrProgress();
           const rulesOnly = options.rulesOnly || (options.fallbackToRules && !(await modelAvailable(OllamaClient.fromConfig(config), model)));
-          const opening = { workspace, config, kb: options.kb, model, modelCheck: rulesOnly ? 'skip' : 'require', extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal } as const;
+          const opening = { workspace, config, kb: options.kb, model: options.model, route: options.route, modelCheck: rulesOnly ? 'skip' : 'require', extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal } as const;
           return withSession(opening, async (session) => {
             progress.end();
             if (rulesOnly) {

@@ -3,7 +3,8 @@ import type { ReviewResult } from './reviewer';
 
 /** One finding per line, as compilers write them: `path:line:col: severity: message [rule] (source:lines)`. */
 export function formatFindingLine(finding: Finding, column = 1): string {
-  const sources = finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ');
+  // The fine-tuned route reviews without retrieved rules: say so rather than print an empty source list.
+  const sources = finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ') || 'no source: fine-tuned model, reviewed without rules';
   return `${finding.path}:${finding.startLine}:${column}: ${finding.severity}: ${finding.message} [${finding.rule}] (${sources})`;
 }
 
