@@ -173,6 +173,23 @@ export class OllamaClient implements ChatModel {
     });
   }
 
+  /** Builds a model from `from` plus adapter blobs (already uploaded), reporting Ollama's status lines. */
+  async create(request: { model: string; from: string; adapters: Record<string, string> }, onStatus?: (status: string) => void, signal?: AbortSignal): Promise<void> {
+    await this.call({ operation: 'create', model: request.model, signal }, async (ollama) => {
+      for await (const part of await ollama.create({ ...request, stream: true })) {
+        try {
+          onStatus?.(part.status);
+        } catch (error) {
+          throw new CallbackFailure(error);
+        }
+      }
+    });
+  }
+
+  async deleteModel(model: string): Promise<void> {
+    await this.call({ operation: 'delete', model }, async (ollama) => ollama.delete({ model }));
+  }
+
   /** Cheap reachability probe with a short timeout; never throws. */
   async isReachable(timeoutMs = DEFAULT_PROBE_MS): Promise<boolean> {
     try {
