@@ -34,7 +34,7 @@ export function advise(facts: WorkspaceFacts): Advice {
   const fastDocs = perWeek !== undefined && perWeek >= FAST_DOCS_PER_WEEK;
   if (docs) {
     reasons.push(
-      `Docs: ${docs.commits} commit${docs.commits === 1 ? '' : 's'} changed ${docs.filesChanged} of ${docs.files} indexed doc${docs.files === 1 ? '' : 's'} in the last ${docs.days} days (${perWeek!.toFixed(1)} a week): ${fastDocs ? 'they change too often for an adapter to keep up; retrieval does' : 'stable enough to learn'}.`,
+      `Docs: ${docs.commits} commit${docs.commits === 1 ? '' : 's'} changed ${docs.filesChanged} of ${docs.files} indexed doc${docs.files === 1 ? '' : 's'} in the ${docs.days} days up to the last commit (${perWeek!.toFixed(1)} a week): ${fastDocs ? 'they change too often for an adapter to keep up; retrieval does' : 'stable enough to learn'}.`,
     );
   }
   const clean = dataset !== undefined && dataset.dropShare <= MAX_DROP_SHARE;

@@ -8,7 +8,7 @@ import { OllamaClient } from '../models/ollama/client';
 import { readRegistry } from '../models/registry';
 import type { EvaluationReport } from './evaluate';
 
-/** How often the indexed docs changed in the last CHURN_DAYS, from git history. */
+/** How often the indexed docs changed in the CHURN_DAYS before the last commit, from git history. */
 export interface DocChurn {
   files: number;
   commits: number;
@@ -83,7 +83,10 @@ async function gitText(workspace: string, args: string[], signal?: AbortSignal):
 async function docChurn(workspace: string, config: Config, signal?: AbortSignal): Promise<DocChurn> {
   const files = await discoverSources(workspace, knowledgeBase(config, config.review.knowledgeBase));
   if (files.length === 0) return { files: 0, commits: 0, filesChanged: 0, days: CHURN_DAYS };
-  const log = await gitText(workspace, ['log', `--since=${CHURN_DAYS}.days.ago`, '--format=%x00%H', '--name-only', '--', ...files], signal);
+  // The window ends at the last commit, not today, so a repository that went quiet is judged on its active days.
+  const last = Number((await gitText(workspace, ['log', '-1', '--format=%ct'], signal)).trim());
+  const since = new Date((last - CHURN_DAYS * 86_400) * 1000).toISOString();
+  const log = await gitText(workspace, ['log', `--since=${since}`, '--format=%x00%H', '--name-only', '--', ...files], signal);
   const commits = log.split('\0').filter((entry) => entry.trim());
   const changed = new Set(commits.flatMap((entry) => entry.split('\n').slice(1).map((l) => l.trim()).filter(Boolean)));
   return { files: files.length, commits: commits.length, filesChanged: changed.size, days: CHURN_DAYS };
