@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { HouseStyleError, isCancellation, throwIfCancelled } from '../../errors';
 
 export interface BlobUpload {
@@ -69,24 +72,38 @@ async function sendFile(host: string, url: string, file: string, size: number, d
       callback(null, chunk);
     },
   });
-  const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 }).pipe(counted)) as ReadableStream<Uint8Array>;
-  const response = await request(host, url, {
-    method: 'POST',
-    body,
-    duplex: 'half',
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-    ...(options.signal && { signal: options.signal }),
-  } as RequestInit);
-  if (`sha256:${hash.digest('hex')}` !== digest) {
+  // node:http rather than fetch: a piped request body is sent as the socket drains, so memory stays flat
+  // (Node 20's fetch took the whole file into memory when given a stream body).
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  const request = send(url, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': size }, ...(options.signal && { signal: options.signal }) });
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+  });
+  let response: IncomingMessage;
+  let complete = true;
+  try {
+    // A server that answers early (an error) may close before the body is sent: its answer is what counts.
+    [response] = await Promise.all([answered, pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), counted, request).catch(() => void (complete = false))]);
+  } catch (error) {
+    throw connectionError(host, error, options.signal);
+  }
+  const text = await readText(response).catch(() => '');
+  const status = response.statusCode ?? 0;
+  if (status >= 200 && status < 300 && complete && `sha256:${hash.digest('hex')}` !== digest) {
     throw new HouseStyleError(`${file} changed while it was being uploaded.`, 'Wait until training has finished writing the adapter, then import it again.', 'adapter-invalid');
   }
-  if (!response.ok) {
-    const text = await response.text().catch(() => '');
-    const detail = errorText(text) ?? `HTTP ${response.status}`;
-    throw response.status >= 500
-      ? new HouseStyleError(`Ollama at ${host} failed while storing ${file}: ${detail}`, 'Check the Ollama server log and free disk space where Ollama keeps its models, then import again.', 'ollama-server-error')
-      : new HouseStyleError(`Ollama at ${host} refused ${file}: ${detail}`, 'Check that your Ollama is up to date (blob uploads need 0.1.30 or later).', 'adapter-rejected');
-  }
+  if (status >= 200 && status < 300) return;
+  const detail = errorText(text) ?? `HTTP ${status}`;
+  throw status >= 500
+    ? new HouseStyleError(`Ollama at ${host} failed while storing ${file}: ${detail}`, 'Check the Ollama server log and free disk space where Ollama keeps its models, then import again.', 'ollama-server-error')
+    : new HouseStyleError(`Ollama at ${host} refused ${file}: ${detail}`, 'Check that your Ollama is up to date (blob uploads need 0.1.30 or later).', 'adapter-rejected');
+}
+
+async function readText(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** fetch with Ollama's failures named: unreachable host, cancellation, a connection cut mid-way. */
@@ -94,15 +111,20 @@ async function request(host: string, url: string, init: RequestInit): Promise<Re
   try {
     return await fetch(url, init);
   } catch (error) {
-    if (isCancellation(error) || init.signal?.aborted) throw new HouseStyleError('Cancelled.', undefined, 'cancelled', { cause: error });
-    const reset = (error as { cause?: { code?: string } }).cause?.code;
-    if (reset === 'ECONNREFUSED' || reset === 'ENOTFOUND') {
-      throw new HouseStyleError(`Cannot reach Ollama at ${host}.`, 'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.', 'ollama-unreachable', { cause: error });
-    }
-    throw new HouseStyleError(`The connection to Ollama at ${host} broke during an upload (${reset ?? (error as Error).message}).`, 'Check the network and the Ollama server log, then import again.', 'ollama-server-error', {
-      cause: error,
-    });
+    throw connectionError(host, error, init.signal ?? undefined);
   }
+}
+
+/** A failed connection in words: cancelled, nothing listening, or cut mid-way (worth another try). */
+function connectionError(host: string, error: unknown, signal: AbortSignal | undefined): HouseStyleError {
+  if (isCancellation(error) || signal?.aborted) return new HouseStyleError('Cancelled.', undefined, 'cancelled', { cause: error });
+  const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+    return new HouseStyleError(`Cannot reach Ollama at ${host}.`, 'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.', 'ollama-unreachable', { cause: error });
+  }
+  return new HouseStyleError(`The connection to Ollama at ${host} broke during an upload (${code ?? (error as Error).message}).`, 'Check the network and the Ollama server log, then import again.', 'ollama-server-error', {
+    cause: error,
+  });
 }
 
 function retryable(error: HouseStyleError): boolean {
