@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Activity } from '../../src/core/activity';
 import { parseConfig } from '../../src/core/config';
 import { loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
 import { HouseStyleError } from '../../src/core/errors';
@@ -54,7 +55,11 @@ describe('training with the stand-in llamafactory-cli', () => {
   test('streams trainer_log.jsonl as progress and imports the adapter as a version linked to its dataset', async () => {
     const { workspace, dataset } = await workspaceWithDataset();
     const steps: TrainerLogEntry[] = [];
-    const result = await trainAdapter(options(workspace, dataset, { onStep: (e) => steps.push(e) }));
+    const activity = new Activity();
+    const seen: string[] = [];
+    activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
+    const result = await trainAdapter(options(workspace, dataset, { onStep: (e) => steps.push(e), activity }));
+    assert.deepEqual(seen, ['training -', 'training 20', 'training 40', 'training 60', 'training 80', 'training 100', ''], 'the run is a task in the activity, with its percent');
     assert.deepEqual(steps.map((s) => `${s.currentSteps}/${s.totalSteps}`), ['1/5', '2/5', '3/5', '4/5', '5/5']);
     assert.equal(steps.at(-1)!.loss, 1.25);
     assert.equal(steps.at(-1)!.remainingTime, '0:00:00');

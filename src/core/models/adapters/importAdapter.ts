@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { Activity } from '../../activity';
 import { CARD_FILE, REPORT_FILE } from '../../dataset/datasetReport';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
@@ -25,6 +26,8 @@ export interface ImportAdapterOptions {
   progress?: Progress;
   logger?: Logger;
   signal?: AbortSignal;
+  /** Where a base-model pull shows as a task. */
+  activity?: Activity;
 }
 
 export interface ImportResult {
@@ -55,7 +58,7 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
   if (!MODEL_NAME.test(name)) throw new HouseStyleError(`"${name}" is not a valid Ollama model name.`, 'Use letters, digits, ".", "-" and "_", with an optional ":tag".', 'usage');
   if (findVersion(registry, name)) throw new HouseStyleError(`A model version named ${name} is already registered.`, `Choose another --name, or remove it first: housestyle model remove ${name}`, 'usage');
 
-  const pulledBase = await ensureBase(client, base, progress, signal);
+  const pulledBase = await ensureBase(client, base, progress, signal, options.activity);
   await checkFamily(client, base, adapter, logger);
 
   const digests: Record<string, string> = {};
@@ -112,10 +115,18 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
 }
 
 /** Pulls the base when Ollama lacks it; a failed pull says which command to run. */
-async function ensureBase(client: OllamaClient, base: string, progress: Progress, signal: AbortSignal | undefined): Promise<boolean> {
+async function ensureBase(client: OllamaClient, base: string, progress: Progress, signal: AbortSignal | undefined, activity: Activity | undefined): Promise<boolean> {
   if (await client.hasModel(base)) return false;
+  const task = activity?.begin('pulling', base);
   try {
-    await client.pull(base, (status, completed, total) => progress.report(`Pulling ${base}: ${status}`, completed ?? 0, total), signal);
+    await client.pull(
+      base,
+      (status, completed, total) => {
+        progress.report(`Pulling ${base}: ${status}`, completed ?? 0, total);
+        if (total) task?.report(((completed ?? 0) / total) * 100);
+      },
+      signal,
+    );
   } catch (error) {
     if (error instanceof HouseStyleError && (error.code === 'ollama-unreachable' || error.code === 'cancelled')) throw error;
     throw new HouseStyleError(
@@ -124,6 +135,8 @@ async function ensureBase(client: OllamaClient, base: string, progress: Progress
       'model-not-found',
       { cause: error },
     );
+  } finally {
+    task?.end();
   }
   return true;
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
+import type { Activity } from '../../activity';
 import type { Config } from '../../config';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
@@ -29,6 +30,8 @@ export interface TrainOptions {
   progress?: Progress;
   logger?: Logger;
   signal?: AbortSignal;
+  /** Where the run shows as a task with its percent (the editor's status line). */
+  activity?: Activity;
 }
 
 export interface TrainResult {
@@ -66,6 +69,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   }
 
   let last: TrainerLogEntry | undefined;
+  const task = options.activity?.begin('training', path.basename(dataset));
   const outcome = await runTrainer(
     remote ? { ssh: remote.host } : {},
     runDir,
@@ -73,9 +77,10 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       last = entry;
       options.onStep?.(entry);
       progress.report(`Training (${describeStep(entry)})`, entry.currentSteps, entry.totalSteps);
+      if (entry.totalSteps > 0) task?.report((entry.currentSteps / entry.totalSteps) * 100);
     },
     signal,
-  );
+  ).finally(() => task?.end());
   if (outcome.code !== 0) throw trainingFailure(outcome.code, outcome.last ?? last, outcome.tail, remote?.host, runDir);
 
   const output = path.join(localRun, 'output');
@@ -108,6 +113,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     progress,
     logger,
     ...(signal && { signal }),
+    ...(options.activity && { activity: options.activity }),
   });
   return { run: training, imported };
 }
