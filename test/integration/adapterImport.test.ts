@@ -13,6 +13,7 @@ import { OllamaClient } from '../../src/core/models/ollama/client';
 import { readRegistry, REGISTRY_FILE } from '../../src/core/models/registry';
 import { runCli } from '../support/cli';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
+import { writeGgufAdapter } from '../support/ggufAdapter';
 import { writePeftAdapter } from '../support/peftAdapter';
 
 const BASE = 'qwen2.5-coder:7b';
@@ -87,6 +88,19 @@ describe('adapter files', () => {
     await writePeftAdapter(half);
     await rm(path.join(half, 'adapter_model.safetensors'));
     await assert.rejects(inspectAdapter(half), (e: HouseStyleError) => e.code === 'adapter-invalid' && /adapter_model.safetensors is missing/.test(e.message) && /folder/.test(e.hint ?? ''));
+  });
+
+  test('a GGUF adapter: its metadata is read (architecture, alpha); a GGUF model or a non-LoRA adapter is refused', async () => {
+    const file = path.join(root, 'adapter.gguf');
+    await writeGgufAdapter(file, { 'general.architecture': 'qwen2', 'general.type': 'adapter', 'general.tags': ['a', 'b'], 'adapter.type': 'lora', 'adapter.lora.alpha': 32 });
+    const source = await inspectAdapter(file);
+    assert.deepEqual({ kind: source.kind, baseModel: source.baseModel, alpha: source.alpha, files: source.files.map((f) => f.name) }, { kind: 'gguf', baseModel: 'qwen2', alpha: 32, files: ['adapter.gguf'] });
+    const model = path.join(root, 'model.gguf');
+    await writeGgufAdapter(model, { 'general.architecture': 'qwen2', 'general.type': 'model' });
+    await assert.rejects(inspectAdapter(model), (e: HouseStyleError) => e.code === 'adapter-invalid' && /is a GGUF model, not an adapter/.test(e.message));
+    const notGguf = path.join(root, 'not.gguf');
+    await writeFile(notGguf, 'hello, this is not a GGUF file at all');
+    await assert.rejects(inspectAdapter(notGguf), (e: HouseStyleError) => e.code === 'adapter-invalid' && /GGUF magic/.test(e.message));
   });
 
   test('families: an adapter fits the Ollama family of its generation only', () => {
