@@ -186,6 +186,26 @@ describe('routes', () => {
     assert.equal(json.examples, 1);
   });
 
+  test('eval scores each route on its own variant of review-findings samples, never adding rules twice', async () => {
+    const dataset = path.join(root, 'dataset-variants');
+    await mkdir(dataset, { recursive: true });
+    const reference = JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 1, endLine: 1, message: 'Use camelCase.' }] });
+    const sample = (user: string) => JSON.stringify({ messages: [{ role: 'system', content: 'You are House Style.' }, { role: 'user', content: user }, { role: 'assistant', content: reference }] });
+    const nonce = 'abcdef0123456789';
+    await writeFile(path.join(dataset, 'test.jsonl'), `${sample('CASE-NR code')}\n${sample(`<rules-${nonce}>\n<rule-${nonce} id="R1">camelCase</rule-${nonce}>\n</rules-${nonce}>\nCASE-WR code`)}\n`);
+    await writeFile(path.join(dataset, 'metadata.jsonl'), [1, 2].map((line) => JSON.stringify({ file: 'test.jsonl', line, task: 'review-findings', path: 'src/retry.ts' })).join('\n') + '\n');
+    const asked: string[] = [];
+    server.onChat((body) => {
+      const question = GENERAL_PROBE.find((q) => q.question === user(body));
+      if (question) return { content: 'no idea' };
+      asked.push(`${body.model === BASE ? 'rag' : 'fine-tuned'} ${/CASE-[A-Z]+/.exec(user(body))![0]} ${(user(body).match(/<rules-[0-9a-f]{16}>/g) ?? []).length}`);
+      return { content: reference };
+    });
+    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'] }));
+    assert.deepEqual(asked, ['rag CASE-WR 1', 'fine-tuned CASE-NR 0']);
+    assert.deepEqual(report.routes.map((r) => [r.route, r.examples, r.exactMatch]), [['rag', 1, 1], ['fine-tuned', 1, 1]]);
+  });
+
   test('compare and eval refuse unknown routes in one line', async () => {
     const result = await runCli(['compare', '--workspace', workspace, '--routes', 'rag,fast', 'src/retry.ts']);
     assert.equal(result.code, 2);

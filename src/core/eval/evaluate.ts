@@ -74,9 +74,10 @@ export async function evaluateRoutes(session: Session, options: EvaluateOptions)
     const metered = new MeteredChatModel(session.client);
     const started = performance.now();
     const scored: { example: TestExample; answer: string }[] = [];
-    for (const [i, example] of examples.entries()) {
+    const asked = examples.filter((example) => suitsRoute(example, route, examples));
+    for (const [i, example] of asked.entries()) {
       throwIfCancelled(signal);
-      progress?.report(`Evaluating ${route.route}`, i, examples.length);
+      progress?.report(`Evaluating ${route.route}`, i, asked.length);
       const request = await routeRequest(session, route, example);
       scored.push({ example, answer: (await metered.chat({ ...request, ...(signal && { signal }) })).content });
     }
@@ -94,12 +95,24 @@ export async function evaluateRoutes(session: Session, options: EvaluateOptions)
   return report;
 }
 
+const lastUser = (example: TestExample) => example.messages.findLast((m) => m.role === 'user')?.content ?? '';
+const carriesRules = (example: TestExample) => /<rules-[0-9a-f]{16}>/.test(lastUser(example));
+
+/**
+ * review-findings samples come in the reviewer's two prompt variants, with and without the rules block: each
+ * route is scored on its own variant (the fine-tuned route on the one without rules), so no window counts twice.
+ * Where a dataset has only one variant, rules are added for the routes that use them.
+ */
+function suitsRoute(example: TestExample, route: ResolvedRoute, all: readonly TestExample[]): boolean {
+  if (route.promptVariant === 'without-rules') return !carriesRules(example);
+  return carriesRules(example) || !all.some((other) => other.task === example.task && carriesRules(other));
+}
+
 /** The chat request for one example under one route. */
 async function routeRequest(session: Session, route: ResolvedRoute, example: TestExample): Promise<ChatRequest> {
   let messages = example.messages;
-  if (route.promptVariant === 'with-rules') {
-    const user = example.messages.findLast((m) => m.role === 'user')?.content ?? '';
-    const found = await session.knowledgeBase.search(user.slice(0, 2000), { k: session.config.review.k });
+  if (route.promptVariant === 'with-rules' && !carriesRules(example)) {
+    const found = await session.knowledgeBase.search(lastUser(example).slice(0, 2000), { k: session.config.review.k });
     const candidates = example.path ? found : found.map((p) => ({ ...p, appliesTo: [] }));
     const packed = packPassages(candidates, { path: example.path ?? '', budgetTokens: session.config.review.contextTokens, cost: passageCost }).passages;
     if (packed.length > 0) messages = withRules(example.messages, rulesBlock(packed, newNonce()).text);
