@@ -97,6 +97,23 @@ describe('advisor', () => {
     assert.equal(advice.nextStep, 'Grow the dataset to 500+ clean samples: export your review comments (2 PR references, 0 comments imported) and rebuild with housestyle dataset build --comments FILE.');
   });
 
+  test('evaluation deltas and a general-skill drop are reported, and the next step is to retrain', async () => {
+    const dir = await workspace({ docCommits: 1, dataset: { train: 640, dropped: 100, kept: 900 } });
+    const figures = (route: string, bleu4: number, ms: number) => ({ route, model: route === 'rag' ? 'qwen2.5-coder:7b' : 'housestyle-app:20261202-1', calls: 4, latency: { totalMs: ms * 4, loadMs: 0, promptEvalMs: 0, generationMs: 0, wallMs: 0, overheadMs: 0 }, tokens: { prompt: 0, completion: 0 }, bleu4, exactMatch: 0, valid: 4, validRate: 1, examples: 4 });
+    await mkdir(path.join(dir, '.housestyle', 'eval'), { recursive: true });
+    await writeFile(
+      path.join(dir, '.housestyle', 'eval', 'eval-2026-12-01T10-00-00-000Z.json'),
+      JSON.stringify({ evaluatedAt: '2026-12-01T10:00:00.000Z', routes: [figures('rag', 10, 3000), figures('hybrid', 14.5, 3200)], probe: [{ model: 'qwen2.5-coder:7b', role: 'base', correct: 8, total: 8 }, { model: 'housestyle-app:20261202-1', role: 'adapted', correct: 5, total: 8 }] }),
+    );
+    await writeFile(path.join(dir, '.housestyle', 'models.json'), JSON.stringify({ version: 1, active: 'housestyle-app:20261202-1', models: [] }));
+    const advice = advise(await gatherFacts(dir, parseConfig({ ollama: { host }, models: { latencyTargetMs: 5000 } })));
+    assert.equal(advice.recommendation, 'hybrid');
+    assert.ok(advice.reasons.includes('Latency: rag takes 3,000 ms a call against a target of 5,000 ms.'));
+    assert.ok(advice.reasons.includes('Evaluation: hybrid BLEU-4 14.50 against rag 10.00 (+4.50), valid answers 100% against 100%.'));
+    assert.ok(advice.reasons.includes('General coding probe: 5/8 for the adapted model against 8/8 for the base: it forgot general skills.'));
+    assert.equal(advice.nextStep, 'Retrain with fewer epochs or a lower learning rate (the adapter forgot general skills), then evaluate again; meanwhile use hybrid.');
+  });
+
   test('housestyle advise works with Ollama down, says what it could not measure, and exits 0', async () => {
     const dir = await workspace({ docCommits: 3 });
     const result = await runCli(['advise', '--workspace', dir]);
