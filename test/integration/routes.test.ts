@@ -84,6 +84,12 @@ describe('routes', () => {
       'fine-tuned (vs rag): 1.5 s faster, 25% fewer prompt tokens, 1 finding against 1, no sources.',
       'hybrid (vs rag): 0.1 s slower, the same prompt tokens, 1 finding against 1, 1 cited passage against 1.',
     ]);
+    const cli = await runCli(['compare', '--workspace', workspace, '--routes', 'rag,fine-tuned', 'src/retry.ts']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /^route\s+model\s+findings\s+sources\s+total\s+load\s+prompt eval\s+generation\s+prompt tok\s+completion tok\s+overhead$/m);
+    assert.match(cli.stdout, /^rag\s+qwen2\.5-coder:7b\s+1\s+1\s+2000 ms\s+100 ms\s+1500 ms\s+400 ms\s+400\s+40\s+\d+ ms$/m);
+    assert.match(cli.stdout, /src\/retry\.ts:1: warning: Rename retry_count to retryCount\. \(no source\)/);
+    assert.match(cli.stdout, /\nfine-tuned \(vs rag\): 1\.5 s faster, 25% fewer prompt tokens, 1 finding against 1, no sources\.\n$/);
     // The fine-tuned route's request carried no rules and asked for findings without citations.
     const fineTunedRequest = server.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as ModelRequestBody).find((b) => b.model === ADAPTED && !hasRules(b))!;
     assert.doesNotMatch(fineTunedRequest.messages![0]!.content, /rules-/);

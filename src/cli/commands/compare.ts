@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { compareRoutes, type Comparison } from '../../core/eval/compare';
-import type { RouteFigures } from '../../core/eval/routeFigures';
 import { ROUTES, parseRoutes } from '../../core/models/route';
 import { changedTargets } from '../../core/review/reviewer';
 import { readFileTarget } from '../../core/review/reviewTarget';
 import { withSession } from '../../core/session';
 import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { FIGURE_HEADERS, figureCells, table } from '../table';
 
 export function registerCompare(program: Command): void {
   program
@@ -39,22 +39,6 @@ export function registerCompare(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
       }),
     );
-}
-
-const ms = (n: number) => `${Math.round(n)} ms`;
-
-/** The latency and token columns shared by compare and eval tables. */
-export function figureCells(figures: RouteFigures): string[] {
-  const { latency, tokens } = figures;
-  return [ms(latency.totalMs), ms(latency.loadMs), ms(latency.promptEvalMs), ms(latency.generationMs), String(tokens.prompt), String(tokens.completion), ms(latency.overheadMs)];
-}
-
-export const FIGURE_HEADERS = ['total', 'load', 'prompt eval', 'generation', 'prompt tok', 'completion tok', 'overhead'];
-
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
 function formatComparison(comparison: Comparison): string {

@@ -5,7 +5,7 @@ import { evaluateRoutes, type EvaluationReport } from '../../core/eval/evaluate'
 import { ROUTES, parseRoutes } from '../../core/models/route';
 import { withSession } from '../../core/session';
 import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
-import { FIGURE_HEADERS, figureCells, table } from './compare';
+import { FIGURE_HEADERS, figureCells, table } from '../table';
 
 export function registerEval(program: Command): void {
   program
