@@ -66,7 +66,7 @@ export function registerReview(program: Command): void {
               return EXIT_OK;
             }
             const result = await reviewTargets(session.reviewOptions(), targets);
-            printResult(result, options.format, workspace, config);
+            printResult({ ...result, route: session.route.route }, options.format, workspace, config);
             const failOn = options.failOn ?? config.review.failOn;
             return result.findings.some((f) => meetsThreshold(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
           }).finally(() => progress.end());
@@ -112,7 +112,8 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
   }
 }
 
-function printResult(result: ReviewResult, format: ReviewCliOptions['format'], workspace: string, config: Config): void {
+/** `route` says how findings were made: on the fine-tuned route they carry no citations. */
+function printResult(result: ReviewResult & { route: Route }, format: ReviewCliOptions['format'], workspace: string, config: Config): void {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else if (format === 'sarif') {
