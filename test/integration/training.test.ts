@@ -24,7 +24,7 @@ const savedEnv = { ...process.env };
 
 before(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'housestyle-train-'));
-  server = await startOllamaTestServer({ models: [BASE] });
+  server = await startOllamaTestServer({ models: [BASE, 'llama3.1:8b'] });
   // The stand-in llamafactory-cli is found on PATH, as the real one would be.
   process.env.PATH = STAND_IN_PATH;
 });
@@ -121,6 +121,16 @@ describe('training with the stand-in llamafactory-cli', () => {
     await sleep(300);
     assert.equal((await stat(trainerLog)).size, before, 'the trainer no longer writes');
     assert.deepEqual((await readRegistry(workspace)).models, []);
+  });
+
+  test('an import that fails after training says where the adapter is and how to import it', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await assert.rejects(trainAdapter(options(workspace, dataset, { base: 'llama3.1:8b' })), (e: HouseStyleError) => {
+      assert.equal(e.code, 'adapter-invalid');
+      assert.match(e.message, /^Training succeeded, but importing the adapter failed: The adapter was trained on Qwen\/Qwen2\.5-Coder-7B-Instruct, but llama3\.1:8b is a llama model\./);
+      assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base llama3\.1:8b --dataset /);
+      return true;
+    });
   });
 
   test('without llamafactory-cli it says how to install it or train elsewhere', async () => {

@@ -52,6 +52,9 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   const yamlText = await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8').catch(() => {
     throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
   });
+  if (!(await options.client.isReachable())) {
+    logger.warn(`Ollama is not reachable at ${options.client.host}: training will run, but the adapter can only be imported once Ollama is up.`);
+  }
   const startedAt = new Date();
   const runId = `run-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
   const localRun = path.join(workspace, '.housestyle', 'training', runId);
@@ -102,20 +105,32 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     ...(last?.loss !== undefined && { finalLoss: last.loss }),
   };
   logger.info(`Training finished${last ? ` at ${describeStep(last)}` : ''}; importing the adapter.`);
-  const imported = await importAdapter({
-    workspace,
-    client: options.client,
-    adapter: output,
-    base: options.base ?? options.config.ollama.model,
-    ...(options.name && { name: options.name }),
-    dataset,
-    training,
-    progress,
-    logger,
-    ...(signal && { signal }),
-    ...(options.activity && { activity: options.activity }),
-  });
-  return { run: training, imported };
+  const base = options.base ?? options.config.ollama.model;
+  try {
+    const imported = await importAdapter({
+      workspace,
+      client: options.client,
+      adapter: output,
+      base,
+      ...(options.name && { name: options.name }),
+      dataset,
+      training,
+      progress,
+      logger,
+      ...(signal && { signal }),
+      ...(options.activity && { activity: options.activity }),
+    });
+    return { run: training, imported };
+  } catch (error) {
+    // Hours of training are not lost to an import that failed: say where the adapter is and how to import it.
+    if (!(error instanceof HouseStyleError) || error.code === 'cancelled') throw error;
+    throw new HouseStyleError(
+      `Training succeeded, but importing the adapter failed: ${error.message}`,
+      `${error.hint ?? ''} The adapter is in ${output}; once fixed, import it with: housestyle model import --adapter ${output} --base ${base} --dataset ${dataset}`.trim(),
+      error.code,
+      { cause: error },
+    );
+  }
 }
 
 /** The dataset's config with this run's dataset and output folders (the rest is the team's to tune). */
