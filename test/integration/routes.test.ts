@@ -126,7 +126,13 @@ describe('routes', () => {
     assert.match(prompt, /<code-[0-9a-f]{16} path="src\/retry.ts" language="TypeScript" lines="1-1">\n1\| export const retry_count = 3;/);
     assert.equal(result.metrics.promptTokens, 400);
 
-    const fineTuned = await withSession({ workspace, config, route: 'fine-tuned' }, (session) => askQuestion(session, { question: 'How do we name variables?' }));
+    const history = [
+      { role: 'user' as const, content: 'Question: Do we use tabs?' },
+      { role: 'assistant' as const, content: 'No, two spaces.' },
+    ];
+    const fineTuned = await withSession({ workspace, config, route: 'fine-tuned' }, (session) => askQuestion(session, { question: 'How do we name variables?', history }));
+    const followUp = server.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as ModelRequestBody;
+    assert.deepEqual(followUp.messages!.slice(1).map((m) => m.content), ['Question: Do we use tabs?', 'No, two spaces.', 'Question: How do we name variables?']);
     assert.deepEqual({ citations: fineTuned.citations, unknown: fineTuned.unknownCitations, passages: fineTuned.passages, model: fineTuned.model }, { citations: [], unknown: ['R1'], passages: 0, model: ADAPTED });
 
     const cli = await runCli(['ask', '--workspace', workspace, '--file', 'src/retry.ts', 'How', 'do', 'we', 'name', 'variables?']);

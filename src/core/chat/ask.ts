@@ -2,7 +2,7 @@ import type { Route } from '../config';
 import { throwIfCancelled } from '../errors';
 import type { Passage } from '../knowledge/passage';
 import { countTokens } from '../knowledge/tokens';
-import type { ModelMetrics } from '../models/chatModel';
+import type { ChatMessage, ModelMetrics } from '../models/chatModel';
 import type { ResolvedRoute } from '../models/route';
 import { packPassages, type PackedPassage } from '../review/contextBudget';
 import { codeBlock, newNonce, passageCost, rulesBlock } from '../review/prompt';
@@ -27,6 +27,8 @@ export interface AskRequest {
   signal?: AbortSignal;
   /** Another route of the session than its own (compare). */
   route?: ResolvedRoute;
+  /** Earlier turns of the conversation (questions and answers, without their data blocks), for follow-ups. */
+  history?: readonly ChatMessage[];
 }
 
 /** A passage the answer cites, resolved from its id in the prompt. */
@@ -67,10 +69,7 @@ export async function askQuestion(session: Session, request: AskRequest): Promis
   const user = [...(rules ? [rules.text, ''] : []), ...(window ? [codeBlock(window, nonce), ''] : []), `Question: ${request.question.trim()}`].join('\n');
   const answer = await session.client.chat({
     model: route.model,
-    messages: [
-      { role: 'system', content: system },
-      { role: 'user', content: user },
-    ],
+    messages: [{ role: 'system', content: system }, ...(request.history ?? []).filter((m) => m.role !== 'system'), { role: 'user', content: user }],
     options: { temperature: config.review.temperature, seed: config.review.seed, num_ctx: contextWindow(countTokens(system) + countTokens(user)) },
     ...(request.onToken && { onToken: request.onToken }),
     ...(request.signal && { signal: request.signal }),
