@@ -1,7 +1,7 @@
-import type { Activity, TaskKind } from './activity';
+import type { Activity } from './activity';
 import type { Config, Route } from './config';
 import { HouseStyleError } from './errors';
-import { indexKnowledgeBase, type IndexReport } from './knowledge/indexer';
+import { indexKnowledgeBase, requireRules, type IndexReport } from './knowledge/indexer';
 import type { KnowledgeBase } from './knowledge/knowledgeBase';
 import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
@@ -31,10 +31,8 @@ export interface SessionOptions {
   modelCheck?: 'require' | 'skip';
   /** Open knowledge bases reused between sessions (the editor keeps one); without it the session closes its own. */
   knowledgeBases?: KnowledgeBaseCache;
-  /** Where the session says what it is doing, for a status line. */
+  /** Where the session says which model it uses and whether Ollama answered, for a status line. */
   activity?: Activity;
-  /** The task the session is for, as the activity shows it. */
-  task?: { kind: TaskKind; label: string };
 }
 
 /** Everything a front end needs for "the rules, up to date, and a model". */
@@ -67,62 +65,50 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const client = OllamaClient.fromConfig(config);
   const route = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
   const { model } = route;
-  const task = options.task && activity?.begin(options.task.kind, options.task.label);
-  const tracked: Progress = {
-    report(phase, done, total) {
-      progress.report(phase, done, total);
-      if (total) task?.report((done / total) * 100);
-    },
-  };
-  try {
-    activity?.modelChosen(model, route.route);
-    const checkModels = (options.modelCheck ?? 'require') === 'require';
-    if (checkModels) await requireModel(client, model, activity);
+  activity?.modelChosen(model, route.route);
+  const checkModels = (options.modelCheck ?? 'require') === 'require';
+  if (checkModels) await requireModel(client, model, activity);
 
-    const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress: tracked, signal: options.signal });
-    const cache = options.knowledgeBases;
-    // Changed rows make cached handles stale (and a switched embedder makes them wrong).
-    if (cache && index.updated + index.removed > 0) cache.invalidate();
-    const knowledgeBase = cache
-      ? await cache.get(workspace, config, options.kb)
-      : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
+  const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+  requireRules(index);
+  const cache = options.knowledgeBases;
+  // Changed rows make cached handles stale (and a switched embedder makes them wrong).
+  if (cache && index.updated + index.removed > 0) cache.invalidate();
+  const knowledgeBase = cache
+    ? await cache.get(workspace, config, options.kb)
+    : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
 
-    let closed = false;
-    return {
+  let closed = false;
+  return {
+    workspace,
+    config,
+    knowledgeBase,
+    index,
+    client,
+    model,
+    route,
+    reviewOptions: (chosen = route) => ({
       workspace,
       config,
       knowledgeBase,
-      index,
       client,
-      model,
-      route,
-      reviewOptions: (chosen = route) => ({
-        workspace,
-        config,
-        knowledgeBase,
-        client,
-        model: chosen.model,
-        promptVariant: chosen.promptVariant,
-        logger,
-        progress: tracked,
-        ...(options.signal && { signal: options.signal }),
-      }),
-      async resolveRoute(other) {
-        const resolved = other === route.route ? route : await resolveRoute(workspace, config, other);
-        if (checkModels && resolved.model !== model) await requireModel(client, resolved.model, activity);
-        return resolved;
-      },
-      async close() {
-        if (closed) return;
-        closed = true;
-        task?.end();
-        if (!cache) await knowledgeBase.close();
-      },
-    };
-  } catch (error) {
-    task?.end();
-    throw error;
-  }
+      model: chosen.model,
+      promptVariant: chosen.promptVariant,
+      logger,
+      progress,
+      ...(options.signal && { signal: options.signal }),
+    }),
+    async resolveRoute(other) {
+      const resolved = other === route.route ? route : await resolveRoute(workspace, config, other);
+      if (checkModels && resolved.model !== model) await requireModel(client, resolved.model, activity);
+      return resolved;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!cache) await knowledgeBase.close();
+    },
+  };
 }
 
 /** Opens a session, runs `body` with it, and closes it however `body` ends. */
@@ -135,8 +121,8 @@ export async function withSession<T>(options: SessionOptions, body: (session: Se
   }
 }
 
-/** Fails with the host named when Ollama is down, and with the pull command when the model is missing. */
-async function requireModel(client: OllamaClient, model: string, activity: Activity | undefined): Promise<void> {
+/** Fails with the host named when Ollama is down, and with the pull command when the model is missing; tells `activity` what it saw. */
+export async function requireModel(client: OllamaClient, model: string, activity: Activity | undefined): Promise<void> {
   let present: boolean;
   try {
     present = await client.hasModel(model);

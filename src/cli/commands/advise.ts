@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
 import { advise } from '../../core/eval/advise';
 import { gatherFacts } from '../../core/eval/workspaceFacts';
-import { action, resolveWorkspace } from '../run';
+import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace } from '../run';
 
 export function registerAdvise(program: Command): void {
   program
@@ -10,11 +9,13 @@ export function registerAdvise(program: Command): void {
     .description('RAG, fine-tuned or hybrid? A recommendation from measured facts of this workspace, with the numbers behind it and the next step.')
     .option('--dataset <dir>', 'the dataset to judge (default: the latest registered version\'s, else .housestyle/dataset)')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print the advice and its facts as JSON')
     .action(
-      action(async (options: { dataset?: string; workspace?: string; json?: boolean }) => {
+      action(async (options: HostOptions & { dataset?: string; workspace?: string; json?: boolean }) => {
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const advice = advise(await gatherFacts(workspace, config, { ...(options.dataset && { dataset: options.dataset }) }));
         if (options.json) {
           process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);

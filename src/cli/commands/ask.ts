@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { askQuestion, type CodeContext } from '../../core/chat/ask';
-import { loadConfig, type Route } from '../../core/config';
+import type { Route } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { workspacePath } from '../../core/review/reviewTarget';
 import { withSession } from '../../core/session';
-import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 
 export function registerAsk(program: Command): void {
   program
@@ -18,11 +18,13 @@ export function registerAsk(program: Command): void {
     .option('--lines <a-b>', 'only these lines of --file')
     .addOption(new Option('--route <route>', 'which model answers (default: models.route)').choices(['rag', 'fine-tuned', 'hybrid']))
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print the answer, its citations and metrics as JSON')
     .action(
-      action(async (words: string[], options: { file?: string; lines?: string; route?: Route; workspace?: string; json?: boolean }) => {
+      action(async (words: string[], options: HostOptions & { file?: string; lines?: string; route?: Route; workspace?: string; json?: boolean }) => {
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const code = options.file ? await codeContext(workspace, options.file, options.lines) : undefined;
         if (options.lines && !code) throw new HouseStyleError('--lines needs --file.', 'For example: housestyle ask --file src/app.ts --lines 10-20 "is this named right?"', 'usage');
         const progress = stderrProgress();

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { compareRoutes, type Comparison } from '../../core/eval/compare';
 import { ROUTES, parseRoutes } from '../../core/models/route';
 import { changedTargets } from '../../core/review/reviewer';
 import { readFileTarget } from '../../core/review/reviewTarget';
 import { withSession } from '../../core/session';
-import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 import { FIGURE_HEADERS, figureCells, table } from '../table';
 
 export function registerCompare(program: Command): void {
@@ -17,15 +16,17 @@ export function registerCompare(program: Command): void {
     .option('--diff [base]', 'review changed lines against HEAD, or against the merge base with BASE')
     .option('--routes <list>', 'comma-separated routes', ROUTES.join(','))
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print the comparison as JSON')
     .action(
-      action(async (files: string[], options: { diff?: string | boolean; routes: string; workspace?: string; json?: boolean }) => {
+      action(async (files: string[], options: HostOptions & { diff?: string | boolean; routes: string; workspace?: string; json?: boolean }) => {
         if ((files.length > 0) === (options.diff !== undefined)) {
           throw new HouseStyleError(files.length > 0 ? 'Pass either files or --diff, not both.' : 'Nothing to compare: name the files, or pass --diff [BASE].', 'For example: housestyle compare src/app.ts', 'usage');
         }
         const routes = parseRoutes(options.routes);
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const targets =
           options.diff !== undefined
             ? await changedTargets(workspace, config, typeof options.diff === 'string' ? options.diff : undefined)

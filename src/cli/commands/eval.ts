@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig } from '../../core/config';
 import { evaluateRoutes, type EvaluationReport } from '../../core/eval/evaluate';
 import { ROUTES, parseRoutes } from '../../core/models/route';
 import { withSession } from '../../core/session';
-import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 import { FIGURE_HEADERS, figureCells, table } from '../table';
 
 export function registerEval(program: Command): void {
@@ -19,12 +18,14 @@ export function registerEval(program: Command): void {
       return n;
     })
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print the report as JSON')
     .action(
-      action(async (options: { dataset: string; routes: string; limit?: number; workspace?: string; json?: boolean }) => {
+      action(async (options: HostOptions & { dataset: string; routes: string; limit?: number; workspace?: string; json?: boolean }) => {
         const routes = parseRoutes(options.routes);
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const progress = stderrProgress();
         const report = await withInterrupt((signal) =>
           withSession({ workspace, config, route: routes[0], extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }, (session) =>

@@ -4,9 +4,9 @@ import { HouseStyleError } from '../../core/errors';
 import { importAdapter } from '../../core/models/adapters/importAdapter';
 import { OllamaClient, type OllamaModelInfo } from '../../core/models/ollama/client';
 import { findVersion, readRegistry, updateRegistry } from '../../core/models/registry';
-import { action, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 
-interface Common {
+interface Common extends HostOptions {
   workspace?: string;
   json?: boolean;
 }
@@ -22,11 +22,13 @@ export function registerModel(program: Command): void {
     .option('--name <name>', 'Ollama model name (default: housestyle-<project>:<date>-<n>)')
     .option('--dataset <dir>', 'the dataset it was trained on, recorded with the version')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print the registered version as JSON')
     .action(
       action(async (options: Common & { adapter: string; base: string; name?: string; dataset?: string }) => {
         const workspace = await resolveWorkspace(options.workspace);
-        const client = OllamaClient.fromConfig(await loadConfig(workspace));
+        const client = OllamaClient.fromConfig(await loadCliConfig(workspace, options));
         const progress = stderrProgress();
         const result = await withInterrupt((signal) =>
           importAdapter({ workspace, client, adapter: options.adapter, base: options.base, name: options.name, dataset: options.dataset, progress, logger: stderrLogger, signal }).finally(() => progress.end()),
@@ -50,11 +52,13 @@ export function registerModel(program: Command): void {
     .command('list')
     .description("Ollama's models beside the registry's versions.")
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print JSON')
     .action(
       action(async (options: Common) => {
         const workspace = await resolveWorkspace(options.workspace);
-        const client = OllamaClient.fromConfig(await loadConfig(workspace));
+        const client = OllamaClient.fromConfig(await loadCliConfig(workspace, options));
         const registry = await readRegistry(workspace);
         let installed: OllamaModelInfo[] | undefined;
         try {
@@ -94,6 +98,7 @@ export function registerModel(program: Command): void {
           if (!findVersion(registry, name)) throw new HouseStyleError(`${name} is not a registered model version.`, 'See housestyle model list for the registered versions.', 'registry');
           registry.active = name;
         });
+        // Only models.fineTuned is read: no Ollama host is chosen or used.
         const config = await loadConfig(workspace);
         const overridden = config.models.fineTuned && config.models.fineTuned !== name ? ` (note: models.fineTuned in the config still names ${config.models.fineTuned}, which wins)` : '';
         process.stdout.write(`${name} is now the fine-tuned model${overridden}.\n`);
@@ -105,11 +110,13 @@ export function registerModel(program: Command): void {
     .description('Delete a version from Ollama and from the registry.')
     .argument('<name>', 'a registered version')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .action(
       action(async (name: string, options: Common) => {
         const workspace = await resolveWorkspace(options.workspace);
         if (!findVersion(await readRegistry(workspace), name)) throw new HouseStyleError(`${name} is not a registered model version.`, 'See housestyle model list; House Style removes only the versions it registered.', 'registry');
-        const client = OllamaClient.fromConfig(await loadConfig(workspace));
+        const client = OllamaClient.fromConfig(await loadCliConfig(workspace, options));
         try {
           await client.deleteModel(name);
         } catch (error) {

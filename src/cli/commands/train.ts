@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
 import { OllamaClient } from '../../core/models/ollama/client';
 import { trainAdapter } from '../../core/models/training/train';
-import { action, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 
 export function registerTrain(program: Command): void {
   program
@@ -13,11 +12,13 @@ export function registerTrain(program: Command): void {
     .option('--base <model>', 'the Ollama base model to serve the adapter on (default: ollama.model)')
     .option('--name <name>', 'Ollama model name (default: housestyle-<project>:<date>-<n>)')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .option('--json', 'print the run and the registered version as JSON')
     .action(
-      action(async (options: { dataset: string; remote?: string; base?: string; name?: string; workspace?: string; json?: boolean }) => {
+      action(async (options: HostOptions & { dataset: string; remote?: string; base?: string; name?: string; workspace?: string; json?: boolean }) => {
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const progress = stderrProgress();
         const result = await withInterrupt((signal) =>
           trainAdapter({

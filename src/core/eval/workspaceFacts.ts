@@ -81,7 +81,7 @@ async function gitText(workspace: string, args: string[], signal?: AbortSignal):
 }
 
 async function docChurn(workspace: string, config: Config, signal?: AbortSignal): Promise<DocChurn> {
-  const files = await discoverSources(workspace, knowledgeBase(config, config.review.knowledgeBase));
+  const { files } = await discoverSources(workspace, knowledgeBase(config, config.review.knowledgeBase));
   if (files.length === 0) return { files: 0, commits: 0, filesChanged: 0, days: CHURN_DAYS };
   // The window ends at the last commit, not today, so a repository that went quiet is judged on its active days.
   const last = Number((await gitText(workspace, ['log', '-1', '--format=%ct'], signal)).trim());

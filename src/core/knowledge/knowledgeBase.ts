@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
+import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
 import { KnowledgeStore } from './store';
@@ -20,14 +21,27 @@ export interface KnowledgeBase {
   readonly embedder: string;
   search(query: string, options?: SearchOptions): Promise<Passage[]>;
   count(): Promise<number>;
+  overview(): Promise<KnowledgeOverview>;
   close(): Promise<void>;
+}
+
+/** What is indexed: each source with its passage count (by path), and when the index last changed. */
+export interface KnowledgeOverview {
+  name: string;
+  embedder: string;
+  passages: number;
+  sources: { source: string; passages: number }[];
+  updated?: Date;
 }
 
 /** Opens an indexed knowledge base for search, with the embedder that built it. */
 export async function openKnowledgeBase(options: { workspace: string; config: Config; kb?: string; extensionRoot?: string; logger?: Logger }): Promise<KnowledgeBase> {
   const name = options.kb ?? options.config.review.knowledgeBase;
   kbConfig(options.config, name);
-  const store = await KnowledgeStore.open(indexUri(options.workspace, options.config), name);
+  const uri = indexUri(options.workspace, options.config);
+  const store = await KnowledgeStore.open(uri, name).catch((error: unknown) => {
+    throw explainIndexFailure(error, uri);
+  });
   if (!store) {
     throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, 'Run `housestyle index` (or "House Style: Index Workspace") first.', 'index-missing');
   }
@@ -38,7 +52,7 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
     store.close();
     throw error;
   }
-  return new IndexedKnowledgeBase(name, store, embedder);
+  return new IndexedKnowledgeBase(name, store, embedder, uri);
 }
 
 class IndexedKnowledgeBase implements KnowledgeBase {
@@ -48,6 +62,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     readonly name: string,
     private readonly store: KnowledgeStore,
     private readonly embedderInstance: Embedder,
+    private readonly uri: string,
   ) {}
 
   get embedder(): string {
@@ -59,17 +74,34 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     let where: string | undefined;
     if (options.sources?.length) {
       const matches = picomatch(options.sources, { dot: true });
-      this.sourceList ??= this.store.sources();
+      this.sourceList ??= this.store.sources().catch((error: unknown) => {
+        throw explainIndexFailure(error, this.uri);
+      });
       const sources = (await this.sourceList).filter((source) => matches(source));
       if (sources.length === 0) return [];
       where = `source IN ${sqlStringList(sources)}`;
     }
     const [vector] = await this.embedderInstance.embed([query]);
-    return this.store.search(query, vector!, k, where);
+    const search = () => this.store.search(query, vector!, k, where);
+    // A handle kept open may point at a version whose files a later index run cleaned up: move to the newest, once.
+    return search()
+      .catch(async () => {
+        await this.store.refresh();
+        return search();
+      })
+      .catch((error: unknown) => {
+        throw explainIndexFailure(error, this.uri);
+      });
   }
 
   count(): Promise<number> {
     return this.store.count();
+  }
+
+  async overview(): Promise<KnowledgeOverview> {
+    const { sources, updated } = await this.store.overview();
+    const list = [...sources].map(([source, passages]) => ({ source, passages })).sort((a, b) => a.source.localeCompare(b.source));
+    return { name: this.name, embedder: this.embedder, passages: list.reduce((sum, s) => sum + s.passages, 0), sources: list, ...(updated && { updated }) };
   }
 
   async close(): Promise<void> {

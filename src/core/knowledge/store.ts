@@ -1,6 +1,10 @@
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { HouseStyleError } from '../errors';
 import type { Passage } from './passage';
+import { retryCommitConflicts } from './commitRetry';
+import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
 import { sqlStringList } from './escapeSql';
 
@@ -101,12 +105,17 @@ export class KnowledgeStore {
     return this.table.countRows(filter);
   }
 
-  /** One scan of what is stored: each source's file hashes and stamps, and every chunk content hash. */
-  async scan(): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string> }> {
+  /**
+   * One scan of what is stored: each source's file hashes and stamps, every chunk content hash, and
+   * the sources with duplicate ids (left by concurrent writers of older versions), which need rewriting.
+   */
+  async scan(): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string>; duplicated: Set<string> }> {
     const files = new Map<string, StoredFile>();
     const contentHashes = new Set<string>();
-    for await (const batch of this.table.query().select(['source', 'file_hash', 'file_stamp', 'content_hash'])) {
-      const [sources, hashes, stamps, contents] = ['source', 'file_hash', 'file_stamp', 'content_hash'].map((column) => batch.getChild(column)!);
+    const ids = new Set<string>();
+    const duplicated = new Set<string>();
+    for await (const batch of this.table.query().select(['id', 'source', 'file_hash', 'file_stamp', 'content_hash'])) {
+      const [rowIds, sources, hashes, stamps, contents] = ['id', 'source', 'file_hash', 'file_stamp', 'content_hash'].map((column) => batch.getChild(column)!);
       for (let i = 0; i < batch.numRows; i++) {
         const source = sources!.get(i) as string;
         let file = files.get(source);
@@ -114,9 +123,12 @@ export class KnowledgeStore {
         file.hashes.add(hashes!.get(i) as string);
         file.stamps.add(stamps!.get(i) as string);
         contentHashes.add(contents!.get(i) as string);
+        const id = rowIds!.get(i) as string;
+        if (ids.has(id)) duplicated.add(source);
+        ids.add(id);
       }
     }
-    return { files, contentHashes };
+    return { files, contentHashes, duplicated };
   }
 
   /** Vectors already stored for these chunk contents, so unchanged (or moved) chunks are not re-embedded. */
@@ -145,15 +157,17 @@ export class KnowledgeStore {
   async replaceSources(rows: ChunkRow[], fresh: ReadonlySet<string>): Promise<void> {
     const added = rows.filter((row) => fresh.has(row.source));
     const merged = rows.filter((row) => !fresh.has(row.source));
-    if (added.length > 0) await this.table.add(added.map(toRecord));
+    if (added.length > 0) await retryCommitConflicts(() => this.table.add(added.map(toRecord)));
     if (merged.length > 0) {
       const sources = [...new Set(merged.map((row) => row.source))];
-      await this.table
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
-        .execute(merged.map(toRecord));
+      await retryCommitConflicts(() =>
+        this.table
+          .mergeInsert('id')
+          .whenMatchedUpdateAll()
+          .whenNotMatchedInsertAll()
+          .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
+          .execute(merged.map(toRecord)),
+      );
     }
   }
 
@@ -207,9 +221,57 @@ export class KnowledgeStore {
     }));
   }
 
+  /**
+   * Deletes versions older than `olderThan` (compacting small files on the way), so an index that is
+   * updated often stays about the size of a fresh one. Nothing is done while no version is that old:
+   * compaction copies data, which only pays once old files can go.
+   */
+  async cleanupOldVersions(olderThan: Date): Promise<void> {
+    const versions = await this.table.listVersions();
+    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) await this.table.optimize({ cleanupOlderThan: olderThan });
+  }
+
+  /** Moves to the newest version: a table kept open (the editor's) may outlive its version's files once old versions are cleaned up. */
+  async refresh(): Promise<void> {
+    await this.table.checkoutLatest();
+    this.hasFullTextIndex = undefined;
+  }
+
+  /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
+  static async drop(uri: string, kb: string): Promise<void> {
+    if (!isObjectStorageUri(uri)) {
+      // A damaged table may not even open; its folder is simply removed.
+      await rm(path.join(uri, `${tableName(kb)}.lance`), { recursive: true, force: true });
+      return;
+    }
+    const connection = await connect(uri);
+    try {
+      await connection.dropTable(tableName(kb));
+    } catch (error) {
+      if (!/not found|does not exist/i.test((error as Error).message)) throw error;
+    } finally {
+      connection.close();
+    }
+  }
+
   /** Distinct source paths, for glob filters. */
   async sources(): Promise<string[]> {
     return [...(await this.scan()).files.keys()].sort();
+  }
+
+  /** Passages per source file, and when the table last changed: what the editor's Knowledge tree shows. */
+  async overview(): Promise<{ sources: Map<string, number>; updated?: Date }> {
+    const sources = new Map<string, number>();
+    for await (const batch of this.table.query().select(['source'])) {
+      const column = batch.getChild('source')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        const source = column.get(i) as string;
+        sources.set(source, (sources.get(source) ?? 0) + 1);
+      }
+    }
+    const versions = await this.table.listVersions();
+    const updated = versions.at(-1)?.timestamp;
+    return { sources, ...(updated && { updated }) };
   }
 
   close(): void {
