@@ -177,6 +177,16 @@ describe('model import against the Ollama-API test server', () => {
     });
   });
 
+  test('an upload Ollama stops taking fails after the idle timeout, tried three times', async () => {
+    const { workspace, adapter, server } = await setup();
+    await withServer(server, async () => {
+      server.failBlobUploads('stall');
+      const client = new OllamaClient({ host: server.host, timeoutMs: 300 });
+      await assert.rejects(importAdapter({ workspace, client, adapter, base: BASE }), (e: HouseStyleError) => e.code === 'ollama-server-error' && /\(ETIMEDOUT\)/.test(e.message));
+      assert.equal(server.requests.filter((r) => (r.body as { failed?: string } | undefined)?.failed === 'stall').length, 3);
+    });
+  });
+
   test('a missing base is pulled with progress; one the library lacks fails with the pull command', async () => {
     const pulled = await setup({ models: [], library: [BASE] });
     await withServer(pulled.server, async () => {

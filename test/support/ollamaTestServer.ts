@@ -44,9 +44,10 @@ export interface OllamaTestServer {
   readonly blobs: Set<string>;
   /**
    * How the next blob uploads fail: `cut` drops the connection after half the bytes (once, then uploads
-   * work), `server-error` answers 500 after half the bytes (every time).
+   * work), `server-error` answers 500 after half the bytes (every time), `stall` stops reading after half
+   * the bytes and never answers (every time).
    */
-  failBlobUploads(mode?: 'cut' | 'server-error'): void;
+  failBlobUploads(mode?: 'cut' | 'server-error' | 'stall'): void;
   /** The next /api/create streams this error after its first status line, as Ollama does for an adapter it cannot use. */
   rejectNextCreate(error: string): void;
   /** Closes every connection and pending delay, so nothing keeps the process alive. */
@@ -81,7 +82,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   const blobs = new Set<string>();
   let chatHandler: ((body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>) | undefined;
   let vectorOf = defaultVector;
-  let blobFailure: 'cut' | 'server-error' | undefined;
+  let blobFailure: 'cut' | 'server-error' | 'stall' | undefined;
   let createRejection: string | undefined;
 
   const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
@@ -207,6 +208,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
       if (failure && Number.isFinite(expected) && bytes >= expected / 2) {
         requests.push({ method: 'POST', path: `/api/blobs/${digest}`, body: { bytes, failed: failure } });
         if (failure === 'cut') return void req.socket.destroy();
+        if (failure === 'stall') return new Promise<void>((resolve) => res.once('close', resolve));
         return sendJson(res.setHeader('Connection', 'close'), 500, { error: 'write /root/.ollama/models/blobs/partial: no space left on device' });
       }
     }

@@ -68,6 +68,7 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
   for (const file of adapter.files) {
     throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
     const blob = await pushBlob(client.host, file.path, file.size, {
+      timeoutMs: client.timeoutMs,
       ...(signal && { signal }),
       onBytes: (phase, done, total) => progress.report(`${phase === 'hashing' ? 'Hashing' : 'Uploading'} ${file.name}`, done, total),
     });

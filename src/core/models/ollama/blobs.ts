@@ -21,7 +21,11 @@ export interface BlobOptions {
   onBytes?: (phase: 'hashing' | 'uploading', done: number, total: number) => void;
   /** How often a failed upload is tried again (default 2). */
   retries?: number;
+  /** How long Ollama may stay silent (no bytes taken, no answer) before an upload or check fails. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Pushes one file to Ollama's blob store (`/api/blobs/sha256:…`), which ollama-js has no call for. The file is
@@ -35,7 +39,7 @@ export async function pushBlob(host: string, file: string, size: number, options
   const attempts = (options.retries ?? 2) + 1;
   for (let attempt = 0; ; attempt++) {
     throwIfCancelled(options.signal);
-    if (await blobExists(host, url, options.signal)) return { digest, uploaded: attempt > 0, retries: attempt };
+    if (await blobExists(host, url, options)) return { digest, uploaded: attempt > 0, retries: attempt };
     try {
       await sendFile(host, url, file, size, digest, options);
       return { digest, uploaded: true, retries: attempt };
@@ -56,8 +60,9 @@ async function hashFile(file: string, size: number, options: BlobOptions): Promi
   return hash.digest('hex');
 }
 
-async function blobExists(host: string, url: string, signal: AbortSignal | undefined): Promise<boolean> {
-  const response = await request(host, url, { method: 'HEAD', ...(signal && { signal }) });
+async function blobExists(host: string, url: string, options: BlobOptions): Promise<boolean> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const response = await request(host, url, { method: 'HEAD', signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
   return response.ok;
 }
 
@@ -76,6 +81,9 @@ async function sendFile(host: string, url: string, file: string, size: number, d
   // (Node 20's fetch took the whole file into memory when given a stream body).
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
   const request = send(url, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': size }, ...(options.signal && { signal: options.signal }) });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // An idle socket (Ollama takes no bytes and sends no answer) ends the attempt, which is then retried.
+  request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no progress for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
   const answered = new Promise<IncomingMessage>((resolve, reject) => {
     request.once('response', resolve);
     request.once('error', reject);

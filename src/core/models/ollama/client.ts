@@ -55,7 +55,8 @@ class CallbackFailure {
 export class OllamaClient implements ChatModel {
   /** Normalized as ollama-js does it (scheme and default port added), so messages name what is really called. */
   readonly host: string;
-  private readonly timeoutMs: number;
+  /** How long Ollama may stay silent during a call (blob uploads use it too). */
+  readonly timeoutMs: number;
   /** Model calls (chat, embed) end after this long in all, even while bytes keep trickling in. */
   private readonly deadlineMs: number | undefined;
   private readonly maxAnswerTokens: number | undefined;
