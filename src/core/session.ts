@@ -67,7 +67,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const { model } = route;
   activity?.modelChosen(model, route.route);
   const checkModels = (options.modelCheck ?? 'require') === 'require';
-  if (checkModels) await requireModel(client, model, activity);
+  if (checkModels) await requireRouteModel(client, route, activity);
 
   const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
   requireRules(index);
@@ -100,7 +100,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     }),
     async resolveRoute(other) {
       const resolved = other === route.route ? route : await resolveRoute(workspace, config, other);
-      if (checkModels && resolved.model !== model) await requireModel(client, resolved.model, activity);
+      if (checkModels && resolved.model !== model) await requireRouteModel(client, resolved, activity);
       return resolved;
     },
     async close() {
@@ -109,6 +109,21 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       if (!cache) await knowledgeBase.close();
     },
   };
+}
+
+/** requireModel, with what to do about a fine-tuned model Ollama lacks (it cannot be pulled). */
+async function requireRouteModel(client: OllamaClient, route: ResolvedRoute, activity: Activity | undefined): Promise<void> {
+  try {
+    await requireModel(client, route.model, activity);
+  } catch (error) {
+    if (route.route === 'rag' || !(error instanceof HouseStyleError) || error.code !== 'model-not-found') throw error;
+    throw new HouseStyleError(
+      `The fine-tuned model ${route.model} (${route.route} route) is not on Ollama at ${client.host}.`,
+      'Import it again (housestyle model import --adapter PATH --base MODEL), choose another version (housestyle model list, housestyle model use NAME), or use --route rag.',
+      'model-not-found',
+      { cause: error },
+    );
+  }
 }
 
 /** Opens a session, runs `body` with it, and closes it however `body` ends. */

@@ -109,6 +109,15 @@ describe('routes', () => {
     const missing = await runCli(['review', '--workspace', bare, '--route', 'hybrid', 'a.ts']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^housestyle: The hybrid route needs a fine-tuned model, and none is configured or registered\. Train one/);
+
+    server.models.delete(ADAPTED);
+    try {
+      const removed = await runCli(['review', '--workspace', workspace, '--route', 'fine-tuned', 'src/retry.ts']);
+      assert.equal(removed.code, 2);
+      assert.match(removed.stderr, new RegExp(`^housestyle: The fine-tuned model ${ADAPTED} \\(fine-tuned route\\) is not on Ollama at .*\\. Import it again`));
+    } finally {
+      server.models.add(ADAPTED);
+    }
   });
 
   test('ask streams an answer from retrieved passages and resolves its citations, dropping unknown ones', async () => {
