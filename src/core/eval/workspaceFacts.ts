@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { knowledgeBase, type Config, type Route } from '../config';
 import { gitOutput } from '../dataset/git/gitProcess';
@@ -124,7 +124,7 @@ async function latestEvaluation(workspace: string): Promise<WorkspaceFacts['eval
   const folder = path.join(workspace, '.housestyle', 'eval');
   const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => /^eval-.*\.json$/.test(n)).sort();
   const newest = names.at(-1);
-  if (!newest || !(await stat(path.join(folder, newest)).catch(() => undefined))) return undefined;
+  if (!newest) return undefined;
   try {
     const report = JSON.parse(await readFile(path.join(folder, newest), 'utf8')) as EvaluationReport;
     return { evaluatedAt: report.evaluatedAt, routes: report.routes, probe: report.probe, file: path.join(folder, newest) };
