@@ -132,6 +132,7 @@ describe('model import against the Ollama-API test server', () => {
       const registry = await readRegistry(workspace);
       assert.equal(registry.active, result.version.name);
       assert.deepEqual({ rank: registry.models[0]!.adapter.rank, alpha: registry.models[0]!.adapter.alpha }, { rank: 8, alpha: 16 });
+      await assert.rejects(importAdapter({ workspace, client, adapter, base: BASE, name: BASE }), (e: HouseStyleError) => e.code === 'usage' && /already has a model named qwen2\.5-coder:7b/.test(e.message));
       // A second import the same day gets the next number.
       const again = await importAdapter({ workspace, client, adapter, base: BASE });
       assert.match(again.version.name, /-2$/);

@@ -58,6 +58,8 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
   if (!MODEL_NAME.test(name)) throw new HouseStyleError(`"${name}" is not a valid Ollama model name.`, 'Use letters, digits, ".", "-" and "_", with an optional ":tag".', 'usage');
   if (findVersion(registry, name)) throw new HouseStyleError(`A model version named ${name} is already registered.`, `Choose another --name, or remove it first: housestyle model remove ${name}`, 'usage');
 
+  // Ollama's create replaces a model of the same name: never let an import overwrite one it did not make.
+  if (await client.hasModel(name)) throw new HouseStyleError(`Ollama at ${client.host} already has a model named ${name}.`, 'Choose another --name; importing would replace that model.', 'usage');
   const pulledBase = await ensureBase(client, base, progress, signal, options.activity);
   await checkFamily(client, base, adapter, logger);
 
