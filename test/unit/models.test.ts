@@ -1,10 +1,16 @@
 import { test } from 'node:test';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { resolveCitations } from '../../src/core/chat/ask';
+import { parseConfig } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import type { Passage } from '../../src/core/knowledge/passage';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { nextVersionName, type ModelRegistry } from '../../src/core/models/registry';
 import { parseRoutes } from '../../src/core/models/route';
+import { trainAdapter } from '../../src/core/models/training/train';
 import { describeStep, parseTrainerLogLine } from '../../src/core/models/training/trainerLog';
 
 test('version names: housestyle-<project>:<yyyymmdd>-<n>, counting that day', () => {
@@ -41,4 +47,17 @@ test('chat citations: [R1] and [R1, R3] resolve; ids not in the prompt are dropp
   const { citations, unknown } = resolveCitations('Use camelCase [R1, R3]; see [the guide](x) and [R12]. Again [R1].', labels);
   assert.deepEqual(citations.map((c) => [c.label, c.source]), [['R1', 'a.md'], ['R3', 'c.md']]);
   assert.deepEqual(unknown, ['R12']);
+});
+
+test('--remote is HOST:DIR without anything ssh or a remote shell would read as options or commands; checked before anything is written', async () => {
+  const dataset = await mkdtemp(path.join(tmpdir(), 'housestyle-remote-'));
+  for (const remote of ['-oProxyCommand=touch_x:/tmp', 'gpu:/tmp/x;reboot', 'gpu', 'gpu:/tmp/a b']) {
+    await assert.rejects(
+      trainAdapter({ workspace: dataset, dataset, remote, config: parseConfig({}), client: new OllamaClient({ host: 'http://127.0.0.1:9', timeoutMs: 100 }) }),
+      (e: HouseStyleError) => e.code === 'usage' && e.message.startsWith(`--remote ${remote} is not HOST:DIR`),
+      remote,
+    );
+  }
+  assert.deepEqual(await readdir(dataset), [], 'nothing was created');
+  await rm(dataset, { recursive: true });
 });

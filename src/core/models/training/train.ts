@@ -49,6 +49,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   const progress = options.progress ?? noProgress;
   const logger = options.logger ?? silentLogger;
   const dataset = path.resolve(workspace, options.dataset);
+  const remote = options.remote === undefined ? undefined : parseRemote(options.remote);
   const yamlText = await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8').catch(() => {
     throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
   });
@@ -59,7 +60,6 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   const runId = `run-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
   const localRun = path.join(workspace, '.housestyle', 'training', runId);
   await mkdir(path.join(localRun, 'output'), { recursive: true });
-  const remote = options.remote === undefined ? undefined : parseRemote(options.remote);
   const runDir = remote ? `${remote.dir}/${runId}` : localRun;
   const datasetDir = remote ? `${runDir}/dataset` : dataset;
   await writeFile(path.join(localRun, 'train_lora.yaml'), runConfig(yamlText, datasetDir, `${runDir}/output`));
@@ -145,8 +145,11 @@ function runConfig(yamlText: string, datasetDir: string, outputDir: string): str
 }
 
 function parseRemote(remote: string): { host: string; dir: string } {
-  const match = /^([^:\s]+):(\S+)$/.exec(remote);
-  if (!match) throw new HouseStyleError(`--remote ${remote} is not HOST:DIR.`, 'For example: --remote gpu-box:/scratch/housestyle', 'usage');
+  // The host must not read as an ssh option, and the folder is named in scp's remote paths, which a shell reads.
+  const match = /^([\w.@-]+):([\w./~-]+)$/.exec(remote);
+  if (!match || match[1]!.startsWith('-')) {
+    throw new HouseStyleError(`--remote ${remote} is not HOST:DIR (letters, digits and . _ - @ in the host; a folder path of letters, digits and . _ - / ~).`, 'For example: --remote gpu-box:/scratch/housestyle', 'usage');
+  }
   return { host: match[1]!, dir: match[2]!.replace(/\/+$/, '') };
 }
 
