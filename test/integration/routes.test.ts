@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Activity } from '../../src/core/activity';
 import { askQuestion } from '../../src/core/chat/ask';
 import { parseConfig, type Config } from '../../src/core/config';
 import { compareRoutes } from '../../src/core/eval/compare';
@@ -66,7 +67,11 @@ describe('routes', () => {
   test('compare reviews the same file under each route and states the differences in numbers', async () => {
     server.onChat((body) => ({ content: JSON.stringify({ findings: [hasRules(body) ? finding(['R1']) : { ...finding([]), citations: undefined }] }), ...figures(body) }));
     const target = await readFileTarget(workspace, 'src/retry.ts');
-    const comparison = await withSession({ workspace, config }, (session) => compareRoutes(session, [target], ['rag', 'fine-tuned', 'hybrid']));
+    const activity = new Activity();
+    const seen: string[] = [];
+    activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
+    const comparison = await withSession({ workspace, config }, (session) => compareRoutes(session, [target], ['rag', 'fine-tuned', 'hybrid'], activity));
+    assert.deepEqual(seen, ['comparing -', 'comparing 33', 'comparing 66', 'comparing 100', '']);
     const [rag, fineTuned, hybrid] = comparison.routes;
     assert.deepEqual(
       comparison.routes.map((r) => ({ route: r.route, model: r.model, calls: r.calls, findings: r.findings.length, sources: r.citedPassages, tokens: r.tokens })),
@@ -174,7 +179,11 @@ describe('routes', () => {
       const cost = body.model === BASE ? { promptTokens: 500, completionTokens: 20, durationsMs: { total: 1000, load: 0, promptEval: 600, eval: 400 } } : { promptTokens: 200, completionTokens: 20, durationsMs: { total: 400, load: 0, promptEval: 100, eval: 300 } };
       return { content: answers[body.model]![marker]!, ...cost };
     });
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'] }));
+    const activity = new Activity();
+    const seen: string[] = [];
+    activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
+    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'], activity }));
+    assert.deepEqual(seen, ['evaluating -', 'evaluating 33', 'evaluating 66', '']);
     assert.deepEqual(report.byTask, { 'review-comment': 2, 'review-findings': 1 });
     const [rag, fineTuned] = report.routes;
     assert.deepEqual(

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Activity } from '../activity';
 import type { Route } from '../config';
 import { throwIfCancelled } from '../errors';
 import { countTokens } from '../knowledge/tokens';
@@ -54,6 +55,8 @@ export interface EvaluateOptions {
   dataset: string;
   routes: readonly Route[];
   limit?: number;
+  /** Where the run shows as a task with its percent. */
+  activity?: Activity;
 }
 
 /**
@@ -64,27 +67,21 @@ export interface EvaluateOptions {
  */
 export async function evaluateRoutes(session: Session, options: EvaluateOptions): Promise<EvaluationReport> {
   const examples = await readTestSplit(options.dataset, EVALUATED_TASKS, options.limit);
-  const { signal } = session.reviewOptions();
-  const progress = session.reviewOptions().progress;
   const resolved: ResolvedRoute[] = [];
   for (const route of options.routes) resolved.push(await session.resolveRoute(route));
-
+  const task = options.activity?.begin('evaluating', path.basename(options.dataset));
   const routes: RouteEvaluation[] = [];
-  for (const route of resolved) {
-    const metered = new MeteredChatModel(session.client);
-    const started = performance.now();
-    const scored: { example: TestExample; answer: string }[] = [];
-    const asked = examples.filter((example) => suitsRoute(example, route, examples));
-    for (const [i, example] of asked.entries()) {
-      throwIfCancelled(signal);
-      progress?.report(`Evaluating ${route.route}`, i, asked.length);
-      const request = await routeRequest(session, route, example);
-      scored.push({ example, answer: (await metered.chat({ ...request, ...(signal && { signal }) })).content });
+  let probe: ProbeScore[];
+  try {
+    for (const [i, route] of resolved.entries()) {
+      routes.push(await evaluateRoute(session, route, examples));
+      task?.report(((i + 1) / (resolved.length + 1)) * 100);
     }
-    routes.push({ ...routeFigures(route.route, route.model, metered.calls, metered.metrics, performance.now() - started), ...score(scored) });
+    probe = await probeModels(session, resolved);
+  } finally {
+    task?.end();
   }
 
-  const probe = await probeModels(session, resolved);
   const byTask: Record<string, number> = {};
   for (const example of examples) byTask[example.task] = (byTask[example.task] ?? 0) + 1;
   const evaluatedAt = new Date().toISOString();
@@ -93,6 +90,22 @@ export async function evaluateRoutes(session: Session, options: EvaluateOptions)
   await writeJsonAtomic(file, report);
   await recordWithVersions(session.workspace, report);
   return report;
+}
+
+/** One route over the examples that suit it: each asked as the route would ask it, the answers scored. */
+async function evaluateRoute(session: Session, route: ResolvedRoute, examples: readonly TestExample[]): Promise<RouteEvaluation> {
+  const { signal, progress } = session.reviewOptions();
+  const metered = new MeteredChatModel(session.client);
+  const started = performance.now();
+  const scored: { example: TestExample; answer: string }[] = [];
+  const asked = examples.filter((example) => suitsRoute(example, route, examples));
+  for (const [i, example] of asked.entries()) {
+    throwIfCancelled(signal);
+    progress?.report(`Evaluating ${route.route}`, i, asked.length);
+    const request = await routeRequest(session, route, example);
+    scored.push({ example, answer: (await metered.chat({ ...request, ...(signal && { signal }) })).content });
+  }
+  return { ...routeFigures(route.route, route.model, metered.calls, metered.metrics, performance.now() - started), ...score(scored) };
 }
 
 const lastUser = (example: TestExample) => example.messages.findLast((m) => m.role === 'user')?.content ?? '';
