@@ -140,6 +140,18 @@ describe('model import against the Ollama-API test server', () => {
     });
   });
 
+  test('a GGUF adapter is uploaded as one blob and named in adapters by its file name', async () => {
+    const { workspace, server, client } = await setup();
+    await withServer(server, async () => {
+      const file = path.join(root, 'qwen-adapter.gguf');
+      await writeGgufAdapter(file, { 'general.architecture': 'qwen2', 'general.type': 'adapter', 'adapter.type': 'lora', 'adapter.lora.alpha': 16 });
+      const result = await importAdapter({ workspace, client, adapter: file, base: BASE, name: 'gguf-style:v1' });
+      const create = server.requests.find((r) => r.path === '/api/create')?.body as { adapters?: Record<string, string> };
+      assert.deepEqual(create.adapters, { 'qwen-adapter.gguf': await sha256Of(file) });
+      assert.deepEqual({ kind: result.version.adapter.kind, alpha: result.version.adapter.alpha, baseModel: result.version.adapter.baseModel }, { kind: 'gguf', alpha: 16, baseModel: 'qwen2' });
+    });
+  });
+
   test('a blob Ollama already has is not sent again', async () => {
     const { workspace, adapter, server, client } = await setup();
     await withServer(server, async () => {

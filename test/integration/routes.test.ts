@@ -153,6 +153,10 @@ describe('routes', () => {
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /^Use camelCase, like retryCount \[R1\]\. See also \[R7\]\.\n\nSources:\n  \[R1\] docs\/STYLE_GUIDE\.md:3-5  Style guide > Naming\n$/);
     assert.match(cli.stderr, /dropped citations of passages that were not given: R7/);
+    const json = await runCli(['ask', '--workspace', workspace, '--json', 'How do we name variables?']);
+    assert.equal(json.code, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout);
+    assert.deepEqual({ answer: parsed.answer, sources: parsed.citations.map((c: { source: string }) => c.source), route: parsed.route, promptTokens: parsed.metrics.promptTokens }, { answer: result.answer, sources: ['docs/STYLE_GUIDE.md'], route: 'rag', promptTokens: 400 });
   });
 
   test('eval scores routes on the test split with exact figures, probes general skill, and saves the results with the version', async () => {
