@@ -106,6 +106,10 @@ describe('routes', () => {
     assert.equal(reviewed.code, 1, reviewed.stderr);
     assert.equal(reviewed.stdout.trim(), 'src/retry.ts:1:1: warning: Rename retry_count to retryCount. [camelCase names] (no source: fine-tuned model, reviewed without rules)');
     assert.match(reviewed.stderr, new RegExp(`reviewed by ${ADAPTED}`));
+    const sarif = JSON.parse((await runCli(['review', '--workspace', workspace, '--route', 'fine-tuned', '--format', 'sarif', 'src/retry.ts'])).stdout);
+    assert.equal(sarif.runs[0].results[0].message.text, 'Rename retry_count to retryCount. (no source: fine-tuned model, reviewed without rules)');
+    assert.deepEqual(sarif.runs[0].results[0].relatedLocations ?? [], []);
+    assert.equal(sarif.runs[0].properties.route, 'fine-tuned');
 
     const bare = path.join(root, 'bare');
     await mkdir(path.join(bare, '.housestyle'), { recursive: true });
