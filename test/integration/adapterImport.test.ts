@@ -90,11 +90,14 @@ describe('adapter files', () => {
     await assert.rejects(inspectAdapter(half), (e: HouseStyleError) => e.code === 'adapter-invalid' && /adapter_model.safetensors is missing/.test(e.message) && /folder/.test(e.hint ?? ''));
   });
 
-  test('a GGUF adapter: its metadata is read (architecture, alpha); a GGUF model or a non-LoRA adapter is refused', async () => {
+  test('a GGUF adapter: its head is read (architecture, rank from a lora_a tensor, alpha); a GGUF model or a non-LoRA adapter is refused', async () => {
     const file = path.join(root, 'adapter.gguf');
-    await writeGgufAdapter(file, { 'general.architecture': 'qwen2', 'general.type': 'adapter', 'general.tags': ['a', 'b'], 'adapter.type': 'lora', 'adapter.lora.alpha': 32 });
+    await writeGgufAdapter(file, { 'general.architecture': 'qwen2', 'general.type': 'adapter', 'general.tags': ['a', 'b'], 'adapter.type': 'lora', 'adapter.lora.alpha': 32 }, [
+      { name: 'blk.0.attn_q.weight.lora_a', dims: [3584, 16] },
+      { name: 'blk.0.attn_q.weight.lora_b', dims: [16, 3584] },
+    ]);
     const source = await inspectAdapter(file);
-    assert.deepEqual({ kind: source.kind, baseModel: source.baseModel, alpha: source.alpha, files: source.files.map((f) => f.name) }, { kind: 'gguf', baseModel: 'qwen2', alpha: 32, files: ['adapter.gguf'] });
+    assert.deepEqual({ kind: source.kind, baseModel: source.baseModel, rank: source.rank, alpha: source.alpha, files: source.files.map((f) => f.name) }, { kind: 'gguf', baseModel: 'qwen2', rank: 16, alpha: 32, files: ['adapter.gguf'] });
     const model = path.join(root, 'model.gguf');
     await writeGgufAdapter(model, { 'general.architecture': 'qwen2', 'general.type': 'model' });
     await assert.rejects(inspectAdapter(model), (e: HouseStyleError) => e.code === 'adapter-invalid' && /is a GGUF model, not an adapter/.test(e.message));

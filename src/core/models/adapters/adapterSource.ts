@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../../errors';
-import { readGgufMetadata } from './gguf';
+import { readGgufHead } from './gguf';
 import { readSafetensorsHeader } from './safetensors';
 
 /** A LoRA adapter on disk, validated: the files Ollama will receive and what they say about themselves. */
@@ -70,7 +70,7 @@ async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
 }
 
 async function inspectGguf(file: string, size: number): Promise<AdapterSource> {
-  const metadata = await readGgufMetadata(file);
+  const { metadata, tensors } = await readGgufHead(file);
   const type = metadata.get('general.type');
   if (type !== undefined && type !== 'adapter') {
     throw new HouseStyleError(`${file} is a GGUF ${String(type)}, not an adapter.`, 'Pass the LoRA adapter (convert_lora_to_gguf.py output), not a full model.', 'adapter-invalid');
@@ -81,11 +81,15 @@ async function inspectGguf(file: string, size: number): Promise<AdapterSource> {
   }
   const architecture = metadata.get('general.architecture');
   const alpha = metadata.get('adapter.lora.alpha');
+  // GGUF records no rank: it is the small dimension of a lora_a tensor.
+  const loraA = tensors.find((t) => /lora_a/i.test(t.name) && t.dims.length === 2);
+  const rank = loraA ? Math.min(...loraA.dims) : undefined;
   return {
     kind: 'gguf',
     path: file,
     files: [{ name: path.basename(file), path: file, size }],
     ...(typeof architecture === 'string' && { baseModel: architecture }),
+    ...(rank !== undefined && { rank }),
     ...(typeof alpha === 'number' && { alpha }),
   };
 }

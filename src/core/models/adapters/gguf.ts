@@ -8,10 +8,15 @@ const ARRAY = 9;
 /** Adapter metadata sits at the start; this much covers it without reading tensors. */
 const HEAD_BYTES = 1 << 20;
 
-export type GgufMetadata = Map<string, string | number | boolean>;
+export interface GgufHead {
+  /** Scalar and string key-values (arrays are skipped). */
+  metadata: Map<string, string | number | boolean>;
+  /** Tensor names and dimensions (ggml order: fastest-varying first), as far as the part read holds them. */
+  tensors: { name: string; dims: number[] }[];
+}
 
-/** Reads the scalar and string key-values at the head of a GGUF file (arrays are skipped). */
-export async function readGgufMetadata(file: string): Promise<GgufMetadata> {
+/** Reads the key-values and tensor descriptions at the head of a GGUF file. */
+export async function readGgufHead(file: string): Promise<GgufHead> {
   const invalid = (detail: string) => new HouseStyleError(`${file} is not a valid GGUF file: ${detail}.`, 'Convert the adapter again (llama.cpp convert_lora_to_gguf.py).', 'adapter-invalid');
   const handle = await open(file, 'r');
   const buffer = Buffer.alloc(HEAD_BYTES);
@@ -25,6 +30,7 @@ export async function readGgufMetadata(file: string): Promise<GgufMetadata> {
   if (length < 24 || head.toString('latin1', 0, 4) !== 'GGUF') throw invalid('it does not start with the GGUF magic');
   const version = head.readUInt32LE(4);
   if (version < 2) throw invalid(`version ${version} is too old`);
+  const tensorCount = Number(head.readBigUInt64LE(8));
   let at = 16;
   const kvCount = Number(head.readBigUInt64LE(at));
   at += 8;
@@ -50,7 +56,8 @@ export async function readGgufMetadata(file: string): Promise<GgufMetadata> {
     at += bytes;
     return value;
   };
-  const metadata: GgufMetadata = new Map();
+  const metadata: GgufHead['metadata'] = new Map();
+  const tensors: GgufHead['tensors'] = [];
   try {
     for (let i = 0; i < kvCount; i++) {
       const key = readString();
@@ -67,8 +74,18 @@ export async function readGgufMetadata(file: string): Promise<GgufMetadata> {
       at += 12;
       for (let j = 0; j < count; j++) readScalar(itemType);
     }
+    for (let i = 0; i < tensorCount; i++) {
+      const name = readString();
+      need(4);
+      const nDims = head.readUInt32LE(at);
+      at += 4;
+      need(nDims * 8 + 12);
+      const dims = Array.from({ length: nDims }, (_, d) => Number(head.readBigUInt64LE(at + d * 8)));
+      at += nDims * 8 + 12; // dims, then the type (u32) and the data offset (u64)
+      tensors.push({ name, dims });
+    }
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
   }
-  return metadata;
+  return { metadata, tensors };
 }
