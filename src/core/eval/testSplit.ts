@@ -61,11 +61,12 @@ export async function readTestSplit(dataset: string, tasks: readonly string[], l
     for await (const [line, record] of jsonLines(testFile)) {
       if (examples.length >= limit) break;
       const messages = recordMessages(record);
+      const reference = messages?.at(-1);
+      if (!messages || reference?.role !== 'assistant') continue;
       const info = meta.get(line) ?? {};
-      const task = info.task ?? 'review-comment';
-      if (!messages || !tasks.includes(task)) continue;
-      const reference = messages.at(-1);
-      if (reference?.role !== 'assistant') continue;
+      // Without metadata.jsonl, a findings answer tells the reviewer's task from a review comment.
+      const task = info.task ?? (/^\s*\{\s*"findings"/.test(reference.content) ? 'review-findings' : 'review-comment');
+      if (!tasks.includes(task)) continue;
       examples.push({ line, task, ...(info.path && { path: info.path }), messages: messages.slice(0, -1), reference: reference.content });
     }
   } catch (error) {
