@@ -2,7 +2,7 @@ import type { Route } from '../config';
 import { latencyPerCall, type WorkspaceFacts } from './workspaceFacts';
 
 /** Below this many training samples a LoRA adapter rarely learns a team's conventions. */
-export const MIN_SAMPLES = 500;
+const MIN_SAMPLES = 500;
 /** At this pace (doc-changing commits per week) an adapter trained on today's rules is soon stale. */
 const FAST_DOCS_PER_WEEK = 1;
 /** More of the mined evidence dropped than this means the history is mostly noise. */

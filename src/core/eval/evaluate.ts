@@ -180,7 +180,7 @@ function isFindings(text: string): boolean {
 }
 
 /** Scores answers against references: validity, BLEU-4 and exact match on the review text, line agreement on findings. */
-export function score(scored: readonly { example: TestExample; answer: string }[]): Omit<RouteEvaluation, keyof RouteFigures> {
+function score(scored: readonly { example: TestExample; answer: string }[]): Omit<RouteEvaluation, keyof RouteFigures> {
   let valid = 0;
   let exact = 0;
   let truePositive = 0;

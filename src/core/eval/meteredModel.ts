@@ -1,10 +1,10 @@
 import type { ChatAnswer, ChatModel, ChatRequest, ModelMetrics } from '../models/chatModel';
 
-export function noMetrics(): ModelMetrics {
+function noMetrics(): ModelMetrics {
   return { promptTokens: 0, completionTokens: 0, totalDurationMs: 0, loadDurationMs: 0, promptEvalDurationMs: 0, evalDurationMs: 0, wallMs: 0 };
 }
 
-export function addMetrics(total: ModelMetrics, more: ModelMetrics): void {
+function addMetrics(total: ModelMetrics, more: ModelMetrics): void {
   for (const key of Object.keys(total) as (keyof ModelMetrics)[]) total[key] += more[key];
 }
 

@@ -39,7 +39,7 @@ export interface WorkspaceFacts {
   unmeasured: string[];
 }
 
-export const CHURN_DAYS = 90;
+const CHURN_DAYS = 90;
 
 export async function gatherFacts(workspace: string, config: Config, options: { dataset?: string; signal?: AbortSignal } = {}): Promise<WorkspaceFacts> {
   const unmeasured: string[] = [];

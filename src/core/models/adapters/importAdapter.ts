@@ -162,7 +162,7 @@ async function checkFamily(client: OllamaClient, base: string, adapter: AdapterS
 }
 
 /** Where the dataset is (relative to the workspace when inside it) and a hash of its card and report. */
-export async function linkDataset(workspace: string, dataset: string): Promise<{ path: string; cardSha256: string }> {
+async function linkDataset(workspace: string, dataset: string): Promise<{ path: string; cardSha256: string }> {
   const folder = path.resolve(workspace, dataset);
   const texts = await Promise.all(
     [CARD_FILE, REPORT_FILE].map((file) =>

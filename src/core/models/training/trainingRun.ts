@@ -26,7 +26,7 @@ export const COMMAND_NOT_FOUND = 127;
  * with the trainer). The trainer's own output goes to train.out, whose tail is printed to stderr on failure.
  * The same script runs locally and over ssh, so both lanes are one code path.
  */
-export function trainerScript(runDir: string): string {
+function trainerScript(runDir: string): string {
   const dir = shellQuote(runDir);
   return [
     `cd ${dir} || exit 2`,
