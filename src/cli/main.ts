@@ -4,6 +4,12 @@ import { registerIndex } from './commands/index';
 import { registerSearch } from './commands/search';
 import { registerReview } from './commands/review';
 import { registerDataset } from './commands/dataset';
+import { registerTrain } from './commands/train';
+import { registerModel } from './commands/model';
+import { registerAsk } from './commands/ask';
+import { registerCompare } from './commands/compare';
+import { registerEval } from './commands/eval';
+import { registerAdvise } from './commands/advise';
 
 const program = new Command('housestyle')
   .description('A local code-review agent that knows your team\'s rules.')
@@ -14,6 +20,12 @@ registerIndex(program);
 registerSearch(program);
 registerReview(program);
 registerDataset(program);
+registerTrain(program);
+registerModel(program);
+registerAsk(program);
+registerCompare(program);
+registerEval(program);
+registerAdvise(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has already printed usage errors; help and --version exit cleanly.

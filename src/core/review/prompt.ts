@@ -75,6 +75,27 @@ export function passageCost(passage: Passage, text: string): number {
   return countTokens(renderPassage('R00', passage, text, NONCE_PLACEHOLDER));
 }
 
+/**
+ * The rules data block on its own (one rule tag per passage, labelled R1…), for other prompts that answer from
+ * the rules in this same style: chat, and the rag and hybrid routes of evaluation.
+ */
+export function rulesBlock(passages: readonly PackedPassage[], nonce: string): { text: string; labels: Map<string, Passage> } {
+  const labels = new Map<string, Passage>();
+  const blocks = passages.map(({ passage, text }, i) => {
+    const label = `R${i + 1}`;
+    labels.set(label, passage);
+    return renderPassage(label, passage, text, nonce);
+  });
+  return { text: [`<rules-${nonce}>`, ...blocks, `</rules-${nonce}>`].join('\n'), labels };
+}
+
+/** The code data block of a window on its own, numbered as in reviews. */
+export function codeBlock(window: ReviewWindow, nonce: string): string {
+  const { path, language } = window.target;
+  const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(', ');
+  return [`<code-${nonce} path="${attribute(path)}" language="${attribute(language)}" lines="${lines}">`, renderCode(window, nonce), `</code-${nonce}>`].join('\n');
+}
+
 function renderPassage(label: string, passage: Passage, text: string, nonce: string): string {
   const section = passage.heading ? ` section="${attribute(passage.heading)}"` : '';
   return `<rule-${nonce} id="${label}" source="${attribute(passage.source)}" lines="${passage.startLine}-${passage.endLine}"${section}>\n${escapeData(text, nonce)}\n</rule-${nonce}>`;
