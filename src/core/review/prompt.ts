@@ -39,20 +39,12 @@ export function buildReviewPrompt(
   nonce: string = newNonce(),
   variant: ReviewPromptVariant = 'with-rules',
 ): ReviewPrompt {
-  const labels = new Map<string, Passage>();
   const withRules = variant === 'with-rules';
-  const ruleBlocks = (withRules ? passages : []).map(({ passage, text }, i) => {
-    const label = `R${i + 1}`;
-    labels.set(label, passage);
-    return renderPassage(label, passage, text, nonce);
-  });
-  const { path, language } = window.target;
+  const rules = withRules ? rulesBlock(passages, nonce) : { text: '', labels: new Map<string, Passage>() };
   const reviewed = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(', ');
   const user = [
-    ...(withRules ? [`<rules-${nonce}>`, ...ruleBlocks, `</rules-${nonce}>`, ''] : []),
-    `<code-${nonce} path="${attribute(path)}" language="${attribute(language)}" lines="${reviewed}">`,
-    renderCode(window, nonce),
-    `</code-${nonce}>`,
+    ...(withRules ? [rules.text, ''] : []),
+    codeBlock(window, nonce),
     '',
     withRules
       ? `Review the code in the code-${nonce} block against the rules in the rules-${nonce} block. Report only lines ${reviewed}, and cite rule ids.`
@@ -64,7 +56,7 @@ export function buildReviewPrompt(
       { role: 'system', content: system },
       { role: 'user', content: user },
     ],
-    labels,
+    labels: rules.labels,
     nonce,
     tokens: countTokens(system) + countTokens(user),
   };
