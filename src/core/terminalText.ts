@@ -25,6 +25,11 @@ export function terminalLines(text: string, indent: string): string {
     .join('\n');
 }
 
+/** Prose that may span lines (a streamed chat answer) made safe: line breaks and tabs kept, every other unsafe character escaped. */
+export function terminalProse(text: string): string {
+  return text.replace(UNSAFE, (char) => (char === '\n' || char === '\t' ? char : (NAMED[char] ?? escapeOf(char))));
+}
+
 function escapeOf(char: string): string {
   const code = char.codePointAt(0)!;
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;

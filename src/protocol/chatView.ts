@@ -24,7 +24,7 @@ export interface ChatFigures {
 /** From the webview to the extension. */
 export type ChatViewRequest =
   | { type: 'ready' }
-  | { type: 'ask'; requestId: number; question: string; context: CodeContext; kb: string; route: ChatRoute }
+  | { type: 'ask'; requestId: number; question: string; context: CodeContext; kb: string; route: ChatRoute; history: ChatExchange[] }
   | { type: 'cancel'; requestId: number }
   | { type: 'open'; source: string; startLine: number; endLine: number }
   | { type: 'insert'; code: string }
@@ -36,6 +36,12 @@ export type ChatViewEvent =
   | { type: 'token'; requestId: number; text: string }
   | { type: 'answer'; requestId: number; text: string; sources: ChatSource[]; figures: ChatFigures; context?: string }
   | { type: 'error'; requestId?: number; message: string };
+
+/** An earlier question and its answer, sent with a follow-up so the model sees the conversation. */
+export interface ChatExchange {
+  question: string;
+  answer: string;
+}
 
 export interface ChatTurn {
   question: string;
@@ -61,6 +67,13 @@ export const CHAT_ROUTES: readonly ChatRoute[] = ['rag', 'fine-tuned', 'hybrid']
 const CONTEXTS: readonly CodeContext[] = ['none', 'file', 'selection'];
 const MAX_QUESTION = 8000;
 const MAX_CODE = 200_000;
+/** Earlier exchanges sent with a question: enough for follow-ups, bounded so a long chat cannot flood the prompt. */
+export const MAX_HISTORY = 6;
+
+function isExchange(value: unknown): value is ChatExchange {
+  const e = value as Record<string, unknown> | null;
+  return typeof e === 'object' && e !== null && typeof e.question === 'string' && typeof e.answer === 'string' && e.question.length <= MAX_QUESTION && e.answer.length <= MAX_CODE;
+}
 
 /** Messages from a webview are untrusted input: accept only well-formed requests. */
 export function isChatViewRequest(value: unknown): value is ChatViewRequest {
@@ -78,7 +91,10 @@ export function isChatViewRequest(value: unknown): value is ChatViewRequest {
         CONTEXTS.includes(m.context as CodeContext) &&
         typeof m.kb === 'string' &&
         /^[a-z][a-z0-9_-]{0,63}$/.test(m.kb) &&
-        CHAT_ROUTES.includes(m.route as ChatRoute)
+        CHAT_ROUTES.includes(m.route as ChatRoute) &&
+        Array.isArray(m.history) &&
+        m.history.length <= MAX_HISTORY &&
+        m.history.every(isExchange)
       );
     case 'cancel':
       return Number.isInteger(m.requestId);

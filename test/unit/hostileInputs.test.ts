@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig, parseConfig } from '../../src/core/config';
 import { chunkSource } from '../../src/core/knowledge/chunk/chunkSource';
 import { countTokens } from '../../src/core/knowledge/tokens';
-import { terminalLine, terminalLines } from '../../src/core/terminalText';
+import { terminalLine, terminalLines, terminalProse } from '../../src/core/terminalText';
 
 /** Smaller defects of issue 14, item 11: inputs a hostile or unlucky workspace holds. */
 describe('hostile and unlucky inputs', () => {
@@ -44,5 +44,7 @@ describe('hostile and unlucky inputs', () => {
     assert.equal(terminalLine('a\u001b[31mb\r\n\u202ec\u0000\u009b\u2028'), 'a\\x1b[31mb\\r\\n\\u202ec\\x00\\x9b\\u2028');
     assert.equal(terminalLine('tab\there, ünïcödé and emoji 👍 stay'), 'tab\\there, ünïcödé and emoji 👍 stay');
     assert.equal(terminalLines('first\nsrc/x.ts:1:1: error: forged\r\n\u001b]0;t\u0007', '  '), 'first\n  src/x.ts:1:1: error: forged\n  \\x1b]0;t\\x07');
+    // A streamed answer keeps its line breaks and tabs; nothing else acts on the terminal.
+    assert.equal(terminalProse('Use\ttabs.\n\u001b[2J\u001b]8;;https://x\u0007link\r\u202e'), 'Use\ttabs.\n\\x1b[2J\\x1b]8;;https://x\\x07link\\r\\u202e');
   });
 });

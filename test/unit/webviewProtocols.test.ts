@@ -4,7 +4,7 @@ import { isChatViewRequest } from '../../src/protocol/chatView';
 import { isKnowledgeViewRequest } from '../../src/protocol/knowledgeView';
 
 test('the chat view accepts only well-formed requests: webview messages are untrusted input', () => {
-  const ask = { type: 'ask', requestId: 1, question: 'How do we name booleans?', context: 'selection', kb: 'style', route: 'hybrid' };
+  const ask = { type: 'ask', requestId: 1, question: 'How do we name booleans?', context: 'selection', kb: 'style', route: 'hybrid', history: [{ question: 'Tabs?', answer: 'Spaces.' }] };
   assert.equal(isChatViewRequest(ask), true);
   for (const [change, why] of [
     [{ question: '   ' }, 'a blank question'],
@@ -13,6 +13,8 @@ test('the chat view accepts only well-formed requests: webview messages are untr
     [{ route: 'cloud' }, 'an unknown route'],
     [{ kb: '../other' }, 'a knowledge base name that is not one'],
     [{ requestId: '1' }, 'a request id that is not a number'],
+    [{ history: Array.from({ length: 7 }, () => ({ question: 'q', answer: 'a' })) }, 'too long a history'],
+    [{ history: [{ question: 'q', answer: 3 }] }, 'a malformed exchange'],
   ] as const) {
     assert.equal(isChatViewRequest({ ...ask, ...change }), false, why);
   }

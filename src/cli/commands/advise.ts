@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { advise } from '../../core/eval/advise';
+import { adviceText } from '../../core/eval/adviceText';
 import { gatherFacts } from '../../core/eval/workspaceFacts';
 import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace } from '../run';
 
@@ -21,10 +22,7 @@ export function registerAdvise(program: Command): void {
           process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);
           return;
         }
-        const lines = [`Recommendation: ${advice.recommendation}`, '', ...advice.reasons.map((r) => `- ${r}`)];
-        if (advice.unmeasured.length) lines.push('', 'Not measured:', ...advice.unmeasured.map((u) => `- ${u}`));
-        lines.push('', `Next step: ${advice.nextStep}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(adviceText(advice));
       }),
     );
 }

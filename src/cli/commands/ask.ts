@@ -7,6 +7,7 @@ import type { Route } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { workspacePath } from '../../core/review/reviewTarget';
 import { withSession } from '../../core/session';
+import { terminalLine, terminalProse } from '../../core/terminalText';
 import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 
 export function registerAsk(program: Command): void {
@@ -34,7 +35,7 @@ export function registerAsk(program: Command): void {
             const result = await askQuestion(session, {
               question: words.join(' '),
               ...(code && { code }),
-              ...(!options.json && { onToken: (token: string) => void process.stdout.write(token) }),
+              ...(!options.json && { onToken: (token: string) => void process.stdout.write(terminalProse(token)) }),
               signal,
             });
             if (options.json) {
@@ -46,7 +47,7 @@ export function registerAsk(program: Command): void {
             else if (result.citations.length === 0) process.stdout.write(`Sources: none cited (${result.passages} passage${result.passages === 1 ? '' : 's'} were given).\n`);
             else {
               process.stdout.write('Sources:\n');
-              for (const c of result.citations) process.stdout.write(`  [${c.label}] ${c.source}:${c.startLine}-${c.endLine}${c.heading ? `  ${c.heading}` : ''}\n`);
+              for (const c of result.citations) process.stdout.write(`  [${c.label}] ${terminalLine(`${c.source}:${c.startLine}-${c.endLine}${c.heading ? `  ${c.heading}` : ''}`)}\n`);
             }
             if (result.unknownCitations.length) stderrLogger.warn(`dropped citations of passages that were not given: ${result.unknownCitations.join(', ')}`);
           }).finally(() => progress.end()),

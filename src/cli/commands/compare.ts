@@ -5,6 +5,7 @@ import { ROUTES, parseRoutes } from '../../core/models/route';
 import { changedTargets } from '../../core/review/reviewer';
 import { readFileTarget } from '../../core/review/reviewTarget';
 import { withSession } from '../../core/session';
+import { terminalLine } from '../../core/terminalText';
 import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 import { FIGURE_HEADERS, figureCells, table } from '../table';
 
@@ -51,7 +52,7 @@ function formatComparison(comparison: Comparison): string {
     if (route.findings.length === 0) text += '  no findings\n';
     for (const f of route.findings) {
       const sources = f.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ') || 'no source';
-      text += `  ${f.path}:${f.startLine}: ${f.severity}: ${f.message} (${sources})\n`;
+      text += `  ${terminalLine(`${f.path}:${f.startLine}: ${f.severity}: ${f.message} (${sources})`)}\n`;
     }
   }
   if (comparison.summary.length) text += `\n${comparison.summary.join('\n')}\n`;

@@ -3,7 +3,8 @@ import { loadConfig } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { importAdapter } from '../../core/models/adapters/importAdapter';
 import { OllamaClient, type OllamaModelInfo } from '../../core/models/ollama/client';
-import { findVersion, readRegistry, updateRegistry } from '../../core/models/registry';
+import { readRegistry } from '../../core/models/registry';
+import { removeVersion, useVersion } from '../../core/models/versions';
 import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 
 interface Common extends HostOptions {
@@ -94,11 +95,7 @@ export function registerModel(program: Command): void {
     .action(
       action(async (name: string, options: Common) => {
         const workspace = await resolveWorkspace(options.workspace);
-        await updateRegistry(workspace, (registry) => {
-          if (!findVersion(registry, name)) throw new HouseStyleError(`${name} is not a registered model version.`, 'See housestyle model list for the registered versions.', 'registry');
-          registry.active = name;
-        });
-        // Only models.fineTuned is read: no Ollama host is chosen or used.
+        await useVersion(workspace, name);
         const config = await loadConfig(workspace);
         const overridden = config.models.fineTuned && config.models.fineTuned !== name ? ` (note: models.fineTuned in the config still names ${config.models.fineTuned}, which wins)` : '';
         process.stdout.write(`${name} is now the fine-tuned model${overridden}.\n`);
@@ -115,18 +112,7 @@ export function registerModel(program: Command): void {
     .action(
       action(async (name: string, options: Common) => {
         const workspace = await resolveWorkspace(options.workspace);
-        if (!findVersion(await readRegistry(workspace), name)) throw new HouseStyleError(`${name} is not a registered model version.`, 'See housestyle model list; House Style removes only the versions it registered.', 'registry');
-        const client = OllamaClient.fromConfig(await loadCliConfig(workspace, options));
-        try {
-          await client.deleteModel(name);
-        } catch (error) {
-          // Already gone from Ollama: the registry entry still goes.
-          if (!(error instanceof HouseStyleError && (error.code === 'model-not-found' || error.code === 'ollama-rejected'))) throw error;
-        }
-        await updateRegistry(workspace, (registry) => {
-          registry.models = registry.models.filter((m) => m.name !== name);
-          if (registry.active === name) delete registry.active;
-        });
+        await removeVersion(workspace, OllamaClient.fromConfig(await loadCliConfig(workspace, options)), name);
         process.stdout.write(`Removed ${name}.\n`);
       }),
     );

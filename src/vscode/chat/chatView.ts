@@ -1,0 +1,183 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CodeContext as AskCode } from '../../core/chat/ask';
+import { describeError, isCancellation } from '../../core/errors';
+import type { ChatMessage } from '../../core/models/chatModel';
+import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
+import type { HouseStyleContext } from '../context';
+import { openPassage } from '../knowledge/openPassage';
+import { requireFolder, requireTrust } from '../trust';
+import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
+
+/**
+ * The sidebar chat: questions about the team's rules (and the open file or selection) answered by the core's
+ * `askQuestion` from retrieved passages, streamed into the webview, with the cited passages as links.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'housestyle.chat';
+  private view?: vscode.WebviewView;
+  private readonly running = new Map<number, AbortController>();
+
+  constructor(private readonly ctx: HouseStyleContext) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.ctx.extension);
+    view.webview.html = webviewHtml(view.webview, this.ctx.extension, {
+      name: 'chat',
+      title: 'House Style chat',
+      body: `<ol id="log" aria-live="polite"></ol>
+<form id="ask">
+<textarea id="question" rows="3" placeholder="Ask about your team's rules (Enter to send, Shift+Enter for a new line)" aria-label="Question"></textarea>
+<div class="row">
+<select id="kb" title="Knowledge base" aria-label="Knowledge base"></select>
+<select id="route" title="Route: rag (base model + rules), fine-tuned (adapted model), hybrid (adapted model + rules)" aria-label="Route"></select>
+<select id="context" title="Code sent with the question" aria-label="Code sent with the question"><option value="selection">with selection</option><option value="file">with file</option><option value="none">no code</option></select>
+<button id="send" type="submit">Ask</button><button id="cancel" type="button" hidden>Cancel</button><button id="clear" type="button" title="Clear the conversation">Clear</button>
+</div>
+</form>`,
+    });
+    this.ctx.push(
+      onValidMessage(view.webview, isChatViewRequest, (message) => this.handle(message)),
+      view.onDidDispose(() => {
+        for (const controller of this.running.values()) controller.abort();
+      }),
+    );
+  }
+
+  private async handle(message: ChatViewRequest): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendOptions();
+      case 'ask':
+        return this.ask(message);
+      case 'cancel':
+        this.running.get(message.requestId)?.abort();
+        return;
+      case 'open':
+        return openPassage(requireFolder(this.ctx.workspaceFolder), message.source, message.startLine, message.endLine).catch((error: unknown) => this.ctx.errors.present(error));
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.code);
+        return;
+      case 'insert': {
+        const editor = vscode.window.visibleTextEditors.find((e) => e === vscode.window.activeTextEditor) ?? vscode.window.visibleTextEditors[0];
+        if (!editor) return void vscode.window.showInformationMessage('House Style: open a file to insert the code into.');
+        await editor.edit((edit) => edit.replace(editor.selection, message.code));
+        return;
+      }
+    }
+  }
+
+  private async sendOptions(): Promise<void> {
+    const folder = this.ctx.workspaceFolder;
+    if (!folder || !vscode.workspace.isTrusted) {
+      this.post({ type: 'options', knowledgeBases: ['style'], kb: 'style', routes: [...CHAT_ROUTES], route: 'rag', editor: 'none' });
+      return;
+    }
+    try {
+      const config = await this.ctx.config(folder);
+      const editor = vscode.window.activeTextEditor;
+      this.post({
+        type: 'options',
+        knowledgeBases: Object.keys(config.knowledgeBases),
+        kb: config.review.knowledgeBase,
+        routes: [...CHAT_ROUTES],
+        route: config.models.route,
+        editor: !editor ? 'none' : editor.selection.isEmpty ? 'file' : 'selection',
+      });
+    } catch (error) {
+      this.post({ type: 'error', message: describeError(error) });
+    }
+  }
+
+  private async ask(message: Extract<ChatViewRequest, { type: 'ask' }>): Promise<void> {
+    const controller = new AbortController();
+    this.running.set(message.requestId, controller);
+    const started = performance.now();
+    let firstTokenMs: number | undefined;
+    try {
+      requireTrust();
+      const folder = requireFolder(this.ctx.workspaceFolder);
+      const config = await this.ctx.config(folder);
+      const code = codeContext(folder, message.context);
+      const [{ withSession }, { askQuestion }] = await Promise.all([import('../../core/session'), import('../../core/chat/ask')]);
+      const result = await this.ctx.activity.run('asking', message.question.slice(0, 40), () =>
+        withSession(
+          {
+            workspace: folder.uri.fsPath,
+            config,
+            kb: message.kb,
+            route: message.route,
+            extensionRoot: this.ctx.extension.extensionPath,
+            logger: this.ctx.logger,
+            signal: controller.signal,
+            knowledgeBases: this.ctx.knowledge,
+            activity: this.ctx.activity,
+          },
+          (session) =>
+            askQuestion(session, {
+              question: message.question,
+              ...(code && { code }),
+              history: asMessages(message.history),
+              signal: controller.signal,
+              onToken: (text) => {
+                firstTokenMs ??= performance.now() - started;
+                this.post({ type: 'token', requestId: message.requestId, text });
+              },
+            }),
+        ),
+      );
+      this.ctx.errors.succeeded();
+      this.post({
+        type: 'answer',
+        requestId: message.requestId,
+        text: result.answer,
+        sources: result.citations.map(({ source, startLine, endLine, heading }) => ({ source, startLine, endLine, heading })),
+        figures: {
+          model: result.model,
+          route: result.route,
+          wallMs: performance.now() - started,
+          ...(firstTokenMs !== undefined && { firstTokenMs }),
+          promptTokens: result.metrics.promptTokens,
+          completionTokens: result.metrics.completionTokens,
+        },
+        ...(code && { context: describeCode(code) }),
+      });
+    } catch (error) {
+      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : describeError(error) });
+      // The same actions as everywhere (Pull Model, Open Settings...), besides the line in the chat.
+      if (!isCancellation(error)) await this.ctx.errors.present(error);
+    } finally {
+      this.running.delete(message.requestId);
+    }
+  }
+
+  private post(event: ChatViewEvent): void {
+    void this.view?.webview.postMessage(event);
+  }
+}
+
+/** The open file or its selection, when asked for and inside the workspace folder. */
+function codeContext(folder: vscode.WorkspaceFolder, wanted: 'none' | 'file' | 'selection'): AskCode | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (wanted === 'none' || !editor || editor.document.uri.scheme !== 'file') return undefined;
+  const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath).split(path.sep).join('/');
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const text = editor.document.getText();
+  const { start, end } = editor.selection;
+  if (wanted === 'file' || editor.selection.isEmpty) return { path: relative, text };
+  // A selection that ends at the start of a line does not include that line.
+  const endLine = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
+  return { path: relative, text, selection: { startLine: start.line + 1, endLine } };
+}
+
+function describeCode(code: AskCode): string {
+  return code.selection ? `${code.path}:${code.selection.startLine}-${code.selection.endLine}` : code.path;
+}
+
+function asMessages(history: ChatExchange[]): ChatMessage[] {
+  return history.flatMap(({ question, answer }) => [
+    { role: 'user' as const, content: question },
+    { role: 'assistant' as const, content: answer },
+  ]);
+}
