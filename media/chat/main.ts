@@ -1,7 +1,7 @@
 // The chat view's front-end. Questions are the user's; answers come from a model and quoted passages from
 // the workspace's documents: both are rendered as sanitized Markdown (no HTML of theirs runs or loads),
 // labels and figures as text. The page's CSP allows only this script and its style.
-import type { ChatRoute, ChatTurn, ChatViewEvent, ChatViewRequest, ChatViewState, CodeContext } from '../../src/protocol/chatView';
+import { MAX_HISTORY, type ChatRoute, type ChatTurn, type ChatViewEvent, type ChatViewRequest, type ChatViewState, type CodeContext } from '../../src/protocol/chatView';
 import { renderMarkdown } from '../shared/markdown';
 import './style.css';
 
@@ -117,11 +117,12 @@ form.addEventListener('submit', (event) => {
   const text = question.value.trim();
   if (!text || pending) return;
   const turn: ChatTurn = { question: text, answer: '', sources: [], pending: true };
+  const history = state.turns.filter((t) => t.answer && !t.error).slice(-MAX_HISTORY).map(({ question, answer }) => ({ question, answer }));
   state.turns.push(turn);
   pending = { id: ++requestId, turn };
   question.value = '';
   render();
-  vscode.postMessage({ type: 'ask', requestId: pending.id, question: text, context: contextPicker.value as CodeContext, kb: kbPicker.value, route: routePicker.value as ChatRoute });
+  vscode.postMessage({ type: 'ask', requestId: pending.id, question: text, context: contextPicker.value as CodeContext, kb: kbPicker.value, route: routePicker.value as ChatRoute, history });
 });
 question.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey) {
