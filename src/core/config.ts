@@ -57,7 +57,7 @@ export const configSchema = z.strictObject({
       /** Falls back to the OLLAMA_HOST environment variable, then http://127.0.0.1:11434. */
       host: z.string().min(1).optional(),
       model: z.string().min(1).default('qwen2.5-coder:7b'),
-      /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent. */
+      /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent, else an installed one it finds. */
       embedModel: z.string().min(1).optional(),
       timeoutMs: z.number().int().positive().default(120_000),
     })

@@ -54,6 +54,8 @@ export interface OllamaModelDetails {
   parameterSize?: string;
   contextLength?: number;
   template?: string;
+  /** What the model can do, e.g. `completion`, `embedding`, `tools` (absent from Ollama before 0.6.4). */
+  capabilities?: string[];
 }
 
 const DEFAULT_PROBE_MS = 1500;
@@ -80,6 +82,7 @@ const showAnswer = z.object({
   template: z.string().optional(),
   details: modelDetails,
   model_info: z.record(z.string(), z.unknown()).optional(),
+  capabilities: z.array(z.string()).optional(),
 });
 
 /** Thrown through the stream loop when a caller's callback fails, so it reaches the caller unchanged. */
@@ -193,6 +196,7 @@ export class OllamaClient {
         ...(answer.details?.parameter_size ? { parameterSize: answer.details.parameter_size } : {}),
         ...(typeof contextLength === 'number' ? { contextLength } : {}),
         ...(answer.template !== undefined ? { template: answer.template } : {}),
+        ...(answer.capabilities ? { capabilities: answer.capabilities } : {}),
       };
     });
   }
