@@ -3,9 +3,10 @@ import { chunkCodeComments, isCodeFile } from './codeComments';
 import { chunkHtml } from './html';
 import { chunkMarkdown } from './markdown';
 import { chunkPlainText } from './plainText';
+import { chunkRestructuredText } from './restructuredText';
 
 /** Bump when chunking changes, so existing indexes re-chunk every file once. */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 
 export type ChunkResult = { chunks: Chunk[] } | { skip: string };
 
@@ -13,6 +14,7 @@ export type ChunkResult = { chunks: Chunk[] } | { skip: string };
 export function chunkSource(source: string, text: string, options: ChunkingOptions & { codeComments: boolean }): ChunkResult {
   if (/\.(md|markdown|mdx)$/i.test(source)) return { chunks: chunkMarkdown(source, text, options) };
   if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
+  if (/\.rst$/i.test(source)) return { chunks: chunkRestructuredText(source, text, options) };
   if (isCodeFile(source)) {
     return options.codeComments ? { chunks: chunkCodeComments(source, text, options) } : { skip: 'source code; set codeComments: true on the knowledge base to index its comments' };
   }
