@@ -118,7 +118,7 @@ function score(runs: { snippet: Snippet; guide: Guide; results: Hit[] }[]): Scor
 /** The naive baseline: Okapi BM25 (k1 1.2, b 0.75) over consecutive 60-line windows of every guide, queried with every word of the snippet. */
 function naiveBm25(all: Guide[]) {
   const words = (text: string) => text.toLowerCase().match(/[a-z0-9_]+/g) ?? [];
-  const windows = [];
+  const windows: { source: string; start: number; end: number; terms: Map<string, number>; length: number }[] = [];
   for (const guide of all) {
     for (let start = 1; start <= guide.lines.length; start += WINDOW_LINES) {
       const end = Math.min(guide.lines.length, start + WINDOW_LINES - 1);

@@ -64,8 +64,9 @@ class IndexedKnowledgeBase implements KnowledgeBase {
       if (sources.length === 0) return [];
       where = `source IN ${sqlStringList(sources)}`;
     }
-    const [vector] = await this.embedderInstance.embed([query]);
-    return this.store.search(query, vector!, k, where);
+    const embedder = this.embedderInstance;
+    const vector = async () => (await embedder.embed([query]))[0]!;
+    return this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
   }
 
   count(): Promise<number> {

@@ -35,10 +35,12 @@ export interface StoredFile {
   stamps: Set<string>;
 }
 
-/** Bump when the table's columns change; older tables are rebuilt. */
-const SCHEMA_VERSION = '2';
+/** Bump when the table's columns or its full-text tokenizer change; older tables are rebuilt. */
+const SCHEMA_VERSION = '3';
 
 const FTS_COLUMN = 'fts_text';
+/** Stemmed English without stop words: a rule says "imports" where a query says "import", and "the" matches everything. */
+const FULL_TEXT_OPTIONS = { withPosition: false, language: 'English', stem: true, removeStopWords: true, lowercase: true, asciiFolding: true };
 const VECTOR_COLUMN = 'vector';
 
 export function tableName(kb: string): string {
@@ -171,7 +173,7 @@ export class KnowledgeStore {
     const has = (column: string) => indices.some((index) => index.columns.includes(column));
     const rows = await this.table.countRows();
     if (!has(FTS_COLUMN)) {
-      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts({ withPosition: false }) });
+      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
     }
     if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) {
       // Several partitions: one HNSW graph over all rows costs about 100 MB more to build at 100,000 rows.
@@ -182,18 +184,32 @@ export class KnowledgeStore {
   }
 
   /**
-   * Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank.
-   * Vectors alone where the full-text index is not built yet (an index run was interrupted).
+   * Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank. BM25 alone
+   * when `fuseVectors` is false (a lexical embedder's vectors only echo BM25, less sharply), topped up with
+   * nearest vectors when fewer than k passages share a word with the query. Vectors alone where the
+   * full-text index is not built yet (an index run was interrupted) or the query has no words.
    */
-  async search(query: string, vector: Float32Array, k: number, where?: string): Promise<Passage[]> {
+  async search(query: string, options: { vector: () => Promise<Float32Array>; fuseVectors: boolean; k: number; where?: string }): Promise<Passage[]> {
     const { lancedb } = await loadLanceDb();
     this.hasFullTextIndex ??= this.table.listIndices().then((indices) => indices.some((index) => index.columns.includes(FTS_COLUMN)));
     const hasWords = /[\p{L}\p{N}]/u.test(query) && (await this.hasFullTextIndex);
-    let search = hasWords
-      ? this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }).nearestTo(vector).rerank(await rrfReranker(lancedb))
-      : this.table.query().nearestTo(vector);
-    if (where) search = search.where(where);
-    const rows = await search.limit(k).toArray();
+    const { k, where } = options;
+    const filtered = <Q extends { where(predicate: string): Q }>(search: Q) => (where ? search.where(where) : search);
+    const nearest = async () => filtered(this.table.query().nearestTo(await options.vector())).limit(k).toArray();
+    let rows: Record<string, any>[];
+    if (!hasWords) rows = await nearest();
+    else if (options.fuseVectors) {
+      const hybrid = this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }).nearestTo(await options.vector()).rerank(await rrfReranker(lancedb));
+      rows = await filtered(hybrid).limit(k).toArray();
+    } else {
+      rows = await filtered(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN })).limit(k).toArray();
+      if (rows.length < k) {
+        const found = new Set(rows.map((row) => row.id));
+        rows.push(...(await nearest()).filter((row) => !found.has(row.id)).slice(0, k - rows.length));
+      }
+    }
+    // Scores fall with rank even where top-up rows (distances) follow BM25 rows (scores of another scale).
+    let floor = Infinity;
     return rows.map((row) => ({
       id: row.id,
       kb: this.kb,
@@ -202,7 +218,7 @@ export class KnowledgeStore {
       endLine: row.end_line,
       heading: row.heading,
       text: row.text,
-      score: row._relevance_score ?? 1 / (1 + (row._distance ?? 0)),
+      score: (floor = Math.min(floor, row._relevance_score ?? row._score ?? 1 / (1 + (row._distance ?? 0)))),
       appliesTo: JSON.parse(row.applies_to) as string[],
     }));
   }
