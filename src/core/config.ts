@@ -9,9 +9,9 @@ export const CONFIG_FILE = '.housestyle/config.json';
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**'];
 
 const STYLE_INCLUDE = [
-  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm}',
+  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm,pdf}',
   '**/CONTRIBUTING*',
-  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm}',
+  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm,pdf}',
   '**/.editorconfig',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',

@@ -57,14 +57,14 @@ export function registerSearch(program: Command): void {
 }
 
 function toJson(passage: Passage) {
-  const { source, startLine, endLine, heading, score, text, kb, appliesTo } = passage;
-  return { source, startLine, endLine, heading, score, text, kb, appliesTo };
+  const { source, startLine, endLine, heading, score, text, kb, appliesTo, page } = passage;
+  return { source, ...(page ? { page } : {}), startLine, endLine, heading, score, text, kb, appliesTo };
 }
 
 function formatText(results: Passage[]): string {
   if (results.length === 0) return 'No passages found.\n';
   return results
-    .map((r, i) => `${i + 1}. ${r.source}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}  (score ${r.score.toFixed(4)})\n${indent(r.text)}\n`)
+    .map((r, i) => `${i + 1}. ${r.source}${r.page ? ` page ${r.page}` : ''}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}  (score ${r.score.toFixed(4)})\n${indent(r.text)}\n`)
     .join('\n');
 }
 

@@ -142,6 +142,10 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
         logger.warn(`Skipped ${source}: ${reason}.`);
         continue;
       }
+      for (const part of chunked.skipped ?? []) {
+        report.skipped.push({ source, reason: part });
+        logger.warn(`Skipped part of ${source}: ${part}.`);
+      }
       keep.add(source);
       pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks });
       pendingRows += chunked.chunks.length;
@@ -194,7 +198,7 @@ async function embedRows(
     batch.forEach(([hash], j) => vectors.set(hash, embedded[j]!));
   }
   const rows = chunks.map(({ file, chunk, contentHash }) => ({
-    id: sha256(chunk.source, String(chunk.startLine), String(chunk.endLine), contentHash).slice(0, 32),
+    id: sha256(chunk.source, ...(chunk.page ? [`p${chunk.page}`] : []), String(chunk.startLine), String(chunk.endLine), contentHash).slice(0, 32),
     source: chunk.source,
     start_line: chunk.startLine,
     end_line: chunk.endLine,
@@ -205,6 +209,7 @@ async function embedRows(
     file_hash: file.fileHash,
     file_stamp: file.stamp,
     applies_to: JSON.stringify(chunk.appliesTo),
+    page: chunk.page ?? 0,
     vector: vectors.get(contentHash)!,
   }));
   return { rows, embedded: missing.length };

@@ -20,6 +20,8 @@ export interface ChunkRow {
   file_stamp: string;
   /** JSON array of globs; "[]" means everywhere. */
   applies_to: string;
+  /** 1-based page of a PDF source, 0 for other sources. */
+  page: number;
   vector: Float32Array;
 }
 
@@ -87,6 +89,7 @@ export class KnowledgeStore {
         new Field('file_hash', new Utf8(), false),
         new Field('file_stamp', new Utf8(), false),
         new Field('applies_to', new Utf8(), false),
+        new Field('page', new Int32(), false),
         new Field(VECTOR_COLUMN, new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
       ],
       new Map([
@@ -220,6 +223,7 @@ export class KnowledgeStore {
       text: row.text,
       score: (floor = Math.min(floor, row._relevance_score ?? row._score ?? 1 / (1 + (row._distance ?? 0)))),
       appliesTo: JSON.parse(row.applies_to) as string[],
+      ...(row.page > 0 ? { page: row.page as number } : {}),
     }));
   }
 
