@@ -40,6 +40,10 @@ export const configSchema = z.strictObject({
       batchSize: z.number().int().min(1).max(1024).default(64),
       /** Above this many rows a vector index is built, which keeps search fast on large workspaces. */
       vectorIndexMinRows: z.number().int().min(256).default(50_000),
+      /** LanceDB storage options for object storage (endpoint, region, credentials); the AWS_* variables otherwise. */
+      storageOptions: z.record(z.string(), z.string()).optional(),
+      /** A shared index that another machine (CI) writes: search it, never write or re-embed it. */
+      readOnly: z.boolean().default(false),
     })
     .prefault({}),
   chunking: z

@@ -66,6 +66,10 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   const kbName = options.kb ?? config.review.knowledgeBase;
   const kb = knowledgeBase(config, kbName);
   const uri = indexUri(workspace, config);
+  if (config.index.readOnly) {
+    throw new HouseStyleError(`The index at ${uri} is shared and read-only here (index.readOnly).`, 'Only its one writer (the CI job) indexes it; set index.readOnly to false only there.', 'index-read-only');
+  }
+  const storageOptions = config.index.storageOptions;
 
   const { embedder, reason } =
     typeof options.embedder === 'object'
@@ -74,13 +78,13 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   logger.info(`Embedder: ${embedder.id} (${reason}).`);
 
   try {
-    let store = await KnowledgeStore.open(uri, kbName);
+    let store = await KnowledgeStore.open(uri, kbName, storageOptions);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
       logger.info(`The index of "${kbName}" was built by ${store.identity.embedder}; rebuilding it with ${embedder.id}.`);
       store.close();
       store = undefined;
     }
-    store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension });
+    store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension }, storageOptions);
 
     const { files: existing, contentHashes } = await store.scan();
     const sources = await discoverSources(workspace, kb);

@@ -27,9 +27,12 @@ export interface KnowledgeBase {
 export async function openKnowledgeBase(options: { workspace: string; config: Config; kb?: string; extensionRoot?: string; logger?: Logger }): Promise<KnowledgeBase> {
   const name = options.kb ?? options.config.review.knowledgeBase;
   kbConfig(options.config, name);
-  const store = await KnowledgeStore.open(indexUri(options.workspace, options.config), name);
+  const store = await KnowledgeStore.open(indexUri(options.workspace, options.config), name, options.config.index.storageOptions);
   if (!store) {
-    throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, 'Run `housestyle index` (or "House Style: Index Workspace") first.', 'index-missing');
+    const hint = options.config.index.readOnly
+      ? 'It is a shared index (index.readOnly): ask its writer (the CI job) to index it, or check index.uri.'
+      : 'Run `housestyle index` (or "House Style: Index Workspace") first.';
+    throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, hint, 'index-missing');
   }
   let embedder: Embedder;
   try {

@@ -60,11 +60,20 @@ export class KnowledgeStore {
     readonly identity: StoreIdentity,
   ) {}
 
-  /** Opens the table, or returns undefined when the knowledge base was never indexed. */
-  static async open(uri: string, kb: string): Promise<KnowledgeStore | undefined> {
-    const connection = await connect(uri);
-    if (!(await connection.tableNames()).includes(tableName(kb))) return undefined;
-    const table = await connection.openTable(tableName(kb));
+  /**
+   * Opens the table, or returns undefined when the knowledge base was never indexed. By name, not by
+   * listing the tables: one round trip fewer on object storage, where some servers list folders poorly.
+   */
+  static async open(uri: string, kb: string, storageOptions?: Record<string, string>): Promise<KnowledgeStore | undefined> {
+    const connection = await connect(uri, storageOptions);
+    let table: Table;
+    try {
+      table = await connection.openTable(tableName(kb));
+    } catch (error) {
+      connection.close();
+      if (/was not found/i.test((error as Error).message)) return undefined;
+      throw unavailable(uri, error);
+    }
     const metadata = (await table.schema()).metadata;
     const current = metadata.get('schema') === SCHEMA_VERSION;
     const identity = { embedder: current ? (metadata.get('embedder') ?? 'unknown') : 'outdated-schema', dimension: Number(metadata.get('dimension') ?? 0) };
@@ -72,9 +81,9 @@ export class KnowledgeStore {
   }
 
   /** Creates an empty table for this embedder, replacing one made by another embedder. */
-  static async create(uri: string, kb: string, identity: StoreIdentity): Promise<KnowledgeStore> {
+  static async create(uri: string, kb: string, identity: StoreIdentity, storageOptions?: Record<string, string>): Promise<KnowledgeStore> {
     const { arrow } = await loadLanceDb();
-    const connection = await connect(uri);
+    const connection = await connect(uri, storageOptions);
     const { Schema, Field, Utf8, Int32, Float32, FixedSizeList } = arrow;
     const schema = new Schema(
       [
@@ -244,13 +253,22 @@ function rrfReranker(lancedb: typeof import('@lancedb/lancedb')) {
   return rrf as ReturnType<typeof lancedb.rerankers.RRFReranker.create>;
 }
 
-async function connect(uri: string): Promise<Connection> {
+/** `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables. */
+async function connect(uri: string, storageOptions?: Record<string, string>): Promise<Connection> {
   const { lancedb } = await loadLanceDb();
   try {
-    return await lancedb.connect(uri);
+    return await lancedb.connect(uri, storageOptions ? { storageOptions } : {});
   } catch (error) {
-    throw new HouseStyleError(`Cannot open the index at ${uri}: ${(error as Error).message}.`, 'Check index.uri in the configuration and that the location is writable.', 'index-unavailable', { cause: error });
+    throw unavailable(uri, error);
   }
+}
+
+function unavailable(uri: string, error: unknown): HouseStyleError {
+  const message = (error as Error).message.split('\n')[0]!.replace(/\s+Caused by:.*$/s, '');
+  const hint = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file:')
+    ? 'Check index.uri, and the endpoint and credentials in index.storageOptions or the AWS_* environment variables.'
+    : 'Check index.uri in the configuration and that the location is readable and writable.';
+  return new HouseStyleError(`Cannot open the index at ${uri}: ${message}.`, hint, 'index-unavailable', { cause: error });
 }
 
 function toRecord(row: ChunkRow): Record<string, unknown> {

@@ -66,7 +66,11 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
     if (chosen?.embedder.id === id) return chosen.embedder;
     await chosen?.embedder.close();
   }
-  throw new HouseStyleError(`The index was built with the ${id} embedder, which is not available now.`, 'Re-index with `housestyle index --embedder auto` (or make that embedder available again).', 'embedder-unavailable');
+  const makeAvailable = needed === 'ollama' ? `pull it into Ollama (\`ollama pull ${id.slice('ollama:'.length)}\`)` : needed === 'minilm' ? `put ${MINILM_MODEL_NAME} in index.modelDir` : 'use a House Style version that has it';
+  const hint = env.config.index.readOnly
+    ? `This shared index is read-only here and is never re-embedded: ${makeAvailable} to search it.`
+    : `${makeAvailable[0]!.toUpperCase()}${makeAvailable.slice(1)}, or re-index with \`housestyle index --embedder auto\`.`;
+  throw new HouseStyleError(`The index was built with the ${id} embedder, which is not available here.`, hint, 'embedder-unavailable');
 }
 
 /** The configured model, else (for `auto`) the best installed one; or why there is none. */
