@@ -4,6 +4,7 @@ import { registerIndex } from './commands/index';
 import { registerSearch } from './commands/search';
 import { registerReview } from './commands/review';
 import { registerDataset } from './commands/dataset';
+import { registerKb } from './commands/kb';
 
 const program = new Command('housestyle')
   .description('A local code-review agent that knows your team\'s rules.')
@@ -14,6 +15,7 @@ registerIndex(program);
 registerSearch(program);
 registerReview(program);
 registerDataset(program);
+registerKb(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has already printed usage errors; help and --version exit cleanly.

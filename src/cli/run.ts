@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
+import { InvalidArgumentError } from 'commander';
 import { HouseStyleError, describeError } from '../core/errors';
 import type { Logger } from '../core/log';
 
@@ -76,4 +77,11 @@ export function stderrProgress(): { report(phase: string, done: number, total?: 
       if (tty && lastPhase) process.stderr.write('\n');
     },
   };
+}
+
+/** Commander parser for options that take a count (`--k 5`, `--days 30`). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
 }

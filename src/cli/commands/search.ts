@@ -1,13 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import type { Passage } from '../../core/knowledge/passage';
-import { action, cliExtensionRoot, resolveWorkspace, stderrLogger } from '../run';
+import { action, cliExtensionRoot, positiveInt, resolveWorkspace, stderrLogger } from '../run';
 
 const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
 
@@ -78,10 +77,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
 }

@@ -1,18 +1,21 @@
 import picomatch from 'picomatch';
 import { knowledgeBase as kbConfig, type Config } from '../config';
 import { HouseStyleError } from '../errors';
-import type { Logger } from '../log';
+import { silentLogger, type Logger } from '../log';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
+import { recordRetrievals } from './retrievalLog';
 import { KnowledgeStore } from './store';
 
 export interface SearchOptions {
   k?: number;
   /** Globs on the passage's source path; only matching sources are searched. */
   sources?: string[];
+  /** A review's search: the sources it returns are logged (on close) for `kb health`'s unused-source check. */
+  forReview?: boolean;
 }
 
 export interface KnowledgeBase {
@@ -41,16 +44,19 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
     store.close();
     throw error;
   }
-  return new IndexedKnowledgeBase(name, store, embedder);
+  return new IndexedKnowledgeBase(name, store, embedder, options.workspace, options.logger ?? silentLogger);
 }
 
 class IndexedKnowledgeBase implements KnowledgeBase {
   private sourceList?: Promise<string[]>;
+  private readonly reviewed = new Set<string>();
 
   constructor(
     readonly name: string,
     private readonly store: KnowledgeStore,
     private readonly embedderInstance: Embedder,
+    private readonly workspace: string,
+    private readonly logger: Logger,
   ) {}
 
   get embedder(): string {
@@ -69,7 +75,9 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     }
     const embedder = this.embedderInstance;
     const vector = async () => (await embedder.embed([query]))[0]!;
-    return this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
+    const passages = await this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
+    if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
+    return passages;
   }
 
   count(): Promise<number> {
@@ -79,5 +87,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
   async close(): Promise<void> {
     this.store.close();
     await this.embedderInstance.close();
+    // Best effort: a workspace that cannot take the log loses only the unused-source check.
+    await recordRetrievals(this.workspace, this.name, this.reviewed).catch((error: Error) => this.logger.warn(`Could not record which rules were retrieved: ${error.message}`));
   }
 }

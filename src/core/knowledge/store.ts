@@ -236,6 +236,17 @@ export class KnowledgeStore {
     }));
   }
 
+  /** Every stored passage without its vector, batch by batch (for health checks over the whole knowledge base). */
+  async *passages(): AsyncGenerator<Pick<Passage, 'source' | 'heading' | 'text' | 'startLine' | 'endLine'>> {
+    for await (const batch of this.table.query().select(['source', 'heading', 'text', 'start_line', 'end_line'])) {
+      const columns = ['source', 'heading', 'text', 'start_line', 'end_line'].map((column) => batch.getChild(column)!);
+      for (let i = 0; i < batch.numRows; i++) {
+        const [source, heading, text, startLine, endLine] = columns.map((column) => column.get(i));
+        yield { source, heading, text, startLine, endLine };
+      }
+    }
+  }
+
   /** Distinct source paths, for glob filters. */
   async sources(): Promise<string[]> {
     return [...(await this.scan()).files.keys()].sort();

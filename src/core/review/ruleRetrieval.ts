@@ -7,7 +7,7 @@ import type { ReviewWindow } from './reviewWindow';
 
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */
 export interface RuleSearch {
-  search(query: string, options?: { k?: number }): Promise<Passage[]>;
+  search(query: string, options?: { k?: number; forReview?: boolean }): Promise<Passage[]>;
 }
 
 /** The rules packed for one window, and how many the search returned before packing. */
@@ -35,7 +35,7 @@ export function retrievalQuery(window: ReviewWindow): string {
 
 /** Retrieval and packing for one window: the whole RAG step of a review, before the model is called. */
 export async function rulesForWindow(knowledgeBase: RuleSearch, window: ReviewWindow, config: Config): Promise<WindowRules> {
-  const retrieved = await knowledgeBase.search(retrievalQuery(window), { k: config.review.k });
+  const retrieved = await knowledgeBase.search(retrievalQuery(window), { k: config.review.k, forReview: true });
   const packed = packPassages(retrieved, { path: window.target.path, budgetTokens: config.review.contextTokens, cost: passageCost });
   return { ...packed, window, retrieved: retrieved.length };
 }
