@@ -196,25 +196,24 @@ export class KnowledgeStore {
   }
 
   /**
-   * Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank. BM25 alone
+   * Hybrid search: BM25 over heading and text, and nearest vectors, run side by side and fused by
+   * reciprocal rank (`fuseByRank`; LanceDB's own hybrid query runs them one after the other). BM25 alone
    * when `fuseVectors` is false (a lexical embedder's vectors only echo BM25, less sharply), topped up with
    * nearest vectors when fewer than k passages share a word with the query. Vectors alone where the
    * full-text index is not built yet (an index run was interrupted) or the query has no words.
    */
   async search(query: string, options: { vector: () => Promise<Float32Array>; fuseVectors: boolean; k: number; where?: string }): Promise<Passage[]> {
-    const { lancedb } = await loadLanceDb();
     this.hasFullTextIndex ??= this.table.listIndices().then((indices) => indices.some((index) => index.columns.includes(FTS_COLUMN)));
     const hasWords = /[\p{L}\p{N}]/u.test(query) && (await this.hasFullTextIndex);
     const { k, where } = options;
     const filtered = <Q extends { where(predicate: string): Q }>(search: Q) => (where ? search.where(where) : search);
     const nearest = async () => filtered(this.table.query().nearestTo(await options.vector())).limit(k).toArray();
-    let rows: Record<string, any>[];
+    const matching = () => filtered(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN })).limit(k).toArray();
+    let rows: Row[];
     if (!hasWords) rows = await nearest();
-    else if (options.fuseVectors) {
-      const hybrid = this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }).nearestTo(await options.vector()).rerank(await rrfReranker(lancedb));
-      rows = await filtered(hybrid).limit(k).toArray();
-    } else {
-      rows = await filtered(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN })).limit(k).toArray();
+    else if (options.fuseVectors) rows = fuseByRank(await Promise.all([matching(), nearest()]), k);
+    else {
+      rows = await matching();
       if (rows.length < k) {
         const found = new Set(rows.map((row) => row.id));
         rows.push(...(await nearest()).filter((row) => !found.has(row.id)).slice(0, k - rows.length));
@@ -258,10 +257,26 @@ export class KnowledgeStore {
   }
 }
 
-let rrf: Promise<unknown> | undefined;
-function rrfReranker(lancedb: typeof import('@lancedb/lancedb')) {
-  rrf ??= lancedb.rerankers.RRFReranker.create();
-  return rrf as ReturnType<typeof lancedb.rerankers.RRFReranker.create>;
+/** A LanceDB result row, read by column name. */
+type Row = Record<string, any>;
+
+/** Reciprocal rank fusion's usual constant: ranks past the first few still count, none dominates. */
+const RRF_K = 60;
+
+/** Reciprocal rank fusion of ranked lists of rows (by id): each row scores the sum of 1 / (RRF_K + rank). */
+export function fuseByRank(lists: Row[][], k: number): Row[] {
+  const fused = new Map<string, { row: Row; score: number }>();
+  for (const list of lists) {
+    list.forEach((row, rank) => {
+      const entry = fused.get(row.id) ?? { row, score: 0 };
+      entry.score += 1 / (RRF_K + rank + 1);
+      fused.set(row.id, entry);
+    });
+  }
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k)
+    .map(({ row, score }) => ({ ...row, _relevance_score: score }));
 }
 
 /** `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables. */
