@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseConfig, type Config } from '../../src/core/config';
 import type { EmbedderChoice } from '../../src/core/knowledge/embedder';
+import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
 import { findMiniLmModel } from '../../src/core/knowledge/embedders/miniLmModel';
+import { indexUri } from '../../src/core/knowledge/indexUri';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { ollamaEmbeddingStatus } from '../../src/core/knowledge/embedders/ollamaEmbeddingModels';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
@@ -170,6 +173,10 @@ const split = <T extends { snippet: Snippet }>(runs: T[]) => ({ tuned: runs.filt
 
 for (const { choice, label } of await availableEmbedders(baseConfig)) {
   const runs: { snippet: Snippet; guide: Guide; results: Hit[] }[] = [];
+  // Ablations, to show what each part of the lexical path adds: the query without its construct words
+  // (language, path and frequent words: the query before), and the hashing embedder's vectors fused in.
+  const wordsOnly: typeof runs = [];
+  const fused: typeof runs = [];
   const misses: string[] = [];
   const workspace = await mkdtemp(path.join(tmpdir(), 'hs-retrieval-'));
   try {
@@ -177,21 +184,36 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
     const config = parseConfig({ index: { embedder: choice } });
     await indexKnowledgeBase({ workspace, config });
     const kb = await openKnowledgeBase({ workspace, config });
+    const store = choice === 'hash' ? await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase) : undefined;
+    const hashing = createHashingEmbedder();
     for (const snippet of snippets) {
       const guide = guides.get(snippet.guide)!;
       const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
-      const results = await kb.search(retrievalQuery(window!), { k: K });
+      const query = retrievalQuery(window!);
+      const results = await kb.search(query, { k: K });
       runs.push({ snippet, guide, results });
+      if (store) {
+        const lines = query.split('\n');
+        wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K }) });
+        fused.push({ snippet, guide, results: await store.search(query, { vector: async () => (await hashing.embed([query]))[0]!, fuseVectors: true, k: K }) });
+      }
       if (process.env.BENCH_VERBOSE && !HELD_OUT.has(guide.name) && snippet.labels.some((l) => (rankOf(results, guide, l) ?? 99) > 5)) {
         misses.push(`${guide.name}/${snippet.id}: wanted ${snippet.labels.join('; ')}, got ${results.slice(0, 5).map((r) => r.heading.split(' > ').at(-1)).join(' | ')}`);
       }
     }
     await kb.close();
+    store?.close();
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
   const { tuned, heldOut } = split(runs);
-  rows.push({ method: `${label}: review query, hybrid search`, tuned: score(tuned), heldOut: score(heldOut) });
+  rows.push({ method: `${label}: review query, search`, tuned: score(tuned), heldOut: score(heldOut) });
+  if (wordsOnly.length > 0) {
+    const before = split(wordsOnly);
+    rows.push({ method: `${label}: review query without construct words, search`, tuned: score(before.tuned), heldOut: score(before.heldOut) });
+    const withVectors = split(fused);
+    rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors`, tuned: score(withVectors.tuned), heldOut: score(withVectors.heldOut) });
+  }
   for (const miss of misses) console.log(`  miss (tuned): ${miss}`);
 }
 
