@@ -1,5 +1,6 @@
 // Builds the three outputs: the extension, the `housestyle` CLI (and its embedding worker), and the
 // webview front-end. One shared base so `--watch` and a one-shot build behave the same.
+import { readdirSync, existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -40,7 +41,12 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { 'media/knowledgeView': 'media/knowledgeView/main.ts' },
+    // One bundle per webview: every media/<name>/main.ts becomes dist/media/<name>.js (and .css).
+    entryPoints: Object.fromEntries(
+      readdirSync('media', { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(`media/${entry.name}/main.ts`))
+        .map((entry) => [`media/${entry.name}`, `media/${entry.name}/main.ts`]),
+    ),
     outdir: 'dist',
     loader: { '.css': 'css' },
   },

@@ -1,6 +1,7 @@
-// The knowledge view's front-end. Everything shown comes from the workspace's documents, so it is
-// rendered as text (textContent), never as HTML; the page's CSP allows only this script and its style.
+// The knowledge view's front-end. Passages come from the workspace's documents: they are rendered as
+// sanitized Markdown (no HTML of theirs runs), labels as text; the page's CSP allows only this script and its style.
 import type { KnowledgeViewEvent, KnowledgeViewRequest, KnowledgeViewState, PassageView } from '../../src/protocol/knowledgeView';
+import { renderMarkdown } from '../shared/markdown';
 import './style.css';
 
 interface VsCodeApi {
@@ -34,7 +35,9 @@ function render(query: string, results: PassageView[]): void {
       link.addEventListener('click', () => vscode.postMessage({ type: 'open', source: result.source, startLine: result.startLine, endLine: result.endLine }));
       item.append(link);
       if (result.heading) item.append(element('div', 'heading', result.heading));
-      item.append(element('pre', 'text', result.text));
+      const text = element('div', 'text');
+      text.append(renderMarkdown(result.text));
+      item.append(text);
       return item;
     }),
   );

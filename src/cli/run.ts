@@ -73,8 +73,10 @@ export function stderrProgress(): { report(phase: string, done: number, total?: 
       const text = `${phase}: ${done}${total !== undefined ? `/${total}` : ''}`;
       process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
     },
+    /** Ends the current line; reports after it start a new one, so one reporter can serve several phases. */
     end() {
       if (tty && lastPhase) process.stderr.write('\n');
+      lastPhase = '';
     },
   };
 }

@@ -1,4 +1,47 @@
 /**
+ * Every kind of failure a user can act on. Front ends choose what to offer by code (the editor maps each one
+ * to its actions), so a new code is a compile error until every front end has decided what it means.
+ */
+export const ERROR_CODES = [
+  /** A command was called wrongly: missing or conflicting arguments. */
+  'usage',
+  /** A setting or `.housestyle/config.json` is invalid. */
+  'config',
+  /** The workspace is in Restricted Mode. */
+  'untrusted',
+  /** The user (or a newer run) cancelled: never shown as an error. */
+  'cancelled',
+  'ollama-unreachable',
+  'ollama-timeout',
+  'ollama-rejected',
+  'ollama-bad-response',
+  'ollama-server-error',
+  'model-not-found',
+  'model-too-large',
+  /** Nothing indexed yet. */
+  'index-missing',
+  /** The index exists but cannot be opened or searched. */
+  'index-unavailable',
+  /** A shared index (index.readOnly) was asked to be written. */
+  'index-read-only',
+  'embedder',
+  'embedder-unavailable',
+  /** The MiniLM model files are missing or unreadable. */
+  'embedder-model',
+  /** The model's review answer stayed invalid after the retry. */
+  'review-bad-answer',
+  'git',
+  'not-a-repo',
+  'dataset',
+  'comments',
+  'feedback',
+  /** Anything else House Style detected and explained. */
+  'failed',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
  * An error the user can act on: `message` says what happened, `hint` says what to do.
  * Front ends show these as one line each; anything else is a bug and is shown as such.
  */
@@ -6,7 +49,7 @@ export class HouseStyleError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
-    readonly code: string = 'housestyle',
+    readonly code: ErrorCode = 'failed',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -18,4 +61,19 @@ export function describeError(error: unknown): string {
   if (error instanceof HouseStyleError) return error.hint ? `${error.message} ${error.hint}` : error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The one cancellation test: our `cancelled` code, or the `AbortError` that fetch, streams and timers throw. */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof HouseStyleError) return error.code === 'cancelled';
+  return (error instanceof Error || error instanceof DOMException) && error.name === 'AbortError';
+}
+
+export function errorCodeOf(error: unknown): ErrorCode | 'bug' {
+  return error instanceof HouseStyleError ? error.code : isCancellation(error) ? 'cancelled' : 'bug';
+}
+
+/** The one way core work stops on cancel: between steps, with a message that says what was kept. */
+export function throwIfCancelled(signal: AbortSignal | undefined, message = 'Cancelled.', hint?: string): void {
+  if (signal?.aborted) throw new HouseStyleError(message, hint, 'cancelled');
 }

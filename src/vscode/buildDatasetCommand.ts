@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { CARD_FILE } from '../core/dataset/datasetReport';
 import type { FormatName } from '../core/dataset/exporters/datasetFormat';
 import type { CommandFactory } from './commands';
-import { editorProgress } from './progress';
+import { describeError, isCancellation } from '../core/errors';
+import { withEditorProgress } from './progress';
 import { requireFolder, requireTrust } from './trust';
 
 const TITLE = 'House Style: Build Fine-Tuning Dataset';
@@ -50,25 +51,22 @@ export const buildDatasetCommand: CommandFactory = (ctx) => async () => {
 
   const config = await ctx.config(folder);
   const feedback = await defaultFeedbackLog(workspace);
-  const controller = new AbortController();
-  const report = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: 'House Style: building the fine-tuning dataset', cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => controller.abort());
-      return buildDataset({
-        repo: workspace,
-        comments,
-        ...(feedback && { feedback }),
-        out: path.resolve(workspace, out.trim()),
-        format: format.format,
-        config,
-        signal: controller.signal,
-        logger: ctx.logger,
-        progress: editorProgress(progress),
-      });
-    })
+  const report = await withEditorProgress(ctx.activity, { kind: 'building-dataset', label: out.trim() }, { title: 'House Style: building the fine-tuning dataset' }, (progress, signal) =>
+    buildDataset({
+      repo: workspace,
+      comments,
+      ...(feedback && { feedback }),
+      out: path.resolve(workspace, out.trim()),
+      format: format.format,
+      config,
+      signal,
+      logger: ctx.logger,
+      progress,
+    }),
+  )
     .then(undefined, (error: unknown) => {
-      if (!controller.signal.aborted) throw error;
-      void vscode.window.showInformationMessage('House Style: dataset build cancelled; nothing was written and any earlier dataset is unchanged.');
+      if (!isCancellation(error)) throw error;
+      void vscode.window.showInformationMessage(`House Style: ${describeError(error)}`);
       return undefined;
     });
   if (!report) return;

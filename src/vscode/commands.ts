@@ -1,33 +1,45 @@
 import * as vscode from 'vscode';
 import type { HouseStyleContext } from './context';
-import { describeError, HouseStyleError } from '../core/errors';
+import { buildDatasetCommand } from './buildDatasetCommand';
+import { checkOllama } from './models/checkOllama';
+import { pullModel } from './models/pullModel';
+import { CHECK_OLLAMA_COMMAND, SHOW_LOG_COMMAND } from './statusText';
 import { indexWorkspace } from './knowledge/indexWorkspace';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
+import type { FindingsStore } from './review/findingsStore';
 import { reviewCommands } from './review/reviewCommands';
-import { buildDatasetCommand } from './buildDatasetCommand';
+import type { ReviewRunner } from './review/reviewRunner';
 
-/** A command is a factory: it receives the shared context and returns the handler. */
-export type CommandFactory = (ctx: HouseStyleContext) => (...args: unknown[]) => unknown;
+/** The editor parts that commands act on, made and wired in extension.ts. */
+export interface EditorParts {
+  findings: FindingsStore;
+  reviews: ReviewRunner;
+}
+
+/** A command is a factory: it receives the shared context and the editor parts, and returns the handler. */
+export type CommandFactory = (ctx: HouseStyleContext, parts: EditorParts) => (...args: unknown[]) => unknown;
 
 const commands: Record<string, CommandFactory> = {
-  'housestyle.indexWorkspace': (ctx) => () => indexWorkspace(ctx),
+  // From the Knowledge tree the command receives the base's node; from the palette, nothing (the review base).
+  'housestyle.indexWorkspace': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb),
+  [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
+  [CHECK_OLLAMA_COMMAND]: (ctx) => () => checkOllama(ctx),
+  'housestyle.pullModel': (ctx) => () => pullModel(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
   ...reviewCommands,
   'housestyle.buildDataset': buildDatasetCommand,
 };
 
-export function registerCommands(ctx: HouseStyleContext): void {
+export function registerCommands(ctx: HouseStyleContext, parts: EditorParts): void {
   for (const [id, factory] of Object.entries(commands)) {
-    const handler = factory(ctx);
+    const handler = factory(ctx, parts);
     ctx.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
           return await handler(...args);
         } catch (error) {
-          if (error instanceof HouseStyleError && error.code === 'cancelled') return;
-          // One clear message; the stack goes to the output channel, never to the user's face.
-          ctx.output.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-          void vscode.window.showErrorMessage(`House Style: ${describeError(error)}`);
+          await ctx.errors.present(error);
+          return undefined;
         }
       }),
     );

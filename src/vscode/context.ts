@@ -1,21 +1,29 @@
 import * as vscode from 'vscode';
+import { Activity } from '../core/activity';
 import { parseConfig, readConfigFile, type Config } from '../core/config';
+import { KnowledgeBaseCache } from '../core/knowledge/knowledgeBaseCache';
 import type { Logger } from '../core/log';
-import { KnowledgeHandles } from './knowledge/knowledgeHandles';
+import { ErrorPresenter } from './errors';
+import { pullModel } from './models/pullModel';
 
-/** What every command and editor surface shares: the output channel, the settings, the disposables. */
+/**
+ * What every command and editor surface shares: the output channel, the settings, open knowledge bases,
+ * what House Style is doing (for the status bar), the one error presenter, and the disposables.
+ */
 export class HouseStyleContext implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('House Style', { log: true });
   readonly logger: Logger = {
     info: (message) => this.output.info(message),
     warn: (message) => this.output.warn(message),
   };
-  readonly knowledge: KnowledgeHandles;
+  readonly knowledge: KnowledgeBaseCache;
+  readonly activity = new Activity();
+  readonly errors = new ErrorPresenter({ output: this.output, pullModel: () => pullModel(this) });
   private readonly disposables: vscode.Disposable[] = [this.output];
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.knowledge = new KnowledgeHandles(extension.extensionPath);
-    this.disposables.push(this.knowledge);
+    this.knowledge = new KnowledgeBaseCache(extension.extensionPath, this.logger);
+    this.disposables.push({ dispose: () => this.knowledge.invalidate() });
   }
 
   /** The single workspace folder House Style works on, or undefined with no folder open. */
@@ -24,7 +32,7 @@ export class HouseStyleContext implements vscode.Disposable {
     return (editorUri && vscode.workspace.getWorkspaceFolder(editorUri)) ?? vscode.workspace.workspaceFolders?.[0];
   }
 
-  /** `.housestyle/config.json` of the folder, overridden by the user's `housestyle.*` settings. */
+  /** `.housestyle/config.json` of the folder, overridden by the user's `housestyle.*` settings, read anew each time. */
   async config(folder: vscode.WorkspaceFolder): Promise<Config> {
     const file = (await readConfigFile(folder.uri.fsPath)) as Record<string, unknown>;
     const settings = vscode.workspace.getConfiguration('housestyle', folder.uri);
@@ -39,6 +47,11 @@ export class HouseStyleContext implements vscode.Disposable {
       }
     }
     return parseConfig(merged, 'House Style settings');
+  }
+
+  /** A changed setting may point at another index or embedder: open knowledge bases are closed, the next use reopens. */
+  settingsChanged(): void {
+    this.knowledge.invalidate();
   }
 
   push(...disposables: vscode.Disposable[]): void {

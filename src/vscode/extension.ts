@@ -1,14 +1,51 @@
 import * as vscode from 'vscode';
-import { HouseStyleContext } from './context';
 import { registerCommands } from './commands';
+import { HouseStyleContext } from './context';
+import { KnowledgeTreeProvider } from './knowledge/knowledgeTree';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
+import { FindingCodeActions } from './review/codeActions';
+import { FindingsStore } from './review/findingsStore';
+import { ReviewRunner } from './review/reviewRunner';
+import { SaveReviews } from './review/saveReviews';
+import { createStatusBar } from './statusBar';
 
 /** Wires the editor surfaces; heavy modules (LanceDB, transformers.js) load on first use, not here. */
 export function activate(extension: vscode.ExtensionContext): void {
   const ctx = new HouseStyleContext(extension);
   extension.subscriptions.push(ctx);
-  registerCommands(ctx);
-  ctx.push(vscode.window.registerWebviewViewProvider(KnowledgeViewProvider.viewType, new KnowledgeViewProvider(ctx)));
+  const findings = new FindingsStore(extension.workspaceState);
+  const reviews = new ReviewRunner(ctx, findings);
+  const saves = new SaveReviews(ctx, reviews);
+  const knowledgeTree = new KnowledgeTreeProvider(ctx);
+  ctx.push(
+    findings,
+    reviews,
+    saves,
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FindingCodeActions(findings), FindingCodeActions.metadata),
+    vscode.workspace.onDidSaveTextDocument((document) => saves.saved(document)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('housestyle')) return;
+      ctx.settingsChanged();
+      knowledgeTree.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => knowledgeTree.refresh()),
+    vscode.window.registerWebviewViewProvider(KnowledgeViewProvider.viewType, new KnowledgeViewProvider(ctx)),
+    knowledgeTree,
+    vscode.window.registerTreeDataProvider(KnowledgeTreeProvider.viewType, knowledgeTree),
+    ctx.activity.onChange(finishedIndexing(() => knowledgeTree.refresh())),
+    createStatusBar(ctx.activity),
+  );
+  registerCommands(ctx, { findings, reviews });
 }
 
 export function deactivate(): void {}
+
+/** Calls `then` each time an index run (on its own, or inside a review) ends. */
+function finishedIndexing(then: () => void): (state: { tasks: { kind: string }[] }) => void {
+  let running = 0;
+  return (state) => {
+    const now = state.tasks.filter((task) => task.kind === 'indexing' || task.kind === 'reviewing').length;
+    if (now < running) then();
+    running = now;
+  };
+}

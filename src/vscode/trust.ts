@@ -4,7 +4,7 @@ import { HouseStyleError } from '../core/errors';
 /** Indexing, review and dataset building read workspace files and call Ollama: trusted workspaces only. */
 export function requireTrust(): void {
   if (!vscode.workspace.isTrusted) {
-    throw new HouseStyleError('House Style runs only in trusted workspaces.', 'Trust this folder (command "Workspaces: Manage Workspace Trust") to index, review or build datasets.', 'untrusted');
+    throw new HouseStyleError('This workspace is in Restricted Mode.', 'Trust the folder to index, review or build datasets: they read its files and call your Ollama host.', 'untrusted');
   }
 }
 

@@ -321,7 +321,7 @@ describe('housestyle dataset build', () => {
     const controller = new AbortController();
     const config = parseConfig({ dataset: { seed, split: RATIOS } });
     const progress = { report: (phase: string, done: number) => phase === 'Mining git history' && done >= 3 && controller.abort() };
-    await assert.rejects(buildDataset({ repo: story.repo.dir, comments: [story.comments], out, format: 'openai', config, signal: controller.signal, progress }), { name: 'AbortError' });
+    await assert.rejects(buildDataset({ repo: story.repo.dir, comments: [story.comments], out, format: 'openai', config, signal: controller.signal, progress }), { name: 'HouseStyleError', code: 'cancelled' });
     assert.deepEqual(
       (await readdir(home)).filter((name) => name.includes('cancelled')),
       [],

@@ -7,7 +7,8 @@ import { test, type TestContext } from 'node:test';
 import { parseConfig } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { createOllamaEmbedder } from '../../src/core/knowledge/embedders/ollamaEmbedder';
-import { OllamaClient, type ChatRequest } from '../../src/core/models/ollama';
+import type { ChatRequest } from '../../src/core/models/chatModel';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 
 const host = process.env.OLLAMA_HOST?.trim();
 const chatModel = process.env.HOUSESTYLE_LIVE_MODEL?.trim();

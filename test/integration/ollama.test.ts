@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HouseStyleError } from '../../src/core/errors';
 import { createOllamaEmbedder } from '../../src/core/knowledge/embedders/ollamaEmbedder';
-import { OllamaClient, type ChatRequest } from '../../src/core/models/ollama';
+import type { ChatRequest } from '../../src/core/models/chatModel';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { startOllamaTestServer, unreachableHost, type OllamaTestServer } from '../support/ollamaTestServer';
 
 const CHAT_MODEL = 'qwen2.5-coder:7b';

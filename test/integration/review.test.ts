@@ -11,7 +11,7 @@ import { parseConfig, type Config } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase, type KnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
-import { OllamaClient } from '../../src/core/models/ollama';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewDiff, reviewFile, reviewSelection, type ReviewOptions } from '../../src/core/review/reviewer';
 import { runCli } from '../support/cli';
 import { startOllamaTestServer, unreachableHost, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';

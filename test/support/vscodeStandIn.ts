@@ -3,7 +3,8 @@
  * loaded (or downloaded) on this machine. It implements just the value types the review adapter's
  * mapping functions build — Position, Range, Uri, Location, Diagnostic, DiagnosticRelatedInformation,
  * DiagnosticSeverity, CodeAction, CodeActionKind, WorkspaceEdit (and the TextEdit it holds) — with the
- * semantics the real API documents, so tests check the adapter against the editor's own types.
+ * semantics the real API documents, so tests check the adapter against the editor's own types; and, at the
+ * end, recording stand-ins for the few namespace calls the editor parts under test make.
  * Loaded in place of 'vscode' by test/support/vscodeLoader.ts.
  */
 
@@ -214,3 +215,126 @@ export class CodeAction {
     public kind?: CodeActionKind,
   ) {}
 }
+
+// ——— Namespaces: just enough of `window`, `workspace`, `commands` and `languages` for the editor parts that
+// tests drive (the error presenter, review on save, the context's settings). Each records what it was asked;
+// `standIn` lets a test set the answers (user settings, the button a user clicks, trust).
+
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+export class EventEmitter<T> {
+  private readonly listeners = new Set<(value: T) => void>();
+  readonly event = (listener: (value: T) => void) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(value: T): void {
+    for (const listener of this.listeners) listener(value);
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+interface OutputLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export const standIn = {
+  /** Messages shown, in order, with the buttons offered. */
+  shown: [] as { kind: 'error' | 'warning' | 'information'; message: string; actions: string[] }[],
+  /** The button the user "clicks" on the next message (undefined: dismissed). */
+  answer: undefined as string | undefined,
+  executed: [] as { command: string; args: unknown[] }[],
+  output: [] as OutputLine[],
+  outputShown: 0,
+  /** housestyle.* settings the user set, by scope, keyed by section ("review", "ollama", ...). */
+  userSettings: {} as Record<string, Record<string, unknown>>,
+  trusted: true,
+  folders: [] as { uri: Uri; name: string; index: number }[],
+  reset(): void {
+    this.shown.length = 0;
+    this.executed.length = 0;
+    this.output.length = 0;
+    this.outputShown = 0;
+    this.answer = undefined;
+    this.userSettings = {};
+    this.trusted = true;
+    this.folders = [];
+  },
+};
+
+function message(kind: 'error' | 'warning' | 'information') {
+  return async (text: string, ...actions: unknown[]): Promise<string | undefined> => {
+    const labels = actions.filter((a): a is string => typeof a === 'string');
+    standIn.shown.push({ kind, message: text, actions: labels });
+    return standIn.answer !== undefined && labels.includes(standIn.answer) ? standIn.answer : undefined;
+  };
+}
+
+export const window = {
+  showErrorMessage: message('error'),
+  showWarningMessage: message('warning'),
+  showInformationMessage: message('information'),
+  activeTextEditor: undefined as unknown,
+  createOutputChannel(_name: string, _options?: unknown) {
+    const log = (level: OutputLine['level']) => (text: string) => standIn.output.push({ level, message: text });
+    return { info: log('info'), warn: log('warn'), error: log('error'), show: () => standIn.outputShown++, dispose() {} };
+  },
+  async withProgress<T>(_options: unknown, task: (progress: { report(value: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested: (listener: () => void) => { dispose(): void } }) => Promise<T>): Promise<T> {
+    return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+  },
+};
+
+export const commands = {
+  async executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
+    standIn.executed.push({ command, args });
+    return undefined;
+  },
+};
+
+export const workspace = {
+  get isTrusted() {
+    return standIn.trusted;
+  },
+  get workspaceFolders() {
+    return standIn.folders;
+  },
+  getWorkspaceFolder(uri: Uri) {
+    return standIn.folders.find((folder) => uri.fsPath === folder.uri.fsPath || uri.fsPath.startsWith(`${folder.uri.fsPath}/`));
+  },
+  asRelativePath(uri: Uri | string, _includeFolder?: boolean): string {
+    const fsPath = typeof uri === 'string' ? uri : uri.fsPath;
+    const folder = standIn.folders.find((f) => fsPath.startsWith(`${f.uri.fsPath}/`));
+    return folder ? fsPath.slice(folder.uri.fsPath.length + 1) : fsPath;
+  },
+  getConfiguration(section: string, _scope?: unknown) {
+    return {
+      // Only what the user set, at the global scope: the stand-in has no workspace settings.
+      inspect<T>(key: string): { globalValue?: T } | undefined {
+        if (section !== 'housestyle') return undefined;
+        const value = standIn.userSettings[key];
+        return value === undefined ? {} : { globalValue: value as T };
+      },
+      get<T>(key: string): T | undefined {
+        const [head, ...rest] = key.split('.');
+        return rest.length ? (standIn.userSettings[head!]?.[rest.join('.')] as T) : (standIn.userSettings[key] as T);
+      },
+    };
+  },
+  textDocuments: [] as unknown[],
+};
+
+export const languages = {
+  createDiagnosticCollection(_name: string) {
+    const entries = new Map<string, Diagnostic[]>();
+    return { set: (uri: Uri, diagnostics: Diagnostic[]) => entries.set(uri.toString(), diagnostics), get: (uri: Uri) => entries.get(uri.toString()), clear: () => entries.clear(), dispose: () => entries.clear() };
+  },
+};

@@ -1,7 +1,7 @@
 // readAhead: the buffer that lets git's patch pass run while the graph pass is read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readAhead } from '../../src/core/dataset/git/readAhead';
+import { readAhead } from '../../src/core/readAhead';
 
 test('pulls ahead up to the limit, yields every item in order, and rethrows a source error in place', async () => {
   let produced = 0;

@@ -34,8 +34,8 @@ test('a finding becomes a diagnostic over its whole lines, with the severity ask
   assert.deepEqual(
     diagnostic.relatedInformation!.map((info) => [info.location.uri.fsPath, info.location.range.start.line, info.location.range.end.line, info.message]),
     [
-      ['/work/acme/docs/style guide.md', 2, 4, 'Style guide > Naming (docs/style guide.md:3-5)'],
-      ['/work/acme/CONTRIBUTING.md', 19, 21, 'Rule (CONTRIBUTING.md:20-22)'],
+      ['/work/acme/docs/style guide.md', 2, 5, 'Style guide > Naming (docs/style guide.md:3-5)'],
+      ['/work/acme/CONTRIBUTING.md', 19, 22, 'Rule (CONTRIBUTING.md:20-22)'],
     ],
   );
   for (const [severity, expected] of [['error', vscode.DiagnosticSeverity.Error], ['info', vscode.DiagnosticSeverity.Information], ['hint', vscode.DiagnosticSeverity.Hint]] as const) {
@@ -80,7 +80,7 @@ test('code actions: apply the replacement (preferred, recorded), open each cited
   const [target, options] = open!.command!.arguments as [VsUri, { selection: VsRange }];
   assert.equal(open!.command!.command, 'vscode.open');
   assert.equal(target.fsPath, '/work/acme/docs/style guide.md');
-  assert.deepEqual([options.selection.start.line, options.selection.end.line], [2, 4]);
+  assert.deepEqual([options.selection.start.line, options.selection.end.line], [2, 5]);
 
   assert.equal(dismiss!.command!.command, DISMISS_COMMAND);
   assert.equal(dismiss!.isPreferred, undefined);

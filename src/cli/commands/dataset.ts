@@ -91,9 +91,6 @@ export function registerDataset(program: Command): void {
             signal,
             progress,
             logger: stderrLogger,
-          }).catch((error: unknown) => {
-            if (signal.aborted) throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled');
-            throw error;
           }),
         ).finally(() => progress.end());
         process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : summary(report));

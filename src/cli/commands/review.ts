@@ -3,9 +3,8 @@ import { Option } from 'commander';
 import packageJson from '../../../package.json';
 import { loadConfig, type Config, type Severity } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
-import { indexKnowledgeBase } from '../../core/knowledge/indexer';
-import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
-import { OllamaClient } from '../../core/models/ollama';
+import { OllamaClient } from '../../core/models/ollama/client';
+import { withSession } from '../../core/session';
 import { meetsThreshold } from '../../core/review/finding';
 import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
 import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarget';
@@ -54,33 +53,20 @@ export function registerReview(program: Command): void {
 
         return withInterrupt(async (signal) => {
           const progress = stderrProgress();
-          // Rules must be current: an incremental index run is cheap when nothing changed.
-          await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }).finally(() => progress.end());
-          const knowledgeBase = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
-          try {
-            const client = OllamaClient.fromConfig(config);
-            if (options.rulesOnly) {
-              printRules(await rulesForTargets({ config, knowledgeBase, signal }, targets), options.format);
-              process.stdout.write(`${await ollamaStatusLine(client, model, 'Drop --rules-only for cited findings.')}\n`);
+          const rulesOnly = options.rulesOnly || (options.fallbackToRules && !(await modelAvailable(OllamaClient.fromConfig(config), model)));
+          const opening = { workspace, config, kb: options.kb, model, modelCheck: rulesOnly ? 'skip' : 'require', extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal } as const;
+          return withSession(opening, async (session) => {
+            progress.end();
+            if (rulesOnly) {
+              printRules(await rulesForTargets({ config, knowledgeBase: session.knowledgeBase, signal }, targets), options.format);
+              process.stdout.write(`${await ollamaStatusLine(session.client, model, options.rulesOnly ? 'Drop --rules-only for cited findings.' : '')}\n`);
               return EXIT_OK;
             }
-            if (options.fallbackToRules && !(await modelAvailable(client, model))) {
-              printRules(await rulesForTargets({ config, knowledgeBase, signal }, targets), options.format);
-              process.stdout.write(`${await ollamaStatusLine(client, model, '')}\n`);
-              return EXIT_OK;
-            }
-            // Fails with the host named when Ollama is down, before any "no findings" could be printed.
-            await requireModel(client, model);
-            const reviewProgress = stderrProgress();
-            const result = await reviewTargets({ workspace, config, knowledgeBase, client, model, logger: stderrLogger, progress: reviewProgress, signal }, targets).finally(() =>
-              reviewProgress.end(),
-            );
+            const result = await reviewTargets(session.reviewOptions(), targets);
             printResult(result, options.format, workspace, config);
             const failOn = options.failOn ?? config.review.failOn;
             return result.findings.some((f) => meetsThreshold(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
-          } finally {
-            await knowledgeBase.close();
-          }
+          }).finally(() => progress.end());
         });
       }),
     );
@@ -88,12 +74,6 @@ export function registerReview(program: Command): void {
 
 async function modelAvailable(client: OllamaClient, model: string): Promise<boolean> {
   return (await client.isReachable()) && (await client.hasModel(model).catch(() => false));
-}
-
-async function requireModel(client: OllamaClient, model: string): Promise<void> {
-  if (!(await client.hasModel(model))) {
-    throw new HouseStyleError(`Model ${model} is not available on Ollama at ${client.host}.`, `Pull it with \`ollama pull ${model}\`, or pass --model with one that \`ollama list\` shows.`, 'model-not-found');
-  }
 }
 
 /** One line that says whether a review could run, and exactly what to do if not. */

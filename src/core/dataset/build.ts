@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError } from '../errors';
+import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import { histogram, renderDatasetCard } from './card';
 import { createCleaner } from './clean';
@@ -292,8 +292,13 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
  * Builds a fine-tuning dataset from a repository's review history: sources → clean → scrub → dedupe →
  * samples → split → write, into `out` as a whole (an existing dataset there is replaced only once the new
  * one is complete). Resolves with what was written and left out; rejects with a HouseStyleError the user
- * can act on, or an AbortError when `signal` aborts.
+ * can act on (code `cancelled` when `signal` aborts, whichever step it stopped).
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
-  return writeDatasetFrom(sources(options), options);
+  try {
+    return await writeDatasetFrom(sources(options), options);
+  } catch (error) {
+    if (!isCancellation(error) && !options.signal?.aborted) throw error;
+    throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled', { cause: error });
+  }
 }

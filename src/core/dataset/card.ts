@@ -1,5 +1,7 @@
 import type { DatasetReport, HistogramBucket } from './datasetReport';
+import { scrubClass } from './secretPatterns';
 import { SPLIT_NAMES } from './split';
+import { Tally } from './tally';
 
 /** Bucket bounds in characters, doubling, then an open bucket. */
 const BOUNDS = [128, 256, 512, 1024, 2048, 4096, 8192];
@@ -28,6 +30,12 @@ function table(header: [string, string], rows: [string, number][]): string {
 }
 
 const entries = (record: Record<string, number>): [string, number][] => Object.entries(record);
+
+function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
+  const tally = new Tally();
+  for (const [kind, n] of Object.entries(scrubs)) tally.add(scrubClass(kind), n);
+  return tally.toRecord();
+}
 
 /** The dataset card: README.md in the output folder, for the people who will train on it. */
 export function renderDatasetCard(report: DatasetReport): string {
@@ -81,6 +89,12 @@ export function renderDatasetCard(report: DatasetReport): string {
     renderHistogram(report.lengths.response),
     '',
     '## Scrubbed',
+    '',
+    'Secrets and personal data replaced with placeholders such as `<SECRET:stripe-key>` or `<EMAIL>`, by class:',
+    '',
+    table(['Class', 'Replacements'], entries(scrubsByClass(report.scrubs))),
+    '',
+    'By kind:',
     '',
     table(['Kind', 'Replacements'], entries(report.scrubs)),
     '',

@@ -2,8 +2,9 @@ import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { knowledgeBase, type Config } from '../config';
-import { HouseStyleError } from '../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 import { sha256 } from '../hash';
+import { readAhead } from '../readAhead';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { Chunk } from './chunk/chunk';
 import { CHUNKER_VERSION, chunkSource } from './chunk/chunkSource';
@@ -75,11 +76,17 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     typeof options.embedder === 'object'
       ? { embedder: options.embedder, reason: 'provided by the caller' }
       : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger });
-  logger.info(`Embedder: ${embedder.id} (${reason}).`);
+  // Said once a run has something to embed: an up-to-date index (every review starts with a run) stays quiet.
+  let announced = false;
+  const announceEmbedder = () => {
+    if (!announced) logger.info(`Embedder: ${embedder.id} (${reason}).`);
+    announced = true;
+  };
 
   try {
     let store = await KnowledgeStore.open(uri, kbName, storageOptions);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
+      announceEmbedder();
       logger.info(`The index of "${kbName}" was built by ${store.identity.embedder}; rebuilding it with ${embedder.id}.`);
       store.close();
       store = undefined;
@@ -96,6 +103,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
 
     const flush = async () => {
       if (pending.length === 0) return;
+      announceEmbedder();
       const { rows, embedded } = await embedRows(pending, store!, contentHashes, embedder, config.index.batchSize, signal);
       const fresh = new Set(pending.filter((file) => !existing.has(file.source)).map((file) => file.source));
       await store!.replaceSources(rows, fresh);
@@ -119,8 +127,10 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       return 'skip' in read ? read : { stamp, text: read.text };
     };
 
-    for await (const [index, source, read] of readAhead(sources, load)) {
-      throwIfCancelled(signal);
+    // Up to READ_AHEAD files are read at once (the disk is the slow part), yet handled strictly in order.
+    for await (const [index, source, reading] of readAhead(startReads(sources, load), READ_AHEAD)) {
+      throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
+      const read = await reading;
       progress.report('Indexing files', index, sources.length);
       if ('unchanged' in read) {
         keep.add(source);
@@ -172,16 +182,11 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   }
 }
 
-/** Files are read READ_AHEAD at a time (the disk is the slow part), yet handled strictly in order. */
 const READ_AHEAD = 32;
 
-async function* readAhead<T>(sources: string[], read: (source: string) => Promise<T>): AsyncGenerator<[number, string, T]> {
-  const pending: Promise<T>[] = [];
-  let next = 0;
-  for (let i = 0; i < sources.length; i++) {
-    while (next < sources.length && next - i < READ_AHEAD) pending.push(read(sources[next++]!));
-    yield [i, sources[i]!, await pending.shift()!];
-  }
+/** Each read starts when the read-ahead pump takes its item; `load` reports failures as values, never rejects. */
+function* startReads<T>(sources: string[], load: (source: string) => Promise<T>): Generator<[number, string, Promise<T>]> {
+  for (const [index, source] of sources.entries()) yield [index, source, load(source)];
 }
 
 async function embedRows(
@@ -197,7 +202,7 @@ async function embedRows(
   const vectors = await store.vectorsByContentHash(chunks.map((c) => c.contentHash).filter((hash) => stored.has(hash)));
   const missing = [...new Map(chunks.filter((c) => !vectors.has(c.contentHash)).map((c) => [c.contentHash, embeddingText(c.chunk)])).entries()];
   for (let i = 0; i < missing.length; i += batchSize) {
-    throwIfCancelled(signal);
+    throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
     const batch = missing.slice(i, i + batchSize);
     const embedded = await embedder.embed(batch.map(([, text]) => text), signal);
     batch.forEach(([hash], j) => vectors.set(hash, embedded[j]!));
@@ -225,6 +230,5 @@ export function embeddingText(chunk: Pick<Chunk, 'heading' | 'text'>): string {
   return chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text;
 }
 
-function throwIfCancelled(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new HouseStyleError('Indexing was cancelled.', 'Run it again to finish; what was indexed is kept.', 'cancelled');
-}
+const CANCELLED = 'Indexing was cancelled.';
+const CANCELLED_HINT = 'Run it again to finish; what was indexed is kept.';

@@ -23,7 +23,17 @@ export interface KnowledgeBase {
   readonly embedder: string;
   search(query: string, options?: SearchOptions): Promise<Passage[]>;
   count(): Promise<number>;
+  overview(): Promise<KnowledgeOverview>;
   close(): Promise<void>;
+}
+
+/** What is indexed: each source with its passage count (by path), and when the index last changed. */
+export interface KnowledgeOverview {
+  name: string;
+  embedder: string;
+  passages: number;
+  sources: { source: string; passages: number }[];
+  updated?: Date;
 }
 
 /** Opens an indexed knowledge base for search, with the embedder that built it. */
@@ -82,6 +92,12 @@ class IndexedKnowledgeBase implements KnowledgeBase {
 
   count(): Promise<number> {
     return this.store.count();
+  }
+
+  async overview(): Promise<KnowledgeOverview> {
+    const { sources, updated } = await this.store.overview();
+    const list = [...sources].map(([source, passages]) => ({ source, passages })).sort((a, b) => a.source.localeCompare(b.source));
+    return { name: this.name, embedder: this.embedder, passages: list.reduce((sum, s) => sum + s.passages, 0), sources: list, ...(updated && { updated }) };
   }
 
   async close(): Promise<void> {

@@ -251,6 +251,21 @@ export class KnowledgeStore {
     return [...(await this.scan()).files.keys()].sort();
   }
 
+  /** Passages per source file, and when the table last changed: what the editor's Knowledge tree shows. */
+  async overview(): Promise<{ sources: Map<string, number>; updated?: Date }> {
+    const sources = new Map<string, number>();
+    for await (const batch of this.table.query().select(['source'])) {
+      const column = batch.getChild('source')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        const source = column.get(i) as string;
+        sources.set(source, (sources.get(source) ?? 0) + 1);
+      }
+    }
+    const versions = await this.table.listVersions();
+    const updated = versions.at(-1)?.timestamp;
+    return { sources, ...(updated && { updated }) };
+  }
+
   close(): void {
     this.table.close();
     this.connection.close();

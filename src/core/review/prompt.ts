@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Passage } from '../knowledge/passage';
 import { countTokens } from '../knowledge/tokens';
-import type { ChatMessage } from '../models/ollama';
+import type { ChatMessage } from '../models/chatModel';
 import type { PackedPassage } from './contextBudget';
 import type { ReviewWindow } from './reviewWindow';
 

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError } from '../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 import { indexUri } from '../knowledge/indexUri';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
-import type { ChatMessage, OllamaClient } from '../models/ollama';
+import type { ChatMessage, ChatModel } from '../models/chatModel';
 import { diffTargets } from './diffTargets';
 import { compareFindings, findingsJsonSchema, type Finding } from './finding';
 import { buildReviewPrompt } from './prompt';
@@ -16,7 +16,7 @@ export interface ReviewOptions {
   workspace: string;
   config: Config;
   knowledgeBase: RuleSearch;
-  client: Pick<OllamaClient, 'chat'>;
+  client: ChatModel;
   /** Defaults to config.ollama.model. */
   model?: string;
   logger?: Logger;
@@ -163,8 +163,4 @@ function contextWindow(promptTokens: number): number {
 
 function describeWindow(window: ReviewWindow): string {
   return `${window.target.path}:${window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',')}`;
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new HouseStyleError('Cancelled.', undefined, 'cancelled');
 }

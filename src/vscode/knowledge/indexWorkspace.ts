@@ -1,28 +1,20 @@
 import * as vscode from 'vscode';
 import type { IndexReport } from '../../core/knowledge/indexer';
 import type { HouseStyleContext } from '../context';
-import { abortSignalOf, editorProgress } from '../progress';
+import { withEditorProgress } from '../progress';
 import { requireFolder, requireTrust } from '../trust';
 
 /** "House Style: Index Workspace": brings the knowledge base up to date, with progress and cancellation. */
-export async function indexWorkspace(ctx: HouseStyleContext): Promise<IndexReport> {
+export async function indexWorkspace(ctx: HouseStyleContext, kb?: string): Promise<IndexReport> {
   requireTrust();
   const folder = requireFolder(ctx.workspaceFolder);
   const config = await ctx.config(folder);
   const { indexKnowledgeBase } = await import('../../core/knowledge/indexer');
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'House Style: indexing docs and style guides', cancellable: true },
-    (progress, token) =>
-      indexKnowledgeBase({
-        workspace: folder.uri.fsPath,
-        config,
-        extensionRoot: ctx.extension.extensionPath,
-        logger: ctx.logger,
-        signal: abortSignalOf(token),
-        progress: editorProgress(progress),
-      }),
+  const report = await withEditorProgress(ctx.activity, { kind: 'indexing', label: kb ?? config.review.knowledgeBase }, { title: 'House Style: indexing docs and style guides' }, (progress, signal) =>
+    indexKnowledgeBase({ workspace: folder.uri.fsPath, config, kb, extensionRoot: ctx.extension.extensionPath, logger: ctx.logger, signal, progress }),
   );
   ctx.knowledge.invalidate();
+  ctx.errors.succeeded();
   const summary = `Indexed ${report.rows} passages from ${report.files - report.skipped.length} files with ${report.embedder} (${report.updated} updated, ${report.removed} removed, ${report.skipped.length} skipped).`;
   ctx.logger.info(summary);
   void vscode.window.showInformationMessage(`House Style: ${summary}`, ...(report.skipped.length ? ['Show Skipped'] : [])).then((choice) => choice && ctx.output.show());

@@ -3,23 +3,31 @@ import { describeError, HouseStyleError } from '../../core/errors';
 import { isKnowledgeViewRequest, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
 import type { HouseStyleContext } from '../context';
 import { requireFolder, requireTrust } from '../trust';
+import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
 import { openPassage } from './openPassage';
 
-/** The sidebar's knowledge search: a webview that shows passages as text and opens them on click. */
+/** The sidebar's knowledge search: a webview that renders passages as sanitized Markdown and opens them on click. */
 export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
   static readonly viewType = 'housestyle.knowledge';
   private view?: vscode.WebviewView;
 
-  constructor(private readonly ctx: HouseStyleContext) {}
+  constructor(private readonly ctx: HouseStyleContext) {
+    // The trust notice must not outlive the trust decision.
+    ctx.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.post({ type: 'status', text: '' })));
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const media = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [media] };
-    view.webview.html = this.html(view.webview, media);
-    view.webview.onDidReceiveMessage((message: unknown) => {
-      if (isKnowledgeViewRequest(message)) void this.handle(message);
+    view.webview.options = webviewOptions(this.ctx.extension);
+    view.webview.html = webviewHtml(view.webview, this.ctx.extension, {
+      name: 'knowledgeView',
+      title: 'House Style knowledge',
+      body: `<form id="search"><input id="query" type="search" placeholder="Search your style guides" aria-label="Search your style guides"><button type="submit">Search</button></form>
+<div id="status" role="status"></div>
+<ol id="results"></ol>
+<p><button id="index" type="button">Index workspace</button></p>`,
     });
+    this.ctx.push(onValidMessage(view.webview, isKnowledgeViewRequest, (message) => this.handle(message)));
   }
 
   private async handle(message: KnowledgeViewRequest): Promise<void> {
@@ -31,7 +39,7 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
         case 'search': {
           requireTrust();
           const folder = requireFolder(this.ctx.workspaceFolder);
-          const kb = await this.ctx.knowledge.get(folder, await this.ctx.config(folder));
+          const kb = await this.ctx.knowledge.get(folder.uri.fsPath, await this.ctx.config(folder));
           const results = await kb.search(message.query, { k: 10 });
           this.post({ type: 'results', requestId: message.requestId, query: message.query, results: results.map(({ source, startLine, endLine, heading, text, score }) => ({ source, startLine, endLine, heading, text, score })) });
           return;
@@ -44,35 +52,15 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
           return;
       }
     } catch (error) {
-      const text = error instanceof HouseStyleError && error.code === 'index-missing' ? 'Nothing indexed yet: press Index to index the workspace.' : describeError(error);
+      const nothingIndexed = error instanceof HouseStyleError && error.code === 'index-missing';
+      const text = nothingIndexed ? 'Nothing indexed yet: press Index to index the workspace.' : describeError(error);
       this.post({ type: 'error', requestId: message.type === 'search' ? message.requestId : undefined, message: text });
+      // Said in the view where the search was made; anything else also gets its actions, as everywhere.
+      if (!nothingIndexed) await this.ctx.errors.present(error);
     }
   }
 
   private post(event: KnowledgeViewEvent): void {
     void this.view?.webview.postMessage(event);
-  }
-
-  private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'knowledgeView.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'knowledgeView.css'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>House Style knowledge</title>
-</head>
-<body>
-<form id="search"><input id="query" type="search" placeholder="Search your style guides" aria-label="Search your style guides"><button type="submit">Search</button></form>
-<div id="status" role="status"></div>
-<ol id="results"></ol>
-<p><button id="index" type="button">Index workspace</button></p>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 }

@@ -5,6 +5,6 @@ export async function openPassage(folder: vscode.WorkspaceFolder, source: string
   // Sources come back from a webview: never follow one out of the workspace.
   if (source.startsWith('/') || source.split(/[\\/]/).includes('..')) return;
   const uri = vscode.Uri.joinPath(folder.uri, ...source.split('/'));
-  const range = new vscode.Range(Math.max(0, startLine - 1), 0, Math.max(0, endLine - 1), Number.MAX_SAFE_INTEGER);
+  const range = new vscode.Range(Math.max(0, startLine - 1), 0, Math.max(0, endLine), 0);
   await vscode.window.showTextDocument(uri, { selection: range, preview: true });
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/review/finding';
-import { citationLocation, findingRange, type LineLength } from './diagnostics';
+import { citationLocation, DIAGNOSTIC_SOURCE, findingRange, isDiagnosticOf, type LineLength } from './diagnostics';
+import { lineLengthOf, type FindingsStore } from './findingsStore';
 
 /** Internal commands the code actions run (registered in reviewCommands.ts, hidden from the palette). */
 export const APPLIED_COMMAND = 'housestyle.findingApplied';
@@ -33,4 +34,20 @@ export function codeActionsFor(document: vscode.Uri, diagnostic: vscode.Diagnost
   dismiss.diagnostics = [diagnostic];
   actions.push(dismiss);
   return actions;
+}
+
+/** Offers each shown finding's actions on its diagnostic. */
+export class FindingCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly findings: FindingsStore) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    return context.diagnostics
+      .filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE)
+      .flatMap((diagnostic) => {
+        const found = this.findings.find(document.uri, (finding) => isDiagnosticOf(diagnostic, finding));
+        return found ? codeActionsFor(document.uri, diagnostic, found.shown.finding, found.folder.uri, lineLengthOf(document)) : [];
+      });
+  }
 }

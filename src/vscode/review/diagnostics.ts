@@ -19,8 +19,9 @@ export function citationUri(folder: vscode.Uri, citation: Citation): vscode.Uri 
   return vscode.Uri.joinPath(folder, ...citation.source.split('/')).with({ fragment: `L${citation.startLine}-L${citation.endLine}` });
 }
 
+/** The cited lines, whole: the range ends at the start of the line after the last one, so that line is selected too. */
 export function citationLocation(folder: vscode.Uri, citation: Citation): vscode.Location {
-  return new vscode.Location(vscode.Uri.joinPath(folder, ...citation.source.split('/')), new vscode.Range(citation.startLine - 1, 0, citation.endLine - 1, 0));
+  return new vscode.Location(vscode.Uri.joinPath(folder, ...citation.source.split('/')), new vscode.Range(citation.startLine - 1, 0, citation.endLine, 0));
 }
 
 /** The finding's whole lines (1-based in the finding, 0-based in the editor). */
@@ -33,7 +34,7 @@ export function findingRange(finding: Pick<Finding, 'startLine' | 'endLine'>, li
  * the cited passage, and every citation as related information that opens the rule's lines.
  */
 export function toDiagnostic(finding: Finding, folder: vscode.Uri, lineLength: LineLength): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(findingRange(finding, lineLength), finding.message, SEVERITY[finding.severity]);
+  const diagnostic = new vscode.Diagnostic(findingRange(finding, lineLength), diagnosticMessage(finding), SEVERITY[finding.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   const [first] = finding.citations;
   diagnostic.code = first ? { value: finding.rule, target: citationUri(folder, first) } : finding.rule;
@@ -41,6 +42,11 @@ export function toDiagnostic(finding: Finding, folder: vscode.Uri, lineLength: L
     (citation) => new vscode.DiagnosticRelatedInformation(citationLocation(folder, citation), `${citation.heading || 'Rule'} (${citation.source}:${citation.startLine}-${citation.endLine})`),
   );
   return diagnostic;
+}
+
+/** The finding's message; one that rests on no passage (the fine-tuned route cites none) says so. */
+function diagnosticMessage(finding: Finding): string {
+  return finding.citations.length > 0 ? finding.message : `${finding.message} (no cited source)`;
 }
 
 /** True when the diagnostic is the one made from this finding (code actions receive copies, not the originals). */
@@ -51,7 +57,7 @@ export function isDiagnosticOf(diagnostic: vscode.Diagnostic, finding: Finding):
     diagnostic.source === DIAGNOSTIC_SOURCE &&
     diagnostic.range.start.line === finding.startLine - 1 &&
     diagnostic.range.end.line === finding.endLine - 1 &&
-    diagnostic.message === finding.message &&
+    diagnostic.message === diagnosticMessage(finding) &&
     rule === finding.rule
   );
 }

@@ -1,24 +1,35 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { appendFeedback } from '../../core/dataset/feedbackLog';
+import { HouseStyleError } from '../../core/errors';
+import { feedbackEntry } from '../../core/review/feedbackEntry';
 import type { Finding } from '../../core/review/finding';
 import type { CommandFactory } from '../commands';
-import type { HouseStyleContext } from '../context';
 import { APPLIED_COMMAND, DISMISS_COMMAND } from './codeActions';
-import { ReviewController } from './reviewController';
-
-const controllers = new WeakMap<HouseStyleContext, ReviewController>();
-
-/** One controller per extension context, made when the first review command is registered (at activation). */
-function controller(ctx: HouseStyleContext): ReviewController {
-  let existing = controllers.get(ctx);
-  if (!existing) controllers.set(ctx, (existing = new ReviewController(ctx)));
-  return existing;
-}
 
 export const reviewCommands: Record<string, CommandFactory> = {
-  'housestyle.reviewFile': (ctx) => () => controller(ctx).reviewActiveFile(),
-  'housestyle.reviewSelection': (ctx) => () => controller(ctx).reviewActiveSelection(),
-  'housestyle.reviewChanges': (ctx) => () => controller(ctx).reviewChanges(),
-  'housestyle.clearFindings': (ctx) => () => controller(ctx).clear(),
-  [APPLIED_COMMAND]: (ctx) => (uri, finding) => controller(ctx).resolve(uri as vscode.Uri, finding as Finding, 'accepted'),
-  [DISMISS_COMMAND]: (ctx) => (uri, finding) => controller(ctx).resolve(uri as vscode.Uri, finding as Finding, 'dismissed'),
+  'housestyle.reviewFile': (_ctx, { reviews }) => () => reviews.reviewDocument(requireEditor().document),
+  'housestyle.reviewSelection': (_ctx, { reviews }) => () => {
+    const editor = requireEditor();
+    const { start, end } = editor.selection;
+    if (editor.selection.isEmpty) throw new HouseStyleError('Nothing is selected.', 'Select the lines to review, or use "House Style: Review Current File".', 'usage');
+    // A selection that ends at the start of a line does not include that line.
+    const endLine = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
+    return reviews.reviewDocument(editor.document, { startLine: start.line + 1, endLine });
+  },
+  'housestyle.reviewChanges': (_ctx, { reviews }) => () => reviews.reviewChanges(),
+  'housestyle.clearFindings': (_ctx, { findings }) => () => findings.clear(),
+  [APPLIED_COMMAND]: (_ctx, { findings }) => (uri, finding) => recordVerdict(findings, uri as vscode.Uri, finding as Finding, 'accepted'),
+  [DISMISS_COMMAND]: (_ctx, { findings }) => (uri, finding) => recordVerdict(findings, uri as vscode.Uri, finding as Finding, 'dismissed'),
 };
+
+/** Takes the finding off the Problems panel and records the verdict in the feedback log (preference data). */
+async function recordVerdict(findings: Parameters<CommandFactory>[1]['findings'], uri: vscode.Uri, finding: Finding, verdict: 'accepted' | 'dismissed'): Promise<void> {
+  const resolved = await findings.resolve(uri, finding, verdict);
+  if (resolved) await appendFeedback(resolved.folder.uri.fsPath, feedbackEntry(verdict, resolved.shown.finding, resolved.shown.code, resolved.shown.model));
+}
+
+function requireEditor(): vscode.TextEditor {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) throw new HouseStyleError('No file is open in the editor.', 'Open the file to review first.', 'usage');
+  return editor;
+}

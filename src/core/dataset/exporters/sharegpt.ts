@@ -1,4 +1,5 @@
-import { promptMessages, sampleMessages, type ChatMessage } from '../samples/sample';
+import type { ChatMessage } from '../../models/chatModel';
+import { promptMessages, sampleMessages } from '../samples/sample';
 import type { DatasetFormat, DatasetInfoEntry } from './datasetFormat';
 
 const FROM: Record<ChatMessage['role'], string> = { system: 'system', user: 'human', assistant: 'gpt' };

@@ -107,7 +107,7 @@ type State = 'between' | 'header' | 'files' | 'hunk';
 const NEEDED_FILE_LINES = new Set(['d', '@', '\\', 'n', 'r', 'B', 'G'].map((char) => char.charCodeAt(0)));
 
 /** Line-oriented state machine over git log's bytes; `write` returns the commits completed so far. */
-class GitLogParser {
+export class GitLogParser {
   private rest: Buffer | undefined;
   private state: State = 'between';
   private header = '';

@@ -8,7 +8,7 @@ import { readCommitGraph, type CommitGraph } from './commitGraph';
 import { readGitLog, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
-import { readAhead } from './readAhead';
+import { readAhead } from '../../readAhead';
 import { openRepository } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
 

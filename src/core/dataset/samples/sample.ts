@@ -1,12 +1,8 @@
+import type { ChatMessage } from '../../models/chatModel';
 import type { ReviewEventKind } from '../reviewEvent';
 
 /** The CodeReviewer tasks, plus explaining a cited team rule. */
 export type SampleTask = 'review-comment' | 'code-refinement' | 'quality-estimation' | 'rule-explanation';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
 
 export interface SampleMetadata {
   source: ReviewEventKind;

@@ -12,6 +12,8 @@ const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg', 
 /** Splits HTML at h1–h6; paragraphs, list items, rows and preformatted blocks are kept whole where they fit. */
 export function chunkHtml(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const document = parse(text, { sourceCodeLocationInfo: true });
+  // parse5 ends an element left open at the end of the file one line past it, and counts a lone CR as a line break.
+  const lastLine = text.split(/\r?\n/).length;
   const headings: string[] = [];
   const blocks: Block[] = [];
 
@@ -29,7 +31,8 @@ export function chunkHtml(source: string, text: string, options: ChunkingOptions
     }
     if (BLOCK.has(element.tagName) && location && !(element.tagName === 'li' && hasBlockChild(element))) {
       const content = element.tagName === 'pre' ? textOf(element).replace(/\n$/, '') : collapse(textOf(element, element.tagName === 'tr' ? ' | ' : ''));
-      if (content) blocks.push({ heading: headings.filter(Boolean), lines: [{ line: location.startLine, endLine: location.endLine, text: content }] });
+      const line = Math.min(location.startLine, lastLine);
+      if (content) blocks.push({ heading: headings.filter(Boolean), lines: [{ line, endLine: Math.max(line, Math.min(location.endLine, lastLine)), text: content }] });
       return;
     }
     for (const child of element.childNodes) visit(child);

@@ -75,7 +75,7 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
 
 /** The configured model, else (for `auto`) the best installed one; or why there is none. */
 async function ollamaEmbedder(config: Config, optional: boolean): Promise<ChosenEmbedder | { missing: string }> {
-  const { OllamaClient } = await import('../../models/ollama');
+  const { OllamaClient } = await import('../../models/ollama/client');
   const client = OllamaClient.fromConfig(config);
   const pullHint = `run \`ollama pull ${SUGGESTED_EMBED_MODEL}\` and index again to search by meaning`;
   if (optional && !(await client.isReachable())) return { missing: `Ollama is not reachable at ${client.host} (start it and ${pullHint})` };

@@ -1,5 +1,5 @@
 import { HouseStyleError } from '../../errors';
-import type { OllamaClient } from '../../models/ollama';
+import type { OllamaClient } from '../../models/ollama/client';
 import { normalizeInPlace, type Embedder } from '../embedder';
 
 /** Texts per /api/embed request: large enough to amortize the round trip, small enough to stay under Ollama's request limits. */

@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import type { OllamaClient } from '../../models/ollama';
+import type { OllamaClient } from '../../models/ollama/client';
 
 /** The model to pull when none is installed: all-MiniLM-L6-v2 (46 MB), the model the local embedder runs too. */
 export const SUGGESTED_EMBED_MODEL = 'all-minilm';
@@ -49,7 +49,7 @@ export interface OllamaEmbeddingStatus {
 }
 
 export async function ollamaEmbeddingStatus(config: Config): Promise<OllamaEmbeddingStatus> {
-  const { OllamaClient } = await import('../../models/ollama');
+  const { OllamaClient } = await import('../../models/ollama/client');
   const client = OllamaClient.fromConfig(config);
   const reachable = await client.isReachable();
   const installed = reachable ? (await installedEmbeddingModels(client).catch(() => []))[0] : undefined;

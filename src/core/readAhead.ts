@@ -1,11 +1,11 @@
 /**
  * Pulls items from `source` ahead of its consumer, keeping at most `limit` of them, so that a producer
- * (a git process and its parser) keeps working while the consumer is still busy with something else.
- * The pump starts at once. `return()` stops it and closes the source; a source error is rethrown to the
- * consumer at the point where it would have received the failed item.
+ * (a git process and its parser, or file reads started by a synchronous source) keeps working while the
+ * consumer is still busy with something else. The pump starts at once. `return()` stops it and closes the
+ * source; a source error is rethrown to the consumer at the point where it would have received the failed item.
  */
-export function readAhead<T>(source: AsyncIterable<T>, limit: number): AsyncIterableIterator<T> & { return(): Promise<IteratorResult<T>> } {
-  const iterator = source[Symbol.asyncIterator]();
+export function readAhead<T>(source: AsyncIterable<T> | Iterable<T>, limit: number): AsyncIterableIterator<T> & { return(): Promise<IteratorResult<T>> } {
+  const iterator: AsyncIterator<T> | Iterator<T> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   const buffer: T[] = [];
   let finished = false;
   let failure: { error: unknown } | undefined;

@@ -1,4 +1,4 @@
-import { HouseStyleError } from '../errors';
+import { HouseStyleError } from '../../errors';
 
 /** What the client knew when a call failed: enough to tell the failures apart and to name host, model and setting. */
 export interface OllamaCallContext {

@@ -1,45 +1,9 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { ollamaHost, type Config } from '../config';
-import { HouseStyleError } from '../errors';
-import { badResponseError, ollamaError, type OllamaCallContext } from './ollamaErrors';
-
-export interface OllamaMetrics {
-  /** prompt_eval_count */
-  promptTokens: number;
-  /** eval_count */
-  completionTokens: number;
-  totalDurationMs: number;
-  loadDurationMs: number;
-  promptEvalDurationMs: number;
-  evalDurationMs: number;
-  /** Measured around the call by us, so it includes the network and queueing inside Ollama. */
-  wallMs: number;
-}
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatRequest {
-  model: string;
-  messages: ChatMessage[];
-  /** A JSON schema object (structured outputs) or 'json'. */
-  format?: object | 'json';
-  options?: { temperature?: number; seed?: number; num_ctx?: number; num_predict?: number };
-  /** Stream tokens to onToken; the answer is still returned whole. */
-  onToken?: (text: string) => void;
-  signal?: AbortSignal;
-  keepAlive?: string | number;
-}
-
-export interface ChatAnswer {
-  content: string;
-  model: string;
-  metrics: OllamaMetrics;
-  doneReason?: string;
-}
+import { ollamaHost, type Config } from '../../config';
+import { HouseStyleError } from '../../errors';
+import type { ChatAnswer, ChatModel, ChatRequest } from '../chatModel';
+import { badResponseError, ollamaError, type OllamaCallContext } from './errors';
 
 export interface OllamaModelInfo {
   name: string;
@@ -91,7 +55,7 @@ class CallbackFailure {
 }
 
 /** The one place that talks to Ollama: the real `ollama` client, with timeouts, cancellation and actionable errors. */
-export class OllamaClient {
+export class OllamaClient implements ChatModel {
   /** Normalized as ollama-js does it (scheme and default port added), so messages name what is really called. */
   readonly host: string;
   private readonly timeoutMs: number;

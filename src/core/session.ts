@@ -1,0 +1,118 @@
+import type { Activity } from './activity';
+import type { Config } from './config';
+import { HouseStyleError } from './errors';
+import { indexKnowledgeBase, type IndexReport } from './knowledge/indexer';
+import type { KnowledgeBase } from './knowledge/knowledgeBase';
+import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
+import { openKnowledgeBase } from './knowledge/knowledgeBase';
+import { noProgress, silentLogger, type Logger, type Progress } from './log';
+import { OllamaClient } from './models/ollama/client';
+import type { ReviewOptions } from './review/reviewer';
+
+export interface SessionOptions {
+  workspace: string;
+  config: Config;
+  /** Knowledge base name; defaults to the one reviews use. */
+  kb?: string;
+  /** Where bundled models live (the extension's folder, or the CLI's). */
+  extensionRoot?: string;
+  logger?: Logger;
+  progress?: Progress;
+  signal?: AbortSignal;
+  /** The model to use instead of `ollama.model`. */
+  model?: string;
+  /**
+   * `require` (the default) fails first, with the host named and what to do, when Ollama or the model is
+   * missing; `skip` opens the rules only (for rules-only output and searches).
+   */
+  modelCheck?: 'require' | 'skip';
+  /** Open knowledge bases reused between sessions (the editor keeps one); without it the session closes its own. */
+  knowledgeBases?: KnowledgeBaseCache;
+  /** Where the session says which model it uses and whether Ollama answered, for a status line. */
+  activity?: Activity;
+}
+
+/** Everything a front end needs for "the rules, up to date, and a model". */
+export interface Session {
+  readonly workspace: string;
+  readonly config: Config;
+  readonly knowledgeBase: KnowledgeBase;
+  /** What the incremental index run before opening did; none for a shared, read-only index (index.readOnly). */
+  readonly index?: IndexReport;
+  readonly client: OllamaClient;
+  readonly model: string;
+  /** The reviewer's options for this session, with the caller's progress and signal. */
+  reviewOptions(): ReviewOptions;
+  close(): Promise<void>;
+}
+
+/**
+ * The one way in for every front end (CLI review, editor review, chat, compare, eval): checks the model
+ * first (so nothing is indexed for a review that cannot run), brings the index up to date incrementally,
+ * opens the knowledge base, and closes what it opened.
+ */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const { workspace, config, activity } = options;
+  const logger = options.logger ?? silentLogger;
+  const progress = options.progress ?? noProgress;
+  const client = OllamaClient.fromConfig(config);
+  const model = options.model ?? config.ollama.model;
+  activity?.modelChosen(model);
+  if ((options.modelCheck ?? 'require') === 'require') await requireModel(client, model, activity);
+
+  // A shared index is written by its one writer (CI) only: it is searched as it is.
+  const index = config.index.readOnly
+    ? undefined
+    : await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+  const cache = options.knowledgeBases;
+  // Changed rows make cached handles stale (and a switched embedder makes them wrong).
+  if (cache && index && index.updated + index.removed > 0) cache.invalidate();
+  const knowledgeBase = cache
+    ? await cache.get(workspace, config, options.kb)
+    : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
+
+  let closed = false;
+  return {
+    workspace,
+    config,
+    knowledgeBase,
+    ...(index && { index }),
+    client,
+    model,
+    reviewOptions: () => ({ workspace, config, knowledgeBase, client, model, logger, progress, ...(options.signal && { signal: options.signal }) }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!cache) await knowledgeBase.close();
+    },
+  };
+}
+
+/** Opens a session, runs `body` with it, and closes it however `body` ends. */
+export async function withSession<T>(options: SessionOptions, body: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(options);
+  try {
+    return await body(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Fails with the host named when Ollama is down, and with the pull command when the model is missing; tells `activity` what it saw. */
+export async function requireModel(client: OllamaClient, model: string, activity: Activity | undefined): Promise<void> {
+  let present: boolean;
+  try {
+    present = await client.hasModel(model);
+    activity?.ollamaSeen(client.host, true);
+  } catch (error) {
+    if (error instanceof HouseStyleError && error.code === 'ollama-unreachable') activity?.ollamaSeen(client.host, false);
+    throw error;
+  }
+  if (!present) {
+    throw new HouseStyleError(
+      `Model ${model} is not available on Ollama at ${client.host}.`,
+      `Pull it with \`ollama pull ${model}\`, or choose a model that \`ollama list\` shows (--model, or the ollama.model setting).`,
+      'model-not-found',
+    );
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Messages between the chat view's webview (media/chat) and the extension (src/vscode/chat/chatView.ts).
+ * Both sides import these types, so a renamed field fails the build rather than the user.
+ */
+import type { Passage } from '../core/knowledge/passage';
+
+export type ChatRoute = 'rag' | 'fine-tuned' | 'hybrid';
+export type CodeContext = 'none' | 'file' | 'selection';
+
+/** A passage an answer cites, as the view links to it. */
+export type ChatSource = Pick<Passage, 'source' | 'startLine' | 'endLine' | 'heading'>;
+
+export interface ChatFigures {
+  model: string;
+  route: ChatRoute;
+  /** Measured around the whole answer, retrieval included. */
+  wallMs: number;
+  /** Until the first token arrived. */
+  firstTokenMs?: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** From the webview to the extension. */
+export type ChatViewRequest =
+  | { type: 'ready' }
+  | { type: 'ask'; requestId: number; question: string; context: CodeContext; kb: string; route: ChatRoute }
+  | { type: 'cancel'; requestId: number }
+  | { type: 'open'; source: string; startLine: number; endLine: number }
+  | { type: 'insert'; code: string }
+  | { type: 'copy'; code: string };
+
+/** From the extension to the webview. */
+export type ChatViewEvent =
+  | { type: 'options'; knowledgeBases: string[]; kb: string; routes: ChatRoute[]; route: ChatRoute; editor: 'none' | 'file' | 'selection' }
+  | { type: 'token'; requestId: number; text: string }
+  | { type: 'answer'; requestId: number; text: string; sources: ChatSource[]; figures: ChatFigures; context?: string }
+  | { type: 'error'; requestId?: number; message: string };
+
+export interface ChatTurn {
+  question: string;
+  /** What code went with the question ("src/app.ts:10-20"), if any. */
+  context?: string;
+  answer: string;
+  sources: ChatSource[];
+  figures?: ChatFigures;
+  error?: string;
+  /** Still streaming when the view was hidden: shown as interrupted on restore. */
+  pending?: boolean;
+}
+
+/** What the webview keeps across reloads with getState/setState. */
+export interface ChatViewState {
+  turns: ChatTurn[];
+  kb?: string;
+  route?: ChatRoute;
+  context?: CodeContext;
+}
+
+export const CHAT_ROUTES: readonly ChatRoute[] = ['rag', 'fine-tuned', 'hybrid'];
+const CONTEXTS: readonly CodeContext[] = ['none', 'file', 'selection'];
+const MAX_QUESTION = 8000;
+const MAX_CODE = 200_000;
+
+/** Messages from a webview are untrusted input: accept only well-formed requests. */
+export function isChatViewRequest(value: unknown): value is ChatViewRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return true;
+    case 'ask':
+      return (
+        Number.isInteger(m.requestId) &&
+        typeof m.question === 'string' &&
+        m.question.trim().length > 0 &&
+        m.question.length <= MAX_QUESTION &&
+        CONTEXTS.includes(m.context as CodeContext) &&
+        typeof m.kb === 'string' &&
+        /^[a-z][a-z0-9_-]{0,63}$/.test(m.kb) &&
+        CHAT_ROUTES.includes(m.route as ChatRoute)
+      );
+    case 'cancel':
+      return Number.isInteger(m.requestId);
+    case 'open':
+      return typeof m.source === 'string' && Number.isInteger(m.startLine) && Number.isInteger(m.endLine) && (m.startLine as number) >= 1 && (m.endLine as number) >= (m.startLine as number);
+    case 'insert':
+    case 'copy':
+      return typeof m.code === 'string' && m.code.length <= MAX_CODE;
+    default:
+      return false;
+  }
+}

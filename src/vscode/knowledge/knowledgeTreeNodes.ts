@@ -1,0 +1,58 @@
+import type { KnowledgeOverview } from '../../core/knowledge/knowledgeBase';
+
+/** A row of the Knowledge tree, as plain data: what the tree provider turns into TreeItems. Pure, so it is tested without an editor. */
+export interface KnowledgeNode {
+  kind: 'base' | 'source' | 'message';
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** Drives the context menu (`view/item/context` when clauses). */
+  contextValue: 'base' | 'base-missing' | 'base-broken' | 'source' | 'message';
+  /** For sources: the workspace-relative path to open. */
+  source?: string;
+  kb: string;
+  children?: KnowledgeNode[];
+}
+
+export type BaseState = { overview: KnowledgeOverview } | { missing: true } | { error: string };
+
+export function knowledgeNodes(bases: [name: string, state: BaseState][], now = new Date()): KnowledgeNode[] {
+  if (bases.length === 0) return [{ kind: 'message', label: 'No knowledge base configured', contextValue: 'message', kb: '' }];
+  return bases.map(([kb, state]) => {
+    if ('missing' in state) {
+      return { kind: 'base', label: kb, description: 'not indexed yet', tooltip: 'Index the workspace to search and cite these rules.', contextValue: 'base-missing', kb };
+    }
+    if ('error' in state) {
+      return { kind: 'base', label: kb, description: 'cannot be opened', tooltip: state.error, contextValue: 'base-broken', kb };
+    }
+    const { overview } = state;
+    const when = overview.updated ? `indexed ${ago(overview.updated, now)}` : 'indexed';
+    return {
+      kind: 'base',
+      label: kb,
+      description: `${overview.passages} passages · ${when}`,
+      tooltip: `${overview.sources.length} sources, ${overview.passages} passages, embedded with ${overview.embedder}${overview.updated ? `, last indexed ${overview.updated.toLocaleString()}` : ''}.`,
+      contextValue: 'base',
+      kb,
+      children: overview.sources.map(({ source, passages }) => ({
+        kind: 'source',
+        label: source,
+        description: `${passages} passage${passages === 1 ? '' : 's'}`,
+        contextValue: 'source',
+        source,
+        kb,
+      })),
+    };
+  });
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function ago(then: Date, now: Date): string {
+  const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  return `${days} day${days === 1 ? '' : 's'} ago`;
+}

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ago, knowledgeNodes } from '../../src/vscode/knowledge/knowledgeTreeNodes';
+
+const now = new Date('2026-12-02T12:00:00Z');
+
+test('the Knowledge tree lists each base with passages and age, its sources below, and says what is missing or broken', () => {
+  const nodes = knowledgeNodes(
+    [
+      ['style', { overview: { name: 'style', embedder: 'hash-v1-384', passages: 5, updated: new Date('2026-12-02T11:55:00Z'), sources: [{ source: 'CONTRIBUTING.md', passages: 1 }, { source: 'docs/style.md', passages: 4 }] } }],
+      ['api', { missing: true }],
+      ['team', { error: 'The index at s3://bucket/team cannot be opened.' }],
+    ],
+    now,
+  );
+  assert.deepEqual(
+    nodes.map((n) => [n.label, n.description, n.contextValue, n.children?.map((c) => `${c.source} (${c.description})`)]),
+    [
+      ['style', '5 passages · indexed 5 min ago', 'base', ['CONTRIBUTING.md (1 passage)', 'docs/style.md (4 passages)']],
+      ['api', 'not indexed yet', 'base-missing', undefined],
+      ['team', 'cannot be opened', 'base-broken', undefined],
+    ],
+  );
+  assert.match(nodes[0]!.tooltip!, /2 sources, 5 passages, embedded with hash-v1-384/);
+  assert.equal(nodes[2]!.tooltip, 'The index at s3://bucket/team cannot be opened.');
+  assert.deepEqual(knowledgeNodes([]).map((n) => n.label), ['No knowledge base configured']);
+});
+
+test('ages read as a person says them', () => {
+  const before = (ms: number) => ago(new Date(now.getTime() - ms), now);
+  assert.deepEqual([before(10_000), before(59 * 60_000), before(3 * 3600_000), before(25 * 3600_000), before(72 * 3600_000)], ['just now', '59 min ago', '3 h ago', '1 day ago', '3 days ago']);
+});
