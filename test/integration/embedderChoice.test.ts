@@ -78,6 +78,7 @@ describe('auto picks an installed Ollama embedding model', () => {
       const config = configFor(ollama.host);
       const report = await indexKnowledgeBase({ workspace: dir, config });
       assert.equal(report.embedder, 'ollama:all-minilm:latest');
+      assert.match(report.embedderReason, /^Ollama embedding model all-minilm:latest at .*, installed there \(Ollama reports the embedding capability\)$/);
       const embedded = ollama.requests.filter((r) => r.path === '/api/embed').flatMap((r) => (r.body as { input: string[] }).input);
       assert.ok(embedded.length > report.rows, 'every chunk (and the probe) went through /api/embed');
 
@@ -88,7 +89,7 @@ describe('auto picks an installed Ollama embedding model', () => {
 
       const cli = await runCli(['index', '--workspace', dir], { env: { OLLAMA_HOST: ollama.host } });
       assert.equal(cli.code, 0, cli.stderr);
-      assert.match(cli.stderr, /Embedder: ollama:all-minilm:latest \(Ollama embedding model all-minilm:latest/);
+      assert.match(cli.stdout, /^Indexed "style" with ollama:all-minilm:latest: /);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
