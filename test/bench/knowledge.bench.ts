@@ -54,7 +54,7 @@ async function run(chunks: number): Promise<void> {
       timings.push(report.durationMs);
     }
     timings.sort((a, b) => a - b);
-    console.log(`${chunks} chunks: re-index after one edited file: median ${timings[2]!.toFixed(0)} ms (min ${timings[0]!.toFixed(0)}, max ${timings[4]!.toFixed(0)})`);
+    console.log(`${chunks} chunks: re-index after one edited file: median ${timings[2]!.toFixed(0)} ms (min ${timings[0]!.toFixed(0)}, max ${timings[4]!.toFixed(0)}); peak RSS ${peakRssMb()} MB`);
 
     const kb = await openKnowledgeBase({ workspace, config });
     const latencies: number[] = [];
