@@ -1,17 +1,21 @@
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type Config } from '../core/config';
 import { HouseStyleError, describeError } from '../core/errors';
 import type { Logger } from '../core/log';
+import type { HostChoice } from '../core/ollamaHostChoice';
+import { terminalLine, terminalLines } from '../core/terminalText';
 
 /** Exit statuses of the CLI contract: 0 ok / no findings, 1 findings, 2 usage or runtime error. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
+/** Log lines name files and quote models: neutralized, one line each. */
 export const stderrLogger: Logger = {
-  info: (message) => process.stderr.write(`${message}\n`),
-  warn: (message) => process.stderr.write(`warning: ${message}\n`),
+  info: (message) => process.stderr.write(`${terminalLine(message)}\n`),
+  warn: (message) => process.stderr.write(`warning: ${terminalLine(message)}\n`),
 };
 
 /** Resolves `--workspace` (default: the current folder) and checks that it is a folder. */
@@ -30,7 +34,7 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
     try {
       process.exitCode = (await body(...args)) ?? EXIT_OK;
     } catch (error) {
-      process.stderr.write(`housestyle: ${describeError(error)}\n`);
+      process.stderr.write(`housestyle: ${terminalLines(describeError(error), '  ')}\n`);
       if (!(error instanceof HouseStyleError) && process.env.HOUSESTYLE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
       process.exitCode = EXIT_ERROR;
     }
@@ -70,7 +74,7 @@ export function stderrProgress(): { report(phase: string, done: number, total?: 
       if (phase === lastPhase && !finished && now - lastWrite < (tty ? 100 : 2000)) return;
       lastWrite = now;
       lastPhase = phase;
-      const text = `${phase}: ${done}${total !== undefined ? `/${total}` : ''}`;
+      const text = terminalLine(`${phase}: ${done}${total !== undefined ? `/${total}` : ''}`);
       process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
     },
     /** Ends the current line; reports after it start a new one, so one reporter can serve several phases. */
@@ -79,6 +83,27 @@ export function stderrProgress(): { report(phase: string, done: number, total?: 
       lastPhase = '';
     },
   };
+}
+
+export interface HostOptions {
+  host?: string;
+  allowRepoHost?: boolean;
+}
+
+/** `--host`, on every command that may send workspace text to Ollama. */
+export function hostOption(): Option {
+  return new Option('--host <url>', 'Ollama host (default: OLLAMA_HOST, then the repository\'s ollama.host when it is this machine or allowed)');
+}
+
+/** `--allow-repo-host`: the user's confirmation that the repository's own Ollama host may receive the code. */
+export function allowRepoHostOption(): Option {
+  return new Option('--allow-repo-host', 'use the Ollama host named in the repository\'s .housestyle/config.json even when it is another machine');
+}
+
+/** The workspace's configuration, with the Ollama host chosen by the user's flags and environment. */
+export function loadCliConfig(workspace: string, options: HostOptions): Promise<Config> {
+  const choice: HostChoice = { env: process.env, ...(options.host ? { user: options.host } : {}), confirmRepositoryHost: () => options.allowRepoHost === true };
+  return loadConfig(workspace, choice);
 }
 
 /** Commander parser for options that take a count (`--k 5`, `--days 30`). */

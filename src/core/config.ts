@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HouseStyleError } from './errors';
+import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, isLoopbackHost, type HostChoice } from './ollamaHostChoice';
 
 /** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
 export const CONFIG_FILE = '.housestyle/config.json';
 
-const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**'];
+const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock'];
 
 const STYLE_INCLUDE = [
   '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm,pdf}',
@@ -20,7 +21,11 @@ const STYLE_INCLUDE = [
 
 const knowledgeBaseSchema = z.strictObject({
   include: z.array(z.string().min(1)).min(1),
-  exclude: z.array(z.string().min(1)).default(DEFAULT_EXCLUDE),
+  /** Added to the default excludes (dependencies, build output, the index), never replacing them. */
+  exclude: z
+    .array(z.string().min(1))
+    .default([])
+    .transform((globs) => [...new Set([...DEFAULT_EXCLUDE, ...globs])]),
   /** Also index comments and docstrings of source files that `include` matches. */
   codeComments: z.boolean().default(false),
   /** Larger files are skipped with a logged reason rather than read into memory. */
@@ -58,12 +63,16 @@ export const configSchema = z.strictObject({
     .default({ style: { include: STYLE_INCLUDE, exclude: DEFAULT_EXCLUDE, codeComments: false, maxFileBytes: 4 * 1024 * 1024 } }),
   ollama: z
     .strictObject({
-      /** Falls back to the OLLAMA_HOST environment variable, then http://127.0.0.1:11434. */
+      /** From a repository's file, used only when it is this machine or the user confirms it (see chooseOllamaHost). */
       host: z.string().min(1).optional(),
       model: z.string().min(1).default('qwen2.5-coder:7b'),
       /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent, else an installed one it finds. */
       embedModel: z.string().min(1).optional(),
       timeoutMs: z.number().int().positive().default(120_000),
+      /** The longest one model call may take in all, however steadily it streams. */
+      deadlineMs: z.number().int().positive().default(600_000),
+      /** The most tokens one answer may have (Ollama's num_predict): a model that never stops is cut off. */
+      maxAnswerTokens: z.number().int().min(64).default(4096),
     })
     .prefault({}),
   review: z
@@ -129,14 +138,25 @@ export async function readConfigFile(workspace: string): Promise<unknown> {
     throw new HouseStyleError(`Cannot read ${file}: ${(error as Error).message}.`, 'Check the file permissions.', 'config', { cause: error });
   }
   try {
-    return JSON.parse(text);
+    // Editors on Windows often save JSON with a byte-order mark, which JSON.parse refuses.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new HouseStyleError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax, or delete the file to use the defaults.', 'config', { cause: error });
   }
 }
 
-export async function loadConfig(workspace: string): Promise<Config> {
-  return parseConfig(await readConfigFile(workspace), CONFIG_FILE);
+/**
+ * The workspace's configuration, with the Ollama host chosen by the user's rule (see chooseOllamaHost).
+ * Without a choice (commands that call no model), a repository's host off this machine is dropped:
+ * never used unconfirmed.
+ */
+export async function loadConfig(workspace: string, hostChoice?: HostChoice): Promise<Config> {
+  const config = parseConfig(await readConfigFile(workspace), CONFIG_FILE);
+  if (!hostChoice) {
+    const { host, ...ollama } = config.ollama;
+    return host === undefined || isLoopbackHost(host) ? config : { ...config, ollama };
+  }
+  return { ...config, ollama: { ...config.ollama, host: await chooseOllamaHost(config.ollama.host, hostChoice) } };
 }
 
 export function knowledgeBase(config: Config, name: string): KnowledgeBaseConfig {
@@ -148,7 +168,7 @@ export function knowledgeBase(config: Config, name: string): KnowledgeBaseConfig
   return kb;
 }
 
-/** The Ollama host: the setting, else OLLAMA_HOST, else Ollama's default. */
+/** The Ollama host of a configuration: its host (chosen by loadConfig or the editor, see chooseOllamaHost), else OLLAMA_HOST, else Ollama's default. */
 export function ollamaHost(config: Config, env: NodeJS.ProcessEnv = process.env): string {
-  return config.ollama.host ?? (env.OLLAMA_HOST?.trim() || 'http://127.0.0.1:11434');
+  return config.ollama.host ?? (env.OLLAMA_HOST?.trim() || DEFAULT_OLLAMA_HOST);
 }

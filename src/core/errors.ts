@@ -24,6 +24,18 @@ export const ERROR_CODES = [
   'index-unavailable',
   /** A shared index (index.readOnly) was asked to be written. */
   'index-read-only',
+  /** Index files are missing or cut off: `housestyle index --rebuild` (Rebuild Index) replaces them. */
+  'index-damaged',
+  /** Another run holds the index lock past the wait. */
+  'index-locked',
+  /** No space left for the index. */
+  'disk-full',
+  /** The knowledge base has no rows: its include globs matched nothing. */
+  'knowledge-empty',
+  /** The repository's configuration names an Ollama host off this machine that the user has not confirmed. */
+  'host-not-confirmed',
+  /** A path (or a link's target) lies outside the workspace, which is never read. */
+  'outside-workspace',
   'embedder',
   'embedder-unavailable',
   /** The MiniLM model files are missing or unreadable. */

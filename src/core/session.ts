@@ -1,7 +1,7 @@
 import type { Activity } from './activity';
 import type { Config } from './config';
 import { HouseStyleError } from './errors';
-import { indexKnowledgeBase, type IndexReport } from './knowledge/indexer';
+import { indexKnowledgeBase, requireRules, type IndexReport } from './knowledge/indexer';
 import type { KnowledgeBase } from './knowledge/knowledgeBase';
 import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
@@ -64,6 +64,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const index = config.index.readOnly
     ? undefined
     : await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+  if (index) requireRules(index);
   const cache = options.knowledgeBases;
   // Changed rows make cached handles stale (and a switched embedder makes them wrong).
   if (cache && index && index.updated + index.removed > 0) cache.invalidate();

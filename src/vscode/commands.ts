@@ -22,6 +22,7 @@ export type CommandFactory = (ctx: HouseStyleContext, parts: EditorParts) => (..
 const commands: Record<string, CommandFactory> = {
   // From the Knowledge tree the command receives the base's node; from the palette, nothing (the review base).
   'housestyle.indexWorkspace': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb),
+  'housestyle.rebuildIndex': (ctx) => () => indexWorkspace(ctx, undefined, true),
   [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
   [CHECK_OLLAMA_COMMAND]: (ctx) => () => checkOllama(ctx),
   'housestyle.pullModel': (ctx) => () => pullModel(ctx),

@@ -3,7 +3,9 @@ import { Activity } from '../core/activity';
 import { parseConfig, readConfigFile, type Config } from '../core/config';
 import { KnowledgeBaseCache } from '../core/knowledge/knowledgeBaseCache';
 import type { Logger } from '../core/log';
+import { chooseOllamaHost } from '../core/ollamaHostChoice';
 import { ErrorPresenter } from './errors';
+import { confirmRepositoryHost } from './hostConsent';
 import { pullModel } from './models/pullModel';
 
 /**
@@ -46,7 +48,12 @@ export class HouseStyleContext implements vscode.Disposable {
         merged[section] = section === 'knowledgeBases' ? value : { ...(file[section] as object | undefined), ...value };
       }
     }
-    return parseConfig(merged, 'House Style settings');
+    const config = parseConfig(merged, 'House Style settings');
+    // Where code goes is the user's choice: user settings, then OLLAMA_HOST; the workspace's own host once confirmed.
+    const hosts = settings.inspect<{ host?: string }>('ollama');
+    const repositoryHost = hosts?.workspaceFolderValue?.host ?? hosts?.workspaceValue?.host ?? (file.ollama as { host?: string } | undefined)?.host;
+    const host = await chooseOllamaHost(repositoryHost, { user: hosts?.globalValue?.host, env: process.env, confirmRepositoryHost: (h) => confirmRepositoryHost(this.extension.workspaceState, h) });
+    return { ...config, ollama: { ...config.ollama, host } };
   }
 
   /** A changed setting may point at another index or embedder: open knowledge bases are closed, the next use reopens. */

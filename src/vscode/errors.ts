@@ -22,6 +22,12 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
   'index-missing': ['Index Workspace'],
   'index-unavailable': ['Rebuild Index', 'Show Log'],
   'index-read-only': ['Open Settings'],
+  'index-damaged': ['Rebuild Index', 'Show Log'],
+  'index-locked': ['Show Log'],
+  'disk-full': ['Show Log'],
+  'knowledge-empty': ['Open Settings', 'Index Workspace'],
+  'host-not-confirmed': ['Open Settings'],
+  'outside-workspace': [],
   embedder: ['Open Settings', 'Show Log'],
   'embedder-unavailable': ['Open Settings'],
   'embedder-model': ['Open Settings'],
@@ -37,7 +43,8 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
 
 /** The settings section each code's "Open Settings" opens. */
 function settingsFor(code: ErrorCode | 'bug'): string {
-  if (code.startsWith('ollama') || code.startsWith('model')) return 'housestyle.ollama';
+  if (code.startsWith('ollama') || code.startsWith('model') || code === 'host-not-confirmed') return 'housestyle.ollama';
+  if (code === 'knowledge-empty') return 'housestyle.knowledgeBases';
   if (code.startsWith('embedder') || code === 'index-read-only') return 'housestyle.index';
   if (code === 'review-bad-answer') return 'housestyle.review';
   return 'housestyle';

@@ -4,8 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { parseConfig, type Config } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
@@ -14,6 +12,7 @@ import { openKnowledgeBase, type KnowledgeBase } from '../../src/core/knowledge/
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewDiff, reviewFile, reviewSelection, type ReviewOptions } from '../../src/core/review/reviewer';
 import { runCli } from '../support/cli';
+import { assertValidSarif } from '../support/sarifSchema';
 import { startOllamaTestServer, unreachableHost, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -355,10 +354,7 @@ describe('housestyle review (the CLI)', () => {
     const result = await runCli(['review', '--workspace', workspace, 'src/payment.ts', '--format', 'sarif']);
     assert.equal(result.code, 1, result.stderr);
     const log = JSON.parse(result.stdout) as Log;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    const schema = JSON.parse(await readFile(path.join(FIXTURES, 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'));
-    assert.ok(ajv.validate(schema, log), JSON.stringify(ajv.errors, null, 2));
+    await assertValidSarif(log);
     const sarifResult = log.runs[0]!.results![0]!;
     assert.equal(sarifResult.locations![0]!.physicalLocation!.artifactLocation!.uri, 'src/payment.ts');
     assert.deepEqual(sarifResult.relatedLocations![0]!.physicalLocation!.region, { startLine: 3, endLine: 5 });

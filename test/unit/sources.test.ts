@@ -36,7 +36,7 @@ describe('discoverSources', () => {
 
   it('finds the default style sources, honoring nested .gitignore files and never the index', async () => {
     const config = parseConfig({});
-    assert.deepEqual(await discoverSources(workspace, config.knowledgeBases.style!), [
+    assert.deepEqual((await discoverSources(workspace, config.knowledgeBases.style!)).files, [
       '.editorconfig',
       '.github/copilot-instructions.md',
       '.housestyle/rules/naming.md',
@@ -48,6 +48,6 @@ describe('discoverSources', () => {
   });
 
   it('applies a knowledge base\'s own include and exclude globs', async () => {
-    assert.deepEqual(await discoverSources(workspace, { include: ['docs/**/*.md', 'README.md'], exclude: ['docs/architecture/**'] }), ['README.md', 'docs/STYLE_GUIDE.md']);
+    assert.deepEqual((await discoverSources(workspace, { include: ['docs/**/*.md', 'README.md'], exclude: ['docs/architecture/**'] })).files, ['README.md', 'docs/STYLE_GUIDE.md']);
   });
 });

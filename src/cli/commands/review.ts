@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import packageJson from '../../../package.json';
-import { loadConfig, type Config, type Severity } from '../../core/config';
+import type { Config, Severity } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { OllamaClient } from '../../core/models/ollama/client';
 import { withSession } from '../../core/session';
@@ -11,9 +11,10 @@ import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarge
 import type { WindowRules } from '../../core/review/ruleRetrieval';
 import { toSarif } from '../../core/review/sarif';
 import { formatFindingLine, formatSummary } from '../../core/review/textReport';
-import { EXIT_FINDINGS, EXIT_OK, action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { terminalLine } from '../../core/terminalText';
+import { EXIT_FINDINGS, EXIT_OK, action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt, type HostOptions } from '../run';
 
-interface ReviewCliOptions {
+interface ReviewCliOptions extends HostOptions {
   workspace?: string;
   diff?: string | boolean;
   model?: string;
@@ -37,6 +38,8 @@ export function registerReview(program: Command): void {
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
     .option('--fallback-to-rules', 'when Ollama or the model is unavailable, print the rules and how to start Ollama instead of failing (for demos, not CI)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .action(
       action(async (files: string[], options: ReviewCliOptions) => {
         if ((files.length > 0) === (options.diff !== undefined)) {
@@ -44,7 +47,7 @@ export function registerReview(program: Command): void {
           throw new HouseStyleError(what, 'For example: housestyle review src/app.ts, or housestyle review --diff main', 'usage');
         }
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const model = options.model ?? config.ollama.model;
         const targets =
           options.diff !== undefined
@@ -99,12 +102,12 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
   for (const { window, passages, retrieved, dropped } of rules) {
     const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',');
     const left = [dropped.outOfScope && `${dropped.outOfScope} scoped to other files`, dropped.duplicate && `${dropped.duplicate} duplicate`, dropped.overBudget && `${dropped.overBudget} over the token budget`].filter(Boolean);
-    process.stdout.write(`${window.target.path}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
+    process.stdout.write(`${terminalLine(window.target.path)}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
     for (const { passage, text } of passages) {
-      process.stdout.write(`  ${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}\n`);
+      process.stdout.write(`  ${terminalLine(`${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}`)}\n`);
       // The heading is printed above; show the rule's first lines of text.
       const preview = text.split('\n').filter((line) => line.trim() && !/^#{1,6}\s/.test(line)).slice(0, 2);
-      for (const line of preview) process.stdout.write(`      ${line.trim()}\n`);
+      for (const line of preview) process.stdout.write(`      ${terminalLine(line.trim())}\n`);
     }
   }
 }

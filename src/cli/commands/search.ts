@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import type { Passage } from '../../core/knowledge/passage';
-import { action, cliExtensionRoot, positiveInt, resolveWorkspace, stderrLogger } from '../run';
+import { terminalLine, terminalLines } from '../../core/terminalText';
+import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, positiveInt, resolveWorkspace, stderrLogger, type HostOptions } from '../run';
 
 const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
 
@@ -21,14 +21,16 @@ export function registerSearch(program: Command): void {
     .option('--path <glob...>', 'only passages from sources matching these globs')
     .option('--queries <file>', 'JSONL file of {"id","query"} lines; one output line per query')
     .option('--json', 'one JSON object per line')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
     .action(
-      action(async (words: string[], options: { workspace?: string; kb?: string; k: number; path?: string[]; queries?: string; json?: boolean }) => {
+      action(async (words: string[], options: { workspace?: string; kb?: string; k: number; path?: string[]; queries?: string; json?: boolean } & HostOptions) => {
         const query = words.join(' ').trim();
         if (!query === !options.queries) {
           throw new HouseStyleError('Give either a QUERY or --queries FILE.jsonl.', 'For example: housestyle search "how are variables named"', 'usage');
         }
         const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
+        const config = await loadCliConfig(workspace, options);
         const kb = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
         try {
           const search = (text: string) => kb.search(text, { k: options.k, sources: options.path });
@@ -63,12 +65,8 @@ function toJson(passage: Passage) {
 function formatText(results: Passage[]): string {
   if (results.length === 0) return 'No passages found.\n';
   return results
-    .map((r, i) => `${i + 1}. ${r.source}${r.page ? ` page ${r.page}` : ''}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}  (score ${r.score.toFixed(4)})\n${indent(r.text)}\n`)
+    .map((r, i) => `${i + 1}. ${terminalLine(`${r.source}${r.page ? ` page ${r.page}` : ''}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}`)}  (score ${r.score.toFixed(4)})\n   ${terminalLines(r.text, '   ')}\n`)
     .join('\n');
-}
-
-function indent(text: string): string {
-  return text.split('\n').map((line) => `   ${line}`).join('\n');
 }
 
 function safeJson(text: string): unknown {

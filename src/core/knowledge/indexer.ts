@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { knowledgeBase, type Config } from '../config';
 import { HouseStyleError, throwIfCancelled } from '../errors';
+import { isOutside } from '../insideWorkspace';
 import { sha256 } from '../hash';
 import { readAhead } from '../readAhead';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
@@ -10,10 +11,13 @@ import type { Chunk } from './chunk/chunk';
 import { CHUNKER_VERSION, chunkSource } from './chunk/chunkSource';
 import type { Embedder, EmbedderChoice } from './embedder';
 import { chooseEmbedder } from './embedders/chooseEmbedder';
-import { indexUri } from './indexUri';
+import { retryCommitConflicts } from './commitRetry';
+import { explainIndexFailure } from './indexDamage';
+import { acquireIndexLock, describeHolder, indexLockFile } from './indexLock';
+import { indexUri, isObjectStorageUri } from './indexUri';
 import { readSource } from './readSource';
 import { discoverSources } from './sources';
-import { KnowledgeStore, type ChunkRow } from './store';
+import { KnowledgeStore, tableName, type ChunkRow } from './store';
 
 export interface IndexOptions {
   workspace: string;
@@ -26,6 +30,10 @@ export interface IndexOptions {
   logger?: Logger;
   progress?: Progress;
   signal?: AbortSignal;
+  /** Delete the table first and build it afresh (the way out of a damaged index). */
+  rebuild?: boolean;
+  /** How long to wait while another run writes this index; default ten minutes. */
+  lockWaitMs?: number;
 }
 
 export interface IndexReport {
@@ -37,6 +45,10 @@ export interface IndexReport {
   updated: number;
   removed: number;
   skipped: { source: string; reason: string }[];
+  /** Include globs that matched no file (a typo, or docs that moved). */
+  unmatched: string[];
+  /** Files whose rows were duplicated (by concurrent runs of older versions) and are rewritten once each. */
+  repaired: number;
   /** Chunks whose vectors were computed in this run (the rest were reused). */
   embedded: number;
   reused: number;
@@ -54,10 +66,17 @@ interface PendingFile {
 /** Rows written per commit: large enough to be fast, small enough that a crash loses little and memory stays low. */
 const WRITE_BATCH_ROWS = 1024;
 
+const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
+
+/** Versions older than this are deleted after a run that wrote: long enough for a search that had the table open to finish. */
+const VERSION_GRACE_MS = 5 * 60_000;
+
 /**
  * Brings a knowledge base's table up to date with the workspace. Unchanged files are skipped by
- * content hash, unchanged chunks keep their vectors, removed files lose their rows. Each write
- * commits whole files, so a killed run leaves a usable index that the next run completes.
+ * content hash (a new modification time alone rewrites nothing), unchanged chunks keep their
+ * vectors, removed files lose their rows. Each write commits whole files, so a killed run leaves a
+ * usable index that the next run completes. One run writes an index at a time (a lock file names
+ * it); files whose rows an older concurrent run duplicated are rewritten.
  */
 export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexReport> {
   const started = performance.now();
@@ -83,7 +102,17 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     announced = true;
   };
 
+  let lock: Awaited<ReturnType<typeof acquireIndexLock>> | undefined;
   try {
+    lock = await acquireIndexLock(indexLockFile(workspace, uri, tableName(kbName)), {
+      waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      ...(signal ? { signal } : {}),
+      onWait: (holder, waitedMs) => progress.report(`Waiting for the index run of ${describeHolder(holder)}; seconds waited`, Math.round(waitedMs / 1000)),
+    });
+    if (options.rebuild) {
+      logger.info(`Rebuilding the index of "${kbName}" from scratch.`);
+      await KnowledgeStore.drop(uri, kbName, storageOptions);
+    }
     let store = await KnowledgeStore.open(uri, kbName, storageOptions);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
       announceEmbedder();
@@ -93,10 +122,34 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     }
     store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension }, storageOptions);
 
-    const { files: existing, contentHashes } = await store.scan();
-    const sources = await discoverSources(workspace, kb);
+    const { files: existing, contentHashes, duplicated } = await store.scan();
+    const discovery = await discoverSources(workspace, { include: kb.include, exclude: [...kb.exclude, ...ownFolders(workspace, uri)] });
+    const sources = discovery.files;
     const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
-    const report: IndexReport = { kb: kbName, embedder: embedder.id, embedderReason: reason, files: sources.length, unchanged: 0, updated: 0, removed: 0, skipped: [], embedded: 0, reused: 0, rows: 0, durationMs: 0 };
+    const report: IndexReport = {
+      kb: kbName,
+      embedder: embedder.id,
+      embedderReason: reason,
+      files: sources.length,
+      unchanged: 0,
+      updated: 0,
+      removed: 0,
+      skipped: [...discovery.skipped],
+      unmatched: discovery.unmatched,
+      repaired: duplicated.size,
+      embedded: 0,
+      reused: 0,
+      rows: 0,
+      durationMs: 0,
+    };
+    for (const { source, reason } of discovery.skipped) logger.warn(`Skipped ${source}: ${reason}.`);
+    for (const glob of discovery.unmatched) logger.warn(`The include glob "${glob}" of knowledge base "${kbName}" matched no file.`);
+    if (duplicated.size > 0) {
+      // Dropped whole and written again as new files: a merge on id cannot tell duplicate rows apart.
+      logger.warn(`Repairing ${duplicated.size} file${duplicated.size === 1 ? '' : 's'} whose rows were written twice by concurrent index runs.`);
+      await retryCommitConflicts(() => store!.deleteSources([...duplicated]));
+      for (const source of duplicated) existing.delete(source);
+    }
     const keep = new Set<string>();
     let pending: PendingFile[] = [];
     let pendingRows = 0;
@@ -144,7 +197,9 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       }
       const fileHash = sha256(settings, read.text);
       const known = existing.get(source);
-      if (known?.hashes.size === 1 && known.hashes.has(fileHash) && known.stamps.has(read.stamp)) {
+      // Same content under a new time (touch, a branch switch): nothing to write. Its stored stamp
+      // stays older, so the file is read again next time, which costs far less than rewriting it.
+      if (known?.hashes.size === 1 && known.hashes.has(fileHash)) {
         keep.add(source);
         report.unchanged++;
         continue;
@@ -169,18 +224,41 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     progress.report('Indexing files', sources.length, sources.length);
 
     const gone = [...existing.keys()].filter((source) => !keep.has(source));
-    await store.deleteSources(gone);
+    await retryCommitConflicts(() => store!.deleteSources(gone));
     report.removed = gone.length;
     // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 120 MB and 16 s at 100,000 rows).
-    await store.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows);
+    await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows));
+    if (report.updated + report.removed + report.repaired > 0) await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS)));
     report.rows = await store.count();
     store.close();
     report.durationMs = performance.now() - started;
     return report;
+  } catch (error) {
+    throw explainIndexFailure(error, uri);
   } finally {
+    await lock?.release();
     if (typeof options.embedder !== 'object') await embedder.close();
   }
 }
+
+/** The index's own folder, wherever index.uri puts it inside the workspace: never a source of itself. */
+function ownFolders(workspace: string, uri: string): string[] {
+  if (isObjectStorageUri(uri)) return [];
+  const relative = path.relative(workspace, uri);
+  return relative === '' || isOutside(relative) ? [] : [`${relative.split(path.sep).join('/')}/**`];
+}
+
+/** Review needs rules: an index with no rows means the include globs found nothing, which is said, not passed over. */
+export function requireRules(report: IndexReport): void {
+  if (report.rows > 0) return;
+  const globs = report.unmatched.length > 0 ? `; these include globs matched no file: ${report.unmatched.join(', ')}` : '';
+  throw new HouseStyleError(
+    `The knowledge base "${report.kb}" is empty: ${report.files} files indexed${globs}.`,
+    `Fix knowledgeBases.${report.kb}.include in .housestyle/config.json (or add docs), then run it again.`,
+    'knowledge-empty',
+  );
+}
+
 
 const READ_AHEAD = 32;
 

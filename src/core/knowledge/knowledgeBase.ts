@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../log';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
+import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
 import { recordRetrievals } from './retrievalLog';
@@ -40,7 +41,10 @@ export interface KnowledgeOverview {
 export async function openKnowledgeBase(options: { workspace: string; config: Config; kb?: string; extensionRoot?: string; logger?: Logger }): Promise<KnowledgeBase> {
   const name = options.kb ?? options.config.review.knowledgeBase;
   kbConfig(options.config, name);
-  const store = await KnowledgeStore.open(indexUri(options.workspace, options.config), name, options.config.index.storageOptions);
+  const uri = indexUri(options.workspace, options.config);
+  const store = await KnowledgeStore.open(uri, name, options.config.index.storageOptions).catch((error: unknown) => {
+    throw explainIndexFailure(error, uri);
+  });
   if (!store) {
     const hint = options.config.index.readOnly
       ? 'It is a shared index (index.readOnly): ask its writer (the CI job) to index it, or check index.uri.'
@@ -54,7 +58,7 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
     store.close();
     throw error;
   }
-  return new IndexedKnowledgeBase(name, store, embedder, options.workspace, options.logger ?? silentLogger);
+  return new IndexedKnowledgeBase(name, store, embedder, uri, options.workspace, options.logger ?? silentLogger);
 }
 
 class IndexedKnowledgeBase implements KnowledgeBase {
@@ -65,6 +69,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     readonly name: string,
     private readonly store: KnowledgeStore,
     private readonly embedderInstance: Embedder,
+    private readonly uri: string,
     private readonly workspace: string,
     private readonly logger: Logger,
   ) {}
@@ -78,14 +83,25 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     let where: string | undefined;
     if (options.sources?.length) {
       const matches = picomatch(options.sources, { dot: true });
-      this.sourceList ??= this.store.sources();
+      this.sourceList ??= this.store.sources().catch((error: unknown) => {
+        throw explainIndexFailure(error, this.uri);
+      });
       const sources = (await this.sourceList).filter((source) => matches(source));
       if (sources.length === 0) return [];
       where = `source IN ${sqlStringList(sources)}`;
     }
     const embedder = this.embedderInstance;
     const vector = async () => (await embedder.embed([query]))[0]!;
-    const passages = await this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
+    const search = () => this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
+    // A handle kept open may point at a version whose files a later index run cleaned up: move to the newest, once.
+    const passages = await search()
+      .catch(async () => {
+        await this.store.refresh();
+        return search();
+      })
+      .catch((error: unknown) => {
+        throw explainIndexFailure(error, this.uri);
+      });
     if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
     return passages;
   }

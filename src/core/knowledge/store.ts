@@ -1,6 +1,10 @@
+import { rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { HouseStyleError } from '../errors';
 import type { Passage } from './passage';
+import { retryCommitConflicts } from './commitRetry';
+import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
 import { sqlStringList } from './escapeSql';
 
@@ -71,8 +75,14 @@ export class KnowledgeStore {
       table = await connection.openTable(tableName(kb));
     } catch (error) {
       connection.close();
-      if (/was not found/i.test((error as Error).message)) return undefined;
-      throw unavailable(uri, error);
+      const missing = /was not found/i.test((error as Error).message);
+      if (isObjectStorageUri(uri)) {
+        if (missing) return undefined;
+        throw unavailable(uri, error);
+      }
+      // On disk, a table folder that does not open is damaged, not absent: the caller explains how.
+      if (missing && !(await stat(path.join(uri, `${tableName(kb)}.lance`)).catch(() => undefined))) return undefined;
+      throw error;
     }
     const metadata = (await table.schema()).metadata;
     const current = metadata.get('schema') === SCHEMA_VERSION;
@@ -115,12 +125,17 @@ export class KnowledgeStore {
     return this.table.countRows(filter);
   }
 
-  /** One scan of what is stored: each source's file hashes and stamps, and every chunk content hash. */
-  async scan(): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string> }> {
+  /**
+   * One scan of what is stored: each source's file hashes and stamps, every chunk content hash, and
+   * the sources with duplicate ids (left by concurrent writers of older versions), which need rewriting.
+   */
+  async scan(): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string>; duplicated: Set<string> }> {
     const files = new Map<string, StoredFile>();
     const contentHashes = new Set<string>();
-    for await (const batch of this.table.query().select(['source', 'file_hash', 'file_stamp', 'content_hash'])) {
-      const [sources, hashes, stamps, contents] = ['source', 'file_hash', 'file_stamp', 'content_hash'].map((column) => batch.getChild(column)!);
+    const ids = new Set<string>();
+    const duplicated = new Set<string>();
+    for await (const batch of this.table.query().select(['id', 'source', 'file_hash', 'file_stamp', 'content_hash'])) {
+      const [rowIds, sources, hashes, stamps, contents] = ['id', 'source', 'file_hash', 'file_stamp', 'content_hash'].map((column) => batch.getChild(column)!);
       for (let i = 0; i < batch.numRows; i++) {
         const source = sources!.get(i) as string;
         let file = files.get(source);
@@ -128,9 +143,12 @@ export class KnowledgeStore {
         file.hashes.add(hashes!.get(i) as string);
         file.stamps.add(stamps!.get(i) as string);
         contentHashes.add(contents!.get(i) as string);
+        const id = rowIds!.get(i) as string;
+        if (ids.has(id)) duplicated.add(source);
+        ids.add(id);
       }
     }
-    return { files, contentHashes };
+    return { files, contentHashes, duplicated };
   }
 
   /** Vectors already stored for these chunk contents, so unchanged (or moved) chunks are not re-embedded. */
@@ -159,15 +177,17 @@ export class KnowledgeStore {
   async replaceSources(rows: ChunkRow[], fresh: ReadonlySet<string>): Promise<void> {
     const added = rows.filter((row) => fresh.has(row.source));
     const merged = rows.filter((row) => !fresh.has(row.source));
-    if (added.length > 0) await this.table.add(added.map(toRecord));
+    if (added.length > 0) await retryCommitConflicts(() => this.table.add(added.map(toRecord)));
     if (merged.length > 0) {
       const sources = [...new Set(merged.map((row) => row.source))];
-      await this.table
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
-        .execute(merged.map(toRecord));
+      await retryCommitConflicts(() =>
+        this.table
+          .mergeInsert('id')
+          .whenMatchedUpdateAll()
+          .whenNotMatchedInsertAll()
+          .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
+          .execute(merged.map(toRecord)),
+      );
     }
   }
 
@@ -246,6 +266,39 @@ export class KnowledgeStore {
     }
   }
 
+  /**
+   * Deletes versions older than `olderThan` (compacting small files on the way), so an index that is
+   * updated often stays about the size of a fresh one. Nothing is done while no version is that old:
+   * compaction copies data, which only pays once old files can go.
+   */
+  async cleanupOldVersions(olderThan: Date): Promise<void> {
+    const versions = await this.table.listVersions();
+    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) await this.table.optimize({ cleanupOlderThan: olderThan });
+  }
+
+  /** Moves to the newest version: a table kept open (the editor's) may outlive its version's files once old versions are cleaned up. */
+  async refresh(): Promise<void> {
+    await this.table.checkoutLatest();
+    this.hasFullTextIndex = undefined;
+  }
+
+  /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
+  static async drop(uri: string, kb: string, storageOptions?: Record<string, string>): Promise<void> {
+    if (!isObjectStorageUri(uri)) {
+      // A damaged table may not even open; its folder is simply removed.
+      await rm(path.join(uri, `${tableName(kb)}.lance`), { recursive: true, force: true });
+      return;
+    }
+    const connection = await connect(uri, storageOptions);
+    try {
+      await connection.dropTable(tableName(kb));
+    } catch (error) {
+      if (!/not found|does not exist/i.test((error as Error).message)) throw error;
+    } finally {
+      connection.close();
+    }
+  }
+
   /** Distinct source paths, for glob filters. */
   async sources(): Promise<string[]> {
     return [...(await this.scan()).files.keys()].sort();
@@ -306,7 +359,7 @@ async function connect(uri: string, storageOptions?: Record<string, string>): Pr
 
 function unavailable(uri: string, error: unknown): HouseStyleError {
   const message = (error as Error).message.split('\n')[0]!.replace(/\s+Caused by:.*$/s, '');
-  const hint = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file:')
+  const hint = isObjectStorageUri(uri)
     ? 'Check index.uri, and the endpoint and credentials in index.storageOptions or the AWS_* environment variables.'
     : 'Check index.uri in the configuration and that the location is readable and writable.';
   return new HouseStyleError(`Cannot open the index at ${uri}: ${message}.`, hint, 'index-unavailable', { cause: error });

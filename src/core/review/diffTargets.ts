@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parsePatch } from 'diff';
 import picomatch from 'picomatch';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../errors';
+import { realPathInside } from '../insideWorkspace';
 import { expandRanges, type LineRange } from './lineRange';
 import { fileTarget, isBinary, type ReviewTarget } from './reviewTarget';
 
@@ -23,7 +24,8 @@ export interface DiffTargetOptions {
 /**
  * The working tree's changes (staged, unstaged and untracked files under the workspace folder) as
  * review targets that cover only the changed lines plus `contextLines` around each hunk.
- * Deleted and binary files are skipped: there is nothing left to review in them.
+ * Deleted and binary files are skipped: there is nothing left to review in them. So are symbolic
+ * links: git records only where a link points, and what it points to may lie outside the workspace.
  */
 export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTarget[]> {
   const git = simpleGit({ baseDir: options.workspace });
@@ -51,7 +53,10 @@ export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTar
   const targets: ReviewTarget[] = [];
   for (const [file, ranges] of [...changed].sort(([a], [b]) => a.localeCompare(b))) {
     if (excluded(file)) continue;
-    const bytes = await readFile(path.join(options.workspace, file)).catch(() => undefined);
+    // lstat: a link is not a file here, whatever it points to.
+    if (!(await lstat(path.join(options.workspace, file)).catch(() => undefined))?.isFile()) continue;
+    const real = await realPathInside(options.workspace, file);
+    const bytes = real && (await readFile(real).catch(() => undefined));
     if (!bytes || isBinary(bytes)) continue;
     const target = fileTarget(file, bytes.toString('utf8'));
     const reviewed = expandRanges(ranges, options.contextLines, target.lines.length);

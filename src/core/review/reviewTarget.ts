@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
+import { isOutside, realPathInside } from '../insideWorkspace';
 import { languageOf } from './language';
 import type { LineRange } from './lineRange';
 
@@ -39,7 +40,7 @@ export function selectionTarget(file: string, text: string, selection: LineRange
 /** The workspace-relative, forward-slash form of a path; throws when it lies outside the workspace. */
 export function workspacePath(workspace: string, file: string): string {
   const relative = path.relative(workspace, path.resolve(workspace, file));
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+  if (relative === '' || isOutside(relative)) {
     throw new HouseStyleError(`${file} is not a file inside the workspace ${workspace}.`, 'Review files inside the workspace, or pass the right folder with --workspace.', 'usage');
   }
   return relative.split(path.sep).join('/');
@@ -50,17 +51,26 @@ export function isBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
-/** Reads a workspace file from disk as a whole-file review target. */
+/** Reads a workspace file from disk as a whole-file review target; a link is followed only to a file inside the workspace. */
 export async function readFileTarget(workspace: string, file: string): Promise<ReviewTarget> {
   const relative = workspacePath(workspace, file);
   let bytes: Buffer;
   try {
-    bytes = await readFile(path.join(workspace, relative));
+    const real = await realPathInside(workspace, relative);
+    if (!real) await outsideOrMissing(workspace, relative);
+    bytes = await readFile(real!);
   } catch (error) {
+    if (error instanceof HouseStyleError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const what = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message;
     throw new HouseStyleError(`Cannot review ${relative}: ${what}.`, 'Pass paths of existing files, relative to the workspace or absolute.', 'usage', { cause: error });
   }
   if (isBinary(bytes)) throw new HouseStyleError(`Cannot review ${relative}: it is a binary file.`, 'Review source files only.', 'usage');
   return fileTarget(relative, bytes.toString('utf8'));
+}
+
+/** Throws the right error for a path that does not resolve inside the workspace: not found, or a link leading out. */
+async function outsideOrMissing(workspace: string, relative: string): Promise<never> {
+  await access(path.join(workspace, relative)); // ENOENT for a file (or a link's target) that does not exist
+  throw new HouseStyleError(`Cannot review ${relative}: it is a link to a file outside the workspace, which is never read.`, 'Review files inside the workspace.', 'outside-workspace');
 }

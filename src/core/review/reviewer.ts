@@ -10,7 +10,7 @@ import { buildReviewPrompt } from './prompt';
 import { readFileTarget, fileTarget, selectionTarget, workspacePath, type ReviewTarget } from './reviewTarget';
 import { reviewWindows, type ReviewWindow } from './reviewWindow';
 import { rulesForWindow, type RuleSearch, type WindowRules } from './ruleRetrieval';
-import { addDrops, noDrops, validateAnswer, type DroppedFindings } from './validateFindings';
+import { addDrops, mergeIdenticalFindings, noDrops, validateAnswer, type DroppedFindings } from './validateFindings';
 
 export interface ReviewOptions {
   workspace: string;
@@ -145,12 +145,19 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
       logger.warn(`${model} answered ${describeWindow(window)} with something other than the findings JSON (${check.reason}); asking once more.`);
       result.metrics.retries++;
       // At temperature 0 the same request gives the same answer: show the model its answer and what was wrong.
-      messages = [...prompt.messages, { role: 'assistant', content: answer.content }, { role: 'user', content: `That answer is not valid: ${check.reason}. Answer again with JSON only, {"findings": [...]}, matching the schema.` }];
+      messages = [...prompt.messages, { role: 'assistant', content: echoed(answer.content) }, { role: 'user', content: `That answer is not valid: ${check.reason}. Answer again with JSON only, {"findings": [...]}, matching the schema.` }];
     }
   }
   progress.report('Reviewing', windows.length, windows.length);
-  result.findings.sort(compareFindings);
+  result.findings = mergeIdenticalFindings(result.findings).sort(compareFindings);
   return result;
+}
+
+/** Characters of an invalid answer shown back to the model: enough to see the mistake, not a runaway answer sent whole again. */
+const ECHO_CHARS = 4000;
+
+function echoed(answer: string): string {
+  return answer.length <= ECHO_CHARS ? answer : `${answer.slice(0, ECHO_CHARS)}\n[… ${answer.length - ECHO_CHARS} more characters cut]`;
 }
 
 /**

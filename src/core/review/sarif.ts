@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from './finding';
 
@@ -75,7 +76,8 @@ function encodePath(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
+/** A file URI with #, ? and % percent-encoded (a plain URL would read them as fragment, query and escapes). */
 function directoryUri(folder: string): string {
-  const url = new URL(`file://${folder.startsWith('/') ? '' : '/'}${folder.replaceAll('\\', '/')}`);
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+  const { href } = pathToFileURL(folder);
+  return href.endsWith('/') ? href : `${href}/`;
 }

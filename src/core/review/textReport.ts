@@ -1,10 +1,14 @@
+import { terminalLine } from '../terminalText';
 import type { Finding } from './finding';
 import type { ReviewResult } from './reviewer';
 
-/** One finding per line, as compilers write them: `path:line:col: severity: message [rule] (source:lines)`. */
+/**
+ * One finding per line, as compilers write them: `path:line:col: severity: message [rule] (source:lines)`.
+ * Model and file-name text is neutralized (terminalLine): a newline in a message cannot forge a second finding.
+ */
 export function formatFindingLine(finding: Finding, column = 1): string {
   const sources = finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ');
-  return `${finding.path}:${finding.startLine}:${column}: ${finding.severity}: ${finding.message} [${finding.rule}] (${sources})`;
+  return terminalLine(`${finding.path}:${finding.startLine}:${column}: ${finding.severity}: ${finding.message} [${finding.rule}] (${sources})`);
 }
 
 /** The closing summary: counts by severity, what ran, and what was dropped (so silence is never ambiguous). */
@@ -20,7 +24,7 @@ export function formatSummary(result: ReviewResult): string {
   if (invalid + outOfRange + unknownCitation > 0) {
     details.push(`dropped ${outOfRange} out-of-range, ${unknownCitation} citing unknown rules, ${invalid} malformed`);
   }
-  return `${found} in ${plural(result.paths.length, 'file')}, reviewed by ${result.model} in ${plural(result.metrics.calls, 'call')} (${details.join('; ')}).`;
+  return `${found} in ${plural(result.paths.length, 'file')}, reviewed by ${terminalLine(result.model)} in ${plural(result.metrics.calls, 'call')} (${details.join('; ')}).`;
 }
 
 function plural(n: number, noun: string): string {

@@ -75,3 +75,18 @@ export function validateAnswer(content: string, window: ReviewWindow, labels: Re
 export function toCitation(passage: Passage): Citation {
   return { id: passage.id, kb: passage.kb, source: passage.source, startLine: passage.startLine, endLine: passage.endLine, heading: passage.heading };
 }
+
+/**
+ * One finding per (file, lines, severity, rule, message, replacement): the model may repeat itself
+ * within an answer, and overlapping windows see the same lines. Repeats are merged, their citations united.
+ */
+export function mergeIdenticalFindings(findings: readonly Finding[]): Finding[] {
+  const merged = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = JSON.stringify([finding.path, finding.startLine, finding.endLine, finding.severity, finding.rule.toLowerCase(), finding.message.replace(/\s+/g, ' '), finding.replacement ?? null]);
+    const known = merged.get(key);
+    if (!known) merged.set(key, { ...finding, citations: [...finding.citations] });
+    else for (const citation of finding.citations) if (!known.citations.some((c) => c.id === citation.id)) known.citations.push(citation);
+  }
+  return [...merged.values()];
+}

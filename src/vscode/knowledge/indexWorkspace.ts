@@ -4,14 +4,17 @@ import type { HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
 import { requireFolder, requireTrust } from '../trust';
 
-/** "House Style: Index Workspace": brings the knowledge base up to date, with progress and cancellation. */
-export async function indexWorkspace(ctx: HouseStyleContext, kb?: string): Promise<IndexReport> {
+/**
+ * "House Style: Index Workspace": brings the knowledge base up to date, with progress and cancellation.
+ * "House Style: Rebuild Index" (`rebuild`) deletes it first: the way out of a damaged index.
+ */
+export async function indexWorkspace(ctx: HouseStyleContext, kb?: string, rebuild = false): Promise<IndexReport> {
   requireTrust();
   const folder = requireFolder(ctx.workspaceFolder);
   const config = await ctx.config(folder);
   const { indexKnowledgeBase } = await import('../../core/knowledge/indexer');
-  const report = await withEditorProgress(ctx.activity, { kind: 'indexing', label: kb ?? config.review.knowledgeBase }, { title: 'House Style: indexing docs and style guides' }, (progress, signal) =>
-    indexKnowledgeBase({ workspace: folder.uri.fsPath, config, kb, extensionRoot: ctx.extension.extensionPath, logger: ctx.logger, signal, progress }),
+  const report = await withEditorProgress(ctx.activity, { kind: 'indexing', label: kb ?? config.review.knowledgeBase }, { title: `House Style: ${rebuild ? 'rebuilding the index of' : 'indexing'} docs and style guides` }, (progress, signal) =>
+    indexKnowledgeBase({ workspace: folder.uri.fsPath, config, kb, rebuild, extensionRoot: ctx.extension.extensionPath, logger: ctx.logger, signal, progress }),
   );
   ctx.knowledge.invalidate();
   ctx.errors.succeeded();

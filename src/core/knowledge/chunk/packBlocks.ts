@@ -83,7 +83,9 @@ function splitToFit(block: CountedLine[], budget: number, pieceBudget: number): 
 function splitLongLine(line: CountedLine, budget: number): CountedLine[] {
   const parts: CountedLine[] = [];
   let text = '';
-  for (const word of line.text.split(/(?<=\s)/)) {
+  // A "word" longer than the budget (minified text, base64, a run without spaces) is cut in pieces of at most `budget` tokens.
+  const words = line.text.split(/(?<=\s)/).flatMap((word) => (countTokens(word) > budget ? cutWord(word, budget) : [word]));
+  for (const word of words) {
     if (text && countTokens(text + word) > budget) {
       parts.push({ line: line.line, text, tokens: countTokens(text) });
       text = '';
@@ -92,6 +94,18 @@ function splitLongLine(line: CountedLine, budget: number): CountedLine[] {
   }
   if (text) parts.push({ line: line.line, text, tokens: countTokens(text) });
   return parts;
+}
+
+/** Pieces of at most `budget` tokens: eight characters of a word make one token, but punctuation is one each. */
+function cutWord(word: string, budget: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < word.length; ) {
+    let size = budget * 8;
+    while (size > 1 && countTokens(word.slice(i, i + size)) > budget) size = Math.ceil(size / 2);
+    pieces.push(word.slice(i, i + size));
+    i += size;
+  }
+  return pieces;
 }
 
 function takeOverlap(lines: CountedLine[], overlapTokens: number): CountedLine[] {

@@ -59,24 +59,31 @@ export class OllamaClient implements ChatModel {
   /** Normalized as ollama-js does it (scheme and default port added), so messages name what is really called. */
   readonly host: string;
   private readonly timeoutMs: number;
+  /** Model calls (chat, embed) end after this long in all, even while bytes keep trickling in. */
+  private readonly deadlineMs: number | undefined;
+  private readonly maxAnswerTokens: number | undefined;
 
-  constructor(options: { host: string; timeoutMs: number }) {
+  constructor(options: { host: string; timeoutMs: number; deadlineMs?: number; maxAnswerTokens?: number }) {
     this.host = normalizedHost(options.host);
     this.timeoutMs = options.timeoutMs;
+    this.deadlineMs = options.deadlineMs;
+    this.maxAnswerTokens = options.maxAnswerTokens;
   }
 
   static fromConfig(config: Config, env: NodeJS.ProcessEnv = process.env): OllamaClient {
-    return new OllamaClient({ host: ollamaHost(config, env), timeoutMs: config.ollama.timeoutMs });
+    const { timeoutMs, deadlineMs, maxAnswerTokens } = config.ollama;
+    return new OllamaClient({ host: ollamaHost(config, env), timeoutMs, deadlineMs, maxAnswerTokens });
   }
 
   async chat(request: ChatRequest): Promise<ChatAnswer> {
     const started = performance.now();
-    return this.call({ operation: 'chat', model: request.model, signal: request.signal }, async (ollama, context) => {
+    return this.call({ operation: 'chat', model: request.model, signal: request.signal, deadlineMs: this.deadlineMs }, async (ollama, context) => {
+      const cap = this.maxAnswerTokens;
       const body = {
         model: request.model,
         messages: request.messages,
         format: request.format,
-        options: request.options,
+        options: cap === undefined ? request.options : { ...request.options, num_predict: Math.min(request.options?.num_predict ?? cap, cap) },
         keep_alive: request.keepAlive,
       };
       const { onToken } = request;
@@ -118,7 +125,7 @@ export class OllamaClient implements ChatModel {
 
   async embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
     if (texts.length === 0) return [];
-    return this.call({ operation: 'embed', model, signal }, async (ollama, context) => {
+    return this.call({ operation: 'embed', model, signal, deadlineMs: this.deadlineMs }, async (ollama, context) => {
       const { embeddings } = parseAnswer(embedAnswer, await ollama.embed({ model, input: texts }), context);
       if (embeddings.length !== texts.length) {
         throw badResponseError(context, `${embeddings.length} vectors for ${texts.length} texts`);
@@ -194,7 +201,7 @@ export class OllamaClient implements ChatModel {
    * the fetch wrapper is the only way to cancel those.
    */
   private async call<T>(
-    request: { operation: OllamaCallContext['operation']; model?: string; signal?: AbortSignal; timeoutMs?: number },
+    request: { operation: OllamaCallContext['operation']; model?: string; signal?: AbortSignal; timeoutMs?: number; deadlineMs?: number },
     run: (ollama: Ollama, context: OllamaCallContext) => Promise<T>,
   ): Promise<T> {
     const context: OllamaCallContext = {
@@ -205,6 +212,7 @@ export class OllamaClient implements ChatModel {
       cancelled: false,
       timedOut: false,
       answered: false,
+      ...(request.deadlineMs !== undefined ? { deadlineMs: request.deadlineMs } : {}),
     };
     const ended = new AbortController();
     const idle = new AbortController();
@@ -216,8 +224,10 @@ export class OllamaClient implements ChatModel {
         idle.abort();
       }, context.timeoutMs);
     };
+    const deadline = request.deadlineMs === undefined ? undefined : AbortSignal.timeout(request.deadlineMs);
+    deadline?.addEventListener('abort', () => (context.pastDeadline = true));
     const fetchForCall: typeof fetch = async (input, init) => {
-      const signals = [ended.signal, idle.signal, ...(request.signal ? [request.signal] : []), ...(init?.signal ? [init.signal] : [])];
+      const signals = [ended.signal, idle.signal, ...(deadline ? [deadline] : []), ...(request.signal ? [request.signal] : []), ...(init?.signal ? [init.signal] : [])];
       const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
       context.answered = true;
       touch();

@@ -12,6 +12,9 @@ export interface OllamaCallContext {
   timedOut: boolean;
   /** Response headers had arrived, so a dropped connection means a truncated answer rather than an unreachable host. */
   answered: boolean;
+  /** The longest the whole call may take; `pastDeadline` once it has. */
+  deadlineMs?: number;
+  pastDeadline?: boolean;
 }
 
 const OUT_OF_MEMORY = /requires more system memory|out of memory|insufficient memory|not enough memory|cudaMalloc failed|failed to allocate/i;
@@ -26,6 +29,7 @@ const CLIENT_SIDE_BODY_ERRORS = new Map([
 export function ollamaError(error: unknown, context: OllamaCallContext): HouseStyleError {
   if (error instanceof HouseStyleError) return error;
   if (context.cancelled) return new HouseStyleError('Cancelled.', undefined, 'cancelled', { cause: error });
+  if (context.pastDeadline) return deadlineError(context, error);
   if (context.timedOut) return timeoutError(context, error);
   const status = httpStatus(error);
   const text = error instanceof Error ? error.message : String(error);
@@ -73,6 +77,16 @@ function timeoutError(context: OllamaCallContext, cause: unknown): HouseStyleErr
   return new HouseStyleError(
     `Ollama at ${context.host} sent nothing for ${seconds} s during ${context.operation}${forModel(context)}.`,
     `Raise ollama.timeoutMs (now ${context.timeoutMs}) if the model needs longer to load or answer, or use a smaller model.`,
+    'ollama-timeout',
+    { cause },
+  );
+}
+
+function deadlineError(context: OllamaCallContext, cause: unknown): HouseStyleError {
+  const seconds = Math.round((context.deadlineMs ?? 0) / 100) / 10;
+  return new HouseStyleError(
+    `Ollama at ${context.host} did not finish the ${context.operation}${forModel(context)} within ${seconds} s.`,
+    `Raise ollama.deadlineMs (now ${context.deadlineMs}) if the model is slow but working, or use a smaller model.`,
     'ollama-timeout',
     { cause },
   );
