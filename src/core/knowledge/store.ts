@@ -6,7 +6,7 @@ import type { Passage } from './passage';
 import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
-import { sqlStringList } from './escapeSql';
+import { sqlString, sqlStringList } from './escapeSql';
 
 /** One chunk as stored: what search returns plus what incremental indexing needs. */
 export interface ChunkRow {
@@ -170,24 +170,26 @@ export class KnowledgeStore {
   }
 
   /**
-   * Makes the rows of `sources` exactly `rows`, in one commit per call: sources that had no rows
-   * are appended; the others are merged on id with their leftover rows deleted, so a crash
-   * leaves each source either wholly old or wholly new.
+   * Makes the rows of `sources` exactly `rows`: sources that had no rows are appended; the others are
+   * merged on id, then their leftover rows deleted. Not one merge that also deletes the unmatched rows:
+   * that one reads the whole table, vectors included (about 175 MB more at 100,000 rows, measured). A
+   * crash between the two commits leaves a source with old rows beside its new ones, which the next run
+   * sees (two file hashes) and repairs.
    */
   async replaceSources(rows: ChunkRow[], fresh: ReadonlySet<string>): Promise<void> {
     const added = rows.filter((row) => fresh.has(row.source));
     const merged = rows.filter((row) => !fresh.has(row.source));
     if (added.length > 0) await retryCommitConflicts(() => this.table.add(added.map(toRecord)));
     if (merged.length > 0) {
-      const sources = [...new Set(merged.map((row) => row.source))];
-      await retryCommitConflicts(() =>
-        this.table
-          .mergeInsert('id')
-          .whenMatchedUpdateAll()
-          .whenNotMatchedInsertAll()
-          .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
-          .execute(merged.map(toRecord)),
-      );
+      await retryCommitConflicts(() => this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(merged.map(toRecord)));
+      const bySource = new Map<string, string[]>();
+      for (const row of merged) {
+        const ids = bySource.get(row.source);
+        if (ids) ids.push(row.id);
+        else bySource.set(row.source, [row.id]);
+      }
+      const leftovers = [...bySource].map(([source, ids]) => `(source = ${sqlString(source)} AND id NOT IN ${sqlStringList(ids)})`).join(' OR ');
+      await retryCommitConflicts(() => this.table.delete(leftovers));
     }
   }
 
