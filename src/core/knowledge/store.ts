@@ -353,7 +353,7 @@ export function fuseByRank(lists: Row[][], k: number): Row[] {
 async function connect(uri: string, storageOptions?: Record<string, string>): Promise<Connection> {
   const { lancedb } = await loadLanceDb();
   try {
-    return await lancedb.connect(uri, storageOptions ? { storageOptions } : {});
+    return await lancedb.connect(uri, storageOptions && Object.keys(storageOptions).length > 0 ? { storageOptions } : {});
   } catch (error) {
     throw unavailable(uri, error);
   }
