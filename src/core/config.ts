@@ -106,6 +106,27 @@ export const configSchema = z.strictObject({
       maxHunkLines: z.number().int().positive().default(300),
       anonymizeAuthors: z.boolean().default(true),
       seed: z.string().default('housestyle'),
+      /** Merge subjects (case-insensitive regular expressions) that mark a pull-request branch besides the forges' own. */
+      pullRequestMerges: z.array(z.string().min(1)).default(["^Merge branch '(feature|feat|fix|bugfix|topic)/"]),
+      /** Branch names (case-insensitive regular expressions) of long-lived lines whose merges are branch syncs, never pull requests. */
+      longLivedBranches: z
+        .array(z.string().min(1))
+        .default(['^(main|master|trunk|develop|development|next|stable)$', '^(release|releases|maint|maintenance|hotfix|support|stable)([/_-].*)?$', '^v?\\d+(\\.(\\d+|x))*$']),
+      /** A merged branch with more distinct authors than this is a shared line, not one pull request. */
+      pullRequestMaxAuthors: z.number().int().positive().default(3),
+      /** The git remote whose forge repository exported review comments must belong to, to join local pull requests by number. */
+      remote: z.string().min(1).default('origin'),
+      /** Keep release bookkeeping (changelogs, version files, people lists, version-only changes) in the code tasks. */
+      includeBookkeeping: z.boolean().default(false),
+      /** Keep non-code files (prose: Markdown, plain text, README or LICENSE files) in the code tasks. */
+      includeNonCode: z.boolean().default(false),
+      /** Most quality-estimation may be of all samples, and most of it one label may be. */
+      qualityEstimationMaxShare: z.number().min(0).max(1).default(0.5),
+      qualityEstimationMaxLabelShare: z.number().min(0.5).max(1).default(0.6),
+      /** Share of review-findings samples that are windows without a comment ({"findings": []}). */
+      findingsNegativeShare: z.number().min(0).max(0.9).default(0.25),
+      /** Share of a comment's content words a rule passage must hold to be cited by the hybrid variant's finding. */
+      citationThreshold: z.number().min(0).max(1).default(0.3),
       split: z
         .strictObject({ train: z.number().min(0).max(1).default(0.8), validation: z.number().min(0).max(1).default(0.1), test: z.number().min(0).max(1).default(0.1) })
         .prefault({})

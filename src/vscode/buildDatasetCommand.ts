@@ -39,7 +39,7 @@ export const buildDatasetCommand: CommandFactory = (ctx) => async () => {
 
   const out = await vscode.window.showInputBox({
     title: TITLE,
-    prompt: 'Output folder, relative to the workspace. A dataset already there is replaced once the new one is complete.',
+    prompt: 'Output folder, relative to the workspace. Files an earlier build wrote there are replaced once the new one is complete; other files are kept.',
     value: path.relative(workspace, defaultDatasetFolder(workspace)),
     validateInput: (value) => (value.trim() ? undefined : 'Enter a folder.'),
   });
@@ -54,6 +54,8 @@ export const buildDatasetCommand: CommandFactory = (ctx) => async () => {
   const report = await withEditorProgress(ctx.activity, { kind: 'building-dataset', label: out.trim() }, { title: 'House Style: building the fine-tuning dataset' }, (progress, signal) =>
     buildDataset({
       repo: workspace,
+      workspace,
+      extensionRoot: ctx.extension.extensionPath,
       comments,
       ...(feedback && { feedback }),
       out: path.resolve(workspace, out.trim()),

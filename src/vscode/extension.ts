@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { HouseStyleContext } from './context';
 import { KnowledgeTreeProvider } from './knowledge/knowledgeTree';
+import { SourceWatcher } from './knowledge/sourceWatcher';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
 import { FindingCodeActions } from './review/codeActions';
 import { FindingsStore } from './review/findingsStore';
@@ -17,6 +18,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   const reviews = new ReviewRunner(ctx, findings);
   const saves = new SaveReviews(ctx, reviews);
   const knowledgeTree = new KnowledgeTreeProvider(ctx);
+  const sourceWatcher = new SourceWatcher(ctx, () => knowledgeTree.refresh());
   ctx.push(
     findings,
     reviews,
@@ -27,8 +29,13 @@ export function activate(extension: vscode.ExtensionContext): void {
       if (!event.affectsConfiguration('housestyle')) return;
       ctx.settingsChanged();
       knowledgeTree.refresh();
+      void sourceWatcher.restart();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => knowledgeTree.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      knowledgeTree.refresh();
+      void sourceWatcher.restart();
+    }),
+    sourceWatcher,
     vscode.window.registerWebviewViewProvider(KnowledgeViewProvider.viewType, new KnowledgeViewProvider(ctx)),
     knowledgeTree,
     vscode.window.registerTreeDataProvider(KnowledgeTreeProvider.viewType, knowledgeTree),
@@ -36,6 +43,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     createStatusBar(ctx.activity),
   );
   registerCommands(ctx, { findings, reviews });
+  void sourceWatcher.restart();
 }
 
 export function deactivate(): void {}

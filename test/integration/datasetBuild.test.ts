@@ -17,6 +17,7 @@ const REVIEW_COMMENT = '`sum` is reassigned in the loop, so use `let`, never `va
 const ACCEPTED = 'Return early when there are no arguments instead of nesting the call.';
 const SUGGESTION = '  if (args.length === 0) return;\n  run(args);';
 const RATIOS = { train: 0.5, validation: 0.25, test: 0.25 };
+const FINDINGS = JSON.stringify({ findings: [{ rule: 'eslint no-var', severity: 'error', startLine: 2, endLine: 2, message: REVIEW_COMMENT, replacement: '  let sum = 0;' }] });
 /** Names and logins of the people in the story: none may reach an output file. */
 const PEOPLE = ['Alice', 'Bob', 'bob-reviewer', 'carol', 'example.com', 'dependabot[bot]@'];
 
@@ -110,12 +111,12 @@ function expectedSamples(commits: Story['commits'], feedbackGroup: string): Map<
         ['review-comment', 'pr-comment', 'src/cart.ts', REVIEW_COMMENT],
         ['code-refinement', 'pr-comment', 'src/cart.ts', CART_LET.join('\n')],
         ['rule-explanation', 'pr-comment', 'src/cart.ts', REVIEW_COMMENT],
+        // From the whole hunk git has (the export's is cut at the comment); the rewrite's label of that hunk is the same sample.
         ['quality-estimation', 'pr-comment', 'src/cart.ts', 'yes'],
-        ['review-comment', 'review-followup', 'src/cart.ts', 'sum is reassigned, so let, not var'],
+        // The reviewer's own task, fine-tuned variant: the docs hold no rule the comment matches, so no hybrid one.
+        ['review-findings', 'pr-comment', 'src/cart.ts', FINDINGS],
+        // Git alone gives the revision without reviewer words (the rewrite's is the same sample), never the commit subject.
         ['code-refinement', 'review-followup', 'src/cart.ts', CART_LET.join('\n')],
-        // The rewrite's refinement is the follow-up's again (a near-duplicate sample), so only its review and label remain.
-        ['review-comment', 'branch-rewrite', 'src/cart.ts', 'Address review: sum is reassigned, so let, not var'],
-        ['quality-estimation', 'branch-rewrite', 'src/cart.ts', 'yes'],
         ['quality-estimation', 'branch-rewrite', 'src/cart.ts', 'no'],
         ['quality-estimation', 'branch-rewrite', 'deploy/settings.env', 'no'],
       ],
@@ -127,7 +128,7 @@ function expectedSamples(commits: Story['commits'], feedbackGroup: string): Map<
         ['quality-estimation', 'note', 'src/app.ts', 'yes'],
       ],
     ],
-    [commits.docsMerge, [['quality-estimation', 'branch-rewrite', 'docs/usage.md', 'no']]],
+    // docs/usage.md is prose, not code: pull request #13 gives nothing.
     [
       feedbackGroup,
       [
@@ -179,7 +180,8 @@ describe('housestyle dataset build', () => {
     const out = path.join(home, 'dataset');
     const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--comments', story.comments, '--out', out, '--format', 'sharegpt']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`^Dataset \\(sharegpt\\) written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n  samples: 16 `));
+    assert.match(result.stdout, new RegExp(`^Dataset \\(sharegpt\\) written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n  samples: 13 `));
+    assert.match(result.stdout, /near-duplicate pairs across splits: 0/);
     assert.match(result.stderr, /Mining git history: 7\/7/);
     assert.match(result.stderr, /warning: Only \d+ training samples, fewer than 500/);
 
@@ -225,7 +227,16 @@ describe('housestyle dataset build', () => {
     );
 
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
-    assert.deepEqual(report.drops, { 'bot-author': 1, 'duplicate-sample': 1, 'lock-file': 1, 'trivial-comment': 1 });
+    assert.deepEqual(report.drops, {
+      'bot-author': 1,
+      'duplicate-sample': 1,
+      'lock-file': 1,
+      'non-code-file': 1,
+      'review-findings: hybrid-finding-without-matching-rule': 1,
+      'trivial-comment': 1,
+    });
+    assert.deepEqual(report.samples.fromGitOnly, { 'code-refinement': 1, 'quality-estimation': 2 });
+    assert.deepEqual(report.samples.labels['quality-estimation'], { no: 2, yes: 2 });
     assert.deepEqual(Object.values(report.skipped.byReason), [1]);
     assert.match(Object.keys(report.skipped.byReason)[0]!, /^bot author dependabot\[bot\] <EMAIL>$/);
     for (const split of SPLIT_NAMES) assert.equal(report.samples.bySplit[split], records[split]!.length);
@@ -239,6 +250,19 @@ describe('housestyle dataset build', () => {
       assert.equal(entry !== undefined, lines > 0, `dataset_info entry for ${file}`);
       if (entry) assert.equal(entry.ranking === true, file.startsWith('preference_'));
     }
+    // The card states what the dataset is and what it left out.
+    const card = await readFile(path.join(out, 'README.md'), 'utf8');
+    const share = (split: SplitName) => `${Math.round((report.samples.bySplit[split] / report.samples.total) * 1000) / 10}%`;
+    assert.match(card, new RegExp(`actual shares train ${share('train')}, validation ${share('validation')}, test ${share('test')}`));
+    assert.match(card, /\| quality-estimation \| 4 \| 30\.8% \| no 2 \(50%\), yes 2 \(50%\) \|/);
+    assert.match(card, /\| review-findings \| 1 \| 7\.7% \| without-rules, findings 1 \(100%\) \|/);
+    assert.match(card, /gave only tasks that need none: code-refinement 1, quality-estimation 2/);
+    assert.match(card, /Near-duplicate pairs across splits, checked after splitting: \*\*0\*\*/);
+    assert.match(card, /\| non-code-file \| 1 \|/);
+    assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it: 0\./);
+    assert.match(card, /## History\n\n7 commits mined\. Pull requests found: 2 merged branches/);
+    assert.match(card, /## For more data\n/);
+    assert.match(card, /The adapter is saved to `[^`]*dataset-adapter`, outside this folder/);
     const lora = parse(await readFile(path.join(out, 'train_lora.yaml'), 'utf8'));
     assert.equal(lora.model_name_or_path, 'Qwen/Qwen2.5-Coder-7B-Instruct');
     assert.equal(lora.template, 'qwen');

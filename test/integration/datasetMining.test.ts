@@ -20,7 +20,7 @@ async function mine(options: Partial<MineOptions> & { repo: string }, warnings: 
   const logger = { info() {}, warn: (message: string) => warnings.push(message) };
   for await (const item of mineGitHistory({ reviewPatterns: defaults.reviewPatterns, botAuthors: defaults.botAuthors, logger, ...options })) {
     if ('event' in item) events.push(item.event);
-    else skips.push(item.skip);
+    else if ('skip' in item) skips.push(item.skip);
   }
   return { events, skips };
 }
@@ -109,7 +109,6 @@ describe('mining a repository with review history', () => {
       "@@ -1,3 +1,4 @@\n export function parse(input) {\n-  return JSON.parse(input);\n+  if (typeof input !== 'string') throw new TypeError('input must be a string');\n+  return JSON.parse(input.trim());\n }";
     const parserBefore = 'export function parse(input) {\n  return JSON.parse(input);\n}';
     const parserAfter = "export function parse(input) {\n  if (typeof input !== 'string') throw new TypeError('input must be a string');\n  return JSON.parse(input.trim());\n}";
-    const reworkReason = 'Untrusted input must not reach JSON.parse unchecked.';
     const expected: ReviewEvent[] = [
       {
         kind: 'review-followup',
@@ -118,7 +117,6 @@ describe('mining a repository with review history', () => {
         diffHunk: parserReworkHunk,
         before: parserBefore,
         after: parserAfter,
-        comment: `validate input before parsing\n\n${reworkReason}`,
         neededReview: true,
         author: 'Bob Reviewer',
         reviewer: 'Carol Chair',
@@ -133,7 +131,6 @@ describe('mining a repository with review history', () => {
         diffHunk: parserAdded,
         before: parserBefore,
         after: parserAfter,
-        comment: `Address review: validate input before parsing\n\n${reworkReason}`,
         neededReview: true,
         author: 'Alice Author',
         date: dateOf(sha.p1!),
@@ -146,7 +143,6 @@ describe('mining a repository with review history', () => {
         path: 'src/app.ts',
         diffHunk: "@@ -1,4 +1,5 @@\n import { start } from './start';\n+import { parse } from './parser';\n \n export function main() {\n   start();",
         before: "import { start } from './start';\nimport { parse } from './parser';\n\nexport function main() {\n  start();",
-        comment: '',
         neededReview: false,
         author: 'Alice Author',
         date: dateOf(sha.p1!),
@@ -158,7 +154,6 @@ describe('mining a repository with review history', () => {
         path: 'src/parse/parser.ts',
         diffHunk: parserReworkHunk,
         before: parserAfter,
-        comment: '',
         neededReview: false,
         author: 'Bob Reviewer',
         date: dateOf(sha.p3!),
@@ -182,7 +177,6 @@ describe('mining a repository with review history', () => {
         diffHunk: "@@ -1,5 +1,5 @@\n import { start } from './start';\n-import { log } from './log';\n+import { log } from './logger';\n import { parse } from './parser';\n \n export function main() {",
         before: "import { start } from './start';\nimport { log } from './log';\nimport { parse } from './parser';\n\nexport function main() {",
         after: "import { start } from './start';\nimport { log } from './logger';\nimport { parse } from './parser';\n\nexport function main() {",
-        comment: 'Tweak app startup',
         neededReview: true,
         author: 'Alice Author',
         date: dateOf(sha.f1!),
@@ -195,7 +189,6 @@ describe('mining a repository with review history', () => {
         diffHunk: "@@ -4,4 +4,5 @@ import { parse } from './parser';\n \n export function main() {\n   start();\n+  log('started');\n }",
         before: '\nexport function main() {\n  start();\n}',
         after: "\nexport function main() {\n  start();\n  log('started');\n}",
-        comment: 'log startup time',
         neededReview: true,
         author: 'Alice Author',
         date: dateOf(sha.r1!),
@@ -203,13 +196,13 @@ describe('mining a repository with review history', () => {
       },
       {
         // The revert's default message mentions "review feedback", so it reads as a follow-up, labelled.
+        // No event of git alone carries the commit's words as a reviewer's comment.
         kind: 'review-followup',
         groupId: sha.revert!,
         path: 'src/app.ts',
         diffHunk: "@@ -4,5 +4,4 @@ import { parse } from './parser';\n \n export function main() {\n   start();\n-  log('started');\n }",
         before: "\nexport function main() {\n  start();\n  log('started');\n}",
         after: '\nexport function main() {\n  start();\n}',
-        comment: `log startup time\n\nThis reverts commit ${sha.r1}.`,
         neededReview: true,
         author: 'Alice Author',
         date: dateOf(sha.revert!),
@@ -233,7 +226,6 @@ describe('mining a repository with review history', () => {
         diffHunk: '@@ -1 +1,3 @@\n # App\n+\n+Run with npm start.',
         before: '# App',
         after: '# App\n\nRun with npm start.',
-        comment: 'document how to run and refresh logo',
         neededReview: true,
         author: 'Bob Reviewer',
         date: dateOf(sha.x1!),
@@ -247,7 +239,6 @@ describe('mining a repository with review history', () => {
         diffHunk: '@@ -1 +1 @@\n-Bonjour caf\uFFFD\n+Bonjour, caf\uFFFD cr\uFFFDme',
         before: 'Bonjour caf\uFFFD',
         after: 'Bonjour, caf\uFFFD cr\uFFFDme',
-        comment: 'fix the greeting',
         neededReview: true,
         author: 'Alice Author',
         date: dateOf(sha.l1!),
@@ -260,7 +251,6 @@ describe('mining a repository with review history', () => {
         path: 'docs/guide.md',
         diffHunk: '@@ -1,3 +1,3 @@\n # Guide\n \n-Step one.\n+Step one: install.',
         before: '# Guide\n\nStep one: install.',
-        comment: '',
         neededReview: false,
         author: 'Alice Author',
         date: dateOf(sha.d2!),
@@ -300,7 +290,7 @@ describe('mining a repository with review history', () => {
     assert.deepEqual(
       sorted(events.filter((event) => event.kind !== 'branch-rewrite').map((event) => [event.kind, event.path, event.comment, event.metadata.commits])),
       sorted([
-        ['review-followup', 'docs/guide.md', 'step one', [sha.d2]],
+        ['review-followup', 'docs/guide.md', undefined, [sha.d2]],
         ['note', 'NOTICE', 'Check the license year.', [sha.n1]],
       ]),
     );
@@ -322,7 +312,8 @@ describe('mining options and bad inputs', () => {
   });
   after(() => repo.remove());
 
-  const commitsOf = (items: { events: ReviewEvent[] }) => items.events.map((event) => event.metadata.commits?.[0]);
+  /** The commits the events came from, in history order (mining yields them newest first). */
+  const commitsOf = (items: { events: ReviewEvent[] }) => items.events.map((event) => event.metadata.commits?.[0]).sort((a, b) => sha.indexOf(a!) - sha.indexOf(b!));
 
   test('maxCommits, since/until and paths narrow the range', async () => {
     assert.deepEqual(commitsOf(await mine({ repo: repo.dir })), [sha[1], sha[2], sha[3]]);
@@ -361,6 +352,13 @@ describe('mining options and bad inputs', () => {
     await rejection(() => mine({ repo: repo.dir, reviewPatterns: ['address (review'] }), 'config', /dataset.reviewPatterns holds an invalid regular expression/);
     await rejection(() => mine({ repo: repo.dir, revisions: ['--output=/tmp/x'] }), 'usage', /is not a revision or range/);
     await rejection(() => mine({ repo: repo.dir, revisions: ['no-such-branch'] }), 'git', /git log failed/);
+    const path = process.env.PATH;
+    process.env.PATH = repo.plainFolder('no-git-here');
+    try {
+      await rejection(() => mine({ repo: repo.dir }), 'git', /^git was not found on this machine/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   test('aborting stops the git process and the iteration', async () => {
@@ -373,5 +371,100 @@ describe('mining options and bad inputs', () => {
       }
     }, { name: 'AbortError' });
     assert.equal(seen.length, 1);
+  });
+});
+
+describe('which merges are pull requests', () => {
+  const AUTHORS: Person[] = ['Ann', 'Ben', 'Cid', 'Dee'].map((name) => ({ name, email: `${name.toLowerCase()}@example.com` }));
+  const PR10_URL = 'https://github.com/team/app/pull/10';
+  let repo: GitTestRepo;
+  const sha: Record<string, string> = {};
+
+  before(() => {
+    repo = GitTestRepo.create();
+    repo.writeLines('src/lib.c', ['int one(void) { return 1; }', '', 'int two(void) { return 2; }']);
+    sha.init = repo.commit('Initial commit');
+
+    // A release line with fixes by four people, one rewriting another's lines: a branch sync, not a pull request.
+    repo.branch('v0.10');
+    repo.writeLines('src/release.c', ['int fixed(void) { return 0; }']);
+    repo.commit('Fix release crash', { author: AUTHORS[0] });
+    repo.writeLines('src/release.c', ['int fixed(void) { return 1; }']);
+    repo.commit('Address review: return 1', { author: AUTHORS[1] });
+    repo.writeLines('src/other.c', ['int other(void) { return 3; }']);
+    repo.commit('Add other', { author: AUTHORS[2] });
+    repo.writeLines('src/more.c', ['int more(void) { return 4; }']);
+    repo.commit('Add more', { author: AUTHORS[3] });
+    repo.checkout('main');
+    sha.release = repo.merge('v0.10', "Merge branch 'v0.10'");
+
+    // A forge subject, but the branch merged another branch into itself: a shared line.
+    repo.branch('shared');
+    repo.writeLines('src/shared.c', ['int shared(void) { return 5; }']);
+    repo.commit('Shared work');
+    repo.branch('sub');
+    repo.writeLines('src/sub.c', ['int sub(void) { return 6; }']);
+    repo.commit('Sub work');
+    repo.checkout('shared');
+    repo.merge('sub', "Merge branch 'sub' into shared");
+    repo.checkout('main');
+    sha.shared = repo.merge('shared', 'Merge pull request #8 from team/shared');
+
+    // A real pull request: its second commit rewrites the first's line.
+    repo.branch('feature/answer');
+    repo.writeLines('src/answer.c', ['int answer(void) { return 41; }']);
+    sha.a1 = repo.commit('Add answer');
+    repo.writeLines('src/answer.c', ['int answer(void) { return 42; }']);
+    repo.commit('Fix the answer');
+    repo.checkout('main');
+    sha.pr9 = repo.merge('feature/answer', 'Merge pull request #9 from team/answer');
+
+    // A pull request landed without a merge commit: two commits sharing a PR-URL, the second rewriting the first.
+    repo.writeLines('src/landed.c', ['int landed(void) { return 7; }']);
+    sha.l1 = repo.commit('Add landed', { trailers: [['PR-URL', PR10_URL]] });
+    repo.writeLines('src/landed.c', ['int landed(void) { return 8; }']);
+    sha.l2 = repo.commit('Make landed return 8', { trailers: [['PR-URL', PR10_URL]] });
+
+    // A squash merge: its review lives in the forge.
+    repo.writeLines('src/squashed.c', ['int squashed(void) { return 9; }']);
+    sha.squash = repo.commit('Add squashed (#11)');
+  });
+  after(() => repo.remove());
+
+  test('release-branch and shared-branch merges are not mined as pull requests; PR-URL runs are', async () => {
+    const items: MinedItem[] = [];
+    for await (const item of mineGitHistory({ repo: repo.dir, reviewPatterns: defaults.reviewPatterns, botAuthors: [], mergeRules: defaults })) items.push(item);
+    const events = items.flatMap((item) => ('event' in item ? [item.event] : []));
+    const rewrites = events.filter((event) => event.kind === 'branch-rewrite');
+    assert.deepEqual(
+      sorted(rewrites.map((event) => [event.groupId, event.path, event.neededReview, event.metadata.pullRequest])),
+      sorted([
+        [sha.pr9, 'src/answer.c', true],
+        [sha.pr9, 'src/answer.c', false],
+        [sha.l2, 'src/landed.c', true],
+        [sha.l2, 'src/landed.c', false],
+      ].map(([group, file, needed]) => [group, file, needed, group === sha.pr9 ? '9' : '10'])),
+    );
+    // The release line's own follow-up is still mined, as a commit of its own, not as a review round of a pull request.
+    const followup = events.find((event) => event.kind === 'review-followup');
+    assert.equal(followup?.path, 'src/release.c');
+    assert.equal(followup?.groupId, followup?.metadata.commits?.[0]);
+    assert.equal(followup?.comment, undefined, "a commit subject is never a reviewer's words");
+    assert.deepEqual(
+      sorted(items.flatMap((item) => ('skip' in item ? [item.skip] : []))),
+      sorted([
+        { source: `merge ${sha.release!.slice(0, 12)} (merges the long-lived branch v0.10)`, reason: 'branch sync, not a pull request: its commits are mined as plain commits' },
+        { source: `merge ${sha.shared!.slice(0, 12)} (its branch carries 1 merge of other branches)`, reason: 'branch sync, not a pull request: its commits are mined as plain commits' },
+      ]),
+    );
+    const history = items.flatMap((item) => ('history' in item ? [item.history] : []));
+    assert.deepEqual(history, [{ commits: 16, pullRequestMerges: 1, pullRequestRuns: 1, branchSyncs: 2, squashMerges: 1, pullRequestReferences: 4 }]);
+  });
+
+  test('many authors make a shared line even under a forge subject', async () => {
+    const items: MinedItem[] = [];
+    for await (const item of mineGitHistory({ repo: repo.dir, reviewPatterns: [], botAuthors: [], mergeRules: { ...defaults, longLivedBranches: [] } })) items.push(item);
+    const skips = items.flatMap((item) => ('skip' in item ? [item.skip.source] : []));
+    assert.ok(skips.includes(`merge ${sha.release!.slice(0, 12)} (4 authors wrote its branch (more than dataset.pullRequestMaxAuthors, 3))`), skips.join('\n'));
   });
 });

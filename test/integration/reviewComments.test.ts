@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HouseStyleError } from '../../src/core/errors';
 import { importReviewComments } from '../../src/core/dataset/reviewComments/importReviewComments';
-import type { MinedItem } from '../../src/core/dataset/reviewEvent';
+import type { EvidenceItem } from '../../src/core/dataset/reviewEvent';
 import { REPO_ROOT } from '../support/cli';
 import { buildReviewCommentsRepo, type ReviewCommentsRepo } from '../support/reviewCommentsRepo';
 
@@ -27,10 +27,19 @@ const FIXTURE_COMMITS = {
 };
 const { h1, h2, merge21, g1, g2, merge7 } = FIXTURE_COMMITS;
 
-async function imported(repo: string, file: string): Promise<MinedItem[]> {
-  const items: MinedItem[] = [];
-  for await (const item of importReviewComments({ repo, file })) items.push(item);
+async function importedWithCode(repo: string, file: string, remote?: string): Promise<EvidenceItem[]> {
+  const items: EvidenceItem[] = [];
+  for await (const item of importReviewComments({ repo, file, ...(remote && { remote }) })) items.push(item);
   return items;
+}
+
+/** The imported items without the whole files and hunks read from git (asserted on their own below). */
+async function imported(repo: string, file: string): Promise<EvidenceItem[]> {
+  return (await importedWithCode(repo, file)).map((item) => {
+    if ('skip' in item) return item;
+    const { anchor: _anchor, fullHunk: _fullHunk, ...event } = item.event;
+    return { event };
+  });
 }
 
 async function rejection(run: () => Promise<unknown>, message: RegExp): Promise<void> {
@@ -149,7 +158,10 @@ describe('importing review comments', () => {
           neededReview: true,
           reviewer: 'bob',
           date: '2024-01-01T12:00:00Z',
-          metadata: prUrl(1007),
+          metadata: {
+            ...prUrl(1007),
+            hunkFallback: "commit 0123456789ab is not in the local repository (fetch the pull request's commits to join this comment to its code)",
+          },
         },
       },
       {
@@ -159,6 +171,50 @@ describe('importing review comments', () => {
         },
       },
     ]);
+  });
+
+  test('a comment keeps the file it was made on and the whole hunk from git, not only the cut one', async () => {
+    const [, first] = await importedWithCode(built.repo.dir, GITHUB);
+    assert.ok(first && 'event' in first);
+    const { anchor, fullHunk, diffHunk } = first.event;
+    assert.equal(anchor?.commit, h1);
+    assert.deepEqual([anchor?.startLine, anchor?.endLine], [11, 11]);
+    assert.equal(anchor?.fileText.split('\n')[10], '  var started = Date.now();');
+    assert.equal(anchor?.revised, '  const started = Date.now();', 'the final version of the commented line');
+    // GitHub's hunk stops at the commented line; the one from git (merge base → h1) is whole.
+    assert.ok(diffHunk.endsWith('+  var started = Date.now();'));
+    assert.equal(
+      fullHunk,
+      "@@ -2,10 +2,12 @@\n \n export function serve(port) {\n   const server = http.createServer(handle);\n+  server.setTimeout(5000);\n   server.listen(port);\n   return server;\n }\n \n function handle(req, res) {\n+  var started = Date.now();\n   res.end('ok');\n }",
+    );
+  });
+
+  test("a fork's pull request with the same number does not join the local one; paths outside the repository are skipped", async () => {
+    const fixture = JSON.parse(readFileSync(GITHUB, 'utf8')) as Array<Record<string, unknown>>;
+    const ours = fixture[0]!;
+    // An old fork's #21, made on a commit that exists here too: its number must not join our #21.
+    const fork = { ...ours, id: 4001, commit_id: h1, pull_request_url: 'https://api.github.com/repos/old-fork/app/pulls/21', html_url: 'https://github.com/old-fork/app/pull/21#discussion_r4001' };
+    const escaping = { ...ours, id: 4002, path: '../outside/secret.ts' };
+    const file = path.join(scratch, 'fork.json');
+    writeFileSync(file, JSON.stringify([ours, fork, escaping]));
+    built.repo.git(['remote', 'add', 'origin', 'git@github.com:team/app.git']);
+    try {
+      const items = await importedWithCode(built.repo.dir, file);
+      const events = items.flatMap((item) => ('event' in item ? [item.event] : []));
+      assert.deepEqual(
+        events.map((event) => [event.groupId, event.after !== undefined]),
+        [
+          [merge21, true],
+          ['old-fork/app#21', false],
+        ],
+      );
+      assert.deepEqual(
+        items.flatMap((item) => ('skip' in item ? [item.skip] : [])),
+        [{ source: 'fork.json comment 4002', reason: 'path outside the repository (absolute, or with ".." or "." segments)' }],
+      );
+    } finally {
+      built.repo.git(['remote', 'remove', 'origin']);
+    }
   });
 
   test('GitLab discussions: hunks rebuilt from base and head, replies joined, non-code notes skipped', async () => {

@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/core/config';
 import { reviewEvent } from '../support/reviewEvents';
 
 const { botAuthors } = parseConfig({}).dataset;
-const clean = createCleaner({ botAuthors, maxHunkLines: 10 });
+const clean = createCleaner({ botAuthors, maxHunkLines: 10, includeBookkeeping: false, includeNonCode: false });
 const dropOf = (result: CleanResult) => ('drop' in result ? result.drop : undefined);
 
 describe('createCleaner', () => {
@@ -35,6 +35,12 @@ describe('createCleaner', () => {
       ['trivial-comment', reviewEvent({ comment: ':+1: :shipit:' })],
       ['reverted-change', reviewEvent({ metadata: { revert: 'reverted' } })],
       ['revert-commit', reviewEvent({ metadata: { revert: 'is-revert' } })],
+      ['release-bookkeeping', reviewEvent({ path: 'ChangeLog' })],
+      ['release-bookkeeping', reviewEvent({ path: 'src/node_version.h' })],
+      ['people-list', reviewEvent({ path: 'AUTHORS' })],
+      ['people-list', reviewEvent({ path: '.mailmap' })],
+      ['version-only-change', reviewEvent({ diffHunk: '@@ -1,2 +1,2 @@\n-  "version": "0.10.3",\n+  "version": "0.10.4",\n   "main": "index.js"' })],
+      ['non-code-file', reviewEvent({ path: 'docs/locking.md', comment: 'Explain the lock order here.' })],
     ];
     assert.deepEqual(
       cases.map(([, event]) => dropOf(clean(event))),
@@ -45,7 +51,7 @@ describe('createCleaner', () => {
   it('keeps real review, and hunks of exactly the size limit', () => {
     const kept = [
       reviewEvent({ comment: 'nit: name this `retryCount`, not `n`.' }),
-      reviewEvent({ path: 'docs/locking.md', comment: 'Explain the lock order here.' }),
+      reviewEvent({ path: 'src/retry.ts', diffHunk: '@@ -1 +1 @@\n-const TIMEOUT_MS = 5000;\n+const TIMEOUT_MS = 6000;' }),
       reviewEvent({ diffHunk: ['@@ -1,10 +1,10 @@', ...Array.from({ length: 10 }, (_, i) => `+line ${i}`)].join('\n') }),
       reviewEvent({ kind: 'branch-rewrite', comment: '', neededReview: false }),
       reviewEvent({ kind: 'branch-rewrite', comment: '' }),
@@ -62,6 +68,15 @@ describe('createCleaner', () => {
     assert.equal(result.event.diffHunk, '@@ -1 +1 @@\n-  x = 1;  \n+  x = 2;  ');
     assert.equal(result.event.before, 'a');
     assert.equal(result.event.comment, 'Use   a constant.\n\nSee the guide.');
+  });
+});
+
+describe('bookkeeping settings', () => {
+  it('keep release files and non-code files when asked, but never people lists', () => {
+    const lenient = createCleaner({ botAuthors, maxHunkLines: 10, includeBookkeeping: true, includeNonCode: true });
+    assert.equal(dropOf(lenient(reviewEvent({ path: 'CHANGELOG.md' }))), undefined);
+    assert.equal(dropOf(lenient(reviewEvent({ path: 'docs/guide.md' }))), undefined);
+    assert.equal(dropOf(lenient(reviewEvent({ path: 'CONTRIBUTORS.md' }))), 'people-list');
   });
 });
 

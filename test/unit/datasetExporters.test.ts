@@ -121,7 +121,7 @@ describe('LLaMA-Factory dataset_info.json', () => {
 
 describe('LoRA training config', () => {
   it('is YAML LLaMA-Factory reads: SFT, LoRA rank 16 / alpha 32, the validation file or val_size', () => {
-    const withValidation = parse(loraTrainingConfig({ datasetDir: '/data/ds', baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train', validation: 'housestyle_validation' }));
+    const withValidation = parse(loraTrainingConfig({ datasetDir: '/data/ds', outputDir: '/data/ds-adapter', baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train', validation: 'housestyle_validation' }));
     assert.equal(withValidation.stage, 'sft');
     assert.equal(withValidation.finetuning_type, 'lora');
     assert.equal(withValidation.lora_rank, 16);
@@ -129,10 +129,11 @@ describe('LoRA training config', () => {
     assert.equal(withValidation.model_name_or_path, 'Qwen/Qwen2.5-Coder-7B-Instruct');
     assert.equal(withValidation.template, 'qwen');
     assert.equal(withValidation.dataset_dir, '/data/ds');
+    assert.equal(withValidation.output_dir, '/data/ds-adapter', 'the adapter is saved outside the dataset folder');
     assert.equal(withValidation.dataset, 'housestyle_train');
     assert.equal(withValidation.eval_dataset, 'housestyle_validation');
     assert.equal(withValidation.val_size, undefined);
-    const without = parse(loraTrainingConfig({ datasetDir: '/d', baseModel: 'm', template: 'default', train: 'housestyle_train' }));
+    const without = parse(loraTrainingConfig({ datasetDir: '/d', outputDir: '/d-adapter', baseModel: 'm', template: 'default', train: 'housestyle_train' }));
     assert.equal(without.val_size, 0.1);
     assert.equal(without.eval_dataset, undefined);
   });

@@ -8,7 +8,8 @@ import { feedbackEvent, reviewEvent } from '../support/reviewEvents';
 
 describe('buildSamples', () => {
   it('gives a reviewed change every task its evidence supports', () => {
-    const { samples, pairs } = buildSamples([reviewEvent({ comment: 'Use const (eslint prefer-const): b is never reassigned.' })]);
+    const hunk = '@@ -1,2 +1,2 @@\n const a = 1;\n-let b = 2;\n+var b = 2;';
+    const { samples, pairs } = buildSamples([reviewEvent({ comment: 'Use const (eslint prefer-const): b is never reassigned.', fullHunk: hunk })]);
     assert.deepEqual(
       samples.map((s) => [s.task, s.response]),
       [
@@ -33,8 +34,9 @@ describe('buildSamples', () => {
   });
 
   it('labels quality estimation once per hunk of a change, "no" for hunks merged as written', () => {
-    const kept = reviewEvent({ kind: 'branch-rewrite', groupId: 'merge-1', comment: '', neededReview: false, after: undefined });
-    const twoComments = [reviewEvent({ comment: 'First remark.' }), reviewEvent({ comment: 'Second remark.' })];
+    const kept = reviewEvent({ kind: 'branch-rewrite', groupId: 'merge-1', comment: undefined, neededReview: false, after: undefined });
+    const hunk = reviewEvent().diffHunk;
+    const twoComments = [reviewEvent({ comment: 'First remark.', fullHunk: hunk }), reviewEvent({ comment: 'Second remark.', fullHunk: hunk })];
     const { samples } = buildSamples([kept, ...twoComments]);
     assert.deepEqual(
       samples.filter((s) => s.task === 'quality-estimation').map((s) => [s.groupId, s.response]),
@@ -45,21 +47,31 @@ describe('buildSamples', () => {
     );
   });
 
-  it('shows a review follow-up its reviewed code, not its fix, and asks no quality label of it', () => {
-    const followup = reviewEvent({ kind: 'review-followup', diffHunk: '@@ -1 +1 @@\n-var b = 2;\n+const b = 2;', before: 'var b = 2;', after: 'const b = 2;', comment: 'use const' });
+  it('gives git-only evidence only the tasks that need no reviewer words, and no quality label for a follow-up', () => {
+    const followup = reviewEvent({ kind: 'review-followup', diffHunk: '@@ -1 +1 @@\n-var b = 2;\n+const b = 2;', before: 'var b = 2;', after: 'const b = 2;', comment: undefined });
     const { samples } = buildSamples([followup]);
+    assert.deepEqual(
+      samples.map((s) => [s.task, s.response]),
+      [['code-refinement', 'const b = 2;']],
+    );
+    assert.equal(samples[0]!.instruction, 'Revise the code below as review in this team would have it revised.');
+    assert.ok(!samples[0]!.input.includes('Review comment'), 'no commit subject stands in for a reviewer');
+    assert.match(samples[0]!.input, /Code:\n```typescript\nvar b = 2;\n```/);
+  });
+
+  it('labels a review comment for quality estimation only with its whole hunk from git', () => {
+    const { samples, unused } = buildSamples([reviewEvent({ diffHunk: '@@ -1,2 +1,2 @@\n const a = 1;\n-let b = 2;' })]);
     assert.deepEqual(
       samples.map((s) => s.task),
       ['review-comment', 'code-refinement'],
     );
-    assert.ok(!samples[0]!.input.includes('+const b'), 'the fix would give the answer away');
-    assert.match(samples[0]!.input, /Code:\n```typescript\nvar b = 2;\n```/);
+    assert.equal(unused.truncatedHunk, 1);
   });
 
   it('makes no refinement without a real revision, and counts events that teach nothing', () => {
     const { samples, unused } = buildSamples([
-      reviewEvent({ kind: 'review-followup', before: '', after: 'x', comment: 'add x', diffHunk: '@@ -0,0 +1 @@\n+x' }),
-      reviewEvent({ after: 'const a = 1;\nvar b = 2;', before: 'const a = 1;\nvar b = 2;' }),
+      reviewEvent({ kind: 'review-followup', before: '', after: 'x', comment: undefined, diffHunk: '@@ -0,0 +1 @@\n+x' }),
+      reviewEvent({ after: 'const a = 1;\nvar b = 2;', before: 'const a = 1;\nvar b = 2;', fullHunk: reviewEvent().diffHunk }),
     ]);
     assert.deepEqual(
       samples.map((s) => s.task),

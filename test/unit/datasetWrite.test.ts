@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/core/config';
-import { writeDatasetFrom } from '../../src/core/dataset/build';
+import { defaultDatasetFolder, writeDatasetFrom } from '../../src/core/dataset/build';
 import type { MinedItem } from '../../src/core/dataset/reviewEvent';
 import { HouseStyleError } from '../../src/core/errors';
 import { evidence, reviewEvent } from '../support/reviewEvents';
@@ -50,9 +50,16 @@ describe('writeDatasetFrom', () => {
     const out = path.join(root, 'counts');
     const warnings: string[] = [];
     const report = await writeDatasetFrom(events(), { out, format: 'openai', config, logger: { info() {}, warn: (m) => warnings.push(m) } });
-    assert.deepEqual(report.drops, { 'bot-author': 1, 'exact-duplicate': 1, 'lock-file': 1, 'trivial-comment': 1 });
+    assert.deepEqual(report.drops, {
+      'bot-author': 1,
+      'exact-duplicate': 1,
+      'lock-file': 1,
+      'quality-estimation-from-truncated-hunk': 2,
+      'review-findings: comment-without-code-from-git': 2,
+      'trivial-comment': 1,
+    });
     assert.deepEqual(report.skipped.byReason, { 'binary diff': 1 });
-    assert.deepEqual(report.samples.byTask, { 'code-refinement': 2, 'quality-estimation': 2, 'review-comment': 2 });
+    assert.deepEqual(report.samples.byTask, { 'code-refinement': 2, 'review-comment': 2 });
     assert.deepEqual(report.events, { 'pr-comment': 2 });
     assert.match(warnings[0]!, /fewer than 500/);
     assert.ok(report.warnings.includes(warnings[0]!));
@@ -89,6 +96,39 @@ describe('writeDatasetFrom', () => {
     assert.equal(first.format, 'alpaca');
     assert.equal(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')).format, second.format);
     assert.deepEqual(JSON.parse((await readFile(path.join(out, 'train.jsonl'), 'utf8')).split('\n')[0]!).messages?.length, 3);
+  });
+
+  it('replaces only the files a build wrote: an adapter trained into the folder, and notes, survive a rebuild', async () => {
+    const out = path.join(root, 'kept');
+    await writeDatasetFrom(events(), { out, format: 'openai', config });
+    await mkdir(path.join(out, 'saves', 'lora'), { recursive: true });
+    await writeFile(path.join(out, 'saves', 'lora', 'adapter_model.safetensors'), 'weights');
+    await writeFile(path.join(out, 'NOTES.txt'), 'mine');
+    const report = await writeDatasetFrom(events(), { out, format: 'sharegpt', config });
+    assert.equal(await readFile(path.join(out, 'saves', 'lora', 'adapter_model.safetensors'), 'utf8'), 'weights');
+    assert.equal(await readFile(path.join(out, 'NOTES.txt'), 'utf8'), 'mine');
+    assert.deepEqual((await readdir(out)).sort(), [...report.files, 'NOTES.txt', 'saves'].sort());
+    const yaml = await readFile(path.join(out, 'train_lora.yaml'), 'utf8');
+    assert.match(yaml, new RegExp(`output_dir: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-adapter\n`), 'the adapter goes outside the dataset folder');
+  });
+
+  it('clears the temporary folders of killed builds, and keeps those of running ones', async () => {
+    const out = path.join(root, 'killed');
+    const dead = path.join(root, '.killed.building-dead');
+    const alive = path.join(root, '.killed.building-alive');
+    await mkdir(dead);
+    await writeFile(path.join(dead, '.owner'), '2147483646');
+    await mkdir(alive);
+    await writeFile(path.join(alive, '.owner'), String(process.pid));
+    await writeDatasetFrom(events(), { out, format: 'openai', config });
+    assert.deepEqual((await readdir(root)).filter((n) => n.startsWith('.killed')), ['.killed.building-alive']);
+  });
+
+  it('gives every build its own default folder', () => {
+    const first = defaultDatasetFolder('/ws', new Date(2026, 11, 2, 9, 30, 5));
+    const second = defaultDatasetFolder('/ws', new Date(2026, 11, 2, 9, 30, 6));
+    assert.equal(first, path.join('/ws', '.housestyle', 'datasets', '2026-12-02-093005'));
+    assert.notEqual(first, second);
   });
 
   it('never replaces a folder that is not a House Style dataset', async () => {

@@ -6,7 +6,7 @@ import { buildDataset, defaultDatasetFolder, defaultFeedbackLog } from '../../co
 import type { DatasetReport } from '../../core/dataset/datasetReport';
 import { FORMAT_NAMES, type FormatName } from '../../core/dataset/exporters/datasetFormat';
 import { HouseStyleError } from '../../core/errors';
-import { action, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
 
 interface DatasetBuildOptions {
   workspace?: string;
@@ -35,6 +35,7 @@ function summary(report: DatasetReport): string {
     `Dataset (${report.format}) written to ${report.out}`,
     `  samples: ${samples.total} (${counts(samples.bySplit)}); preference pairs: ${pairs.total} (${counts(pairs.bySplit)})`,
     `  by task: ${counts(samples.byTask) || 'none'}`,
+    `  near-duplicate pairs across splits: ${report.leakage.crossSplitPairs}`,
     `  scrubbed: ${total(report.scrubs)}${total(report.scrubs) ? ` (${counts(report.scrubs)})` : ''}`,
     `  left out: ${total(report.drops)}${total(report.drops) ? ` (${counts(report.drops)})` : ''}; skipped by sources: ${total(report.skipped.byReason)}`,
     `  card: ${path.join(report.out, 'README.md')}`,
@@ -60,7 +61,7 @@ export function registerDataset(program: Command): void {
     .option('--repo <dir>', 'git repository to mine (default: the workspace)')
     .option('--comments <file...>', 'JSON exports of pull-request review comments (GitHub REST or GitLab discussions)')
     .option('--feedback <file>', 'editor feedback log (default: .housestyle/feedback.jsonl in the workspace, when present)')
-    .option('--out <dir>', 'output folder, replaced as a whole when the build completes (default: .housestyle/datasets/<date> in the workspace)')
+    .option('--out <dir>', 'output folder; only the files a build wrote there are replaced, once the new build completes (default: .housestyle/datasets/<date-time> in the workspace)')
     .addOption(new Option('--format <format>', 'training file format').choices(FORMAT_NAMES).default('openai'))
     .option('--since <date>', 'only history after this date (any date git understands)')
     .option('--until <date>', 'only history before this date')
@@ -78,6 +79,8 @@ export function registerDataset(program: Command): void {
         const report = await withInterrupt((signal) =>
           buildDataset({
             repo: path.resolve(options.repo ?? workspace),
+            workspace,
+            extensionRoot: cliExtensionRoot(),
             comments: options.comments?.map((file) => path.resolve(file)),
             ...(feedback && { feedback }),
             out: options.out ? path.resolve(options.out) : defaultDatasetFolder(workspace),

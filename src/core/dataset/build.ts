@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { Config } from '../config';
 import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import type { RuleSearch } from '../review/ruleRetrieval';
+import { balanceQualityEstimation } from './balance';
 import { histogram, renderDatasetCard } from './card';
 import { createCleaner } from './clean';
 import { CARD_FILE, REPORT_FILE, REPORT_GENERATOR, type DatasetReport } from './datasetReport';
@@ -10,13 +12,17 @@ import { DatasetFolder } from './datasetFolder';
 import { Deduplicator, eventKey, sampleKey } from './dedupe';
 import { chooseBaseModel } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
+import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
+import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
+import { crossSplitNearDuplicates, leakageUnits, NEAR_DUPLICATE_THRESHOLD } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
-import type { MinedItem, ReviewEvent, SkipRecord } from './reviewEvent';
+import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
+import { reviewFindingsSamples } from './samples/reviewFindings';
 import { userMessage, type PreferencePair, type Sample } from './samples/sample';
 import { Scrubber } from './scrub';
 import { MIN_TRAIN_SAMPLES, SPLIT_NAMES, splitByGroup, type SplitName } from './split';
@@ -28,6 +34,10 @@ export interface DatasetWriteOptions {
   config: Config;
   /** Hugging Face id (or path) of the model to train; defaults to the checkpoint behind config.ollama.model. */
   baseModel?: string;
+  /** Where train_lora.yaml saves the adapter: outside the dataset folder; `<out>-adapter` by default. */
+  adapterDir?: string;
+  /** The workspace's rules for the hybrid review-findings variant, and what the card says about them. */
+  rules?: { search?: RuleSearch; note: string };
   signal?: AbortSignal;
   progress?: Progress;
   logger?: Logger;
@@ -54,11 +64,13 @@ interface Evidence {
   skipped: Tally;
   skipExamples: SkipRecord[];
   scrubber: Scrubber;
+  history?: HistoryFacts;
 }
 
 async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
   const { config, signal } = options;
-  const clean = createCleaner({ botAuthors: config.dataset.botAuthors, maxHunkLines: config.dataset.maxHunkLines });
+  const { botAuthors, maxHunkLines, includeBookkeeping, includeNonCode } = config.dataset;
+  const clean = createCleaner({ botAuthors, maxHunkLines, includeBookkeeping, includeNonCode });
   // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
   const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
   const dedupe = new Deduplicator();
@@ -66,6 +78,10 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
     signal?.throwIfAborted();
+    if ('history' in item) {
+      evidence.history = item.history;
+      continue;
+    }
     if ('skip' in item) {
       const skip = scrubber.skip(item.skip);
       evidence.skipped.add(skip.reason);
@@ -92,6 +108,15 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
   return tally.toRecord();
 }
 
+/** Review comments whose code came from the export's hunk instead of git, counted and named. */
+function fallbacks(events: readonly ReviewEvent[]): DatasetReport['fallbacks'] {
+  const fellBack = events.filter((event) => event.metadata.hunkFallback !== undefined);
+  return {
+    commentHunkFromExport: fellBack.length,
+    examples: fellBack.slice(0, SKIP_EXAMPLES).map((event) => ({ source: `${event.metadata.url ?? event.groupId} ${event.path}`, reason: event.metadata.hunkFallback! })),
+  };
+}
+
 function dateRange(dates: string[]): DatasetReport['dateRange'] {
   const times = dates.map((d) => Date.parse(d)).filter((t) => !Number.isNaN(t));
   if (times.length === 0) return undefined;
@@ -113,12 +138,20 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const evidence = await collectEvidence(items, options);
     const built = buildSamples(evidence.events);
     const { pairs, unused } = built;
+    const findings = await reviewFindingsSamples(evidence.events, { config, ...(options.rules?.search && { rules: options.rules.search }), ...(signal && { signal }) });
     // Different evidence can still teach the same thing (a follow-up commit and the branch rewrite it makes).
     const sampleDedupe = new Deduplicator();
-    const samples = built.samples.filter((sample) => !sampleDedupe.check(sampleKey(sample)));
-    evidence.drops.add('duplicate-sample', built.samples.length - samples.length);
+    const all = [...built.samples, ...findings.samples];
+    const unique = all.filter((sample) => !sampleDedupe.check(sampleKey(sample)));
+    const balanced = balanceQualityEstimation(unique, { maxShare: config.dataset.qualityEstimationMaxShare, maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed: config.dataset.seed });
+    const samples = balanced.samples;
+    evidence.drops.add('duplicate-sample', all.length - unique.length);
     evidence.drops.add('no-sample', unused.noSample);
     evidence.drops.add('unpaired-dismissed-finding', unused.unpairedDismissed);
+    evidence.drops.add('quality-estimation-from-truncated-hunk', unused.truncatedHunk);
+    evidence.drops.add('quality-estimation-label-balance', balanced.dropped.labelBalance);
+    evidence.drops.add('quality-estimation-share-cap', balanced.dropped.taskShare);
+    for (const [reason, n] of Object.entries(findings.drops.toRecord())) evidence.drops.add(`review-findings: ${reason}`, n);
     if (samples.length === 0 && pairs.length === 0) {
       const reasons = Object.entries({ ...evidence.drops.toRecord(), ...evidence.skipped.toRecord() })
         .map(([reason, n]) => `${reason} ${n}`)
@@ -131,8 +164,20 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     }
 
     const { seed, split: ratios } = config.dataset;
-    const sets = splitByGroup(samples, seed, ratios);
-    const pairSets = splitByGroup(pairs, seed, ratios);
+    // Near-duplicates across groups (a change and its version-only variant) are split as one unit.
+    const unitOf = leakageUnits(samples);
+    const sets = splitByGroup(samples, seed, ratios, unitOf);
+    const pairSets = splitByGroup(pairs, seed, ratios, unitOf);
+    const crossSplit = crossSplitNearDuplicates(sets);
+    if (crossSplit > 0) {
+      throw new HouseStyleError(
+        `${crossSplit} near-duplicate sample pairs ended up in different splits; no dataset was written.`,
+        'This is a bug in House Style; please report it with the repository history that caused it.',
+        'dataset',
+      );
+    }
+    const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
+    const groups = new Set(samples.map((sample) => sample.groupId)).size;
     const base = chooseBaseModel(options.baseModel, config.ollama.model);
 
     const warnings = [...base.warnings];
@@ -142,6 +187,10 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       );
     }
     if (sets.validation.length === 0) warnings.push('The validation split is empty; train_lora.yaml holds out 10% of train (val_size) instead.');
+    const qualityShare = (countBy(samples, (s) => s.task)['quality-estimation'] ?? 0) / Math.max(1, samples.length);
+    if (qualityShare > config.dataset.qualityEstimationMaxShare) {
+      warnings.push(`Quality estimation is ${Math.round(qualityShare * 100)}% of the samples: the history gave no other task to balance it against. Add review-comment exports (--comments) for the tasks that need a reviewer's words.`);
+    }
     if (pairs.length > 0 && format.datasetInfo('preference.jsonl', 'preference') === undefined) {
       warnings.push(
         `The preference files are in OpenAI's DPO shape, which LLaMA-Factory cannot read, so dataset_info.json leaves them out; build with --format sharegpt or alpaca for LLaMA-Factory DPO.`,
@@ -168,6 +217,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
 
     const nameOf = (split: SplitName) => trainingFiles.find((f) => f.fileName === `${split}.jsonl`)?.name;
     const files = [...planned.map((p) => p.fileName), 'metadata.jsonl', 'dataset_info.json', 'train_lora.yaml', CARD_FILE, REPORT_FILE];
+    const adapterDir = options.adapterDir ?? `${folder.out}-adapter`;
     const report: DatasetReport = {
       generator: REPORT_GENERATOR,
       out: folder.out,
@@ -175,14 +225,23 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       builtAt: new Date().toISOString(),
       files,
       split: { seed, ratios: { train: ratios.train, validation: ratios.validation, test: ratios.test } },
-      training: { baseModel: base.model, template: base.template },
+      training: { baseModel: base.model, template: base.template, adapterDir },
       events: countBy(evidence.events, (e) => e.kind),
       samples: {
         total: samples.length,
         byTask: countBy(samples, (s) => s.task),
         bySplit: { train: sets.train.length, validation: sets.validation.length, test: sets.test.length },
         bySource: countBy(samples, (s) => s.metadata.source),
+        labels: {
+          'quality-estimation': countBy(samples.filter((s) => s.task === 'quality-estimation'), (s) => s.response),
+          'review-findings': countBy(samples.filter((s) => s.task === 'review-findings'), (s) => `${s.metadata.variant}, ${s.response === '{"findings":[]}' ? 'no findings' : 'findings'}`),
+        },
+        fromGitOnly: countBy(samples.filter((s) => GIT_ONLY_KINDS.has(s.metadata.source)), (s) => s.task),
       },
+      leakage: { threshold: NEAR_DUPLICATE_THRESHOLD, groups, units, crossSplitPairs: crossSplit },
+      fallbacks: fallbacks(evidence.events),
+      ...(evidence.history && { history: evidence.history }),
+      knowledgeBase: options.rules?.note ?? 'No workspace was given, so no knowledge base was searched: only the fine-tuned review-findings variant was built.',
       preferencePairs: {
         total: pairs.length,
         bySplit: { train: pairSets.train.length, validation: pairSets.validation.length, test: pairSets.test.length },
@@ -211,7 +270,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     step();
     const train = nameOf('train') ?? 'housestyle_train';
     const validation = nameOf('validation');
-    await folder.writeText('train_lora.yaml', loraTrainingConfig({ datasetDir: folder.out, baseModel: base.model, template: base.template, train, ...(validation && { validation }) }));
+    await folder.writeText('train_lora.yaml', loraTrainingConfig({ datasetDir: folder.out, outputDir: adapterDir, baseModel: base.model, template: base.template, train, ...(validation && { validation }) }));
     step();
     await folder.writeText(CARD_FILE, renderDatasetCard(report));
     step();
@@ -219,7 +278,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     await folder.writeText(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     step();
     signal?.throwIfAborted();
-    await folder.commit();
+    await folder.commit(files);
     logger.info(`Dataset written to ${folder.out}: ${samples.length} samples, ${pairs.length} preference pairs.`);
     return report;
   } catch (error) {
@@ -228,9 +287,12 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
   }
 }
 
-export interface BuildDatasetOptions extends DatasetWriteOptions {
+export interface BuildDatasetOptions extends Omit<DatasetWriteOptions, 'rules'> {
   /** The git repository whose history is mined. */
   repo: string;
+  /** The workspace whose knowledge base gives the hybrid review-findings variant its rules; none without it. */
+  workspace?: string;
+  extensionRoot?: string;
   /** JSON exports of pull-request review comments (GitHub or GitLab). */
   comments?: string[];
   /** An editor feedback log (JSONL); see defaultFeedbackLog. */
@@ -243,10 +305,14 @@ export interface BuildDatasetOptions extends DatasetWriteOptions {
   maxCommits?: number;
 }
 
-/** Where a build writes when no output folder is given: `.housestyle/datasets/<YYYY-MM-DD>` in the workspace. */
+/**
+ * Where a build writes when no output folder is given: `.housestyle/datasets/<YYYY-MM-DD-HHMMSS>` in the
+ * workspace, so that each build has its own folder and an earlier one is never replaced by default.
+ */
 export function defaultDatasetFolder(workspace: string, date = new Date()): string {
-  const day = [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
-  return path.join(workspace, '.housestyle', 'datasets', day);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+  return path.join(workspace, '.housestyle', 'datasets', stamp);
 }
 
 /** The workspace's feedback log, when the editor has recorded one. */
@@ -265,7 +331,7 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
   const comments = options.comments ?? [];
   for (const [index, file] of comments.entries()) {
     progress.report('Importing review comments', index, comments.length);
-    yield* importReviewComments({ repo, file, signal, logger });
+    yield* importReviewComments({ repo, file, remote: config.dataset.remote, signal, logger });
   }
   if (options.feedback) {
     if (!(await stat(options.feedback).catch(() => undefined))?.isFile()) {
@@ -282,6 +348,7 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
     reviewPatterns: config.dataset.reviewPatterns,
     botAuthors: config.dataset.botAuthors,
     notesRef: config.dataset.notesRef,
+    mergeRules: config.dataset,
     signal,
     progress,
     logger,
@@ -295,10 +362,15 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
  * can act on (code `cancelled` when `signal` aborts, whichever step it stopped).
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
+  const { workspace, config, extensionRoot, logger, progress, signal } = options;
+  let rules: DatasetRules | undefined;
   try {
-    return await writeDatasetFrom(sources(options), options);
+    rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
+    return await writeDatasetFrom(sources(options), { ...options, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
     throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled', { cause: error });
+  } finally {
+    await rules?.search?.close();
   }
 }

@@ -31,6 +31,57 @@ function table(header: [string, string], rows: [string, number][]): string {
 
 const entries = (record: Record<string, number>): [string, number][] => Object.entries(record);
 
+const percent = (n: number, total: number) => `${total === 0 ? 0 : Math.round((n / total) * 1000) / 10}%`;
+
+/** Each task's count and the balance of its answers. */
+function taskTable(report: DatasetReport): string {
+  const { samples } = report;
+  const balance = (task: string) => {
+    const labels = samples.labels[task as keyof typeof samples.labels];
+    if (!labels) return '';
+    const total = Object.values(labels).reduce((sum, n) => sum + n, 0);
+    return Object.entries(labels)
+      .map(([label, n]) => `${label} ${n} (${percent(n, total)})`)
+      .join(', ');
+  };
+  const rows = Object.entries(samples.byTask).map(([task, n]) => `| ${task} | ${n} | ${percent(n, samples.total)} | ${balance(task)} |`);
+  return rows.length ? ['| Task | Samples | Share | Balance |', '| --- | ---: | ---: | --- |', ...rows].join('\n') : '_None._';
+}
+
+/** How the history's pull requests landed, and where their review text is when git does not hold it. */
+function historySection(report: DatasetReport): string[] {
+  const h = report.history;
+  if (!h) return [];
+  const lines = [
+    '## History',
+    '',
+    `${h.commits} commits mined. Pull requests found: ${h.pullRequestMerges} merged branches and ${h.pullRequestRuns} runs of commits sharing a \`PR-URL\` ` +
+      `(mined as review rounds); ${h.branchSyncs} merges left out as branch syncs (release or maintenance lines, shared branches: their commits count as plain commits); ` +
+      `${h.squashMerges} squash merges; ${h.pullRequestReferences} distinct pull requests referenced in commit messages.`,
+    '',
+  ];
+  if (h.squashMerges > 0 || h.pullRequestReferences > h.pullRequestMerges + h.pullRequestRuns) {
+    lines.push(
+      "Squash-merged pull requests keep their review out of git: the reviewers' words live in the forge. Export them (GitHub: " +
+        '`GET /repos/{owner}/{repo}/pulls/{n}/comments`; GitLab: `GET /projects/:id/merge_requests/:iid/discussions`) and pass the files with `--comments`.',
+      '',
+    );
+  }
+  return lines;
+}
+
+/** What would give this dataset more, and better, samples. */
+function moreData(report: DatasetReport): string[] {
+  const tips: string[] = [];
+  const { byTask } = report.samples;
+  if (!byTask['review-findings']) tips.push('Pull-request review comments (`--comments` with a GitHub or GitLab export) give `review-findings`, the task the reviewer serves.');
+  if (!report.knowledgeBase.startsWith('Hybrid')) tips.push("Style guides and docs in the workspace's knowledge base (`housestyle index`) give the hybrid `review-findings` variant.");
+  if (!byTask['review-comment']) tips.push('Review notes (`git notes --ref=review`) or comment exports give `review-comment` and `rule-explanation`.');
+  if (report.samples.bySplit.train < 500) tips.push('More history (a wider `--since`, no `--max-commits`) or more exports: under 500 training samples a LoRA rarely learns a team\'s habits.');
+  tips.push('Accepted and dismissed findings in the editor (the feedback log) give preference pairs.');
+  return ['## For more data', '', ...tips.map((tip) => `- ${tip}`), ''];
+}
+
 function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
   const tally = new Tally();
   for (const [kind, n] of Object.entries(scrubs)) tally.add(scrubClass(kind), n);
@@ -61,7 +112,12 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     '### By split',
     '',
-    `Split by change (pull request, merge or commit), never one change across sets; seed \`${report.split.seed}\`, ratios ${ratios}.`,
+    `Split by change (pull request, merge or commit), never one change across sets; seed \`${report.split.seed}\`, ratios ${ratios}; ` +
+      `actual shares ${SPLIT_NAMES.map((s) => `${s} ${percent(samples.bySplit[s], samples.total)}`).join(', ')}.`,
+    '',
+    `Leakage: samples at least ${report.leakage.threshold} similar once versions, numbers and the numbers in identifiers are normalised are near-duplicates, ` +
+      `and their changes are split together (${report.leakage.groups} changes in ${report.leakage.units} units). ` +
+      `Near-duplicate pairs across splits, checked after splitting: **${report.leakage.crossSplitPairs}**.`,
     '',
     table(['Split', 'Samples'], splitRows),
     '',
@@ -69,7 +125,17 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     '### By task',
     '',
-    table(['Task', 'Samples'], entries(samples.byTask)),
+    taskTable(report),
+    '',
+    "No commit message is ever used as a reviewer's words. Git history alone (review follow-ups, rewrites inside pull-request branches) " +
+      `gave only tasks that need none: ${Object.entries(samples.fromGitOnly).map(([task, n]) => `${task} ${n}`).join(', ') || 'nothing'} ` +
+      '(code refinement from git asks for the revision without a review comment).',
+    '',
+    `\`review-findings\` is the reviewer's own request (the same prompt builder), answered with the findings the human comments in each window stand for; ` +
+      'the fine-tuned variant has no rules and no citations, the hybrid variant has the rules the reviewer retrieves and cites the one a comment matches. ' +
+      'Severity follows the comment\'s words, first match wins: a nit, an optional idea or a "consider" is a hint; must, a bug or a security problem is an error; should, avoid, please or prefer is a warning; a bare never or always is an error; anything else is info.',
+    '',
+    report.knowledgeBase,
     '',
     '### By source',
     '',
@@ -78,6 +144,7 @@ export function renderDatasetCard(report: DatasetReport): string {
     table(['Source', 'Evidence kept'], entries(report.events)),
     '',
     ...(pairs.total ? [table(['Pairing', 'Preference pairs'], entries(pairs.byPairing)), ''] : []),
+    ...historySection(report),
     '## Lengths (characters)',
     '',
     'User prompt:',
@@ -108,10 +175,15 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     table(['Reason', 'Skipped'], entries(report.skipped.byReason)),
     '',
+    `Review comments whose code came from the export's diff hunk because git could not supply it: ${report.fallbacks.commentHunkFromExport}.`,
+    ...(report.fallbacks.examples.length ? ['', ...report.fallbacks.examples.map((f) => `- ${f.source}: ${f.reason}`)] : []),
+    '',
+    ...moreData(report),
     '## Training',
     '',
     `\`train_lora.yaml\` is a LoRA SFT starting point for LLaMA-Factory (rank 16, alpha 32) on \`${report.training.baseModel}\` ` +
-      `with the \`${report.training.template}\` template; \`dataset_info.json\` describes the files. Run \`llamafactory-cli train train_lora.yaml\`.`,
+      `with the \`${report.training.template}\` template; \`dataset_info.json\` describes the files. Run \`llamafactory-cli train train_lora.yaml\`. ` +
+      `The adapter is saved to \`${report.training.adapterDir}\`, outside this folder; a rebuild replaces only the files it wrote here.`,
     '',
   ].join('\n');
 }

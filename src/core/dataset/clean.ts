@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
+import { bookkeepingReason, type BookkeepingOptions, type BookkeepingReason } from './bookkeeping';
 import { compileSettingPatterns } from './git/settingPatterns';
-import type { ReviewEvent } from './reviewEvent';
+import { GIT_ONLY_KINDS, type ReviewEvent } from './reviewEvent';
 
 export type DropReason =
   | 'bot-author'
@@ -13,9 +14,10 @@ export type DropReason =
   | 'binary'
   | 'oversized-hunk'
   | 'reverted-change'
-  | 'revert-commit';
+  | 'revert-commit'
+  | BookkeepingReason;
 
-export interface CleanOptions {
+export interface CleanOptions extends BookkeepingOptions {
   /** Case-insensitive regular expressions on author and reviewer names (config.dataset.botAuthors). */
   botAuthors: string[];
   /** Hunks longer than this are dropped (config.dataset.maxHunkLines). */
@@ -157,10 +159,12 @@ export function createCleaner(options: CleanOptions): (event: ReviewEvent) => Cl
     if (isBinary(event)) return { drop: 'binary' };
     if (isGeneratedPath(event.path) || GENERATED_MARKER.test(event.diffHunk)) return { drop: 'generated-file' };
     if (isMinified(event)) return { drop: 'minified' };
+    const bookkeeping = bookkeepingReason(event, options);
+    if (bookkeeping) return { drop: bookkeeping };
     if (hunkBodyLines(event.diffHunk).length > options.maxHunkLines) return { drop: 'oversized-hunk' };
 
     const comment = event.comment === undefined ? undefined : normalizeComment(event.comment);
-    if (event.neededReview && !comment && event.kind !== 'branch-rewrite') return { drop: 'empty-comment' };
+    if (event.neededReview && !comment && !GIT_ONLY_KINDS.has(event.kind)) return { drop: 'empty-comment' };
     if (comment && isTrivialComment(comment)) return { drop: 'trivial-comment' };
 
     return {

@@ -1,13 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
 import { REPORT_FILE, REPORT_GENERATOR } from './datasetReport';
 
+/** Names the process that is writing a temporary folder, so a later build can tell an abandoned one. */
+const OWNER_FILE = '.owner';
+/** A temporary folder with no owner yet is being created right now, unless it is older than this. */
+const UNOWNED_GRACE_MS = 60_000;
+
 /**
- * The output folder of a build, written whole or not at all: files go into a hidden temporary folder
- * beside `out`, which replaces `out` only once complete. On error or cancellation the temporary folder
- * is removed and an existing dataset stays as it was.
+ * The output folder of a build. Files go into a hidden temporary folder beside `out`; `commit` moves
+ * each into `out` only once all are complete, replacing only files this or an earlier build wrote (the
+ * earlier build's report.json lists them): anything else in `out` (an adapter trained there, notes) is
+ * left alone. report.json, the mark of a finished dataset, is removed first and written last, so a
+ * folder never looks finished while it is half replaced. On error or cancellation the temporary folder is
+ * removed and an existing dataset stays as it was; temporary folders of killed builds are removed by the
+ * next build.
  */
 export class DatasetFolder {
   private constructor(
@@ -16,13 +24,15 @@ export class DatasetFolder {
     readonly temp: string,
   ) {}
 
-  /** Checks that `out` may be replaced, then makes the temporary folder beside it. */
+  /** Checks that `out` may hold a dataset, clears abandoned temporary folders, and makes this build's. */
   static async create(out: string): Promise<DatasetFolder> {
     const target = path.resolve(out);
-    await assertReplaceable(target);
+    await previousFiles(target);
     const parent = path.dirname(target);
     await mkdir(parent, { recursive: true });
+    await removeAbandoned(parent, path.basename(target));
     const temp = await mkdtemp(path.join(parent, `.${path.basename(target)}.building-`));
+    await writeFile(path.join(temp, OWNER_FILE), String(process.pid));
     return new DatasetFolder(target, temp);
   }
 
@@ -63,23 +73,24 @@ export class DatasetFolder {
     return lines;
   }
 
-  /** Moves the finished folder into place, replacing an earlier dataset only now that the new one is whole. */
-  async commit(): Promise<void> {
-    await assertReplaceable(this.out);
-    const existing = await stat(this.out).catch(() => undefined);
-    if (!existing) {
-      await rename(this.temp, this.out);
-      return;
+  /**
+   * Moves the written files (`files`, report.json among them) into `out`, replacing the earlier build's,
+   * and removes the earlier build's files this one did not write again.
+   */
+  async commit(files: readonly string[]): Promise<void> {
+    const earlier = await previousFiles(this.out);
+    const foreign = files.filter((name) => name !== REPORT_FILE && !earlier.has(name));
+    for (const name of foreign) {
+      if (await stat(path.join(this.out, name)).catch(() => undefined)) {
+        throw new HouseStyleError(`The output folder ${this.out} already holds ${name}, which no House Style build wrote, so it will not be replaced.`, 'Move that file, or choose another --out folder.', 'usage');
+      }
     }
-    const old = path.join(path.dirname(this.out), `.${path.basename(this.out)}.old-${randomBytes(4).toString('hex')}`);
-    await rename(this.out, old);
-    try {
-      await rename(this.temp, this.out);
-    } catch (error) {
-      await rename(old, this.out);
-      throw error;
-    }
-    await rm(old, { recursive: true, force: true });
+    await mkdir(this.out, { recursive: true });
+    await rm(path.join(this.out, REPORT_FILE), { force: true });
+    for (const name of files) if (name !== REPORT_FILE) await rename(this.file(name), path.join(this.out, name));
+    for (const name of earlier) if (!files.includes(name)) await rm(path.join(this.out, name), { force: true });
+    await rename(this.file(REPORT_FILE), path.join(this.out, REPORT_FILE));
+    await this.discard();
   }
 
   async discard(): Promise<void> {
@@ -88,23 +99,47 @@ export class DatasetFolder {
 }
 
 /**
- * An existing `out` is replaced only when it is an empty folder or a dataset an earlier build wrote,
- * so that a mistyped --out never wipes a source folder.
+ * The files an earlier build wrote in `out`, from its report.json; empty for a missing or empty folder.
+ * Any other non-empty folder is refused, so that a mistyped --out never fills a source folder.
  */
-async function assertReplaceable(out: string): Promise<void> {
+async function previousFiles(out: string): Promise<Set<string>> {
   const info = await stat(out).catch(() => undefined);
-  if (!info) return;
+  if (!info) return new Set();
   const hint = 'Choose a new --out folder, or remove that one first.';
   if (!info.isDirectory()) throw new HouseStyleError(`The output path ${out} exists and is not a folder.`, hint, 'usage');
-  if ((await readdir(out)).length === 0) return;
+  if ((await readdir(out)).length === 0) return new Set();
   const report = await readFile(path.join(out, REPORT_FILE), 'utf8').catch(() => undefined);
-  let generator: unknown;
+  let parsed: { generator?: unknown; files?: unknown } | undefined;
   try {
-    generator = report && (JSON.parse(report) as { generator?: unknown }).generator;
+    parsed = report === undefined ? undefined : (JSON.parse(report) as { generator?: unknown; files?: unknown });
   } catch {
-    generator = undefined;
+    parsed = undefined;
   }
-  if (generator !== REPORT_GENERATOR) {
-    throw new HouseStyleError(`The output folder ${out} is not empty and holds no House Style dataset, so it will not be replaced.`, hint, 'usage');
+  if (parsed?.generator !== REPORT_GENERATOR) {
+    throw new HouseStyleError(`The output folder ${out} is not empty and holds no House Style dataset, so nothing will be written there.`, hint, 'usage');
+  }
+  // Only plain names: a tampered report must not make a build delete files elsewhere.
+  const files = Array.isArray(parsed.files) ? parsed.files.filter((name): name is string => typeof name === 'string' && name === path.basename(name) && !name.startsWith('.')) : [];
+  return new Set(files);
+}
+
+/** Removes temporary folders of `name` left by builds that were killed (their owning process is gone). */
+async function removeAbandoned(parent: string, name: string): Promise<void> {
+  const prefixes = [`.${name}.building-`, `.${name}.old-`];
+  for (const entry of await readdir(parent)) {
+    if (!prefixes.some((prefix) => entry.startsWith(prefix))) continue;
+    const folder = path.join(parent, entry);
+    const owner = Number(await readFile(path.join(folder, OWNER_FILE), 'utf8').catch(() => ''));
+    const abandoned = owner > 0 ? !isRunning(owner) : Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? 0) > UNOWNED_GRACE_MS;
+    if (abandoned) await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,4 +1,5 @@
 import type { FormatName } from './exporters/datasetFormat';
+import type { HistoryFacts } from './git/commitGraph';
 import type { SkipRecord } from './reviewEvent';
 import type { SplitName, SplitRatios } from './split';
 
@@ -23,10 +24,31 @@ export interface DatasetReport {
   /** Files in the output folder, by name. */
   files: string[];
   split: { seed: string; ratios: SplitRatios };
-  training: { baseModel: string; template: string };
+  /** `adapterDir`: where train_lora.yaml saves the adapter (outside the dataset folder). */
+  training: { baseModel: string; template: string; adapterDir: string };
   /** Evidence kept after cleaning and de-duplication, by source kind. */
   events: Record<string, number>;
-  samples: { total: number; byTask: Record<string, number>; bySplit: Record<SplitName, number>; bySource: Record<string, number> };
+  samples: {
+    total: number;
+    byTask: Record<string, number>;
+    bySplit: Record<SplitName, number>;
+    bySource: Record<string, number>;
+    /** Label balance: quality estimation by answer; review-findings by variant and whether the answer has findings. */
+    labels: Record<'quality-estimation' | 'review-findings', Record<string, number>>;
+    /** Samples from git-only evidence (no reviewer's words), by task. */
+    fromGitOnly: Record<string, number>;
+  };
+  /**
+   * Near-duplicate control: samples at or above `threshold` similarity (versions and numbers normalised) are
+   * split together; `groups` changes became `units` split units; `crossSplitPairs` is checked after splitting.
+   */
+  leakage: { threshold: number; groups: number; units: number; crossSplitPairs: number };
+  /** Review comments whose code came from the export's hunk, not from git, with the first few named. */
+  fallbacks: { commentHunkFromExport: number; examples: SkipRecord[] };
+  /** How the history's pull requests landed (absent when no history was mined). */
+  history?: HistoryFacts;
+  /** What the hybrid review-findings variant was retrieved from, or why it was not built. */
+  knowledgeBase: string;
   preferencePairs: { total: number; bySplit: Record<SplitName, number>; byPairing: Record<string, number> };
   /** Replacements by kind (secrets by type, emails, authors), counted on the evidence kept after cleaning. */
   scrubs: Record<string, number>;

@@ -19,9 +19,8 @@ export function tokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? [];
 }
 
-
 /** MurmurHash3's finalizer: a cheap, well-mixed 32-bit permutation. */
-function mix32(x: number): number {
+export function mix32(x: number): number {
   let h = x >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -68,13 +67,17 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
 /** Multipliers (odd) and offsets of the hash family h_i(x) = a_i·x + b_i mod 2^32, one pair per permutation. */
 const FAMILY = Array.from({ length: 1024 }, (_, i) => mix32(i * 2 + 1) | 1);
 
-/** One minimum per seeded permutation: two sets agree at a position with probability close to their Jaccard similarity. */
-export function minHash(values: Uint32Array, permutations: number): Uint32Array {
-  if (permutations * 2 > FAMILY.length) throw new RangeError(`at most ${FAMILY.length / 2} permutations`);
+/**
+ * One minimum per seeded permutation: two sets agree at a position with probability close to their Jaccard
+ * similarity. `family` picks an independent set of permutations (0 or 1), for a second, independent look.
+ */
+export function minHash(values: Uint32Array, permutations: number, family = 0): Uint32Array {
+  if (permutations * 4 > FAMILY.length) throw new RangeError(`at most ${FAMILY.length / 4} permutations`);
+  const offset = family * permutations * 2;
   const signature = new Uint32Array(permutations);
   for (let i = 0; i < permutations; i++) {
-    const a = FAMILY[2 * i]!;
-    const b = FAMILY[2 * i + 1]!;
+    const a = FAMILY[offset + 2 * i]!;
+    const b = FAMILY[offset + 2 * i + 1]!;
     let min = 0xffffffff;
     for (let j = 0; j < values.length; j++) {
       const h = (Math.imul(a, values[j]!) + b) >>> 0;
@@ -106,7 +109,7 @@ export function eventKey(event: ReviewEvent): DedupeKey {
 
 /** Two samples of one task are the same when their prompt and answer are (different evidence can teach the same thing). */
 export function sampleKey(sample: Sample): DedupeKey {
-  return { text: `${userMessage(sample)}\n\u0000\n${sample.response}`, label: sample.task };
+  return { text: `${userMessage(sample)}\n\u0000\n${sample.response}`, label: `${sample.task}|${sample.metadata.variant ?? ''}` };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { HistoryFacts } from './git/commitGraph';
+
 /**
  * What the dataset sources (git history, exported review comments, the editor's feedback log) yield,
  * and what the sample builders consume. One event is one piece of review evidence on one file.
@@ -22,11 +24,15 @@ export interface ReviewEvent {
   path: string;
   /** A unified diff hunk (with its @@ header) of the change that was reviewed. */
   diffHunk: string;
+  /** For pr-comment events: the whole hunk of the change from git (a forge's diffHunk stops at the commented line). */
+  fullHunk?: string;
+  /** For pr-comment events: where the comment sits in the file it was made on. */
+  anchor?: CodeAnchor;
   /** The reviewed code (the lines the hunk produced), when known. */
   before?: string;
   /** The code after the reviewer's comment was addressed, when a later change touched those lines. */
   after?: string;
-  /** The reviewer's words, or the follow-up commit's reason. Empty when none exists (quality estimation). */
+  /** The reviewer's words (a review comment, a review note, an accepted finding); absent for git-only evidence. */
   comment?: string;
   /** Whether the change drew review (a comment or follow-up); false for changes that passed as they were. */
   neededReview: boolean;
@@ -58,11 +64,34 @@ export interface ReviewEvent {
     lossyText?: boolean;
     /** For pr-comment events: the answers in the comment's thread, oldest first. */
     replies?: Array<{ author?: string; body: string; date: string }>;
+    /** For pr-comment events: why the code came from the export's hunk rather than from git. */
+    hunkFallback?: string;
   };
 }
 
-/** What every dataset source yields: an event, or a skipped input with its reason. */
-export type MinedItem = { event: ReviewEvent } | { skip: SkipRecord };
+/** The file a review comment was made on, and the lines it is about. */
+export interface CodeAnchor {
+  commit: string;
+  /** The whole file at `commit` (scrubbed with the rest of the event). */
+  fileText: string;
+  /** 1-based, inclusive lines of `fileText` the comment is attached to. */
+  startLine: number;
+  endLine: number;
+  /** The same lines in the pull request's final version, when that version changed them. */
+  revised?: string;
+}
+
+/** Evidence a source yields: an event, or a skipped input with its reason. */
+export type EvidenceItem = { event: ReviewEvent } | { skip: SkipRecord };
+
+/** What every dataset source yields: evidence, or (git history) what the history is like. */
+export type MinedItem = EvidenceItem | { history: HistoryFacts };
+
+/**
+ * Evidence from git alone: the commit's author wrote every word of it, so it carries no reviewer's words and
+ * gives only the tasks that need none (see samples/buildSamples.ts).
+ */
+export const GIT_ONLY_KINDS: ReadonlySet<ReviewEventKind> = new Set(['review-followup', 'branch-rewrite']);
 
 /** A skipped input, counted and shown in the dataset card; never silently dropped. */
 export interface SkipRecord {

@@ -16,7 +16,7 @@ import { explainIndexFailure } from './indexDamage';
 import { acquireIndexLock, describeHolder, indexLockFile } from './indexLock';
 import { indexUri, isObjectStorageUri } from './indexUri';
 import { readSource } from './readSource';
-import { discoverSources } from './sources';
+import { discoverSources, sourcesAmong } from './sources';
 import { KnowledgeStore, tableName, type ChunkRow } from './store';
 
 export interface IndexOptions {
@@ -30,6 +30,11 @@ export interface IndexOptions {
   logger?: Logger;
   progress?: Progress;
   signal?: AbortSignal;
+  /**
+   * Workspace-relative paths a file watcher saw created, changed or deleted: only these are looked at (no
+   * listing of the workspace, no scan of other rows), so one edited doc is re-indexed in milliseconds.
+   */
+  changed?: readonly string[];
   /** Delete the table first and build it afresh (the way out of a damaged index). */
   rebuild?: boolean;
   /** How long to wait while another run writes this index; default ten minutes. */
@@ -122,8 +127,9 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     }
     store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension }, storageOptions);
 
-    const { files: existing, contentHashes, duplicated } = await store.scan();
-    const discovery = await discoverSources(workspace, { include: kb.include, exclude: [...kb.exclude, ...ownFolders(workspace, uri)] });
+    const { files: existing, contentHashes, duplicated } = await store.scan(options.changed);
+    const scope = { include: kb.include, exclude: [...kb.exclude, ...ownFolders(workspace, uri)] };
+    const discovery = options.changed ? await sourcesAmong(workspace, scope, options.changed) : await discoverSources(workspace, scope);
     const sources = discovery.files;
     const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
     const report: IndexReport = {

@@ -44,6 +44,36 @@ export async function discoverSources(workspace: string, kb: Pick<KnowledgeBaseC
   return { files, skipped: skipped.sort((a, b) => a.source.localeCompare(b.source)), unmatched };
 }
 
+/**
+ * Which of `paths` (workspace-relative, as a file watcher reports them) are sources of the knowledge base now,
+ * by the same rules as `discoverSources`, without listing the workspace: only the paths themselves and the
+ * .gitignore files of their folders are looked at. A path that is gone or no longer matches is not a source.
+ */
+export async function sourcesAmong(workspace: string, kb: Pick<KnowledgeBaseConfig, 'include' | 'exclude'>, paths: readonly string[]): Promise<SourceDiscovery> {
+  const included = picomatch(kb.include, { dot: true });
+  const excluded = picomatch(kb.exclude, { dot: true });
+  const candidates = [...new Set(paths.map((file) => file.split(path.sep).join('/')))].filter((file) => !isOutside(path.normalize(file)) && included(file) && !excluded(file));
+  const folders = new Set(candidates.flatMap((file) => ancestors(path.posix.dirname(file))));
+  const gitignored = await gitIgnoreRules(workspace, [...folders].map((dir) => (dir ? `${dir}/.gitignore` : '.gitignore')));
+  const skipped: SourceDiscovery['skipped'] = [];
+  const checked = await Promise.all(
+    candidates.map(async (file) => {
+      if (gitignored(file) || !(await lstat(path.join(workspace, file)).catch(() => undefined))) return undefined;
+      const reason = await whyNotReadable(workspace, file);
+      if (reason) skipped.push({ source: file, reason });
+      return reason ? undefined : file;
+    }),
+  );
+  return { files: checked.filter((file): file is string => file !== undefined).sort(), skipped, unmatched: [] };
+}
+
+/** "a/b" → ["", "a", "a/b"]: the folders whose .gitignore can apply to a file in "a/b". */
+function ancestors(dir: string): string[] {
+  if (dir === '.' || dir === '') return [''];
+  const parts = dir.split('/');
+  return ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))];
+}
+
 async function whyNotReadable(workspace: string, file: string): Promise<string | undefined> {
   if (isOutside(path.normalize(file))) return 'outside the workspace; only files inside it are indexed';
   // A file that vanished since the listing is left to the reader, which says so.
@@ -65,7 +95,11 @@ function linkAsFile(entry: fs.Dirent): fs.Dirent {
 }
 
 async function loadGitIgnores(workspace: string, exclude: string[]): Promise<(file: string) => boolean> {
-  const ignoreFiles = await glob(['**/.gitignore'], { cwd: workspace, ignore: exclude, dot: true, onlyFiles: true, followSymbolicLinks: false });
+  return gitIgnoreRules(workspace, await glob(['**/.gitignore'], { cwd: workspace, ignore: exclude, dot: true, onlyFiles: true, followSymbolicLinks: false }));
+}
+
+/** What git ignores, from .git/info/exclude and the given .gitignore files (missing ones count as empty). */
+async function gitIgnoreRules(workspace: string, ignoreFiles: string[]): Promise<(file: string) => boolean> {
   const rules: { dir: string; matcher: Ignore }[] = [];
   const infoExclude = await readFile(path.join(workspace, '.git', 'info', 'exclude'), 'utf8').catch(() => '');
   if (infoExclude) rules.push({ dir: '', matcher: ignore().add(infoExclude) });

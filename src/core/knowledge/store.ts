@@ -7,6 +7,7 @@ import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
 import { sqlString, sqlStringList } from './escapeSql';
+import { keepIndexOutOfGit } from './indexGitignore';
 
 /** One chunk as stored: what search returns plus what incremental indexing needs. */
 export interface ChunkRow {
@@ -118,6 +119,7 @@ export class KnowledgeStore {
       ]),
     );
     const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
+    await keepIndexOutOfGit(uri);
     return new KnowledgeStore(connection, table, kb, identity);
   }
 
@@ -129,12 +131,14 @@ export class KnowledgeStore {
    * One scan of what is stored: each source's file hashes and stamps, every chunk content hash, and
    * the sources with duplicate ids (left by concurrent writers of older versions), which need rewriting.
    */
-  async scan(): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string>; duplicated: Set<string> }> {
+  async scan(sources?: readonly string[]): Promise<{ files: Map<string, StoredFile>; contentHashes: Set<string>; duplicated: Set<string> }> {
     const files = new Map<string, StoredFile>();
     const contentHashes = new Set<string>();
     const ids = new Set<string>();
     const duplicated = new Set<string>();
-    for await (const batch of this.table.query().select(['id', 'source', 'file_hash', 'file_stamp', 'content_hash'])) {
+    // Only the named sources' rows when a watcher says which files changed: the rest of the table is not read.
+    const query = sources ? this.table.query().where(`source IN ${sqlStringList(sources.length ? sources : [''])}`) : this.table.query();
+    for await (const batch of query.select(['id', 'source', 'file_hash', 'file_stamp', 'content_hash'])) {
       const [rowIds, sources, hashes, stamps, contents] = ['id', 'source', 'file_hash', 'file_stamp', 'content_hash'].map((column) => batch.getChild(column)!);
       for (let i = 0; i < batch.numRows; i++) {
         const source = sources!.get(i) as string;

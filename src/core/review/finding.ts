@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Severity } from '../config';
 import type { Passage } from '../knowledge/passage';
+import type { ReviewPromptVariant } from './prompt';
 
 export const severitySchema = z.enum(['error', 'warning', 'info', 'hint']) satisfies z.ZodType<Severity>;
 
@@ -15,14 +16,22 @@ export const modelFindingSchema = z.object({
   citations: z.array(z.string().min(1)).min(1).describe('Ids of the rule passages (e.g. "R1") this finding rests on.'),
 });
 
+/** A finding of the fine-tuned route: it was given no passages, so it cites none (and may not). */
+export const uncitedFindingSchema = z.strictObject(modelFindingSchema.omit({ citations: true }).shape);
+
+/** The finding schema for a prompt variant. */
+export function findingSchemaFor(variant: ReviewPromptVariant): z.ZodType<Omit<ModelFinding, 'citations'> & { citations?: string[] }> {
+  return variant === 'with-rules' ? modelFindingSchema : uncitedFindingSchema;
+}
+
 /** The answer envelope; each finding is checked on its own so one bad finding does not void the rest. */
 export const modelAnswerSchema = z.object({ findings: z.array(z.unknown()) });
 
 export type ModelFinding = z.infer<typeof modelFindingSchema>;
 
 /** JSON schema for Ollama's `format`: the answer object with its findings. */
-export function findingsJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(z.object({ findings: z.array(modelFindingSchema) }), { target: 'draft-7' }) as Record<string, unknown>;
+export function findingsJsonSchema(variant: ReviewPromptVariant = 'with-rules'): Record<string, unknown> {
+  const schema = z.toJSONSchema(z.object({ findings: z.array(findingSchemaFor(variant)) }), { target: 'draft-7' }) as Record<string, unknown>;
   // Ollama reads the structure (unknown keys are refused); the meta-schema URI is noise in every request.
   delete schema.$schema;
   return schema;

@@ -1,5 +1,6 @@
 import type { Passage } from '../knowledge/passage';
-import { modelAnswerSchema, modelFindingSchema, type Citation, type Finding } from './finding';
+import { findingSchemaFor, modelAnswerSchema, type Citation, type Finding } from './finding';
+import type { ReviewPromptVariant } from './prompt';
 import { windowContains, type ReviewWindow } from './reviewWindow';
 
 /** Findings the model wrote that were not reported, by reason. */
@@ -29,7 +30,7 @@ export function addDrops(total: DroppedFindings, more: DroppedFindings): void {
  * every citation one of the prompt's passages (resolved to its source and lines). An answer that is
  * not JSON of the envelope's shape is not ok, and the caller may ask again.
  */
-export function validateAnswer(content: string, window: ReviewWindow, labels: ReadonlyMap<string, Passage>): AnswerCheck {
+export function validateAnswer(content: string, window: ReviewWindow, labels: ReadonlyMap<string, Passage>, variant: ReviewPromptVariant = 'with-rules'): AnswerCheck {
   let json: unknown;
   try {
     // Structured output is bare JSON; a model that ignores `format` may still wrap it in a code fence.
@@ -42,8 +43,9 @@ export function validateAnswer(content: string, window: ReviewWindow, labels: Re
 
   const dropped = noDrops();
   const findings: Finding[] = [];
+  const schema = findingSchemaFor(variant);
   for (const raw of envelope.data.findings) {
-    const parsed = modelFindingSchema.safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       dropped.invalid++;
       continue;
@@ -53,7 +55,7 @@ export function validateAnswer(content: string, window: ReviewWindow, labels: Re
       dropped.outOfRange++;
       continue;
     }
-    const cited = [...new Set(f.citations.map((c) => c.trim()))].map((label) => labels.get(label));
+    const cited = [...new Set((f.citations ?? []).map((c) => c.trim()))].map((label) => labels.get(label));
     if (cited.some((passage) => passage === undefined)) {
       dropped.unknownCitation++;
       continue;

@@ -21,6 +21,8 @@ export function datasetInfo(format: DatasetFormat, files: TrainingFile[]): Recor
 export interface LoraConfigOptions {
   /** Absolute folder holding dataset_info.json. */
   datasetDir: string;
+  /** Absolute folder the adapter is saved in: outside the dataset folder, which a rebuild replaces. */
+  outputDir: string;
   baseModel: string;
   template: string;
   /** Dataset name of the training file. */
@@ -33,7 +35,6 @@ const section = (title: string, values: Record<string, unknown>) => `### ${title
 
 /** A starting LoRA SFT config for `llamafactory-cli train train_lora.yaml`. */
 export function loraTrainingConfig(options: LoraConfigOptions): string {
-  const slug = (options.baseModel.split(/[\\/]/).filter(Boolean).pop() ?? 'model').toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
   return [
     '# LoRA fine-tuning config for LLaMA-Factory, written by `housestyle dataset build`. A starting point: tune epochs,',
     '# learning rate and cutoff_len to your data and GPU, then run: llamafactory-cli train train_lora.yaml',
@@ -48,7 +49,7 @@ export function loraTrainingConfig(options: LoraConfigOptions): string {
       overwrite_cache: true,
       preprocessing_num_workers: 4,
     }),
-    section('output', { output_dir: `saves/housestyle/${slug}/lora/sft`, logging_steps: 10, save_steps: 500, plot_loss: true, overwrite_output_dir: true, report_to: 'none' }),
+    section('output', { output_dir: options.outputDir, logging_steps: 10, save_steps: 500, plot_loss: true, overwrite_output_dir: true, report_to: 'none' }),
     section('train', {
       per_device_train_batch_size: 1,
       gradient_accumulation_steps: 8,

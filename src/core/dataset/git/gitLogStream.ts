@@ -68,11 +68,18 @@ const NEWLINE = 0x0a;
  * mistaken for a commit boundary. Content that is not UTF-8 is decoded lossily and flagged, never fatal.
  */
 export async function* readGitLog(options: GitLogOptions): AsyncGenerator<GitCommit> {
+  for await (const batch of readGitLogBatches(options)) yield* batch;
+}
+
+/** `readGitLog` a chunk of git's output at a time: the commits each chunk completed (one await per chunk, not per commit). */
+export async function* readGitLogBatches(options: GitLogOptions): AsyncGenerator<GitCommit[]> {
   const parser = new GitLogParser();
   for await (const chunk of gitOutput(options.repo, gitLogArgs(options), options.signal)) {
-    yield* parser.write(chunk);
+    const commits = parser.write(chunk);
+    if (commits.length > 0) yield commits;
   }
-  yield* parser.end();
+  const last = parser.end();
+  if (last.length > 0) yield last;
 }
 
 function gitLogArgs(options: GitLogOptions): string[] {

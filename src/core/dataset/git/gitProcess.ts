@@ -41,6 +41,18 @@ export async function* gitOutput(repo: string, args: string[], signal?: AbortSig
   }
 }
 
+/** Runs git to completion and returns its standard output as text (for short answers: a URL, a commit id). */
+export async function gitText(repo: string, args: string[], signal?: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of gitOutput(repo, args, signal)) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Whether an error says that git itself could not be found (rather than that git failed). */
+export function isGitMissing(error: unknown): boolean {
+  return error instanceof HouseStyleError && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
 export function gitSpawnError(error: Error): HouseStyleError {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
     return new HouseStyleError('git was not found on this machine.', 'Install git and make sure it is on PATH.', 'git', { cause: error });

@@ -21,7 +21,10 @@ export async function localPullRequests(repo: string, signal?: AbortSignal): Pro
   return found;
 }
 
-/** The local landing of a pull request: by its number, else by a merge whose last parent is one of its reviewed heads. */
+/**
+ * The local landing of a pull request: by its number when `number` is this repository's (a fork's #123 is
+ * not ours), else by a merge whose last parent is one of its reviewed heads.
+ */
 export function findLocalPullRequest(pullRequests: LocalPullRequest[], number: string | undefined, heads: string[]): LocalPullRequest | undefined {
   if (number) {
     const byNumber = pullRequests.find((pr) => pr.number === number);

@@ -5,9 +5,10 @@ import { botAuthorMatcher } from './botAuthors';
 import { MergedBranch } from './branchRewrites';
 import { filePath } from './commitEvidence';
 import { readCommitGraph, type CommitGraph } from './commitGraph';
-import { readGitLog, type GitCommit } from './gitLogStream';
+import { readGitLogBatches, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
+import { mergeClassifier, type MergeRules } from './pullRequestMerges';
 import { readAhead } from '../../readAhead';
 import { openRepository } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
@@ -29,21 +30,25 @@ export interface MineOptions {
   botAuthors: string[];
   /** Notes ref read as review comments; refs/notes/review by default. */
   notesRef?: string;
+  /** Which merges are pull requests; every merge is one without them. */
+  mergeRules?: MergeRules;
   signal?: AbortSignal;
   progress?: Progress;
   logger?: Logger;
 }
 
 const PHASE = 'Mining git history';
-/** Parsed commits held while the consumer is busy: enough to cover the graph pass on large histories. */
-const READ_AHEAD_COMMITS = 1024;
+/** Chunks of parsed commits (dozens each) held while the consumer is busy: enough to cover the graph pass on large histories. */
+const READ_AHEAD_BATCHES = 32;
 
 /**
  * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
  * pull-request branches (and the hunks they left alone), and review notes, with trailers, pull-request
  * numbers and revert labels as metadata. Skipped inputs (bot commits, binary diffs, untraceable hunks,
  * a truncated shallow history) come out as skip records. Reads the graph once without diffs (a cheap pass
- * that runs alongside) and the diffs in one streamed `git log --patch` pass, oldest first.
+ * that runs alongside) and the diffs in one streamed `git log --patch` pass, newest first as git walks (a
+ * `--reverse` walk costs git a sixth more): the commits of a pull-request branch, which git shows together,
+ * are held until the branch is complete and then followed oldest first.
  */
 export async function* mineGitHistory(options: MineOptions): AsyncGenerator<MinedItem> {
   const logger = options.logger ?? silentLogger;
@@ -53,14 +58,15 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
   const dir = path.resolve(options.repo);
   const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
   // Everything starts at once: the repository checks, the graph pass, and the patch pass, which reads ahead
-  // so that git's commit walk for --topo-order --reverse and its first diffs overlap the other two. The
-  // checks are awaited first, so a bad repository is reported as such even though the passes fail too.
+  // so that git's first diffs overlap the other two. The checks are awaited first, so a bad repository is
+  // reported as such even though the passes fail too.
   // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
   const opening = openRepository(dir);
-  const graphRead = readCommitGraph(range);
+  const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
   graphRead.catch(() => undefined);
-  const log = readAhead(readGitLog({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: true }), READ_AHEAD_COMMITS);
-  const branches = new Map<string, MergedBranch>();
+  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
+  /** Commits of each pull-request branch seen so far, newest first, until the whole branch is there. */
+  const held = new Map<string, GitCommit[]>();
   let done = 0;
   try {
     const repo = await opening;
@@ -74,60 +80,70 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
       logger.info('No commits in the requested range; nothing to mine.');
       return;
     }
+    yield { history: graph.facts };
+    for (const [merge, why] of graph.branchSyncs) {
+      yield { skip: { source: `merge ${merge.slice(0, 12)} (${why})`, reason: 'branch sync, not a pull request: its commits are mined as plain commits' } };
+    }
     const total = Math.min(graph.parents.size, options.maxCommits ?? Infinity);
     const included = pathFilter(options.paths);
-    progress.report(PHASE, 0, total);
-    for await (const commit of log) {
-      options.signal?.throwIfAborted();
-      if (repo.shallowBoundary.has(commit.sha)) {
-        yield { skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } };
-      } else {
-        yield* mineCommit(commit, graph, branches, included, isFollowup(commit), isBot(commit));
-      }
-      const branch = branches.get(commit.sha);
-      if (branch) {
-        yield* branch.finish();
-        branches.delete(commit.sha);
-      }
-      progress.report(PHASE, ++done, total);
+    const mine = (commit: GitCommit, branch: MergedBranch | undefined): Iterable<MinedItem> =>
+      repo.shallowBoundary.has(commit.sha)
+        ? [{ skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } }]
+        : mineCommit(commit, graph, branch, included, isFollowup(commit), isBot(commit));
+    function* mineBranch(merge: string, commits: GitCommit[]): Generator<MinedItem> {
+      const branch = new MergedBranch(merge, graph, included);
+      // Git shows children before parents, so the reverse is parents first, as line following needs.
+      for (const commit of commits.reverse()) yield* mine(commit, branch);
+      yield* branch.finish();
     }
+    progress.report(PHASE, 0, total);
+    for await (const batch of log) {
+      for (const commit of batch) {
+        options.signal?.throwIfAborted();
+        const merge = graph.seriesOf.get(commit.sha);
+        if (merge === undefined) yield* mine(commit, undefined);
+        else {
+          const commits = held.get(merge) ?? [];
+          commits.push(commit);
+          held.set(merge, commits);
+          if (commits.length === graph.seriesSize.get(merge)) {
+            held.delete(merge);
+            yield* mineBranch(merge, commits);
+          }
+        }
+        progress.report(PHASE, ++done, total);
+      }
+    }
+    // A branch cut by a commit limit or date range was still merged: follow what there is of it.
+    for (const [merge, commits] of held) yield* mineBranch(merge, commits);
   } finally {
     await log.return();
   }
-  // A branch whose merge lies beyond a commit limit or date range was still merged: close it.
-  for (const branch of branches.values()) yield* branch.finish();
   logger.info(`Mined ${done} commits.`);
 }
 
 function* mineCommit(
   commit: GitCommit,
   graph: CommitGraph,
-  branches: Map<string, MergedBranch>,
+  branch: MergedBranch | undefined,
   included: (path: string | null) => boolean,
-  followupReason: string | undefined,
+  followup: boolean,
   bot: boolean,
 ): Generator<MinedItem> {
-  const merge = graph.seriesOf.get(commit.sha);
+  const inBranch = branch !== undefined;
   const files = commit.files.filter((file) => included(file.newPath) || included(file.oldPath));
-  const isSource = (followupReason !== undefined || commit.notes !== '' || merge !== undefined) && (files.length > 0 || commit.files.length === 0);
+  const isSource = (followup || commit.notes !== '' || inBranch) && (files.length > 0 || commit.files.length === 0);
   const source = `commit ${commit.sha.slice(0, 12)}`;
   if (isSource && bot) yield { skip: { source, reason: `bot author ${commit.authorName} <${commit.authorEmail}>` } };
   if (isSource && !bot) {
     for (const file of files) if (file.binary) yield { skip: { source: `${source} ${filePath(file)}`, reason: 'binary diff' } };
-    if (followupReason !== undefined) for (const event of followupEvents(commit, files, followupReason, graph)) yield { event };
+    if (followup) for (const event of followupEvents(commit, files, graph)) yield { event };
     if (commit.notes !== '') {
       const events = noteEvents(commit, files, graph);
       if (events.length === 0) yield { skip: { source, reason: 'review note on a commit without a text diff (a merge, or binary changes only)' } };
       for (const event of events) yield { event };
     }
   }
-  if (merge !== undefined) {
-    let branch = branches.get(merge);
-    if (!branch) {
-      branch = new MergedBranch(merge, graph, included);
-      branches.set(merge, branch);
-    }
-    // The branch follows every file, so lines moved in from outside the filter are still traced.
-    for (const event of branch.apply(commit, !bot)) yield { event };
-  }
+  // The branch follows every file, so lines moved in from outside the filter are still traced.
+  if (branch) for (const event of branch.apply(commit, !bot)) yield { event };
 }

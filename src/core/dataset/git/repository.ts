@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../../errors';
+import { gitText, isGitMissing } from './gitProcess';
 
 export interface RepositoryInfo {
   /** Absolute path of the folder git commands run in. */
@@ -22,22 +22,22 @@ export async function openRepository(repo: string): Promise<RepositoryInfo> {
   if (!info?.isDirectory()) {
     throw new HouseStyleError(`Repository folder not found: ${dir}.`, 'Pass the folder of a git repository with --repo DIR.', 'git');
   }
-  const git: SimpleGit = simpleGit({ baseDir: dir });
-  const [answer, anyCommit] = await Promise.all([
-    git.raw(['rev-parse', '--git-dir', '--is-shallow-repository']).catch((error: unknown) => {
-      throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
-    }),
-    git.raw(['rev-list', '--max-count=1', '--all']).catch(() => ''),
-  ]);
-  const shallow = answer.trim().split('\n').pop() === 'true';
-  if (anyCommit.trim() === '') {
+  // One git call answers all three questions (a repository? shallow? any commit on any ref?): spawning git
+  // from a large process costs more than the answers.
+  const answer = await gitText(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--all']).catch((error: unknown) => {
+    // A missing git binary is its own problem, not the folder's.
+    if (isGitMissing(error)) throw error;
+    throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
+  });
+  const [shallowAnswer = '', shallowFile = '', ...refs] = answer.split('\n');
+  if (refs.every((line) => line.trim() === '')) {
     throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git');
   }
-  return { dir, shallow, shallowBoundary: shallow ? await readShallowBoundary(git, dir) : new Set() };
+  const shallow = shallowAnswer.trim() === 'true';
+  return { dir, shallow, shallowBoundary: shallow ? await readShallowBoundary(path.resolve(dir, shallowFile.trim())) : new Set() };
 }
 
-async function readShallowBoundary(git: SimpleGit, dir: string): Promise<Set<string>> {
-  const file = path.resolve(dir, (await git.raw(['rev-parse', '--git-path', 'shallow'])).trim());
+async function readShallowBoundary(file: string): Promise<Set<string>> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return new Set(text.split('\n').map((line) => line.trim()).filter(Boolean));
 }

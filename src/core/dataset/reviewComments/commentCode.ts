@@ -1,5 +1,6 @@
 import type { GitObjectReader } from '../git/gitObjectReader';
 import { parseHunkHeader } from '../git/hunk';
+import type { CodeAnchor } from '../reviewEvent';
 import type { CommentLocation, ExportedComment } from './exportedComment';
 import { followRegion, lineSlice, textLines } from './lineRegion';
 import { rebuildHunk } from './rebuiltHunk';
@@ -18,31 +19,59 @@ export interface CommentCode {
   commits: string[];
   /** The file is absent from the later version (deleted or moved), so no revision can be read. */
   fileGoneLater?: boolean;
+  /** The whole hunk of the change, rebuilt from git, when `diffHunk` is a forge's hunk cut at the commented line. */
+  fullHunk?: string;
+  /** Where the comment sits in the file it was made on (new-side comments read from git). */
+  anchor?: CodeAnchor;
+  /** Why the code came from the export's hunk instead of git (the comment's commit is not local, say). */
+  hunkFallback?: string;
 }
 
 /**
  * Joins a comment to the repository: reads the file at the commit the comment was made on (the original
- * position first, then the current one), cuts the commented lines with context, and follows them into
- * `laterHead` to find the revised code. Without the commit locally, the export's diff hunk alone is used;
- * without either, the comment is skipped with the reason.
+ * position first, then the current one), cuts the commented lines with context, rebuilds the whole hunk
+ * of the change from `base` (the pull request's base, when known), and follows the lines into `laterHead`
+ * to find the revised code. Without the commit locally, the export's diff hunk alone is used (and the
+ * fallback named); without either, the comment is skipped with the reason.
  */
-export async function commentCode(comment: ExportedComment, reader: GitObjectReader, laterHead: string | undefined): Promise<CommentCode | { skip: string }> {
+export async function commentCode(comment: ExportedComment, reader: GitObjectReader, laterHead: string | undefined, base?: string): Promise<CommentCode | { skip: string }> {
   const located = await locate(comment, reader);
   const diffHunk = comment.diffHunk || (await rebuiltDiffHunk(comment, reader));
   if (typeof diffHunk !== 'string') return diffHunk;
   if (!located) {
-    if (!diffHunk) return { skip: `${await whyNotLocal(comment, reader)}, and the export has no diff hunk to fall back on` };
-    return { diffHunk, before: hunkSide(diffHunk, comment.original ?? comment.current), commits: [] };
+    const why = await whyNotLocal(comment, reader);
+    if (!diffHunk) return { skip: `${why}, and the export has no diff hunk to fall back on` };
+    return { diffHunk, before: hunkSide(diffHunk, comment.original ?? comment.current), commits: [], hunkFallback: why };
   }
   const { at, lines, text } = located;
   const region: [number, number] = [at.startLine - COMMENT_CONTEXT_LINES, at.endLine + COMMENT_CONTEXT_LINES];
   const code: CommentCode = { diffHunk, before: lineSlice(lines, region[0], region[1]).join('\n'), commits: [at.commit!] };
+  if (at.side === 'new') {
+    code.anchor = { commit: at.commit!, fileText: text, startLine: at.startLine, endLine: at.endLine };
+    const fullHunk = await wholeHunk(comment, reader, at, text, base);
+    if (fullHunk) code.fullHunk = fullHunk;
+  }
   if (!laterHead || at.side !== 'new' || laterHead.startsWith(at.commit!) || at.commit!.startsWith(laterHead)) return code;
   const laterText = await reader.readFile(laterHead, at.path);
   if (laterText === undefined) return { ...code, fileGoneLater: true };
   const followed = followRegion(text, laterText, [at.startLine, at.endLine], region);
   if (!followed?.changed) return code;
-  return { ...code, after: followed.lines.join('\n'), commits: [at.commit!, laterHead] };
+  const revised = followRegion(text, laterText, [at.startLine, at.endLine], [at.startLine, at.endLine]);
+  return {
+    ...code,
+    after: followed.lines.join('\n'),
+    commits: [at.commit!, laterHead],
+    ...(code.anchor && revised && { anchor: { ...code.anchor, revised: revised.lines.join('\n') } }),
+  };
+}
+
+/** The whole hunk of base → the commented version that holds the commented line; undefined when the base is unknown. */
+async function wholeHunk(comment: ExportedComment, reader: GitObjectReader, at: CommentLocation, text: string, base: string | undefined): Promise<string | undefined> {
+  const from = comment.versions?.base ?? (base ? { commit: base, path: at.path } : undefined);
+  if (!from) return undefined;
+  // A file the pull request added is absent from the base: the whole file is the hunk.
+  const baseText = (await reader.readFile(from.commit, from.path)) ?? '';
+  return rebuildHunk(baseText, text, 'new', at.endLine, 'whole');
 }
 
 async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | undefined> {
@@ -63,7 +92,7 @@ async function rebuiltDiffHunk(comment: ExportedComment, reader: GitObjectReader
   const base = await reader.readFile(versions.base.commit, versions.base.path);
   const head = await reader.readFile(versions.head.commit, versions.head.path);
   if (base === undefined || head === undefined) return { skip: await whyNotLocal(comment, reader) };
-  return rebuildHunk(base, head, original.side, original.endLine) ?? { skip: 'the two versions of the file are too different to diff' };
+  return rebuildHunk(base, head, original.side, original.endLine, 'cut') ?? { skip: 'the two versions of the file are too different to diff' };
 }
 
 /** The side of a diff hunk the comment is on, cut to the commented lines and the context above them. */

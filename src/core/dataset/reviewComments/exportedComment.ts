@@ -31,10 +31,12 @@ export interface ExportedComment {
   /** The export says the comment no longer applies to the latest version (GitHub: line is null). */
   outdated?: boolean;
   pullRequest: {
-    /** Identifies the pull or merge request within the export (its URL, or the merge request iid). */
+    /** Identifies the pull or merge request within the export (`owner/name#number`, its URL, or the merge request iid). */
     key: string;
     number?: string;
     url?: string;
+    /** `owner/name` of the repository the pull request belongs to, when the export names it. */
+    repository?: string;
   };
   /** Commits the pull request was reviewed at, as named in the export. */
   heads: string[];

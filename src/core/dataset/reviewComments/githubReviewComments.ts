@@ -39,6 +39,7 @@ export function fromGithub(comment: GithubReviewComment): ExportedComment {
     end == null ? undefined : { ...(side === 'new' && { commit }), path: comment.path, side, startLine: start ?? end, endLine: end };
   const url = comment.pull_request_url ?? comment.html_url?.replace(/#.*$/, '').replace(/\/files$/, '') ?? undefined;
   const number = url ? /\/pulls?\/(\d+)/.exec(url)?.[1] : undefined;
+  const repository = url ? repositoryOfPullRequest(url) : undefined;
   const original = at(comment.original_commit_id, comment.original_start_line, comment.original_line);
   const current = at(comment.commit_id, comment.start_line, comment.line);
   return {
@@ -53,7 +54,14 @@ export function fromGithub(comment: GithubReviewComment): ExportedComment {
     ...(original && { original }),
     ...(current && { current }),
     ...(original && !current && { outdated: true }),
-    pullRequest: { key: url ?? 'pull request', ...(number && { number }), ...(url && { url }) },
+    // Keyed by repository and number: an export can hold an old fork's #123 beside this repository's #123.
+    pullRequest: { key: repository && number ? `${repository}#${number}` : (url ?? 'pull request'), ...(number && { number }), ...(url && { url }), ...(repository && { repository }) },
     heads: [...new Set([comment.commit_id, comment.original_commit_id])],
   };
+}
+
+/** `owner/name` from a pull request's API URL (`…/repos/owner/name/pulls/1`) or page (`https://host/owner/name/pull/1`). */
+export function repositoryOfPullRequest(url: string): string | undefined {
+  const match = /\/repos\/([^/]+\/[^/]+)\/pulls\/\d+/.exec(url) ?? /^[a-z]+:\/\/[^/]+\/([^/]+\/[^/]+)\/pull\/\d+/i.exec(url);
+  return match?.[1]?.toLowerCase();
 }

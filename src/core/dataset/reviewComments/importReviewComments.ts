@@ -1,17 +1,21 @@
 import * as path from 'node:path';
 import { silentLogger, type Logger } from '../../log';
+import { gitText } from '../git/gitProcess';
 import { GitObjectReader } from '../git/gitObjectReader';
 import { findLocalPullRequest, localPullRequests, type LocalPullRequest } from '../git/localPullRequests';
+import { remoteRepository } from '../git/remoteRepository';
 import { openRepository } from '../git/repository';
-import type { MinedItem, ReviewEvent } from '../reviewEvent';
+import type { EvidenceItem, ReviewEvent } from '../reviewEvent';
 import { commentCode, type CommentCode } from './commentCode';
 import { readCommentExport } from './commentExport';
-import type { CommentThread } from './exportedComment';
+import type { CommentThread, ExportedComment } from './exportedComment';
 
 export interface ImportReviewCommentsOptions {
   repo: string;
   /** A JSON export of GitHub pull-request review comments, or of GitLab merge-request discussions or notes. */
   file: string;
+  /** The git remote naming this repository on its forge (dataset.remote): pull-request numbers join only for it. */
+  remote?: string;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -22,13 +26,14 @@ export interface ImportReviewCommentsOptions {
  * with the revised code where the pull request's final version changed the commented lines. A pull request
  * that landed locally (merge or squash commit) is grouped under that commit, as mined history is.
  */
-export async function* importReviewComments(options: ImportReviewCommentsOptions): AsyncGenerator<MinedItem> {
+export async function* importReviewComments(options: ImportReviewCommentsOptions): AsyncGenerator<EvidenceItem> {
   const logger = options.logger ?? silentLogger;
   const repo = await openRepository(options.repo);
   const exported = await readCommentExport(options.file);
   for (const skip of exported.skips) yield { skip };
   if (exported.threads.length === 0) return;
   const landed = await localPullRequests(repo.dir, options.signal);
+  const joinsByNumber = numberJoiner(exported.comments, await remoteRepository(repo.dir, options.remote ?? 'origin', options.signal));
   const headsByPullRequest = new Map<string, string[]>();
   for (const comment of exported.comments) {
     const heads = headsByPullRequest.get(comment.pullRequest.key) ?? [];
@@ -36,22 +41,28 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
     headsByPullRequest.set(comment.pullRequest.key, heads);
   }
   const reader = new GitObjectReader(repo.dir);
-  const finalHeads = new Map<string, { pr: LocalPullRequest | undefined; head: string | undefined }>();
+  const finalHeads = new Map<string, { pr: LocalPullRequest | undefined; head: string | undefined; base: string | undefined }>();
   const source = path.basename(options.file);
   let imported = 0;
   try {
     for (const thread of exported.threads) {
       options.signal?.throwIfAborted();
       const { root } = thread;
+      const badPath = [root.path, root.versions?.base.path, root.versions?.head.path].find((p) => p !== undefined && !isRepositoryPath(p));
+      if (badPath !== undefined) {
+        yield { skip: { source: `${source} comment ${root.id}`, reason: 'path outside the repository (absolute, or with ".." or "." segments)' } };
+        continue;
+      }
       const key = root.pullRequest.key;
       let final = finalHeads.get(key);
       if (!final) {
         const heads = headsByPullRequest.get(key) ?? [];
-        const pr = findLocalPullRequest(landed, root.pullRequest.number, heads);
-        final = { pr, head: pr?.head ?? (await newestCommit(reader, heads)) };
+        const pr = findLocalPullRequest(landed, joinsByNumber(root) ? root.pullRequest.number : undefined, heads);
+        const head = pr?.head ?? (await newestCommit(reader, heads));
+        final = { pr, head, base: pr && head ? await pullRequestBase(repo.dir, pr, head, options.signal) : undefined };
         finalHeads.set(key, final);
       }
-      const code = await commentCode(root, reader, final.head);
+      const code = await commentCode(root, reader, final.head, final.base);
       if ('skip' in code) {
         yield { skip: { source: `${source} comment ${root.id}`, reason: code.skip } };
         continue;
@@ -75,6 +86,8 @@ function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequ
     groupId: pr?.commit ?? root.pullRequest.key,
     path: root.path,
     diffHunk: code.diffHunk,
+    ...(code.fullHunk !== undefined && { fullHunk: code.fullHunk }),
+    ...(code.anchor && { anchor: code.anchor }),
     before: code.before,
     ...(code.after !== undefined && { after: code.after }),
     comment: root.body,
@@ -87,6 +100,7 @@ function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequ
       ...(pullRequest && { pullRequest }),
       ...(outdated && { outdated: true }),
       ...(replies.length > 0 && { replies }),
+      ...(code.hunkFallback !== undefined && { hunkFallback: code.hunkFallback }),
     },
   };
 }
@@ -99,4 +113,30 @@ async function newestCommit(reader: GitObjectReader, heads: string[]): Promise<s
     if (time !== undefined && (!newest || time > newest.time)) newest = { sha, time };
   }
   return newest?.sha;
+}
+
+/**
+ * Whether a comment's pull-request number may join a local pull request by number: only when the comment's
+ * repository is this one (named by the configured remote), or, without a remote, when the export names one
+ * repository only. Exports that name none (GitLab's) are taken as this repository's.
+ */
+function numberJoiner(comments: ExportedComment[], local: string | undefined): (comment: ExportedComment) => boolean {
+  const named = new Set(comments.map((comment) => comment.pullRequest.repository).filter((name) => name !== undefined));
+  return (comment) => {
+    const repository = comment.pullRequest.repository;
+    if (repository === undefined) return true;
+    return local !== undefined ? repository === local : named.size === 1;
+  };
+}
+
+/** A relative path inside the repository: no leading slash or drive, no `.` or `..` segment, no NUL or backslash. */
+function isRepositoryPath(filePath: string): boolean {
+  if (filePath === '' || /[\0\\]/.test(filePath) || filePath.startsWith('/') || /^[A-Za-z]:/.test(filePath)) return false;
+  return filePath.split('/').every((segment) => segment !== '..' && segment !== '.');
+}
+
+/** Where the pull request's branch left main: the merge base of its landing's first parent and its head. */
+async function pullRequestBase(repo: string, pr: LocalPullRequest, head: string, signal?: AbortSignal): Promise<string | undefined> {
+  const base = await gitText(repo, ['merge-base', '--end-of-options', `${pr.commit}^1`, head], signal).catch(() => '');
+  return base.trim() || undefined;
 }

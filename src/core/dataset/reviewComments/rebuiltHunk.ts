@@ -4,20 +4,22 @@ import { lineSlice, textLines } from './lineRegion';
 const CONTEXT_LINES = 3;
 
 /**
- * Rebuilds the diff hunk a reviewer saw for exports that carry none (GitLab positions): the hunk of
- * base → head that holds the commented line, cut after that line as GitHub's diff_hunk is. A comment on an
- * unchanged line gets the context lines above it. Undefined when the diff is too large to compute.
+ * Rebuilds the hunk of base → head that holds the commented line: `cut` after that line, as GitHub's
+ * diff_hunk is (what a reviewer saw, for exports that carry none), or `whole` (the change as git has it,
+ * which quality estimation needs). A comment on an unchanged line gets the context lines above it when
+ * cut, and no hunk when whole (no change holds it). Undefined when the diff is too large to compute.
  */
-export function rebuildHunk(base: string, head: string, side: 'new' | 'old', line: number): string | undefined {
+export function rebuildHunk(base: string, head: string, side: 'new' | 'old', line: number, extent: 'cut' | 'whole'): string | undefined {
   const patch = structuredPatch('a', 'b', base, head, undefined, undefined, { context: CONTEXT_LINES, timeout: 2000 });
   if (!patch) return undefined;
   let shift = 0;
   for (const hunk of patch.hunks) {
     const start = side === 'new' ? hunk.newStart : hunk.oldStart;
     const count = side === 'new' ? hunk.newLines : hunk.oldLines;
-    if (count > 0 && line >= start && line < start + count) return cutAfter(hunk, side, line);
+    if (count > 0 && line >= start && line < start + count) return extent === 'cut' ? cutAfter(hunk, side, line) : [`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines.filter((text) => text[0] !== '\\')].join('\n');
     if (start + count <= line) shift += hunk.newLines - hunk.oldLines;
   }
+  if (extent === 'whole') return undefined;
   // An unchanged line: both sides hold it, `shift` lines apart.
   const lines = textLines(side === 'new' ? head : base);
   const first = Math.max(1, line - CONTEXT_LINES);

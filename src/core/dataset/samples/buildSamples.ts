@@ -1,7 +1,7 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { codeRefinementSample } from './codeRefinement';
 import { preferencePairs } from './preferencePairs';
-import { qualityEstimationSample } from './qualityEstimation';
+import { labelledHunk, qualityEstimationSample } from './qualityEstimation';
 import { reviewCommentSample } from './reviewComment';
 import { ruleExplanationSample } from './ruleExplanation';
 import type { PreferencePair, Sample } from './sample';
@@ -9,13 +9,18 @@ import type { PreferencePair, Sample } from './sample';
 export interface SampleSet {
   samples: Sample[];
   pairs: PreferencePair[];
-  /** Events that gave no sample and no pair, and dismissed findings left unpaired. */
-  unused: { noSample: number; unpairedDismissed: number };
+  /**
+   * Events that gave no sample and no pair, dismissed findings left unpaired, and review comments whose
+   * whole hunk could not be rebuilt from git (so they give no quality-estimation label).
+   */
+  unused: { noSample: number; unpairedDismissed: number; truncatedHunk: number };
 }
 
 /**
- * Turns cleaned, scrubbed, deduplicated events into samples. Git and pull-request evidence gives
- * every task its evidence supports. Feedback (findings a model wrote, judged by the user) gives
+ * Turns cleaned, scrubbed, deduplicated events into samples (review-findings is built apart: it needs the
+ * reviewer's retrieval). Pull-request evidence gives every task its evidence supports; git-only evidence
+ * (follow-ups, branch rewrites) has no reviewer words, so it gives only quality estimation and code
+ * refinement without a comment, never a commit subject as a reviewer's text. Feedback (findings a model wrote, judged by the user) gives
  * supervised samples only when accepted, never quality-estimation labels (a dismissal does not
  * say the code was fine), and preference pairs.
  */
@@ -25,6 +30,7 @@ export function buildSamples(events: Iterable<ReviewEvent>): SampleSet {
   // One quality-estimation sample per hunk of a change, however many comments it drew.
   const quality = new Map<string, Sample>();
   let noSample = 0;
+  let truncatedHunk = 0;
 
   for (const event of events) {
     const isFeedback = event.kind === 'feedback';
@@ -36,8 +42,9 @@ export function buildSamples(events: Iterable<ReviewEvent>): SampleSet {
     let estimated = false;
     if (!isFeedback) {
       const sample = qualityEstimationSample(event);
+      if (!sample && event.kind === 'pr-comment') truncatedHunk++;
       if (sample) {
-        const key = `${event.groupId}\u0000${event.path}\u0000${event.diffHunk}`;
+        const key = `${event.groupId}\u0000${event.path}\u0000${labelledHunk(event)}`;
         const existing = quality.get(key);
         if (!existing || (existing.response === 'no' && sample.response === 'yes')) quality.set(key, sample);
         estimated = true;
@@ -47,5 +54,5 @@ export function buildSamples(events: Iterable<ReviewEvent>): SampleSet {
   }
 
   const { pairs, unpairedDismissed } = preferencePairs(feedback);
-  return { samples: [...samples, ...quality.values()], pairs, unused: { noSample, unpairedDismissed } };
+  return { samples: [...samples, ...quality.values()], pairs, unused: { noSample, unpairedDismissed, truncatedHunk } };
 }

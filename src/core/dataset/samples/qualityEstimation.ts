@@ -3,13 +3,22 @@ import { block, fileLine, prompt, sampleMetadata } from './prompt';
 import type { Sample } from './sample';
 
 /**
- * Quality estimation (CodeReviewer): a diff hunk in, whether it drew review ("yes") or passed as it was
- * ("no") out. A review follow-up's hunk is the fix, not the reviewed change, so it gives no label.
+ * The whole hunk of the change an event's label is about. A forge's comment hunk stops at the commented
+ * line while git's hunks are whole, so a comment gives its hunk rebuilt from git or none: otherwise "cut
+ * short" would be a give-away for "yes". A review follow-up's hunk is the fix, not the reviewed change.
  */
+export function labelledHunk(event: ReviewEvent): string | undefined {
+  if (event.kind === 'review-followup') return undefined;
+  const hunk = event.kind === 'pr-comment' ? event.fullHunk : event.diffHunk;
+  return hunk?.trim() ? hunk : undefined;
+}
+
+/** Quality estimation (CodeReviewer): a whole diff hunk in, whether it drew review ("yes") or passed as it was ("no") out. */
 export function qualityEstimationSample(event: ReviewEvent): Sample | undefined {
-  if (event.kind === 'review-followup' || !event.diffHunk.trim()) return undefined;
+  const hunk = labelledHunk(event);
+  if (hunk === undefined) return undefined;
   return {
-    ...prompt('quality-estimation', fileLine(event.path), block('Diff', event.diffHunk, 'diff')),
+    ...prompt('quality-estimation', fileLine(event.path), block('Diff', hunk, 'diff')),
     task: 'quality-estimation',
     groupId: event.groupId,
     response: event.neededReview ? 'yes' : 'no',

@@ -1,8 +1,9 @@
 import type { ChatMessage } from '../../models/chatModel';
-import type { ReviewEventKind } from '../reviewEvent';
+import type { ReviewPromptVariant } from '../../review/prompt';
+import type { ReviewEvent, ReviewEventKind } from '../reviewEvent';
 
-/** The CodeReviewer tasks, plus explaining a cited team rule. */
-export type SampleTask = 'review-comment' | 'code-refinement' | 'quality-estimation' | 'rule-explanation';
+/** The CodeReviewer tasks, explaining a cited team rule, and the reviewer's own request (review-findings). */
+export type SampleTask = 'review-comment' | 'code-refinement' | 'quality-estimation' | 'rule-explanation' | 'review-findings';
 
 export interface SampleMetadata {
   source: ReviewEventKind;
@@ -14,6 +15,10 @@ export interface SampleMetadata {
   url?: string;
   author?: string;
   reviewer?: string;
+  /** The answers in a review comment's thread, oldest first: context for the comment, not an answer to learn. */
+  replies?: NonNullable<ReviewEvent['metadata']['replies']>;
+  /** review-findings: with the retrieved rules (hybrid route) or without (fine-tuned route). */
+  variant?: ReviewPromptVariant;
 }
 
 /**
@@ -48,8 +53,9 @@ export interface PreferencePair extends Prompt {
   metadata: SampleMetadata & { pairing: 'accepted-vs-dismissed' | 'suggestion-vs-original' };
 }
 
+/** The user message: the instruction, then the input (a review-findings prompt is all instruction, as the reviewer sends it). */
 export function userMessage(prompt: Prompt): string {
-  return `${prompt.instruction}\n\n${prompt.input}`;
+  return prompt.input ? `${prompt.instruction}\n\n${prompt.input}` : prompt.instruction;
 }
 
 /** The system and user messages of a prompt. */

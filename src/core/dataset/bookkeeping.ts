@@ -1,0 +1,64 @@
+import picomatch from 'picomatch';
+import type { ReviewEvent } from './reviewEvent';
+
+export type BookkeepingReason = 'release-bookkeeping' | 'people-list' | 'version-only-change' | 'non-code-file';
+
+/** Files a release process writes: change logs, release notes, version files. */
+const isReleaseFile = picomatch(
+  [
+    '**/{changelog,changes,history,news,release-notes,release_notes,releasenotes}{,.md,.markdown,.txt,.rst,.adoc}',
+    '**/version{,.txt,.json}',
+    '**/{,*_,*-,_,__}version{,__}.{py,rb,go,h,js,ts}',
+  ],
+  { dot: true, nocase: true },
+);
+
+/** Lists of people: names and e-mail addresses, never code. */
+const isPeopleList = picomatch(['**/{authors,contributors,maintainers,credits,thanks}{,.md,.markdown,.txt,.rst,.adoc}', '**/.mailmap', '**/codeowners'], { dot: true, nocase: true });
+
+/** Prose: documentation and legal text, whose review is not code review (configuration files are code). */
+const isProse = picomatch(['**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,org,tex}', '**/{readme,license,licence,copying,notice,install,todo}'], { dot: true, nocase: true });
+
+/** A version or any number, so that lines differing only in them compare equal. */
+const VERSION = /\bv?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.-]+)?\b/g;
+const NUMBER = /\d+/g;
+
+export function withoutVersions(text: string): string {
+  return text.replace(VERSION, '<v>').replace(NUMBER, '<n>');
+}
+
+/**
+ * A hunk whose changed lines differ from what they replace only in versions and numbers, with a dotted
+ * version among them (a version bump; a changed constant such as a timeout is code).
+ */
+export function isVersionOnlyChange(diffHunk: string): boolean {
+  const removed: string[] = [];
+  const added: string[] = [];
+  let versioned = false;
+  for (const line of diffHunk.split('\n')) {
+    if (line[0] !== '-' && line[0] !== '+') continue;
+    versioned ||= new RegExp(VERSION.source).test(line);
+    (line[0] === '-' ? removed : added).push(withoutVersions(line.slice(1)).trim());
+  }
+  if (!versioned || removed.length === 0 || removed.length !== added.length) return false;
+  return removed.sort().join('\n') === added.sort().join('\n');
+}
+
+export interface BookkeepingOptions {
+  includeBookkeeping: boolean;
+  includeNonCode: boolean;
+}
+
+/**
+ * Why an event is release bookkeeping or not code, so not evidence for the code tasks; undefined when it is
+ * code. People lists are left out whatever the settings: their names and e-mail addresses are the content.
+ */
+export function bookkeepingReason(event: ReviewEvent, options: BookkeepingOptions): BookkeepingReason | undefined {
+  if (isPeopleList(event.path)) return 'people-list';
+  if (!options.includeBookkeeping) {
+    if (isReleaseFile(event.path)) return 'release-bookkeeping';
+    if (isVersionOnlyChange(event.diffHunk)) return 'version-only-change';
+  }
+  if (!options.includeNonCode && isProse(event.path)) return 'non-code-file';
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { withoutVersions } from './bookkeeping';
+import { jaccard, minHash, mix32, shingles } from './dedupe';
+import { userMessage, type Sample } from './samples/sample';
+import type { SplitName } from './split';
+
+/** Jaccard similarity of normalised shingles at or above which two samples are near-duplicates. */
+export const NEAR_DUPLICATE_THRESHOLD = 0.9;
+const PERMUTATIONS = 64;
+/** 16 bands of 4 rows: a pair at 0.9 similarity is a candidate with probability 0.99998. */
+const BANDS = 16;
+
+/** The review prompt's nonce marks data blocks; it says nothing about content, so it compares as one token. */
+const NONCE = /\b[0-9a-f]{16}\b/g;
+
+/**
+ * What two samples are compared on: prompt and answer with versions, numbers and the numbers inside
+ * identifiers (`v0_10`, `node_0_10_3`) normalised away, so that variants of one change made for different
+ * release lines compare as the same text.
+ */
+export function leakageText(sample: Sample): string {
+  return withoutVersions(`${userMessage(sample)}\n${sample.response}`.replace(NONCE, '<nonce>'));
+}
+
+/** Index pairs of items whose normalised texts are near-duplicates, found by banded MinHash and confirmed exactly. */
+export function nearDuplicatePairs(texts: readonly string[], family = 0): Array<[number, number]> {
+  const sets = texts.map((text) => shingles(text));
+  const rows = PERMUTATIONS / BANDS;
+  const buckets = new Map<number, number[]>();
+  const pairs: Array<[number, number]> = [];
+  sets.forEach((set, i) => {
+    const signature = minHash(set, PERMUTATIONS, family);
+    // Earlier items already compared with this one (a pair can share several bands).
+    const checked = new Set<number>();
+    for (let band = 0; band < BANDS; band++) {
+      let key = band;
+      for (let r = band * rows; r < (band + 1) * rows; r++) key = mix32(Math.imul(key, 0x01000193) ^ signature[r]!);
+      const bucket = buckets.get(key);
+      for (const j of bucket ?? []) {
+        if (checked.has(j)) continue;
+        checked.add(j);
+        if (jaccard(sets[j]!, set) >= NEAR_DUPLICATE_THRESHOLD) pairs.push([j, i]);
+      }
+      if (bucket) bucket.push(i);
+      else buckets.set(key, [i]);
+    }
+  });
+  return pairs;
+}
+
+/**
+ * The unit each group must be split with: groups whose samples are near-duplicates of each other's are
+ * joined (union-find), so that a version-only variant of a change never sits in another split than it.
+ */
+export function leakageUnits(samples: readonly Sample[]): (groupId: string) => string {
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(id, root);
+    return root;
+  };
+  for (const [i, j] of nearDuplicatePairs(samples.map(leakageText))) {
+    const a = find(samples[i]!.groupId);
+    const b = find(samples[j]!.groupId);
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  }
+  return find;
+}
+
+/**
+ * Near-duplicate pairs that sit in different splits, looked for with an independent set of permutations
+ * (not the ones that formed the units), so it is a second look rather than a restatement.
+ */
+export function crossSplitNearDuplicates(sets: Record<SplitName, readonly Sample[]>): number {
+  const items = (Object.entries(sets) as Array<[SplitName, readonly Sample[]]>).flatMap(([split, samples]) => samples.map((sample) => ({ split, sample })));
+  return nearDuplicatePairs(items.map(({ sample }) => leakageText(sample)), 1).filter(([i, j]) => items[i]!.split !== items[j]!.split).length;
+}

@@ -1,0 +1,193 @@
+import type { Config } from '../../config';
+import { HouseStyleError } from '../../errors';
+import { sha256 } from '../../hash';
+import { parseHunkHeader } from '../git/hunk';
+import { expandRanges, type LineRange } from '../../review/lineRange';
+import { buildReviewPrompt, type ReviewPromptVariant } from '../../review/prompt';
+import { fileTarget, type ReviewTarget } from '../../review/reviewTarget';
+import { reviewWindows, windowContains, type ReviewWindow } from '../../review/reviewWindow';
+import { rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
+import { validateAnswer } from '../../review/validateFindings';
+import type { ReviewEvent } from '../reviewEvent';
+import { Tally } from '../tally';
+import { bestCitation, commentFinding } from './commentFinding';
+import { sampleMetadata } from './prompt';
+import type { Sample } from './sample';
+
+export interface ReviewFindingsOptions {
+  config: Config;
+  /** The workspace's knowledge base; without it only the fine-tuned variant is built. */
+  rules?: RuleSearch;
+  signal?: AbortSignal;
+}
+
+export interface ReviewFindingsResult {
+  samples: Sample[];
+  /** Comments and windows that gave no review-findings sample, by reason. */
+  drops: Tally;
+}
+
+/** One window the reviewer would be sent, the comments made inside it, and the event it stands for. */
+interface TrainingWindow {
+  window: ReviewWindow;
+  comments: ReviewEvent[];
+  event: ReviewEvent;
+}
+
+/**
+ * The reviewer's own task as training data: for each window of a commented file, the request
+ * `buildReviewPrompt` makes (with the rules `rulesForWindow` retrieves for the hybrid variant, without rules
+ * for the fine-tuned one) and the findings the human comments in that window stand for. Windows without a
+ * comment are `{"findings": []}` negatives, dataset.findingsNegativeShare of the task. Every answer is checked
+ * by the reviewer's `validateAnswer`; one that fails it stops the build.
+ */
+export async function reviewFindingsSamples(events: readonly ReviewEvent[], options: ReviewFindingsOptions): Promise<ReviewFindingsResult> {
+  const drops = new Tally();
+  const { positives, negatives } = trainingWindows(events, options.config, drops);
+  const samples: Sample[] = [];
+  const variants: ReviewPromptVariant[] = options.rules ? ['without-rules', 'with-rules'] : ['without-rules'];
+  for (const variant of variants) {
+    let made = 0;
+    for (const item of positives) {
+      options.signal?.throwIfAborted();
+      const sample = await windowSample(item, variant, options, drops);
+      if (sample) {
+        samples.push(sample);
+        made++;
+      }
+    }
+    // Negatives in the configured proportion of this variant's positives, in a seeded order.
+    const share = options.config.dataset.findingsNegativeShare;
+    const wanted = Math.round((made * share) / (1 - share));
+    let taken = 0;
+    for (const item of negatives) {
+      if (taken >= wanted) break;
+      options.signal?.throwIfAborted();
+      const sample = await windowSample(item, variant, options, drops);
+      if (sample) {
+        samples.push(sample);
+        taken++;
+      }
+    }
+  }
+  return { samples, drops };
+}
+
+/** Commented windows, and uncommented ones (other windows of commented files, hunks merged as written) in a seeded order. */
+function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: Tally): { positives: TrainingWindow[]; negatives: TrainingWindow[] } {
+  const byFile = new Map<string, ReviewEvent[]>();
+  for (const event of events) {
+    if (event.kind !== 'pr-comment' || !event.comment) continue;
+    if (!event.anchor) {
+      drops.add('comment-without-code-from-git');
+      continue;
+    }
+    const key = `${event.groupId}\u0000${event.path}\u0000${event.anchor.commit}`;
+    byFile.set(key, [...(byFile.get(key) ?? []), event]);
+  }
+  const positives: TrainingWindow[] = [];
+  const negatives: TrainingWindow[] = [];
+  const { windowLines, diffContextLines } = config.review;
+  for (const comments of byFile.values()) {
+    const first = comments[0]!;
+    const anchor = first.anchor!;
+    const target = fileTarget(first.path, anchor.fileText);
+    const commented = comments.map((c) => ({ startLine: c.anchor!.startLine, endLine: c.anchor!.endLine }));
+    const changed = [...commented, ...comments.flatMap((c) => (c.fullHunk ? addedLines(c.fullHunk) : []))];
+    const reviewed: ReviewTarget = { ...target, ranges: expandRanges(changed, diffContextLines, target.lines.length) };
+    const placed = new Set<ReviewEvent>();
+    for (const window of reviewWindows(reviewed, windowLines)) {
+      const inside = comments.filter((c) => windowContains(window, c.anchor!));
+      for (const c of inside) placed.add(c);
+      (inside.length > 0 ? positives : negatives).push({ window, comments: inside, event: first });
+    }
+    drops.add('comment-across-windows', comments.length - placed.size);
+  }
+  for (const event of events) {
+    // A hunk merged as written in a pull request: what the reviewer saw there drew no comment.
+    if (event.kind !== 'branch-rewrite' || event.neededReview) continue;
+    const target = hunkTarget(event, diffContextLines);
+    if (!target) continue;
+    for (const window of reviewWindows(target, windowLines)) negatives.push({ window, comments: [], event });
+  }
+  const order = (item: TrainingWindow) => sha256(config.dataset.seed, item.event.groupId, item.window.target.path, describe(item.window));
+  negatives.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  return { positives, negatives };
+}
+
+async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, options: ReviewFindingsOptions, drops: Tally): Promise<Sample | undefined> {
+  const { config } = options;
+  const { window, comments, event } = item;
+  const nonce = sha256(config.dataset.seed, event.groupId, window.target.path, describe(window)).slice(0, 16);
+  const findings = comments.map((c) => commentFinding({ comment: c.comment!, startLine: c.anchor!.startLine, endLine: c.anchor!.endLine, ...(c.anchor!.revised !== undefined && { revised: c.anchor!.revised }) }));
+  let prompt = buildReviewPrompt(window, [], nonce, 'without-rules');
+  let answer: object[] = findings;
+  if (variant === 'with-rules') {
+    const rules = await rulesForWindow(options.rules!, window, config);
+    // The reviewer sends no request for a window no rule applies to.
+    if (rules.passages.length === 0) {
+      drops.add('hybrid-window-without-rules');
+      return undefined;
+    }
+    prompt = buildReviewPrompt(window, rules.passages, nonce, 'with-rules');
+    const cited = findings.map((finding) => ({ ...finding, citations: [bestCitation(finding.message, rules.passages, config.dataset.citationThreshold)] }));
+    answer = cited.filter((finding) => finding.citations[0] !== undefined);
+    drops.add('hybrid-finding-without-matching-rule', cited.length - answer.length);
+    if (findings.length > 0 && answer.length === 0) return undefined;
+  }
+  const response = JSON.stringify({ findings: answer });
+  const check = validateAnswer(response, window, prompt.labels, variant);
+  const kept = check.ok ? check.findings.length : 0;
+  if (!check.ok || kept !== answer.length) {
+    const where = `${window.target.path}:${describe(window)}`;
+    throw new HouseStyleError(
+      `A review-findings answer for ${where} failed the reviewer's own validation (${check.ok ? `${answer.length - kept} of ${answer.length} findings dropped` : check.reason}); no dataset was written.`,
+      'This is a bug in House Style; please report it with the repository history that caused it.',
+      'dataset',
+    );
+  }
+  return {
+    system: prompt.messages[0]!.content,
+    instruction: prompt.messages[1]!.content,
+    input: '',
+    task: 'review-findings',
+    groupId: event.groupId,
+    response,
+    metadata: { ...sampleMetadata(event), variant },
+  };
+}
+
+/** New-side lines a hunk adds. */
+function addedLines(hunkText: string): LineRange[] {
+  const [header = '', ...body] = hunkText.split('\n');
+  const hunk = parseHunkHeader(header);
+  if (!hunk) return [];
+  const ranges: LineRange[] = [];
+  let line = hunk.newStart;
+  for (const text of body) {
+    if (text[0] === '+') ranges.push({ startLine: line, endLine: line });
+    if (text[0] === '+' || text[0] === ' ' || text === '') line++;
+  }
+  return ranges;
+}
+
+/**
+ * A review target from a hunk alone: the hunk's new side at its own line numbers (lines before it are
+ * blank, never shown: the prompt shows only the lines under review), its added lines under review with the
+ * context a diff review gives them, within the hunk.
+ */
+function hunkTarget(event: ReviewEvent, contextLines: number): ReviewTarget | undefined {
+  const [header = '', ...body] = event.diffHunk.split('\n');
+  const hunk = parseHunkHeader(header);
+  const added = addedLines(event.diffHunk);
+  if (!hunk || added.length === 0) return undefined;
+  const newSide = body.filter((text) => text[0] !== '-' && text[0] !== '\\').map((text) => text.slice(1));
+  const lines = [...Array<string>(hunk.newStart - 1).fill(''), ...newSide];
+  const target = fileTarget(event.path, `${lines.join('\n')}\n`);
+  const ranges = expandRanges(added, contextLines, lines.length).map((r) => ({ startLine: Math.max(hunk.newStart, r.startLine), endLine: r.endLine }));
+  return { ...target, ranges };
+}
+
+function describe(window: ReviewWindow): string {
+  return window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',');
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { balanceQualityEstimation } from '../../src/core/dataset/balance';
+import { crossSplitNearDuplicates, leakageUnits } from '../../src/core/dataset/leakage';
+import type { Sample } from '../../src/core/dataset/samples/sample';
+import { splitByGroup, SPLIT_NAMES } from '../../src/core/dataset/split';
+import { seededRandom } from '../support/seededRandom';
+
+const WORDS = ['parse', 'buffer', 'socket', 'retry', 'cache', 'stream', 'token', 'queue', 'timer', 'handle', 'signal', 'frame', 'header', 'cursor', 'index', 'pool', 'lock', 'event', 'codec', 'route'];
+const next = seededRandom(7);
+const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ');
+
+function sample(task: Sample['task'], groupId: string, input: string, response: string): Sample {
+  return { system: 's', instruction: 'Review this.', input, task, groupId, response, metadata: { source: 'pr-comment', path: 'a.c', language: 'c', date: '2026-01-01' } };
+}
+
+const counts = (samples: Sample[]) => {
+  const qe = samples.filter((s) => s.task === 'quality-estimation');
+  return { qe: qe.length, yes: qe.filter((s) => s.response === 'yes').length, other: samples.length - qe.length };
+};
+
+describe('quality-estimation balance', () => {
+  it('cuts the majority label to the configured share, then both labels to the task cap', () => {
+    const samples = [
+      ...Array.from({ length: 90 }, (_, i) => sample('quality-estimation', `g${i}`, `hunk ${i}`, 'no')),
+      ...Array.from({ length: 10 }, (_, i) => sample('quality-estimation', `h${i}`, `other hunk ${i}`, 'yes')),
+      ...Array.from({ length: 20 }, (_, i) => sample('review-comment', `c${i}`, `change ${i}`, 'Use const.')),
+    ];
+    const { samples: kept, dropped } = balanceQualityEstimation(samples, { maxShare: 0.5, maxLabelShare: 0.6, seed: 's' });
+    const { qe, yes, other } = counts(kept);
+    assert.equal(other, 20);
+    assert.ok(qe <= other, `QE ${qe} is at most half of ${qe + other}`);
+    assert.ok(yes / qe >= 0.4 && yes / qe <= 0.6, `yes ${yes} of ${qe}`);
+    assert.deepEqual(dropped, { labelBalance: 75, taskShare: 5 });
+    assert.deepEqual(balanceQualityEstimation(samples, { maxShare: 0.5, maxLabelShare: 0.6, seed: 's' }).samples, kept, 'reproducible');
+  });
+
+  it('leaves a balanced, small task alone', () => {
+    const samples = [sample('quality-estimation', 'a', 'x', 'yes'), sample('quality-estimation', 'b', 'y', 'no'), sample('code-refinement', 'c', 'z', 'w'), sample('code-refinement', 'd', 'v', 'u')];
+    assert.equal(balanceQualityEstimation(samples, { maxShare: 0.5, maxLabelShare: 0.6, seed: 's' }).samples.length, 4);
+  });
+});
+
+describe('leakage between splits', () => {
+  it('joins version-only variants of a change into one unit, so they never sit in two splits', () => {
+    const body = (version: string) =>
+      `File: "src/version.c"\n\nDiff:\n\`\`\`diff\n@@ -10,6 +10,7 @@\n static const char *banner(void) {\n-  return "node v${version} (stable)";\n+  return format_banner("node", "v${version}", stable_channel());\n }\n\`\`\``;
+    const variants = ['0.6.21', '0.8.28', '0.10.48'].map((version, i) => sample('code-refinement', `merge-${i}`, body(version), `return format_banner("node", "v${version}", stable_channel());`));
+    const unrelated = Array.from({ length: 60 }, (_, i) => sample('code-refinement', `pr-${i}`, `File: "src/m${i}.c"\n\n${words(30)}`, words(5)));
+    const all = [...variants, ...unrelated];
+    const unitOf = leakageUnits(all);
+    assert.equal(new Set(variants.map((v) => unitOf(v.groupId))).size, 1, 'the three release lines are one unit');
+    assert.equal(new Set(unrelated.map((v) => unitOf(v.groupId))).size, 60);
+    for (const seed of ['a', 'b', 'c', 'd', 'e']) {
+      const sets = splitByGroup(all, seed, { train: 0.4, validation: 0.3, test: 0.3 }, unitOf);
+      assert.equal(crossSplitNearDuplicates(sets), 0);
+      const where = SPLIT_NAMES.filter((split) => sets[split].some((s) => s.groupId.startsWith('merge-')));
+      assert.equal(where.length, 1, `seed ${seed}: variants in ${where}`);
+    }
+    // Without the units, some seed separates them, and the check finds it.
+    const separated = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((seed) => crossSplitNearDuplicates(splitByGroup(all, seed, { train: 0.4, validation: 0.3, test: 0.3 })));
+    assert.ok(separated.some((pairs) => pairs > 0), `${separated}`);
+  });
+
+  it('keeps split shares within 3 points of the ratios with a few large groups', () => {
+    const groups = [210, ...Array.from({ length: 101 }, (_, i) => 5 + (i % 30))];
+    const samples = groups.flatMap((size, g) => Array.from({ length: size }, (_, i) => sample('quality-estimation', `g${g}`, `${g}-${i}`, 'no')));
+    const sets = splitByGroup(samples, 'housestyle', { train: 0.8, validation: 0.1, test: 0.1 });
+    const share = (split: (typeof SPLIT_NAMES)[number]) => sets[split].length / samples.length;
+    assert.ok(Math.abs(share('train') - 0.8) <= 0.03, `train ${share('train')}`);
+    assert.ok(Math.abs(share('validation') - 0.1) <= 0.03, `validation ${share('validation')}`);
+    assert.ok(Math.abs(share('test') - 0.1) <= 0.03, `test ${share('test')}`);
+  });
+});
