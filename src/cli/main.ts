@@ -4,6 +4,12 @@ import { registerIndex } from './commands/index';
 import { registerSearch } from './commands/search';
 import { registerReview } from './commands/review';
 import { registerDataset } from './commands/dataset';
+import { registerTrain } from './commands/train';
+import { registerModel } from './commands/model';
+import { registerAsk } from './commands/ask';
+import { registerCompare } from './commands/compare';
+import { registerEval } from './commands/eval';
+import { registerAdvise } from './commands/advise';
 import { registerKb } from './commands/kb';
 
 const program = new Command('housestyle')
@@ -15,6 +21,12 @@ registerIndex(program);
 registerSearch(program);
 registerReview(program);
 registerDataset(program);
+registerTrain(program);
+registerModel(program);
+registerAsk(program);
+registerCompare(program);
+registerEval(program);
+registerAdvise(program);
 registerKb(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -93,6 +93,16 @@ export const configSchema = z.strictObject({
       onSave: z.boolean().default(false),
     })
     .prefault({}),
+  models: z
+    .strictObject({
+      /** rag: base model + retrieved rules; fine-tuned: the adapted model, no rules; hybrid: the adapted model + rules. */
+      route: z.enum(['rag', 'fine-tuned', 'hybrid']).default('rag'),
+      /** The adapted Ollama model of the fine-tuned and hybrid routes; defaults to the registry's active version (`housestyle model use`). */
+      fineTuned: z.string().min(1).optional(),
+      /** What one review call may take, for the advisor's latency check. */
+      latencyTargetMs: z.number().int().positive().default(5000),
+    })
+    .prefault({}),
   dataset: z
     .strictObject({
       /** Commit messages that mark a commit as a response to review (case-insensitive regular expressions). */
@@ -138,6 +148,7 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type KnowledgeBaseConfig = z.infer<typeof knowledgeBaseSchema>;
 export type Severity = z.infer<typeof severitySchema>;
+export type Route = Config['models']['route'];
 
 /** Validates raw settings (parsed JSON, or VS Code settings reshaped) into a full Config with defaults. */
 export function parseConfig(raw: unknown, origin = 'configuration'): Config {

@@ -47,6 +47,16 @@ export const ERROR_CODES = [
   'dataset',
   'comments',
   'feedback',
+  /** An adapter folder or file that cannot be imported (missing files, bad header, wrong family). */
+  'adapter-invalid',
+  /** Ollama refused to build a model from the adapter. */
+  'adapter-rejected',
+  /** The fine-tuned or hybrid route has no adapted model to use. */
+  'route-unavailable',
+  /** `.housestyle/models.json` is unreadable or names an unknown version. */
+  'registry',
+  /** LLaMA-Factory training failed or could not start. */
+  'training-failed',
   /** Anything else House Style detected and explained. */
   'failed',
 ] as const;

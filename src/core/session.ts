@@ -1,5 +1,5 @@
 import type { Activity } from './activity';
-import type { Config } from './config';
+import type { Config, Route } from './config';
 import { HouseStyleError } from './errors';
 import { indexKnowledgeBase, requireRules, type IndexReport } from './knowledge/indexer';
 import type { KnowledgeBase } from './knowledge/knowledgeBase';
@@ -7,6 +7,7 @@ import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
 import { noProgress, silentLogger, type Logger, type Progress } from './log';
 import { OllamaClient } from './models/ollama/client';
+import { resolveRoute, type ResolvedRoute } from './models/route';
 import type { ReviewOptions } from './review/reviewer';
 
 export interface SessionOptions {
@@ -19,8 +20,10 @@ export interface SessionOptions {
   logger?: Logger;
   progress?: Progress;
   signal?: AbortSignal;
-  /** The model to use instead of `ollama.model`. */
+  /** The model to use instead of the route's (`ollama.model` on the rag route). */
   model?: string;
+  /** Which model and prompt serve the session; defaults to `models.route`. */
+  route?: Route;
   /**
    * `require` (the default) fails first, with the host named and what to do, when Ollama or the model is
    * missing; `skip` opens the rules only (for rules-only output and searches).
@@ -41,8 +44,12 @@ export interface Session {
   readonly index?: IndexReport;
   readonly client: OllamaClient;
   readonly model: string;
-  /** The reviewer's options for this session, with the caller's progress and signal. */
-  reviewOptions(): ReviewOptions;
+  /** The session's route, with its model and prompt variant. */
+  readonly route: ResolvedRoute;
+  /** The reviewer's options for this session (or for another route of it), with the caller's progress and signal. */
+  reviewOptions(route?: ResolvedRoute): ReviewOptions;
+  /** Resolves another route over the same knowledge base (compare, eval), checking its model like the session's. */
+  resolveRoute(route: Route): Promise<ResolvedRoute>;
   close(): Promise<void>;
 }
 
@@ -56,9 +63,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
   const client = OllamaClient.fromConfig(config);
-  const model = options.model ?? config.ollama.model;
-  activity?.modelChosen(model);
-  if ((options.modelCheck ?? 'require') === 'require') await requireModel(client, model, activity);
+  const route = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
+  const { model } = route;
+  activity?.modelChosen(model, route.route);
+  const checkModels = (options.modelCheck ?? 'require') === 'require';
+  if (checkModels) await requireRouteModel(client, route, activity);
 
   // A shared index is written by its one writer (CI) only: it is searched as it is.
   const index = config.index.readOnly
@@ -80,13 +89,44 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     ...(index && { index }),
     client,
     model,
-    reviewOptions: () => ({ workspace, config, knowledgeBase, client, model, logger, progress, ...(options.signal && { signal: options.signal }) }),
+    route,
+    reviewOptions: (chosen = route) => ({
+      workspace,
+      config,
+      knowledgeBase,
+      client,
+      model: chosen.model,
+      promptVariant: chosen.promptVariant,
+      logger,
+      progress,
+      ...(options.signal && { signal: options.signal }),
+    }),
+    async resolveRoute(other) {
+      const resolved = other === route.route ? route : await resolveRoute(workspace, config, other);
+      if (checkModels && resolved.model !== model) await requireRouteModel(client, resolved, activity);
+      return resolved;
+    },
     async close() {
       if (closed) return;
       closed = true;
       if (!cache) await knowledgeBase.close();
     },
   };
+}
+
+/** requireModel, with what to do about a fine-tuned model Ollama lacks (it cannot be pulled). */
+async function requireRouteModel(client: OllamaClient, route: ResolvedRoute, activity: Activity | undefined): Promise<void> {
+  try {
+    await requireModel(client, route.model, activity);
+  } catch (error) {
+    if (route.route === 'rag' || !(error instanceof HouseStyleError) || error.code !== 'model-not-found') throw error;
+    throw new HouseStyleError(
+      `The fine-tuned model ${route.model} (${route.route} route) is not on Ollama at ${client.host}.`,
+      'Import it again (housestyle model import --adapter PATH --base MODEL), choose another version (housestyle model list, housestyle model use NAME), or use --route rag.',
+      'model-not-found',
+      { cause: error },
+    );
+  }
 }
 
 /** Opens a session, runs `body` with it, and closes it however `body` ends. */

@@ -37,6 +37,11 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
   dataset: ['Show Log'],
   comments: ['Show Log'],
   feedback: ['Show Log'],
+  'adapter-invalid': [],
+  'adapter-rejected': ['Show Log'],
+  'route-unavailable': ['Open Settings'],
+  registry: ['Show Log'],
+  'training-failed': ['Show Log'],
   failed: ['Show Log'],
   bug: ['Show Log'],
 };

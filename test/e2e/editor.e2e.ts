@@ -145,14 +145,19 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
 
   step('restricted mode: indexing is refused with one line saying how to trust; then the folder is trusted', async () => {
     await workbench.runCommand('House Style: Index Workspace');
-    const toast = await workbench.notification(/trusted workspaces/);
-    console.log(`untrusted: "${await workbench.notificationText(toast)}"`);
+    const toast = await workbench.notification(/Restricted Mode/);
+    const text = await workbench.notificationText(toast);
+    console.log(`untrusted: "${text}"`);
+    assert.doesNotMatch(text, /House Style:.*House Style/, 'one prefix');
+    await toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).waitFor();
     await workbench.screenshot('restricted-mode-refusal');
+    assert.doesNotMatch(await server.logs(), /\[error\][^\n]*Restricted Mode/, 'an expected condition is not logged as an error');
     await workbench.clearNotifications();
     await workbench.trustFolder();
   });
 
   step('index: the style guide becomes passages (default embedder, no model), and git never sees the index', async () => {
+    await workbench.recordStatusBar();
     await workbench.runCommand('House Style: Index Workspace');
     const toast = await workbench.notification(/Indexed \d+ passages/);
     const text = await workbench.notificationText(toast);
@@ -211,7 +216,16 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     await workbench.waitForNoProblem(/Never swallow an error/);
   });
 
-  pending('dismiss: a dismissed finding is not back after a re-review');
+  step('dismiss: a dismissed finding is not back after a re-review', async () => {
+    await workbench.openFile(REVIEWED_FILE);
+    const reviews = chatRequests();
+    await workbench.runCommand('House Style: Review Current File');
+    await waitUntil(() => chatRequests() > reviews, 'the re-review');
+    const toast = await workbench.notification(/dismissed earlier, not shown/);
+    console.log(`re-review: "${await workbench.notificationText(toast)}"`);
+    assert.ok(!(await workbench.problems()).some((row) => /Never swallow an error/.test(row)), 'the dismissed finding is back');
+    await workbench.clearNotifications();
+  });
 
   step('review on save: saving the file reviews it again and reports the new violation', async () => {
     await workbench.openFile(REVIEWED_FILE);
@@ -250,6 +264,13 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
 
   pending('chat view: an answer streams in, with a citation that opens the passage');
   pending('chat view: a model answer holding <img src=x onerror=…> and <script> is shown as text');
-  pending('status bar: idle, indexing with a percentage, reviewing, Ollama unreachable');
+  step('status bar: idle with the model, indexing with a percentage, reviewing, Ollama unreachable', async () => {
+    const history = await workbench.statusBarHistory();
+    console.log(`status bar:\n  ${history.join('\n  ')}`);
+    assert.ok(history.some((text) => /^House Style: indexing \d+%/.test(text)), 'indexing with a percentage');
+    assert.ok(history.some((text) => /^House Style: reviewing/.test(text)), 'reviewing');
+    assert.ok(history.some((text) => text === `House Style: ${MODEL}` || text.startsWith(`House Style: ${MODEL} ·`)), 'idle with the model');
+    assert.equal(history.at(-1), 'House Style: Ollama unreachable', 'the last review found Ollama stopped');
+  });
   pending('compare view: routes side by side for the current file');
 });

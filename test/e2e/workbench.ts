@@ -167,6 +167,30 @@ export class Workbench {
     throw new Error(`no webview holds ${selector}`);
   }
 
+  /**
+   * Starts recording every text House Style's status bar item shows (a MutationObserver in the page), so
+   * brief states such as "indexing 40%" are seen however fast they pass.
+   */
+  async recordStatusBar(): Promise<void> {
+    // A string, since the page's DOM is not in the Node types this file is checked with.
+    await this.page.evaluate(`(() => {
+      const seen = (window.houseStyleStatus = []);
+      const read = () => {
+        for (const item of document.querySelectorAll('.statusbar-item')) {
+          const text = (item.textContent || '').trim();
+          if (text.startsWith('House Style') && seen[seen.length - 1] !== text) seen.push(text);
+        }
+      };
+      read();
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+  }
+
+  /** The status bar texts recorded since `recordStatusBar`, in order, each once per change. */
+  async statusBarHistory(): Promise<string[]> {
+    return this.page.evaluate<string[]>('[...(window.houseStyleStatus || [])]');
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
   }

@@ -40,6 +40,16 @@ export interface OllamaTestServer {
   /** Computes answers from the request once the queue is empty; without a handler, unscripted requests get HTTP 500. */
   onChat(handler?: (body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>): void;
   embedWith(vector: (text: string) => number[]): void;
+  /** Blob digests stored (`sha256:…`), as uploads and tests put them. */
+  readonly blobs: Set<string>;
+  /**
+   * How the next blob uploads fail: `cut` drops the connection after half the bytes (once, then uploads
+   * work), `server-error` answers 500 after half the bytes (every time), `stall` stops reading after half
+   * the bytes and never answers (every time).
+   */
+  failBlobUploads(mode?: 'cut' | 'server-error' | 'stall'): void;
+  /** The next /api/create streams this error after its first status line, as Ollama does for an adapter it cannot use. */
+  rejectNextCreate(error: string): void;
   /** Closes every connection and pending delay, so nothing keeps the process alive. */
   close(): Promise<void>;
 }
@@ -67,14 +77,19 @@ export async function unreachableHost(): Promise<string> {
 /** Families of the embedding models Ollama's library serves, as its /api/show reports them. */
 const EMBEDDING_FAMILIES: Record<string, string> = { 'all-minilm': 'bert', 'nomic-embed-text': 'nomic-bert', 'mxbai-embed-large': 'bert', 'snowflake-arctic-embed': 'bert' };
 
-/** `capabilities: false` answers /api/show as Ollama before 0.6.4 did, without the capabilities list. */
-export async function startOllamaTestServer(options: { models?: string[]; version?: string; capabilities?: boolean } = {}): Promise<OllamaTestServer> {
+/**
+ * `library`: the models a pull can find (default: any name); others fail as Ollama's registry does.
+ * `capabilities: false` answers /api/show as Ollama before 0.6.4 did, without the capabilities list.
+ */
+export async function startOllamaTestServer(options: { models?: string[]; version?: string; library?: string[]; capabilities?: boolean } = {}): Promise<OllamaTestServer> {
   const models = new Set((options.models ?? []).map(withLatestTag));
   const requests: RecordedRequest[] = [];
   const queue: ScriptedAnswer[] = [];
   const blobs = new Set<string>();
   let chatHandler: ((body: ModelRequestBody) => ScriptedAnswer | Promise<ScriptedAnswer>) | undefined;
   let vectorOf = defaultVector;
+  let blobFailure: 'cut' | 'server-error' | 'stall' | undefined;
+  let createRejection: string | undefined;
 
   const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
@@ -160,6 +175,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
 
   function pull(res: ServerResponse, body: { model?: string; name?: string; stream?: boolean }): void {
     const model = withLatestTag(body.model ?? body.name ?? '');
+    if (options.library && !options.library.map(withLatestTag).includes(model)) return sendJson(res, 404, { error: 'pull model manifest: file does not exist' });
     const digest = `sha256:${createHash('sha256').update(model).digest('hex')}`;
     models.add(model);
     if (body.stream === false) return sendJson(res, 200, { status: 'success' });
@@ -177,25 +193,53 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     if (body.from && !models.has(withLatestTag(body.from))) return notFound(res, body.from);
     const missing = Object.values({ ...body.files, ...body.adapters }).find((digest) => !blobs.has(digest));
     if (missing) return sendJson(res, 400, { error: `blob ${missing} not found; upload it to /api/blobs first` });
+    if (createRejection) {
+      const error = createRejection;
+      createRejection = undefined;
+      return void sendLines(res, [{ status: 'parsing GGUF' }, { error }]);
+    }
     models.add(withLatestTag(body.model));
     if (body.stream === false) return sendJson(res, 200, { status: 'success' });
-    sendLines(res, [{ status: 'parsing GGUF' }, { status: 'using existing layer' }, { status: 'writing manifest' }, { status: 'success' }]);
+    const adapterLines = Object.keys(body.adapters ?? {}).length ? [{ status: 'using existing layer' }, { status: 'creating adapter layer' }] : [{ status: 'using existing layer' }];
+    sendLines(res, [{ status: 'parsing GGUF' }, ...adapterLines, { status: 'writing manifest' }, { status: 'success' }]);
+  }
+
+  /** Streams an upload through SHA-256 without holding it, so large adapters cost the test process no memory. */
+  async function storeBlob(req: IncomingMessage, res: ServerResponse, digest: string): Promise<void> {
+    const expected = Number(req.headers['content-length'] ?? NaN);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const failure = blobFailure;
+    if (failure === 'cut') blobFailure = undefined;
+    for await (const chunk of req) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      if (failure && Number.isFinite(expected) && bytes >= expected / 2) {
+        requests.push({ method: 'POST', path: `/api/blobs/${digest}`, body: { bytes, failed: failure } });
+        if (failure === 'cut') return void req.socket.destroy();
+        if (failure === 'stall') return new Promise<void>((resolve) => res.once('close', resolve));
+        return sendJson(res.setHeader('Connection', 'close'), 500, { error: 'write /root/.ollama/models/blobs/partial: no space left on device' });
+      }
+    }
+    requests.push({ method: 'POST', path: `/api/blobs/${digest}`, body: { bytes } });
+    if (`sha256:${hash.digest('hex')}` !== digest) return sendJson(res, 400, { error: 'digest mismatch' });
+    blobs.add(digest);
+    res.writeHead(201).end();
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const upload = req.method === 'POST' && /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
+    if (upload) return storeBlob(req, res, upload[1]!);
     const raw = await readBody(req);
     const blob = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
-    const body = blob ? (req.method === 'POST' ? { bytes: raw.length } : undefined) : raw.length > 0 ? parsedOrText(raw) : undefined;
+    const body = blob ? undefined : raw.length > 0 ? parsedOrText(raw) : undefined;
     requests.push({ method: req.method ?? '', path, body });
     if (typeof body === 'string') return sendJson(res, 400, { error: 'invalid character in request body' });
     const json = (body ?? {}) as never; // request bodies are the test's own client input; each handler names the fields it reads
     if (blob) {
       const digest = blob[1]!;
-      if (req.method === 'HEAD') return void res.writeHead(blobs.has(digest) ? 200 : 404).end();
-      if (`sha256:${createHash('sha256').update(raw).digest('hex')}` !== digest) return sendJson(res, 400, { error: 'digest mismatch' });
-      blobs.add(digest);
-      return void res.writeHead(201).end();
+      return void res.writeHead(req.method === 'HEAD' && blobs.has(digest) ? 200 : 404).end();
     }
     switch (`${req.method} ${path}`) {
       case 'POST /api/chat':
@@ -212,6 +256,11 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
         return pull(res, json);
       case 'POST /api/create':
         return create(res, json);
+      case 'DELETE /api/delete': {
+        const name = withLatestTag((json as { model?: string; name?: string }).model ?? (json as { name?: string }).name ?? '');
+        if (!models.delete(name)) return notFound(res, name);
+        return void res.writeHead(200).end();
+      }
       case 'GET /api/version':
         return sendJson(res, 200, { version: options.version ?? '0.12.6' });
       default:
@@ -235,6 +284,9 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     enqueueChat: (answer) => void queue.push(answer),
     onChat: (handler) => void (chatHandler = handler),
     embedWith: (vector) => void (vectorOf = vector),
+    blobs,
+    failBlobUploads: (mode) => void (blobFailure = mode),
+    rejectNextCreate: (error) => void (createRejection = error),
     close: async () => {
       server.closeAllConnections(); // every pending delay ends with its connection (see `wait`)
       await new Promise((resolve) => server.close(resolve));

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import packageJson from '../../../package.json';
-import type { Config, Severity } from '../../core/config';
+import type { Config, Route, Severity } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { OllamaClient } from '../../core/models/ollama/client';
+import { resolveRoute } from '../../core/models/route';
 import { withSession } from '../../core/session';
 import { meetsThreshold } from '../../core/review/finding';
 import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
@@ -23,6 +24,7 @@ interface ReviewCliOptions extends HostOptions {
   kb?: string;
   rulesOnly?: boolean;
   fallbackToRules?: boolean;
+  route?: Route;
 }
 
 export function registerReview(program: Command): void {
@@ -37,6 +39,7 @@ export function registerReview(program: Command): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: review.failOn)').choices(['error', 'warning', 'info', 'hint', 'none']))
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
+    .addOption(new Option('--route <route>', 'rag: base model + rules; fine-tuned: the adapted model, no rules (no citations); hybrid: adapted model + rules (default: models.route)').choices(['rag', 'fine-tuned', 'hybrid']))
     .option('--fallback-to-rules', 'when Ollama or the model is unavailable, print the rules and how to start Ollama instead of failing (for demos, not CI)')
     .addOption(hostOption())
     .addOption(allowRepoHostOption())
@@ -48,7 +51,7 @@ export function registerReview(program: Command): void {
         }
         const workspace = await resolveWorkspace(options.workspace);
         const config = await loadCliConfig(workspace, options);
-        const model = options.model ?? config.ollama.model;
+        const { model } = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
         const targets =
           options.diff !== undefined
             ? await changedTargets(workspace, config, typeof options.diff === 'string' ? options.diff : undefined)
@@ -57,7 +60,7 @@ export function registerReview(program: Command): void {
         return withInterrupt(async (signal) => {
           const progress = stderrProgress();
           const rulesOnly = options.rulesOnly || (options.fallbackToRules && !(await modelAvailable(OllamaClient.fromConfig(config), model)));
-          const opening = { workspace, config, kb: options.kb, model, modelCheck: rulesOnly ? 'skip' : 'require', extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal } as const;
+          const opening = { workspace, config, kb: options.kb, model: options.model, route: options.route, modelCheck: rulesOnly ? 'skip' : 'require', extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal } as const;
           return withSession(opening, async (session) => {
             progress.end();
             if (rulesOnly) {
@@ -66,7 +69,7 @@ export function registerReview(program: Command): void {
               return EXIT_OK;
             }
             const result = await reviewTargets(session.reviewOptions(), targets);
-            printResult(result, options.format, workspace, config);
+            printResult({ ...result, route: session.route.route }, options.format, workspace, config);
             const failOn = options.failOn ?? config.review.failOn;
             return result.findings.some((f) => meetsThreshold(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
           }).finally(() => progress.end());
@@ -112,7 +115,8 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
   }
 }
 
-function printResult(result: ReviewResult, format: ReviewCliOptions['format'], workspace: string, config: Config): void {
+/** `route` says how findings were made: on the fine-tuned route they carry no citations. */
+function printResult(result: ReviewResult & { route: Route }, format: ReviewCliOptions['format'], workspace: string, config: Config): void {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else if (format === 'sarif') {

@@ -39,20 +39,12 @@ export function buildReviewPrompt(
   nonce: string = newNonce(),
   variant: ReviewPromptVariant = 'with-rules',
 ): ReviewPrompt {
-  const labels = new Map<string, Passage>();
   const withRules = variant === 'with-rules';
-  const ruleBlocks = (withRules ? passages : []).map(({ passage, text }, i) => {
-    const label = `R${i + 1}`;
-    labels.set(label, passage);
-    return renderPassage(label, passage, text, nonce);
-  });
-  const { path, language } = window.target;
+  const rules = withRules ? rulesBlock(passages, nonce) : { text: '', labels: new Map<string, Passage>() };
   const reviewed = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(', ');
   const user = [
-    ...(withRules ? [`<rules-${nonce}>`, ...ruleBlocks, `</rules-${nonce}>`, ''] : []),
-    `<code-${nonce} path="${attribute(path)}" language="${attribute(language)}" lines="${reviewed}">`,
-    renderCode(window, nonce),
-    `</code-${nonce}>`,
+    ...(withRules ? [rules.text, ''] : []),
+    codeBlock(window, nonce),
     '',
     withRules
       ? `Review the code in the code-${nonce} block against the rules in the rules-${nonce} block. Report only lines ${reviewed}, and cite rule ids.`
@@ -64,7 +56,7 @@ export function buildReviewPrompt(
       { role: 'system', content: system },
       { role: 'user', content: user },
     ],
-    labels,
+    labels: rules.labels,
     nonce,
     tokens: countTokens(system) + countTokens(user),
   };
@@ -73,6 +65,27 @@ export function buildReviewPrompt(
 /** Tokens one passage costs in a prompt (its whole block), for the context budget. */
 export function passageCost(passage: Passage, text: string): number {
   return countTokens(renderPassage('R00', passage, text, NONCE_PLACEHOLDER));
+}
+
+/**
+ * The rules data block on its own (one rule tag per passage, labelled R1…), for other prompts that answer from
+ * the rules in this same style: chat, and the rag and hybrid routes of evaluation.
+ */
+export function rulesBlock(passages: readonly PackedPassage[], nonce: string): { text: string; labels: Map<string, Passage> } {
+  const labels = new Map<string, Passage>();
+  const blocks = passages.map(({ passage, text }, i) => {
+    const label = `R${i + 1}`;
+    labels.set(label, passage);
+    return renderPassage(label, passage, text, nonce);
+  });
+  return { text: [`<rules-${nonce}>`, ...blocks, `</rules-${nonce}>`].join('\n'), labels };
+}
+
+/** The code data block of a window on its own, numbered as in reviews. */
+export function codeBlock(window: ReviewWindow, nonce: string): string {
+  const { path, language } = window.target;
+  const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(', ');
+  return [`<code-${nonce} path="${attribute(path)}" language="${attribute(language)}" lines="${lines}">`, renderCode(window, nonce), `</code-${nonce}>`].join('\n');
 }
 
 function renderPassage(label: string, passage: Passage, text: string, nonce: string): string {

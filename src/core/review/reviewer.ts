@@ -6,7 +6,7 @@ import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { ChatMessage, ChatModel } from '../models/chatModel';
 import { diffTargets } from './diffTargets';
 import { compareFindings, findingsJsonSchema, type Finding } from './finding';
-import { buildReviewPrompt } from './prompt';
+import { buildReviewPrompt, type ReviewPromptVariant } from './prompt';
 import { readFileTarget, fileTarget, selectionTarget, workspacePath, type ReviewTarget } from './reviewTarget';
 import { reviewWindows, type ReviewWindow } from './reviewWindow';
 import { rulesForWindow, type RuleSearch, type WindowRules } from './ruleRetrieval';
@@ -24,6 +24,8 @@ export interface ReviewOptions {
   signal?: AbortSignal;
   /** Streams the model's answer as it is written. */
   onToken?: (token: string, window: ReviewWindow) => void;
+  /** `without-rules` (the fine-tuned route): no retrieval, and findings carry no citations. */
+  promptVariant?: ReviewPromptVariant;
 }
 
 export interface ReviewResult {
@@ -97,18 +99,19 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
     passagesDropped: { outOfScope: 0, duplicate: 0, overBudget: 0 },
     dropped: noDrops(),
   };
-  const format = findingsJsonSchema();
+  const variant = options.promptVariant ?? 'with-rules';
+  const format = findingsJsonSchema(variant);
   for (const [i, window] of windows.entries()) {
     throwIfCancelled(options.signal);
     progress.report('Reviewing', i, windows.length);
-    const rules = await rulesForWindow(options.knowledgeBase, window, config);
+    const rules = variant === 'with-rules' ? await rulesForWindow(options.knowledgeBase, window, config) : unretrieved(window);
     for (const reason of ['outOfScope', 'duplicate', 'overBudget'] as const) result.passagesDropped[reason] += rules.dropped[reason];
-    if (rules.passages.length === 0) {
+    if (variant === 'with-rules' && rules.passages.length === 0) {
       logger.info(`No rules apply to ${describeWindow(window)}; not sent to the model.`);
       result.windowsWithoutRules++;
       continue;
     }
-    const prompt = buildReviewPrompt(window, rules.passages);
+    const prompt = buildReviewPrompt(window, rules.passages, undefined, variant);
     result.prompt.tokens += prompt.tokens;
     result.prompt.maxTokens = Math.max(result.prompt.maxTokens, prompt.tokens);
     result.prompt.contextTokens += rules.tokens;
@@ -129,7 +132,7 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
       result.metrics.completionTokens += answer.metrics.completionTokens;
       result.metrics.totalDurationMs += answer.metrics.totalDurationMs;
       result.metrics.wallMs += answer.metrics.wallMs;
-      const check = validateAnswer(answer.content, window, prompt.labels);
+      const check = validateAnswer(answer.content, window, prompt.labels, variant);
       if (check.ok) {
         result.findings.push(...check.findings);
         addDrops(result.dropped, check.dropped);
@@ -160,11 +163,16 @@ function echoed(answer: string): string {
   return answer.length <= ECHO_CHARS ? answer : `${answer.slice(0, ECHO_CHARS)}\n[… ${answer.length - ECHO_CHARS} more characters cut]`;
 }
 
+/** A window of the fine-tuned route: nothing retrieved, nothing dropped. */
+function unretrieved(window: ReviewWindow): WindowRules {
+  return { window, passages: [], tokens: 0, retrieved: 0, dropped: { outOfScope: 0, duplicate: 0, overBudget: 0 } };
+}
+
 /**
  * Ollama's default context (2,048 to 4,096 tokens) silently cuts longer prompts from the front, which
  * would drop the instructions: ask for room for the whole prompt, a margin for our estimate and the answer.
  */
-function contextWindow(promptTokens: number): number {
+export function contextWindow(promptTokens: number): number {
   return Math.max(4096, Math.ceil((promptTokens * 1.25 + 1024) / 1024) * 1024);
 }
 

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from './finding';
+import { citedSources } from './textReport';
 
 const SRCROOT = '%SRCROOT%';
 
@@ -33,7 +34,7 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Lo
       ruleId: id,
       ruleIndex: index,
       level: finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'note',
-      message: { text: `${finding.message} (${finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ')})` },
+      message: { text: `${finding.message} (${citedSources(finding)})` },
       locations: [{ physicalLocation: { artifactLocation, region } }],
       relatedLocations: finding.citations.map((citation, i) => ({
         id: i,

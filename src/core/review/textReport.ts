@@ -7,8 +7,12 @@ import type { ReviewResult } from './reviewer';
  * Model and file-name text is neutralized (terminalLine): a newline in a message cannot forge a second finding.
  */
 export function formatFindingLine(finding: Finding, column = 1): string {
-  const sources = finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ');
-  return terminalLine(`${finding.path}:${finding.startLine}:${column}: ${finding.severity}: ${finding.message} [${finding.rule}] (${sources})`);
+  return terminalLine(`${finding.path}:${finding.startLine}:${column}: ${finding.severity}: ${finding.message} [${finding.rule}] (${citedSources(finding)})`);
+}
+
+/** `source:lines, …`; the fine-tuned route reviews without retrieved rules, which this says rather than print nothing. */
+export function citedSources(finding: Finding): string {
+  return finding.citations.map((c) => `${c.source}:${c.startLine}-${c.endLine}`).join(', ') || 'no source: fine-tuned model, reviewed without rules';
 }
 
 /** The closing summary: counts by severity, what ran, and what was dropped (so silence is never ambiguous). */

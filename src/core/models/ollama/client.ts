@@ -58,7 +58,8 @@ class CallbackFailure {
 export class OllamaClient implements ChatModel {
   /** Normalized as ollama-js does it (scheme and default port added), so messages name what is really called. */
   readonly host: string;
-  private readonly timeoutMs: number;
+  /** How long Ollama may stay silent during a call (blob uploads use it too). */
+  readonly timeoutMs: number;
   /** Model calls (chat, embed) end after this long in all, even while bytes keep trickling in. */
   private readonly deadlineMs: number | undefined;
   private readonly maxAnswerTokens: number | undefined;
@@ -182,6 +183,23 @@ export class OllamaClient implements ChatModel {
         }
       }
     });
+  }
+
+  /** Builds a model from `from` plus adapter blobs (already uploaded), reporting Ollama's status lines. */
+  async create(request: { model: string; from: string; adapters: Record<string, string> }, onStatus?: (status: string) => void, signal?: AbortSignal): Promise<void> {
+    await this.call({ operation: 'create', model: request.model, signal }, async (ollama) => {
+      for await (const part of await ollama.create({ ...request, stream: true })) {
+        try {
+          onStatus?.(part.status);
+        } catch (error) {
+          throw new CallbackFailure(error);
+        }
+      }
+    });
+  }
+
+  async deleteModel(model: string): Promise<void> {
+    await this.call({ operation: 'delete', model }, async (ollama) => ollama.delete({ model }));
   }
 
   /** Cheap reachability probe with a short timeout; never throws. */

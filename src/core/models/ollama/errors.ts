@@ -3,7 +3,7 @@ import { HouseStyleError } from '../../errors';
 /** What the client knew when a call failed: enough to tell the failures apart and to name host, model and setting. */
 export interface OllamaCallContext {
   host: string;
-  operation: 'chat' | 'embed' | 'pull' | 'show' | 'list' | 'version';
+  operation: 'chat' | 'embed' | 'pull' | 'show' | 'list' | 'version' | 'create' | 'delete';
   model?: string;
   timeoutMs: number;
   /** The caller's signal fired. */

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { HouseStyleError } from '../errors';
+
+/** The workspace's fine-tuned model versions: what each was built from, and how it measured. */
+export const REGISTRY_FILE = '.housestyle/models.json';
+
+const trainingRunSchema = z.object({
+  runDir: z.string(),
+  host: z.string().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  steps: z.number(),
+  finalLoss: z.number().optional(),
+});
+
+const modelVersionSchema = z.object({
+  /** The Ollama model name, `housestyle-<project>:<date>-<n>`. */
+  name: z.string().min(1),
+  base: z.string().min(1),
+  createdAt: z.string(),
+  adapter: z.object({
+    kind: z.enum(['peft', 'gguf']),
+    source: z.string(),
+    /** Ollama blob digest of each adapter file, by file name. */
+    digests: z.record(z.string(), z.string()),
+    rank: z.number().optional(),
+    alpha: z.number().optional(),
+    baseModel: z.string().optional(),
+  }),
+  /** The dataset it was trained on: its folder and the SHA-256 of its card and report, so a rebuilt dataset is told apart. */
+  dataset: z.object({ path: z.string(), cardSha256: z.string() }).optional(),
+  training: trainingRunSchema.optional(),
+  /** Evaluation results (see eval/evaluate.ts), newest last; kept as written. */
+  evaluations: z.array(z.record(z.string(), z.unknown())).default([]),
+});
+
+const registrySchema = z.object({
+  version: z.literal(1),
+  /** The version the fine-tuned and hybrid routes use unless models.fineTuned says otherwise. */
+  active: z.string().optional(),
+  models: z.array(modelVersionSchema),
+});
+
+export type ModelVersion = z.infer<typeof modelVersionSchema>;
+export type TrainingRun = z.infer<typeof trainingRunSchema>;
+export type ModelRegistry = z.infer<typeof registrySchema>;
+
+export async function readRegistry(workspace: string): Promise<ModelRegistry> {
+  const file = path.join(workspace, REGISTRY_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, models: [] };
+    throw new HouseStyleError(`Cannot read ${file}: ${(error as Error).message}.`, 'Check the file permissions.', 'registry', { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new HouseStyleError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Restore it from version control, or delete it and import the adapters again.', 'registry', { cause: error });
+  }
+  const result = registrySchema.safeParse(json);
+  if (!result.success) {
+    throw new HouseStyleError(`${file} is not a House Style model registry: ${z.prettifyError(result.error)}`, 'Restore it from version control, or delete it and import the adapters again.', 'registry');
+  }
+  return result.data;
+}
+
+/** Reads, changes and writes the registry; the write is atomic (a reader sees the old file or the new one). */
+export async function updateRegistry<T>(workspace: string, change: (registry: ModelRegistry) => T): Promise<T> {
+  const registry = await readRegistry(workspace);
+  const result = change(registry);
+  await writeJsonAtomic(path.join(workspace, REGISTRY_FILE), registry);
+  return result;
+}
+
+export function findVersion(registry: ModelRegistry, name: string): ModelVersion | undefined {
+  return registry.models.find((m) => m.name === name);
+}
+
+/** `housestyle-<project>:<yyyymmdd>-<n>`, n counting that day's versions from 1. */
+export function nextVersionName(workspace: string, registry: ModelRegistry, now: Date = new Date()): string {
+  const project = path.basename(path.resolve(workspace)).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workspace';
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const prefix = `housestyle-${project}:${day}-`;
+  const taken = registry.models.filter((m) => m.name.startsWith(prefix)).map((m) => Number(m.name.slice(prefix.length)) || 0);
+  return `${prefix}${Math.max(0, ...taken) + 1}`;
+}
+
+/** Writes JSON to a temporary file beside `file`, syncs it, then renames it over `file`. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,192 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Activity } from '../../src/core/activity';
+import { parseConfig } from '../../src/core/config';
+import { loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
+import { HouseStyleError } from '../../src/core/errors';
+import { sha256 } from '../../src/core/hash';
+import { OllamaClient } from '../../src/core/models/ollama/client';
+import { readRegistry } from '../../src/core/models/registry';
+import { trainAdapter, type TrainOptions } from '../../src/core/models/training/train';
+import type { TrainerLogEntry } from '../../src/core/models/training/trainerLog';
+import { REPO_ROOT, runCli } from '../support/cli';
+import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
+
+const BASE = 'qwen2.5-coder:7b';
+const STAND_IN_PATH = `${path.join(REPO_ROOT, 'test', 'support')}${path.delimiter}${process.env.PATH}`;
+let root: string;
+let server: OllamaTestServer;
+const savedEnv = { ...process.env };
+
+before(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'housestyle-train-'));
+  server = await startOllamaTestServer({ models: [BASE, 'llama3.1:8b'] });
+  // The stand-in llamafactory-cli is found on PATH, as the real one would be.
+  process.env.PATH = STAND_IN_PATH;
+});
+after(async () => {
+  process.env = savedEnv;
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+let counter = 0;
+/** A workspace with a dataset folder as `housestyle dataset build` writes it (the parts training reads). */
+async function workspaceWithDataset(): Promise<{ workspace: string; dataset: string }> {
+  const workspace = path.join(root, `ws-${++counter}`);
+  const dataset = path.join(workspace, '.housestyle', 'dataset');
+  await mkdir(dataset, { recursive: true });
+  await writeFile(path.join(dataset, 'train_lora.yaml'), loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train' }));
+  await writeFile(path.join(dataset, 'README.md'), '# House Style fine-tuning dataset\n');
+  await writeFile(path.join(dataset, 'report.json'), '{"generator":"housestyle dataset build"}\n');
+  await writeFile(path.join(dataset, 'train.jsonl'), '{"messages":[]}\n');
+  return { workspace, dataset };
+}
+
+function options(workspace: string, dataset: string, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return { workspace, dataset, config: parseConfig({ ollama: { host: server.host } }), client: new OllamaClient({ host: server.host, timeoutMs: 5000 }), ...extra };
+}
+
+describe('training with the stand-in llamafactory-cli', () => {
+  test('streams trainer_log.jsonl as progress and imports the adapter as a version linked to its dataset', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    const steps: TrainerLogEntry[] = [];
+    const activity = new Activity();
+    const seen: string[] = [];
+    activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
+    const result = await trainAdapter(options(workspace, dataset, { onStep: (e) => steps.push(e), activity }));
+    assert.deepEqual(seen, ['training -', 'training 20', 'training 40', 'training 60', 'training 80', 'training 100', ''], 'the run is a task in the activity, with its percent');
+    assert.deepEqual(steps.map((s) => `${s.currentSteps}/${s.totalSteps}`), ['1/5', '2/5', '3/5', '4/5', '5/5']);
+    assert.equal(steps.at(-1)!.loss, 1.25);
+    assert.equal(steps.at(-1)!.remainingTime, '0:00:00');
+    const registry = await readRegistry(workspace);
+    const version = registry.models[0]!;
+    assert.equal(version.name, result.imported.version.name);
+    assert.deepEqual(version.dataset, { path: '.housestyle/dataset', cardSha256: sha256('# House Style fine-tuning dataset\n', '{"generator":"housestyle dataset build"}\n') });
+    assert.deepEqual({ steps: version.training?.steps, finalLoss: version.training?.finalLoss }, { steps: 5, finalLoss: 1.25 });
+    assert.equal(version.adapter.rank, 16, 'rank from the trained adapter (train_lora.yaml says 16)');
+    assert.ok(server.models.has(version.name));
+    // The run's config points LLaMA-Factory at this dataset and this run's output folder.
+    const runYaml = await readFile(path.join(version.training!.runDir, 'train_lora.yaml'), 'utf8');
+    assert.match(runYaml, new RegExp(`dataset_dir: ${dataset}`));
+    assert.match(runYaml, new RegExp(`output_dir: ${version.training!.runDir}/output`));
+  });
+
+  test('a failed run shows the log tail and what to do, and imports nothing', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    process.env.STANDIN_FAIL_AT_STEP = '3';
+    try {
+      await assert.rejects(trainAdapter(options(workspace, dataset)), (e: HouseStyleError) => {
+        assert.equal(e.code, 'training-failed');
+        assert.match(e.message, /Training failed \(exit status 1\) at step 2\/5, loss 2\.000, ETA 0:00:03\./);
+        assert.match(e.message, /torch\.OutOfMemoryError: CUDA out of memory/);
+        assert.match(e.hint ?? '', /lower cutoff_len or per_device_train_batch_size/);
+        return true;
+      });
+    } finally {
+      delete process.env.STANDIN_FAIL_AT_STEP;
+    }
+    assert.deepEqual((await readRegistry(workspace)).models, []);
+  });
+
+  test('cancelling stops the trainer and imports nothing', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    process.env.STANDIN_STEPS = '200';
+    process.env.STANDIN_STEP_MS = '50';
+    const controller = new AbortController();
+    const runs = path.join(workspace, '.housestyle', 'training');
+    try {
+      await assert.rejects(
+        trainAdapter(
+          options(workspace, dataset, {
+            signal: controller.signal,
+            onStep: (entry) => {
+              if (entry.currentSteps === 2) controller.abort();
+            },
+          }),
+        ),
+        (e: HouseStyleError) => e.code === 'cancelled' && /Training cancelled at step \d+\/200/.test(e.message) && /partial run stays in/.test(e.hint ?? ''),
+      );
+    } finally {
+      delete process.env.STANDIN_STEPS;
+      delete process.env.STANDIN_STEP_MS;
+    }
+    const [run] = await readdir(runs);
+    const trainerLog = path.join(runs, run!, 'output', 'trainer_log.jsonl');
+    const before = (await stat(trainerLog)).size;
+    await sleep(300);
+    assert.equal((await stat(trainerLog)).size, before, 'the trainer no longer writes');
+    assert.deepEqual((await readRegistry(workspace)).models, []);
+  });
+
+  test('an import that fails after training says where the adapter is and how to import it', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await assert.rejects(trainAdapter(options(workspace, dataset, { base: 'llama3.1:8b' })), (e: HouseStyleError) => {
+      assert.equal(e.code, 'adapter-invalid');
+      assert.match(e.message, /^Training succeeded, but importing the adapter failed: The adapter was trained on Qwen\/Qwen2\.5-Coder-7B-Instruct, but llama3\.1:8b is a llama model\./);
+      assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base llama3\.1:8b --dataset /);
+      return true;
+    });
+  });
+
+  test('without llamafactory-cli it says how to install it or train elsewhere', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    process.env.PATH = '/usr/bin:/bin';
+    try {
+      await assert.rejects(trainAdapter(options(workspace, dataset)), (e: HouseStyleError) => e.code === 'training-failed' && /llamafactory-cli was not found/.test(e.message) && /--remote HOST:DIR/.test(e.hint ?? ''));
+    } finally {
+      process.env.PATH = STAND_IN_PATH;
+    }
+  });
+
+  test('--remote copies the dataset there, trains there and copies the adapter back (ssh and scp stand-ins)', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    const remoteDir = path.join(root, 'gpu-host-scratch');
+    await mkdir(remoteDir, { recursive: true });
+    process.env.PATH = `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}`;
+    try {
+      const result = await trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}` }));
+      assert.equal(result.run.host, 'gpu-box');
+      const [run] = await readdir(remoteDir);
+      assert.ok((await stat(path.join(remoteDir, run!, 'dataset', 'train.jsonl'))).isFile(), 'the dataset was copied to the host');
+      assert.match(await readFile(path.join(remoteDir, run!, 'train_lora.yaml'), 'utf8'), new RegExp(`dataset_dir: ${remoteDir}/${run}/dataset`));
+      assert.ok((await stat(path.join(result.run.runDir, 'output', 'adapter_model.safetensors'))).isFile(), 'the adapter was copied back');
+      assert.equal((await readRegistry(workspace)).models[0]!.training?.host, 'gpu-box');
+    } finally {
+      process.env.PATH = STAND_IN_PATH;
+    }
+  });
+
+  test('housestyle train runs end to end from the command line', async () => {
+    const { workspace } = await workspaceWithDataset();
+    await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+    const result = await runCli(['train', '--workspace', workspace, '--dataset', '.housestyle/dataset', '--name', 'cli-trained:v1'], { env: { PATH: STAND_IN_PATH } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Trained 5 steps \(final loss 1\.250\); registered cli-trained:v1\./);
+    const bad = await runCli(['train', '--workspace', workspace, '--dataset', 'nowhere'], { env: { PATH: STAND_IN_PATH } });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /has no train_lora\.yaml\. Pass a folder that `housestyle dataset build` wrote/);
+  });
+});
+
+describe('training on a real LLaMA-Factory host', () => {
+  const host = process.env.HOUSESTYLE_TRAIN_HOST;
+  const reason = !host ? 'HOUSESTYLE_TRAIN_HOST (HOST:DIR of a machine with LLaMA-Factory and a GPU) is not set' : !process.env.OLLAMA_HOST ? 'OLLAMA_HOST (a real Ollama to import into) is not set' : false;
+  if (reason) console.log(`# live training lane skipped: ${reason}`);
+  test('a tiny real training run imports into a real Ollama', { skip: reason }, async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    const base = process.env.HOUSESTYLE_TRAIN_OLLAMA_BASE ?? 'qwen2.5:0.5b';
+    await writeFile(
+      path.join(dataset, 'train_lora.yaml'),
+      loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: process.env.HOUSESTYLE_TRAIN_HF_BASE ?? 'Qwen/Qwen2.5-0.5B-Instruct', template: 'qwen', train: 'housestyle_train' }).replace('num_train_epochs: 3', 'num_train_epochs: 1'),
+    );
+    const client = new OllamaClient({ host: process.env.OLLAMA_HOST!, timeoutMs: 600_000 });
+    const result = await trainAdapter({ workspace, dataset, remote: host!, base, config: parseConfig({}), client });
+    assert.ok(result.run.steps > 0);
+    await client.deleteModel(result.imported.version.name);
+  });
+});

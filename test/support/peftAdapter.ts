@@ -1,0 +1,66 @@
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+export interface PeftAdapterOptions {
+  rank?: number;
+  alpha?: number;
+  baseModel?: string;
+  /** Hidden size of each LoRA pair (lora_A is rank × hidden, lora_B hidden × rank). */
+  hidden?: number;
+  layers?: number;
+  /** Overrides the config's peft_type (to make an unsupported adapter). */
+  peftType?: string;
+  /** Writes lora_A tensors of this rank instead of `rank` (to make a mismatched folder). */
+  tensorRank?: number;
+  /** Byte that fills the tensor data (different fills give different digests). */
+  fill?: number;
+}
+
+/**
+ * Writes a small, valid PEFT LoRA folder: adapter_config.json and adapter_model.safetensors (an 8-byte
+ * little-endian header length, the JSON header padded to 8 bytes, then F32 tensor data). The data is written in
+ * 1 MB pieces, so a 500 MB adapter for benchmarks costs no memory.
+ */
+export async function writePeftAdapter(folder: string, options: PeftAdapterOptions = {}): Promise<{ folder: string; bytes: number }> {
+  const rank = options.rank ?? 8;
+  const tensorRank = options.tensorRank ?? rank;
+  const hidden = options.hidden ?? 64;
+  const layers = options.layers ?? 2;
+  await mkdir(folder, { recursive: true });
+  const config = {
+    peft_type: options.peftType ?? 'LORA',
+    task_type: 'CAUSAL_LM',
+    base_model_name_or_path: options.baseModel ?? 'Qwen/Qwen2.5-Coder-7B-Instruct',
+    r: rank,
+    lora_alpha: options.alpha ?? rank * 2,
+    lora_dropout: 0.05,
+    target_modules: ['q_proj', 'v_proj'],
+  };
+  await writeFile(path.join(folder, 'adapter_config.json'), `${JSON.stringify(config, null, 2)}\n`);
+
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  let offset = 0;
+  for (let layer = 0; layer < layers; layer++) {
+    for (const [name, shape] of [
+      ['lora_A', [tensorRank, hidden]],
+      ['lora_B', [hidden, tensorRank]],
+    ] as const) {
+      const bytes = shape[0] * shape[1] * 4;
+      header[`base_model.model.model.layers.${layer}.self_attn.q_proj.${name}.weight`] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+      offset += bytes;
+    }
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  const file = await open(path.join(folder, 'adapter_model.safetensors'), 'w');
+  try {
+    await file.write(Buffer.concat([prefix, Buffer.from(json)]));
+    const piece = Buffer.alloc(1 << 20, options.fill ?? 7);
+    for (let left = offset; left > 0; left -= piece.length) await file.write(piece, 0, Math.min(piece.length, left));
+  } finally {
+    await file.close();
+  }
+  return { folder, bytes: 8 + Buffer.byteLength(json) + offset };
+}
