@@ -10,6 +10,7 @@ import { registerAsk } from './commands/ask';
 import { registerCompare } from './commands/compare';
 import { registerEval } from './commands/eval';
 import { registerAdvise } from './commands/advise';
+import { registerKb } from './commands/kb';
 
 const program = new Command('housestyle')
   .description('A local code-review agent that knows your team\'s rules.')
@@ -26,6 +27,7 @@ registerAsk(program);
 registerCompare(program);
 registerEval(program);
 registerAdvise(program);
+registerKb(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander has already printed usage errors; help and --version exit cleanly.

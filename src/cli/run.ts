@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type Config } from '../core/config';
 import { HouseStyleError, describeError } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -104,4 +104,11 @@ export function allowRepoHostOption(): Option {
 export function loadCliConfig(workspace: string, options: HostOptions): Promise<Config> {
   const choice: HostChoice = { env: process.env, ...(options.host ? { user: options.host } : {}), confirmRepositoryHost: () => options.allowRepoHost === true };
   return loadConfig(workspace, choice);
+}
+
+/** Commander parser for options that take a count (`--k 5`, `--days 30`). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
 }

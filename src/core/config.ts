@@ -10,9 +10,9 @@ export const CONFIG_FILE = '.housestyle/config.json';
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock'];
 
 const STYLE_INCLUDE = [
-  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm}',
+  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm,pdf}',
   '**/CONTRIBUTING*',
-  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm}',
+  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm,pdf}',
   '**/.editorconfig',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',
@@ -45,6 +45,10 @@ export const configSchema = z.strictObject({
       batchSize: z.number().int().min(1).max(1024).default(64),
       /** Above this many rows a vector index is built, which keeps search fast on large workspaces. */
       vectorIndexMinRows: z.number().int().min(256).default(50_000),
+      /** LanceDB storage options for object storage (endpoint, region, credentials); the AWS_* variables otherwise. */
+      storageOptions: z.record(z.string(), z.string()).optional(),
+      /** A shared index that another machine (CI) writes: search it, never write or re-embed it. */
+      readOnly: z.boolean().default(false),
     })
     .prefault({}),
   chunking: z
@@ -62,7 +66,7 @@ export const configSchema = z.strictObject({
       /** From a repository's file, used only when it is this machine or the user confirms it (see chooseOllamaHost). */
       host: z.string().min(1).optional(),
       model: z.string().min(1).default('qwen2.5-coder:7b'),
-      /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent. */
+      /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent, else an installed one it finds. */
       embedModel: z.string().min(1).optional(),
       timeoutMs: z.number().int().positive().default(120_000),
       /** The longest one model call may take in all, however steadily it streams. */

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'index-missing',
   /** The index exists but cannot be opened or searched. */
   'index-unavailable',
+  /** A shared index (index.readOnly) was asked to be written. */
+  'index-read-only',
   /** Index files are missing or cut off: `housestyle index --rebuild` (Rebuild Index) replaces them. */
   'index-damaged',
   /** Another run holds the index lock past the wait. */

@@ -40,8 +40,8 @@ export interface Session {
   readonly workspace: string;
   readonly config: Config;
   readonly knowledgeBase: KnowledgeBase;
-  /** What the incremental index run before opening did. */
-  readonly index: IndexReport;
+  /** What the incremental index run before opening did; none for a shared, read-only index (index.readOnly). */
+  readonly index?: IndexReport;
   readonly client: OllamaClient;
   readonly model: string;
   /** The session's route, with its model and prompt variant. */
@@ -69,11 +69,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const checkModels = (options.modelCheck ?? 'require') === 'require';
   if (checkModels) await requireRouteModel(client, route, activity);
 
-  const index = await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
-  requireRules(index);
+  // A shared index is written by its one writer (CI) only: it is searched as it is.
+  const index = config.index.readOnly
+    ? undefined
+    : await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+  if (index) requireRules(index);
   const cache = options.knowledgeBases;
   // Changed rows make cached handles stale (and a switched embedder makes them wrong).
-  if (cache && index.updated + index.removed > 0) cache.invalidate();
+  if (cache && index && index.updated + index.removed > 0) cache.invalidate();
   const knowledgeBase = cache
     ? await cache.get(workspace, config, options.kb)
     : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
@@ -83,7 +86,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     workspace,
     config,
     knowledgeBase,
-    index,
+    ...(index && { index }),
     client,
     model,
     route,

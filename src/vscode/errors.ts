@@ -21,6 +21,7 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
   'model-too-large': ['Open Settings'],
   'index-missing': ['Index Workspace'],
   'index-unavailable': ['Rebuild Index', 'Show Log'],
+  'index-read-only': ['Open Settings'],
   'index-damaged': ['Rebuild Index', 'Show Log'],
   'index-locked': ['Show Log'],
   'disk-full': ['Show Log'],
@@ -49,7 +50,7 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
 function settingsFor(code: ErrorCode | 'bug'): string {
   if (code.startsWith('ollama') || code.startsWith('model') || code === 'host-not-confirmed') return 'housestyle.ollama';
   if (code === 'knowledge-empty') return 'housestyle.knowledgeBases';
-  if (code.startsWith('embedder')) return 'housestyle.index';
+  if (code.startsWith('embedder') || code === 'index-read-only') return 'housestyle.index';
   if (code === 'review-bad-answer') return 'housestyle.review';
   return 'housestyle';
 }

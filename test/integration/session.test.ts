@@ -94,17 +94,17 @@ test('a session brings the rules up to date, hands the reviewer everything it ne
     assert.ok(overview.updated instanceof Date && Date.now() - overview.updated.getTime() < 3600_000, 'the last index run is now');
     return { index: session.index, kb: session.knowledgeBase, passages: overview.passages };
   });
-  assert.equal(first.index.updated, 2);
+  assert.equal(first.index?.updated, 2);
   assert.equal(first.passages, 2);
   assert.deepEqual([seen.at(-1)!.ollama, seen.at(-1)!.model, seen.at(-1)!.host], ['reachable', MODEL, server.host]);
 
   // Nothing changed: the cached knowledge base is reused; a changed doc replaces it.
   const second = await withSession({ workspace, config, knowledgeBases: cache }, async (session) => ({ index: session.index, kb: session.knowledgeBase }));
-  assert.equal(second.index.updated, 0);
+  assert.equal(second.index?.updated, 0);
   assert.equal(second.kb, first.kb);
   await writeFile(path.join(workspace, 'docs/tabs.md'), '# Indentation\n\nIndent with two spaces.\n');
   const third = await withSession({ workspace, config, knowledgeBases: cache }, async (session) => ({ index: session.index, kb: session.knowledgeBase, hits: await session.knowledgeBase.search('two spaces', { k: 1 }) }));
-  assert.equal(third.index.updated, 1);
+  assert.equal(third.index?.updated, 1);
   assert.notEqual(third.kb, first.kb);
   assert.match(third.hits[0]!.text, /two spaces/);
   cache.invalidate();

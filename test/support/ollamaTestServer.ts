@@ -74,8 +74,14 @@ export async function unreachableHost(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** `library`: the models a pull can find (default: any name); others fail as Ollama's registry does. */
-export async function startOllamaTestServer(options: { models?: string[]; version?: string; library?: string[] } = {}): Promise<OllamaTestServer> {
+/** Families of the embedding models Ollama's library serves, as its /api/show reports them. */
+const EMBEDDING_FAMILIES: Record<string, string> = { 'all-minilm': 'bert', 'nomic-embed-text': 'nomic-bert', 'mxbai-embed-large': 'bert', 'snowflake-arctic-embed': 'bert' };
+
+/**
+ * `library`: the models a pull can find (default: any name); others fail as Ollama's registry does.
+ * `capabilities: false` answers /api/show as Ollama before 0.6.4 did, without the capabilities list.
+ */
+export async function startOllamaTestServer(options: { models?: string[]; version?: string; library?: string[]; capabilities?: boolean } = {}): Promise<OllamaTestServer> {
   const models = new Set((options.models ?? []).map(withLatestTag));
   const requests: RecordedRequest[] = [];
   const queue: ScriptedAnswer[] = [];
@@ -150,7 +156,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   }
 
   function modelEntry(name: string) {
-    const family = /^[a-z]+/i.exec(name.slice(name.lastIndexOf('/') + 1))?.[0] ?? 'llama';
+    const base = name.slice(name.lastIndexOf('/') + 1).replace(/:.*$/, '');
+    const family = EMBEDDING_FAMILIES[base] ?? /^[a-z]+/i.exec(base)?.[0] ?? 'llama';
     const tag = name.slice(name.lastIndexOf(':') + 1);
     const details = { parent_model: '', format: 'gguf', family, families: [family], parameter_size: /^\d+(\.\d+)?[bm]$/i.test(tag) ? tag.toUpperCase() : '1B', quantization_level: 'Q4_K_M' };
     const digest = createHash('sha256').update(name).digest('hex');
@@ -161,7 +168,9 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     if (!models.has(withLatestTag(model))) return notFound(res, model);
     const { details } = modelEntry(withLatestTag(model));
     const info = { 'general.architecture': details.family, [`${details.family}.context_length`]: 32768 };
-    sendJson(res, 200, { modelfile: `FROM ${model}`, parameters: '', template: '{{ .System }}\n{{ .Prompt }}', details, model_info: info, capabilities: ['completion'] });
+    const embedding = Object.values(EMBEDDING_FAMILIES).includes(details.family);
+    const capabilities = options.capabilities === false ? {} : { capabilities: [embedding ? 'embedding' : 'completion'] };
+    sendJson(res, 200, { modelfile: `FROM ${model}`, parameters: '', template: embedding ? '' : '{{ .System }}\n{{ .Prompt }}', details, model_info: info, ...capabilities });
   }
 
   function pull(res: ServerResponse, body: { model?: string; name?: string; stream?: boolean }): void {

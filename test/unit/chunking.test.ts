@@ -153,3 +153,45 @@ describe('chunkCodeComments', () => {
     assert.ok('chunks' in chunkSource('src/a.ts', '// a comment with enough words here\n', { ...defaults, codeComments: true }));
   });
 });
+
+describe('chunkRestructuredText', () => {
+  const pep = [
+    'PEP: 8', // 1
+    '', // 2
+    '============', // 3
+    'Code Lay-out', // 4
+    '============', // 5
+    '', // 6
+    'Indentation', // 7
+    '-----------', // 8
+    '', // 9
+    'Use 4 spaces per indentation level::', // 10
+    '', // 11
+    '    foo = long_function_name(var_one,', // 12
+    '                             var_two)', // 13
+    '', // 14
+    '=======', // 15
+    'Imports', // 16
+    '=======', // 17
+    '', // 18
+    '- Imports should usually be on separate lines.', // 19
+    '', // 20
+    'Not a title because the line is longer', // 21
+    '---', // 22
+  ].join('\n');
+
+  it('splits at underlined (and overlined) titles, levels in order of first appearance, with exact lines', () => {
+    const chunks = chunkSource('docs/pep-0008.rst', pep, { ...defaults, codeComments: false });
+    assert.ok('chunks' in chunks);
+    assert.deepEqual(
+      chunks.chunks.map((c) => [c.heading, c.startLine, c.endLine]),
+      [
+        ['', 1, 1],
+        ['Code Lay-out', 3, 5],
+        ['Code Lay-out > Indentation', 7, 13],
+        ['Imports', 15, 22],
+      ],
+    );
+    assertExactLines(pep, chunks.chunks);
+  });
+});

@@ -1,13 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { HouseStyleError } from '../../core/errors';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import type { Passage } from '../../core/knowledge/passage';
 import { terminalLine, terminalLines } from '../../core/terminalText';
-import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, resolveWorkspace, stderrLogger, type HostOptions } from '../run';
+import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, positiveInt, resolveWorkspace, stderrLogger, type HostOptions } from '../run';
 
 const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
 
@@ -59,14 +58,14 @@ export function registerSearch(program: Command): void {
 }
 
 function toJson(passage: Passage) {
-  const { source, startLine, endLine, heading, score, text, kb, appliesTo } = passage;
-  return { source, startLine, endLine, heading, score, text, kb, appliesTo };
+  const { source, startLine, endLine, heading, score, text, kb, appliesTo, page } = passage;
+  return { source, ...(page ? { page } : {}), startLine, endLine, heading, score, text, kb, appliesTo };
 }
 
 function formatText(results: Passage[]): string {
   if (results.length === 0) return 'No passages found.\n';
   return results
-    .map((r, i) => `${i + 1}. ${terminalLine(`${r.source}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}`)}  (score ${r.score.toFixed(4)})\n   ${terminalLines(r.text, '   ')}\n`)
+    .map((r, i) => `${i + 1}. ${terminalLine(`${r.source}${r.page ? ` page ${r.page}` : ''}:${r.startLine}-${r.endLine}${r.heading ? `  ${r.heading}` : ''}`)}  (score ${r.score.toFixed(4)})\n   ${terminalLines(r.text, '   ')}\n`)
     .join('\n');
 }
 
@@ -76,10 +75,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
 }

@@ -3,6 +3,8 @@ export interface Embedder {
   /** Stable name of the model and its settings, e.g. `hash-v1-384` or `minilm:all-MiniLM-L6-v2`. */
   readonly id: string;
   readonly dimension: number;
+  /** Its vectors only restate the words (the hashing embedder): search then ranks by BM25 alone, which does that better. */
+  readonly lexical?: boolean;
   embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
   close(): Promise<void>;
 }

@@ -1,19 +1,22 @@
 import picomatch from 'picomatch';
 import { knowledgeBase as kbConfig, type Config } from '../config';
 import { HouseStyleError } from '../errors';
-import type { Logger } from '../log';
+import { silentLogger, type Logger } from '../log';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
 import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
+import { recordRetrievals } from './retrievalLog';
 import { KnowledgeStore } from './store';
 
 export interface SearchOptions {
   k?: number;
   /** Globs on the passage's source path; only matching sources are searched. */
   sources?: string[];
+  /** A review's search: the sources it returns are logged (on close) for `kb health`'s unused-source check. */
+  forReview?: boolean;
 }
 
 export interface KnowledgeBase {
@@ -39,11 +42,14 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
   const name = options.kb ?? options.config.review.knowledgeBase;
   kbConfig(options.config, name);
   const uri = indexUri(options.workspace, options.config);
-  const store = await KnowledgeStore.open(uri, name).catch((error: unknown) => {
+  const store = await KnowledgeStore.open(uri, name, options.config.index.storageOptions).catch((error: unknown) => {
     throw explainIndexFailure(error, uri);
   });
   if (!store) {
-    throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, 'Run `housestyle index` (or "House Style: Index Workspace") first.', 'index-missing');
+    const hint = options.config.index.readOnly
+      ? 'It is a shared index (index.readOnly): ask its writer (the CI job) to index it, or check index.uri.'
+      : 'Run `housestyle index` (or "House Style: Index Workspace") first.';
+    throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, hint, 'index-missing');
   }
   let embedder: Embedder;
   try {
@@ -52,17 +58,20 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
     store.close();
     throw error;
   }
-  return new IndexedKnowledgeBase(name, store, embedder, uri);
+  return new IndexedKnowledgeBase(name, store, embedder, uri, options.workspace, options.logger ?? silentLogger);
 }
 
 class IndexedKnowledgeBase implements KnowledgeBase {
   private sourceList?: Promise<string[]>;
+  private readonly reviewed = new Set<string>();
 
   constructor(
     readonly name: string,
     private readonly store: KnowledgeStore,
     private readonly embedderInstance: Embedder,
     private readonly uri: string,
+    private readonly workspace: string,
+    private readonly logger: Logger,
   ) {}
 
   get embedder(): string {
@@ -81,10 +90,11 @@ class IndexedKnowledgeBase implements KnowledgeBase {
       if (sources.length === 0) return [];
       where = `source IN ${sqlStringList(sources)}`;
     }
-    const [vector] = await this.embedderInstance.embed([query]);
-    const search = () => this.store.search(query, vector!, k, where);
+    const embedder = this.embedderInstance;
+    const vector = async () => (await embedder.embed([query]))[0]!;
+    const search = () => this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
     // A handle kept open may point at a version whose files a later index run cleaned up: move to the newest, once.
-    return search()
+    const passages = await search()
       .catch(async () => {
         await this.store.refresh();
         return search();
@@ -92,6 +102,8 @@ class IndexedKnowledgeBase implements KnowledgeBase {
       .catch((error: unknown) => {
         throw explainIndexFailure(error, this.uri);
       });
+    if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
+    return passages;
   }
 
   count(): Promise<number> {
@@ -107,5 +119,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
   async close(): Promise<void> {
     this.store.close();
     await this.embedderInstance.close();
+    // Best effort: a workspace that cannot take the log loses only the unused-source check.
+    await recordRetrievals(this.workspace, this.name, this.reviewed).catch((error: Error) => this.logger.warn(`Could not record which rules were retrieved: ${error.message}`));
   }
 }

@@ -16,4 +16,6 @@ export interface Passage {
   score: number;
   /** Globs (relative to the workspace) of files the rule applies to; empty means everywhere. */
   appliesTo: string[];
+  /** 1-based page of a PDF source; `startLine`/`endLine` then count lines within that page. */
+  page?: number;
 }

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { readPdfText } from './readPdf';
 
 export type SourceText = { text: string } | { skip: string };
 
@@ -6,7 +7,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a knowledge source as UTF-8 text, or says why it is skipped: too large (checked before
- * reading), unreadable, binary, not UTF-8, or empty. Never throws.
+ * reading), unreadable, binary, not UTF-8, or empty. A PDF's text is its text layer. Never throws.
  */
 export async function readSource(file: string, maxBytes: number): Promise<SourceText> {
   let handle;
@@ -16,6 +17,7 @@ export async function readSource(file: string, maxBytes: number): Promise<Source
     if (size > maxBytes) return { skip: `larger than ${formatBytes(maxBytes)} (${formatBytes(size)}); raise maxFileBytes to index it` };
     if (size === 0) return { skip: 'empty file' };
     const bytes = await handle.readFile();
+    if (/\.pdf$/i.test(file)) return await readPdfText(bytes);
     if (bytes.subarray(0, 8192).includes(0)) return { skip: 'binary content' };
     let text: string;
     try {

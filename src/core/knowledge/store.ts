@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { HouseStyleError } from '../errors';
@@ -6,7 +6,7 @@ import type { Passage } from './passage';
 import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
-import { sqlStringList } from './escapeSql';
+import { sqlString, sqlStringList } from './escapeSql';
 import { keepIndexOutOfGit } from './indexGitignore';
 
 /** One chunk as stored: what search returns plus what incremental indexing needs. */
@@ -25,6 +25,8 @@ export interface ChunkRow {
   file_stamp: string;
   /** JSON array of globs; "[]" means everywhere. */
   applies_to: string;
+  /** 1-based page of a PDF source, 0 for other sources. */
+  page: number;
   vector: Float32Array;
 }
 
@@ -40,10 +42,12 @@ export interface StoredFile {
   stamps: Set<string>;
 }
 
-/** Bump when the table's columns change; older tables are rebuilt. */
-const SCHEMA_VERSION = '2';
+/** Bump when the table's columns or its full-text tokenizer change; older tables are rebuilt. */
+const SCHEMA_VERSION = '3';
 
 const FTS_COLUMN = 'fts_text';
+/** Stemmed English without stop words: a rule says "imports" where a query says "import", and "the" matches everything. */
+const FULL_TEXT_OPTIONS = { withPosition: false, language: 'English', stem: true, removeStopWords: true, lowercase: true, asciiFolding: true };
 const VECTOR_COLUMN = 'vector';
 
 export function tableName(kb: string): string {
@@ -61,11 +65,26 @@ export class KnowledgeStore {
     readonly identity: StoreIdentity,
   ) {}
 
-  /** Opens the table, or returns undefined when the knowledge base was never indexed. */
-  static async open(uri: string, kb: string): Promise<KnowledgeStore | undefined> {
-    const connection = await connect(uri);
-    if (!(await connection.tableNames()).includes(tableName(kb))) return undefined;
-    const table = await connection.openTable(tableName(kb));
+  /**
+   * Opens the table, or returns undefined when the knowledge base was never indexed. By name, not by
+   * listing the tables: one round trip fewer on object storage, where some servers list folders poorly.
+   */
+  static async open(uri: string, kb: string, storageOptions?: Record<string, string>): Promise<KnowledgeStore | undefined> {
+    const connection = await connect(uri, storageOptions);
+    let table: Table;
+    try {
+      table = await connection.openTable(tableName(kb));
+    } catch (error) {
+      connection.close();
+      const missing = /was not found/i.test((error as Error).message);
+      if (isObjectStorageUri(uri)) {
+        if (missing) return undefined;
+        throw unavailable(uri, error);
+      }
+      // On disk, a table folder that does not open is damaged, not absent: the caller explains how.
+      if (missing && !(await stat(path.join(uri, `${tableName(kb)}.lance`)).catch(() => undefined))) return undefined;
+      throw error;
+    }
     const metadata = (await table.schema()).metadata;
     const current = metadata.get('schema') === SCHEMA_VERSION;
     const identity = { embedder: current ? (metadata.get('embedder') ?? 'unknown') : 'outdated-schema', dimension: Number(metadata.get('dimension') ?? 0) };
@@ -73,9 +92,9 @@ export class KnowledgeStore {
   }
 
   /** Creates an empty table for this embedder, replacing one made by another embedder. */
-  static async create(uri: string, kb: string, identity: StoreIdentity): Promise<KnowledgeStore> {
+  static async create(uri: string, kb: string, identity: StoreIdentity, storageOptions?: Record<string, string>): Promise<KnowledgeStore> {
     const { arrow } = await loadLanceDb();
-    const connection = await connect(uri);
+    const connection = await connect(uri, storageOptions);
     const { Schema, Field, Utf8, Int32, Float32, FixedSizeList } = arrow;
     const schema = new Schema(
       [
@@ -90,6 +109,7 @@ export class KnowledgeStore {
         new Field('file_hash', new Utf8(), false),
         new Field('file_stamp', new Utf8(), false),
         new Field('applies_to', new Utf8(), false),
+        new Field('page', new Int32(), false),
         new Field(VECTOR_COLUMN, new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
       ],
       new Map([
@@ -154,24 +174,26 @@ export class KnowledgeStore {
   }
 
   /**
-   * Makes the rows of `sources` exactly `rows`, in one commit per call: sources that had no rows
-   * are appended; the others are merged on id with their leftover rows deleted, so a crash
-   * leaves each source either wholly old or wholly new.
+   * Makes the rows of `sources` exactly `rows`: sources that had no rows are appended; the others are
+   * merged on id, then their leftover rows deleted. Not one merge that also deletes the unmatched rows:
+   * that one reads the whole table, vectors included (about 175 MB more at 100,000 rows, measured). A
+   * crash between the two commits leaves a source with old rows beside its new ones, which the next run
+   * sees (two file hashes) and repairs.
    */
   async replaceSources(rows: ChunkRow[], fresh: ReadonlySet<string>): Promise<void> {
     const added = rows.filter((row) => fresh.has(row.source));
     const merged = rows.filter((row) => !fresh.has(row.source));
     if (added.length > 0) await retryCommitConflicts(() => this.table.add(added.map(toRecord)));
     if (merged.length > 0) {
-      const sources = [...new Set(merged.map((row) => row.source))];
-      await retryCommitConflicts(() =>
-        this.table
-          .mergeInsert('id')
-          .whenMatchedUpdateAll()
-          .whenNotMatchedInsertAll()
-          .whenNotMatchedBySourceDelete({ where: `source IN ${sqlStringList(sources)}` })
-          .execute(merged.map(toRecord)),
-      );
+      await retryCommitConflicts(() => this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(merged.map(toRecord)));
+      const bySource = new Map<string, string[]>();
+      for (const row of merged) {
+        const ids = bySource.get(row.source);
+        if (ids) ids.push(row.id);
+        else bySource.set(row.source, [row.id]);
+      }
+      const leftovers = [...bySource].map(([source, ids]) => `(source = ${sqlString(source)} AND id NOT IN ${sqlStringList(ids)})`).join(' OR ');
+      await retryCommitConflicts(() => this.table.delete(leftovers));
     }
   }
 
@@ -189,7 +211,7 @@ export class KnowledgeStore {
     const has = (column: string) => indices.some((index) => index.columns.includes(column));
     const rows = await this.table.countRows();
     if (!has(FTS_COLUMN)) {
-      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts({ withPosition: false }) });
+      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
     }
     if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) {
       // Several partitions: one HNSW graph over all rows costs about 100 MB more to build at 100,000 rows.
@@ -200,18 +222,31 @@ export class KnowledgeStore {
   }
 
   /**
-   * Hybrid search: BM25 over heading and text, and nearest vectors, fused by reciprocal rank.
-   * Vectors alone where the full-text index is not built yet (an index run was interrupted).
+   * Hybrid search: BM25 over heading and text, and nearest vectors, run side by side and fused by
+   * reciprocal rank (`fuseByRank`; LanceDB's own hybrid query runs them one after the other). BM25 alone
+   * when `fuseVectors` is false (a lexical embedder's vectors only echo BM25, less sharply), topped up with
+   * nearest vectors when fewer than k passages share a word with the query. Vectors alone where the
+   * full-text index is not built yet (an index run was interrupted) or the query has no words.
    */
-  async search(query: string, vector: Float32Array, k: number, where?: string): Promise<Passage[]> {
-    const { lancedb } = await loadLanceDb();
+  async search(query: string, options: { vector: () => Promise<Float32Array>; fuseVectors: boolean; k: number; where?: string }): Promise<Passage[]> {
     this.hasFullTextIndex ??= this.table.listIndices().then((indices) => indices.some((index) => index.columns.includes(FTS_COLUMN)));
     const hasWords = /[\p{L}\p{N}]/u.test(query) && (await this.hasFullTextIndex);
-    let search = hasWords
-      ? this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }).nearestTo(vector).rerank(await rrfReranker(lancedb))
-      : this.table.query().nearestTo(vector);
-    if (where) search = search.where(where);
-    const rows = await search.limit(k).toArray();
+    const { k, where } = options;
+    const filtered = <Q extends { where(predicate: string): Q }>(search: Q) => (where ? search.where(where) : search);
+    const nearest = async () => filtered(this.table.query().nearestTo(await options.vector())).limit(k).toArray();
+    const matching = () => filtered(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN })).limit(k).toArray();
+    let rows: Row[];
+    if (!hasWords) rows = await nearest();
+    else if (options.fuseVectors) rows = fuseByRank(await Promise.all([matching(), nearest()]), k);
+    else {
+      rows = await matching();
+      if (rows.length < k) {
+        const found = new Set(rows.map((row) => row.id));
+        rows.push(...(await nearest()).filter((row) => !found.has(row.id)).slice(0, k - rows.length));
+      }
+    }
+    // Scores fall with rank even where top-up rows (distances) follow BM25 rows (scores of another scale).
+    let floor = Infinity;
     return rows.map((row) => ({
       id: row.id,
       kb: this.kb,
@@ -220,9 +255,21 @@ export class KnowledgeStore {
       endLine: row.end_line,
       heading: row.heading,
       text: row.text,
-      score: row._relevance_score ?? 1 / (1 + (row._distance ?? 0)),
+      score: (floor = Math.min(floor, row._relevance_score ?? row._score ?? 1 / (1 + (row._distance ?? 0)))),
       appliesTo: JSON.parse(row.applies_to) as string[],
+      ...(row.page > 0 ? { page: row.page as number } : {}),
     }));
+  }
+
+  /** Every stored passage without its vector, batch by batch (for health checks over the whole knowledge base). */
+  async *passages(): AsyncGenerator<Pick<Passage, 'source' | 'heading' | 'text' | 'startLine' | 'endLine'>> {
+    for await (const batch of this.table.query().select(['source', 'heading', 'text', 'start_line', 'end_line'])) {
+      const columns = ['source', 'heading', 'text', 'start_line', 'end_line'].map((column) => batch.getChild(column)!);
+      for (let i = 0; i < batch.numRows; i++) {
+        const [source, heading, text, startLine, endLine] = columns.map((column) => column.get(i));
+        yield { source, heading, text, startLine, endLine };
+      }
+    }
   }
 
   /**
@@ -242,13 +289,13 @@ export class KnowledgeStore {
   }
 
   /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
-  static async drop(uri: string, kb: string): Promise<void> {
+  static async drop(uri: string, kb: string, storageOptions?: Record<string, string>): Promise<void> {
     if (!isObjectStorageUri(uri)) {
       // A damaged table may not even open; its folder is simply removed.
       await rm(path.join(uri, `${tableName(kb)}.lance`), { recursive: true, force: true });
       return;
     }
-    const connection = await connect(uri);
+    const connection = await connect(uri, storageOptions);
     try {
       await connection.dropTable(tableName(kb));
     } catch (error) {
@@ -284,19 +331,44 @@ export class KnowledgeStore {
   }
 }
 
-let rrf: Promise<unknown> | undefined;
-function rrfReranker(lancedb: typeof import('@lancedb/lancedb')) {
-  rrf ??= lancedb.rerankers.RRFReranker.create();
-  return rrf as ReturnType<typeof lancedb.rerankers.RRFReranker.create>;
+/** A LanceDB result row, read by column name. */
+type Row = Record<string, any>;
+
+/** Reciprocal rank fusion's usual constant: ranks past the first few still count, none dominates. */
+const RRF_K = 60;
+
+/** Reciprocal rank fusion of ranked lists of rows (by id): each row scores the sum of 1 / (RRF_K + rank). */
+export function fuseByRank(lists: Row[][], k: number): Row[] {
+  const fused = new Map<string, { row: Row; score: number }>();
+  for (const list of lists) {
+    list.forEach((row, rank) => {
+      const entry = fused.get(row.id) ?? { row, score: 0 };
+      entry.score += 1 / (RRF_K + rank + 1);
+      fused.set(row.id, entry);
+    });
+  }
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k)
+    .map(({ row, score }) => ({ ...row, _relevance_score: score }));
 }
 
-async function connect(uri: string): Promise<Connection> {
+/** `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables. */
+async function connect(uri: string, storageOptions?: Record<string, string>): Promise<Connection> {
   const { lancedb } = await loadLanceDb();
   try {
-    return await lancedb.connect(uri);
+    return await lancedb.connect(uri, storageOptions && Object.keys(storageOptions).length > 0 ? { storageOptions } : {});
   } catch (error) {
-    throw new HouseStyleError(`Cannot open the index at ${uri}: ${(error as Error).message}.`, 'Check index.uri in the configuration and that the location is writable.', 'index-unavailable', { cause: error });
+    throw unavailable(uri, error);
   }
+}
+
+function unavailable(uri: string, error: unknown): HouseStyleError {
+  const message = (error as Error).message.split('\n')[0]!.replace(/\s+Caused by:.*$/s, '');
+  const hint = isObjectStorageUri(uri)
+    ? 'Check index.uri, and the endpoint and credentials in index.storageOptions or the AWS_* environment variables.'
+    : 'Check index.uri in the configuration and that the location is readable and writable.';
+  return new HouseStyleError(`Cannot open the index at ${uri}: ${message}.`, hint, 'index-unavailable', { cause: error });
 }
 
 function toRecord(row: ChunkRow): Record<string, unknown> {

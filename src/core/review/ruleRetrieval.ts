@@ -1,12 +1,13 @@
 import type { Config } from '../config';
 import type { Passage } from '../knowledge/passage';
+import { constructWords } from './codeConstructs';
 import { packPassages, type PackedContext } from './contextBudget';
 import { passageCost } from './prompt';
 import type { ReviewWindow } from './reviewWindow';
 
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */
 export interface RuleSearch {
-  search(query: string, options?: { k?: number }): Promise<Passage[]>;
+  search(query: string, options?: { k?: number; forReview?: boolean }): Promise<Passage[]>;
 }
 
 /** The rules packed for one window, and how many the search returned before packing. */
@@ -17,25 +18,24 @@ export interface WindowRules extends PackedContext {
 
 // The query only steers retrieval. Every BM25 term costs search time, and a long query's many common
 // words drown the few rare ones that match a rule (measured in test/bench/reviewRag.bench.ts), so a
-// window is reduced to its most frequent distinct words: what the code is about.
+// window is reduced to the constructs it uses, named as guides name them, and its most frequent words.
 const QUERY_MAX_WORDS = 24;
 
-/** What to search the rules with: the file's language and path, then the window's words, most frequent first. */
+/** What to search the rules with: the file's language, the constructs its window uses, then its words, most frequent first. */
 export function retrievalQuery(window: ReviewWindow): string {
+  const lines = window.segments.flatMap((segment) => window.target.lines.slice(segment.startLine - 1, segment.endLine));
   const counts = new Map<string, number>();
-  for (const segment of window.segments) {
-    for (const line of window.target.lines.slice(segment.startLine - 1, segment.endLine)) {
-      for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
-    }
+  for (const line of lines) {
+    for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
   }
   // Map order is first appearance, and the sort is stable: ties keep it.
   const words = [...counts].sort((a, b) => b[1] - a[1]).slice(0, QUERY_MAX_WORDS).map(([word]) => word);
-  return `${window.target.language} code in ${window.target.path}\n${words.join(' ')}`;
+  return [`${window.target.language} code in ${window.target.path}`, ...constructWords(window.target.language, lines), words.join(' ')].join('\n');
 }
 
 /** Retrieval and packing for one window: the whole RAG step of a review, before the model is called. */
 export async function rulesForWindow(knowledgeBase: RuleSearch, window: ReviewWindow, config: Config): Promise<WindowRules> {
-  const retrieved = await knowledgeBase.search(retrievalQuery(window), { k: config.review.k });
+  const retrieved = await knowledgeBase.search(retrievalQuery(window), { k: config.review.k, forReview: true });
   const packed = packPassages(retrieved, { path: window.target.path, budgetTokens: config.review.contextTokens, cost: passageCost });
   return { ...packed, window, retrieved: retrieved.length };
 }

@@ -10,6 +10,8 @@ export interface Chunk {
   text: string;
   /** Globs of files the rule applies to (from front matter); empty means everywhere. */
   appliesTo: string[];
+  /** 1-based page of a PDF; the lines are then counted within that page. */
+  page?: number;
 }
 
 /** One line of text with its 1-based line number in the source file. */

@@ -2,17 +2,22 @@ import type { Chunk, ChunkingOptions } from './chunk';
 import { chunkCodeComments, isCodeFile } from './codeComments';
 import { chunkHtml } from './html';
 import { chunkMarkdown } from './markdown';
+import { chunkPdf } from './pdf';
 import { chunkPlainText } from './plainText';
+import { chunkRestructuredText } from './restructuredText';
 
 /** Bump when chunking changes, so existing indexes re-chunk every file once. */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 
-export type ChunkResult = { chunks: Chunk[] } | { skip: string };
+/** `skipped` says which parts of an indexed file were left out, and why. */
+export type ChunkResult = { chunks: Chunk[]; skipped?: string[] } | { skip: string };
 
 /** Chooses the chunker by file name. Source code is indexed only for its comments, and only when asked. */
 export function chunkSource(source: string, text: string, options: ChunkingOptions & { codeComments: boolean }): ChunkResult {
   if (/\.(md|markdown|mdx)$/i.test(source)) return { chunks: chunkMarkdown(source, text, options) };
   if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
+  if (/\.pdf$/i.test(source)) return chunkPdf(source, text, options);
+  if (/\.rst$/i.test(source)) return { chunks: chunkRestructuredText(source, text, options) };
   if (isCodeFile(source)) {
     return options.codeComments ? { chunks: chunkCodeComments(source, text, options) } : { skip: 'source code; set codeComments: true on the knowledge base to index its comments' };
   }

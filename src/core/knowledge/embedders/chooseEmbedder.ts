@@ -5,6 +5,7 @@ import type { Logger } from '../../log';
 import type { Embedder, EmbedderChoice } from '../embedder';
 import { createHashingEmbedder } from './hashingEmbedder';
 import { findMiniLmModel, MINILM_MODEL_NAME } from './miniLmModel';
+import { installedEmbeddingModels, SUGGESTED_EMBED_MODEL } from './ollamaEmbeddingModels';
 
 export interface EmbedderEnvironment {
   config: Config;
@@ -24,9 +25,10 @@ export interface ChosenEmbedder {
 const HASH_DIMENSION = 384;
 
 /**
- * `auto` prefers the local MiniLM model, then an Ollama embedding model when one is configured and
- * reachable, then the built-in hashing embedder, which always works. An explicit choice that cannot
- * be met is an error that says how to meet it.
+ * `auto` prefers, in order: the local MiniLM model; the configured `ollama.embedModel` when Ollama is
+ * reachable; an embedding model already installed in Ollama (see `PREFERRED_EMBED_MODELS`); then the
+ * built-in hashing embedder, which always works. An explicit choice that cannot be met is an error that
+ * says how to meet it.
  */
 export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnvironment): Promise<ChosenEmbedder> {
   const { config } = env;
@@ -42,18 +44,15 @@ export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnviro
     const { createTransformersEmbedder } = await import('./transformersEmbedder');
     return { embedder: await createTransformersEmbedder({ modelDir, batchSize: config.index.batchSize, logger: env.logger }), reason: `local ${MINILM_MODEL_NAME} model at ${modelDir}` };
   }
-  if (choice === 'ollama' || (choice === 'auto' && config.ollama.embedModel)) {
-    const model = config.ollama.embedModel;
-    if (!model) {
-      throw new HouseStyleError('No Ollama embedding model is configured.', 'Set ollama.embedModel (for example "nomic-embed-text") in the configuration.', 'embedder-unavailable');
-    }
-    const ollama = await ollamaEmbedder(config, model, choice === 'auto');
-    if (ollama) return ollama;
+  if (choice === 'ollama' && !config.ollama.embedModel) {
+    throw new HouseStyleError('No Ollama embedding model is configured.', `Set ollama.embedModel (for example "${SUGGESTED_EMBED_MODEL}") in the configuration.`, 'embedder-unavailable');
   }
-  return {
-    embedder: createHashingEmbedder(HASH_DIMENSION),
-    reason: choice === 'hash' ? 'chosen with --embedder hash' : `no local ${MINILM_MODEL_NAME} model${config.ollama.embedModel ? ' and Ollama not reachable' : ' and no ollama.embedModel configured'}`,
-  };
+  if (choice === 'ollama' || choice === 'auto') {
+    const ollama = await ollamaEmbedder(config, choice === 'auto');
+    if ('embedder' in ollama) return ollama;
+    return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: `no local ${MINILM_MODEL_NAME} model and ${ollama.missing}` };
+  }
+  return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: 'chosen with --embedder hash' };
 }
 
 /** Recreates the embedder an index was built with, so queries land in the same vector space. */
@@ -67,13 +66,23 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
     if (chosen?.embedder.id === id) return chosen.embedder;
     await chosen?.embedder.close();
   }
-  throw new HouseStyleError(`The index was built with the ${id} embedder, which is not available now.`, 'Re-index with `housestyle index --embedder auto` (or make that embedder available again).', 'embedder-unavailable');
+  const makeAvailable = needed === 'ollama' ? `pull it into Ollama (\`ollama pull ${id.slice('ollama:'.length)}\`)` : needed === 'minilm' ? `put ${MINILM_MODEL_NAME} in index.modelDir` : 'use a House Style version that has it';
+  const hint = env.config.index.readOnly
+    ? `This shared index is read-only here and is never re-embedded: ${makeAvailable} to search it.`
+    : `${makeAvailable[0]!.toUpperCase()}${makeAvailable.slice(1)}, or re-index with \`housestyle index --embedder auto\`.`;
+  throw new HouseStyleError(`The index was built with the ${id} embedder, which is not available here.`, hint, 'embedder-unavailable');
 }
 
-async function ollamaEmbedder(config: Config, model: string, optional: boolean): Promise<ChosenEmbedder | undefined> {
+/** The configured model, else (for `auto`) the best installed one; or why there is none. */
+async function ollamaEmbedder(config: Config, optional: boolean): Promise<ChosenEmbedder | { missing: string }> {
   const { OllamaClient } = await import('../../models/ollama/client');
   const client = OllamaClient.fromConfig(config);
-  if (optional && !(await client.isReachable())) return undefined;
+  const pullHint = `run \`ollama pull ${SUGGESTED_EMBED_MODEL}\` and index again to search by meaning`;
+  if (optional && !(await client.isReachable())) return { missing: `Ollama is not reachable at ${client.host} (start it and ${pullHint})` };
   const { createOllamaEmbedder } = await import('./ollamaEmbedder');
-  return { embedder: await createOllamaEmbedder(client, model), reason: `Ollama embedding model ${model} at ${client.host}` };
+  const configured = config.ollama.embedModel;
+  if (configured) return { embedder: await createOllamaEmbedder(client, configured), reason: `Ollama embedding model ${configured} at ${client.host} (ollama.embedModel)` };
+  const [installed] = await installedEmbeddingModels(client).catch(() => []);
+  if (!installed) return { missing: `no embedding model installed in Ollama at ${client.host} (${pullHint})` };
+  return { embedder: await createOllamaEmbedder(client, installed.name), reason: `Ollama embedding model ${installed.name} at ${client.host}, installed there (${installed.why})` };
 }

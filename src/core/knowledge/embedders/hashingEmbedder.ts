@@ -14,6 +14,7 @@ export function createHashingEmbedder(dimension = 384): Embedder {
   return {
     id: `hash-v1-${dimension}`,
     dimension,
+    lexical: true,
     async embed(texts) {
       return texts.map((text) => hashText(text, dimension));
     },

@@ -18,6 +18,8 @@ export interface OllamaModelDetails {
   parameterSize?: string;
   contextLength?: number;
   template?: string;
+  /** What the model can do, e.g. `completion`, `embedding`, `tools` (absent from Ollama before 0.6.4). */
+  capabilities?: string[];
 }
 
 const DEFAULT_PROBE_MS = 1500;
@@ -44,6 +46,7 @@ const showAnswer = z.object({
   template: z.string().optional(),
   details: modelDetails,
   model_info: z.record(z.string(), z.unknown()).optional(),
+  capabilities: z.array(z.string()).optional(),
 });
 
 /** Thrown through the stream loop when a caller's callback fails, so it reaches the caller unchanged. */
@@ -165,6 +168,7 @@ export class OllamaClient implements ChatModel {
         ...(answer.details?.parameter_size ? { parameterSize: answer.details.parameter_size } : {}),
         ...(typeof contextLength === 'number' ? { contextLength } : {}),
         ...(answer.template !== undefined ? { template: answer.template } : {}),
+        ...(answer.capabilities ? { capabilities: answer.capabilities } : {}),
       };
     });
   }

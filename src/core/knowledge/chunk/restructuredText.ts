@@ -1,0 +1,55 @@
+import type { Block, Chunk, ChunkingOptions } from './chunk';
+import { paragraphs } from './plainText';
+import { packBlocks } from './packBlocks';
+
+/** Characters reStructuredText accepts as section adornment. */
+const ADORNMENT = /^([=\-~^"'`#*+:._<>!$%&(),/;?@[\\\]{|}])\1{2,}\s*$/;
+
+interface Title {
+  /** 0-based index of the title's first line (its overline, when there is one). */
+  start: number;
+  text: string;
+  style: string;
+}
+
+/**
+ * Splits reStructuredText at section titles (a text line underlined, and maybe overlined, with one
+ * punctuation character). As rST itself does, levels follow the order in which adornment styles first
+ * appear; paragraphs are the blocks, and a title opens its section's first chunk.
+ */
+export function chunkRestructuredText(source: string, text: string, options: ChunkingOptions): Chunk[] {
+  const lines = text.split(/\r?\n/);
+  const titles = findTitles(lines);
+  const styles: string[] = [];
+  const headings: string[] = [];
+  const blocks: Block[] = paragraphs(lines.slice(0, titles[0]?.start ?? lines.length), 1);
+  titles.forEach((title, i) => {
+    if (!styles.includes(title.style)) styles.push(title.style);
+    const level = styles.indexOf(title.style);
+    headings.length = level;
+    while (headings.length < level) headings.push('');
+    headings.push(title.text);
+    const heading = headings.filter(Boolean);
+    const bodyEnd = titles[i + 1]?.start ?? lines.length;
+    const body = paragraphs(lines.slice(title.start, bodyEnd), title.start + 1);
+    blocks.push(...body.map((block) => ({ ...block, heading })));
+  });
+  return packBlocks(source, blocks, options);
+}
+
+function findTitles(lines: string[]): Title[] {
+  const titles: Title[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const textLine = lines[i]!;
+    const under = ADORNMENT.exec(lines[i + 1]!);
+    if (!under || !textLine.trim() || ADORNMENT.test(textLine) || /^\s/.test(textLine)) continue;
+    if (lines[i + 1]!.trimEnd().length < textLine.trimEnd().length) continue;
+    // A blank line (or the start) before the title keeps list items and paragraphs ending in "---" out.
+    const over = i > 0 && lines[i - 1]!.trimEnd() === lines[i + 1]!.trimEnd();
+    const before = over ? i - 2 : i - 1;
+    if (before >= 0 && lines[before]!.trim() !== '') continue;
+    titles.push({ start: over ? i - 1 : i, text: textLine.trim(), style: `${over ? 'over' : ''}${under[1]}` });
+    i++;
+  }
+  return titles;
+}

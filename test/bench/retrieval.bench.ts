@@ -1,0 +1,232 @@
+// Retrieval quality: for each code snippet in test/bench/retrieval/snippets.txt, does the review's retrieval
+// (its query built from the window, then the knowledge base's search) return the guide sections the snippet
+// breaks? All guides share one knowledge base, as a polyglot workspace's would, so the others' sections
+// compete. Prints recall@5, recall@12 and MRR per embedder available here, on the tuned and the held-out
+// guides, beside a naive baseline measured in the same run: BM25 over 60-line windows of the guides, queried
+// with the snippet's text. Real LanceDB; the guides are public style guides (see retrieval/README.md).
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseConfig, type Config } from '../../src/core/config';
+import type { EmbedderChoice } from '../../src/core/knowledge/embedder';
+import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
+import { findMiniLmModel } from '../../src/core/knowledge/embedders/miniLmModel';
+import { indexUri } from '../../src/core/knowledge/indexUri';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
+import { ollamaEmbeddingStatus } from '../../src/core/knowledge/embedders/ollamaEmbeddingModels';
+import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
+import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { fileTarget } from '../../src/core/review/reviewTarget';
+import { reviewWindows } from '../../src/core/review/reviewWindow';
+import { retrievalQuery } from '../../src/core/review/ruleRetrieval';
+
+const DATA = path.join(import.meta.dirname, 'retrieval');
+const HELD_OUT = new Set(['pep8', 'rust-api-naming']);
+const K = 12;
+const WINDOW_LINES = 60;
+
+interface Snippet {
+  guide: string;
+  id: string;
+  path: string;
+  labels: string[];
+  code: string;
+}
+
+interface Section {
+  title: string;
+  start: number;
+  end: number;
+}
+
+interface Guide {
+  name: string;
+  file: string;
+  lines: string[];
+  sections: Section[];
+}
+
+/** Where a retrieved passage or window sits: a source file and 1-based inclusive lines. */
+interface Hit {
+  source: string;
+  startLine: number;
+  endLine: number;
+}
+
+async function loadSnippets(): Promise<Snippet[]> {
+  const text = await readFile(path.join(DATA, 'snippets.txt'), 'utf8');
+  return text
+    .split(/^=== /m)
+    .filter(Boolean)
+    .map((entry) => {
+      const [header, ...code] = entry.split('\n');
+      const [name, file, labels] = header!.split(' | ').map((part) => part.trim());
+      const [guide, id] = name!.split('/');
+      return { guide: guide!, id: id!, path: file!, labels: labels!.split(';').map((l) => l.trim()), code: code.join('\n').trimEnd() };
+    });
+}
+
+/** Sections of a guide by heading text (backticks dropped), each running to the next heading. */
+function sectionsOf(lines: string[], rst: boolean): Section[] {
+  const starts: { title: string; line: number }[] = [];
+  let fenced = false;
+  lines.forEach((line, i) => {
+    if (!rst && /^\s*```/.test(line)) fenced = !fenced;
+    if (!rst && !fenced && /^#{1,6}\s/.test(line)) starts.push({ title: line.replace(/^#+\s*/, '').replaceAll('`', '').trim(), line: i + 1 });
+    const next = lines[i + 1] ?? '';
+    if (rst && /^\S/.test(line) && /^([=\-~])\1{2,}$/.test(next) && next.length >= line.trimEnd().length) starts.push({ title: line.trim(), line: i + 1 });
+  });
+  return starts.map((s, i) => ({ title: s.title, start: s.line, end: (starts[i + 1]?.line ?? lines.length + 1) - 1 }));
+}
+
+async function loadGuide(name: string): Promise<Guide> {
+  const docs = path.join(DATA, 'guides', name, 'docs');
+  const { readdir } = await import('node:fs/promises');
+  const [file] = await readdir(docs);
+  const lines = (await readFile(path.join(docs, file!), 'utf8')).split(/\r?\n/);
+  return { name, file: `docs/${name}/${file}`, lines, sections: sectionsOf(lines, file!.endsWith('.rst')) };
+}
+
+/** 1-based rank of the first result that covers the labelled section (at least 3 of its lines, or all of a shorter one). */
+function rankOf(results: Hit[], guide: Guide, label: string): number | undefined {
+  const section = guide.sections.find((s) => s.title === label);
+  if (!section) throw new Error(`${guide.name}: no section titled "${label}"`);
+  const needed = Math.min(3, section.end - section.start + 1);
+  const index = results.findIndex((r) => r.source === guide.file && Math.min(r.endLine, section.end) - Math.max(r.startLine, section.start) + 1 >= needed);
+  return index < 0 ? undefined : index + 1;
+}
+
+interface Scores {
+  recall5: number;
+  recall12: number;
+  mrr: number;
+  n: number;
+}
+
+function score(runs: { snippet: Snippet; guide: Guide; results: Hit[] }[]): Scores {
+  let recall5 = 0;
+  let recall12 = 0;
+  let mrr = 0;
+  for (const { snippet, guide, results } of runs) {
+    const ranks = snippet.labels.map((label) => rankOf(results, guide, label));
+    recall5 += ranks.filter((r) => r !== undefined && r <= 5).length / ranks.length;
+    recall12 += ranks.filter((r) => r !== undefined && r <= 12).length / ranks.length;
+    const first = Math.min(...ranks.map((r) => r ?? Infinity));
+    mrr += first <= K ? 1 / first : 0;
+  }
+  const n = runs.length;
+  return { recall5: recall5 / n, recall12: recall12 / n, mrr: mrr / n, n };
+}
+
+/** The naive baseline: Okapi BM25 (k1 1.2, b 0.75) over consecutive 60-line windows of every guide, queried with every word of the snippet. */
+function naiveBm25(all: Guide[]) {
+  const words = (text: string) => text.toLowerCase().match(/[a-z0-9_]+/g) ?? [];
+  const windows: { source: string; start: number; end: number; terms: Map<string, number>; length: number }[] = [];
+  for (const guide of all) {
+    for (let start = 1; start <= guide.lines.length; start += WINDOW_LINES) {
+      const end = Math.min(guide.lines.length, start + WINDOW_LINES - 1);
+      const terms = new Map<string, number>();
+      const tokens = words(guide.lines.slice(start - 1, end).join('\n'));
+      for (const t of tokens) terms.set(t, (terms.get(t) ?? 0) + 1);
+      windows.push({ source: guide.file, start, end, terms, length: tokens.length });
+    }
+  }
+  const average = windows.reduce((sum, w) => sum + w.length, 0) / windows.length;
+  const df = new Map<string, number>();
+  for (const w of windows) for (const t of w.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  return (query: string): Hit[] => {
+    const terms = [...new Set(words(query))];
+    return windows
+      .map((w) => {
+        let total = 0;
+        for (const t of terms) {
+          const tf = w.terms.get(t) ?? 0;
+          if (tf === 0) continue;
+          const idf = Math.log(1 + (windows.length - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
+          total += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * w.length) / average));
+        }
+        return { window: w, total };
+      })
+      .filter((s) => s.total > 0)
+      .sort((a, b) => b.total - a.total)
+      .slice(0, K)
+      .map(({ window }) => ({ source: window.source, startLine: window.start, endLine: window.end }));
+  };
+}
+
+async function availableEmbedders(config: Config): Promise<{ choice: EmbedderChoice; label: string }[]> {
+  const embedders: { choice: EmbedderChoice; label: string }[] = [{ choice: 'hash', label: 'hash (lexical fallback)' }];
+  const minilm = findMiniLmModel({ modelDir: config.index.modelDir });
+  if (minilm) embedders.push({ choice: 'minilm', label: `minilm (${minilm})` });
+  else console.log('minilm: not measured (no local all-MiniLM-L6-v2 files on this machine)');
+  const ollama = await ollamaEmbeddingStatus(config);
+  if (ollama.installed) embedders.push({ choice: 'ollama', label: `ollama ${ollama.installed.name}` });
+  else console.log(`ollama: not measured (${ollama.reachable ? 'no embedding model installed' : 'not reachable'} at ${ollama.host})`);
+  return embedders;
+}
+
+const snippets = await loadSnippets();
+const guides = new Map(await Promise.all([...new Set(snippets.map((s) => s.guide))].map(async (name) => [name, await loadGuide(name)] as const)));
+const baseConfig = parseConfig({});
+const rows: { method: string; tuned: Scores; heldOut: Scores }[] = [];
+const split = <T extends { snippet: Snippet }>(runs: T[]) => ({ tuned: runs.filter((r) => !HELD_OUT.has(r.snippet.guide)), heldOut: runs.filter((r) => HELD_OUT.has(r.snippet.guide)) });
+
+for (const { choice, label } of await availableEmbedders(baseConfig)) {
+  const runs: { snippet: Snippet; guide: Guide; results: Hit[] }[] = [];
+  // Ablations, to show what each part of the lexical path adds: the query without its construct words
+  // (language, path and frequent words: the query before), and the hashing embedder's vectors fused in.
+  const wordsOnly: typeof runs = [];
+  const fused: typeof runs = [];
+  const misses: string[] = [];
+  const workspace = await mkdtemp(path.join(tmpdir(), 'hs-retrieval-'));
+  try {
+    for (const guide of guides.values()) await cp(path.join(DATA, 'guides', guide.name, 'docs'), path.join(workspace, 'docs', guide.name), { recursive: true });
+    const config = parseConfig({ index: { embedder: choice } });
+    await indexKnowledgeBase({ workspace, config });
+    const kb = await openKnowledgeBase({ workspace, config });
+    const store = choice === 'hash' ? await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase) : undefined;
+    const hashing = createHashingEmbedder();
+    for (const snippet of snippets) {
+      const guide = guides.get(snippet.guide)!;
+      const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
+      const query = retrievalQuery(window!);
+      const results = await kb.search(query, { k: K });
+      runs.push({ snippet, guide, results });
+      if (store) {
+        const lines = query.split('\n');
+        wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K }) });
+        fused.push({ snippet, guide, results: await store.search(query, { vector: async () => (await hashing.embed([query]))[0]!, fuseVectors: true, k: K }) });
+      }
+      if (process.env.BENCH_VERBOSE && !HELD_OUT.has(guide.name) && snippet.labels.some((l) => (rankOf(results, guide, l) ?? 99) > 5)) {
+        misses.push(`${guide.name}/${snippet.id}: wanted ${snippet.labels.join('; ')}, got ${results.slice(0, 5).map((r) => r.heading.split(' > ').at(-1)).join(' | ')}`);
+      }
+    }
+    await kb.close();
+    store?.close();
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
+  const { tuned, heldOut } = split(runs);
+  rows.push({ method: `${label}: review query, search`, tuned: score(tuned), heldOut: score(heldOut) });
+  if (wordsOnly.length > 0) {
+    const before = split(wordsOnly);
+    rows.push({ method: `${label}: review query without construct words, search`, tuned: score(before.tuned), heldOut: score(before.heldOut) });
+    const withVectors = split(fused);
+    rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors`, tuned: score(withVectors.tuned), heldOut: score(withVectors.heldOut) });
+  }
+  for (const miss of misses) console.log(`  miss (tuned): ${miss}`);
+}
+
+const naive = naiveBm25([...guides.values()]);
+const baselineRuns = snippets.map((snippet) => ({ snippet, guide: guides.get(snippet.guide)!, results: naive(snippet.code) }));
+const baseline = split(baselineRuns);
+rows.push({ method: 'baseline: BM25 over 60-line windows, snippet text', tuned: score(baseline.tuned), heldOut: score(baseline.heldOut) });
+
+const f = (x: number) => x.toFixed(3);
+console.log(`\n${snippets.length} snippets over ${guides.size} guides; tuned on ${[...guides.keys()].filter((g) => !HELD_OUT.has(g)).join(', ')}; held out ${[...HELD_OUT].join(', ')}\n`);
+console.log(`| method | tuned r@5 | tuned r@12 | tuned MRR | held-out r@5 | held-out r@12 | held-out MRR |`);
+console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
+for (const { method, tuned, heldOut } of rows) {
+  console.log(`| ${method} | ${f(tuned.recall5)} | ${f(tuned.recall12)} | ${f(tuned.mrr)} | ${f(heldOut.recall5)} | ${f(heldOut.recall12)} | ${f(heldOut.mrr)} |`);
+}
+console.log(`\n(tuned: ${rows[0]!.tuned.n} snippets, held out: ${rows[0]!.heldOut.n} snippets)`);

@@ -1,0 +1,57 @@
+// The lexical path on real LanceDB: BM25 alone (stemmed, without stop words) when the embedder's vectors
+// are lexical, topped up with nearest vectors when too few passages share a word with the query.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parseConfig } from '../../src/core/config';
+import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
+import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
+
+const GUIDE = `# Guide
+
+## Imports
+
+Wildcard imports should be avoided; put each import on its own line.
+
+## Default arguments
+
+Never use a mutable value as the default of an argument.
+
+## Naming
+
+Functions are named in lower case with underscores.
+`;
+
+let workspace: string;
+const config = parseConfig({ index: { embedder: 'hash' } });
+before(async () => {
+  workspace = await mkdtemp(path.join(tmpdir(), 'hs-lexical-'));
+  await mkdir(path.join(workspace, 'docs'));
+  await writeFile(path.join(workspace, 'docs', 'guide.md'), GUIDE);
+  await indexKnowledgeBase({ workspace, config });
+});
+after(() => rm(workspace, { recursive: true, force: true }));
+
+test('ranks by stemmed BM25 without embedding the query, and tops up to k by vectors', async () => {
+  const store = (await KnowledgeStore.open(path.join(workspace, config.index.uri), 'style'))!;
+  const embedder = createHashingEmbedder(store.identity.dimension);
+  const embedded: string[] = [];
+  const search = (query: string, k: number) =>
+    store.search(query, { vector: async () => (embedded.push(query), (await embedder.embed([query]))[0]!), fuseVectors: !embedder.lexical, k });
+  try {
+    const [top] = await search('the import of a module', 1);
+    assert.equal(top!.heading, 'Guide > Imports', '"import" finds "imports"; "the", "of", "a" match nothing');
+    assert.deepEqual(embedded, [], 'a lexical embedder is not asked for the query vector when BM25 answers');
+
+    const all = await search('mutable', 3);
+    assert.equal(all.length, 3);
+    assert.equal(all[0]!.heading, 'Guide > Default arguments');
+    assert.deepEqual(embedded, ['mutable'], 'one match, so the rest come from the vector side');
+    assert.ok(all[0]!.score >= all[1]!.score && all[1]!.score >= all[2]!.score, 'scores fall with rank');
+  } finally {
+    store.close();
+  }
+});
