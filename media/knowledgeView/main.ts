@@ -30,9 +30,9 @@ function render(query: string, results: PassageView[]): void {
   list.replaceChildren(
     ...results.map((result) => {
       const item = element('li', 'result');
-      const link = element('button', 'location', `${result.source}:${result.startLine}-${result.endLine}`);
+      const link = element('button', 'location', `${result.source}${result.page === undefined ? '' : ` (page ${result.page})`}:${result.startLine}-${result.endLine}`);
       link.title = 'Open the passage';
-      link.addEventListener('click', () => vscode.postMessage({ type: 'open', source: result.source, startLine: result.startLine, endLine: result.endLine }));
+      link.addEventListener('click', () => vscode.postMessage({ type: 'open', source: result.source, startLine: result.startLine, endLine: result.endLine, ...(result.page !== undefined && { page: result.page }) }));
       item.append(link);
       if (result.heading) item.append(element('div', 'heading', result.heading));
       const text = element('div', 'text');

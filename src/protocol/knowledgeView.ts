@@ -5,13 +5,13 @@
  */
 import type { Passage } from '../core/knowledge/passage';
 
-export type PassageView = Pick<Passage, 'source' | 'startLine' | 'endLine' | 'heading' | 'text' | 'score'>;
+export type PassageView = Pick<Passage, 'source' | 'startLine' | 'endLine' | 'heading' | 'text' | 'score' | 'page'>;
 
 /** From the webview to the extension. */
 export type KnowledgeViewRequest =
   | { type: 'ready' }
   | { type: 'search'; requestId: number; query: string }
-  | { type: 'open'; source: string; startLine: number; endLine: number }
+  | { type: 'open'; source: string; startLine: number; endLine: number; page?: number }
   | { type: 'index' };
 
 /** From the extension to the webview. */
@@ -37,7 +37,7 @@ export function isKnowledgeViewRequest(value: unknown): value is KnowledgeViewRe
     case 'search':
       return typeof message.requestId === 'number' && typeof message.query === 'string' && message.query.length <= 2000;
     case 'open':
-      return typeof message.source === 'string' && Number.isInteger(message.startLine) && Number.isInteger(message.endLine);
+      return typeof message.source === 'string' && Number.isInteger(message.startLine) && Number.isInteger(message.endLine) && (message.page === undefined || (Number.isInteger(message.page) && (message.page as number) >= 1));
     default:
       return true;
   }

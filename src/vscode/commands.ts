@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
 import { checkOllama } from './models/checkOllama';
+import { modelCommands } from './models/modelCommands';
 import { pullModel } from './models/pullModel';
 import { CHECK_OLLAMA_COMMAND, SHOW_LOG_COMMAND } from './statusText';
 import { indexWorkspace } from './knowledge/indexWorkspace';
@@ -14,6 +15,8 @@ import type { ReviewRunner } from './review/reviewRunner';
 export interface EditorParts {
   findings: FindingsStore;
   reviews: ReviewRunner;
+  /** Tells the Models tree that versions, the route or Ollama's models changed. */
+  modelsChanged: () => void;
 }
 
 /** A command is a factory: it receives the shared context and the editor parts, and returns the handler. */
@@ -22,12 +25,14 @@ export type CommandFactory = (ctx: HouseStyleContext, parts: EditorParts) => (..
 const commands: Record<string, CommandFactory> = {
   // From the Knowledge tree the command receives the base's node; from the palette, nothing (the review base).
   'housestyle.indexWorkspace': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb),
-  'housestyle.rebuildIndex': (ctx) => () => indexWorkspace(ctx, undefined, true),
+  'housestyle.rebuildIndex': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb, true),
   [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
   [CHECK_OLLAMA_COMMAND]: (ctx) => () => checkOllama(ctx),
+  'housestyle.refreshModels': (_ctx, { modelsChanged }) => () => modelsChanged(),
   'housestyle.pullModel': (ctx) => () => pullModel(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
   ...reviewCommands,
+  ...modelCommands,
   'housestyle.buildDataset': buildDatasetCommand,
 };
 

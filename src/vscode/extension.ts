@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { HouseStyleContext } from './context';
+import { ChatViewProvider } from './chat/chatView';
 import { KnowledgeTreeProvider } from './knowledge/knowledgeTree';
 import { SourceWatcher } from './knowledge/sourceWatcher';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
+import { ModelsTreeProvider } from './models/modelsTree';
 import { FindingCodeActions } from './review/codeActions';
 import { FindingsStore } from './review/findingsStore';
 import { ReviewRunner } from './review/reviewRunner';
@@ -19,6 +21,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   const saves = new SaveReviews(ctx, reviews);
   const knowledgeTree = new KnowledgeTreeProvider(ctx);
   const sourceWatcher = new SourceWatcher(ctx, () => knowledgeTree.refresh());
+  const modelsTree = new ModelsTreeProvider(ctx);
   ctx.push(
     findings,
     reviews,
@@ -29,20 +32,25 @@ export function activate(extension: vscode.ExtensionContext): void {
       if (!event.affectsConfiguration('housestyle')) return;
       ctx.settingsChanged();
       knowledgeTree.refresh();
+      modelsTree.refresh();
       void sourceWatcher.restart();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       knowledgeTree.refresh();
+      modelsTree.refresh();
       void sourceWatcher.restart();
     }),
     sourceWatcher,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(ctx), { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.window.registerWebviewViewProvider(KnowledgeViewProvider.viewType, new KnowledgeViewProvider(ctx)),
     knowledgeTree,
     vscode.window.registerTreeDataProvider(KnowledgeTreeProvider.viewType, knowledgeTree),
+    modelsTree,
+    vscode.window.registerTreeDataProvider(ModelsTreeProvider.viewType, modelsTree),
     ctx.activity.onChange(finishedIndexing(() => knowledgeTree.refresh())),
     createStatusBar(ctx.activity),
   );
-  registerCommands(ctx, { findings, reviews });
+  registerCommands(ctx, { findings, reviews, modelsChanged: () => modelsTree.refresh() });
   void sourceWatcher.restart();
 }
 

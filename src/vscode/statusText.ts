@@ -15,6 +15,7 @@ const VERB: Record<TaskKind, string> = {
   asking: 'answering',
   'building-dataset': 'building dataset',
   pulling: 'pulling',
+  importing: 'importing adapter',
   training: 'training',
   comparing: 'comparing',
   evaluating: 'evaluating',

@@ -3,6 +3,7 @@ import type { IndexReport } from '../../core/knowledge/indexer';
 import type { HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
 import { requireFolder, requireTrust } from '../trust';
+import { offerSemanticSearch } from './embeddingOffer';
 
 /**
  * "House Style: Index Workspace": brings the knowledge base up to date, with progress and cancellation.
@@ -21,5 +22,6 @@ export async function indexWorkspace(ctx: HouseStyleContext, kb?: string, rebuil
   const summary = `Indexed ${report.rows} passages from ${report.files - report.skipped.length} files with ${report.embedder} (${report.updated} updated, ${report.removed} removed, ${report.skipped.length} skipped).`;
   ctx.logger.info(summary);
   void vscode.window.showInformationMessage(`House Style: ${summary}`, ...(report.skipped.length ? ['Show Skipped'] : [])).then((choice) => choice && ctx.output.show());
+  void offerSemanticSearch(ctx, config, report, () => vscode.commands.executeCommand('housestyle.indexWorkspace', kb && { kb })).catch((error: unknown) => ctx.errors.present(error));
   return report;
 }

@@ -41,11 +41,11 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
           const folder = requireFolder(this.ctx.workspaceFolder);
           const kb = await this.ctx.knowledge.get(folder.uri.fsPath, await this.ctx.config(folder));
           const results = await kb.search(message.query, { k: 10 });
-          this.post({ type: 'results', requestId: message.requestId, query: message.query, results: results.map(({ source, startLine, endLine, heading, text, score }) => ({ source, startLine, endLine, heading, text, score })) });
+          this.post({ type: 'results', requestId: message.requestId, query: message.query, results: results.map(({ source, startLine, endLine, heading, text, score, page }) => ({ source, startLine, endLine, heading, text, score, ...(page !== undefined && { page }) })) });
           return;
         }
         case 'open':
-          await openPassage(requireFolder(this.ctx.workspaceFolder), message.source, message.startLine, message.endLine);
+          await openPassage(requireFolder(this.ctx.workspaceFolder), message.source, message.startLine, message.endLine, message.page);
           return;
         case 'index':
           await vscode.commands.executeCommand('housestyle.indexWorkspace');
