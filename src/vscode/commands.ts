@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
+import { ChatViewProvider } from './chat/chatView';
 import { checkOllama } from './models/checkOllama';
 import { modelCommands } from './models/modelCommands';
 import { pullModel } from './models/pullModel';
@@ -31,6 +32,7 @@ const commands: Record<string, CommandFactory> = {
   'housestyle.refreshModels': (_ctx, { modelsChanged }) => () => modelsChanged(),
   'housestyle.pullModel': (ctx) => () => pullModel(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
+  'housestyle.openChat': () => () => vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`),
   ...reviewCommands,
   ...modelCommands,
   'housestyle.buildDataset': buildDatasetCommand,

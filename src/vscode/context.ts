@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Activity } from '../core/activity';
-import { parseConfig, readConfigFile, type Config } from '../core/config';
+import { configSchema, parseConfig, readConfigFile, type Config } from '../core/config';
 import { KnowledgeBaseCache } from '../core/knowledge/knowledgeBaseCache';
 import type { Logger } from '../core/log';
 import { chooseOllamaHost } from '../core/ollamaHostChoice';
@@ -38,7 +38,8 @@ export class HouseStyleContext implements vscode.Disposable {
   async config(folder: vscode.WorkspaceFolder): Promise<Config> {
     const file = (await readConfigFile(folder.uri.fsPath)) as Record<string, unknown>;
     const settings = vscode.workspace.getConfiguration('housestyle', folder.uri);
-    const sections = ['index', 'chunking', 'knowledgeBases', 'ollama', 'review', 'dataset'] as const;
+    // Every section of the one schema, so a new section's settings cannot be forgotten here.
+    const sections = Object.keys(configSchema.shape) as (keyof Config)[];
     const merged: Record<string, unknown> = { ...file };
     for (const section of sections) {
       // Only what the user set: declared defaults must not override the team's config file.

@@ -14,7 +14,7 @@ import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 import { CodeServer, installToolchain, type Toolchain } from './codeServer';
-import { createWorkspaceRepo, EMPTY_CATCH, REVIEWED_FILE, reviewAnswer, VAR_FIX, VAR_LINE } from './scenario';
+import { chatAnswer, createWorkspaceRepo, EMPTY_CATCH, HOSTILE_HTML, isQuestion, REVIEWED_FILE, reviewAnswer, VAR_FIX, VAR_LINE } from './scenario';
 import { waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
@@ -22,6 +22,8 @@ const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
 const VSIX = path.join(REPO_ROOT, 'housestyle-linux-x64.vsix');
 const EXTENSION_ID = 'housestyle.housestyle';
 const MODEL = 'qwen2.5-coder:7b';
+/** An adapted model the test server serves, so the fine-tuned and hybrid routes can be compared. */
+const ADAPTED = 'housestyle-acme-service:e2e-1';
 const MAX_VSIX_BYTES = 100_000_000;
 
 let toolchain: Toolchain;
@@ -78,12 +80,13 @@ before(async () => {
   // `vsce package` runs vscode:prepublish, the production build, first.
   await run('npm', ['run', 'package'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
   repo = createWorkspaceRepo();
-  ollama = await startOllamaTestServer({ models: [MODEL] });
-  ollama.onChat(reviewAnswer);
+  ollama = await startOllamaTestServer({ models: [MODEL, ADAPTED] });
+  ollama.onChat((body) => (isQuestion(body) ? chatAnswer(body) : reviewAnswer(body)));
   profile = await mkdtemp(path.join(tmpdir(), 'housestyle-e2e-'));
   const settings = {
     'housestyle.ollama.host': ollama.host,
     'housestyle.ollama.model': MODEL,
+    'housestyle.models.fineTuned': ADAPTED,
     // From the start: a later edit of settings.json did not reach the extension here.
     'housestyle.review.onSave': true,
     'workbench.startupEditor': 'none',
@@ -238,6 +241,54 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     await workbench.waitForProblems(new RegExp(`Never use var.*\\[Ln ${line}, Col 1\\]`));
   });
 
+  step('chat view: an answer streams in, with a citation that opens the passage', async () => {
+    await workbench.runCommand('House Style: Open Chat');
+    const chat = await workbench.webviewFrame('#question');
+    await chat.locator('#context').selectOption('none');
+    await chat.locator('#question').fill('What do we do with errors in a catch block?');
+    await chat.locator('#question').press('Enter');
+    // Streaming: part of the answer is on screen while Cancel is still offered.
+    await chat.locator('#cancel:not([hidden])').waitFor();
+    await chat.locator('.turn .markdown', { hasText: 'Never leave' }).waitFor();
+    assert.equal(await chat.locator('.turn .figures').count(), 0, 'the answer was shown only once complete');
+    await chat.locator('.turn .figures').waitFor();
+    const figures = await chat.locator('.turn .figures').innerText();
+    console.log(`chat: ${figures}`);
+    assert.match(figures, new RegExp(`${MODEL.replace('.', '\\.')} · rag · .* 600 prompt \\+ 60 completion tokens`));
+    const source = chat.locator('.sources .source').first();
+    assert.match(await source.innerText(), /^docs\/STYLE_GUIDE\.md:\d+-\d+ — .*Errors$/);
+    assert.equal(await chat.locator('.code-tools button').count(), 2, 'Copy and Insert on the code block');
+    await source.click();
+    await workbench.activeTab('STYLE_GUIDE.md').waitFor();
+    assert.match(await workbench.editorText(), /Never swallow an error/);
+  });
+
+  step('chat view: a model answer holding <img src=x onerror=…> and <script> is shown as text', async () => {
+    const chat = await workbench.webviewFrame('#question');
+    const answer = chat.locator('.turn .markdown').last();
+    assert.ok((await answer.innerText()).includes(HOSTILE_HTML), 'the HTML is shown as the text it is');
+    assert.equal(await chat.locator('#log img, #log script, #log [onerror]').count(), 0, 'no element was made from it');
+    assert.notEqual(await chat.evaluate('document.title'), 'pwned');
+    assert.notEqual(await workbench.page.title(), 'pwned');
+  });
+
+  step('compare view: routes side by side for the current file', async () => {
+    await workbench.openFile(REVIEWED_FILE);
+    await workbench.runCommand('House Style: Compare Routes');
+    // All three routes are offered ticked, since a fine-tuned model is configured.
+    await workbench.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+    const panel = await workbench.webviewFrame('#compare');
+    const header = await panel.locator('table.figures tr').first().innerText();
+    assert.deepEqual(header.split(/\s+/).filter(Boolean), ['rag', 'fine-tuned', 'hybrid']);
+    const summary = await panel.locator('.summary').innerText();
+    console.log(`compare: ${summary.replace(/\n/g, ' | ')}`);
+    assert.match(summary, /fine-tuned \(vs rag\): .*no sources/);
+    assert.match(summary, /hybrid \(vs rag\): /);
+    // The fine-tuned route reviews without rules: its findings, if any, cite nothing; rag's cite the guide.
+    assert.ok((await panel.locator('.route').first().locator('.source').count()) > 0, 'rag findings cite the guide');
+    assert.equal(await panel.locator('.route').nth(1).locator('.source').count(), 0);
+  });
+
   step('Ollama stopped: the review fails with one actionable line naming the host', async () => {
     await ollama.close();
     await workbench.runCommand('House Style: Review Current File');
@@ -262,8 +313,6 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     assert.ok(existsSync(path.join(repo.dir, '.housestyle', 'datasets', days[0]!, 'README.md')), 'the dataset card');
   });
 
-  pending('chat view: an answer streams in, with a citation that opens the passage');
-  pending('chat view: a model answer holding <img src=x onerror=…> and <script> is shown as text');
   step('status bar: idle with the model, indexing with a percentage, reviewing, Ollama unreachable', async () => {
     const history = await workbench.statusBarHistory();
     console.log(`status bar:\n  ${history.join('\n  ')}`);
@@ -272,5 +321,4 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     assert.ok(history.some((text) => text === `House Style: ${MODEL}` || text.startsWith(`House Style: ${MODEL} ·`)), 'idle with the model');
     assert.equal(history.at(-1), 'House Style: Ollama unreachable', 'the last review found Ollama stopped');
   });
-  pending('compare view: routes side by side for the current file');
 });

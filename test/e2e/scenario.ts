@@ -47,3 +47,19 @@ export function reviewAnswer(body: ModelRequestBody): ScriptedAnswer {
   });
   return { content: JSON.stringify({ findings }), promptTokens: 800, completionTokens: 40 };
 }
+
+/** The model HTML a hostile or confused answer may hold: the chat must show it as text, never run or load it. */
+export const HOSTILE_HTML = '<img src=x onerror="document.title=\'pwned\'"><script>document.title=\'pwned\'</script>';
+
+/** True for the chat's requests (the question-answering system message), as opposed to reviews. */
+export function isQuestion(body: ModelRequestBody): boolean {
+  return /answers questions about a team's own coding conventions/.test(body.messages?.find((m) => m.role === 'system')?.content ?? '');
+}
+
+/** Answers a chat question from its prompt, citing the Errors passage it was given, streamed word by word. */
+export function chatAnswer(body: ModelRequestBody): ScriptedAnswer {
+  const user = body.messages?.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+  const errors = [...user.matchAll(/<rule-[0-9a-f]+ id="(R\d+)"[^>]*section="([^"]*)"/g)].find(([, , section]) => section!.endsWith('Errors'))?.[1];
+  const content = `Never leave a catch block empty${errors ? ` [${errors}]` : ''}: log or rethrow. ${HOSTILE_HTML}\n\n\`\`\`ts\ntry {\n  run();\n} catch (error) {\n  log(error);\n}\n\`\`\`\n`;
+  return { content, promptTokens: 600, completionTokens: 60, chunkDelayMs: 60 };
+}

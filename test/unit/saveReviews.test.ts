@@ -58,3 +58,14 @@ test('the user can turn it on over a team file that says nothing about it', asyn
   standIn.userSettings = { review: { onSave: true } };
   assert.equal(await saveStartsReview(await workspaceWith({ review: { k: 8 } })), true);
 });
+
+test("every section of the user's settings reaches the config, models included", async () => {
+  const dir = await workspaceWith({ models: { route: 'hybrid' } });
+  standIn.folders = [{ uri: vscode.Uri.file(dir), name: path.basename(dir), index: 0 }];
+  standIn.userSettings = { models: { fineTuned: 'housestyle-acme:20261202-1' }, ollama: { model: 'qwen2.5-coder:3b' } };
+  const extension = { extensionPath: dir, extensionUri: vscode.Uri.file(dir), subscriptions: [], workspaceState: { get: () => undefined, update: async () => {} } };
+  const ctx = new HouseStyleContext(extension as never);
+  const config = await ctx.config(standIn.folders[0] as never);
+  ctx.dispose();
+  assert.deepEqual([config.models.route, config.models.fineTuned, config.ollama.model], ['hybrid', 'housestyle-acme:20261202-1', 'qwen2.5-coder:3b']);
+});
