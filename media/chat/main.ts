@@ -3,16 +3,10 @@
 // labels and figures as text. The page's CSP allows only this script and its style.
 import { MAX_HISTORY, type ChatRoute, type ChatTurn, type ChatViewEvent, type ChatViewRequest, type ChatViewState, type CodeContext } from '../../src/protocol/chatView';
 import { renderMarkdown } from '../shared/markdown';
+import { element, vscodeApi } from '../shared/dom';
 import './style.css';
 
-interface VsCodeApi {
-  postMessage(message: ChatViewRequest): void;
-  getState(): ChatViewState | undefined;
-  setState(state: ChatViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<ChatViewRequest, ChatViewState>();
 const log = document.getElementById('log') as HTMLOListElement;
 const form = document.getElementById('ask') as HTMLFormElement;
 const question = document.getElementById('question') as HTMLTextAreaElement;
@@ -33,13 +27,6 @@ const state: ChatViewState = {
 };
 let requestId = 0;
 let pending: { id: number; turn: ChatTurn } | undefined;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
   const node = element('button', 'small', label);

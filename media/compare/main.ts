@@ -1,24 +1,11 @@
 // The compare panel's front-end. Findings are a model's words and sources a document's: all shown as text
 // (textContent), never HTML. The page's CSP allows only this script and its style.
 import type { CompareRoute, CompareViewEvent, CompareViewRequest } from '../../src/protocol/compareView';
+import { element, vscodeApi } from '../shared/dom';
 import './style.css';
 
-interface VsCodeApi {
-  postMessage(message: CompareViewRequest): void;
-  getState(): CompareViewEvent | undefined;
-  setState(state: CompareViewEvent): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<CompareViewRequest, CompareViewEvent>();
 const root = document.getElementById('compare') as HTMLElement;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 

@@ -2,29 +2,16 @@
 // sanitized Markdown (no HTML of theirs runs), labels as text; the page's CSP allows only this script and its style.
 import type { KnowledgeViewEvent, KnowledgeViewRequest, KnowledgeViewState, PassageView } from '../../src/protocol/knowledgeView';
 import { renderMarkdown } from '../shared/markdown';
+import { element, vscodeApi } from '../shared/dom';
 import './style.css';
 
-interface VsCodeApi {
-  postMessage(message: KnowledgeViewRequest): void;
-  getState(): KnowledgeViewState | undefined;
-  setState(state: KnowledgeViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<KnowledgeViewRequest, KnowledgeViewState>();
 const form = document.getElementById('search') as HTMLFormElement;
 const input = document.getElementById('query') as HTMLInputElement;
 const status = document.getElementById('status') as HTMLElement;
 const list = document.getElementById('results') as HTMLOListElement;
 const indexButton = document.getElementById('index') as HTMLButtonElement;
 let requestId = 0;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function render(query: string, results: PassageView[]): void {
   list.replaceChildren(

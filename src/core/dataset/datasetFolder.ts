@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } 
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
 import { REPORT_FILE, REPORT_GENERATOR } from './datasetReport';
+import { isProcessRunning } from '../processAlive';
 
 /** Names the process that is writing a temporary folder, so a later build can tell an abandoned one. */
 const OWNER_FILE = '.owner';
@@ -130,16 +131,8 @@ async function removeAbandoned(parent: string, name: string): Promise<void> {
     if (!prefixes.some((prefix) => entry.startsWith(prefix))) continue;
     const folder = path.join(parent, entry);
     const owner = Number(await readFile(path.join(folder, OWNER_FILE), 'utf8').catch(() => ''));
-    const abandoned = owner > 0 ? !isRunning(owner) : Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? 0) > UNOWNED_GRACE_MS;
+    const abandoned = owner > 0 ? !isProcessRunning(owner) : Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? 0) > UNOWNED_GRACE_MS;
     if (abandoned) await rm(folder, { recursive: true, force: true });
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
 import { isObjectStorageUri } from './indexUri';
+import { isProcessRunning } from '../processAlive';
 
 /** Who writes the index: enough for a person to find the process, and for a later run to see it is gone. */
 export interface LockHolder {
@@ -52,7 +53,7 @@ export async function acquireIndexLock(file: string, options: LockOptions): Prom
     if (await tryCreate(file, me)) return { file, release: () => releaseIfMine(file, me) };
     const holder = await readHolder(file);
     if (holder === 'gone') continue;
-    if (holder && holder.host === me.host && !isRunning(holder.pid)) {
+    if (holder && holder.host === me.host && !isProcessRunning(holder.pid)) {
       await breakStale(file, holder);
       continue;
     }
@@ -99,15 +100,6 @@ async function readHolder(file: string): Promise<LockHolder | undefined | 'gone'
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Moves the stale lock aside (only one of several runs doing this at once succeeds), and puts it
