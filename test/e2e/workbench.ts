@@ -69,8 +69,17 @@ export class Workbench {
     await widget.locator('.quick-input-box input').press('Enter');
   }
 
-  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  /**
+   * Opens a workspace file and waits for its editor tab: a click on its tab when it is open already (the
+   * keyboard may be inside a webview, which keeps Ctrl+P to itself), else through Quick Open (Ctrl+P).
+   */
   async openFile(relativePath: string): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab', { hasText: path.basename(relativePath) }).first();
+    if ((await tab.count()) > 0) {
+      await tab.click();
+      await this.activeTab(path.basename(relativePath)).waitFor();
+      return;
+    }
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
