@@ -234,7 +234,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     report.removed = gone.length;
     // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 120 MB and 16 s at 100,000 rows).
     await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows));
-    if (report.updated + report.removed + report.repaired > 0) await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS)));
+    if (!options.changed && report.updated + report.removed + report.repaired > 0) await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS)));
     report.rows = await store.count();
     store.close();
     report.durationMs = performance.now() - started;
