@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ago, knowledgeNodes } from '../../src/vscode/knowledge/knowledgeTreeNodes';
+import { ago, healthNodes, knowledgeNodes } from '../../src/vscode/knowledge/knowledgeTreeNodes';
 
 const now = new Date('2026-12-02T12:00:00Z');
 
@@ -14,9 +14,9 @@ test('the Knowledge tree lists each base with passages and age, its sources belo
     now,
   );
   assert.deepEqual(
-    nodes.map((n) => [n.label, n.description, n.contextValue, n.children?.map((c) => `${c.source} (${c.description})`)]),
+    nodes.map((n) => [n.label, n.description, n.contextValue, n.children?.map((c) => `${c.source ?? c.label} (${c.description})`)]),
     [
-      ['style', '5 passages · indexed 5 min ago', 'base', ['CONTRIBUTING.md (1 passage)', 'docs/style.md (4 passages)']],
+      ['style', '5 passages · indexed 5 min ago', 'base', ['Health (expand to check)', 'CONTRIBUTING.md (1 passage)', 'docs/style.md (4 passages)']],
       ['api', 'not indexed yet', 'base-missing', undefined],
       ['team', 'cannot be opened', 'base-broken', undefined],
     ],
@@ -29,4 +29,21 @@ test('the Knowledge tree lists each base with passages and age, its sources belo
 test('ages read as a person says them', () => {
   const before = (ms: number) => ago(new Date(now.getTime() - ms), now);
   assert.deepEqual([before(10_000), before(59 * 60_000), before(3 * 3600_000), before(25 * 3600_000), before(72 * 3600_000)], ['just now', '59 min ago', '3 h ago', '1 day ago', '3 days ago']);
+});
+
+test("a base's Health row lists each finding with its fix, or says nothing was found", () => {
+  const findings = healthNodes({
+    kb: 'style',
+    sources: 3,
+    passages: 9,
+    findings: [
+      { check: 'no-headings', source: 'docs/notes.txt', message: 'No headings: passages carry no section path.', fix: 'Add a heading per rule.' },
+      { check: 'not-retrieved', source: 'docs/old.md', message: 'No review retrieved it in 30 days.', fix: 'Remove it, or narrow the include globs.' },
+    ],
+  });
+  assert.deepEqual(findings.map((n) => [n.label, n.source, n.tooltip]), [
+    ['no headings: docs/notes.txt', 'docs/notes.txt', 'No headings: passages carry no section path.\nFix: Add a heading per rule.'],
+    ['never retrieved: docs/old.md', 'docs/old.md', 'No review retrieved it in 30 days.\nFix: Remove it, or narrow the include globs.'],
+  ]);
+  assert.deepEqual(healthNodes({ kb: 'style', sources: 3, passages: 9, findings: [], notChecked: 'no retrieval log yet' }).map((n) => [n.label, n.description]), [['No problems found', '3 sources, 9 passages; no retrieval log yet']]);
 });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, HouseStyleError } from '../../core/errors';
 import type { HouseStyleContext } from '../context';
-import { knowledgeNodes, type BaseState, type KnowledgeNode } from './knowledgeTreeNodes';
+import { healthNodes, knowledgeNodes, type BaseState, type KnowledgeNode } from './knowledgeTreeNodes';
 
 /** The Knowledge tree: each knowledge base with its embedder, passage count and last index run; its sources below. */
 export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeNode>, vscode.Disposable {
@@ -16,20 +16,23 @@ export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeN
   }
 
   getTreeItem(node: KnowledgeNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, node.children?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const expandable = node.kind === 'health' || node.children?.length;
+    const item = new vscode.TreeItem(node.label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.description = node.description;
     item.tooltip = node.tooltip;
     item.contextValue = node.contextValue;
     const folder = this.ctx.workspaceFolder;
-    if (node.kind === 'source' && node.source && folder) {
+    if ((node.kind === 'source' || node.kind === 'finding') && node.source && folder) {
       item.resourceUri = vscode.Uri.joinPath(folder.uri, ...node.source.split('/'));
       item.command = { title: 'Open', command: 'vscode.open', arguments: [item.resourceUri] };
     }
-    item.iconPath = new vscode.ThemeIcon(node.kind === 'base' ? (node.contextValue === 'base' ? 'library' : 'warning') : node.kind === 'source' ? 'file' : 'info');
+    const icon = { base: node.contextValue === 'base' ? 'library' : 'warning', source: 'file', health: 'pulse', finding: 'warning', message: 'info' }[node.kind];
+    item.iconPath = new vscode.ThemeIcon(icon);
     return item;
   }
 
   async getChildren(node?: KnowledgeNode): Promise<KnowledgeNode[]> {
+    if (node?.kind === 'health') return this.health(node.kb);
     if (node) return node.children ?? [];
     const folder = this.ctx.workspaceFolder;
     if (!folder || !vscode.workspace.isTrusted) return [];
@@ -49,6 +52,18 @@ export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeN
       }),
     );
     return knowledgeNodes(bases);
+  }
+
+  /** Runs the knowledge base's health check (it reads every passage, so only when the Health row is expanded). */
+  private async health(kb: string): Promise<KnowledgeNode[]> {
+    const folder = this.ctx.workspaceFolder;
+    if (!folder) return [];
+    try {
+      const { checkKnowledgeBaseHealth } = await import('../../core/knowledge/health');
+      return healthNodes(await checkKnowledgeBaseHealth({ workspace: folder.uri.fsPath, config: await this.ctx.config(folder), kb }));
+    } catch (error) {
+      return [{ kind: 'message', label: 'Health check failed', tooltip: describeError(error), description: describeError(error), contextValue: 'message', kb }];
+    }
   }
 
   dispose(): void {

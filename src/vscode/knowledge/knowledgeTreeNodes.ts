@@ -1,13 +1,15 @@
+import type { HealthCheck, HealthReport } from '../../core/knowledge/health';
 import type { KnowledgeOverview } from '../../core/knowledge/knowledgeBase';
 
 /** A row of the Knowledge tree, as plain data: what the tree provider turns into TreeItems. Pure, so it is tested without an editor. */
 export interface KnowledgeNode {
-  kind: 'base' | 'source' | 'message';
+  /** `health` is checked when expanded (it reads every passage); its children are its findings. */
+  kind: 'base' | 'source' | 'message' | 'health' | 'finding';
   label: string;
   description?: string;
   tooltip?: string;
   /** Drives the context menu (`view/item/context` when clauses). */
-  contextValue: 'base' | 'base-missing' | 'base-broken' | 'source' | 'message';
+  contextValue: 'base' | 'base-missing' | 'base-broken' | 'source' | 'message' | 'health' | 'finding';
   /** For sources: the workspace-relative path to open. */
   source?: string;
   kb: string;
@@ -34,16 +36,42 @@ export function knowledgeNodes(bases: [name: string, state: BaseState][], now = 
       tooltip: `${overview.sources.length} sources, ${overview.passages} passages, embedded with ${overview.embedder}${overview.updated ? `, last indexed ${overview.updated.toLocaleString()}` : ''}.`,
       contextValue: 'base',
       kb,
-      children: overview.sources.map(({ source, passages }) => ({
-        kind: 'source',
-        label: source,
-        description: `${passages} passage${passages === 1 ? '' : 's'}`,
-        contextValue: 'source',
-        source,
-        kb,
-      })),
+      children: [
+        { kind: 'health', label: 'Health', description: 'expand to check', tooltip: 'Documents without headings, near-duplicate passages, sources no review retrieved, stale sections.', contextValue: 'health', kb },
+        ...overview.sources.map(({ source, passages }): KnowledgeNode => ({
+          kind: 'source',
+          label: source,
+          description: `${passages} passage${passages === 1 ? '' : 's'}`,
+          contextValue: 'source',
+          source,
+          kb,
+        })),
+      ],
     };
   });
+}
+
+const CHECK_LABEL: Record<HealthCheck, string> = {
+  'no-headings': 'no headings',
+  'near-duplicate': 'near-duplicate',
+  'not-retrieved': 'never retrieved',
+  stale: 'stale',
+};
+
+/** A health check's findings as rows: the source, what is wrong, and the fix as the tooltip. */
+export function healthNodes(report: HealthReport): KnowledgeNode[] {
+  if (report.findings.length === 0) {
+    return [{ kind: 'message', label: 'No problems found', description: `${report.sources} sources, ${report.passages} passages${report.notChecked ? `; ${report.notChecked}` : ''}`, contextValue: 'message', kb: report.kb }];
+  }
+  return report.findings.map((finding) => ({
+    kind: 'finding',
+    label: `${CHECK_LABEL[finding.check]}: ${finding.source}`,
+    description: finding.message,
+    tooltip: `${finding.message}\nFix: ${finding.fix}`,
+    contextValue: 'finding',
+    source: finding.source,
+    kb: report.kb,
+  }));
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */
