@@ -289,6 +289,16 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     assert.equal(await panel.locator('.route').nth(1).locator('.source').count(), 0);
   });
 
+  step('Pull Review Model: progress, then "ready" with a way to review again', async () => {
+    await workbench.openFile(REVIEWED_FILE);
+    const pulls = ollama.requests.filter((request) => request.path === '/api/pull').length;
+    await workbench.runCommand('House Style: Pull Review Model');
+    const toast = await workbench.notification(new RegExp(`${MODEL.replace('.', '\\.')} is ready`));
+    await toast.locator('.monaco-button', { hasText: 'Review Again' }).waitFor();
+    assert.equal(ollama.requests.filter((request) => request.path === '/api/pull').length, pulls + 1);
+    await workbench.clearNotifications();
+  });
+
   step('Ollama stopped: the review fails with one actionable line naming the host', async () => {
     await ollama.close();
     await workbench.runCommand('House Style: Review Current File');
