@@ -123,8 +123,11 @@ export const modelCommands: Record<string, CommandFactory> = {
     const { workspace, config } = await workspaceAndConfig(ctx);
     const editor = vscode.window.activeTextEditor;
     if (!editor || !vscode.workspace.getWorkspaceFolder(editor.document.uri)) throw new HouseStyleError('No file of this folder is open.', 'Open the file to compare the routes on.', 'usage');
-    const [{ ROUTES }, { readRegistry }] = await Promise.all([import('../../core/models/route'), import('../../core/models/registry')]);
-    const adapted = config.models.fineTuned ?? (await readRegistry(workspace)).active;
+    const { ROUTES, resolveRoute } = await import('../../core/models/route');
+    const adapted = await resolveRoute(workspace, config, 'fine-tuned').then(
+      (route) => route.model,
+      () => undefined,
+    );
     const picked = await vscode.window.showQuickPick(
       ROUTES.map((route) => ({ label: route, picked: route === 'rag' || adapted !== undefined })),
       { canPickMany: true, placeHolder: adapted ? 'Routes to compare' : 'Routes to compare (no fine-tuned model yet: train or import one for fine-tuned and hybrid)' },
