@@ -6,7 +6,7 @@ import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { miniLmOnnxFile } from './miniLmModel';
 
 /** What the host asks for; the request's `id` comes back on its reply. */
-export type EmbedWorkerTask = { type: 'init'; modelDir: string } | { type: 'embed'; texts: string[] };
+export type EmbedWorkerTask = { type: 'init'; modelDir: string } | { type: 'embed'; texts: string[] } | { type: 'close' };
 
 export type EmbedWorkerRequest = EmbedWorkerTask & { id: number };
 
@@ -48,6 +48,12 @@ async function handle(request: EmbedWorkerRequest): Promise<void> {
   try {
     if (request.type === 'init') {
       port.postMessage({ type: 'ready', id: request.id, dimension: await load(request.modelDir) } satisfies EmbedWorkerResponse);
+    } else if (request.type === 'close') {
+      // The ONNX session is released before the thread ends: a session finalized while the thread's
+      // environment is torn down can abort the whole process from native code.
+      await extractor?.dispose();
+      extractor = undefined;
+      port.close();
     } else if (request.type === 'embed') {
       const vectors = await embed(request.texts);
       port.postMessage({ type: 'embedded', id: request.id, vectors } satisfies EmbedWorkerResponse, vectors.map((vector) => vector.buffer as ArrayBuffer));

@@ -29,12 +29,15 @@ function cancelled(): HouseStyleError {
   return new HouseStyleError('Embedding was cancelled.', undefined, 'cancelled');
 }
 
+const CLOSE_GRACE_MS = 2000;
+
 /** Sends requests to the worker and matches replies by id; a crashed worker fails every pending request. */
 class EmbedWorkerClient {
   private readonly worker = startEmbedWorker();
   private readonly pending = new Map<number, { resolve(response: EmbedWorkerResponse): void; reject(error: Error): void }>();
   private nextId = 0;
   private failure: Error | undefined;
+  private ended = false;
 
   constructor(modelDir: string) {
     this.worker.on('message', (response: EmbedWorkerResponse) => {
@@ -43,7 +46,10 @@ class EmbedWorkerClient {
       waiter?.resolve(response);
     });
     this.worker.on('error', (error) => this.fail(new HouseStyleError(`The embedding worker failed: ${error.message}`, `Check the model in ${modelDir}. ${FALLBACK_HINT}`, 'embedder')));
-    this.worker.on('exit', () => this.fail(new HouseStyleError('The embedding worker has stopped.', FALLBACK_HINT, 'embedder')));
+    this.worker.on('exit', () => {
+      this.ended = true;
+      this.fail(new HouseStyleError('The embedding worker has stopped.', FALLBACK_HINT, 'embedder'));
+    });
   }
 
   /** Resolves with the worker's reply of the `expected` type; an `error` reply rejects with the worker's message. */
@@ -76,9 +82,15 @@ class EmbedWorkerClient {
     });
   }
 
+  /** Asks the worker to release its model and end; ends it outright if it has not within a moment. */
   async close(): Promise<void> {
     this.fail(new HouseStyleError('The embedder is closed.', undefined, 'cancelled'));
-    await this.worker.terminate();
+    if (this.ended) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ type: 'close', id: this.nextId++ } satisfies EmbedWorkerRequest);
+    const timer = setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
   }
 
   private fail(error: Error): void {
