@@ -290,7 +290,9 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
   });
 
   step('Pull Review Model: progress, then "ready" with a way to review again', async () => {
-    await workbench.openFile(REVIEWED_FILE);
+    // The reviewed file's editor, not the compare panel beside it, is the active one: "Review Again" needs it.
+    await workbench.runCommand('View: Focus First Editor Group');
+    await workbench.activeTab(path.basename(REVIEWED_FILE)).waitFor();
     const pulls = ollama.requests.filter((request) => request.path === '/api/pull').length;
     await workbench.runCommand('House Style: Pull Review Model');
     const toast = await workbench.notification(new RegExp(`${MODEL.replace('.', '\\.')} is ready`));

@@ -76,7 +76,8 @@ export class Workbench {
   async openFile(relativePath: string): Promise<void> {
     const tab = this.page.locator('.tabs-container .tab', { hasText: path.basename(relativePath) }).first();
     if ((await tab.count()) > 0) {
-      await tab.click();
+      // Forced: a hover tooltip over the tab bar must not count as the tab being hidden.
+      await tab.click({ force: true });
       await this.activeTab(path.basename(relativePath)).waitFor();
       return;
     }
