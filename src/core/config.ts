@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HouseStyleError } from './errors';
+import { readJsonFile } from './jsonFile';
 import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, isLoopbackHost, type HostChoice } from './ollamaHostChoice';
 
 /** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
@@ -161,20 +161,7 @@ export function parseConfig(raw: unknown, origin = 'configuration'): Config {
 
 /** Reads `.housestyle/config.json` from the workspace if it exists; missing means all defaults. */
 export async function readConfigFile(workspace: string): Promise<unknown> {
-  const file = path.join(workspace, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new HouseStyleError(`Cannot read ${file}: ${(error as Error).message}.`, 'Check the file permissions.', 'config', { cause: error });
-  }
-  try {
-    // Editors on Windows often save JSON with a byte-order mark, which JSON.parse refuses.
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new HouseStyleError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax, or delete the file to use the defaults.', 'config', { cause: error });
-  }
+  return readJsonFile(path.join(workspace, CONFIG_FILE), { missing: {}, code: 'config', badJsonHint: 'Fix the JSON syntax, or delete the file to use the defaults.' });
 }
 
 /**

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HouseStyleError } from '../errors';
+import { readJsonFile, writeJsonAtomic } from '../jsonFile';
 
 /** The workspace's fine-tuned model versions: what each was built from, and how it measured. */
 export const REGISTRY_FILE = '.housestyle/models.json';
+
+const RESTORE_HINT = 'Restore it from version control, or delete it and import the adapters again.';
 
 const trainingRunSchema = z.object({
   runDir: z.string(),
@@ -50,22 +51,10 @@ export type ModelRegistry = z.infer<typeof registrySchema>;
 
 export async function readRegistry(workspace: string): Promise<ModelRegistry> {
   const file = path.join(workspace, REGISTRY_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, models: [] };
-    throw new HouseStyleError(`Cannot read ${file}: ${(error as Error).message}.`, 'Check the file permissions.', 'registry', { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new HouseStyleError(`${file} is not valid JSON: ${(error as Error).message}.`, 'Restore it from version control, or delete it and import the adapters again.', 'registry', { cause: error });
-  }
+  const json = await readJsonFile(file, { missing: { version: 1, models: [] }, code: 'registry', badJsonHint: RESTORE_HINT });
   const result = registrySchema.safeParse(json);
   if (!result.success) {
-    throw new HouseStyleError(`${file} is not a House Style model registry: ${z.prettifyError(result.error)}`, 'Restore it from version control, or delete it and import the adapters again.', 'registry');
+    throw new HouseStyleError(`${file} is not a House Style model registry: ${z.prettifyError(result.error)}`, RESTORE_HINT, 'registry');
   }
   return result.data;
 }
@@ -89,23 +78,4 @@ export function nextVersionName(workspace: string, registry: ModelRegistry, now:
   const prefix = `housestyle-${project}:${day}-`;
   const taken = registry.models.filter((m) => m.name.startsWith(prefix)).map((m) => Number(m.name.slice(prefix.length)) || 0);
   return `${prefix}${Math.max(0, ...taken) + 1}`;
-}
-
-/** Writes JSON to a temporary file beside `file`, syncs it, then renames it over `file`. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
