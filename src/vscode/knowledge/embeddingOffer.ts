@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Config } from '../../core/config';
 import type { IndexReport } from '../../core/knowledge/indexer';
 import type { HouseStyleContext } from '../context';
-import { withEditorProgress } from '../progress';
+import { pullWithProgress } from '../models/pullModel';
 
 const ASKED_KEY = 'housestyle.embeddingOfferShown';
 
@@ -24,10 +24,6 @@ export async function offerSemanticSearch(ctx: HouseStyleContext, config: Config
     'Not Now',
   );
   if (choice !== pull) return;
-  const { OllamaClient } = await import('../../core/models/ollama/client');
-  const client = OllamaClient.fromConfig(config);
-  await withEditorProgress(ctx.activity, { kind: 'pulling', label: status.suggested }, { title: `House Style: pulling ${status.suggested}`, describe: (phase, done, total) => (total ? `${phase} (${Math.floor((done / total) * 100)}%)` : phase) }, (progress, signal) =>
-    client.pull(status.suggested, (phase, completed, total) => progress.report(phase, completed ?? 0, total), signal),
-  );
+  await pullWithProgress(ctx, config, status.suggested);
   await reindex();
 }

@@ -21,12 +21,6 @@ async function workspaceAndConfig(ctx: HouseStyleContext) {
   return { folder, workspace: folder.uri.fsPath, config: await ctx.config(folder) };
 }
 
-async function client(ctx: HouseStyleContext) {
-  const { config } = await workspaceAndConfig(ctx);
-  const { OllamaClient } = await import('../../core/models/ollama/client');
-  return OllamaClient.fromConfig(config);
-}
-
 /** A registered version: the tree's node, else the user's pick. */
 async function pickVersion(ctx: HouseStyleContext, node: unknown, placeHolder: string): Promise<string | undefined> {
   const fromTree = (node as ModelNode | undefined)?.model;
@@ -73,7 +67,9 @@ export const modelCommands: Record<string, CommandFactory> = {
     const sure = await vscode.window.showWarningMessage(`Delete ${name} from Ollama and from this workspace's registry?`, { modal: true }, 'Delete');
     if (sure !== 'Delete') return;
     const { removeVersion } = await import('../../core/models/versions');
-    await removeVersion((await workspaceAndConfig(ctx)).workspace, await client(ctx), name);
+    const { workspace, config } = await workspaceAndConfig(ctx);
+    const { OllamaClient } = await import('../../core/models/ollama/client');
+    await removeVersion(workspace, OllamaClient.fromConfig(config), name);
     modelsChanged();
   },
 
@@ -84,7 +80,8 @@ export const modelCommands: Record<string, CommandFactory> = {
     if (!adapter) return;
     const base = await vscode.window.showInputBox({ title: 'Import Adapter', prompt: 'The Ollama base model it was trained on', value: config.ollama.model, validateInput: (v) => (v.trim() ? undefined : 'Enter a model name.') });
     if (!base) return;
-    const [{ importAdapter }, ollama] = await Promise.all([import('../../core/models/adapters/importAdapter'), client(ctx)]);
+    const [{ importAdapter }, { OllamaClient }] = await Promise.all([import('../../core/models/adapters/importAdapter'), import('../../core/models/ollama/client')]);
+    const ollama = OllamaClient.fromConfig(config);
     const result = await withEditorProgress(ctx.activity, { kind: 'importing', label: path.basename(adapter.fsPath) }, { title: 'House Style: importing the adapter into Ollama', describe: (phase) => phase }, (progress, signal) =>
       importAdapter({ workspace, client: ollama, adapter: adapter.fsPath, base: base.trim(), progress, logger: ctx.logger, signal, activity: ctx.activity }),
     );
@@ -110,7 +107,8 @@ export const modelCommands: Record<string, CommandFactory> = {
       placeHolder: 'gpu-box:/srv/housestyle',
     });
     if (remote === undefined) return;
-    const [{ trainAdapter }, ollama] = await Promise.all([import('../../core/models/training/train'), client(ctx)]);
+    const [{ trainAdapter }, { OllamaClient }] = await Promise.all([import('../../core/models/training/train'), import('../../core/models/ollama/client')]);
+    const ollama = OllamaClient.fromConfig(config);
     const result = await withEditorProgress(ctx.activity, { kind: 'training', label: path.basename(dataset.fsPath) }, { title: 'House Style: training a LoRA adapter', describe: (phase, done, total) => (total ? `${phase} ${done}/${total}` : phase) }, (progress, signal) =>
       trainAdapter({ workspace, config, client: ollama, dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim() }), progress, logger: ctx.logger, signal, activity: ctx.activity }),
     );
