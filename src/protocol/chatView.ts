@@ -32,7 +32,7 @@ export type ChatViewRequest =
 
 /** From the extension to the webview. */
 export type ChatViewEvent =
-  | { type: 'options'; knowledgeBases: string[]; kb: string; routes: ChatRoute[]; route: ChatRoute; editor: 'none' | 'file' | 'selection' }
+  | { type: 'options'; knowledgeBases: string[]; kb: string; routes: ChatRoute[]; route: ChatRoute }
   | { type: 'token'; requestId: number; text: string }
   | { type: 'answer'; requestId: number; text: string; sources: ChatSource[]; figures: ChatFigures; context?: string }
   | { type: 'error'; requestId?: number; message: string };

@@ -6,6 +6,7 @@ import type { ChatMessage } from '../../core/models/chatModel';
 import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
 import type { HouseStyleContext } from '../context';
 import { openPassage } from '../knowledge/openPassage';
+import { selectedLines } from '../selectedLines';
 import { requireFolder, requireTrust } from '../trust';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
 
@@ -60,7 +61,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         await vscode.env.clipboard.writeText(message.code);
         return;
       case 'insert': {
-        const editor = vscode.window.visibleTextEditors.find((e) => e === vscode.window.activeTextEditor) ?? vscode.window.visibleTextEditors[0];
+        const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
         if (!editor) return void vscode.window.showInformationMessage('House Style: open a file to insert the code into.');
         await editor.edit((edit) => edit.replace(editor.selection, message.code));
         return;
@@ -71,20 +72,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   private async sendOptions(): Promise<void> {
     const folder = this.ctx.workspaceFolder;
     if (!folder || !vscode.workspace.isTrusted) {
-      this.post({ type: 'options', knowledgeBases: ['style'], kb: 'style', routes: [...CHAT_ROUTES], route: 'rag', editor: 'none' });
+      this.post({ type: 'options', knowledgeBases: ['style'], kb: 'style', routes: [...CHAT_ROUTES], route: 'rag' });
       return;
     }
     try {
       const config = await this.ctx.config(folder);
-      const editor = vscode.window.activeTextEditor;
-      this.post({
-        type: 'options',
-        knowledgeBases: Object.keys(config.knowledgeBases),
-        kb: config.review.knowledgeBase,
-        routes: [...CHAT_ROUTES],
-        route: config.models.route,
-        editor: !editor ? 'none' : editor.selection.isEmpty ? 'file' : 'selection',
-      });
+      this.post({ type: 'options', knowledgeBases: Object.keys(config.knowledgeBases), kb: config.review.knowledgeBase, routes: [...CHAT_ROUTES], route: config.models.route });
     } catch (error) {
       this.post({ type: 'error', message: describeError(error) });
     }
@@ -164,11 +157,8 @@ function codeContext(folder: vscode.WorkspaceFolder, wanted: 'none' | 'file' | '
   const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath).split(path.sep).join('/');
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   const text = editor.document.getText();
-  const { start, end } = editor.selection;
   if (wanted === 'file' || editor.selection.isEmpty) return { path: relative, text };
-  // A selection that ends at the start of a line does not include that line.
-  const endLine = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
-  return { path: relative, text, selection: { startLine: start.line + 1, endLine } };
+  return { path: relative, text, selection: selectedLines(editor.selection) };
 }
 
 function describeCode(code: AskCode): string {

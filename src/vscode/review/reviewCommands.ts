@@ -4,17 +4,15 @@ import { HouseStyleError } from '../../core/errors';
 import { feedbackEntry } from '../../core/review/feedbackEntry';
 import type { Finding } from '../../core/review/finding';
 import type { CommandFactory } from '../commands';
+import { selectedLines } from '../selectedLines';
 import { APPLIED_COMMAND, DISMISS_COMMAND } from './codeActions';
 
 export const reviewCommands: Record<string, CommandFactory> = {
   'housestyle.reviewFile': (_ctx, { reviews }) => () => reviews.reviewDocument(requireEditor().document),
   'housestyle.reviewSelection': (_ctx, { reviews }) => () => {
     const editor = requireEditor();
-    const { start, end } = editor.selection;
     if (editor.selection.isEmpty) throw new HouseStyleError('Nothing is selected.', 'Select the lines to review, or use "House Style: Review Current File".', 'usage');
-    // A selection that ends at the start of a line does not include that line.
-    const endLine = end.character === 0 && end.line > start.line ? end.line : end.line + 1;
-    return reviews.reviewDocument(editor.document, { startLine: start.line + 1, endLine });
+    return reviews.reviewDocument(editor.document, selectedLines(editor.selection));
   },
   'housestyle.reviewChanges': (_ctx, { reviews }) => () => reviews.reviewChanges(),
   'housestyle.clearFindings': (_ctx, { findings }) => () => findings.clear(),
