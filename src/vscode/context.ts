@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Activity } from '../core/activity';
 import { configSchema, parseConfig, readConfigFile, type Config } from '../core/config';
 import { KnowledgeBaseCache } from '../core/knowledge/knowledgeBaseCache';
+import type { IndexOptions, IndexReport } from '../core/knowledge/indexer';
 import type { Logger } from '../core/log';
 import { chooseOllamaHost } from '../core/ollamaHostChoice';
 import { ErrorPresenter } from './errors';
@@ -55,6 +56,17 @@ export class HouseStyleContext implements vscode.Disposable {
     const repositoryHost = hosts?.workspaceFolderValue?.host ?? hosts?.workspaceValue?.host ?? (file.ollama as { host?: string } | undefined)?.host;
     const host = await chooseOllamaHost(repositoryHost, { user: hosts?.globalValue?.host, env: process.env, confirmRepositoryHost: (h) => confirmRepositoryHost(this.extension.workspaceState, h) });
     return { ...config, ollama: { ...config.ollama, host } };
+  }
+
+  /**
+   * One index run of the folder with the editor's logger and bundled models. Open knowledge bases are closed
+   * before it returns when it changed rows, so whatever reacts to the run's end reads the new index.
+   */
+  async index(folder: vscode.WorkspaceFolder, options: Omit<IndexOptions, 'workspace' | 'extensionRoot' | 'logger'>): Promise<IndexReport> {
+    const { indexKnowledgeBase } = await import('../core/knowledge/indexer');
+    const report = await indexKnowledgeBase({ ...options, workspace: folder.uri.fsPath, extensionRoot: this.extension.extensionPath, logger: this.logger });
+    if (report.updated + report.removed + report.repaired > 0 || options.rebuild) this.knowledge.invalidate();
+    return report;
   }
 
   /** A changed setting may point at another index or embedder: open knowledge bases are closed, the next use reopens. */

@@ -20,7 +20,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   const reviews = new ReviewRunner(ctx, findings);
   const saves = new SaveReviews(ctx, reviews);
   const knowledgeTree = new KnowledgeTreeProvider(ctx);
-  const sourceWatcher = new SourceWatcher(ctx, () => knowledgeTree.refresh());
+  const sourceWatcher = new SourceWatcher(ctx);
   const modelsTree = new ModelsTreeProvider(ctx);
   ctx.push(
     findings,

@@ -13,11 +13,9 @@ export async function indexWorkspace(ctx: HouseStyleContext, kb?: string, rebuil
   requireTrust();
   const folder = requireFolder(ctx.workspaceFolder);
   const config = await ctx.config(folder);
-  const { indexKnowledgeBase } = await import('../../core/knowledge/indexer');
   const report = await withEditorProgress(ctx.activity, { kind: 'indexing', label: kb ?? config.review.knowledgeBase }, { title: `House Style: ${rebuild ? 'rebuilding the index of' : 'indexing'} docs and style guides` }, (progress, signal) =>
-    indexKnowledgeBase({ workspace: folder.uri.fsPath, config, kb, rebuild, extensionRoot: ctx.extension.extensionPath, logger: ctx.logger, signal, progress }),
+    ctx.index(folder, { config, kb, rebuild, signal, progress }),
   );
-  ctx.knowledge.invalidate();
   ctx.errors.succeeded();
   const summary = `Indexed ${report.rows} passages from ${report.files - report.skipped.length} files with ${report.embedder} (${report.updated} updated, ${report.removed} removed, ${report.skipped.length} skipped).`;
   ctx.logger.info(summary);

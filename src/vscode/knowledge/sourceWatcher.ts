@@ -7,7 +7,8 @@ const QUIET_MS = 1000;
 /**
  * Re-indexes knowledge sources as they are saved, created or deleted: file watchers on each knowledge
  * base's include globs collect the paths, and after a quiet second one index run looks at just those files
- * (no listing of the workspace). Trusted workspaces only; rebuilt when settings or trust change.
+ * (no listing of the workspace). Trusted workspaces only; rebuilt when settings or trust change. The
+ * Knowledge tree follows through the activity (an index run ending).
  */
 export class SourceWatcher implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
@@ -15,10 +16,7 @@ export class SourceWatcher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly ctx: HouseStyleContext,
-    private readonly indexed: () => void,
-  ) {}
+  constructor(private readonly ctx: HouseStyleContext) {}
 
   /** (Re)creates the watchers for the current folder and settings. */
   async restart(): Promise<void> {
@@ -63,16 +61,11 @@ export class SourceWatcher implements vscode.Disposable {
     this.pending.clear();
     try {
       const config = await this.ctx.config(folder);
-      const { indexKnowledgeBase } = await import('../../core/knowledge/indexer');
       for (const [kb, changed] of batches) {
         const report = await withEditorProgress(this.ctx.activity, { kind: 'indexing', label: kb }, { title: 'House Style: updating the knowledge base', location: vscode.ProgressLocation.Window }, (progress, signal) =>
-          indexKnowledgeBase({ workspace: folder.uri.fsPath, config, kb, changed, extensionRoot: this.ctx.extension.extensionPath, logger: this.ctx.logger, progress, signal }),
+          this.ctx.index(folder, { config, kb, changed, progress, signal }),
         );
-        if (report.updated + report.removed > 0) {
-          this.ctx.logger.info(`Re-indexed ${changed.join(', ')} in "${kb}": ${report.updated} updated, ${report.removed} removed, ${Math.round(report.durationMs)} ms.`);
-          this.ctx.knowledge.invalidate();
-          this.indexed();
-        }
+        if (report.updated + report.removed > 0) this.ctx.logger.info(`Re-indexed ${changed.join(', ')} in "${kb}": ${report.updated} updated, ${report.removed} removed, ${Math.round(report.durationMs)} ms.`);
       }
     } catch (error) {
       await this.ctx.errors.present(error);
