@@ -33,9 +33,4 @@ export class Dismissals {
     while (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
     await this.persist([...this.keys]);
   }
-
-  clear(): void | PromiseLike<void> {
-    this.keys.clear();
-    return this.persist([]);
-  }
 }
