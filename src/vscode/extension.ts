@@ -48,6 +48,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     modelsTree,
     vscode.window.registerTreeDataProvider(ModelsTreeProvider.viewType, modelsTree),
     ctx.activity.onChange(finishedIndexing(() => knowledgeTree.refresh())),
+    ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
   registerCommands(ctx, { findings, reviews, modelsChanged: () => modelsTree.refresh() });
@@ -63,5 +64,14 @@ function finishedIndexing(then: () => void): (state: { tasks: { kind: string }[]
     const now = state.tasks.filter((task) => task.kind === 'indexing' || task.kind === 'reviewing').length;
     if (now < running) then();
     running = now;
+  };
+}
+
+/** Calls `then` when Ollama's reachability as last seen changes, so the Models tree never contradicts the status bar. */
+function ollamaChanged(then: () => void): (state: { ollama: string }) => void {
+  let last: string | undefined;
+  return (state) => {
+    if (last !== undefined && state.ollama !== last) then();
+    last = state.ollama;
   };
 }
