@@ -1,4 +1,4 @@
-// Builds the three outputs: the extension, the `housestyle` CLI (and its embedding worker), and the
+// Builds the three outputs: the extension, the `housestyle` CLI (and their embedding and index-upkeep workers), and the
 // webview front-end. One shared base so `--watch` and a one-shot build behave the same.
 import { readdirSync, existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
@@ -31,7 +31,7 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } },
   {
     ...node,
-    entryPoints: { cli: 'src/cli/main.ts', embedWorker: 'src/core/knowledge/embedders/embedWorker.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', embedWorker: 'src/core/knowledge/embedders/embedWorker.ts', upkeepWorker: 'src/core/knowledge/upkeepWorker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     banner: { js: '#!/usr/bin/env node\n' + node.banner.js },

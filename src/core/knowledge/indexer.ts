@@ -232,9 +232,17 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     const gone = [...existing.keys()].filter((source) => !keep.has(source));
     await retryCommitConflicts(() => store!.deleteSources(gone));
     report.removed = gone.length;
-    // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 120 MB and 16 s at 100,000 rows).
-    await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows));
-    if (!options.changed && report.updated + report.removed + report.repaired > 0) await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS)));
+    // The rows are written and searchable: upkeep that fails (in its own process) only leaves search slower.
+    const tolerateUpkeepFailure = (error: unknown) => {
+      throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
+      if (!(error instanceof HouseStyleError) || error.code !== 'index-unavailable') throw error;
+      logger.warn(`${error.message} ${error.hint ?? ''}`.trim());
+    };
+    // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 200 MB and 25 s at 100,000 rows).
+    await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows, signal)).catch(tolerateUpkeepFailure);
+    if (!options.changed && report.updated + report.removed + report.repaired > 0) {
+      await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS), signal)).catch(tolerateUpkeepFailure);
+    }
     report.rows = await store.count();
     store.close();
     report.durationMs = performance.now() - started;

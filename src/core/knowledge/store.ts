@@ -8,6 +8,8 @@ import { isObjectStorageUri } from './indexUri';
 import { loadLanceDb } from './lancedb';
 import { sqlStringList } from './escapeSql';
 import { keepIndexOutOfGit } from './indexGitignore';
+import { runUpkeepInChild } from './upkeepProcess';
+import type { UpkeepTask } from './upkeepWorker';
 
 /** One chunk as stored: what search returns plus what incremental indexing needs. */
 export interface ChunkRow {
@@ -65,6 +67,7 @@ export class KnowledgeStore {
     private readonly table: Table,
     readonly kb: string,
     readonly identity: StoreIdentity,
+    private readonly location: { uri: string; storageOptions?: Record<string, string> },
   ) {}
 
   /**
@@ -90,7 +93,7 @@ export class KnowledgeStore {
     const metadata = (await table.schema()).metadata;
     const current = metadata.get('schema') === SCHEMA_VERSION;
     const identity = { embedder: current ? (metadata.get('embedder') ?? 'unknown') : 'outdated-schema', dimension: Number(metadata.get('dimension') ?? 0) };
-    return new KnowledgeStore(connection, table, kb, identity);
+    return new KnowledgeStore(connection, table, kb, identity, { uri, ...(storageOptions && { storageOptions }) });
   }
 
   /** Creates an empty table for this embedder, replacing one made by another embedder. */
@@ -122,7 +125,7 @@ export class KnowledgeStore {
     );
     const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
     await keepIndexOutOfGit(uri);
-    return new KnowledgeStore(connection, table, kb, identity);
+    return new KnowledgeStore(connection, table, kb, identity, { uri, ...(storageOptions && { storageOptions }) });
   }
 
   async count(filter?: string): Promise<number> {
@@ -193,10 +196,12 @@ export class KnowledgeStore {
   }
 
   /**
-   * Full-text index always; a vector index once the table is large enough to need one. New rows
-   * are searchable before they are indexed, so this only keeps search fast.
+   * Full-text index always; a vector index once the table is large enough to need one; an optimize once
+   * many rows are not in the indexes yet. New rows are searchable before they are indexed, so this only
+   * keeps search fast. The vector index and the optimize run in a child process (`upkeepWorker`), so their
+   * memory never adds to this one's; returns that process's peak memory when one ran.
    */
-  async maintainIndexes(vectorIndexMinRows: number): Promise<void> {
+  async maintainIndexes(vectorIndexMinRows: number, signal?: AbortSignal): Promise<{ upkeep?: { peakRssMb: number } }> {
     const { lancedb } = await loadLanceDb();
     const indices = await this.table.listIndices();
     const has = (column: string) => indices.some((index) => index.columns.includes(column));
@@ -204,12 +209,30 @@ export class KnowledgeStore {
     if (!has(FTS_COLUMN)) {
       await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
     }
-    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) {
-      // Several partitions: one HNSW graph over all rows costs about 100 MB more to build at 100,000 rows.
-      await this.table.createIndex(VECTOR_COLUMN, { config: lancedb.Index.hnswSq({ distanceType: 'l2', numPartitions: Math.max(1, Math.ceil(rows / 12_500)) }) });
-    }
+    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) return { upkeep: await this.upkeep({ type: 'vector-index' }, signal) };
     const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
-    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) await this.table.optimize();
+    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) return { upkeep: await this.upkeep({ type: 'optimize' }, signal) };
+    return {};
+  }
+
+  /** Builds the vector index over every row (run by `upkeepWorker`, in a process of its own). */
+  async buildVectorIndex(): Promise<void> {
+    const { lancedb } = await loadLanceDb();
+    const rows = await this.table.countRows();
+    // Several partitions: one HNSW graph over all rows costs about 150 MB more to build at 100,000 rows and searches no faster.
+    await this.table.createIndex(VECTOR_COLUMN, { config: lancedb.Index.hnswSq({ distanceType: 'l2', numPartitions: Math.max(1, Math.ceil(rows / 12_500)) }) });
+  }
+
+  /** Compacts files, brings the indexes up to date, and deletes versions older than `cleanupOlderThan` (run by `upkeepWorker`). */
+  async optimize(cleanupOlderThan?: Date): Promise<void> {
+    await this.table.optimize(cleanupOlderThan ? { cleanupOlderThan } : {});
+  }
+
+  /** Runs an upkeep task in the child process, then moves this handle to the version it committed. */
+  private async upkeep(task: UpkeepTask, signal?: AbortSignal): Promise<{ peakRssMb: number }> {
+    const result = await runUpkeepInChild({ ...this.location, kb: this.kb, task }, signal);
+    await this.table.checkoutLatest();
+    return result;
   }
 
   /**
@@ -264,13 +287,14 @@ export class KnowledgeStore {
   }
 
   /**
-   * Deletes versions older than `olderThan` (compacting small files on the way), so an index that is
-   * updated often stays about the size of a fresh one. Nothing is done while no version is that old:
-   * compaction copies data, which only pays once old files can go.
+   * Deletes versions older than `olderThan` (compacting small files on the way, in the upkeep process), so an
+   * index that is updated often stays about the size of a fresh one. Nothing is done while no version is that
+   * old: compaction copies data, which only pays once old files can go.
    */
-  async cleanupOldVersions(olderThan: Date): Promise<void> {
+  async cleanupOldVersions(olderThan: Date, signal?: AbortSignal): Promise<{ upkeep?: { peakRssMb: number } }> {
     const versions = await this.table.listVersions();
-    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) await this.table.optimize({ cleanupOlderThan: olderThan });
+    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) return { upkeep: await this.upkeep({ type: 'optimize', cleanupOlderThan: olderThan.getTime() }, signal) };
+    return {};
   }
 
   /** Moves to the newest version: a table kept open (the editor's) may outlive its version's files once old versions are cleaned up. */

@@ -1,0 +1,110 @@
+// The heavy index upkeep (the vector index a semantic embedder's run needs, optimizing) runs in a child process
+// (upkeepWorker), so its memory never adds to the indexing process's: real LanceDB, the Ollama-API test server's /api/embed.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseConfig, type Config } from '../../src/core/config';
+import { HouseStyleError } from '../../src/core/errors';
+import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
+import { indexUri } from '../../src/core/knowledge/indexUri';
+import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { loadLanceDb } from '../../src/core/knowledge/lancedb';
+import { KnowledgeStore, tableName } from '../../src/core/knowledge/store';
+import { runUpkeepInChild } from '../../src/core/knowledge/upkeepProcess';
+import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
+
+const FILES = 40;
+const SECTIONS = 8;
+
+let ollama: OllamaTestServer;
+let workspace: string;
+let config: Config;
+
+async function vectorIndexed(): Promise<boolean> {
+  const { lancedb } = await loadLanceDb();
+  const connection = await lancedb.connect(indexUri(workspace, config));
+  const table = await connection.openTable(tableName(config.review.knowledgeBase));
+  try {
+    return (await table.listIndices()).some((index) => index.columns.includes('vector'));
+  } finally {
+    table.close();
+    connection.close();
+  }
+}
+
+before(async () => {
+  ollama = await startOllamaTestServer({ models: ['all-minilm'] });
+  workspace = await mkdtemp(path.join(tmpdir(), 'hs-vector-index-'));
+  await mkdir(path.join(workspace, 'docs'));
+  for (let f = 0; f < FILES; f++) {
+    const sections = Array.from({ length: SECTIONS }, (_, s) => `## Rule ${f}-${s}\n\nGuideline ${f}-${s}: keep module m${f}x${s} small and name it after what it does.\n`);
+    await writeFile(path.join(workspace, 'docs', `guide-${f}.md`), `# Guide ${f}\n\n${sections.join('\n')}`);
+  }
+  // Past the smallest threshold the schema allows, so the run needs a vector index.
+  config = parseConfig({ ollama: { host: ollama.host, embedModel: 'all-minilm' }, index: { embedder: 'ollama', vectorIndexMinRows: 256 } });
+});
+after(async () => {
+  await ollama.close();
+  await rm(workspace, { recursive: true, force: true });
+});
+
+describe('index upkeep in a process of its own', () => {
+  test('an index run past vectorIndexMinRows leaves a vector index, built by a child process, and search finds through it', async () => {
+    const report = await indexKnowledgeBase({ workspace, config });
+    assert.equal(report.rows, FILES * SECTIONS);
+    assert.equal(await vectorIndexed(), true);
+
+    const kb = await openKnowledgeBase({ workspace, config });
+    const [best] = await kb.search('Guideline 17-3: keep module m17x3 small', { k: 3 });
+    await kb.close();
+    assert.equal(best?.source, 'docs/guide-17.md');
+    assert.equal(best?.heading, 'Guide 17 > Rule 17-3');
+  });
+
+  test('the child reports its own peak memory; a table it cannot open is one clear error, not a crash', async () => {
+    const store = (await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase))!;
+    try {
+      // Already indexed: nothing to build, no child.
+      assert.deepEqual(await store.maintainIndexes(256), {});
+    } finally {
+      store.close();
+    }
+    const optimized = await runUpkeepInChild({ uri: indexUri(workspace, config), kb: config.review.knowledgeBase, task: { type: 'optimize' } });
+    assert.ok(optimized.peakRssMb > 0 && optimized.peakRssMb !== Math.round(process.resourceUsage().maxRSS / 1024), 'the peak is the child process’s');
+
+    await assert.rejects(runUpkeepInChild({ uri: indexUri(workspace, config), kb: 'no-such-kb', task: { type: 'vector-index' } }), (error: unknown) => {
+      assert.ok(error instanceof HouseStyleError);
+      assert.equal(error.code, 'index-unavailable');
+      assert.match(error.message, /^The vector index could not be built: the knowledge base "no-such-kb" is not in .*\.$/);
+      assert.match(error.hint ?? '', /^Search still works, more slowly until it is done; the next index run tries again\.$/);
+      return true;
+    });
+  });
+
+  test('cancelling stops the builder and keeps every row; the next run builds the index', async () => {
+    const store = (await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase))!;
+    try {
+      const { lancedb } = await loadLanceDb();
+      const connection = await lancedb.connect(indexUri(workspace, config));
+      await (await connection.openTable(tableName(config.review.knowledgeBase))).dropIndex('vector_idx');
+      connection.close();
+      await store.refresh();
+      assert.equal(await vectorIndexed(), false);
+
+      const abort = new AbortController();
+      const building = store.maintainIndexes(256, abort.signal);
+      setTimeout(() => abort.abort(), 20);
+      await assert.rejects(building, (error: unknown) => error instanceof HouseStyleError && error.code === 'cancelled');
+      assert.equal(await store.count(), FILES * SECTIONS);
+      assert.equal(await vectorIndexed(), false);
+
+      const again = await store.maintainIndexes(256);
+      assert.ok(again.upkeep && again.upkeep.peakRssMb > 0);
+      assert.equal(await vectorIndexed(), true);
+    } finally {
+      store.close();
+    }
+  });
+});
