@@ -20,16 +20,38 @@ test('rules scoped to other files are left out; a rule scoped to this file outra
   assert.equal(packed.dropped.outOfScope, 1);
 });
 
-test('overlapping chunks of one source: contained ones are dropped, shared overlap lines are cut', () => {
-  const lines = Array.from({ length: 12 }, (_, i) => `Sentence ${i + 1} of the naming rules.`);
-  const first = passage('a', 0.05, { source: 'docs/style.md', startLine: 1, endLine: 8, text: lines.slice(0, 8).join('\n') });
+test('overlapping chunks of one section: contained ones are dropped, the rest join one block without the shared lines', () => {
+  const lines = Array.from({ length: 18 }, (_, i) => `Sentence ${i + 1} of the naming rules.`);
+  const chunk = (id: string, score: number, start: number, end: number) =>
+    passage(id, score, { source: 'docs/style.md', heading: 'Naming', startLine: start, endLine: end, text: lines.slice(start - 1, end).join('\n') });
   // The chunker repeats the last lines of a chunk at the start of the next (overlap).
-  const second = passage('b', 0.04, { source: 'docs/style.md', startLine: 7, endLine: 12, text: lines.slice(6).join('\n') });
-  const inside = passage('c', 0.03, { source: 'docs/style.md', startLine: 2, endLine: 4, text: lines.slice(1, 4).join('\n') });
-  const packed = packPassages([inside, second, first], { path: 'x.ts', budgetTokens: 10_000, cost: passageCost });
-  assert.deepEqual(packed.passages.map((p) => p.passage.id), ['a', 'b']);
-  assert.equal(packed.passages[1]!.text, lines.slice(8).join('\n'));
+  const [first, second, inside, earlier] = [chunk('a', 0.05, 7, 14), chunk('b', 0.04, 13, 18), chunk('c', 0.03, 8, 10), chunk('d', 0.02, 1, 7)];
+  const packed = packPassages([inside, second, first, earlier], { path: 'x.ts', budgetTokens: 10_000, cost: passageCost });
+  assert.deepEqual(
+    packed.passages.map(({ passage: p }) => [p.id, p.startLine, p.endLine]),
+    [['a', 1, 18]],
+  );
+  assert.equal(packed.passages[0]!.text, lines.join('\n'));
   assert.equal(packed.dropped.duplicate, 1);
+  // One block, paid once, costs less than the three it replaces.
+  assert.equal(packed.tokens, passageCost(packed.passages[0]!.passage, packed.passages[0]!.text));
+  assert.ok(packed.tokens < [earlier, first, second].reduce((sum, p) => sum + passageCost(p, p.text), 0));
+});
+
+test('touching chunks of different sections, or of different PDF pages, stay apart', () => {
+  const sections = [
+    passage('naming', 0.05, { source: 'docs/style.md', heading: 'Naming', startLine: 1, endLine: 4 }),
+    passage('errors', 0.04, { source: 'docs/style.md', heading: 'Errors', startLine: 5, endLine: 8 }),
+  ];
+  assert.deepEqual(packPassages(sections, { path: 'x.ts', budgetTokens: 10_000, cost: passageCost }).passages.map((p) => p.passage.id), ['naming', 'errors']);
+  // A PDF's lines are counted within each page: the same numbers on two pages are different text.
+  const pages = [
+    passage('p1', 0.05, { source: 'docs/standard.pdf', heading: 'Scope', page: 1, startLine: 1, endLine: 5 }),
+    passage('p2', 0.04, { source: 'docs/standard.pdf', heading: 'Scope', page: 2, startLine: 2, endLine: 4 }),
+  ];
+  const packed = packPassages(pages, { path: 'x.ts', budgetTokens: 10_000, cost: passageCost });
+  assert.deepEqual(packed.passages.map((p) => [p.passage.id, p.passage.page]), [['p1', 1], ['p2', 2]]);
+  assert.equal(packed.dropped.duplicate, 0);
 });
 
 test('the budget is never exceeded; a passage too large is skipped and smaller ones after it still fit', () => {

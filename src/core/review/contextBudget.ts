@@ -30,6 +30,8 @@ export interface PackOptions {
  * Packs retrieved passages into a token budget by priority: fused score, boosted for rules scoped to
  * the file; rules scoped elsewhere are left out; a chunk another packed chunk of the same source
  * already contains is left out, and lines shared with a neighbouring chunk (chunk overlap) are cut.
+ * A chunk that continues a packed chunk of the same section (lines touching or overlapping) joins that
+ * chunk's block, so the section's tag, source and heading are paid once (and it is cited as one passage).
  * A passage that does not fit is skipped while smaller ones after it may still fit.
  */
 export function packPassages(candidates: readonly Passage[], options: PackOptions): PackedContext {
@@ -52,16 +54,42 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
       dropped.duplicate++;
       continue;
     }
-    const cost = options.cost(passage, text);
+    const section = packed.findIndex((other) => continuesSection(other.passage, passage));
+    const block = section < 0 ? { passage, text } : joined(packed[section]!, { passage, text });
+    const cost = options.cost(block.passage, block.text) - (section < 0 ? 0 : options.cost(packed[section]!.passage, packed[section]!.text));
     if (tokens + cost > options.budgetTokens) {
       dropped.overBudget++;
       continue;
     }
     seenIds.add(passage.id);
-    packed.push({ passage, text });
+    if (section < 0) packed.push(block);
+    else packed[section] = block;
     tokens += cost;
   }
   return { passages: packed, tokens, dropped };
+}
+
+/** Lines of the same file (a PDF's lines are counted within each page). */
+function sameLines(a: Passage, b: Passage): boolean {
+  return a.kb === b.kb && a.source === b.source && a.page === b.page;
+}
+
+/** `next` is the same section as `packed` (same lines, same heading) and touches or overlaps it. */
+function continuesSection(packed: Passage, next: Passage): boolean {
+  return sameLines(packed, next) && packed.heading === next.heading && next.startLine <= packed.endLine + 1 && packed.startLine <= next.endLine + 1;
+}
+
+/** One block of two touching chunks of a section, in file order; `next`'s text has had the shared lines cut. */
+function joined(packed: PackedPassage, next: PackedPassage): PackedPassage {
+  const before = packed.passage.startLine <= next.passage.startLine;
+  return {
+    passage: {
+      ...packed.passage,
+      startLine: Math.min(packed.passage.startLine, next.passage.startLine),
+      endLine: Math.max(packed.passage.endLine, next.passage.endLine),
+    },
+    text: before ? `${packed.text}\n${next.text}` : `${next.text}\n${packed.text}`,
+  };
 }
 
 /** The passage's text less the lines it shares with packed chunks of the same source; undefined if nothing new is left. */
@@ -69,7 +97,7 @@ function withoutSharedLines(passage: Passage, packed: readonly PackedPassage[]):
   let lines = passage.text.split('\n');
   for (const other of packed) {
     const q = other.passage;
-    if (q.kb !== passage.kb || q.source !== passage.source || !overlaps(q, passage)) continue;
+    if (!sameLines(q, passage) || !overlaps(q, passage)) continue;
     if (containsRange(q, passage)) return undefined;
     const otherLines = other.text.split('\n');
     if (q.startLine <= passage.startLine) lines = lines.slice(sharedEdge(otherLines, lines));
