@@ -118,7 +118,7 @@ describe('House Style in a real VS Code (code-server)', () => {
     assert.ok(vsixBytes <= MAX_VSIX_BYTES, `VSIX is ${vsixBytes} bytes`);
     const unwanted = files.filter((file) => /\.map$|\.d\.[cm]?ts$|^(src|test|\.ci)\/|^esbuild\.mjs$|^dist\/cli\.cjs$|tsconfig\.json$|onnxruntime-web|\/(win32|darwin)\/|linux\/arm64|lancedb-(?!linux-x64-gnu)/.test(file));
     assert.deepEqual(unwanted, []);
-    for (const needed of ['dist/extension.cjs', 'dist/embedWorker.cjs', 'media/icon.png', 'LICENSE.txt', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
+    for (const needed of ['dist/extension.cjs', 'dist/embedWorker.cjs', 'dist/upkeepWorker.cjs', 'media/icon.png', 'LICENSE.txt', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
       assert.ok(files.includes(needed), `${needed} is missing from the VSIX`);
     }
     assert.ok(files.some((file) => file.startsWith('node_modules/@lancedb/lancedb-linux-x64-gnu/') && file.endsWith('.node')));
@@ -138,6 +138,32 @@ worker.on('message', (reply) => {
 worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     const { stdout } = await run(path.join(toolchain.node, 'node'), ['-e', script], { env: { ...process.env, WORKER: path.join(installed, 'dist', 'embedWorker.cjs'), MODEL_DIR: model.dir } });
     assert.deepEqual(JSON.parse(stdout.trim()), { type: 'embedded', length: 16 });
+  });
+
+  step('the installed copy builds a vector index in its upkeep process (Node 24)', async () => {
+    const installed = await CodeServer.installedExtension(profile, EXTENSION_ID);
+    const uri = await mkdtemp(path.join(tmpdir(), 'hs-e2e-upkeep-'));
+    try {
+      const { KnowledgeStore } = await import('../../src/core/knowledge/store');
+      const store = await KnowledgeStore.create(uri, 'style', { embedder: 'e2e', dimension: 8 });
+      const rows = Array.from({ length: 300 }, (_, i) => ({
+        id: `r${i}`, source: `docs/g${i % 30}.md`, start_line: i, end_line: i, heading: 'Rules', text: `rule ${i}`, fts_text: `rule ${i}`,
+        content_hash: `c${i}`, file_hash: 'f', file_stamp: 's', applies_to: '[]', page: 0, vector: Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * (d + 1))),
+      }));
+      await store.replaceSources(rows, new Set(rows.map((row) => row.source)));
+      store.close();
+      // The extension's own worker bundle, from the installed folder: every module it loads must be in the VSIX.
+      const script = `const child = require('node:child_process').fork(process.env.WORKER, [], { execArgv: [] });
+child.on('message', (reply) => console.log(JSON.stringify(reply.type)));
+child.send({ uri: process.env.INDEX_URI, kb: 'style', task: { type: 'vector-index' } });`;
+      const { stdout } = await run(path.join(toolchain.node, 'node'), ['-e', script], { env: { ...process.env, WORKER: path.join(installed, 'dist', 'upkeepWorker.cjs'), INDEX_URI: uri } });
+      assert.equal(stdout.trim(), '"done"');
+      const reopened = (await KnowledgeStore.open(uri, 'style'))!;
+      assert.deepEqual(await reopened.maintainIndexes(256), {}, 'the vector index is there: nothing left to build');
+      reopened.close();
+    } finally {
+      await rm(uri, { recursive: true, force: true });
+    }
   });
 
   step('activates at startup (onStartupFinished), the folder in Restricted Mode', async () => {
