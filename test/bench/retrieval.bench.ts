@@ -18,7 +18,8 @@ import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { retrievalQuery } from '../../src/core/review/ruleRetrieval';
+import { passageCost } from '../../src/core/review/prompt';
+import { retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';
 
 const DATA = path.join(import.meta.dirname, 'retrieval');
 const HELD_OUT = new Set(['pep8', 'rust-api-naming']);
@@ -169,6 +170,7 @@ const snippets = await loadSnippets();
 const guides = new Map(await Promise.all([...new Set(snippets.map((s) => s.guide))].map(async (name) => [name, await loadGuide(name)] as const)));
 const baseConfig = parseConfig({});
 const rows: { method: string; tuned: Scores; heldOut: Scores }[] = [];
+const packing: string[] = [];
 const split = <T extends { snippet: Snippet }>(runs: T[]) => ({ tuned: runs.filter((r) => !HELD_OUT.has(r.snippet.guide)), heldOut: runs.filter((r) => HELD_OUT.has(r.snippet.guide)) });
 
 for (const { choice, label } of await availableEmbedders(baseConfig)) {
@@ -177,6 +179,8 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
   // (language, path and frequent words: the query before), and the hashing embedder's vectors fused in.
   const wordsOnly: typeof runs = [];
   const fused: typeof runs = [];
+  // What a review's prompt carries: the same search's passages as retrieveRules packs them.
+  const packed: (typeof runs[number] & { tokens: number; naiveTokens: number[] })[] = [];
   const misses: string[] = [];
   const workspace = await mkdtemp(path.join(tmpdir(), 'hs-retrieval-'));
   try {
@@ -192,6 +196,9 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const query = retrievalQuery(window!);
       const results = await kb.search(query, { k: K });
       runs.push({ snippet, guide, results });
+      const rules = await retrieveRules({ lexical: kb.lexical, search: async () => results }, query, snippet.path, config);
+      const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
+      packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
       if (store) {
         const lines = query.split('\n');
         wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K }) });
@@ -215,6 +222,18 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
     rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors`, tuned: score(withVectors.tuned), heldOut: score(withVectors.heldOut) });
   }
   for (const miss of misses) console.log(`  miss (tuned): ${miss}`);
+  // Label recall of the packed rules against naive top-k concatenation, at the smallest k as good.
+  const labelRecall = (list: typeof runs) => list.reduce((sum, r) => sum + r.snippet.labels.filter((l) => rankOf(r.results, r.guide, l) !== undefined).length / r.snippet.labels.length, 0) / list.length;
+  const packedRecall = labelRecall(packed);
+  const packedTokens = packed.reduce((sum, r) => sum + r.tokens, 0) / packed.length;
+  let k = 1;
+  while (k < K && labelRecall(runs.map((r) => ({ ...r, results: r.results.slice(0, k) }))) < packedRecall) k++;
+  const naiveTokens = packed.reduce((sum, r) => sum + r.naiveTokens[Math.min(k, r.naiveTokens.length) - 1]!, 0) / packed.length;
+  const naiveRecall = labelRecall(runs.map((r) => ({ ...r, results: r.results.slice(0, k) })));
+  packing.push(
+    `${label}: the review's packed rules (default ${baseConfig.review.contextTokens}-token budget) carry ${packedRecall.toFixed(3)} of the labelled sections in ${packedTokens.toFixed(0)} tokens; ` +
+      `naive top-${k} ${naiveRecall.toFixed(3)} in ${naiveTokens.toFixed(0)} tokens (${packedTokens <= naiveTokens ? `${((1 - packedTokens / naiveTokens) * 100).toFixed(0)}% fewer` : `${((packedTokens / naiveTokens - 1) * 100).toFixed(0)}% more`})`,
+  );
 }
 
 const naive = naiveBm25([...guides.values()]);
@@ -230,3 +249,4 @@ for (const { method, tuned, heldOut } of rows) {
   console.log(`| ${method} | ${f(tuned.recall5)} | ${f(tuned.recall12)} | ${f(tuned.mrr)} | ${f(heldOut.recall5)} | ${f(heldOut.recall12)} | ${f(heldOut.mrr)} |`);
 }
 console.log(`\n(tuned: ${rows[0]!.tuned.n} snippets, held out: ${rows[0]!.heldOut.n} snippets)`);
+for (const line of packing) console.log(`\n${line}`);

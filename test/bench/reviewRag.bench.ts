@@ -14,11 +14,10 @@ import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { KnowledgeStore, type ChunkRow } from '../../src/core/knowledge/store';
-import { packPassages } from '../../src/core/review/contextBudget';
 import { passageCost } from '../../src/core/review/prompt';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows, type ReviewWindow } from '../../src/core/review/reviewWindow';
-import { retrievalQuery, rulesForWindow } from '../../src/core/review/ruleRetrieval';
+import { retrievalQuery, retrieveRules, rulesForWindow } from '../../src/core/review/ruleRetrieval';
 import { SYLLABLES, zipfText } from './zipfText';
 import { peakRssMb, percentile } from './measure';
 
@@ -151,7 +150,11 @@ async function run(chunks: number): Promise<void> {
       tokens: mean(windows.map((w) => w.retrieved.slice(0, k).reduce((sum, p) => sum + passageCost(p, p.text), 0))),
     });
     for (const budget of [config.review.contextTokens, 1024, 768]) {
-      const packed = windows.map((w) => ({ w, packed: packPassages(w.retrieved, { path: w.path, budgetTokens: budget, cost: passageCost }) }));
+      // The review's own packing (retrieveRules) of the passages the naive prompt takes its top k from.
+      const budgeted = { ...config, review: { ...config.review, contextTokens: budget } };
+      const packed = await Promise.all(
+        windows.map(async (w) => ({ w, packed: await retrieveRules({ lexical: kb.lexical, search: async () => w.retrieved }, '', w.path, budgeted) })),
+      );
       const budgetedRecall = mean(packed.map(({ w, packed: p }) => recall(w.lines, p.passages.map((x) => x.text))));
       const budgetedTokens = mean(packed.map(({ packed: p }) => p.tokens));
       let k = 1;

@@ -5,7 +5,8 @@ import { packPassages } from '../../src/core/review/contextBudget';
 import { passageCost } from '../../src/core/review/prompt';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { retrievalQuery } from '../../src/core/review/ruleRetrieval';
+import { retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';
+import { parseConfig } from '../../src/core/config';
 
 function passage(id: string, score: number, fields: Partial<Passage> = {}): Passage {
   return { id, kb: 'style', source: `docs/${id}.md`, startLine: 1, endLine: 5, heading: '', text: `Rule ${id}: ${'words '.repeat(20)}`, score, appliesTo: [], ...fields };
@@ -62,6 +63,20 @@ test('the budget is never exceeded; a passage too large is skipped and smaller o
   assert.deepEqual(packed.passages.map((p) => p.passage.id), ['s1', 's2']);
   assert.ok(packed.tokens <= budget);
   assert.equal(packed.dropped.overBudget, 2);
+});
+
+test('with BM25 scores, matches far weaker than the best are left out (after the scope boost); rank-fused scores keep them', async () => {
+  const found = [passage('best', 10), passage('half', 5), passage('weak', 3.9), passage('scoped', 3.3, { appliesTo: ['*.ts'] })];
+  const config = parseConfig({});
+  const lexical = await retrieveRules({ lexical: true, search: async () => found }, 'q', 'src/app.ts', config);
+  assert.deepEqual(lexical.passages.map((p) => p.passage.id), ['best', 'half', 'scoped']);
+  assert.equal(lexical.dropped.weak, 1);
+  const fused = await retrieveRules({ lexical: false, search: async () => found }, 'q', 'src/app.ts', config);
+  assert.deepEqual(fused.passages.map((p) => p.passage.id), ['best', 'half', 'scoped', 'weak']);
+  assert.equal(fused.dropped.weak, 0);
+  // Without a path (chat with no code in view) no rule is out of scope, and none is boosted.
+  const anywhere = await retrieveRules({ lexical: true, search: async () => [...found, passage('python', 9, { appliesTo: ['*.py'] })] }, 'q', undefined, config);
+  assert.deepEqual(anywhere.passages.map((p) => p.passage.id), ['best', 'python', 'half']);
 });
 
 test('the retrieval query names language and path, then the window\'s most frequent distinct words', () => {

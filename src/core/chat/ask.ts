@@ -4,11 +4,12 @@ import type { Passage } from '../knowledge/passage';
 import { countTokens } from '../knowledge/tokens';
 import type { ChatMessage, ModelMetrics } from '../models/chatModel';
 import type { ResolvedRoute } from '../models/route';
-import { packPassages, type PackedPassage } from '../review/contextBudget';
-import { codeBlock, newNonce, passageCost, rulesBlock } from '../review/prompt';
+import type { PackedPassage } from '../review/contextBudget';
+import { codeBlock, newNonce, rulesBlock } from '../review/prompt';
 import { contextWindow } from '../review/reviewer';
 import { fileTarget, selectionTarget } from '../review/reviewTarget';
 import { reviewWindows } from '../review/reviewWindow';
+import { retrieveRules } from '../review/ruleRetrieval';
 import type { Session } from '../session';
 
 /** The code the user is looking at: a file's text, or a selection of it (1-based, inclusive lines). */
@@ -80,10 +81,7 @@ export async function askQuestion(session: Session, request: AskRequest): Promis
 
 async function retrieve(session: Session, request: AskRequest): Promise<PackedPassage[]> {
   const query = [request.question, request.code && `${request.code.path}`].filter(Boolean).join('\n');
-  const found = await session.knowledgeBase.search(query, { k: session.config.review.k });
-  // Without code in view no file is in question, so rules scoped to some files apply as much as any.
-  const candidates: Passage[] = request.code ? found : found.map((p) => ({ ...p, appliesTo: [] }));
-  return packPassages(candidates, { path: request.code?.path ?? '', budgetTokens: session.config.review.contextTokens, cost: passageCost }).passages;
+  return (await retrieveRules(session.knowledgeBase, query, request.code?.path, session.config)).passages;
 }
 
 /** The code in view as one numbered window: the selection, or the file's first window. */

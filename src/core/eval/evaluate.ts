@@ -7,10 +7,10 @@ import type { ChatMessage, ChatRequest } from '../models/chatModel';
 import { writeJsonAtomic } from '../jsonFile';
 import { readRegistry, updateRegistry } from '../models/registry';
 import type { ResolvedRoute } from '../models/route';
-import { packPassages } from '../review/contextBudget';
 import { findingsJsonSchema, modelAnswerSchema } from '../review/finding';
-import { newNonce, passageCost, rulesBlock } from '../review/prompt';
+import { newNonce, rulesBlock } from '../review/prompt';
 import { contextWindow } from '../review/reviewer';
+import { retrieveRules } from '../review/ruleRetrieval';
 import type { Session } from '../session';
 import { smoothedBleu4, bleuTokens } from './bleu';
 import { GENERAL_PROBE, scoreProbeAnswer } from './generalProbe';
@@ -126,9 +126,7 @@ function suitsRoute(example: TestExample, route: ResolvedRoute, all: readonly Te
 async function routeRequest(session: Session, route: ResolvedRoute, example: TestExample): Promise<ChatRequest> {
   let messages = example.messages;
   if (route.promptVariant === 'with-rules' && !carriesRules(example)) {
-    const found = await session.knowledgeBase.search(lastUser(example).slice(0, 2000), { k: session.config.review.k });
-    const candidates = example.path ? found : found.map((p) => ({ ...p, appliesTo: [] }));
-    const packed = packPassages(candidates, { path: example.path ?? '', budgetTokens: session.config.review.contextTokens, cost: passageCost }).passages;
+    const packed = (await retrieveRules(session.knowledgeBase, lastUser(example).slice(0, 2000), example.path || undefined, session.config)).passages;
     if (packed.length > 0) messages = withRules(example.messages, rulesBlock(packed, newNonce()).text);
   }
   const findings = isFindings(example.reference);
