@@ -196,7 +196,7 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const query = retrievalQuery(window!);
       const results = await kb.search(query, { k: K });
       runs.push({ snippet, guide, results });
-      const rules = await retrieveRules({ lexical: kb.lexical, search: async () => results }, query, snippet.path, config);
+      const rules = await retrieveRules({ search: async () => results }, query, snippet.path, config);
       const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
       packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
       if (store) {

@@ -153,7 +153,7 @@ async function run(chunks: number): Promise<void> {
       // The review's own packing (retrieveRules) of the passages the naive prompt takes its top k from.
       const budgeted = { ...config, review: { ...config.review, contextTokens: budget } };
       const packed = await Promise.all(
-        windows.map(async (w) => ({ w, packed: await retrieveRules({ lexical: kb.lexical, search: async () => w.retrieved }, '', w.path, budgeted) })),
+        windows.map(async (w) => ({ w, packed: await retrieveRules({ search: async () => w.retrieved }, '', w.path, budgeted) })),
       );
       const budgetedRecall = mean(packed.map(({ w, packed: p }) => recall(w.lines, p.passages.map((x) => x.text))));
       const budgetedTokens = mean(packed.map(({ packed: p }) => p.tokens));

@@ -65,18 +65,13 @@ test('the budget is never exceeded; a passage too large is skipped and smaller o
   assert.equal(packed.dropped.overBudget, 2);
 });
 
-test('with BM25 scores, matches far weaker than the best are left out (after the scope boost); rank-fused scores keep them', async () => {
-  const found = [passage('best', 10), passage('half', 5), passage('weak', 3.9), passage('scoped', 3.3, { appliesTo: ['*.ts'] })];
-  const config = parseConfig({});
-  const lexical = await retrieveRules({ lexical: true, search: async () => found }, 'q', 'src/app.ts', config);
-  assert.deepEqual(lexical.passages.map((p) => p.passage.id), ['best', 'half', 'scoped']);
-  assert.equal(lexical.dropped.weak, 1);
-  const fused = await retrieveRules({ lexical: false, search: async () => found }, 'q', 'src/app.ts', config);
-  assert.deepEqual(fused.passages.map((p) => p.passage.id), ['best', 'half', 'scoped', 'weak']);
-  assert.equal(fused.dropped.weak, 0);
-  // Without a path (chat with no code in view) no rule is out of scope, and none is boosted.
-  const anywhere = await retrieveRules({ lexical: true, search: async () => [...found, passage('python', 9, { appliesTo: ['*.py'] })] }, 'q', undefined, config);
-  assert.deepEqual(anywhere.passages.map((p) => p.passage.id), ['best', 'python', 'half']);
+test('without a path (chat with no code in view) no rule is out of scope, and none is boosted', async () => {
+  const found = [passage('general', 0.03), passage('python', 0.04, { appliesTo: ['*.py'] }), passage('typescript', 0.02, { appliesTo: ['*.ts'] })];
+  const scoped = await retrieveRules({ search: async () => found }, 'q', 'src/app.ts', parseConfig({}));
+  assert.deepEqual(scoped.passages.map((p) => p.passage.id), ['general', 'typescript']);
+  const anywhere = await retrieveRules({ search: async () => found }, 'q', undefined, parseConfig({}));
+  assert.deepEqual(anywhere.passages.map((p) => p.passage.id), ['python', 'general', 'typescript']);
+  assert.equal(anywhere.retrieved, 3);
 });
 
 test('the retrieval query names language and path, then the window\'s most frequent distinct words', () => {

@@ -104,7 +104,7 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
   if (rules.length === 0) process.stdout.write('Nothing to review.\n');
   for (const { window, passages, retrieved, dropped } of rules) {
     const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',');
-    const left = [dropped.outOfScope && `${dropped.outOfScope} scoped to other files`, dropped.duplicate && `${dropped.duplicate} duplicate`, dropped.weak && `${dropped.weak} weak matches`, dropped.overBudget && `${dropped.overBudget} over the token budget`].filter(Boolean);
+    const left = [dropped.outOfScope && `${dropped.outOfScope} scoped to other files`, dropped.duplicate && `${dropped.duplicate} duplicate`, dropped.overBudget && `${dropped.overBudget} over the token budget`].filter(Boolean);
     process.stdout.write(`${terminalLine(window.target.path)}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
     for (const { passage, text } of passages) {
       process.stdout.write(`  ${terminalLine(`${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}`)}\n`);

@@ -22,8 +22,6 @@ export interface SearchOptions {
 export interface KnowledgeBase {
   readonly name: string;
   readonly embedder: string;
-  /** BM25 ranks alone (a lexical embedder): scores measure relevance, not only order. */
-  readonly lexical: boolean;
   search(query: string, options?: SearchOptions): Promise<Passage[]>;
   count(): Promise<number>;
   overview(): Promise<KnowledgeOverview>;
@@ -78,10 +76,6 @@ class IndexedKnowledgeBase implements KnowledgeBase {
 
   get embedder(): string {
     return this.embedderInstance.id;
-  }
-
-  get lexical(): boolean {
-    return this.embedderInstance.lexical === true;
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<Passage[]> {

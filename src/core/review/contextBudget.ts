@@ -15,7 +15,7 @@ export interface PackedContext {
   passages: PackedPassage[];
   /** Tokens the packed passages cost, as the `cost` function counted them. */
   tokens: number;
-  dropped: { outOfScope: number; duplicate: number; weak: number; overBudget: number };
+  dropped: { outOfScope: number; duplicate: number; overBudget: number };
 }
 
 export interface PackOptions {
@@ -24,24 +24,18 @@ export interface PackOptions {
   budgetTokens: number;
   /** Tokens one passage costs in the prompt with this text (its rendered block). */
   cost: (passage: Passage, text: string) => number;
-  /**
-   * Passages whose priority is below this share of the best one's are left out. Only for scores that
-   * measure relevance (BM25); rank-fused scores fall by rank whatever the match.
-   */
-  minRelativeScore?: number;
 }
 
 /**
  * Packs retrieved passages into a token budget by priority: fused score, boosted for rules scoped to
- * the file; rules scoped elsewhere are left out, and so are weak matches where scores allow telling
- * (`minRelativeScore`); a chunk another packed chunk of the same source
+ * the file; rules scoped elsewhere are left out; a chunk another packed chunk of the same source
  * already contains is left out, and lines shared with a neighbouring chunk (chunk overlap) are cut.
  * A chunk that continues a packed chunk of the same section (lines touching or overlapping) joins that
  * chunk's block, so the section's tag, source and heading are paid once (and it is cited as one passage).
  * A passage that does not fit is skipped while smaller ones after it may still fit.
  */
 export function packPassages(candidates: readonly Passage[], options: PackOptions): PackedContext {
-  const dropped = { outOfScope: 0, duplicate: 0, weak: 0, overBudget: 0 };
+  const dropped = { outOfScope: 0, duplicate: 0, overBudget: 0 };
   const inScope = candidates.filter((passage) => appliesToPath(passage, options.path) || (dropped.outOfScope++, false));
   const ranked = inScope
     .map((passage, order) => ({ passage, order, priority: passage.score * (isScopedTo(passage, options.path) ? SCOPE_BOOST : 1) }))
@@ -50,12 +44,7 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
   const packed: PackedPassage[] = [];
   const seenIds = new Set<string>();
   let tokens = 0;
-  const floor = (options.minRelativeScore ?? 0) * (ranked[0]?.priority ?? 0);
-  for (const { passage, priority } of ranked) {
-    if (priority < floor) {
-      dropped.weak++;
-      continue;
-    }
+  for (const { passage } of ranked) {
     if (seenIds.has(passage.id)) {
       dropped.duplicate++;
       continue;

@@ -43,7 +43,7 @@ export interface ReviewResult {
   /** Prompt size as we estimated it: summed over windows, and the largest single prompt. */
   prompt: { tokens: number; maxTokens: number; contextTokens: number; passages: number };
   /** Retrieved passages left out of prompts, by reason. */
-  passagesDropped: { outOfScope: number; duplicate: number; weak: number; overBudget: number };
+  passagesDropped: { outOfScope: number; duplicate: number; overBudget: number };
   /** Findings the model wrote that failed validation, by reason. */
   dropped: DroppedFindings;
 }
@@ -96,7 +96,7 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
     windowsWithoutRules: 0,
     metrics: { calls: 0, retries: 0, promptTokens: 0, completionTokens: 0, totalDurationMs: 0, wallMs: 0 },
     prompt: { tokens: 0, maxTokens: 0, contextTokens: 0, passages: 0 },
-    passagesDropped: { outOfScope: 0, duplicate: 0, weak: 0, overBudget: 0 },
+    passagesDropped: { outOfScope: 0, duplicate: 0, overBudget: 0 },
     dropped: noDrops(),
   };
   const variant = options.promptVariant ?? 'with-rules';
@@ -105,7 +105,7 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
     throwIfCancelled(options.signal);
     progress.report('Reviewing', i, windows.length);
     const rules = variant === 'with-rules' ? await rulesForWindow(options.knowledgeBase, window, config) : unretrieved(window);
-    for (const reason of ['outOfScope', 'duplicate', 'weak', 'overBudget'] as const) result.passagesDropped[reason] += rules.dropped[reason];
+    for (const reason of ['outOfScope', 'duplicate', 'overBudget'] as const) result.passagesDropped[reason] += rules.dropped[reason];
     if (variant === 'with-rules' && rules.passages.length === 0) {
       logger.info(`No rules apply to ${describeWindow(window)}; not sent to the model.`);
       result.windowsWithoutRules++;
@@ -165,7 +165,7 @@ function echoed(answer: string): string {
 
 /** A window of the fine-tuned route: nothing retrieved, nothing dropped. */
 function unretrieved(window: ReviewWindow): WindowRules {
-  return { window, passages: [], tokens: 0, retrieved: 0, dropped: { outOfScope: 0, duplicate: 0, weak: 0, overBudget: 0 } };
+  return { window, passages: [], tokens: 0, retrieved: 0, dropped: { outOfScope: 0, duplicate: 0, overBudget: 0 } };
 }
 
 /**

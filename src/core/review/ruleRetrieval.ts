@@ -8,17 +8,8 @@ import type { ReviewWindow } from './reviewWindow';
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */
 export interface RuleSearch {
   search(query: string, options?: { k?: number; forReview?: boolean }): Promise<Passage[]>;
-  /** Scores are BM25 relevance (KnowledgeBase.lexical): weak matches can be told apart and left out. */
-  readonly lexical?: boolean;
 }
 
-/**
- * With BM25 scores, a passage scoring under this share of the best one is left out of the prompt. In the
- * review benchmark (test/bench/reviewRag.bench.ts) it cuts a third of the rules' tokens at equal recall; on
- * the retrieval set of real style guides it keeps all but one of the 72 labelled sections that packing kept
- * without it (whose scores were 0.29 and 0.38 of the best), for 10% fewer tokens.
- */
-const LEXICAL_RELEVANCE_FLOOR = 0.4;
 
 /** The rules packed for one window, and how many the search returned before packing. */
 export interface WindowRules extends PackedContext {
@@ -57,12 +48,7 @@ export async function retrieveRules(
 ): Promise<PackedContext & { retrieved: number }> {
   const found = await knowledgeBase.search(query, { k: config.review.k, ...(options.forReview && { forReview: true }) });
   const candidates = path === undefined ? found.map((passage) => ({ ...passage, appliesTo: [] })) : found;
-  const packed = packPassages(candidates, {
-    path: path ?? '',
-    budgetTokens: config.review.contextTokens,
-    cost: passageCost,
-    ...(knowledgeBase.lexical && { minRelativeScore: LEXICAL_RELEVANCE_FLOOR }),
-  });
+  const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost });
   return { ...packed, retrieved: found.length };
 }
 
