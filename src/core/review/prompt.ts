@@ -4,6 +4,7 @@ import { countTokens } from '../knowledge/tokens';
 import type { ChatMessage } from '../models/chatModel';
 import type { PackedPassage } from './contextBudget';
 import type { ReviewWindow } from './reviewWindow';
+import { withoutLinkTargets } from './withoutLinkTargets';
 
 export interface ReviewPrompt {
   messages: ChatMessage[];
@@ -90,7 +91,7 @@ export function codeBlock(window: ReviewWindow, nonce: string): string {
 
 function renderPassage(label: string, passage: Passage, text: string, nonce: string): string {
   const section = passage.heading ? ` section="${attribute(passage.heading)}"` : '';
-  return `<rule-${nonce} id="${label}" source="${attribute(passage.source)}" lines="${passage.startLine}-${passage.endLine}"${section}>\n${escapeData(text, nonce)}\n</rule-${nonce}>`;
+  return `<rule-${nonce} id="${label}" source="${attribute(passage.source)}" lines="${passage.startLine}-${passage.endLine}"${section}>\n${escapeData(withoutLinkTargets(passage.source, text), nonce)}\n</rule-${nonce}>`;
 }
 
 function renderCode(window: ReviewWindow, nonce: string): string {
