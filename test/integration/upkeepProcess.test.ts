@@ -63,6 +63,32 @@ describe('index upkeep in a process of its own', () => {
     assert.equal(best?.heading, 'Guide 17 > Rule 17-3');
   });
 
+  test('rows written after the indexes were built are found, by the handle that wrote them and by one opened later', async () => {
+    const store = (await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase))!;
+    const vector = async () => Float32Array.from({ length: store.identity.dimension }, (_, i) => (i === 0 ? 1 : 0));
+    try {
+      // Every row indexed: searches may skip unindexed data, and must stop doing so once there is some.
+      assert.deepEqual(await store.search('zebrafish', { vector, fuseVectors: true, k: 3 }).then((found) => found.filter((p) => p.text.includes('zebrafish'))), []);
+      const text = 'Name zebrafish fixtures after the tank they swim in.';
+      await store.replaceSources(
+        [{ id: 'late', source: 'docs/late.md', start_line: 1, end_line: 1, heading: 'Late', text, fts_text: text, content_hash: 'late', file_hash: 'late', file_stamp: 'late', applies_to: '[]', page: 0, vector: await vector() }],
+        new Set(['docs/late.md']),
+      );
+      const [bm25] = await store.search('zebrafish', { vector, fuseVectors: false, k: 1 });
+      assert.equal(bm25?.source, 'docs/late.md');
+      const nearest = await store.search('', { vector, fuseVectors: true, k: 1 });
+      assert.equal(nearest[0]?.source, 'docs/late.md');
+    } finally {
+      store.close();
+    }
+    const kb = await openKnowledgeBase({ workspace, config });
+    const [found] = await kb.search('zebrafish tank', { k: 1 });
+    await kb.close();
+    assert.equal(found?.source, 'docs/late.md');
+    // Leave the workspace's index as the docs make it.
+    await indexKnowledgeBase({ workspace, config });
+  });
+
   test('the child reports its own peak memory; a table it cannot open is one clear error, not a crash', async () => {
     const store = (await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase))!;
     try {

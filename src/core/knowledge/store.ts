@@ -60,7 +60,8 @@ export function tableName(kb: string): string {
 
 /** One knowledge base's LanceDB table: the only place that speaks LanceDB. */
 export class KnowledgeStore {
-  private hasFullTextIndex?: Promise<boolean>;
+  /** Which indexes exist, and whether each covers every row of this handle's version (read once per version). */
+  private indexes?: Promise<{ fullText?: { complete: boolean }; vector?: { complete: boolean } }>;
 
   private constructor(
     private readonly connection: Connection,
@@ -189,10 +190,12 @@ export class KnowledgeStore {
     const replaced = [...new Set(rows.filter((row) => !fresh.has(row.source)).map((row) => row.source))];
     if (replaced.length > 0) await retryCommitConflicts(() => this.table.delete(`source IN ${sqlStringList(replaced)}`));
     if (rows.length > 0) await retryCommitConflicts(() => this.table.add(rows.map(toRecord)));
+    this.indexes = undefined;
   }
 
   async deleteSources(sources: readonly string[]): Promise<void> {
     for (let i = 0; i < sources.length; i += 500) await this.table.delete(`source IN ${sqlStringList(sources.slice(i, i + 500))}`);
+    this.indexes = undefined;
   }
 
   /**
@@ -208,6 +211,7 @@ export class KnowledgeStore {
     const rows = await this.table.countRows();
     if (!has(FTS_COLUMN)) {
       await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
+      this.indexes = undefined;
     }
     if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) return { upkeep: await this.upkeep({ type: 'vector-index' }, signal) };
     const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
@@ -231,8 +235,17 @@ export class KnowledgeStore {
   /** Runs an upkeep task in the child process, then moves this handle to the version it committed. */
   private async upkeep(task: UpkeepTask, signal?: AbortSignal): Promise<{ peakRssMb: number }> {
     const result = await runUpkeepInChild({ ...this.location, kb: this.kb, task }, signal);
-    await this.table.checkoutLatest();
+    await this.refresh();
     return result;
+  }
+
+  private async readIndexes(): Promise<{ fullText?: { complete: boolean }; vector?: { complete: boolean } }> {
+    const found: { fullText?: { complete: boolean }; vector?: { complete: boolean } } = {};
+    for (const index of await this.table.listIndices()) {
+      const column = index.columns.includes(FTS_COLUMN) ? 'fullText' : index.columns.includes(VECTOR_COLUMN) ? 'vector' : undefined;
+      if (column) found[column] = { complete: (await this.table.indexStats(index.name))?.numUnindexedRows === 0 };
+    }
+    return found;
   }
 
   /**
@@ -243,12 +256,17 @@ export class KnowledgeStore {
    * full-text index is not built yet (an index run was interrupted) or the query has no words.
    */
   async search(query: string, options: { vector: () => Promise<Float32Array>; fuseVectors: boolean; k: number; where?: string }): Promise<Passage[]> {
-    this.hasFullTextIndex ??= this.table.listIndices().then((indices) => indices.some((index) => index.columns.includes(FTS_COLUMN)));
-    const hasWords = /[\p{L}\p{N}]/u.test(query) && (await this.hasFullTextIndex);
+    this.indexes ??= this.readIndexes();
+    const indexes = await this.indexes;
+    const hasWords = /[\p{L}\p{N}]/u.test(query) && indexes.fullText !== undefined;
     const { k, where } = options;
-    const filtered = <Q extends { where(predicate: string): Q }>(search: Q) => (where ? search.where(where) : search);
-    const nearest = async () => filtered(this.table.query().nearestTo(await options.vector())).select([...PASSAGE_COLUMNS, '_distance']).limit(k).toArray();
-    const matching = () => filtered(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN })).select([...PASSAGE_COLUMNS, '_score']).limit(k).toArray();
+    // Where an index covers every row, LanceDB is told so (fast search) and plans no scan of unindexed rows.
+    const prepared = <Q extends { where(predicate: string): Q; fastSearch(): Q }>(search: Q, complete: boolean | undefined) => {
+      const narrowed = where ? search.where(where) : search;
+      return complete ? narrowed.fastSearch() : narrowed;
+    };
+    const nearest = async () => prepared(this.table.query().nearestTo(await options.vector()), indexes.vector?.complete).select([...PASSAGE_COLUMNS, '_distance']).limit(k).toArray();
+    const matching = () => prepared(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }), indexes.fullText?.complete).select([...PASSAGE_COLUMNS, '_score']).limit(k).toArray();
     let rows: Row[];
     if (!hasWords) rows = await nearest();
     else if (options.fuseVectors) rows = fuseByRank(await Promise.all([matching(), nearest()]), k);
@@ -300,7 +318,7 @@ export class KnowledgeStore {
   /** Moves to the newest version: a table kept open (the editor's) may outlive its version's files once old versions are cleaned up. */
   async refresh(): Promise<void> {
     await this.table.checkoutLatest();
-    this.hasFullTextIndex = undefined;
+    this.indexes = undefined;
   }
 
   /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
