@@ -10,7 +10,6 @@ export interface RuleSearch {
   search(query: string, options?: { k?: number; forReview?: boolean }): Promise<Passage[]>;
 }
 
-
 /** The rules packed for one window, and how many the search returned before packing. */
 export interface WindowRules extends PackedContext {
   window: ReviewWindow;
