@@ -51,8 +51,9 @@ function row(source: string, startLine: number, endLine: number, heading: string
 }
 
 /**
- * A topic's rule section as the chunker would cut it: 9 lines in three chunks whose edges overlap by
- * one line; and a Python rule on the same topic, scoped to Python files (retrieved too, never relevant to a .ts file).
+ * A topic's rule section in three chunks whose edges overlap by one line, as the chunker cuts a section longer
+ * than chunking.maxTokens (these 9 lines are shorter: with the default 512 tokens it would keep them in one
+ * chunk); and a Python rule on the same topic, scoped to Python files (retrieved too, never relevant to a .ts file).
  */
 function topicRows(topic: number): { rows: ChunkRow[]; lines: string[] } {
   const rows: ChunkRow[] = [];
