@@ -52,9 +52,11 @@ after(async () => {
 
 describe('index upkeep in a process of its own', () => {
   test('an index run past vectorIndexMinRows leaves a vector index, built by a child process, and search finds through it', async () => {
-    const report = await indexKnowledgeBase({ workspace, config });
+    const phases: string[] = [];
+    const report = await indexKnowledgeBase({ workspace, config, progress: { report: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) } });
     assert.equal(report.rows, FILES * SECTIONS);
     assert.equal(await vectorIndexed(), true);
+    assert.deepEqual(phases.slice(-2), ['Building the vector index 0/1', 'Building the vector index 1/1']);
 
     const kb = await openKnowledgeBase({ workspace, config });
     const [best] = await kb.search('Guideline 17-3: keep module m17x3 small', { k: 3 });
@@ -120,7 +122,7 @@ describe('index upkeep in a process of its own', () => {
       assert.equal(await vectorIndexed(), false);
 
       const abort = new AbortController();
-      const building = store.maintainIndexes(256, abort.signal);
+      const building = store.maintainIndexes(256, { signal: abort.signal });
       setTimeout(() => abort.abort(), 20);
       await assert.rejects(building, (error: unknown) => error instanceof HouseStyleError && error.code === 'cancelled');
       assert.equal(await store.count(), FILES * SECTIONS);

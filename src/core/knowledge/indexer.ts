@@ -239,9 +239,9 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       logger.warn(`${error.message} ${error.hint ?? ''}`.trim());
     };
     // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 200 MB and 25 s at 100,000 rows).
-    await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows, signal)).catch(tolerateUpkeepFailure);
+    await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows, { signal, progress })).catch(tolerateUpkeepFailure);
     if (!options.changed && report.updated + report.removed + report.repaired > 0) {
-      await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS), signal)).catch(tolerateUpkeepFailure);
+      await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS), { signal, progress })).catch(tolerateUpkeepFailure);
     }
     report.rows = await store.count();
     store.close();

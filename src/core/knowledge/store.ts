@@ -2,6 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { HouseStyleError } from '../errors';
+import type { Progress } from '../log';
 import type { Passage } from './passage';
 import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
@@ -204,7 +205,7 @@ export class KnowledgeStore {
    * keeps search fast. The vector index and the optimize run in a child process (`upkeepWorker`), so their
    * memory never adds to this one's; returns that process's peak memory when one ran.
    */
-  async maintainIndexes(vectorIndexMinRows: number, signal?: AbortSignal): Promise<{ upkeep?: { peakRssMb: number } }> {
+  async maintainIndexes(vectorIndexMinRows: number, options: UpkeepOptions = {}): Promise<{ upkeep?: { peakRssMb: number } }> {
     const { lancedb } = await loadLanceDb();
     const indices = await this.table.listIndices();
     const has = (column: string) => indices.some((index) => index.columns.includes(column));
@@ -213,9 +214,9 @@ export class KnowledgeStore {
       await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
       this.indexes = undefined;
     }
-    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) return { upkeep: await this.upkeep({ type: 'vector-index' }, signal) };
+    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) return { upkeep: await this.upkeep({ type: 'vector-index' }, options) };
     const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
-    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) return { upkeep: await this.upkeep({ type: 'optimize' }, signal) };
+    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) return { upkeep: await this.upkeep({ type: 'optimize' }, options) };
     return {};
   }
 
@@ -233,9 +234,11 @@ export class KnowledgeStore {
   }
 
   /** Runs an upkeep task in the child process, then moves this handle to the version it committed. */
-  private async upkeep(task: UpkeepTask, signal?: AbortSignal): Promise<{ peakRssMb: number }> {
+  private async upkeep(task: UpkeepTask, { signal, progress }: UpkeepOptions): Promise<{ peakRssMb: number }> {
+    progress?.report(UPKEEP_PHASES[task.type], 0, 1);
     const result = await runUpkeepInChild({ ...this.location, kb: this.kb, task }, signal);
     await this.refresh();
+    progress?.report(UPKEEP_PHASES[task.type], 1, 1);
     return result;
   }
 
@@ -309,9 +312,9 @@ export class KnowledgeStore {
    * index that is updated often stays about the size of a fresh one. Nothing is done while no version is that
    * old: compaction copies data, which only pays once old files can go.
    */
-  async cleanupOldVersions(olderThan: Date, signal?: AbortSignal): Promise<{ upkeep?: { peakRssMb: number } }> {
+  async cleanupOldVersions(olderThan: Date, options: UpkeepOptions = {}): Promise<{ upkeep?: { peakRssMb: number } }> {
     const versions = await this.table.listVersions();
-    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) return { upkeep: await this.upkeep({ type: 'optimize', cleanupOlderThan: olderThan.getTime() }, signal) };
+    if (versions.length > 1 && versions.some((version) => version.timestamp < olderThan)) return { upkeep: await this.upkeep({ type: 'optimize', cleanupOlderThan: olderThan.getTime() }, options) };
     return {};
   }
 
@@ -363,6 +366,15 @@ export class KnowledgeStore {
     this.connection.close();
   }
 }
+
+/** Cancels an upkeep task (the child is killed) and shows it while it runs. */
+export interface UpkeepOptions {
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+/** How progress names each upkeep task. */
+const UPKEEP_PHASES: Record<UpkeepTask['type'], string> = { 'vector-index': 'Building the vector index', optimize: 'Optimizing the index' };
 
 /** A LanceDB result row, read by column name. */
 type Row = Record<string, any>;
