@@ -91,7 +91,7 @@ async function run(chunks: number): Promise<void> {
         : `${chunks} chunks: no vector index below vectorIndexMinRows (${config.index.vectorIndexMinRows})`,
     );
     const embedder = createHashingEmbedder(store.identity.dimension);
-    await measureHybrid(chunks, workspace, store, 'the hashing vectors (zipf text has no topics: the worst case for an ANN index)', async (query) => (await embedder.embed([query]))[0]!);
+    await measureHybrid(chunks, indexUri(workspace, config), store, 'the hashing vectors (zipf text has no topics: the worst case for an ANN index)', async (query) => (await embedder.embed([query]))[0]!);
     store.close();
 
     // The same rows with vectors shaped like a semantic model's: each guide is about one of 500 topics, and its
@@ -106,7 +106,7 @@ async function run(chunks: number): Promise<void> {
     }
     indexed.close();
     await semantic.maintainIndexes(config.index.vectorIndexMinRows);
-    await measureHybrid(chunks, workspace, semantic, 'topic-shaped vectors, as a semantic embedder makes', async () => topics.near(topics.any()));
+    await measureHybrid(chunks, indexUri(workspace, config), semantic, 'topic-shaped vectors, as a semantic embedder makes', async () => topics.near(topics.any()));
     semantic.close();
   } finally {
     await rm(workspace, { recursive: true, force: true });
@@ -114,9 +114,9 @@ async function run(chunks: number): Promise<void> {
 }
 
 /** Hybrid search through the store beside LanceDB's bare full-text and vector queries on the same table, interleaved. */
-async function measureHybrid(chunks: number, workspace: string, store: KnowledgeStore, vectors: string, queryVector: (query: string) => Promise<Float32Array>): Promise<void> {
+async function measureHybrid(chunks: number, uri: string, store: KnowledgeStore, vectors: string, queryVector: (query: string) => Promise<Float32Array>): Promise<void> {
   const { lancedb } = await loadLanceDb();
-  const table = await (await lancedb.connect(indexUri(workspace, parseConfig({})))).openTable(tableName(store.kb));
+  const table = await (await lancedb.connect(uri)).openTable(tableName(store.kb));
   const hasVectorIndex = (await table.listIndices()).some((index) => index.columns.includes('vector'));
   const timings = { hybrid: [] as number[], fts: [] as number[], vector: [] as number[] };
   for (let i = 0; i < 220; i++) {

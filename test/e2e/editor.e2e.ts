@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { REPO_ROOT } from '../support/cli';
 import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
@@ -144,7 +145,6 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
     const installed = await CodeServer.installedExtension(profile, EXTENSION_ID);
     const uri = await mkdtemp(path.join(tmpdir(), 'hs-e2e-upkeep-'));
     try {
-      const { KnowledgeStore } = await import('../../src/core/knowledge/store');
       const store = await KnowledgeStore.create(uri, 'style', { embedder: 'e2e', dimension: 8 });
       const rows = Array.from({ length: 300 }, (_, i) => ({
         id: `r${i}`, source: `docs/g${i % 30}.md`, start_line: i, end_line: i, heading: 'Rules', text: `rule ${i}`, fts_text: `rule ${i}`,

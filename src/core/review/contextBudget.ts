@@ -42,6 +42,8 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
     .sort((a, b) => b.priority - a.priority || a.order - b.order);
 
   const packed: PackedPassage[] = [];
+  // What each packed block cost, so a chunk joining it is charged only the difference.
+  const costs: number[] = [];
   const seenIds = new Set<string>();
   let tokens = 0;
   for (const { passage } of ranked) {
@@ -56,14 +58,16 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
     }
     const section = packed.findIndex((other) => continuesSection(other.passage, passage));
     const block = section < 0 ? { passage, text } : joined(packed[section]!, { passage, text });
-    const cost = options.cost(block.passage, block.text) - (section < 0 ? 0 : options.cost(packed[section]!.passage, packed[section]!.text));
+    const blockCost = options.cost(block.passage, block.text);
+    const cost = blockCost - (section < 0 ? 0 : costs[section]!);
     if (tokens + cost > options.budgetTokens) {
       dropped.overBudget++;
       continue;
     }
     seenIds.add(passage.id);
-    if (section < 0) packed.push(block);
-    else packed[section] = block;
+    const slot = section < 0 ? packed.length : section;
+    packed[slot] = block;
+    costs[slot] = blockCost;
     tokens += cost;
   }
   return { passages: packed, tokens, dropped };
