@@ -19,7 +19,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { passageCost } from '../../src/core/review/prompt';
-import { retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';
+import { retrievalQuery, retrieveRules, searchQuery } from '../../src/core/review/ruleRetrieval';
 
 const DATA = path.join(import.meta.dirname, 'retrieval');
 const HELD_OUT = new Set(['pep8', 'rust-api-naming']);
@@ -175,6 +175,10 @@ const split = <T extends { snippet: Snippet }>(runs: T[]) => ({ tuned: runs.filt
 
 for (const { choice, label } of await availableEmbedders(baseConfig)) {
   const runs: { snippet: Snippet; guide: Guide; results: Hit[] }[] = [];
+  // `housestyle search` given the snippet alone (no file named): the code recognised and searched for its
+  // constructs, against the snippet's text searched as written (what search did before).
+  const searched: typeof runs = [];
+  const asWritten: typeof runs = [];
   // Ablations, to show what each part of the lexical path adds: the query without its construct words
   // (language, path and frequent words: the query before), and the hashing embedder's vectors fused in.
   const wordsOnly: typeof runs = [];
@@ -196,6 +200,8 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const query = retrievalQuery(window!);
       const results = await kb.search(query, { k: K });
       runs.push({ snippet, guide, results });
+      searched.push({ snippet, guide, results: await kb.search(searchQuery(snippet.code), { k: K }) });
+      asWritten.push({ snippet, guide, results: await kb.search(snippet.code, { k: K }) });
       const rules = await retrieveRules({ search: async () => results }, query, snippet.path, config);
       const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
       packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
@@ -215,6 +221,10 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
   }
   const { tuned, heldOut } = split(runs);
   rows.push({ method: `${label}: review query, search`, tuned: score(tuned), heldOut: score(heldOut) });
+  const bySearch = split(searched);
+  rows.push({ method: `${label}: \`housestyle search\` with the snippet alone`, tuned: score(bySearch.tuned), heldOut: score(bySearch.heldOut) });
+  const written = split(asWritten);
+  rows.push({ method: `${label}: the snippet's text searched as written`, tuned: score(written.tuned), heldOut: score(written.heldOut) });
   if (wordsOnly.length > 0) {
     const before = split(wordsOnly);
     rows.push({ method: `${label}: review query without construct words, search`, tuned: score(before.tuned), heldOut: score(before.heldOut) });

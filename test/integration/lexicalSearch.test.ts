@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/core/config';
 import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
+import { runCli } from '../support/cli';
 
 const GUIDE = `# Guide
 
@@ -54,4 +55,21 @@ test('ranks by stemmed BM25 without embedding the query, and tops up to k by vec
   } finally {
     store.close();
   }
+});
+
+test('`housestyle search` given code finds the rule it breaks, by the constructs the code uses', async () => {
+  // The snippet's own words point elsewhere ("imports", "names"); its construct, a mutable default, does not.
+  const snippet = 'def imports(names=[]):\n    names.append("os")\n    return names';
+  const found = await runCli(['search', '--workspace', workspace, '--k', '1', '--json', snippet]);
+  assert.equal(found.code, 0, found.stderr);
+  assert.equal(JSON.parse(found.stdout).heading, 'Guide > Default arguments');
+
+  const queries = path.join(workspace, 'queries.jsonl');
+  await writeFile(queries, [{ id: 'named', query: 'def imports(names=[]): pass', file: 'src/cart.py' }, { id: 'words', query: 'how are functions named' }].map((q) => JSON.stringify(q)).join('\n'));
+  const batch = await runCli(['search', '--workspace', workspace, '--k', '1', '--queries', queries]);
+  assert.equal(batch.code, 0, batch.stderr);
+  assert.deepEqual(
+    batch.stdout.trim().split('\n').map((line) => JSON.parse(line)).map((r: { id: string; results: { heading: string }[] }) => [r.id, r.results[0]!.heading]),
+    [['named', 'Guide > Default arguments'], ['words', 'Guide > Naming']],
+  );
 });

@@ -163,6 +163,20 @@ describe('routes', () => {
     assert.deepEqual({ answer: parsed.answer, sources: parsed.citations.map((c: { source: string }) => c.source), route: parsed.route, promptTokens: parsed.metrics.promptTokens }, { answer: result.answer, sources: ['docs/STYLE_GUIDE.md'], route: 'rag', promptTokens: 400 });
   });
 
+  test('ask about the code in view finds the rule the code breaks, though the question names none', async () => {
+    const cart = path.join(root, 'cart');
+    const guide = '# Guide\n\n## Imports\n\nPut each import on its own line.\n\n## Default arguments\n\nNever use a mutable value as the default of an argument.\n\n## Naming\n\nFunctions are named in lower case.\n';
+    for (const [file, text] of Object.entries({ 'docs/guide.md': guide, '.housestyle/config.json': JSON.stringify({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }) })) {
+      await mkdir(path.dirname(path.join(cart, file)), { recursive: true });
+      await writeFile(path.join(cart, file), text);
+    }
+    server.onChat(() => ({ content: 'Not quite [R1].', ...figures({ model: BASE } as ModelRequestBody) }));
+    // The code's own words point elsewhere ("imports", "names"); its mutable default does not.
+    const code = { path: 'src/cart.py', text: 'def imports(names=[]):\n    names.append("os")\n    return names\n' };
+    const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
+    assert.deepEqual(result.citations.map((c) => c.heading), ['Guide > Default arguments']);
+  });
+
   test('eval scores routes on the test split with exact figures, probes general skill, and saves the results with the version', async () => {
     const dataset = path.join(root, 'dataset');
     await mkdir(dataset, { recursive: true });

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { HouseStyleError } from '../../core/errors';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import type { Passage } from '../../core/knowledge/passage';
+import { searchQuery } from '../../core/review/ruleRetrieval';
 import { terminalLine, terminalLines } from '../../core/terminalText';
 import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, positiveInt, resolveWorkspace, stderrLogger, type HostOptions } from '../run';
 
-const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
+const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1), file: z.string().min(1).optional() });
 
 export function registerSearch(program: Command): void {
   program
@@ -19,12 +20,13 @@ export function registerSearch(program: Command): void {
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--k <n>', 'results per query', positiveInt, 5)
     .option('--path <glob...>', 'only passages from sources matching these globs')
+    .option('--file <path>', 'the query is code from this file: searched as a review of it would be (code is recognised without it too)')
     .option('--queries <file>', 'JSONL file of {"id","query"} lines; one output line per query')
     .option('--json', 'one JSON object per line')
     .addOption(hostOption())
     .addOption(allowRepoHostOption())
     .action(
-      action(async (words: string[], options: { workspace?: string; kb?: string; k: number; path?: string[]; queries?: string; json?: boolean } & HostOptions) => {
+      action(async (words: string[], options: { workspace?: string; kb?: string; k: number; path?: string[]; file?: string; queries?: string; json?: boolean } & HostOptions) => {
         const query = words.join(' ').trim();
         if (!query === !options.queries) {
           throw new HouseStyleError('Give either a QUERY or --queries FILE.jsonl.', 'For example: housestyle search "how are variables named"', 'usage');
@@ -33,7 +35,7 @@ export function registerSearch(program: Command): void {
         const config = await loadCliConfig(workspace, options);
         const kb = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
         try {
-          const search = (text: string) => kb.search(text, { k: options.k, sources: options.path });
+          const search = (text: string, file = options.file) => kb.search(searchQuery(text, file), { k: options.k, sources: options.path });
           if (!options.queries) {
             const results = await search(query);
             process.stdout.write(options.json ? results.map((r) => `${JSON.stringify(toJson(r))}\n`).join('') : formatText(results));
@@ -45,9 +47,9 @@ export function registerSearch(program: Command): void {
             if (!line.trim()) continue;
             const parsed = queryLine.safeParse(safeJson(line));
             if (!parsed.success) {
-              throw new HouseStyleError(`${options.queries}:${lineNumber} is not a {"id","query"} JSON object.`, 'Fix that line; each line needs an "id" and a non-empty "query".', 'usage');
+              throw new HouseStyleError(`${options.queries}:${lineNumber} is not a {"id","query"} JSON object.`, 'Fix that line; each line needs an "id" and a non-empty "query" (and may name the code\'s "file").', 'usage');
             }
-            const results = await search(parsed.data.query);
+            const results = await search(parsed.data.query, parsed.data.file ?? options.file);
             process.stdout.write(`${JSON.stringify({ id: parsed.data.id, results: results.map(toJson) })}\n`);
           }
         } finally {

@@ -8,8 +8,8 @@ import type { PackedPassage } from '../review/contextBudget';
 import { codeBlock, newNonce, rulesBlock } from '../review/prompt';
 import { contextWindow } from '../review/reviewer';
 import { fileTarget, selectionTarget } from '../review/reviewTarget';
-import { reviewWindows } from '../review/reviewWindow';
-import { retrieveRules } from '../review/ruleRetrieval';
+import { reviewWindows, type ReviewWindow } from '../review/reviewWindow';
+import { retrievalQuery, retrieveRules } from '../review/ruleRetrieval';
 import type { Session } from '../session';
 
 /** The code the user is looking at: a file's text, or a selection of it (1-based, inclusive lines). */
@@ -63,7 +63,7 @@ export async function askQuestion(session: Session, request: AskRequest): Promis
   const { config } = session;
   const nonce = newNonce();
   const window = request.code && codeWindow(request.code, config.review.windowLines);
-  const passages = route.promptVariant === 'with-rules' ? await retrieve(session, request) : [];
+  const passages = route.promptVariant === 'with-rules' ? await retrieve(session, request, window) : [];
   throwIfCancelled(request.signal);
   const rules = passages.length > 0 ? rulesBlock(passages, nonce) : undefined;
   const system = systemMessage(nonce, rules !== undefined, window !== undefined);
@@ -79,8 +79,9 @@ export async function askQuestion(session: Session, request: AskRequest): Promis
   return { answer: answer.content, citations, unknownCitations: unknown, route: route.route, model: route.model, passages: passages.length, metrics: answer.metrics };
 }
 
-async function retrieve(session: Session, request: AskRequest): Promise<PackedPassage[]> {
-  const query = [request.question, request.code && `${request.code.path}`].filter(Boolean).join('\n');
+/** The rules for the question, and for the code in view as a review of it would find them. */
+async function retrieve(session: Session, request: AskRequest, window: ReviewWindow | undefined): Promise<PackedPassage[]> {
+  const query = [request.question, window && retrievalQuery(window)].filter(Boolean).join('\n');
   return (await retrieveRules(session.knowledgeBase, query, request.code?.path, session.config)).passages;
 }
 

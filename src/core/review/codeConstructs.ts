@@ -82,12 +82,15 @@ const FAMILIES: Record<string, Family> = {
   Java: 'c-like', 'C#': 'c-like', Kotlin: 'c-like', Go: 'c-like', Rust: 'c-like', Swift: 'c-like', Dart: 'c-like', Scala: 'c-like', 'C++': 'c-like', C: 'c-like', PHP: 'c-like',
 };
 
-/** Words naming the constructs that `lines` of code in `language` use, each phrase once, in the detectors' order. */
-export function constructWords(language: string, lines: readonly string[]): string[] {
-  const family = FAMILIES[language];
+/**
+ * Words naming the constructs that `lines` of code in `language` use, each phrase once, in the detectors' order.
+ * Code of no known language (a snippet given to `search`) is tried against every language's detectors.
+ */
+export function constructWords(language: string | undefined, lines: readonly string[]): string[] {
+  const family = language === undefined ? undefined : FAMILIES[language];
   const text = `\n${lines.join('\n')}\n`;
   const phrases = DETECTORS.filter(
-    (d) => (d.family === 'any' || d.family === family) && (d.line ? lines.some((line) => d.line!.test(line)) : d.text!.test(text)),
+    (d) => (d.family === 'any' || d.family === family || language === undefined) && (d.line ? lines.some((line) => d.line!.test(line)) : d.text!.test(text)),
   ).map((d) => d.words);
   return [...phrases, ...namingWords(lines)];
 }

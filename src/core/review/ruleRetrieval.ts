@@ -1,6 +1,8 @@
 import type { Config } from '../config';
 import type { Passage } from '../knowledge/passage';
 import { constructWords } from './codeConstructs';
+import { languageOf } from './language';
+import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
 import { passageCost } from './prompt';
 import type { ReviewWindow } from './reviewWindow';
@@ -24,13 +26,28 @@ const QUERY_MAX_WORDS = 24;
 /** What to search the rules with: the file's language, the constructs its window uses, then its words, most frequent first. */
 export function retrievalQuery(window: ReviewWindow): string {
   const lines = window.segments.flatMap((segment) => window.target.lines.slice(segment.startLine - 1, segment.endLine));
+  return codeQuery(lines, window.target);
+}
+
+/**
+ * What `search` looks for, in the CLI and the editor: code (from `file` when named, else any text that reads as
+ * code) is searched the way a review searches for its rules; a question in words is searched as written.
+ */
+export function searchQuery(text: string, file?: string): string {
+  if (file === undefined && !looksLikeCode(text)) return text;
+  const lines = text.split(/\r?\n/);
+  return codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
+}
+
+/** The constructs `lines` of code use and their most frequent words, after the file's language and path where known. */
+function codeQuery(lines: readonly string[], file: { path: string; language: string } | undefined): string {
   const counts = new Map<string, number>();
   for (const line of lines) {
     for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
   }
   // Map order is first appearance, and the sort is stable: ties keep it.
   const words = [...counts].sort((a, b) => b[1] - a[1]).slice(0, QUERY_MAX_WORDS).map(([word]) => word);
-  return [`${window.target.language} code in ${window.target.path}`, ...constructWords(window.target.language, lines), words.join(' ')].join('\n');
+  return [...(file ? [`${file.language} code in ${file.path}`] : []), ...constructWords(file?.language, lines), words.join(' ')].join('\n');
 }
 
 /**

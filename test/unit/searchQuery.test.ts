@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { looksLikeCode } from '../../src/core/review/looksLikeCode';
+import { searchQuery } from '../../src/core/review/ruleRetrieval';
+
+const CODE = [
+  'def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket',
+  'DEFAULT_PLUGINS = [\n    \'auth\',\n    \'billing\',]',
+  'def net(gross, tax):\n    return (gross -\n            tax)',
+  'const first = user.first;\nreturn "Hi " + first;',
+  'fn get_name(&self) -> &str {\n    &self.name\n}',
+  'if err != nil {\n\treturn err\n}',
+  '[features]\nuse-std = []',
+  'public class userAccount {\n  private int Count;\n}',
+  'x = 1',
+];
+const PROSE = [
+  'how are variables named',
+  'Never swallow an error: an empty catch block hides failures from everyone.',
+  'What does the guide say about imports (absolute vs relative)?',
+  'for loops vs comprehensions: which is preferred?',
+  'Write docstrings for every public function.\nKeep them short.',
+  'tabs or spaces',
+];
+
+test('code in several languages reads as code; questions in words do not', () => {
+  for (const code of CODE) assert.ok(looksLikeCode(code), code);
+  for (const prose of PROSE) assert.ok(!looksLikeCode(prose), prose);
+});
+
+test('search takes a question as written, and code as a review would search for it', () => {
+  for (const prose of PROSE) assert.equal(searchQuery(prose), prose);
+
+  // No file: no language line, every language's constructs tried.
+  const snippet = searchQuery(CODE[0]!).split('\n');
+  assert.ok(snippet.includes('mutable default arguments values parameters'), snippet.join(' | '));
+  assert.equal(snippet.at(-1), 'bucket item def add append return');
+  assert.ok(searchQuery(CODE[3]!).includes('string concatenation'));
+
+  // A file named: its language heads the query and only its constructs are named.
+  const named = searchQuery('items = [1, 2]\nvar total = items.length;', 'src/cart.py').split('\n');
+  assert.equal(named[0], 'Python code in src/cart.py');
+  assert.ok(!named.some((line) => line.includes('var declarations')), named.join(' | '));
+  assert.ok(searchQuery('items = [1, 2]\nvar total = items.length;').includes('var declarations'));
+  // A file named makes even words a code query.
+  assert.match(searchQuery('tabs or spaces', 'Makefile'), /^Makefile code in Makefile\n/);
+});
