@@ -5,7 +5,7 @@
  * what it adds only steers retrieval, so a false positive costs a little ranking, never a finding.
  */
 
-type Family = 'python' | 'c-like' | 'any';
+type Family = 'python' | 'c-like' | 'go' | 'any';
 
 interface Detector {
   family: Family;
@@ -56,8 +56,18 @@ const DETECTORS: Detector[] = [
   { family: 'python', line: /#\s*\w/, words: 'comments inline block' },
   { family: 'python', text: /\n(def|class) .*\n(?:[ \t]+.*\n)+\n(def|class) /, words: 'blank lines top-level definitions' },
   { family: 'python', text: /\n {2}\S|\n {6}\S/, words: 'indentation spaces per level' },
+  { family: 'python', line: /\bnot\s+[\w.]+\s+(is|in)\b/, words: 'is not operator not in negated' },
+  { family: 'python', line: /^\s*\w+\s*=\s*lambda\b/, words: 'def statement assignment lambda expression name' },
+  { family: 'python', line: /^\s*class\s+\w+\(\s*BaseException\s*\)/, words: 'exceptions derive Exception BaseException' },
+  { family: 'python', line: /^\s*return\s*$/, words: 'return statements consistent expression None' },
+  { family: 'python', line: /\[\s*:\s*\d+\s*\]\s*[!=]=|\[\s*-\d+\s*:\s*\]\s*[!=]=/, words: 'startswith endswith string slicing prefixes suffixes' },
+  { family: 'python', line: /\btype\([^)]*\)\s*(==|is)\s/, words: 'isinstance object type comparisons' },
+  { family: 'python', line: /(==|!=|\bis)\s*(True|False)\b/, words: 'boolean values True False comparison' },
+  { family: 'python', text: /\n(\s*)finally:\n(?:\1\s+.*\n)*?\1\s+(return|break|continue)\b/, words: 'finally return break continue flow control' },
+  { family: 'python', text: /\n(\s*)try:\n(?:\1\s+.*\n){4,}\1except\b/, words: 'try clause minimum amount code' },
+  { family: 'python', line: /^\s*\w+\s+:\s*\w|^\s*\w+:\w[\w[\], ]*\s*=/, words: 'variable annotations colon spaces' },
 
-  // JavaScript, TypeScript and their kin.
+  // JavaScript, TypeScript and their kin (the words of JavaScript guides).
   { family: 'c-like', line: /\bnew Array\(/, words: 'arrays literal syntax creation constructor' },
   { family: 'c-like', line: /\[\s*\w+\.length\s*\]\s*=/, words: 'arrays push assignment' },
   { family: 'c-like', line: /\bfor\s*\(.*;.*;/, words: 'loops iterate copy arrays spreads' },
@@ -74,23 +84,104 @@ const DETECTORS: Detector[] = [
   { family: 'c-like', line: /=\s*"[^"]*"\s*;/, words: 'strings quotes single double' },
   { family: 'c-like', line: /\bvar\s+\w/, words: 'var declarations const let' },
   { family: 'c-like', line: /[^=!]==[^=]|!=[^=]/, words: 'equality strict comparison' },
+  { family: 'c-like', line: /^\s*let\s+\w+\s*=/, words: 'references const let reassign' },
+  { family: 'c-like', line: /\bnew Object\(/, words: 'objects literal syntax creation' },
+  { family: 'c-like', line: /^\s*[\w$]+\s*:\s*function\s*\(/, words: 'objects method shorthand' },
+  { family: 'c-like', line: /^\s*([\w$]+)\s*:\s*\1\s*,?\s*$/, words: 'objects property value shorthand' },
+  { family: 'c-like', line: /^\s*['"][\w$]+['"]\s*:/, words: 'objects quote properties identifiers' },
+  { family: 'c-like', line: /\.hasOwnProperty\(|\.isPrototypeOf\(|\.propertyIsEnumerable\(/, words: 'objects prototype builtins methods' },
+  { family: 'c-like', line: /\bObject\.assign\(/, words: 'objects spread shallow copy rest' },
+  { family: 'c-like', line: /\.prototype\.\w+\s*=/, words: 'classes constructors prototype manipulation' },
+  { family: 'c-like', line: /\brequire\(\s*['"]/, words: 'modules import export require' },
+  { family: 'c-like', line: /^\s*import\s+\*\s+as\b/, words: 'modules wildcard imports' },
+  { family: 'c-like', line: /^\s*export\s+(let|var)\b/, words: 'modules export mutable bindings' },
+  { family: 'c-like', line: /\bfor\s*\(\s*(const|let|var)?\s*[\w$]+\s+(of|in)\b/, words: 'iterators higher-order functions for-in for-of loops' },
+  { family: 'c-like', line: /\bfunction\s*\*|\byield\b/, words: 'generators iterators' },
+  { family: 'c-like', line: /[\w$\])]\[\s*['"][\w$]+['"]\s*\]/, words: 'properties dot notation bracket access' },
+  { family: 'c-like', line: /\bMath\.pow\(/, words: 'exponentiation operator properties' },
+  { family: 'c-like', line: /[\w$]\s*=\s*[\w$]+\s*=[^=>]/, words: 'variables chain assignments' },
+  { family: 'c-like', line: /[\w$)\]](\+\+|--)|(\+\+|--)[\w$]/, words: 'variables unary increments decrements' },
+  { family: 'c-like', line: /^\s*(const|let|var)\s+[\w$]+\s*=[^,;]+,\s*[\w$]+\s*=/, words: 'variables one declaration per variable' },
+  { family: 'c-like', line: /\?[^:?]*\?[^:]*:.*:/, words: 'comparison nested ternaries' },
+  { family: 'c-like', line: /\?\s*(true|false)\s*:\s*(true|false)\b/, words: 'comparison unneeded ternary' },
+  { family: 'c-like', line: /\bcase\b[^:]*:\s*(const|let|function|class)\b/, words: 'comparison case clauses lexical declarations braces' },
+  { family: 'c-like', line: /&&[^|]*\|\||\|\|[^&]*&&/, words: 'comparison mixed operators parentheses' },
+  { family: 'c-like', line: /^\s*(if|else if|for|while)\s*\(.*\)\s*$|^\s*else\s*$/, words: 'blocks braces multiline' },
+  { family: 'c-like', text: /\}\s*\n\s*else\b/, words: 'blocks else closing brace same line' },
+  { family: 'c-like', line: /^\s*[\w$.!]+\s*(&&|\|\|)\s*[\w$.]+\(/, words: 'control statements selection operators' },
+  { family: 'c-like', line: /\/\/[^\s/]|\/\*[^\s*]/, words: 'comments space' },
+  { family: 'c-like', line: /^\s*\/\*.*\*\/\s*$/, words: 'comments multiline single line' },
+  { family: 'c-like', line: /\b(if|for|while|switch|catch)\(|\)\{|\belse\{/, words: 'whitespace space keywords parentheses leading brace' },
+  { family: 'c-like', line: /^\s*,/, words: 'commas leading trailing' },
+  { family: 'c-like', line: /^\s*(const|let|var|return|throw)\b[^;{]*[\w$)\]'"`]\s*$/, words: 'semicolons' },
+  { family: 'c-like', line: /\bnew (String|Number|Boolean)\(|\bparseInt\([^,()]*\)|!!\w|>>\s*0\b/, words: 'type casting coercion strings numbers booleans radix' },
+  { family: 'c-like', line: /\b(this\.)?_[a-z]\w*\b|\b\w+_\s*[=(]/, words: 'naming leading trailing underscores private' },
+  { family: 'c-like', line: /\b(self|that|_this)\s*=\s*this\b/, words: 'naming references this self arrow functions' },
+  { family: 'c-like', line: /\b(get|set)[A-Z]\w*\s*\(/, words: 'accessors getters setters get set' },
+  { family: 'c-like', line: /\.(trigger|emit)\(\s*['"][^'"]+['"]\s*,\s*[\w$.]+\s*\)/, words: 'events payload hash' },
+  { family: 'c-like', line: /\$\(\s*['"]/, words: 'jQuery lookups cache $ prefix' },
+  { family: 'c-like', line: /(^|[^.\w])(isNaN|isFinite)\(/, words: 'standard library Number.isNaN Number.isFinite' },
+  { family: 'c-like', line: /\(\s*function\s*\(/, words: 'arrow functions callbacks anonymous' },
+
+  // Go.
+  { family: 'go', line: /^\s*func\s*\([^)]*\)\s*Get[A-Z]\w*\(/, words: 'getters Get prefix names' },
+  { family: 'go', line: /^\s*type\s+\w+\s+interface\b/, words: 'interface names er suffix method' },
+  { family: 'go', line: /^\s*package\s+\w*[_A-Z]/, words: 'package names lower case single word underscores mixedCaps' },
+  { family: 'go', line: /\b(func|var|const|type)\s+(\([^)]*\)\s*)?[A-Za-z]\w*_\w*|\b[a-z]+_[a-z]\w*\s*:=/, words: 'MixedCaps names underscores multiword' },
+  { family: 'go', line: /;\s*$/, words: 'semicolons' },
+  { family: 'go', line: /^\s*\{\s*$/, words: 'semicolons opening brace control structure' },
+  { family: 'go', text: /\breturn\b[^\n]*\n\s*\}\s*else\s*\{/, words: 'if else return control flow' },
+  { family: 'go', line: /\bfor\s+\w+\s*:=\s*0\s*;/, words: 'for loops range' },
+  { family: 'go', line: /\bfallthrough\b|^\s*switch\b/, words: 'switch cases' },
+  { family: 'go', line: /^\s*func\b.*\)\s*\(\s*\w+\s+[\w*.[\]]+(\s*,\s*\w+\s+[\w*.[\]]+)*\s*\)\s*\{/, words: 'named result parameters' },
+  { family: 'go', line: /^\s*(?!defer\b)[\w.]+\.(Close|Unlock|RUnlock)\(\)\s*$/, words: 'defer close unlock' },
+  { family: 'go', line: /\bnew\(\s*(\[\]|map\[|chan\b)/, words: 'allocation new make slices maps channels' },
+  { family: 'go', line: /:=\s*new\(\w+\)/, words: 'composite literals constructors allocation new' },
+  { family: 'go', line: /\bfmt\.(Print|Sprint|Fprint)\w*\(/, words: 'printing format fmt' },
+  { family: 'go', line: /\b(errors\.New|fmt\.Errorf)\(/, words: 'errors error strings type' },
+  { family: 'go', line: /^\s*[\w, ]*\b_\s*(:=|=)\s*\w/, words: 'blank identifier discard error unused' },
+  { family: 'go', line: /\bpanic\(/, words: 'panic errors library' },
+  { family: 'go', line: /\brecover\(\)/, words: 'recover panic deferred' },
+  { family: 'go', line: /\bgo\s+(func\b|[\w.]+\()/, words: 'goroutines concurrency' },
+  { family: 'go', line: /\bchan\b/, words: 'channels concurrency' },
+  { family: 'go', line: /\bsync\.(Mutex|RWMutex)\b/, words: 'share memory communicating channels mutex' },
+  { family: 'go', line: /^\s*func\s+init\(\)/, words: 'init function initialization' },
+  { family: 'go', line: /^\s*const\s*\($/, words: 'constants iota enumerated' },
+  { family: 'go', line: /\w\.\([*\w.]+\)/, words: 'type assertions interface conversions comma ok' },
+  { family: 'go', text: /\/\/[^\n]*\nfunc\s+(\([^)]*\)\s*)?[A-Z]/, words: 'commentary doc comments exported name' },
+  { family: 'go', text: /\n {2,}\S/, words: 'formatting gofmt indentation tabs' },
 ];
 
 const FAMILIES: Record<string, Family> = {
   Python: 'python',
   JavaScript: 'c-like', 'JavaScript (JSX)': 'c-like', TypeScript: 'c-like', 'TypeScript (TSX)': 'c-like',
-  Java: 'c-like', 'C#': 'c-like', Kotlin: 'c-like', Go: 'c-like', Rust: 'c-like', Swift: 'c-like', Dart: 'c-like', Scala: 'c-like', 'C++': 'c-like', C: 'c-like', PHP: 'c-like',
+  Java: 'c-like', 'C#': 'c-like', Kotlin: 'c-like', Go: 'go', Rust: 'c-like', Swift: 'c-like', Dart: 'c-like', Scala: 'c-like', 'C++': 'c-like', C: 'c-like', PHP: 'c-like',
 };
+
+/** Syntax only one family writes, to tell which a snippet of no named file is in. */
+const FAMILY_MARKS: Record<Exclude<Family, 'any'>, RegExp[]> = {
+  python: [/^\s*(def|class)\s+\w+.*:\s*(#.*)?$/, /^\s*(elif|except|finally|with|try)\b.*:\s*$/, /\bself\b/, /^\s*from\s+\S+\s+import\b/, /\b(None|True|False)\b/, /^\s*(if|for|while)\b[^{;]*:\s*$/],
+  go: [/^\s*func\b/, /:=/, /^\s*package\s+\w+\s*$/, /\bfmt\.\w/, /\berr\s*!=\s*nil\b/, /\bchan\b/, /^\s*type\s+\w+\s+(struct|interface)\b/],
+  'c-like': [/;\s*$/, /\b(const|let|var)\s+[\w${[]/, /\bfunction\b/, /=>/, /===|!==/, /\bconsole\./, /\brequire\(|^\s*import\b.*\bfrom\s+['"]/, /\bthis\./, /\bfn\s+\w+|\blet\s+mut\b|\bimpl\b|&self\b/],
+};
+
+/** The family whose syntax most lines of `lines` use, if one leads; undefined when none or a tie. */
+function familyOf(lines: readonly string[]): Family | undefined {
+  const counts = Object.entries(FAMILY_MARKS).map(([family, marks]) => [family as Family, lines.filter((line) => marks.some((mark) => mark.test(line))).length] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]![1] > counts[1]![1] ? counts[0]![0] : undefined;
+}
 
 /**
  * Words naming the constructs that `lines` of code in `language` use, each phrase once, in the detectors' order.
- * Code of no known language (a snippet given to `search`) is tried against every language's detectors.
+ * Code of no known language (a snippet given to `search`) is taken for the family its syntax shows, or tried
+ * against every family's detectors when it shows none.
  */
 export function constructWords(language: string | undefined, lines: readonly string[]): string[] {
-  const family = language === undefined ? undefined : FAMILIES[language];
+  const family = language === undefined ? familyOf(lines) : FAMILIES[language];
   const text = `\n${lines.join('\n')}\n`;
   const phrases = DETECTORS.filter(
-    (d) => (d.family === 'any' || d.family === family || language === undefined) && (d.line ? lines.some((line) => d.line!.test(line)) : d.text!.test(text)),
+    (d) => (d.family === 'any' || d.family === family || (language === undefined && family === undefined)) && (d.line ? lines.some((line) => d.line!.test(line)) : d.text!.test(text)),
   ).map((d) => d.words);
   return [...phrases, ...namingWords(lines)];
 }
