@@ -18,7 +18,7 @@ export const ERROR_CODES = [
   'ollama-server-error',
   'model-not-found',
   'model-too-large',
-  /** Nothing indexed yet. */
+  /** Nothing indexed yet, or indexed by an earlier version: indexing makes it searchable. */
   'index-missing',
   /** The index exists but cannot be opened or searched. */
   'index-unavailable',

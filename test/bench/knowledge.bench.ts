@@ -100,7 +100,7 @@ async function run(chunks: number): Promise<void> {
     const semantic = await KnowledgeStore.create(indexUri(workspace, config), 'semantic', { embedder: 'topic-stand-in', dimension: store.identity.dimension });
     const { lancedb } = await loadLanceDb();
     const indexed = await (await lancedb.connect(indexUri(workspace, config))).openTable(tableName(config.review.knowledgeBase));
-    for await (const batch of indexed.query().select(['id', 'source', 'start_line', 'end_line', 'heading', 'text', 'fts_text', 'content_hash', 'file_hash', 'file_stamp', 'applies_to', 'page'])) {
+    for await (const batch of indexed.query().select(['id', 'source', 'start_line', 'end_line', 'heading', 'text', 'fts_text', 'content_hash', 'file_hash', 'file_stamp', 'applies_to', 'page', 'languages'])) {
       const rows = batch.toArray().map((row) => ({ ...row.toJSON(), vector: topics.near(Number(/guide-(\d+)/.exec(row.source)![1]) % 500) }) as ChunkRow);
       await semantic.replaceSources(rows, new Set(rows.map((row) => row.source)));
     }

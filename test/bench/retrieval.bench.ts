@@ -19,7 +19,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { passageCost } from '../../src/core/review/prompt';
-import { retrievalQuery, retrieveRules, searchQuery } from '../../src/core/review/ruleRetrieval';
+import { codeLanguage, retrievalQuery, retrieveRules, searchRequest } from '../../src/core/review/ruleRetrieval';
 
 const DATA = path.join(import.meta.dirname, 'retrieval');
 const HELD_OUT = new Set(['pep8', 'rust-api-naming']);
@@ -219,16 +219,18 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const guide = guides.get(snippet.guide)!;
       const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
       const query = retrievalQuery(window!);
-      const results = await kb.search(query, { k: K });
+      const language = codeLanguage(snippet.path);
+      const results = await kb.search(query, { k: K, ...(language && { language }) });
       runs.push({ snippet, guide, results });
-      searched.push({ snippet, guide, results: await kb.search(searchQuery(snippet.code), { k: K }) });
+      const request = searchRequest(snippet.code);
+      searched.push({ snippet, guide, results: await kb.search(request.query, { k: K, ...(request.language && { language: request.language }) }) });
       asWritten.push({ snippet, guide, results: await kb.search(snippet.code, { k: K }) });
       const rules = await retrieveRules({ search: async () => results }, query, snippet.path, config);
       const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
       packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
       if (store) {
         const lines = query.split('\n');
-        wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K }) });
+        wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K, ...(language && { language }) }) });
         fused.push({ snippet, guide, results: await store.search(query, { vector: async () => (await hashing.embed([query]))[0]!, fuseVectors: true, k: K }) });
       }
       // BENCH_VERBOSE=tuned (or another group's name) lists that group's snippets whose sections are not in the top 5.
@@ -247,7 +249,7 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
   rows.push({ method: `${label}: the snippet's text searched as written`, scores: scored(asWritten) });
   if (wordsOnly.length > 0) {
     rows.push({ method: `${label}: review query without construct words, search`, scores: scored(wordsOnly) });
-    rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors`, scores: scored(fused) });
+    rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors (no language preference)`, scores: scored(fused) });
   }
   for (const miss of misses) console.log(`  miss (${process.env.BENCH_VERBOSE}): ${miss}`);
   // Label recall of the packed rules against naive top-k concatenation, at the smallest k as good.

@@ -45,6 +45,7 @@ function row(source: string, startLine: number, endLine: number, heading: string
     file_hash: sha256(source).slice(0, 32),
     file_stamp: 'bench',
     applies_to: JSON.stringify(appliesTo),
+    languages: '[]',
     page: 0,
     vector: hashText(indexed, DIMENSION),
   };

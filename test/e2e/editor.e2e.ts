@@ -148,7 +148,7 @@ worker.postMessage({ id: 1, type: 'init', modelDir: process.env.MODEL_DIR });`;
       const store = await KnowledgeStore.create(uri, 'style', { embedder: 'e2e', dimension: 8 });
       const rows = Array.from({ length: 300 }, (_, i) => ({
         id: `r${i}`, source: `docs/g${i % 30}.md`, start_line: i, end_line: i, heading: 'Rules', text: `rule ${i}`, fts_text: `rule ${i}`,
-        content_hash: `c${i}`, file_hash: 'f', file_stamp: 's', applies_to: '[]', page: 0, vector: Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * (d + 1))),
+        content_hash: `c${i}`, file_hash: 'f', file_stamp: 's', applies_to: '[]', page: 0, languages: '[]', vector: Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * (d + 1))),
       }));
       await store.replaceSources(rows, new Set(rows.map((row) => row.source)));
       store.close();

@@ -9,6 +9,7 @@ import type { Embedder } from '../../src/core/knowledge/embedder';
 import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { loadLanceDb } from '../../src/core/knowledge/lancedb';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { REPO_ROOT, runCli } from '../support/cli';
 
@@ -55,13 +56,36 @@ describe('knowledge base on real LanceDB', () => {
     assert.equal(top!.heading, 'Acme TypeScript Style Guide > Declarations');
     assert.equal(top!.text, await linesOf(workspace, top!.source, top!.startLine, top!.endLine));
     assert.match(top!.text, /Never use `var`/);
+    assert.deepEqual(top!.languages, ['TypeScript'], 'its examples are TypeScript');
 
     const scoped = await kb.search('test names', { k: 5 });
     const rule = scoped.find((p) => p.source === '.housestyle/rules/tests.instructions.md');
     assert.deepEqual(rule?.appliesTo, ['**/*.test.ts']);
     const onlyContributing = await kb.search('style', { k: 5, sources: ['CONTRIBUTING.md'] });
-    assert.ok(onlyContributing.length > 0 && onlyContributing.every((p) => p.source === 'CONTRIBUTING.md'));
+    assert.ok(onlyContributing.length > 0 && onlyContributing.every((p) => p.source === 'CONTRIBUTING.md' && p.languages === undefined));
     await kb.close();
+  });
+
+  it('an index made by an earlier version is named as such, and one index run rebuilds it', async () => {
+    const stale = await mkdtemp(path.join(tmpdir(), 'hs-kb-stale-'));
+    try {
+      await cp(path.join(DEMO, 'docs'), path.join(stale, 'docs'), { recursive: true });
+      const { lancedb, arrow } = await loadLanceDb();
+      const connection = await lancedb.connect(path.join(stale, config.index.uri));
+      const schema = new arrow.Schema([new arrow.Field('id', new arrow.Utf8(), false)], new Map([['schema', '3'], ['embedder', 'hash-v1-384'], ['dimension', '384']]));
+      (await connection.createEmptyTable('kb_style', schema)).close();
+      connection.close();
+
+      const searched = await runCli(['search', '--workspace', stale, 'naming']);
+      assert.equal(searched.code, 2);
+      assert.match(searched.stderr, /indexed by an earlier version of House Style\. Run `housestyle index`/);
+      const indexed = await runCli(['index', '--workspace', stale]);
+      assert.equal(indexed.code, 0, indexed.stderr);
+      assert.match(indexed.stderr, /built by an earlier version of House Style; rebuilding it/);
+      assert.equal((await runCli(['search', '--workspace', stale, 'naming'])).code, 0);
+    } finally {
+      await rm(stale, { recursive: true, force: true });
+    }
   });
 
   it('re-embeds only the chunks of an edited file, and drops the rows of deleted and renamed files', async () => {

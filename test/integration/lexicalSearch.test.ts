@@ -73,3 +73,25 @@ test('`housestyle search` given code finds the rule it breaks, by the constructs
     [['named', 'Guide > Default arguments'], ['words', 'Guide > Naming']],
   );
 });
+
+test('in a workspace of guides for several languages, code is answered by its own language\'s rules first', async () => {
+  const polyglot = await mkdtemp(path.join(tmpdir(), 'hs-polyglot-'));
+  try {
+    await mkdir(path.join(polyglot, 'docs'));
+    // Both guides speak of naming functions; the JavaScript one uses the code's own words more.
+    await writeFile(path.join(polyglot, 'docs', 'javascript.md'), '# JavaScript guide\n\n## Naming\n\nName a function that loads a user loadUser: camelCase names for functions.\n\n```javascript\nfunction loadUser(id) {}\n```\n');
+    await writeFile(path.join(polyglot, 'docs', 'python.md'), '# Python guide\n\n## Naming\n\nFunction names are lowercase, with words separated by underscores.\n\n```python\ndef load_user(user_id): ...\n```\n');
+    await indexKnowledgeBase({ workspace: polyglot, config });
+    const code = 'def loadUser(id):\n    return fetch(id)';
+    const top = async (...args: string[]) => {
+      const found = await runCli(['search', '--workspace', polyglot, '--k', '1', '--json', ...args, code]);
+      assert.equal(found.code, 0, found.stderr);
+      return JSON.parse(found.stdout).source as string;
+    };
+    assert.equal(await top(), 'docs/python.md', 'Python syntax: the Python guide first');
+    assert.equal(await top('--file', 'src/users.py'), 'docs/python.md');
+    assert.equal(await top('--file', 'src/users.ts'), 'docs/javascript.md', 'a JavaScript guide serves TypeScript');
+  } finally {
+    await rm(polyglot, { recursive: true, force: true });
+  }
+});

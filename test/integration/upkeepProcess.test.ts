@@ -73,7 +73,7 @@ describe('index upkeep in a process of its own', () => {
       assert.deepEqual(await store.search('zebrafish', { vector, fuseVectors: true, k: 3 }).then((found) => found.filter((p) => p.text.includes('zebrafish'))), []);
       const text = 'Name zebrafish fixtures after the tank they swim in.';
       await store.replaceSources(
-        [{ id: 'late', source: 'docs/late.md', start_line: 1, end_line: 1, heading: 'Late', text, fts_text: text, content_hash: 'late', file_hash: 'late', file_stamp: 'late', applies_to: '[]', page: 0, vector: await vector() }],
+        [{ id: 'late', source: 'docs/late.md', start_line: 1, end_line: 1, heading: 'Late', text, fts_text: text, content_hash: 'late', file_hash: 'late', file_stamp: 'late', applies_to: '[]', page: 0, languages: '[]', vector: await vector() }],
         new Set(['docs/late.md']),
       );
       const [bm25] = await store.search('zebrafish', { vector, fuseVectors: false, k: 1 });

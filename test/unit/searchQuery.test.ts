@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { looksLikeCode } from '../../src/core/review/looksLikeCode';
-import { searchQuery } from '../../src/core/review/ruleRetrieval';
+import { searchRequest } from '../../src/core/review/ruleRetrieval';
+
+const searchQuery = (text: string, file?: string) => searchRequest(text, file).query;
 
 const CODE = [
   'def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket',
@@ -40,8 +42,19 @@ test('search takes a question as written, and code as a review would search for 
   // A file named: its language heads the query and only its constructs are named.
   const named = searchQuery('items = [1, 2]\nvar total = items.length;', 'src/cart.py').split('\n');
   assert.equal(named[0], 'Python code in src/cart.py');
-  assert.ok(!named.some((line) => line.includes('var declarations')), named.join(' | '));
+  assert.ok(!named.some((line: string) => line.includes('var declarations')), named.join(' | '));
   assert.ok(searchQuery('items = [1, 2]\nvar total = items.length;').includes('var declarations'));
   // A file named makes even words a code query.
   assert.match(searchQuery('tabs or spaces', 'Makefile'), /^Makefile code in Makefile\n/);
+});
+
+test('search prefers the rules of the code\'s language: the named file\'s, or Python or Go where the syntax shows it', () => {
+  assert.equal(searchRequest(CODE[0]!).language, 'Python');
+  assert.equal(searchRequest(CODE[5]!).language, 'Go');
+  // C-like syntax is shared by many languages; TOML and prose are no programming language.
+  assert.equal(searchRequest(CODE[3]!).language, undefined);
+  assert.equal(searchRequest(CODE[6]!).language, undefined);
+  assert.equal(searchRequest(PROSE[0]!).language, undefined);
+  assert.equal(searchRequest('let x = 1;', 'src/app.ts').language, 'TypeScript');
+  assert.equal(searchRequest('tabs or spaces', 'Makefile').language, undefined);
 });

@@ -11,13 +11,14 @@ import type { Chunk } from './chunk/chunk';
 import { CHUNKER_VERSION, chunkSource } from './chunk/chunkSource';
 import type { Embedder, EmbedderChoice } from './embedder';
 import { chooseEmbedder } from './embedders/chooseEmbedder';
+import { documentLanguages } from './documentLanguages';
 import { retryCommitConflicts } from './commitRetry';
 import { explainIndexFailure } from './indexDamage';
 import { acquireIndexLock, describeHolder, indexLockFile } from './indexLock';
 import { indexUri, isObjectStorageUri } from './indexUri';
 import { readSource } from './readSource';
 import { discoverSources, sourcesAmong } from './sources';
-import { KnowledgeStore, tableName, type ChunkRow } from './store';
+import { KnowledgeStore, OUTDATED_SCHEMA, tableName, type ChunkRow } from './store';
 
 export interface IndexOptions {
   workspace: string;
@@ -66,6 +67,8 @@ interface PendingFile {
   fileHash: string;
   stamp: string;
   chunks: Chunk[];
+  /** What `documentLanguages` found in the whole file, given to each of its rows. */
+  languages: string[];
 }
 
 /** Rows written per commit: large enough to be fast, small enough that a crash loses little and memory stays low. */
@@ -121,7 +124,8 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     let store = await KnowledgeStore.open(uri, kbName, storageOptions);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
       announceEmbedder();
-      logger.info(`The index of "${kbName}" was built by ${store.identity.embedder}; rebuilding it with ${embedder.id}.`);
+      const madeBy = store.identity.embedder === OUTDATED_SCHEMA ? 'an earlier version of House Style' : store.identity.embedder;
+      logger.info(`The index of "${kbName}" was built by ${madeBy}; rebuilding it with ${embedder.id}.`);
       store.close();
       store = undefined;
     }
@@ -222,7 +226,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
         logger.warn(`Skipped part of ${source}: ${part}.`);
       }
       keep.add(source);
-      pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks });
+      pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks, languages: documentLanguages(read.text) });
       pendingRows += chunked.chunks.length;
       if (pendingRows >= WRITE_BATCH_ROWS) await flush();
     }
@@ -312,6 +316,7 @@ async function embedRows(
     file_stamp: file.stamp,
     applies_to: JSON.stringify(chunk.appliesTo),
     page: chunk.page ?? 0,
+    languages: JSON.stringify(file.languages),
     vector: vectors.get(contentHash)!,
   }));
   return { rows, embedded: missing.length };

@@ -5,11 +5,12 @@ import { silentLogger, type Logger } from '../log';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
+import { speaksTo } from './documentLanguages';
 import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
 import { recordRetrievals } from './retrievalLog';
-import { KnowledgeStore } from './store';
+import { KnowledgeStore, OUTDATED_SCHEMA } from './store';
 
 export interface SearchOptions {
   k?: number;
@@ -17,6 +18,11 @@ export interface SearchOptions {
   sources?: string[];
   /** A review's search: the sources it returns are logged (on close) for `kb health`'s unused-source check. */
   forReview?: boolean;
+  /**
+   * The language of the code in question (as `languageOf` names it): passages of documents about other
+   * languages rank after those that speak to it, unless they match far better.
+   */
+  language?: string;
 }
 
 export interface KnowledgeBase {
@@ -50,6 +56,13 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
       ? 'It is a shared index (index.readOnly): ask its writer (the CI job) to index it, or check index.uri.'
       : 'Run `housestyle index` (or "House Style: Index Workspace") first.';
     throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, hint, 'index-missing');
+  }
+  if (store.identity.embedder === OUTDATED_SCHEMA) {
+    store.close();
+    const hint = options.config.index.readOnly
+      ? 'It is a shared index (index.readOnly): its writer (the CI job) has to index it again with this version.'
+      : 'Run `housestyle index` (or "House Style: Index Workspace") once to rebuild it.';
+    throw new HouseStyleError(`The knowledge base "${name}" was indexed by an earlier version of House Style.`, hint, 'index-missing');
   }
   let embedder: Embedder;
   try {
@@ -92,9 +105,11 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     }
     const embedder = this.embedderInstance;
     const vector = async () => (await embedder.embed([query]))[0]!;
-    const search = () => this.store.search(query, { vector, fuseVectors: !embedder.lexical, k, where });
+    // Twice as many are fetched when passages about other languages may give way to those further down.
+    const fetched = options.language === undefined ? k : 2 * k;
+    const search = () => this.store.search(query, { vector, fuseVectors: !embedder.lexical, k: fetched, where });
     // A handle kept open may point at a version whose files a later index run cleaned up: move to the newest, once.
-    const passages = await search()
+    const found = await search()
       .catch(async () => {
         await this.store.refresh();
         return search();
@@ -102,6 +117,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
       .catch((error: unknown) => {
         throw explainIndexFailure(error, this.uri);
       });
+    const passages = options.language === undefined ? found : preferLanguage(found, options.language).slice(0, k);
     if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
     return passages;
   }
@@ -122,4 +138,14 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     // Best effort: a workspace that cannot take the log loses only the unused-source check.
     await recordRetrievals(this.workspace, this.name, this.reviewed).catch((error: Error) => this.logger.warn(`Could not record which rules were retrieved: ${error.message}`));
   }
+}
+
+/** Weight of a passage from a document about other languages than the code's: a JavaScript rule can still serve Python code, but only where it matches far better than Python's own. */
+const OTHER_LANGUAGE_WEIGHT = 0.5;
+
+/** Passages reordered for code in `language`: those of documents about other languages weigh less. */
+function preferLanguage(passages: Passage[], language: string): Passage[] {
+  return passages
+    .map((passage) => (speaksTo(passage.languages ?? [], language) ? passage : { ...passage, score: passage.score * OTHER_LANGUAGE_WEIGHT }))
+    .sort((a, b) => b.score - a.score);
 }

@@ -18,4 +18,6 @@ export interface Passage {
   appliesTo: string[];
   /** 1-based page of a PDF source; `startLine`/`endLine` then count lines within that page. */
   page?: number;
+  /** Programming languages its document is about, where it shows any (`documentLanguages`). */
+  languages?: string[];
 }

@@ -30,6 +30,8 @@ export interface ChunkRow {
   applies_to: string;
   /** 1-based page of a PDF source, 0 for other sources. */
   page: number;
+  /** JSON array of the programming languages the source document is about (`documentLanguages`); "[]" for none. */
+  languages: string;
   vector: Float32Array;
 }
 
@@ -46,14 +48,16 @@ export interface StoredFile {
 }
 
 /** Bump when the table's columns or its full-text tokenizer change; older tables are rebuilt. */
-const SCHEMA_VERSION = '3';
+const SCHEMA_VERSION = '4';
+/** The embedder a table of an older schema is said to have: no embedder is, so indexing rebuilds it. */
+export const OUTDATED_SCHEMA = 'outdated-schema';
 
 const FTS_COLUMN = 'fts_text';
 /** Stemmed English without stop words: a rule says "imports" where a query says "import", and "the" matches everything. */
 const FULL_TEXT_OPTIONS = { withPosition: false, language: 'English', stem: true, removeStopWords: true, lowercase: true, asciiFolding: true };
 const VECTOR_COLUMN = 'vector';
 /** What a search returns of each row: reading the vector and full-text columns too cost a third of a query's time at 100,000 rows. */
-export const PASSAGE_COLUMNS = ['id', 'source', 'start_line', 'end_line', 'heading', 'text', 'applies_to', 'page'];
+export const PASSAGE_COLUMNS = ['id', 'source', 'start_line', 'end_line', 'heading', 'text', 'applies_to', 'page', 'languages'];
 
 export function tableName(kb: string): string {
   return `kb_${kb}`;
@@ -94,7 +98,7 @@ export class KnowledgeStore {
     }
     const metadata = (await table.schema()).metadata;
     const current = metadata.get('schema') === SCHEMA_VERSION;
-    const identity = { embedder: current ? (metadata.get('embedder') ?? 'unknown') : 'outdated-schema', dimension: Number(metadata.get('dimension') ?? 0) };
+    const identity = { embedder: current ? (metadata.get('embedder') ?? 'unknown') : OUTDATED_SCHEMA, dimension: Number(metadata.get('dimension') ?? 0) };
     return new KnowledgeStore(connection, table, kb, identity, { uri, ...(storageOptions && { storageOptions }) });
   }
 
@@ -117,6 +121,7 @@ export class KnowledgeStore {
         new Field('file_stamp', new Utf8(), false),
         new Field('applies_to', new Utf8(), false),
         new Field('page', new Int32(), false),
+        new Field('languages', new Utf8(), false),
         new Field(VECTOR_COLUMN, new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
       ],
       new Map([
@@ -293,6 +298,7 @@ export class KnowledgeStore {
       score: (floor = Math.min(floor, row._relevance_score ?? row._score ?? 1 / (1 + (row._distance ?? 0)))),
       appliesTo: JSON.parse(row.applies_to) as string[],
       ...(row.page > 0 ? { page: row.page as number } : {}),
+      ...(row.languages !== '[]' && { languages: JSON.parse(row.languages) as string[] }),
     }));
   }
 

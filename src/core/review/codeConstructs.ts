@@ -5,7 +5,7 @@
  * what it adds only steers retrieval, so a false positive costs a little ranking, never a finding.
  */
 
-type Family = 'python' | 'c-like' | 'go' | 'any';
+export type Family = 'python' | 'c-like' | 'go' | 'any';
 
 interface Detector {
   family: Family;
@@ -166,7 +166,7 @@ const FAMILY_MARKS: Record<Exclude<Family, 'any'>, RegExp[]> = {
 };
 
 /** The family whose syntax most lines of `lines` use, if one leads; undefined when none or a tie. */
-function familyOf(lines: readonly string[]): Family | undefined {
+export function familyOf(lines: readonly string[]): Family | undefined {
   const counts = Object.entries(FAMILY_MARKS).map(([family, marks]) => [family as Family, lines.filter((line) => marks.some((mark) => mark.test(line))).length] as const);
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0]![1] > counts[1]![1] ? counts[0]![0] : undefined;

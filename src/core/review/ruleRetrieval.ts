@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Passage } from '../knowledge/passage';
-import { constructWords } from './codeConstructs';
+import { isProgrammingLanguage } from '../knowledge/documentLanguages';
+import { constructWords, familyOf, type Family } from './codeConstructs';
 import { languageOf } from './language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
@@ -9,7 +10,7 @@ import type { ReviewWindow } from './reviewWindow';
 
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */
 export interface RuleSearch {
-  search(query: string, options?: { k?: number; forReview?: boolean }): Promise<Passage[]>;
+  search(query: string, options?: { k?: number; forReview?: boolean; language?: string }): Promise<Passage[]>;
 }
 
 /** The rules packed for one window, and how many the search returned before packing. */
@@ -29,15 +30,33 @@ export function retrievalQuery(window: ReviewWindow): string {
   return codeQuery(lines, window.target);
 }
 
+/** What to search with, and the language of the code in question where one is known (`KnowledgeBase.search`'s `language`). */
+export interface SearchRequest {
+  query: string;
+  language?: string;
+}
+
 /**
  * What `search` looks for, in the CLI and the editor: code (from `file` when named, else any text that reads as
- * code) is searched the way a review searches for its rules; a question in words is searched as written.
+ * code) is searched the way a review searches for its rules, preferring rules about its language (the file's,
+ * or the one its syntax shows where that is Python or Go); a question in words is searched as written.
  */
-export function searchQuery(text: string, file?: string): string {
-  if (file === undefined && !looksLikeCode(text)) return text;
+export function searchRequest(text: string, file?: string): SearchRequest {
+  if (file === undefined && !looksLikeCode(text)) return { query: text };
   const lines = text.split(/\r?\n/);
-  return codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
+  const query = codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
+  const language = file === undefined ? SHOWN_LANGUAGES[familyOf(lines) ?? 'any'] : codeLanguage(file);
+  return { query, ...(language && { language }) };
 }
+
+/** The language whose rules a search for code in `path` prefers: its programming language, none for prose or data. */
+export function codeLanguage(path: string): string | undefined {
+  const language = languageOf(path);
+  return isProgrammingLanguage(language) ? language : undefined;
+}
+
+/** Families whose syntax names one language (the c-like family's is shared by many). */
+const SHOWN_LANGUAGES: Partial<Record<Family, string>> = { python: 'Python', go: 'Go' };
 
 /** The constructs `lines` of code use and their most frequent words, after the file's language and path where known. */
 function codeQuery(lines: readonly string[], file: { path: string; language: string } | undefined): string {
@@ -62,7 +81,8 @@ export async function retrieveRules(
   config: Config,
   options: { forReview?: boolean } = {},
 ): Promise<PackedContext & { retrieved: number }> {
-  const found = await knowledgeBase.search(query, { k: config.review.k, ...(options.forReview && { forReview: true }) });
+  const language = path === undefined ? undefined : codeLanguage(path);
+  const found = await knowledgeBase.search(query, { k: config.review.k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
   const candidates = path === undefined ? found.map((passage) => ({ ...passage, appliesTo: [] })) : found;
   const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost });
   return { ...packed, retrieved: found.length };

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, HouseStyleError } from '../../core/errors';
-import { searchQuery } from '../../core/review/ruleRetrieval';
+import { searchRequest } from '../../core/review/ruleRetrieval';
 import { isKnowledgeViewRequest, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
 import type { HouseStyleContext } from '../context';
 import { requireFolder, requireTrust } from '../trust';
@@ -41,7 +41,8 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
           requireTrust();
           const folder = requireFolder(this.ctx.workspaceFolder);
           const kb = await this.ctx.knowledge.get(folder.uri.fsPath, await this.ctx.config(folder));
-          const results = await kb.search(searchQuery(message.query), { k: 10 });
+          const { query, language } = searchRequest(message.query);
+          const results = await kb.search(query, { k: 10, ...(language && { language }) });
           this.post({ type: 'results', requestId: message.requestId, query: message.query, results: results.map(({ source, startLine, endLine, heading, text, score, page }) => ({ source, startLine, endLine, heading, text, score, ...(page !== undefined && { page }) })) });
           return;
         }
@@ -54,7 +55,7 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
       }
     } catch (error) {
       const nothingIndexed = error instanceof HouseStyleError && error.code === 'index-missing';
-      const text = nothingIndexed ? 'Nothing indexed yet: press Index to index the workspace.' : describeError(error);
+      const text = nothingIndexed ? `${(error as HouseStyleError).message} Press Index to index the workspace.` : describeError(error);
       this.post({ type: 'error', requestId: message.type === 'search' ? message.requestId : undefined, message: text });
       // Said in the view where the search was made; anything else also gets its actions, as everywhere.
       if (!nothingIndexed) await this.ctx.errors.present(error);

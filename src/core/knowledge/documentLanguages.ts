@@ -1,0 +1,75 @@
+/**
+ * The programming languages a document is about, named as `languageOf` names a reviewed file's language:
+ * those its title names (the Airbnb JavaScript Style Guide, Effective Go, PEP 8's "Style Guide for Python
+ * Code") and those most of its tagged code examples are written in. Empty when it shows none (a team's
+ * CONTRIBUTING with shell commands): such a document is about every language.
+ */
+export function documentLanguages(text: string): string[] {
+  const found = new Set(titleLanguages(titleOf(text)));
+  const examples = new Map<string, number>();
+  for (const match of text.matchAll(CODE_TAG)) {
+    const language = LANGUAGE_TAGS[(match[1] ?? match[2] ?? match[3] ?? '').toLowerCase()];
+    if (language) examples.set(language, (examples.get(language) ?? 0) + 1);
+  }
+  const tagged = [...examples.values()].reduce((sum, n) => sum + n, 0);
+  // A language of a few stray examples (a JSON config shown once in a Python guide is no language here anyway).
+  for (const [language, count] of examples) if (count >= Math.max(1, tagged * 0.2)) found.add(language);
+  return [...found].sort();
+}
+
+/** Whether a document about `languages` speaks to code in `language` (kin count: a JavaScript guide serves TypeScript). */
+export function speaksTo(languages: readonly string[], language: string): boolean {
+  if (languages.length === 0) return true;
+  const family = kinOf(language);
+  return languages.some((other) => kinOf(other) === family);
+}
+
+/** Whether `language` (as `languageOf` names it) is one documents can be about, so that a search for its code may prefer them. */
+export function isProgrammingLanguage(language: string): boolean {
+  return PROGRAMMING_LANGUAGES.has(language);
+}
+
+/** Code example tags: Markdown fences, reStructuredText directives, HTML classes. */
+const CODE_TAG = /^[ \t]*(?:```|~~~)[ \t]*\{?\.?([\w+#-]+)|^[ \t]*\.\. (?:code-block|code|sourcecode|highlight)::[ \t]*([\w+#-]+)|class="[^"]*\b(?:language|lang)-([\w+#-]+)/gim;
+
+const LANGUAGE_TAGS: Record<string, string> = {
+  py: 'Python', python: 'Python', python3: 'Python', py3: 'Python', pycon: 'Python', pyi: 'Python',
+  js: 'JavaScript', javascript: 'JavaScript', jsx: 'JavaScript (JSX)', mjs: 'JavaScript', cjs: 'JavaScript', node: 'JavaScript',
+  ts: 'TypeScript', typescript: 'TypeScript', tsx: 'TypeScript (TSX)',
+  go: 'Go', golang: 'Go', rs: 'Rust', rust: 'Rust', java: 'Java', kt: 'Kotlin', kotlin: 'Kotlin',
+  cs: 'C#', csharp: 'C#', 'c#': 'C#', cpp: 'C++', 'c++': 'C++', cxx: 'C++', cc: 'C++', c: 'C',
+  rb: 'Ruby', ruby: 'Ruby', php: 'PHP', swift: 'Swift', scala: 'Scala', dart: 'Dart', ex: 'Elixir', elixir: 'Elixir', lua: 'Lua',
+};
+
+const PROGRAMMING_LANGUAGES = new Set(Object.values(LANGUAGE_TAGS));
+
+/** Names in a title, as written there: case matters ("Go", not "go"), and JavaScript is not Java. */
+const TITLE_NAMES: [RegExp, string][] = [
+  [/\bPython\b/, 'Python'], [/\bJavaScript\b/i, 'JavaScript'], [/\bTypeScript\b/i, 'TypeScript'], [/\b(Go|Golang)\b(?!-)/, 'Go'],
+  [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/\bC\+\+/, 'C++'],
+  [/\bRuby\b/, 'Ruby'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
+];
+
+function titleLanguages(title: string | undefined): string[] {
+  return title === undefined ? [] : TITLE_NAMES.filter(([name]) => name.test(title)).map(([, language]) => language);
+}
+
+/** The document's title: front matter's, a PEP's Title field, the first Markdown, HTML or underlined heading. */
+function titleOf(text: string): string | undefined {
+  const head = text.split(/\r?\n/, 40);
+  for (const [i, line] of head.entries()) {
+    const title =
+      /^\s*"?title"?\s*:\s*"?([^"]+)"?\s*,?\s*$/i.exec(line)?.[1] ??
+      /^#\s+(.+)$/.exec(line)?.[1] ??
+      /<(?:title|h1)\b[^>]*>(.*?)<\/(?:title|h1)>/i.exec(line)?.[1] ??
+      (/^\S/.test(line) && /^(=+|-+)$/.test(head[i + 1] ?? '') ? line : undefined);
+    if (title) return title.trim();
+  }
+  return undefined;
+}
+
+const KIN: Record<string, string> = { 'JavaScript (JSX)': 'JavaScript', TypeScript: 'JavaScript', 'TypeScript (TSX)': 'JavaScript', 'C++': 'C' };
+
+function kinOf(language: string): string {
+  return KIN[language] ?? language;
+}

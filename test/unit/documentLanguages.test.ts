@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { documentLanguages, speaksTo } from '../../src/core/knowledge/documentLanguages';
+
+test('a document is about the languages its title names and most of its code examples are in', () => {
+  assert.deepEqual(documentLanguages('# Airbnb JavaScript Style Guide() {\n\n## Arrays\n\n```javascript\nconst a = [];\n```\n'), ['JavaScript']);
+  assert.deepEqual(documentLanguages('PEP: 8\nTitle: Style Guide for Python Code\nAuthor: Guido\n\nIntroduction\n============\n\nCode::\n\n    x = 1\n'), ['Python']);
+  assert.deepEqual(documentLanguages('<!--{\n\t"Title": "Effective Go",\n\t"Template": true\n}-->\n\n<h2 id="names">Names</h2>\n<pre>\nx := 1\n</pre>\n'), ['Go']);
+  assert.deepEqual(documentLanguages('Naming\n======\n\n.. code-block:: python\n\n   x = 1\n'), ['Python']);
+  assert.deepEqual(documentLanguages('<h1>Rules</h1>\n<pre><code class="language-rust">fn main() {}</code></pre>\n'), ['Rust']);
+  // "Java" is not JavaScript's prefix, and "go" in lower case is a verb.
+  assert.deepEqual(documentLanguages('# Java conventions we go by\n'), ['Java']);
+  // A guide in TypeScript with one JSON config and one stray Python line among many examples.
+  const examples = ['ts', 'ts', 'ts', 'ts', 'ts', 'json', 'python'].map((tag) => `\`\`\`${tag}\nx\n\`\`\``).join('\n\n');
+  assert.deepEqual(documentLanguages(`# Team rules\n\n${examples}\n`), ['TypeScript']);
+});
+
+test('a document that shows no language (shell commands, prose) is about every language', () => {
+  assert.deepEqual(documentLanguages('# Contributing\n\n```bash\nnpm install\n```\n\nWrite commit messages in the imperative.\n'), []);
+  assert.ok(speaksTo([], 'Go'));
+  assert.ok(speaksTo(['JavaScript'], 'TypeScript (TSX)'), 'a JavaScript guide serves TypeScript');
+  assert.ok(!speaksTo(['Python'], 'Go'));
+});
