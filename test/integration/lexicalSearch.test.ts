@@ -86,7 +86,9 @@ test('in a workspace of guides for several languages, code is answered by its ow
     const top = async (...args: string[]) => {
       const found = await runCli(['search', '--workspace', polyglot, '--k', '1', '--json', ...args, code]);
       assert.equal(found.code, 0, found.stderr);
-      return JSON.parse(found.stdout).source as string;
+      const { source, languages } = JSON.parse(found.stdout) as { source: string; languages: string[] };
+      assert.deepEqual(languages, [source === 'docs/python.md' ? 'Python' : 'JavaScript']);
+      return source;
     };
     assert.equal(await top(), 'docs/python.md', 'Python syntax: the Python guide first');
     assert.equal(await top('--file', 'src/users.py'), 'docs/python.md');

@@ -63,8 +63,8 @@ export function registerSearch(program: Command): void {
 }
 
 function toJson(passage: Passage) {
-  const { source, startLine, endLine, heading, score, text, kb, appliesTo, page } = passage;
-  return { source, ...(page ? { page } : {}), startLine, endLine, heading, score, text, kb, appliesTo };
+  const { source, startLine, endLine, heading, score, text, kb, appliesTo, page, languages } = passage;
+  return { source, ...(page ? { page } : {}), startLine, endLine, heading, score, text, kb, appliesTo, ...(languages && { languages }) };
 }
 
 function formatText(results: Passage[]): string {
