@@ -104,20 +104,23 @@ class IndexedKnowledgeBase implements KnowledgeBase {
       where = `source IN ${sqlStringList(sources)}`;
     }
     const embedder = this.embedderInstance;
-    const vector = async () => (await embedder.embed([query]))[0]!;
-    // Twice as many are fetched when passages about other languages may give way to those further down.
-    const fetched = options.language === undefined ? k : 2 * k;
-    const search = () => this.store.search(query, { vector, fuseVectors: !embedder.lexical, k: fetched, where });
+    let embedded: Promise<Float32Array> | undefined;
+    const vector = () => (embedded ??= embedder.embed([query]).then((vectors) => vectors[0]!));
+    const search = (count: number) => this.store.search(query, { vector, fuseVectors: !embedder.lexical, k: count, where });
     // A handle kept open may point at a version whose files a later index run cleaned up: move to the newest, once.
-    const found = await search()
-      .catch(async () => {
-        await this.store.refresh();
-        return search();
-      })
-      .catch((error: unknown) => {
-        throw explainIndexFailure(error, this.uri);
-      });
-    const passages = options.language === undefined ? found : preferLanguage(found, options.language).slice(0, k);
+    const searched = (count: number) =>
+      search(count)
+        .catch(async () => {
+          await this.store.refresh();
+          return search(count);
+        })
+        .catch((error: unknown) => {
+          throw explainIndexFailure(error, this.uri);
+        });
+    const found = await searched(k);
+    const { language } = options;
+    // Where some of the top k are about other languages, passages further down may overtake them: twice as many are weighed.
+    const passages = language === undefined || found.every((passage) => speaksTo(passage.languages ?? [], language)) ? found : preferLanguage(await searched(2 * k), language).slice(0, k);
     if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
     return passages;
   }
