@@ -78,8 +78,8 @@ export const configSchema = z.strictObject({
   review: z
     .strictObject({
       knowledgeBase: z.string().min(1).default('style'),
-      /** Passages retrieved per review window before packing. */
-      k: z.number().int().min(1).max(100).default(12),
+      /** Passages retrieved per review window before packing: more than the budget usually holds only adds candidates of the noise level (test/bench/reviewRag.bench.ts). */
+      k: z.number().int().min(1).max(100).default(10),
       /** Tokens of retrieved passages packed into one prompt. */
       contextTokens: z.number().int().min(64).default(2048),
       /** Lines of code per review window; longer files are split, never truncated. */

@@ -225,7 +225,8 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const request = searchRequest(snippet.code);
       searched.push({ snippet, guide, results: await kb.search(request.query, { k: K, ...(request.language && { language: request.language }) }) });
       asWritten.push({ snippet, guide, results: await kb.search(snippet.code, { k: K }) });
-      const rules = await retrieveRules({ search: async () => results }, query, snippet.path, config);
+      // The review searches for its own k (review.k) passages: the first of the same search's.
+      const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);
       const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
       packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
       if (store) {
