@@ -19,7 +19,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { passageCost } from '../../src/core/review/prompt';
-import { codeLanguage, retrievalQuery, retrieveRules, searchRequest } from '../../src/core/review/ruleRetrieval';
+import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 
 const DATA = path.join(import.meta.dirname, 'retrieval');
 const HELD_OUT = new Set(['pep8', 'rust-api-naming']);
@@ -222,8 +222,7 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const language = codeLanguage(snippet.path);
       const results = await kb.search(query, { k: K, ...(language && { language }) });
       runs.push({ snippet, guide, results });
-      const request = searchRequest(snippet.code);
-      searched.push({ snippet, guide, results: await kb.search(request.query, { k: K, ...(request.language && { language: request.language }) }) });
+      searched.push({ snippet, guide, results: await searchText(kb, snippet.code, { k: K }) });
       asWritten.push({ snippet, guide, results: await kb.search(snippet.code, { k: K }) });
       // The review searches for its own k (review.k) passages: the first of the same search's.
       const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);

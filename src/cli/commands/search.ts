@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { HouseStyleError } from '../../core/errors';
 import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import type { Passage } from '../../core/knowledge/passage';
-import { searchRequest } from '../../core/review/ruleRetrieval';
+import { searchText } from '../../core/review/ruleRetrieval';
 import { terminalLine, terminalLines } from '../../core/terminalText';
 import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, positiveInt, resolveWorkspace, stderrLogger, type HostOptions } from '../run';
 
@@ -35,10 +35,7 @@ export function registerSearch(program: Command): void {
         const config = await loadCliConfig(workspace, options);
         const kb = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
         try {
-          const search = (text: string, file = options.file) => {
-            const { query, language } = searchRequest(text, file);
-            return kb.search(query, { k: options.k, sources: options.path, ...(language && { language }) });
-          };
+          const search = (text: string, file = options.file) => searchText(kb, text, { k: options.k, sources: options.path, ...(file && { file }) });
           if (!options.queries) {
             const results = await search(query);
             process.stdout.write(options.json ? results.map((r) => `${JSON.stringify(toJson(r))}\n`).join('') : formatText(results));

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { KnowledgeBase, SearchOptions } from '../knowledge/knowledgeBase';
 import type { Passage } from '../knowledge/passage';
 import { isProgrammingLanguage } from '../knowledge/documentLanguages';
 import { constructWords, familyOf, type Family } from './codeConstructs';
@@ -47,6 +48,13 @@ export function searchRequest(text: string, file?: string): SearchRequest {
   const query = codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
   const language = file === undefined ? SHOWN_LANGUAGES[familyOf(lines) ?? 'any'] : codeLanguage(file);
   return { query, ...(language && { language }) };
+}
+
+/** The one search of what a user typed or pasted (`housestyle search`, the editor's Search Knowledge): `searchRequest`'s query and language. */
+export function searchText(knowledgeBase: Pick<KnowledgeBase, 'search'>, text: string, options: Omit<SearchOptions, 'language'> & { file?: string }): Promise<Passage[]> {
+  const { file, ...searchOptions } = options;
+  const { query, language } = searchRequest(text, file);
+  return knowledgeBase.search(query, { ...searchOptions, ...(language && { language }) });
 }
 
 /** The language whose rules a search for code in `path` prefers: its programming language, none for prose or data. */

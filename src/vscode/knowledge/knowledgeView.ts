@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, HouseStyleError } from '../../core/errors';
-import { searchRequest } from '../../core/review/ruleRetrieval';
+import { searchText } from '../../core/review/ruleRetrieval';
 import { isKnowledgeViewRequest, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
 import type { HouseStyleContext } from '../context';
 import { requireFolder, requireTrust } from '../trust';
@@ -41,8 +41,7 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
           requireTrust();
           const folder = requireFolder(this.ctx.workspaceFolder);
           const kb = await this.ctx.knowledge.get(folder.uri.fsPath, await this.ctx.config(folder));
-          const { query, language } = searchRequest(message.query);
-          const results = await kb.search(query, { k: 10, ...(language && { language }) });
+          const results = await searchText(kb, message.query, { k: 10 });
           this.post({ type: 'results', requestId: message.requestId, query: message.query, results: results.map(({ source, startLine, endLine, heading, text, score, page }) => ({ source, startLine, endLine, heading, text, score, ...(page !== undefined && { page }) })) });
           return;
         }
