@@ -10,9 +10,11 @@ export const CONFIG_FILE = '.housestyle/config.json';
 const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock'];
 
 const STYLE_INCLUDE = [
-  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm,pdf}',
+  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,adoc,asciidoc,html,htm,pdf}',
   '**/CONTRIBUTING*',
-  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm,pdf}',
+  // Guides named without an extension, as git's Documentation/CodingGuidelines is.
+  '**/{CodingGuidelines,CODING_GUIDELINES,STYLE,CONVENTIONS}',
+  'docs/**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,html,htm,pdf}',
   '**/.editorconfig',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',

@@ -55,7 +55,7 @@ describe('chunkMarkdown', () => {
     assert.ok(chunks[2]!.text.includes('# not a heading'), 'a # line inside a code block is code, not a heading');
   });
 
-  it('keeps code blocks and lists whole when they fit, and splits long sections with overlap', () => {
+  it('keeps code blocks whole when they fit, splits long sections with overlap, and never cuts or repeats a list item', () => {
     const list = Array.from({ length: 40 }, (_, i) => `- rule number ${i} says something about naming things well`).join('\n');
     const code = ['```ts', ...Array.from({ length: 10 }, (_, i) => `const value${i} = compute(${i});`), '```'].join('\n');
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} explains why the team prefers small functions and early returns.`).join('\n\n');
@@ -63,20 +63,23 @@ describe('chunkMarkdown', () => {
     const options = { maxTokens: 120, overlapTokens: 20 };
     const chunks = chunkMarkdown('long.md', text, options);
     assertExactLines(text, chunks);
-    assert.ok(chunks.length > 3);
     for (const chunk of chunks) assert.ok(countTokens(chunk.heading) + countTokens(chunk.text) <= options.maxTokens, `chunk ${chunk.startLine} fits`);
     assert.ok(chunks.some((c) => c.text.startsWith('# Long') && c.text.includes(code)), 'the code block stays in one chunk');
-    // Where a block had to be split (the list), consecutive chunks overlap, never by more than the overlap budget.
+    // The paragraphs did not fit one chunk: consecutive chunks overlap, never by more than the overlap budget.
     const listStart = text.split('\n').findIndex((line) => line.startsWith('- rule')) + 1;
-    const listChunks = chunks.filter((c) => c.endLine >= listStart);
-    assert.ok(listChunks.length >= 3);
-    for (let i = 1; i < listChunks.length; i++) {
-      const previous = listChunks[i - 1]!;
-      const current = listChunks[i]!;
+    const prose = chunks.filter((c) => c.endLine < listStart);
+    assert.ok(prose.length >= 3);
+    for (let i = 1; i < prose.length; i++) {
+      const previous = prose[i - 1]!;
+      const current = prose[i]!;
       assert.ok(current.startLine <= previous.endLine, `chunk at ${current.startLine} overlaps the previous one`);
       const shared = text.split('\n').slice(current.startLine - 1, previous.endLine).join('\n');
       assert.ok(countTokens(shared) <= options.overlapTokens);
     }
+    // The list's rules are packed whole, several to a chunk, each in exactly one chunk: no overlap repeats one.
+    const rules = chunks.filter((c) => c.endLine >= listStart);
+    assert.ok(rules.length >= 3 && rules.length < 40);
+    assert.deepEqual(rules.flatMap((c) => c.text.split('\n').filter((line) => line.startsWith('- rule'))), list.split('\n'));
     // Nothing is lost: every non-blank line is in some chunk.
     const covered = new Set(chunks.flatMap((c) => Array.from({ length: c.endLine - c.startLine + 1 }, (_, j) => c.startLine + j)));
     text.split('\n').forEach((line, i) => line.trim() && assert.ok(covered.has(i + 1), `line ${i + 1} is covered`));
