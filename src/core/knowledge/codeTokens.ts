@@ -1,0 +1,36 @@
+/**
+ * Words a full-text index can match code by. A rule's code examples are its best description, and the code
+ * under review is written in the same tokens, but a text index keeps only words: it drops `!=`, `=>` and `::`
+ * and reads `nullPtr` as one word no prose uses. So code is also spelled as operator words (`op` and the
+ * operator's characters in hex: `!=` is `op213d`) and as the parts of its identifiers (`lineStart`: line, start).
+ */
+export function codeTokens(code: string): string[] {
+  const tokens: string[] = [];
+  for (const [token] of code.matchAll(TOKEN)) {
+    if (/^[\p{L}_$]/u.test(token)) {
+      const parts = token.split(/_+|(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u).filter(Boolean);
+      if (parts.length > 1) tokens.push(...parts.map((part) => part.toLowerCase()));
+    } else if (!/^\p{N}/u.test(token) && [...token].length > 1) {
+      tokens.push(`op${[...token].map((c) => c.codePointAt(0)!.toString(16)).join('')}`);
+    }
+  }
+  return tokens;
+}
+
+/** Identifiers, numbers, the operators of C-like languages, Python, Go, Rust, Scala, PHP and shell (longest first), then any other single symbol. */
+const TOKEN = /[\p{L}_$][\p{L}\p{N}_$]*|\p{N}[\p{L}\p{N}_.]*|===|!==|\.\.\.|<<=|>>=|\*\*=|\?\?=|<=>|->|=>|::|==|!=|<=|>=|&&|\|\||\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|<<|>>|\?\?|\?\.|:=|<-|\$\(|\[\[|\]\]|[^\s\p{L}\p{N}_$]/gu;
+
+/** The code in a passage of a document: fenced and indented blocks, and inline spans in backticks. */
+export function codeOf(text: string): string {
+  const code: string[] = [];
+  let fenced = false;
+  for (const line of text.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced || /^( {4}|\t)/.test(line)) code.push(line);
+    else for (const [, span] of line.matchAll(/`+([^`]+)`+/g)) code.push(span!);
+  }
+  return code.join('\n');
+}
