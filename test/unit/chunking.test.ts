@@ -198,3 +198,32 @@ describe('chunkRestructuredText', () => {
     assertExactLines(pep, chunks.chunks);
   });
 });
+
+describe('list items and AsciiDoc', () => {
+  it('packs a plain-text guide\'s bullets whole: one too long for a chunk starts its own, with no overlap', () => {
+    const bullet = (i: number, words: number) => [` - Rule ${i}: ${'word '.repeat(words).trim()}`, '   continued.'];
+    const text = ['For C programs:', '', ...bullet(1, 10), ...bullet(2, 40), ...bullet(3, 10), ''].join('\n');
+    const result = chunkSource('Documentation/CodingGuidelines', text, { maxTokens: 64, overlapTokens: 20, codeComments: false });
+    assert.ok('chunks' in result);
+    assertExactLines(text, result.chunks);
+    // Every rule is in exactly one chunk, whole.
+    for (const rule of [1, 2, 3]) {
+      const holding = result.chunks.filter((c) => c.text.includes(`Rule ${rule}:`));
+      assert.equal(holding.length, 1, `rule ${rule}`);
+      assert.ok(holding[0]!.text.includes(`Rule ${rule}: word`) && holding[0]!.text.split('\n').some((line) => line === '   continued.'));
+    }
+    assert.ok(!result.chunks.some((c) => c.text.includes('Rule 1:') && c.text.includes('Rule 2:')), 'rule 2 does not fit beside rule 1');
+  });
+
+  it('splits AsciiDoc at its section titles, not at `==` lines inside listing blocks', () => {
+    const text = ['= Ruby Style Guide', '', 'Intro.', '', '== Layout', '', '* Use two spaces.', '', '----', '== not a title', '----', '', '=== Tabs', 'Never tabs.'].join('\n');
+    const result = chunkSource('docs/ruby/README.adoc', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in result);
+    assert.deepEqual(result.chunks.map((c) => [c.heading, c.startLine, c.endLine]), [
+      ['Ruby Style Guide', 1, 3],
+      ['Ruby Style Guide > Layout', 5, 11],
+      ['Ruby Style Guide > Layout > Tabs', 13, 14],
+    ]);
+    assertExactLines(text, result.chunks);
+  });
+});

@@ -21,3 +21,15 @@ test('a document that shows no language (shell commands, prose) is about every l
   assert.ok(speaksTo(['JavaScript'], 'TypeScript (TSX)'), 'a JavaScript guide serves TypeScript');
   assert.ok(!speaksTo(['Python'], 'Go'));
 });
+
+test('C is not C++ unless the document says so; front matter states a scope; the path names one', () => {
+  assert.deepEqual(documentLanguages('# curl C code style\n\n```c\nint x;\n```\n'), ['C']);
+  assert.deepEqual(documentLanguages('# C# Coding Style\n'), ['C#']);
+  assert.deepEqual(documentLanguages('# Style for C and C++ code\n'), ['C', 'C++']);
+  assert.ok(!speaksTo(['C'], 'C++') && !speaksTo(['C++'], 'C'));
+  // What the team states wins over what the text shows.
+  assert.deepEqual(documentLanguages('---\nlanguages: [c++, C]\n---\n# Rules\n\n```python\nx = 1\n```\n'), ['C', 'C++']);
+  assert.deepEqual(documentLanguages('# Coding guidelines\n\n1. Use camelCase.\n', 'docs/TypeScript-wiki/Coding-guidelines.md'), ['TypeScript']);
+  assert.deepEqual(documentLanguages('# Guide\n', 'docs/scala-style-guide/README.md'), ['Scala']);
+  assert.deepEqual(documentLanguages('# Guide\n', 'docs/node/examples/README.md'), []);
+});

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { codeOf, codeTokens } from '../../src/core/knowledge/codeTokens';
+
+test('code is spelled as operator words and identifier parts, so a rule\'s example and the code under review share words', () => {
+  // `!=`, `&&`, `=>` and `::` each become one word; single symbols and plain words add nothing (the text has them).
+  assert.deepEqual(codeTokens('if (a != b && f => g) Foo::bar(x);'), ['op213d', 'op2626', 'op3d3e', 'op3a3a']);
+  assert.deepEqual(codeTokens('lineStart = MAX_VALUE + parseHTTPHeader(x)'), ['line', 'start', 'max', 'value', 'parse', 'http', 'header']);
+  // The same operator in a rule's example and in reviewed code is the same word.
+  assert.ok(codeTokens('if(ptr != NULL)').includes(codeTokens('x != 0')[0]!));
+  assert.deepEqual(codeTokens('x = 1.5e3'), []);
+});
+
+test('a passage\'s code is its fenced and indented blocks and its inline spans', () => {
+  const passage = ['Prefer `nullptr` over `NULL`:', '', '```cpp', 'int *p = nullptr;', '```', '', '    x := f()', 'Prose about code.'].join('\n');
+  assert.equal(codeOf(passage), ['nullptr', 'NULL', 'int *p = nullptr;', '    x := f()'].join('\n'));
+});
