@@ -205,14 +205,15 @@ describe('list items and AsciiDoc', () => {
     const text = ['For C programs:', '', ...bullet(1, 10), ...bullet(2, 40), ...bullet(3, 10), ''].join('\n');
     const result = chunkSource('Documentation/CodingGuidelines', text, { maxTokens: 64, overlapTokens: 20, codeComments: false });
     assert.ok('chunks' in result);
-    assertExactLines(text, result.chunks);
+    const chunks: Chunk[] = result.chunks;
+    assertExactLines(text, chunks);
     // Every rule is in exactly one chunk, whole.
     for (const rule of [1, 2, 3]) {
-      const holding = result.chunks.filter((c) => c.text.includes(`Rule ${rule}:`));
+      const holding = chunks.filter((c) => c.text.includes(`Rule ${rule}:`));
       assert.equal(holding.length, 1, `rule ${rule}`);
       assert.ok(holding[0]!.text.includes(`Rule ${rule}: word`) && holding[0]!.text.split('\n').some((line) => line === '   continued.'));
     }
-    assert.ok(!result.chunks.some((c) => c.text.includes('Rule 1:') && c.text.includes('Rule 2:')), 'rule 2 does not fit beside rule 1');
+    assert.ok(!chunks.some((c) => c.text.includes('Rule 1:') && c.text.includes('Rule 2:')), 'rule 2 does not fit beside rule 1');
   });
 
   it('splits AsciiDoc at its section titles, not at `==` lines inside listing blocks', () => {

@@ -33,3 +33,10 @@ test('C is not C++ unless the document says so; front matter states a scope; the
   assert.deepEqual(documentLanguages('# Guide\n', 'docs/scala-style-guide/README.md'), ['Scala']);
   assert.deepEqual(documentLanguages('# Guide\n', 'docs/node/examples/README.md'), []);
 });
+
+test('where no example is tagged, the language the examples\' syntax shows scopes the document', () => {
+  const hacking = 'OpenStack Style Guidelines\n==========================\n\n- Do not write ``except:``.\n\nExample::\n\n    def list():\n        return [1, 2, 3]\n\n    from nova import test\n';
+  assert.deepEqual(documentLanguages(hacking), ['Python']);
+  // Shell and C side by side show no one language: the guide stays about every language.
+  assert.deepEqual(documentLanguages('Rules\n=====\n\n\tif test -f x\n\tthen\n\t\techo ok;\n\tfi\n\n\tint x = 0;\n'), []);
+});

@@ -1,11 +1,14 @@
+import { shownLanguage } from './codeFamily';
+import { codeOf } from './codeTokens';
 import { readFrontMatter } from './frontMatter';
 
 /**
  * The programming languages a document is about, named as `languageOf` names a reviewed file's language: those
  * its front matter states (`languages: [C, C++]`), or else those its title names (the Airbnb JavaScript Style
  * Guide, "curl C code style", PEP 8's "Style Guide for Python Code"), its path names (`docs/scala-style-guide/`)
- * and most of its tagged code examples are written in. Empty when it shows none (a team's CONTRIBUTING with
- * shell commands): such a document is about every language.
+ * and most of its tagged code examples are written in; where no example is tagged, the language its examples'
+ * syntax shows, if that names one (Python, Go). Empty when it shows none (a team's CONTRIBUTING with shell
+ * commands): such a document is about every language.
  */
 export function documentLanguages(text: string, source = ''): string[] {
   const stated = readFrontMatter(text).languages;
@@ -19,6 +22,10 @@ export function documentLanguages(text: string, source = ''): string[] {
   const tagged = [...examples.values()].reduce((sum, n) => sum + n, 0);
   // A language of a few stray examples (a JSON config shown once in a Python guide is no language here anyway).
   for (const [language, count] of examples) if (count >= Math.max(1, tagged * 0.2)) found.add(language);
+  if (tagged === 0) {
+    const shown = shownLanguage(codeOf(text).split('\n'));
+    if (shown) found.add(shown);
+  }
   return [...found].sort();
 }
 

@@ -3,7 +3,7 @@ import type { KnowledgeBase, SearchOptions } from '../knowledge/knowledgeBase';
 import type { Passage } from '../knowledge/passage';
 import { codeTokens } from '../knowledge/codeTokens';
 import { isProgrammingLanguage } from '../knowledge/documentLanguages';
-import { familyOf, type Family } from './codeFamily';
+import { shownLanguage } from '../knowledge/codeFamily';
 import { languageOf } from './language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
@@ -48,7 +48,7 @@ export function searchRequest(text: string, file?: string): SearchRequest {
   if (file === undefined && !looksLikeCode(text)) return { query: text };
   const lines = text.split(/\r?\n/);
   const query = codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
-  const language = file === undefined ? SHOWN_LANGUAGES[familyOf(lines) ?? 'any'] : codeLanguage(file);
+  const language = file === undefined ? shownLanguage(lines) : codeLanguage(file);
   return { query, ...(language && { language }) };
 }
 
@@ -65,8 +65,6 @@ export function codeLanguage(path: string): string | undefined {
   return isProgrammingLanguage(language) ? language : undefined;
 }
 
-/** Families whose syntax names one language (the c-like family's is shared by many). */
-const SHOWN_LANGUAGES: Partial<Record<Family, string>> = { python: 'Python', go: 'Go' };
 
 /** The most frequent words of `lines` of code and their code tokens, after the file's language and path where known. */
 function codeQuery(lines: readonly string[], file: { path: string; language: string } | undefined): string {

@@ -18,3 +18,11 @@ export function familyOf(lines: readonly string[]): Family | undefined {
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0]![1] > counts[1]![1] ? counts[0]![0] : undefined;
 }
+
+/** Families whose syntax names one language (the c-like family's is shared by many). */
+const SHOWN_LANGUAGES: Partial<Record<Family, string>> = { python: 'Python', go: 'Go' };
+
+/** The language `lines` of code show by their syntax alone, where their family names one. */
+export function shownLanguage(lines: readonly string[]): string | undefined {
+  return SHOWN_LANGUAGES[familyOf(lines) ?? 'any'];
+}
