@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { balanceQualityEstimation } from '../../src/core/dataset/balance';
-import { crossSplitNearDuplicates, leakageUnits } from '../../src/core/dataset/leakage';
+import { HouseStyleError } from '../../src/core/errors';
+import { crossSplitNearDuplicates, leakageUnits, refuseCrossSplitLeakage } from '../../src/core/dataset/leakage';
 import type { Sample } from '../../src/core/dataset/samples/sample';
 import { splitByGroup, SPLIT_NAMES } from '../../src/core/dataset/split';
 import { seededRandom } from '../support/seededRandom';
@@ -60,6 +61,17 @@ describe('leakage between splits', () => {
     // Without the units, some seed separates them, and the check finds it.
     const separated = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((seed) => crossSplitNearDuplicates(splitByGroup(all, seed, { train: 0.4, validation: 0.3, test: 0.3 })));
     assert.ok(separated.some((pairs) => pairs > 0), `${separated}`);
+  });
+
+  it('refuses to write splits that hold one change in two of them, and lets clean splits through', () => {
+    const change = (version: string, group: string) => sample('code-refinement', group, `File: "src/version.c"\n\n-  return "node v${version} (stable)";\n+  return format_banner("node", "v${version}");`, `return format_banner("node", "v${version}");`);
+    const other = sample('code-refinement', 'pr-other', `File: "src/m.c"\n\n${words(30)}`, words(5));
+    const [first, second] = [change('0.10.48', 'merge-1'), change('0.12.18', 'merge-2')];
+    assert.throws(
+      () => refuseCrossSplitLeakage({ train: [first, other], validation: [], test: [second] }),
+      (error: unknown) => error instanceof HouseStyleError && error.code === 'dataset' && /^1 near-duplicate sample pairs ended up in different splits; no dataset was written\.$/.test(error.message),
+    );
+    assert.equal(refuseCrossSplitLeakage({ train: [first, second], validation: [other], test: [] }), 0);
   });
 
   it('keeps split shares within 3 points of the ratios with a few large groups', () => {

@@ -18,7 +18,7 @@ import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
-import { crossSplitNearDuplicates, leakageUnits, NEAR_DUPLICATE_THRESHOLD } from './leakage';
+import { leakageUnits, NEAR_DUPLICATE_THRESHOLD, refuseCrossSplitLeakage } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
 import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
@@ -168,14 +168,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const unitOf = leakageUnits(samples);
     const sets = splitByGroup(samples, seed, ratios, unitOf);
     const pairSets = splitByGroup(pairs, seed, ratios, unitOf);
-    const crossSplit = crossSplitNearDuplicates(sets);
-    if (crossSplit > 0) {
-      throw new HouseStyleError(
-        `${crossSplit} near-duplicate sample pairs ended up in different splits; no dataset was written.`,
-        'This is a bug in House Style; please report it with the repository history that caused it.',
-        'dataset',
-      );
-    }
+    const crossSplit = refuseCrossSplitLeakage(sets);
     const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
     const groups = new Set(samples.map((sample) => sample.groupId)).size;
     const base = chooseBaseModel(options.baseModel, config.ollama.model);
