@@ -183,12 +183,13 @@ describe('reviewing a file against indexed rules', () => {
         { rule: 'camelCase', severity: 'warning', startLine: 1, endLine: 1, message: 'kept', citations: [naming] },
         { rule: 'made up', severity: 'error', startLine: 2, endLine: 2, message: 'unknown id', citations: ['R99'] },
         { rule: 'made up', severity: 'error', startLine: 2, endLine: 2, message: 'real id, not a label', citations: ['docs/STYLE_GUIDE.md'] },
+        { rule: 'camelCase', severity: 'warning', startLine: 3, endLine: 3, message: 'one real label, one invented', citations: [naming, 'R42'] },
         { rule: 'camelCase', severity: 'warning', startLine: 40, endLine: 41, message: 'past the end', citations: [naming] },
       ]);
     });
     const result = await reviewFile(options, 'src/users.ts');
     assert.deepEqual(result.findings.map((f) => f.message), ['kept']);
-    assert.deepEqual(result.dropped, { invalid: 0, outOfRange: 1, unknownCitation: 2 });
+    assert.deepEqual(result.dropped, { invalid: 0, outOfRange: 1, unknownCitation: 3 });
   });
 
   test('a selection is reviewed alone: lines outside it are not shown and findings there are dropped', async () => {

@@ -190,7 +190,8 @@ describe('routes', () => {
       ['review-comment', 'review-comment', 'review-findings', 'quality-estimation'].map((task, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task, path: 'src/retry.ts' })).join('\n') + '\n',
     );
     const answers: Record<string, Record<string, string>> = {
-      [BASE]: { 'CASE-ONE': E1, 'CASE-TWO': '', 'CASE-THREE': JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 4, endLine: 5, message: 'Use camelCase.', citations: ['R1'] }] }) },
+      // CASE-ONE differs from E1 only in case and spacing: exact match compares normalised tokens, not bytes.
+      [BASE]: { 'CASE-ONE': ' use camelCase for variables:  Rename retry_count to retryCount .\n', 'CASE-TWO': '', 'CASE-THREE': JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 4, endLine: 5, message: 'Use camelCase.', citations: ['R1'] }] }) },
       [ADAPTED]: { 'CASE-ONE': 'Rename retry_count to retryCount.', 'CASE-TWO': E2, 'CASE-THREE': '{"findings": []}' },
     };
     const probeAnswers: Record<string, string> = { 'js-map': '[2, 4, 6]', 'py-slice': 'elyts', 'big-o': 'O(log n)', 'sql-count': 'COUNT', 'http-404': '404', 'git-undo': 'git revert', 'ts-type': 'readonly [1, "a"]', 'regex-digit': '\\d' };
