@@ -92,7 +92,8 @@ describe('concurrent index runs', () => {
     await mkdir(path.dirname(lockFile), { recursive: true });
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
     await writeFile(lockFile, JSON.stringify({ pid: gone, host: hostname(), startedAt: '2026-12-01T10:00:00.000Z', command: 'housestyle index' }));
-    const report = await indexKnowledgeBase({ workspace: dir, config, embedder: 'hash' });
+    // A short wait: a stale lock is taken over at once, and a run that waited on it instead fails here, not in 10 minutes.
+    const report = await indexKnowledgeBase({ workspace: dir, config, embedder: 'hash', lockWaitMs: 600 });
     assert.equal(report.updated, 3);
     await assert.rejects(access(lockFile));
 
