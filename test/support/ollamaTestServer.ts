@@ -132,7 +132,7 @@ function familyOf(name: string): string {
  * part 1–80 characters (host 350) of letters, digits, `_`, `-` and `.` (not in a namespace), starting with a letter,
  * digit or `_`; a host may hold `:` (a port). Missing parts take the defaults registry.ollama.ai/library/…:latest.
  */
-export function isValidModelName(name: string): boolean {
+function isValidModelName(name: string): boolean {
   const slash = name.lastIndexOf('/');
   const [model = '', ...tagParts] = name.slice(slash + 1).split(':');
   const prefix = slash < 0 ? [] : name.slice(0, slash).split('/');
