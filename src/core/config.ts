@@ -7,7 +7,12 @@ import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, isLoopbackHost, type HostChoice 
 /** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
 export const CONFIG_FILE = '.housestyle/config.json';
 
-const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock'];
+const DEFAULT_EXCLUDE = [
+  '**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock',
+  // Build and dependency files that end in .txt are not prose: a docs folder's requirements.txt (for its
+  // site generator) or CMakeLists.txt would otherwise be indexed as a style document.
+  '**/CMakeLists.txt', '**/requirements*.txt', '**/constraints*.txt',
+];
 
 const STYLE_INCLUDE = [
   '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm,pdf}',
