@@ -71,6 +71,10 @@ function stage(target) {
   // The macOS binding loads @rpath/libonnxruntime.1.dylib (its Mach-O load command); the package carries the same
   // library a second time under its full version name, a symlink upstream that npm unpacks as a copy.
   if (os === 'darwin') rmSync(join(onnx, os, arch, `libonnxruntime.${onnxVersion}.dylib`), { force: true });
+  // On Windows the DirectML and WebGPU execution providers' libraries (about 38 MB) stay out: onnxruntime.dll
+  // delay-loads DirectML.dll (its delay-import table) and loads dxcompiler/dxil by name, only when those providers are
+  // asked for, and transformers.js runs on the CPU in Node (its defaultDevices), as House Style's embedder does.
+  if (os === 'win32') for (const library of ['DirectML.dll', 'dxcompiler.dll', 'dxil.dll']) rmSync(join(onnx, os, arch, library), { force: true });
   return folder;
 }
 
