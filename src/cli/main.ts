@@ -11,9 +11,11 @@ import { registerCompare } from './commands/compare';
 import { registerEval } from './commands/eval';
 import { registerAdvise } from './commands/advise';
 import { registerKb } from './commands/kb';
+import packageJson from '../../package.json';
 
 const program = new Command('housestyle')
   .description('A local code-review agent that knows your team\'s rules.')
+  .version(packageJson.version)
   .showHelpAfterError()
   .exitOverride();
 

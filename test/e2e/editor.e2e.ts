@@ -79,7 +79,7 @@ before(async () => {
   await rm(ARTIFACTS, { recursive: true, force: true });
   toolchain = await installToolchain();
   // `vsce package` runs vscode:prepublish, the production build, first.
-  await run('npm', ['run', 'package'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['run', 'package', '--', 'linux-x64'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
   repo = createWorkspaceRepo();
   ollama = await startOllamaTestServer({ models: [MODEL, ADAPTED] });
   ollama.onChat((body) => (isQuestion(body) ? chatAnswer(body) : reviewAnswer(body)));
@@ -281,6 +281,11 @@ child.send({ uri: process.env.INDEX_URI, kb: 'style', task: { type: 'vector-inde
     const figures = await chat.locator('.turn .figures').innerText();
     console.log(`chat: ${figures}`);
     assert.match(figures, new RegExp(`${MODEL.replace('.', '\\.')} · rag · .* 600 prompt \\+ 60 completion tokens`));
+    // The chat has a side bar of its own: at 1440×900 the conversation gets room, not a slit.
+    const conversation = await chat.locator('#log').evaluate((log) => log.getBoundingClientRect().height);
+    console.log(`chat: conversation area ${Math.round(conversation)} px tall`);
+    assert.ok(conversation >= 300, `the conversation area is ${conversation} px tall`);
+    await workbench.screenshot('chat-answer');
     const source = chat.locator('.sources .source').first();
     assert.match(await source.innerText(), /^docs\/STYLE_GUIDE\.md:\d+-\d+ — .*Errors$/);
     assert.equal(await chat.locator('.code-tools button').count(), 2, 'Copy and Insert on the code block');

@@ -34,7 +34,7 @@ export class Workbench {
   static async open(url: string, folder: string, artifacts: string): Promise<Workbench> {
     await mkdir(artifacts, { recursive: true });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench .part.statusbar').waitFor();

@@ -12,7 +12,7 @@ import { openKnowledgeBase, type KnowledgeBase } from '../../src/core/knowledge/
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewDiff, reviewFile, reviewSelection, type ReviewOptions } from '../../src/core/review/reviewer';
 import { runCli } from '../support/cli';
-import { assertValidSarif } from '../support/sarifSchema';
+import { assertValidSarif } from '../support/reportSchemas';
 import { startOllamaTestServer, unreachableHost, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';
 
 const MODEL = 'qwen2.5-coder:7b';

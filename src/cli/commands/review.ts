@@ -11,6 +11,7 @@ import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } fro
 import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarget';
 import type { WindowRules } from '../../core/review/ruleRetrieval';
 import { toSarif } from '../../core/review/sarif';
+import { toCodeQuality } from '../../core/review/codeQuality';
 import { formatFindingLine, formatSummary } from '../../core/review/textReport';
 import { terminalLine } from '../../core/terminalText';
 import { EXIT_FINDINGS, EXIT_OK, action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt, type HostOptions } from '../run';
@@ -19,7 +20,7 @@ interface ReviewCliOptions extends HostOptions {
   workspace?: string;
   diff?: string | boolean;
   model?: string;
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'codequality';
   failOn?: Severity | 'none';
   kb?: string;
   rulesOnly?: boolean;
@@ -35,7 +36,7 @@ export function registerReview(program: Command): void {
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
     .option('--diff [base]', 'review changed lines of the working tree against HEAD, or against the merge base with BASE')
     .option('--model <name>', 'Ollama model (default: ollama.model)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'codequality']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: review.failOn)').choices(['error', 'warning', 'info', 'hint', 'none']))
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
@@ -123,6 +124,8 @@ function printResult(result: ReviewResult & { route: Route }, format: ReviewCliO
     const { findings, ...figures } = result;
     const log = toSarif(findings, { toolVersion: packageJson.version, workspace, properties: { ...figures, temperature: config.review.temperature, seed: config.review.seed } });
     process.stdout.write(`${JSON.stringify(log, null, 2)}\n`);
+  } else if (format === 'codequality') {
+    process.stdout.write(`${JSON.stringify(toCodeQuality(result.findings), null, 2)}\n`);
   } else {
     for (const finding of result.findings) process.stdout.write(`${formatFindingLine(finding)}\n`);
   }

@@ -404,11 +404,15 @@ export function fuseByRank(lists: Row[][], k: number): Row[] {
     .map(({ row, score }) => ({ ...row, _relevance_score: score }));
 }
 
-/** `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables. */
+/**
+ * `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables.
+ * Every read checks for a newer version (readConsistencyInterval 0): a table kept open (the editor's) would otherwise
+ * answer from its session cache with passages that another run has since replaced and cleaned up.
+ */
 async function connect(uri: string, storageOptions?: Record<string, string>): Promise<Connection> {
   const { lancedb } = await loadLanceDb();
   try {
-    return await lancedb.connect(uri, storageOptions && Object.keys(storageOptions).length > 0 ? { storageOptions } : {});
+    return await lancedb.connect(uri, { readConsistencyInterval: 0, ...(storageOptions && Object.keys(storageOptions).length > 0 && { storageOptions }) });
   } catch (error) {
     throw unavailable(uri, error);
   }
