@@ -1,5 +1,5 @@
-import { Command, CommanderError } from 'commander';
-import { EXIT_ERROR } from './run';
+import { Command } from 'commander';
+import { present } from './presenter';
 import { registerIndex } from './commands/index';
 import { registerSearch } from './commands/search';
 import { registerReview } from './commands/review';
@@ -32,11 +32,5 @@ registerAdvise(program);
 registerKb(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  // Commander has already printed usage errors; help and --version exit cleanly.
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : EXIT_ERROR;
-    return;
-  }
-  process.stderr.write(`housestyle: ${(error as Error).message}\n`);
-  process.exitCode = EXIT_ERROR;
+  process.exitCode = present.failure(error);
 });

@@ -11,6 +11,7 @@ import { evaluateRoutes } from '../../src/core/eval/evaluate';
 import { GENERAL_PROBE } from '../../src/core/eval/generalProbe';
 import { readRegistry, updateRegistry } from '../../src/core/models/registry';
 import { readFileTarget } from '../../src/core/review/reviewTarget';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { withSession } from '../../src/core/session';
 import { runCli } from '../support/cli';
 import { startOllamaTestServer, type ModelRequestBody, type OllamaTestServer, type ScriptedAnswer } from '../support/ollamaTestServer';
@@ -70,7 +71,7 @@ describe('routes', () => {
     const activity = new Activity();
     const seen: string[] = [];
     activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
-    const comparison = await withSession({ workspace, config }, (session) => compareRoutes(session, [target], ['rag', 'fine-tuned', 'hybrid'], activity));
+    const comparison = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => compareRoutes(session, [target], ['rag', 'fine-tuned', 'hybrid'], activity));
     assert.deepEqual(seen, ['comparing -', 'comparing 33', 'comparing 66', 'comparing 100', '']);
     const [rag, fineTuned, hybrid] = comparison.routes;
     assert.deepEqual(
@@ -132,7 +133,7 @@ describe('routes', () => {
   test('ask streams an answer from retrieved passages and resolves its citations, dropping unknown ones', async () => {
     server.onChat((body) => ({ content: hasRules(body) ? 'Use camelCase, like retryCount [R1]. See also [R7].' : 'Use camelCase [R1].', ...figures(body) }));
     const tokens: string[] = [];
-    const result = await withSession({ workspace, config }, (session) =>
+    const result = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) =>
       askQuestion(session, { question: 'How do we name variables?', code: { path: 'src/retry.ts', text: SOURCE }, onToken: (t) => tokens.push(t) }),
     );
     assert.equal(tokens.join(''), result.answer);
@@ -148,7 +149,7 @@ describe('routes', () => {
       { role: 'user' as const, content: 'Question: Do we use tabs?' },
       { role: 'assistant' as const, content: 'No, two spaces.' },
     ];
-    const fineTuned = await withSession({ workspace, config, route: 'fine-tuned' }, (session) => askQuestion(session, { question: 'How do we name variables?', history }));
+    const fineTuned = await withSession({ workspace, config, client: OllamaClient.fromConfig(config), route: 'fine-tuned' }, (session) => askQuestion(session, { question: 'How do we name variables?', history }));
     const followUp = server.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as ModelRequestBody;
     assert.deepEqual(followUp.messages!.slice(1).map((m) => m.content), ['Question: Do we use tabs?', 'No, two spaces.', 'Question: How do we name variables?']);
     assert.deepEqual({ citations: fineTuned.citations, unknown: fineTuned.unknownCitations, passages: fineTuned.passages, model: fineTuned.model }, { citations: [], unknown: ['R1'], passages: 0, model: ADAPTED });
@@ -173,7 +174,7 @@ describe('routes', () => {
     server.onChat(() => ({ content: 'Not quite [R1].', ...figures({ model: BASE } as ModelRequestBody) }));
     // The code's own words point elsewhere ("imports", "names"); its mutable default does not.
     const code = { path: 'src/cart.py', text: 'def imports(names=[]):\n    names.append("os")\n    return names\n' };
-    const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
+    const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }), client: new OllamaClient({ host: server.host, timeoutMs: 5000 }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
     assert.deepEqual(result.citations.map((c) => c.heading), ['Guide > Default arguments']);
   });
 
@@ -205,7 +206,7 @@ describe('routes', () => {
     const activity = new Activity();
     const seen: string[] = [];
     activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'], activity }));
+    const report = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'], activity }));
     assert.deepEqual(seen, ['evaluating -', 'evaluating 33', 'evaluating 66', '']);
     assert.deepEqual(report.byTask, { 'review-comment': 2, 'review-findings': 1 });
     const [rag, fineTuned] = report.routes;
@@ -254,7 +255,7 @@ describe('routes', () => {
       asked.push(`${body.model === BASE ? 'rag' : 'fine-tuned'} ${/CASE-[A-Z]+/.exec(user(body))![0]} ${(user(body).match(/<rules-[0-9a-f]{16}>/g) ?? []).length}`);
       return { content: reference };
     });
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'] }));
+    const report = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'] }));
     assert.deepEqual(asked, ['rag CASE-WR 1', 'fine-tuned CASE-NR 0']);
     assert.deepEqual(report.routes.map((r) => [r.route, r.examples, r.exactMatch]), [['rag', 1, 1], ['fine-tuned', 1, 1]]);
   });

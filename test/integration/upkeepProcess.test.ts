@@ -10,8 +10,9 @@ import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
-import { loadLanceDb } from '../../src/core/knowledge/lancedb';
-import { KnowledgeStore, tableName } from '../../src/core/knowledge/store';
+import { loadLanceDb } from '../../src/core/knowledge/loadLanceDb';
+import { tableName } from '../../src/core/knowledge/lancedbSchema';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { runUpkeepInChild } from '../../src/core/knowledge/upkeepProcess';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 

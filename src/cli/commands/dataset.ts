@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import * as path from 'node:path';
-import { loadConfig } from '../../core/config';
-import { buildDataset, defaultDatasetFolder, defaultFeedbackLog } from '../../core/dataset/build';
 import type { DatasetReport } from '../../core/dataset/datasetReport';
-import { FORMAT_NAMES, type FormatName } from '../../core/dataset/exporters/datasetFormat';
+import type { FormatName } from '../../core/dataset/exporters/datasetFormat';
 import { HouseStyleError } from '../../core/errors';
-import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { FORMAT_NAMES } from '../../core/service/frontEndHelpers';
+import { present } from '../presenter';
+import { action, stderrProgress, withInterrupt, withService } from '../run';
 
 interface DatasetBuildOptions {
   workspace?: string;
@@ -71,32 +71,28 @@ export function registerDataset(program: Command): void {
     .option('--json', 'print the report as JSON instead of a summary')
     .action(
       action(async (options: DatasetBuildOptions) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
         const maxCommits = positiveInteger(options.maxCommits, '--max-commits');
-        const feedback = options.feedback !== undefined ? path.resolve(options.feedback) : await defaultFeedbackLog(workspace);
         const progress = stderrProgress();
-        const report = await withInterrupt((signal) =>
-          buildDataset({
-            repo: path.resolve(options.repo ?? workspace),
-            workspace,
-            extensionRoot: cliExtensionRoot(),
-            comments: options.comments?.map((file) => path.resolve(file)),
-            ...(feedback && { feedback }),
-            out: options.out ? path.resolve(options.out) : defaultDatasetFolder(workspace),
-            format: options.format,
-            config,
-            since: options.since,
-            until: options.until,
-            paths: options.path,
-            maxCommits,
-            baseModel: options.baseModel,
-            signal,
-            progress,
-            logger: stderrLogger,
-          }),
-        ).finally(() => progress.end());
-        process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : summary(report));
+        const report = await withService(options, undefined, (service) =>
+          withInterrupt((signal) =>
+            service.buildDataset({
+              ...(options.repo !== undefined && { repo: path.resolve(options.repo) }),
+              comments: options.comments?.map((file) => path.resolve(file)),
+              ...(options.feedback !== undefined && { feedback: path.resolve(options.feedback) }),
+              ...(options.out !== undefined && { out: path.resolve(options.out) }),
+              format: options.format,
+              since: options.since,
+              until: options.until,
+              paths: options.path,
+              maxCommits,
+              baseModel: options.baseModel,
+              signal,
+              progress,
+            }),
+          ).finally(() => progress.end()),
+        );
+        if (options.json) present.json(report, 'line');
+        else present.text(summary(report));
       }),
     );
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { evaluateRoutes, type EvaluationReport } from '../../core/eval/evaluate';
-import { ROUTES, parseRoutes } from '../../core/models/route';
-import { withSession } from '../../core/session';
-import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import type { EvaluationReport } from '../../core/eval/evaluate';
+import { ROUTES, parseRoutes } from '../../core/service/frontEndHelpers';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, type HostOptions, stderrProgress, withInterrupt, withService } from '../run';
 import { FIGURE_HEADERS, figureCells, table } from '../table';
 
 export function registerEval(program: Command): void {
@@ -24,15 +24,12 @@ export function registerEval(program: Command): void {
     .action(
       action(async (options: HostOptions & { dataset: string; routes: string; limit?: number; workspace?: string; json?: boolean }) => {
         const routes = parseRoutes(options.routes);
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
         const progress = stderrProgress();
-        const report = await withInterrupt((signal) =>
-          withSession({ workspace, config, route: routes[0], extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }, (session) =>
-            evaluateRoutes(session, { dataset: options.dataset, routes, ...(options.limit && { limit: options.limit }) }),
-          ).finally(() => progress.end()),
+        const report = await withService(options, options, (service) =>
+          withInterrupt((signal) => service.evaluate({ dataset: options.dataset, routes, ...(options.limit && { limit: options.limit }), progress, signal })).finally(() => progress.end()),
         );
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+        if (options.json) present.json(report);
+        else present.text(formatReport(report));
       }),
     );
 }

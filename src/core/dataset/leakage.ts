@@ -1,6 +1,7 @@
 import { HouseStyleError } from '../errors';
 import { withoutVersions } from './bookkeeping';
-import { jaccard, minHash, mix32, shingles } from './dedupe';
+import { jaccard, mix32, shingles } from '../shingles';
+import { minHash } from './dedupe';
 import { userMessage, type Sample } from './samples/sample';
 import type { SplitName } from './split';
 

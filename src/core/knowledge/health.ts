@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { knowledgeBase as kbConfig, type Config } from '../config';
-import { jaccard, shingles } from '../dataset/dedupe';
+import { jaccard, shingles } from '../shingles';
 import { HouseStyleError } from '../errors';
 import { HEADING_SEPARATOR } from './chunk/chunk';
 import { indexUri } from './indexUri';

@@ -1,7 +1,7 @@
 import type { Severity } from '../../config';
 import type { PackedPassage } from '../../review/contextBudget';
 import type { ModelFinding } from '../../review/finding';
-import { tokens } from '../dedupe';
+import { tokens } from '../../shingles';
 import { citedRule } from './ruleCitation';
 
 /** A reviewer's comment on lines of a file: what a finding is made from. */

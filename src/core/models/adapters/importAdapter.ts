@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Activity } from '../../activity';
-import { CARD_FILE, REPORT_FILE } from '../../dataset/datasetReport';
+import { CARD_FILE, REPORT_FILE } from '../../datasetFiles';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';

@@ -94,7 +94,8 @@ async function sendFile(host: string, url: string, file: string, size: number, d
     // A server that answers early (an error) may close before the body is sent: its answer is what counts.
     [response] = await Promise.all([answered, pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), counted, request).catch(() => void (complete = false))]);
   } catch (error) {
-    throw connectionError(host, error, options.signal);
+    throwIfCancelled(options.signal);
+    throw connectionError(host, error);
   }
   const text = await readText(response).catch(() => '');
   const status = response.statusCode ?? 0;
@@ -119,13 +120,13 @@ async function request(host: string, url: string, init: RequestInit): Promise<Re
   try {
     return await fetch(url, init);
   } catch (error) {
-    throw connectionError(host, error, init.signal ?? undefined);
+    throwIfCancelled(init.signal ?? undefined);
+    throw connectionError(host, error);
   }
 }
 
-/** A failed connection in words: cancelled, nothing listening, or cut mid-way (worth another try). */
-function connectionError(host: string, error: unknown, signal: AbortSignal | undefined): HouseStyleError {
-  if (isCancellation(error) || signal?.aborted) return new HouseStyleError('Cancelled.', undefined, 'cancelled', { cause: error });
+/** A failed connection (not a cancelled one: callers check that first) in words: nothing listening, or cut mid-way (worth another try). */
+function connectionError(host: string, error: unknown): HouseStyleError {
   const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
     return new HouseStyleError(`Cannot reach Ollama at ${host}.`, 'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.', 'ollama-unreachable', { cause: error });

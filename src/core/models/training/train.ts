@@ -165,7 +165,7 @@ async function external(command: string, args: string[], signal: AbortSignal | u
   try {
     await run(command, args, { ...(signal && { signal }) });
   } catch (error) {
-    if (signal?.aborted) throw new HouseStyleError('Training cancelled; nothing was imported.', undefined, 'cancelled', { cause: error });
+    throwIfCancelled(signal, 'Training cancelled; nothing was imported.');
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     throw new HouseStyleError(
       `${command} failed: ${stderr || (error as Error).message}`,
