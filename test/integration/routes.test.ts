@@ -1,15 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Activity } from '../../src/core/activity';
 import { askQuestion } from '../../src/core/chat/ask';
 import { parseConfig, type Config } from '../../src/core/config';
 import { compareRoutes } from '../../src/core/eval/compare';
-import { evaluateRoutes } from '../../src/core/eval/evaluate';
-import { GENERAL_PROBE } from '../../src/core/eval/generalProbe';
-import { readRegistry, updateRegistry } from '../../src/core/models/registry';
+import { updateRegistry } from '../../src/core/models/registry';
 import { readFileTarget } from '../../src/core/review/reviewTarget';
 import { withSession } from '../../src/core/session';
 import { runCli } from '../support/cli';
@@ -175,87 +173,6 @@ describe('routes', () => {
     const code = { path: 'src/cart.py', text: 'def imports(names=[]):\n    names.append("os")\n    return names\n' };
     const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
     assert.deepEqual(result.citations.map((c) => c.heading), ['Guide > Default arguments']);
-  });
-
-  test('eval scores routes on the test split with exact figures, probes general skill, and saves the results with the version', async () => {
-    const dataset = path.join(root, 'dataset');
-    await mkdir(dataset, { recursive: true });
-    const example = (marker: string, reference: string) => ({ messages: [{ role: 'system', content: 'You review code.' }, { role: 'user', content: `${marker}\n\`\`\`diff\n+const retry_count = 3;\n\`\`\`` }, { role: 'assistant', content: reference }] });
-    const E1 = 'Use camelCase for variables: rename retry_count to retryCount.';
-    const E2 = 'Never swallow errors in an empty catch block.';
-    const E3 = JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 3, endLine: 4, message: 'Use camelCase.' }] });
-    await writeFile(path.join(dataset, 'test.jsonl'), [example('CASE-ONE', E1), example('CASE-TWO', E2), example('CASE-THREE', E3), example('CASE-FOUR', 'yes')].map((r) => JSON.stringify(r)).join('\n') + '\n');
-    await writeFile(
-      path.join(dataset, 'metadata.jsonl'),
-      ['review-comment', 'review-comment', 'review-findings', 'quality-estimation'].map((task, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task, path: 'src/retry.ts' })).join('\n') + '\n',
-    );
-    const answers: Record<string, Record<string, string>> = {
-      [BASE]: { 'CASE-ONE': E1, 'CASE-TWO': '', 'CASE-THREE': JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 4, endLine: 5, message: 'Use camelCase.', citations: ['R1'] }] }) },
-      [ADAPTED]: { 'CASE-ONE': 'Rename retry_count to retryCount.', 'CASE-TWO': E2, 'CASE-THREE': '{"findings": []}' },
-    };
-    const probeAnswers: Record<string, string> = { 'js-map': '[2, 4, 6]', 'py-slice': 'elyts', 'big-o': 'O(log n)', 'sql-count': 'COUNT', 'http-404': '404', 'git-undo': 'git revert', 'ts-type': 'readonly [1, "a"]', 'regex-digit': '\\d' };
-    server.onChat((body) => {
-      const question = GENERAL_PROBE.find((q) => q.question === user(body));
-      if (question) return { content: body.model === ADAPTED && ['ts-type', 'regex-digit'].includes(question.id) ? 'not sure' : probeAnswers[question.id]! };
-      const marker = /CASE-[A-Z]+/.exec(user(body))![0];
-      const cost = body.model === BASE ? { promptTokens: 500, completionTokens: 20, durationsMs: { total: 1000, load: 0, promptEval: 600, eval: 400 } } : { promptTokens: 200, completionTokens: 20, durationsMs: { total: 400, load: 0, promptEval: 100, eval: 300 } };
-      return { content: answers[body.model]![marker]!, ...cost };
-    });
-    const activity = new Activity();
-    const seen: string[] = [];
-    activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'], activity }));
-    assert.deepEqual(seen, ['evaluating -', 'evaluating 33', 'evaluating 66', '']);
-    assert.deepEqual(report.byTask, { 'review-comment': 2, 'review-findings': 1 });
-    const [rag, fineTuned] = report.routes;
-    assert.deepEqual(
-      { bleu4: rag!.bleu4, exactMatch: rag!.exactMatch, valid: rag!.valid, validRate: rag!.validRate, lines: rag!.lineAgreement, latency: rag!.latency.totalMs, tokens: rag!.tokens },
-      // BLEU: mean(1, exp(-9) for the empty answer to a 9-token reference, 1) × 100; lines {4,5} against {3,4}.
-      { bleu4: 66.67, exactMatch: 2 / 3, valid: 2, validRate: 2 / 3, lines: { precision: 0.5, recall: 0.5, examples: 1 }, latency: 3000, tokens: { prompt: 1500, completion: 60 } },
-    );
-    assert.deepEqual(
-      { bleu4: fineTuned!.bleu4, exactMatch: fineTuned!.exactMatch, validRate: fineTuned!.validRate, lines: fineTuned!.lineAgreement, latency: fineTuned!.latency.totalMs, tokens: fineTuned!.tokens },
-      // BLEU: mean(exp(1 - 13/8) for a 7-token answer whose n-grams all occur in a 12-token reference, 1, exp(-3)) × 100.
-      { bleu4: 52.83, exactMatch: 1 / 3, validRate: 1, lines: { precision: 0, recall: 0, examples: 1 }, latency: 1200, tokens: { prompt: 600, completion: 60 } },
-    );
-    assert.deepEqual(report.probe, [
-      { model: BASE, role: 'base', correct: 8, total: 8 },
-      { model: ADAPTED, role: 'adapted', correct: 6, total: 8 },
-    ]);
-    // The rag route's prompt carried the rules; the fine-tuned route's was the example as trained.
-    const chats = server.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as ModelRequestBody);
-    assert.ok(chats.filter((b) => b.model === BASE && /CASE-/.test(user(b))).every(hasRules));
-    assert.ok(chats.filter((b) => b.model === ADAPTED && /CASE-/.test(user(b))).every((b) => !hasRules(b)));
-    assert.ok((await stat(report.file)).isFile());
-    const saved = (await readRegistry(workspace)).models[0]!.evaluations.at(-1) as { routes: { route: string; bleu4: number }[] };
-    assert.deepEqual(saved.routes.map((r) => [r.route, r.bleu4]), [['rag', 66.67], ['fine-tuned', 52.83]]);
-
-    const cli = await runCli(['eval', '--workspace', workspace, '--dataset', dataset, '--routes', 'rag,fine-tuned', '--limit', '1']);
-    assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stdout, /Evaluated 1 test example \(1 review-comment\)/);
-    assert.match(cli.stdout, /rag\s+qwen2\.5-coder:7b\s+100\.00\s+100%\s+100%\s+n\/a\s+1000 ms/);
-    const json = JSON.parse(await readFile(/Written to (.+)\n/.exec(cli.stdout)![1]!, 'utf8'));
-    assert.equal(json.examples, 1);
-  });
-
-  test('eval scores each route on its own variant of review-findings samples, never adding rules twice', async () => {
-    const dataset = path.join(root, 'dataset-variants');
-    await mkdir(dataset, { recursive: true });
-    const reference = JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 1, endLine: 1, message: 'Use camelCase.' }] });
-    const sample = (user: string) => JSON.stringify({ messages: [{ role: 'system', content: 'You are House Style.' }, { role: 'user', content: user }, { role: 'assistant', content: reference }] });
-    const nonce = 'abcdef0123456789';
-    await writeFile(path.join(dataset, 'test.jsonl'), `${sample('CASE-NR code')}\n${sample(`<rules-${nonce}>\n<rule-${nonce} id="R1">camelCase</rule-${nonce}>\n</rules-${nonce}>\nCASE-WR code`)}\n`);
-    await writeFile(path.join(dataset, 'metadata.jsonl'), [1, 2].map((line) => JSON.stringify({ file: 'test.jsonl', line, task: 'review-findings', path: 'src/retry.ts' })).join('\n') + '\n');
-    const asked: string[] = [];
-    server.onChat((body) => {
-      const question = GENERAL_PROBE.find((q) => q.question === user(body));
-      if (question) return { content: 'no idea' };
-      asked.push(`${body.model === BASE ? 'rag' : 'fine-tuned'} ${/CASE-[A-Z]+/.exec(user(body))![0]} ${(user(body).match(/<rules-[0-9a-f]{16}>/g) ?? []).length}`);
-      return { content: reference };
-    });
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'] }));
-    assert.deepEqual(asked, ['rag CASE-WR 1', 'fine-tuned CASE-NR 0']);
-    assert.deepEqual(report.routes.map((r) => [r.route, r.examples, r.exactMatch]), [['rag', 1, 1], ['fine-tuned', 1, 1]]);
   });
 
   test('compare and eval refuse unknown routes in one line', async () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { advise } from '../../core/eval/advise';
-import { adviceText } from '../../core/eval/adviceText';
-import { gatherFacts } from '../../core/eval/workspaceFacts';
+import { advise } from '../../core/advice/advise';
+import { adviceText } from '../../core/advice/adviceText';
+import { gatherFacts } from '../../core/advice/workspaceFacts';
 import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace } from '../run';
 
 export function registerAdvise(program: Command): void {

@@ -65,8 +65,8 @@ function evaluationDeltas(facts: WorkspaceFacts): string[] {
   return routes
     .filter((r) => r.route !== 'rag')
     .map((r) => {
-      const delta = r.bleu4 - rag.bleu4;
-      return `Evaluation: ${r.route} BLEU-4 ${r.bleu4.toFixed(2)} against rag ${rag.bleu4.toFixed(2)} (${delta >= 0 ? '+' : ''}${delta.toFixed(2)}), valid answers ${Math.round(r.validRate * 100)}% against ${Math.round(rag.validRate * 100)}%.`;
+      const delta = r.bleu4.value - rag.bleu4.value;
+      return `Evaluation: ${r.route} BLEU-4 ${r.bleu4.value.toFixed(2)} against rag ${rag.bleu4.value.toFixed(2)} (${delta >= 0 ? '+' : ''}${delta.toFixed(2)}), valid answers ${Math.round(r.validRate.value * 100)}% against ${Math.round(rag.validRate.value * 100)}%.`;
     });
 }
 
@@ -74,7 +74,7 @@ function betterWithAdapter(facts: WorkspaceFacts): boolean {
   const routes = facts.evaluation?.routes ?? [];
   const rag = routes.find((r) => r.route === 'rag');
   const hybrid = routes.find((r) => r.route === 'hybrid');
-  return rag !== undefined && hybrid !== undefined && hybrid.bleu4 > rag.bleu4;
+  return rag !== undefined && hybrid !== undefined && hybrid.bleu4.value > rag.bleu4.value;
 }
 
 function probeDrop(facts: WorkspaceFacts): { drop: number; text: string } | undefined {

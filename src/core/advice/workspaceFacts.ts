@@ -6,7 +6,7 @@ import { REPORT_FILE, type DatasetReport } from '../dataset/datasetReport';
 import { discoverSources } from '../knowledge/sources';
 import { OllamaClient } from '../models/ollama/client';
 import { readRegistry } from '../models/registry';
-import type { EvaluationReport } from './evaluate';
+import type { EvaluationReport } from '../eval/evaluate';
 
 /** How often the indexed docs changed in the CHURN_DAYS before the last commit, from git history. */
 export interface DocChurn {

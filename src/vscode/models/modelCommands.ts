@@ -153,7 +153,7 @@ export const modelCommands: Record<string, CommandFactory> = {
 
   'housestyle.advise': (ctx) => async () => {
     const { workspace, config } = await workspaceAndConfig(ctx);
-    const [{ advise }, { gatherFacts }, { adviceText }] = await Promise.all([import('../../core/eval/advise'), import('../../core/eval/workspaceFacts'), import('../../core/eval/adviceText')]);
+    const [{ advise }, { gatherFacts }, { adviceText }] = await Promise.all([import('../../core/advice/advise'), import('../../core/advice/workspaceFacts'), import('../../core/advice/adviceText')]);
     const advice = await withEditorProgress(ctx.activity, { kind: 'evaluating', label: 'advice' }, { title: 'House Style: measuring this workspace' }, async (_progress, signal) => advise(await gatherFacts(workspace, config, { signal })));
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# RAG, fine-tuned or hybrid?\n\n${adviceText(advice)}` });
     await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => vscode.window.showTextDocument(document));
