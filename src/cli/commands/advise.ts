@@ -8,7 +8,7 @@ export function registerAdvise(program: Command): void {
   program
     .command('advise')
     .description('RAG, fine-tuned or hybrid? A recommendation from measured facts of this workspace, with the numbers behind it and the next step.')
-    .option('--dataset <dir>', 'the dataset to judge (default: the latest registered version\'s, else .housestyle/dataset)')
+    .option('--dataset <dir>', 'the dataset to judge (default: the newest build in .housestyle/datasets, else the active version\'s)')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
     .addOption(hostOption())
     .addOption(allowRepoHostOption())

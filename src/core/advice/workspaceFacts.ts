@@ -2,11 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { knowledgeBase, type Config, type Route } from '../config';
 import { gitOutput } from '../dataset/git/gitProcess';
-import { REPORT_FILE, type DatasetReport } from '../dataset/datasetReport';
+import { REPORT_FILE, REPORT_GENERATOR, type DatasetReport } from '../dataset/datasetReport';
 import { discoverSources } from '../knowledge/sources';
 import { OllamaClient } from '../models/ollama/client';
 import { readRegistry } from '../models/registry';
-import type { EvaluationReport } from '../eval/evaluate';
+import { MIN_TEST_EXAMPLES, type EvaluationReport } from '../eval/evaluate';
 
 /** How often the indexed docs changed in the CHURN_DAYS before the last commit, from git history. */
 export interface DocChurn {
@@ -20,10 +20,17 @@ export interface DatasetFacts {
   path: string;
   samples: number;
   trainSamples: number;
-  /** Evidence dropped by cleaning and dedupe, as a share of what was mined. */
-  dropShare: number;
+  /** Evidence kept after cleaning and de-duplication (report.json `events`). */
+  keptEvidence: number;
+  /** Drops other than the balancing caps: what cleaning, de-duplication and sample building threw away. */
+  noiseDrops: number;
+  /** noiseDrops as a share of noiseDrops + keptEvidence. */
+  noiseShare: number;
+  /** Quality-estimation samples the balancing caps left out: kept evidence, not noise. */
+  balancingDrops: number;
   warnings: number;
-  commentsImported: number;
+  /** Review-comment evidence kept after cleaning (report.json `events['pr-comment']`). */
+  reviewComments: number;
 }
 
 /** What the advisor knows about a workspace; `unmeasured` says what it could not find out, and why. */
@@ -32,7 +39,8 @@ export interface WorkspaceFacts {
   dataset?: DatasetFacts;
   /** Pull-request numbers the commit messages mention. */
   pullRequestRefs?: number;
-  evaluation?: Pick<EvaluationReport, 'evaluatedAt' | 'routes' | 'probe' | 'file'>;
+  /** The newest evaluation of the active version (or, with none, the newest evaluation). */
+  evaluation?: Pick<EvaluationReport, 'evaluatedAt' | 'file' | 'examples' | 'routes' | 'differences' | 'probe'>;
   latencyTargetMs: number;
   fineTunedModel?: string;
   ollama: { host: string; reachable: boolean };
@@ -45,23 +53,23 @@ export async function gatherFacts(workspace: string, config: Config, options: { 
   const unmeasured: string[] = [];
   const client = OllamaClient.fromConfig(config);
   const registry = await readRegistry(workspace);
-  const [docs, pullRequestRefs, reachable, evaluation] = await Promise.all([
+  const fineTunedModel = config.models.fineTuned ?? registry.active;
+  const [docs, pullRequestRefs, reachable, evaluation, newestBuild] = await Promise.all([
     docChurn(workspace, config, options.signal).catch((error: Error) => void unmeasured.push(`doc churn: ${error.message}`)),
     pullRequestReferences(workspace, options.signal).catch(() => undefined),
     client.isReachable(),
-    latestEvaluation(workspace),
+    latestEvaluation(workspace, fineTunedModel),
+    options.dataset ? undefined : newestDatasetBuild(workspace),
   ]);
-  const datasetDir = options.dataset ?? registry.models.findLast((m) => m.dataset)?.dataset?.path ?? '.housestyle/dataset';
-  const dataset = await datasetFacts(path.resolve(workspace, datasetDir));
-  if (!dataset) unmeasured.push(`dataset: no dataset at ${datasetDir} (housestyle dataset build writes one)`);
+  const datasetDir = options.dataset ?? newestBuild ?? registry.models.find((m) => m.name === fineTunedModel)?.dataset?.path;
+  const dataset = datasetDir === undefined ? undefined : await datasetFacts(path.resolve(workspace, datasetDir));
+  if (!dataset) unmeasured.push(datasetDir === undefined ? `dataset: no dataset build in ${path.join('.housestyle', DATASETS_DIR)} (housestyle dataset build writes one)` : `dataset: no finished dataset at ${datasetDir} (it has no report.json)`);
   if (!evaluation) {
+    const what = fineTunedModel ? `no evaluation of ${fineTunedModel} yet` : 'no evaluation yet';
     unmeasured.push(
-      reachable
-        ? 'route quality and latency: no evaluation yet (run housestyle eval --dataset DIR)'
-        : `route quality and latency: no evaluation yet, and Ollama is not reachable at ${client.host} to run one`,
+      reachable ? `route quality and latency: ${what} (run housestyle eval --dataset DIR)` : `route quality and latency: ${what}, and Ollama is not reachable at ${client.host} to run one`,
     );
   }
-  const fineTunedModel = config.models.fineTuned ?? registry.active;
   return {
     ...(docs && { docs }),
     ...(dataset && { dataset }),
@@ -97,40 +105,65 @@ async function pullRequestReferences(workspace: string, signal?: AbortSignal): P
   return new Set([...log.matchAll(/(?:pull request |\(|\s)#(\d+)\b/g)].map((m) => m[1])).size;
 }
 
-async function datasetFacts(folder: string): Promise<DatasetFacts | undefined> {
-  let report: DatasetReport;
+/** Where `dataset build` writes by default (build.ts defaultDatasetFolder): one folder per build, named by its date. */
+const DATASETS_DIR = 'datasets';
+/** The drops build.ts counts for the quality-estimation balancing caps: samples left out on purpose, not noise. */
+const BALANCING_DROPS = new Set(['quality-estimation-label-balance', 'quality-estimation-share-cap']);
+
+/** The newest finished build (one with a report.json) under .housestyle/datasets, by its build time. */
+async function newestDatasetBuild(workspace: string): Promise<string | undefined> {
+  const folder = path.join(workspace, '.housestyle', DATASETS_DIR);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  let newest: { dir: string; builtAt: string } | undefined;
+  for (const name of names) {
+    const report = await readJson<Partial<DatasetReport>>(path.join(folder, name, REPORT_FILE));
+    if (report?.generator === REPORT_GENERATOR && typeof report.builtAt === 'string' && (!newest || report.builtAt > newest.builtAt)) newest = { dir: path.join(folder, name), builtAt: report.builtAt };
+  }
+  return newest?.dir;
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
   try {
-    report = JSON.parse(await readFile(path.join(folder, REPORT_FILE), 'utf8')) as DatasetReport;
+    return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
-  const dropped = Object.values(report.drops ?? {}).reduce((a, b) => a + b, 0);
-  const kept = Object.values(report.events ?? {}).reduce((a, b) => a + b, 0);
-  const commentsImported = Object.entries(report.events ?? {})
-    .filter(([kind]) => kind.includes('comment'))
-    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+async function datasetFacts(folder: string): Promise<DatasetFacts | undefined> {
+  const report = await readJson<DatasetReport>(path.join(folder, REPORT_FILE));
+  if (!report?.samples) return undefined;
+  const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+  const drops = Object.entries(report.drops ?? {});
+  const noiseDrops = sum(drops.filter(([reason]) => !BALANCING_DROPS.has(reason)).map(([, n]) => n));
+  const keptEvidence = sum(Object.values(report.events ?? {}));
   return {
     path: folder,
     samples: report.samples.total,
     trainSamples: report.samples.bySplit.train,
-    dropShare: kept + dropped ? dropped / (kept + dropped) : 0,
+    keptEvidence,
+    noiseDrops,
+    noiseShare: keptEvidence + noiseDrops ? noiseDrops / (keptEvidence + noiseDrops) : 0,
+    balancingDrops: sum(drops.filter(([reason]) => BALANCING_DROPS.has(reason)).map(([, n]) => n)),
     warnings: report.warnings.length,
-    commentsImported,
+    reviewComments: report.events?.['pr-comment'] ?? 0,
   };
 }
 
-/** The newest report `housestyle eval` wrote. */
-async function latestEvaluation(workspace: string): Promise<WorkspaceFacts['evaluation'] | undefined> {
+/**
+ * The newest report `housestyle eval` wrote that measured the active version (any, when there is none). Reports
+ * of fewer than MIN_TEST_EXAMPLES examples, or written before figures carried intervals, are not read.
+ */
+async function latestEvaluation(workspace: string, active: string | undefined): Promise<WorkspaceFacts['evaluation'] | undefined> {
   const folder = path.join(workspace, '.housestyle', 'eval');
-  const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => /^eval-.*\.json$/.test(n)).sort();
-  const newest = names.at(-1);
-  if (!newest) return undefined;
-  try {
-    const report = JSON.parse(await readFile(path.join(folder, newest), 'utf8')) as EvaluationReport;
-    return { evaluatedAt: report.evaluatedAt, routes: report.routes, probe: report.probe, file: path.join(folder, newest) };
-  } catch {
-    return undefined;
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => /^eval-.*\.json$/.test(n)).sort().reverse();
+  for (const name of names) {
+    const report = await readJson<EvaluationReport>(path.join(folder, name));
+    if (!report || !Array.isArray(report.differences) || !(report.examples >= MIN_TEST_EXAMPLES)) continue;
+    if (active && !report.routes.some((r) => r.route !== 'rag' && r.model === active)) continue;
+    return { evaluatedAt: report.evaluatedAt, file: path.join(folder, name), examples: report.examples, routes: report.routes, differences: report.differences, probe: report.probe };
   }
+  return undefined;
 }
 
 /** Mean Ollama latency of one call on a route, from an evaluation. */
