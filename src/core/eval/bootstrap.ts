@@ -4,6 +4,7 @@
  * it gives the interval of a difference between two routes (Koehn, 2004, "Statistical significance tests for
  * machine translation evaluation"). Seeded, so a report can be reproduced to the digit.
  */
+import { seededRandom } from '../seededRandom';
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 export const BOOTSTRAP_SEED = 22;
@@ -11,18 +12,6 @@ export const BOOTSTRAP_SEED = 22;
 export interface Interval {
   low: number;
   high: number;
-}
-
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1); statistical quality enough for resampling. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
