@@ -214,3 +214,9 @@ test('at least 16 situations, the issue\'s four among them', () => {
   assert.ok(SITUATIONS.length >= 16);
   assert.equal(SITUATIONS.filter((s) => /^\([abcd]\)/.test(s.name)).length, 4);
 });
+
+test('a difference over no paired examples, as a report on disk holds it, is not measured', () => {
+  const unpaired = JSON.parse(JSON.stringify({ ...difference('fine-tuned', [0, Number.NaN, Number.NaN]), paired: 0 })) as RouteDifference;
+  assert.equal(quality(unpaired), undefined);
+  assert.equal(quality(difference('fine-tuned', [0, -1, 1])), 'no measured difference');
+});

@@ -34,7 +34,8 @@ const interval = (f: Figure) => `[${signed(f.low)}, ${signed(f.high)}]`;
 
 export function quality(difference: RouteDifference): Quality | undefined {
   const { low, high } = difference.bleu4;
-  if (Number.isNaN(low) || Number.isNaN(high)) return undefined;
+  // No paired examples: the interval is NaN, which a report on disk holds as null.
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return undefined;
   return low > 0 ? 'better' : high < 0 ? 'worse' : 'no measured difference';
 }
 
