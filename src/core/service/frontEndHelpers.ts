@@ -10,7 +10,7 @@ export { toSarif } from '../review/sarif';
 export { toCodeQuality } from '../review/codeQuality';
 export { formatFindingLine, formatSummary } from '../review/textReport';
 export { meetsThreshold } from '../review/finding';
-export { adviceText } from '../eval/adviceText';
+export { adviceText } from '../advice/adviceText';
 export { ROUTES, parseRoutes } from '../models/route';
 export { FORMAT_NAMES } from '../dataset/exporters/datasetFormat';
 export { CARD_FILE } from '../datasetFiles';

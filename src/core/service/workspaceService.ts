@@ -5,10 +5,10 @@ import { loadConfig, type Config, type EditorSettings, type Route } from '../con
 import { buildDataset, defaultDatasetFolder, defaultFeedbackLog, type BuildDatasetOptions } from '../dataset/build';
 import type { DatasetReport } from '../dataset/datasetReport';
 import { HouseStyleError } from '../errors';
-import { advise, type Advice } from '../eval/advise';
+import { advise, type Advice } from '../advice/advise';
 import { compareRoutes, type Comparison } from '../eval/compare';
-import { evaluateRoutes, type EvaluationReport } from '../eval/evaluate';
-import { gatherFacts } from '../eval/workspaceFacts';
+import { evaluateRoutes, readEvaluationSplit, type EvaluationReport } from '../eval/evaluate';
+import { gatherFacts } from '../advice/workspaceFacts';
 import type { EmbedderChoice } from '../knowledge/embedder';
 import { appendFeedback } from '../dataset/feedbackLog';
 import { ollamaEmbeddingStatus, type OllamaEmbeddingStatus } from '../knowledge/embedders/ollamaEmbeddingModels';
@@ -174,7 +174,9 @@ export class WorkspaceService {
   async evaluate(request: Call & { dataset: string; routes: readonly Route[]; limit?: number }): Promise<EvaluationReport> {
     const { dataset, routes, limit, signal, progress } = request;
     const config = await this.config();
-    return this.withSession(config, { signal, progress, route: routes[0] }, (session) => evaluateRoutes(session, { dataset, routes, ...(limit && { limit }) }));
+    // The split is read (and refused when too small) before a session opens: a bad dataset costs no index run or model check.
+    const split = await readEvaluationSplit(dataset, limit);
+    return this.withSession(config, { signal, progress, route: routes[0] }, (session) => evaluateRoutes(session, { split, routes }));
   }
 
   async advise(request: Call & { dataset?: string } = {}): Promise<Advice> {
