@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { adviceText } from '../../src/core/advice/adviceText';
 import { advise } from '../../src/core/advice/advise';
 import { gatherFacts } from '../../src/core/advice/workspaceFacts';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { parseConfig } from '../../src/core/config';
 import { runCli } from '../support/cli';
 import { GitTestRepo } from '../support/gitRepo';
@@ -81,7 +82,7 @@ describe('advisor facts', () => {
     await writeJson(path.join(evalDir, 'eval-2026-12-04T10-00-00-000Z.json'), { evaluatedAt: '2026-12-04T10:00:00.000Z', examples: 0, routes: [{ route: 'rag', model: 'qwen2.5-coder:7b', bleu4: 0 }], probe: [] });
     await writeJson(path.join(dir, '.housestyle', 'models.json'), { version: 1, active: 'housestyle-app:2', models: [] });
 
-    const facts = await gatherFacts(dir, parseConfig(RAW_CONFIG()));
+    const facts = await gatherFacts(dir, parseConfig(RAW_CONFIG()), OllamaClient.fromConfig(parseConfig(RAW_CONFIG())));
     assert.equal(facts.dataset?.path, path.join(datasets, '2026-12-01-090000'));
     assert.deepEqual(
       { noise: facts.dataset!.noiseDrops, share: facts.dataset!.noiseShare, balancing: facts.dataset!.balancingDrops, comments: facts.dataset!.reviewComments },
@@ -98,7 +99,7 @@ describe('advisor facts', () => {
     const dir = await workspace(1);
     await writeJson(path.join(dir, '.housestyle', 'eval', 'eval-2026-12-03T10-00-00-000Z.json'), evaluation('2026-12-03T10:00:00.000Z', 'housestyle-app:1', 40, [9, 3, 15]));
     await writeJson(path.join(dir, '.housestyle', 'models.json'), { version: 1, active: 'housestyle-app:2', models: [] });
-    const facts = await gatherFacts(dir, parseConfig(RAW_CONFIG()));
+    const facts = await gatherFacts(dir, parseConfig(RAW_CONFIG()), OllamaClient.fromConfig(parseConfig(RAW_CONFIG())));
     assert.equal(facts.evaluation, undefined);
     assert.ok(facts.unmeasured.includes(`route quality and latency: no evaluation of housestyle-app:2 yet, and Ollama is not reachable at ${host} to run one`), facts.unmeasured.join('\n'));
     assert.deepEqual([advise(facts).recommendation, advise(facts).rule], ['rag', 1]);

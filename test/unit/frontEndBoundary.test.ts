@@ -69,7 +69,6 @@ test('the model client is constructed in one place: the workspace service', asyn
   }
   assert.deepEqual(sites.sort(), [
     // Owned by other engineers this session (embedder choice, workspace facts); they move onto the service's client next.
-    'src/core/eval/workspaceFacts.ts: OllamaClient.fromConfig',
     'src/core/knowledge/embedders/chooseEmbedder.ts: OllamaClient.fromConfig',
     'src/core/knowledge/embedders/ollamaEmbeddingModels.ts: OllamaClient.fromConfig',
     'src/core/service/workspaceService.ts: OllamaClient.fromConfig',

@@ -5,7 +5,7 @@ import { gitOutput } from '../dataset/git/gitProcess';
 import { REPORT_GENERATOR, type DatasetReport } from '../dataset/datasetReport';
 import { REPORT_FILE } from '../datasetFiles';
 import { discoverSources } from '../knowledge/sources';
-import { OllamaClient } from '../models/ollama/client';
+import type { OllamaClient } from '../models/ollama/client';
 import { readRegistry } from '../models/registry';
 import { MIN_TEST_EXAMPLES, type EvaluationReport } from '../eval/evaluate';
 
@@ -50,9 +50,8 @@ export interface WorkspaceFacts {
 
 const CHURN_DAYS = 90;
 
-export async function gatherFacts(workspace: string, config: Config, options: { dataset?: string; signal?: AbortSignal } = {}): Promise<WorkspaceFacts> {
+export async function gatherFacts(workspace: string, config: Config, client: OllamaClient, options: { dataset?: string; signal?: AbortSignal } = {}): Promise<WorkspaceFacts> {
   const unmeasured: string[] = [];
-  const client = OllamaClient.fromConfig(config);
   const registry = await readRegistry(workspace);
   const fineTunedModel = config.models.fineTuned ?? registry.active;
   const [docs, pullRequestRefs, reachable, evaluation, newestBuild] = await Promise.all([

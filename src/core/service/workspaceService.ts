@@ -181,7 +181,8 @@ export class WorkspaceService {
 
   async advise(request: Call & { dataset?: string } = {}): Promise<Advice> {
     const { dataset, signal } = request;
-    return advise(await gatherFacts(this.workspace, await this.config(), { ...(dataset && { dataset }), ...(signal && { signal }) }));
+    const config = await this.config();
+    return advise(await gatherFacts(this.workspace, config, this.modelClient(config), { ...(dataset && { dataset }), ...(signal && { signal }) }));
   }
 
   /** The route the editor's model view shows: its model and prompt variant. */
