@@ -16,7 +16,7 @@ import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaT
 import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 import { CodeServer, installToolchain, type Toolchain } from './codeServer';
 import { chatAnswer, createWorkspaceRepo, EMPTY_CATCH, HOSTILE_HTML, isQuestion, REVIEWED_FILE, reviewAnswer, VAR_FIX, VAR_LINE } from './scenario';
-import { waitUntil, Workbench } from './workbench';
+import { STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
@@ -234,7 +234,7 @@ child.send({ uri: process.env.INDEX_URI, kb: 'style', task: { type: 'vector-inde
     await waitUntil(async () => (await feedbackVerdicts()).includes('accepted: Never use var'), 'the accepted finding in the feedback log');
     // A quick fix saves the file (files.refactoring.autoSave), so review on save runs: let it finish first.
     await waitUntil(() => chatRequests() > reviews, 'the review on save after the fix');
-    await workbench.page.locator('.statusbar-item', { hasText: 'House Style: reviewing' }).waitFor({ state: 'detached' });
+    await workbench.page.locator(STATUS_ITEM, { hasText: 'House Style: reviewing' }).waitFor({ state: 'detached' });
     await workbench.waitForNoProblem(/Never use var/);
   });
 
