@@ -9,6 +9,7 @@ import { parseConfig, type Config } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase, type KnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import type { ChatModel } from '../../src/core/models/chatModel';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewDiff, reviewFile, reviewSelection, type ReviewOptions } from '../../src/core/review/reviewer';
 import { runCli } from '../support/cli';
@@ -227,6 +228,24 @@ describe('reviewing a file against indexed rules', () => {
     const controller = new AbortController();
     controller.abort();
     await failsWith(reviewFile({ ...options, signal: controller.signal }, 'src/users.ts'), 'cancelled');
+  });
+
+  test('a review cancelled during one window asks the model about no further window, whatever the model does with the signal', async () => {
+    // Three windows of 20 lines, each breaking the naming rule, so each would be sent to the model.
+    await writeFile(path.join(options.workspace, 'src/many.ts'), SOURCE.repeat(12));
+    const config = { ...options.config, review: { ...options.config.review, windowLines: 20 } };
+    // A model that ignores the signal, as a ChatModel may: only the review's own check can stop the next window.
+    const asked: string[] = [];
+    const heedless: ChatModel = { chat: (request) => (asked.push(request.model), options.client.chat({ ...request, signal: undefined })) };
+    server.onChat(() => answer([]));
+    const controller = new AbortController();
+    const progress = { report: () => controller.abort() }; // the user cancels once the first window is under way
+    try {
+      await failsWith(reviewFile({ ...options, config, client: heedless, signal: controller.signal, progress }, 'src/many.ts'), 'cancelled');
+    } finally {
+      server.onChat();
+    }
+    assert.equal(asked.length, 1);
   });
 });
 
