@@ -5,6 +5,7 @@ import { loadConfig, type Config, type EditorSettings, type Route } from '../con
 import { buildDataset, defaultDatasetFolder, defaultFeedbackLog, type BuildDatasetOptions } from '../dataset/build';
 import type { DatasetReport } from '../dataset/datasetReport';
 import { HouseStyleError } from '../errors';
+import { prepareHouseStyleFolder } from '../houseStyleFolder';
 import { advise, type Advice } from '../advice/advise';
 import { compareRoutes, type Comparison } from '../eval/compare';
 import { evaluateRoutes, readEvaluationSplit, type EvaluationReport } from '../eval/evaluate';
@@ -88,6 +89,7 @@ export class WorkspaceService {
   private readonly logger: Logger;
   private readonly knowledgeBases: KnowledgeBaseCache;
   private client?: { key: string; client: OllamaClient };
+  private folderPrepared?: Promise<void>;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.workspace = options.workspace;
@@ -100,6 +102,18 @@ export class WorkspaceService {
     return loadConfig(this.workspace, this.options.hostChoice, this.options.settings?.());
   }
 
+  /**
+   * Before a use case first writes under `.housestyle/`: the folder and its .gitignore, so that Source Control
+   * lists none of House Style's files. A folder that cannot be made is left to the write itself to report.
+   */
+  private prepareFolder(): Promise<void> {
+    this.folderPrepared ??= prepareHouseStyleFolder(this.workspace).then(
+      () => undefined,
+      (error: Error) => this.logger.warn(`Could not prepare ${this.workspace}/.housestyle: ${error.message}`),
+    );
+    return this.folderPrepared;
+  }
+
   /** The model client for this configuration: one per service, made again only when the Ollama settings change. */
   private modelClient(config: Config): OllamaClient {
     const key = JSON.stringify(config.ollama);
@@ -110,6 +124,7 @@ export class WorkspaceService {
   // Knowledge
 
   async index(request: Call & { kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; changed?: readonly string[] } = {}): Promise<IndexReport> {
+    await this.prepareFolder();
     const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config: await this.config(), extensionRoot: this.options.extensionRoot, logger: this.logger });
     // Open handles would read the rows as they were (or with the wrong embedder).
     if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await this.knowledgeBases.invalidate();
@@ -192,7 +207,8 @@ export class WorkspaceService {
   }
 
   /** Records a user's verdict on a finding in the feedback log, where dataset builds find preference pairs. */
-  recordVerdict(verdict: FeedbackEntry['verdict'], finding: Finding, code: string, model: string): Promise<void> {
+  async recordVerdict(verdict: FeedbackEntry['verdict'], finding: Finding, code: string, model: string): Promise<void> {
+    await this.prepareFolder();
     return appendFeedback(this.workspace, feedbackEntry(verdict, finding, code, model));
   }
 
@@ -205,6 +221,7 @@ export class WorkspaceService {
 
   /** Mines the repository (the workspace by default) into a dataset in `out` (by default a new dated folder). */
   async buildDataset(request: Call & Omit<BuildDatasetOptions, 'repo' | 'workspace' | 'extensionRoot' | 'out' | 'config' | 'logger'> & { repo?: string; out?: string }): Promise<DatasetReport> {
+    await this.prepareFolder();
     const config = await this.config();
     const feedback = request.feedback ?? (await defaultFeedbackLog(this.workspace));
     return buildDataset({
@@ -222,11 +239,13 @@ export class WorkspaceService {
   // Models (a version's `export` joins here as its own use case.)
 
   async train(request: Call & { dataset: string; remote?: string; base?: string; name?: string }): Promise<TrainResult> {
+    await this.prepareFolder();
     const config = await this.config();
     return trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
   }
 
   async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string }): Promise<ImportResult & { active: boolean }> {
+    await this.prepareFolder();
     const client = this.modelClient(await this.config());
     const result = await importAdapter({ ...request, workspace: this.workspace, client, logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
     return { ...result, active: (await readRegistry(this.workspace)).active === result.version.name };
@@ -256,12 +275,14 @@ export class WorkspaceService {
 
   /** Makes a registered version the fine-tuned model; says which model the config names instead, if it wins. */
   async useModel(name: string): Promise<{ overriddenBy?: string }> {
+    await this.prepareFolder();
     await useVersion(this.workspace, name);
     const { fineTuned } = (await this.config()).models;
     return fineTuned && fineTuned !== name ? { overriddenBy: fineTuned } : {};
   }
 
   async removeModel(name: string): Promise<void> {
+    await this.prepareFolder();
     await removeVersion(this.workspace, this.modelClient(await this.config()), name);
   }
 
@@ -291,6 +312,7 @@ export class WorkspaceService {
 
   /** A session over this service's knowledge bases and model client, closed however `body` ends. */
   private async withSession<T>(config: Config, request: Call & Pick<SessionOptions, 'kb' | 'model' | 'route' | 'modelCheck'>, body: (session: Session) => Promise<T>): Promise<T> {
+    await this.prepareFolder();
     const { activity } = this.options;
     const session = await openSession({
       ...request,
