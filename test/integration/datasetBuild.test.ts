@@ -17,7 +17,7 @@ const REVIEW_COMMENT = '`sum` is reassigned in the loop, so use `let`, never `va
 const ACCEPTED = 'Return early when there are no arguments instead of nesting the call.';
 const SUGGESTION = '  if (args.length === 0) return;\n  run(args);';
 const RATIOS = { train: 0.5, validation: 0.25, test: 0.25 };
-const FINDINGS = JSON.stringify({ findings: [{ rule: 'eslint no-var', severity: 'error', startLine: 2, endLine: 2, message: REVIEW_COMMENT, replacement: '  let sum = 0;' }] });
+const FINDINGS = JSON.stringify({ findings: [{ rule: 'eslint no-var', severity: 'warning', startLine: 2, endLine: 2, message: REVIEW_COMMENT, replacement: '  let sum = 0;' }] });
 /** Names and logins of the people in the story: none may reach an output file. */
 const PEOPLE = ['Alice', 'Bob', 'bob-reviewer', 'carol', 'example.com', 'dependabot[bot]@'];
 
