@@ -18,6 +18,7 @@ import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
+import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
 import { crossSplitNearDuplicates, leakageUnits, NEAR_DUPLICATE_THRESHOLD } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
 import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
@@ -329,6 +330,11 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
   const { repo, config, signal, logger } = options;
   const progress = options.progress ?? noProgress;
   const comments = options.comments ?? [];
+  if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
+    const skip = unkeyedPullRequests(config.dataset.remote);
+    logger?.warn(`${skip.reason}.`);
+    yield { skip };
+  }
   for (const [index, file] of comments.entries()) {
     progress.report('Importing review comments', index, comments.length);
     yield* importReviewComments({ repo, file, remote: config.dataset.remote, signal, logger });
