@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { RuleSearch } from '../review/ruleRetrieval';
-import { balanceQualityEstimation } from './balance';
+import { balanceQualityEstimation, balanceWithinSplits } from './balance';
 import { histogram, renderDatasetCard } from './card';
 import { createCleaner } from './clean';
 import { CARD_FILE, REPORT_FILE, REPORT_GENERATOR, type DatasetReport } from './datasetReport';
@@ -145,7 +145,6 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const all = [...built.samples, ...findings.samples];
     const unique = all.filter((sample) => !sampleDedupe.check(sampleKey(sample)));
     const balanced = balanceQualityEstimation(unique, { maxShare: config.dataset.qualityEstimationMaxShare, maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed: config.dataset.seed });
-    const samples = balanced.samples;
     evidence.drops.add('duplicate-sample', all.length - unique.length);
     evidence.drops.add('no-sample', unused.noSample);
     evidence.drops.add('unpaired-dismissed-finding', unused.unpairedDismissed);
@@ -153,7 +152,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     evidence.drops.add('quality-estimation-label-balance', balanced.dropped.labelBalance);
     evidence.drops.add('quality-estimation-share-cap', balanced.dropped.taskShare);
     for (const [reason, n] of Object.entries(findings.drops.toRecord())) evidence.drops.add(`review-findings: ${reason}`, n);
-    if (samples.length === 0 && pairs.length === 0) {
+    if (balanced.samples.length === 0 && pairs.length === 0) {
       const reasons = Object.entries({ ...evidence.drops.toRecord(), ...evidence.skipped.toRecord() })
         .map(([reason, n]) => `${reason} ${n}`)
         .join(', ');
@@ -166,8 +165,10 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
 
     const { seed, split: ratios } = config.dataset;
     // Near-duplicates across groups (a change and its version-only variant) are split as one unit.
-    const unitOf = leakageUnits(samples);
-    const sets = splitByGroup(samples, seed, ratios, unitOf);
+    const unitOf = leakageUnits(balanced.samples);
+    const { sets, dropped } = balanceWithinSplits(splitByGroup(balanced.samples, seed, ratios, unitOf), { maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed });
+    evidence.drops.add('quality-estimation-label-balance', dropped);
+    const samples = SPLIT_NAMES.flatMap((name) => sets[name]);
     const pairSets = splitByGroup(pairs, seed, ratios, unitOf);
     const crossSplit = crossSplitNearDuplicates(sets);
     if (crossSplit > 0) {
