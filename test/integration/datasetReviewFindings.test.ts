@@ -133,7 +133,7 @@ describe('the review-findings task', () => {
     const finding = findings.find((f) => String(f.message).includes('started'))!;
     assert.deepEqual(
       { ...finding, citations: undefined },
-      { rule: 'Prefer const here', severity: 'warning', startLine: 11, endLine: 11, message: 'Prefer const here: `started` is never reassigned.', replacement: '  const started = Date.now();', citations: undefined },
+      { rule: 'Prefer const here: `started` is never reassigned', severity: 'warning', startLine: 11, endLine: 11, message: 'Prefer const here: `started` is never reassigned.', replacement: '  const started = Date.now();', citations: undefined },
     );
     const { labels } = windowOf(hybrid.messages[1]!.content);
     assert.equal(labels.get((finding.citations as string[])[0]!)?.startLine, 3, 'the Bindings rule, not the Timeouts one');

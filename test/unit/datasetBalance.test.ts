@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { balanceQualityEstimation } from '../../src/core/dataset/balance';
+import { balanceQualityEstimation, balanceWithinSplits } from '../../src/core/dataset/balance';
 import { HouseStyleError } from '../../src/core/errors';
 import { crossSplitNearDuplicates, leakageUnits, refuseCrossSplitLeakage } from '../../src/core/dataset/leakage';
 import type { Sample } from '../../src/core/dataset/samples/sample';
@@ -34,6 +34,21 @@ describe('quality-estimation balance', () => {
     assert.ok(yes / qe >= 0.4 && yes / qe <= 0.6, `yes ${yes} of ${qe}`);
     assert.deepEqual(dropped, { labelBalance: 75, taskShare: 5 });
     assert.deepEqual(balanceQualityEstimation(samples, { maxShare: 0.5, maxLabelShare: 0.6, seed: 's' }).samples, kept, 'reproducible');
+  });
+
+  it('balances the labels within each split, where whole groups can tip one split to a label', () => {
+    // Balanced overall (40 yes, 40 no), but the "no" groups are large: split by group, train can end up mostly "no".
+    const samples = [
+      ...Array.from({ length: 40 }, (_, i) => sample('quality-estimation', `big${i % 4}`, `kept hunk ${i}`, 'no')),
+      ...Array.from({ length: 40 }, (_, i) => sample('quality-estimation', `small${i}`, `reworked hunk ${i}`, 'yes')),
+    ];
+    const sets = { train: samples.filter((s) => s.groupId.startsWith('big') || Number(s.groupId.slice(5)) < 10), test: samples.filter((s) => s.groupId.startsWith('small') && Number(s.groupId.slice(5)) >= 10) };
+    const { sets: balanced, dropped } = balanceWithinSplits(sets, { maxLabelShare: 0.6, seed: 's' });
+    const train = counts(balanced.train);
+    // 10 "yes" allow 15 "no" at a 0.6 share, plus one of slack.
+    assert.deepEqual([train.yes, train.qe - train.yes], [10, 16], 'the minority label is kept whole');
+    assert.equal(balanced.test.length, 1, 'a split of one label keeps only the slack');
+    assert.equal(dropped, 40 - 16 + 29);
   });
 
   it('leaves a balanced, small task alone', () => {

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { RuleSearch } from '../review/ruleRetrieval';
-import { balanceQualityEstimation } from './balance';
+import { balanceQualityEstimation, balanceWithinSplits } from './balance';
 import { histogram, renderDatasetCard } from './card';
 import { createCleaner } from './clean';
 import { CARD_FILE, REPORT_FILE } from '../datasetFiles';
@@ -19,6 +19,7 @@ import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
+import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
 import { leakageUnits, NEAR_DUPLICATE_THRESHOLD, refuseCrossSplitLeakage } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
 import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
@@ -145,7 +146,6 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const all = [...built.samples, ...findings.samples];
     const unique = all.filter((sample) => !sampleDedupe.check(sampleKey(sample)));
     const balanced = balanceQualityEstimation(unique, { maxShare: config.dataset.qualityEstimationMaxShare, maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed: config.dataset.seed });
-    const samples = balanced.samples;
     evidence.drops.add('duplicate-sample', all.length - unique.length);
     evidence.drops.add('no-sample', unused.noSample);
     evidence.drops.add('unpaired-dismissed-finding', unused.unpairedDismissed);
@@ -153,7 +153,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     evidence.drops.add('quality-estimation-label-balance', balanced.dropped.labelBalance);
     evidence.drops.add('quality-estimation-share-cap', balanced.dropped.taskShare);
     for (const [reason, n] of Object.entries(findings.drops.toRecord())) evidence.drops.add(`review-findings: ${reason}`, n);
-    if (samples.length === 0 && pairs.length === 0) {
+    if (balanced.samples.length === 0 && pairs.length === 0) {
       const reasons = Object.entries({ ...evidence.drops.toRecord(), ...evidence.skipped.toRecord() })
         .map(([reason, n]) => `${reason} ${n}`)
         .join(', ');
@@ -166,8 +166,10 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
 
     const { seed, split: ratios } = config.dataset;
     // Near-duplicates across groups (a change and its version-only variant) are split as one unit.
-    const unitOf = leakageUnits(samples);
-    const sets = splitByGroup(samples, seed, ratios, unitOf);
+    const unitOf = leakageUnits(balanced.samples);
+    const { sets, dropped } = balanceWithinSplits(splitByGroup(balanced.samples, seed, ratios, unitOf), { maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed });
+    evidence.drops.add('quality-estimation-label-balance', dropped);
+    const samples = SPLIT_NAMES.flatMap((name) => sets[name]);
     const pairSets = splitByGroup(pairs, seed, ratios, unitOf);
     const crossSplit = refuseCrossSplitLeakage(sets);
     const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
@@ -323,6 +325,11 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
   const { repo, config, signal, logger } = options;
   const progress = options.progress ?? noProgress;
   const comments = options.comments ?? [];
+  if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
+    const skip = unkeyedPullRequests(config.dataset.remote);
+    logger?.warn(`${skip.reason}.`);
+    yield { skip };
+  }
   for (const [index, file] of comments.entries()) {
     progress.report('Importing review comments', index, comments.length);
     yield* importReviewComments({ repo, file, remote: config.dataset.remote, signal, logger });
