@@ -6,7 +6,7 @@ export interface PeftAdapterOptions {
   rank?: number;
   alpha?: number;
   baseModel?: string;
-  /** Hidden size of each LoRA pair (lora_A is rank × hidden, lora_B hidden × rank). */
+  /** Hidden size of each LoRA pair (lora_A is rank × hidden, lora_B hidden × rank); default that of qwen2.5-coder:7b. */
   hidden?: number;
   layers?: number;
   /** Overrides the config's peft_type (to make an unsupported adapter). */
@@ -32,7 +32,7 @@ export interface PeftAdapterOptions {
 export async function writePeftAdapter(folder: string, options: PeftAdapterOptions = {}): Promise<{ folder: string; bytes: number }> {
   const rank = options.rank ?? 8;
   const tensorRank = options.tensorRank ?? rank;
-  const hidden = options.hidden ?? 64;
+  const hidden = options.hidden ?? 3584; // qwen2.5-coder:7b's, the default base
   const layers = options.layers ?? 2;
   const modules = options.modules ?? { 'self_attn.q_proj': [hidden, hidden] };
   await mkdir(folder, { recursive: true });

@@ -22,17 +22,18 @@ export function registerModel(program: Command): void {
     .requiredOption('--base <model>', 'the Ollama base model it was trained on, e.g. qwen2.5-coder:7b')
     .option('--name <name>', 'Ollama model name (default: housestyle-<project>:<date>-<n>)')
     .option('--dataset <dir>', 'the dataset it was trained on, recorded with the version')
+    .option('--force', 'register a new version even when this adapter is already one')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
     .addOption(hostOption())
     .addOption(allowRepoHostOption())
     .option('--json', 'print the registered version as JSON')
     .action(
-      action(async (options: Common & { adapter: string; base: string; name?: string; dataset?: string }) => {
+      action(async (options: Common & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }) => {
         const workspace = await resolveWorkspace(options.workspace);
         const client = OllamaClient.fromConfig(await loadCliConfig(workspace, options));
         const progress = stderrProgress();
         const result = await withInterrupt((signal) =>
-          importAdapter({ workspace, client, adapter: options.adapter, base: options.base, name: options.name, dataset: options.dataset, progress, logger: stderrLogger, signal }).finally(() => progress.end()),
+          importAdapter({ workspace, client, adapter: options.adapter, base: options.base, name: options.name, dataset: options.dataset, force: options.force, progress, logger: stderrLogger, signal }).finally(() => progress.end()),
         );
         if (options.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -112,8 +113,8 @@ export function registerModel(program: Command): void {
     .action(
       action(async (name: string, options: Common) => {
         const workspace = await resolveWorkspace(options.workspace);
-        await removeVersion(workspace, OllamaClient.fromConfig(await loadCliConfig(workspace, options)), name);
-        process.stdout.write(`Removed ${name}.\n`);
+        const { active, activeChanged } = await removeVersion(workspace, OllamaClient.fromConfig(await loadCliConfig(workspace, options)), name);
+        process.stdout.write(`Removed ${name}.${activeChanged ? (active ? ` ${active} is now the active version.` : ' No version is left; the fine-tuned route needs a new import.') : ''}\n`);
       }),
     );
 }

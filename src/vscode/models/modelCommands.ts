@@ -69,8 +69,9 @@ export const modelCommands: Record<string, CommandFactory> = {
     const { removeVersion } = await import('../../core/models/versions');
     const { workspace, config } = await workspaceAndConfig(ctx);
     const { OllamaClient } = await import('../../core/models/ollama/client');
-    await removeVersion(workspace, OllamaClient.fromConfig(config), name);
+    const { active, activeChanged } = await removeVersion(workspace, OllamaClient.fromConfig(config), name);
     modelsChanged();
+    if (activeChanged) void vscode.window.showInformationMessage(active ? `House Style: ${active} is now the fine-tuned model.` : 'House Style: no fine-tuned version is left.');
   },
 
   'housestyle.importAdapter': (ctx, { modelsChanged }) => async () => {

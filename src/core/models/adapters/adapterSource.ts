@@ -32,7 +32,10 @@ export async function inspectAdapter(adapterPath: string): Promise<AdapterSource
   const absolute = path.resolve(adapterPath);
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw new HouseStyleError(`Adapter not found: ${absolute}.`, 'Pass a PEFT LoRA folder (adapter_config.json + adapter_model.safetensors) or a .gguf adapter with --adapter.', 'adapter-invalid');
-  return info.isDirectory() ? inspectPeftFolder(absolute) : inspectGguf(absolute, info.size);
+  if (info.isDirectory()) return inspectPeftFolder(absolute);
+  // A file of a PEFT folder stands for its folder: the weights are never mistaken for a GGUF file.
+  if ([PEFT_CONFIG, PEFT_WEIGHTS].includes(path.basename(absolute)) || absolute.endsWith('.safetensors')) return inspectPeftFolder(path.dirname(absolute));
+  return inspectGguf(absolute, info.size);
 }
 
 async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
