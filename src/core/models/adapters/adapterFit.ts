@@ -37,17 +37,21 @@ export function parameterBillions(name: string): number | undefined {
 }
 
 /**
- * Refuses, in one line and before anything is pulled or uploaded, an adapter whose base model name (family or
- * size) does not fit the Ollama base name. Undefined answers (a local path, no size in a name) pass.
+ * Why a model trained on `trainedOn` (a Hugging Face id such as Qwen/Qwen2.5-Coder-7B-Instruct) cannot serve on the
+ * Ollama model `base`, by family or size in the names; undefined when it fits or the names do not tell.
  */
-export function checkAdapterName(adapterBase: string | undefined, base: string): void {
-  if (!adapterBase) return;
+export function baseNameMismatch(trainedOn: string, base: string): string | undefined {
   const family = /^([^:]*\/)?([^:]+)/.exec(base)?.[2] ?? base;
-  const size = [parameterBillions(adapterBase), parameterBillions(base)];
-  const wrongFamily = familyMatches(adapterBase, family) === false;
-  const wrongSize = size[0] !== undefined && size[1] !== undefined && size[0] !== size[1];
-  if (!wrongFamily && !wrongSize) return;
-  throw mismatch(adapterBase, base, wrongFamily ? 'another model family' : `${size[1]}B parameters, not ${size[0]}B`);
+  const [trained, served] = [parameterBillions(trainedOn), parameterBillions(base)];
+  if (familyMatches(trainedOn, family) === false) return 'another model family';
+  if (trained !== undefined && served !== undefined && trained !== served) return `${served}B parameters, not ${trained}B`;
+  return undefined;
+}
+
+/** Refuses, in one line and before anything is pulled or uploaded, an adapter whose base model name does not fit `base`. */
+export function checkAdapterName(adapterBase: string | undefined, base: string): void {
+  const wrong = adapterBase && baseNameMismatch(adapterBase, base);
+  if (wrong) throw mismatch(adapterBase, base, wrong);
 }
 
 /** Refuses an adapter whose architecture, hidden size or layers do not fit the base Ollama reports. */
