@@ -5,7 +5,7 @@ import { CARD_FILE, REPORT_FILE } from '../../dataset/datasetReport';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
-import { pushBlob } from '../ollama/blobs';
+import { hashFile, pushBlob } from '../ollama/blobs';
 import type { OllamaClient } from '../ollama/client';
 import { findVersion, nextVersionName, readRegistry, updateRegistry, type ModelVersion, type TrainingRun } from '../registry';
 import { isOutside } from '../../insideWorkspace';
@@ -81,31 +81,29 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
     logger.info(`Note: ${base} is quantized (${details.quantization}) while LoRA adapters are trained on 16-bit weights; the adapter still applies, its effect may differ slightly.`);
   }
 
-  const gguf = adapter.kind === 'gguf' ? { path: adapter.path, size: adapter.files[0]!.size, digest: undefined } : await convert(adapter, workspace, name, details.shape, progress, signal);
-  throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
-  const uploadPhase = `Uploading ${ADAPTER_FILE}`;
-  const bytes = byteProgress(progress, uploadPhase, gguf.size);
-  const blob = await pushBlob(client.host, gguf.path, gguf.size, {
-    timeoutMs: client.timeoutMs,
-    ...(gguf.digest && { digest: gguf.digest }),
-    ...(signal && { signal }),
-    onBytes: (phase, done, total) => (phase === 'hashing' ? progress.report(`Hashing ${ADAPTER_FILE}`, done, total) : bytes(done)),
-  }).catch(async (error: unknown) => {
-    if (adapter.kind === 'peft') await rm(gguf.path, { force: true });
-    throw error;
-  });
-  const same = registry.models.find((m) => Object.values(m.adapter.digests).includes(blob.digest));
+  const gguf =
+    adapter.kind === 'gguf'
+      ? { path: adapter.path, size: adapter.files[0]!.size, digest: `sha256:${await hashFile(adapter.path, adapter.files[0]!.size, { ...(signal && { signal }), onBytes: (_, done, total) => progress.report(`Hashing ${path.basename(adapter.path)}`, done, total) })}` }
+      : await convert(adapter, workspace, name, details.shape, progress, signal);
+  const discard = () => (adapter.kind === 'peft' ? rm(gguf.path, { force: true }) : Promise.resolve());
+  const same = registry.models.find((m) => Object.values(m.adapter.digests).includes(gguf.digest));
   if (same && !options.force) {
-    if (adapter.kind === 'peft') await rm(gguf.path, { force: true });
+    await discard();
     throw new HouseStyleError(`This adapter is already registered as ${same.name}.`, `Use it with housestyle model use ${same.name}, or pass --force to register it again as a new version.`, 'usage');
   }
+  throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
+  const bytes = byteProgress(progress, `Uploading ${ADAPTER_FILE}`, gguf.size);
+  const blob = await pushBlob(client.host, gguf.path, gguf.size, { timeoutMs: client.timeoutMs, digest: gguf.digest, ...(signal && { signal }), onBytes: (_, done) => bytes(done) }).catch(async (error: unknown) => {
+    await discard();
+    throw error;
+  });
   const digests = { [ADAPTER_FILE]: blob.digest };
 
   throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
   try {
     await client.create({ model: name, from: base, adapters: digests }, (status) => progress.report(`Creating ${name}: ${status}`, 0), signal);
   } catch (error) {
-    if (adapter.kind === 'peft') await rm(gguf.path, { force: true });
+    await discard();
     if (error instanceof HouseStyleError && ['ollama-rejected', 'ollama-server-error', 'ollama-bad-response'].includes(error.code)) {
       // Ollama's words first, verbatim; our advice in the hint.
       throw new HouseStyleError(
@@ -149,7 +147,8 @@ async function convert(adapter: AdapterSource, workspace: string, name: string, 
   }
   if (adapter.alpha === undefined) throw new HouseStyleError(`${adapter.path}/adapter_config.json has no lora_alpha.`, 'Export the adapter again with PEFT save_pretrained.', 'adapter-invalid');
   const out = path.join(workspace, ADAPTERS_DIR, `${name.replace(/[^a-z0-9._-]+/gi, '-')}.gguf`);
-  const report = byteProgress(progress, 'Converting to GGUF', adapter.files.reduce((sum, f) => sum + f.size, 0));
+  const tensorBytes = adapter.peft!.pairs.reduce((sum, { a, b }) => sum + a.dataOffsets[1] - a.dataOffsets[0] + b.dataOffsets[1] - b.dataOffsets[0], 0);
+  const report = byteProgress(progress, 'Converting to GGUF', tensorBytes);
   return convertPeftToGguf({
     ...adapter.peft!,
     alpha: adapter.alpha,

@@ -51,7 +51,8 @@ export async function pushBlob(host: string, file: string, size: number, options
   }
 }
 
-async function hashFile(file: string, size: number, options: BlobOptions): Promise<string> {
+/** The SHA-256 (hex) of a file, streamed. */
+export async function hashFile(file: string, size: number, options: BlobOptions): Promise<string> {
   const hash = createHash('sha256');
   let done = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, ...(options.signal && { signal: options.signal }) })) {
