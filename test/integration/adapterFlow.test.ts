@@ -11,11 +11,10 @@ import { readGgufHead } from '../../src/core/models/adapters/gguf';
 import { readRegistry } from '../../src/core/models/registry';
 import { runCli } from '../support/cli';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
-import { writePeftAdapter } from '../support/peftAdapter';
+import { QWEN25_CODER_7B_MODULES, writePeftAdapter } from '../support/peftAdapter';
 
 const BASE = 'qwen2.5-coder:7b';
-/** Qwen2.5-Coder-7B: hidden 3584, 4 key-value heads of 128 (its config.json). */
-const QWEN7B_MODULES: Record<string, [number, number]> = { 'self_attn.q_proj': [3584, 3584], 'self_attn.v_proj': [512, 3584] };
+const QWEN7B_MODULES = { 'self_attn.q_proj': QWEN25_CODER_7B_MODULES['self_attn.q_proj']!, 'self_attn.v_proj': QWEN25_CODER_7B_MODULES['self_attn.v_proj']! };
 
 let root: string;
 let workspace: string;

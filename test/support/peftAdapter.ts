@@ -2,6 +2,17 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { seededRandom } from './seededRandom';
 
+/** Qwen2.5-Coder-7B's projections, [out, in] (its config.json: hidden 3584, 4 kv heads of 128, intermediate 18944). */
+export const QWEN25_CODER_7B_MODULES: Record<string, [number, number]> = {
+  'self_attn.q_proj': [3584, 3584],
+  'self_attn.k_proj': [512, 3584],
+  'self_attn.v_proj': [512, 3584],
+  'self_attn.o_proj': [3584, 3584],
+  'mlp.gate_proj': [18944, 3584],
+  'mlp.up_proj': [18944, 3584],
+  'mlp.down_proj': [3584, 18944],
+};
+
 export interface PeftAdapterOptions {
   rank?: number;
   alpha?: number;
