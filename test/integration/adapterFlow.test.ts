@@ -3,7 +3,9 @@
 // compare. What Ollama received must be a GGUF LoRA adapter with llama.cpp's keys and tensor names. Each mismatch a
 // new user tried is one line, exit 2, with nothing pulled, uploaded or registered.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -84,6 +86,18 @@ describe('a PEFT adapter for qwen2.5-coder:7b', () => {
     assert.equal(compared.code, 0, compared.stderr);
     assert.match(compared.stdout, /^fine-tuned\s+team-style:v1\s/m);
     assert.ok(server.requests.some((r) => r.path === '/api/chat' && (r.body as { model: string }).model === 'team-style:v1'));
+
+    // Exported for a teammate: the very adapter Ollama received, and a Modelfile with the base's template and parameters.
+    const out = path.join(root, 'export');
+    const exported = await cli('model', 'export', 'team-style:v1', '--out', out);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.equal(`sha256:${createHash('sha256').update(await readFile(path.join(out, 'adapter.gguf'))).digest('hex')}`, created!.adapters['adapter.gguf']);
+    assert.equal(await readFile(path.join(out, 'Modelfile'), 'utf8'), `FROM ${BASE}\nADAPTER ./adapter.gguf\nTEMPLATE """{{ .System }}\n{{ .Prompt }}"""\nPARAMETER stop "<|im_end|>"\nPARAMETER temperature 0.7\n`);
+
+    // Generated folders stay out of git; the registry and the config are shared.
+    execFileSync('git', ['init', '-q'], { cwd: workspace });
+    const ignored = (file: string) => spawnSync('git', ['check-ignore', '-q', file], { cwd: workspace }).status === 0;
+    assert.deepEqual(['.housestyle/adapters/team-style-v1.gguf', '.housestyle/models.json', '.housestyle/config.json'].map(ignored), [true, false, false]);
   });
 
   test('the same adapter sent as Safetensors is refused by the test server as Ollama refuses it', async () => {

@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import { importAdapter } from '../../core/models/adapters/importAdapter';
 import { OllamaClient, type OllamaModelInfo } from '../../core/models/ollama/client';
+import { exportVersion } from '../../core/models/exportVersion';
 import { readRegistry } from '../../core/models/registry';
 import { removeVersion, useVersion } from '../../core/models/versions';
 import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
@@ -85,6 +87,22 @@ export function registerModel(program: Command): void {
         }
         process.stdout.write(`Ollama at ${client.host}:\n`);
         for (const m of installed) process.stdout.write(`  ${m.name}${m.family ? `  ${m.family}` : ''}${m.parameterSize ? ` ${m.parameterSize}` : ''}\n`);
+      }),
+    );
+
+  model
+    .command('export')
+    .description('Write a version as a GGUF adapter and a Modelfile, for ollama create or housestyle model import.')
+    .argument('<name>', 'a registered version')
+    .requiredOption('--out <dir>', 'folder to write adapter.gguf and Modelfile into')
+    .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
+    .action(
+      action(async (name: string, options: Common & { out: string }) => {
+        const workspace = await resolveWorkspace(options.workspace);
+        const { adapter, modelfile } = await exportVersion({ workspace, client: OllamaClient.fromConfig(await loadCliConfig(workspace, options)), name, out: path.resolve(options.out) });
+        process.stdout.write(`Wrote ${adapter} and ${modelfile}; import with: ollama create ${name} -f ${modelfile}\n`);
       }),
     );
 

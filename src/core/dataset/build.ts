@@ -27,6 +27,7 @@ import { userMessage, type PreferencePair, type Sample } from './samples/sample'
 import { Scrubber } from './scrub';
 import { MIN_TRAIN_SAMPLES, SPLIT_NAMES, splitByGroup, type SplitName } from './split';
 import { Tally } from './tally';
+import { keepGeneratedOutOfGit } from '../keepOutOfGit';
 
 export interface DatasetWriteOptions {
   out: string;
@@ -364,6 +365,7 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
   const { workspace, config, extensionRoot, logger, progress, signal } = options;
   let rules: DatasetRules | undefined;
+  if (workspace) await keepGeneratedOutOfGit(workspace);
   try {
     rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     return await writeDatasetFrom(sources(options), { ...options, ...(rules && { rules }) });

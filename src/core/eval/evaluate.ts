@@ -17,6 +17,7 @@ import { GENERAL_PROBE, scoreProbeAnswer } from './generalProbe';
 import { MeteredChatModel } from './meteredModel';
 import { routeFigures, type RouteFigures } from './routeFigures';
 import { readTestSplit, type TestExample } from './testSplit';
+import { keepGeneratedOutOfGit } from '../keepOutOfGit';
 
 /** The tasks whose answers are review comments a route can be scored on. */
 export const EVALUATED_TASKS = ['review-comment', 'review-findings'] as const;
@@ -88,6 +89,7 @@ export async function evaluateRoutes(session: Session, options: EvaluateOptions)
   const evaluatedAt = new Date().toISOString();
   const file = path.join(session.workspace, '.housestyle', 'eval', `eval-${evaluatedAt.replace(/[:.]/g, '-')}.json`);
   const report: EvaluationReport = { dataset: path.resolve(options.dataset), evaluatedAt, examples: examples.length, byTask, routes, probe, file };
+  await keepGeneratedOutOfGit(session.workspace);
   await writeJsonAtomic(file, report);
   await recordWithVersions(session.workspace, report);
   return report;

@@ -9,6 +9,7 @@ import { hashFile, pushBlob } from '../ollama/blobs';
 import type { OllamaClient } from '../ollama/client';
 import { findVersion, nextVersionName, readRegistry, updateRegistry, type ModelVersion, type TrainingRun } from '../registry';
 import { isOutside } from '../../insideWorkspace';
+import { keepGeneratedOutOfGit } from '../../keepOutOfGit';
 import { checkAdapterName, checkAdapterShape, type BaseShape } from './adapterFit';
 import { inspectAdapter, type AdapterSource } from './adapterSource';
 import { byteProgress } from './byteProgress';
@@ -146,6 +147,7 @@ async function convert(adapter: AdapterSource, workspace: string, name: string, 
     throw new HouseStyleError(`Ollama reports no architecture for the base, so the PEFT adapter cannot be converted to GGUF.`, "Convert it with llama.cpp's convert_lora_to_gguf.py and import the .gguf file.", 'adapter-invalid');
   }
   if (adapter.alpha === undefined) throw new HouseStyleError(`${adapter.path}/adapter_config.json has no lora_alpha.`, 'Export the adapter again with PEFT save_pretrained.', 'adapter-invalid');
+  await keepGeneratedOutOfGit(workspace);
   const out = path.join(workspace, ADAPTERS_DIR, `${name.replace(/[^a-z0-9._-]+/gi, '-')}.gguf`);
   const tensorBytes = adapter.peft!.pairs.reduce((sum, { a, b }) => sum + a.dataOffsets[1] - a.dataOffsets[0] + b.dataOffsets[1] - b.dataOffsets[0], 0);
   const report = byteProgress(progress, 'Converting to GGUF', tensorBytes);

@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import type { Activity } from '../../activity';
 import type { Config } from '../../config';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
+import { keepGeneratedOutOfGit } from '../../keepOutOfGit';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
 import { baseNameMismatch } from '../adapters/adapterFit';
 import { importAdapter, type ImportResult } from '../adapters/importAdapter';
@@ -71,6 +72,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   const startedAt = new Date();
   const runId = `run-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
   const localRun = path.join(workspace, '.housestyle', 'training', runId);
+  await keepGeneratedOutOfGit(workspace);
   await mkdir(path.join(localRun, 'output'), { recursive: true });
   const runDir = remote ? `${remote.dir}/${runId}` : localRun;
   const datasetDir = remote ? `${runDir}/dataset` : dataset;
