@@ -89,15 +89,15 @@ const EMBEDDING_FAMILIES: Record<string, string> = { 'all-minilm': 'bert', 'nomi
  * its server/routes.go `GetModelInfo` returns): architecture, family, hidden size, layers and heads, read from each
  * model's config.json on Hugging Face. Ollama serves Mistral models as `llama` (convert/convert_mistral.go).
  */
-const MODEL_TABLE: Record<string, { arch: string; size: string; hidden: number; layers: number; heads: number; kvHeads: number }> = {
-  'qwen2.5-coder:1.5b': { arch: 'qwen2', size: '1.5B', hidden: 1536, layers: 28, heads: 12, kvHeads: 2 },
-  'qwen2.5-coder:7b': { arch: 'qwen2', size: '7.6B', hidden: 3584, layers: 28, heads: 28, kvHeads: 4 },
-  'qwen2.5-coder:14b': { arch: 'qwen2', size: '14.8B', hidden: 5120, layers: 48, heads: 40, kvHeads: 8 },
-  'qwen2.5-coder:32b': { arch: 'qwen2', size: '32.8B', hidden: 5120, layers: 64, heads: 40, kvHeads: 8 },
-  'llama3.1:8b': { arch: 'llama', size: '8.0B', hidden: 4096, layers: 32, heads: 32, kvHeads: 8 },
-  'llama3.2:1b': { arch: 'llama', size: '1.2B', hidden: 2048, layers: 16, heads: 32, kvHeads: 8 },
-  'mistral:7b': { arch: 'llama', size: '7.2B', hidden: 4096, layers: 32, heads: 32, kvHeads: 8 },
-  'gemma2:2b': { arch: 'gemma2', size: '2.6B', hidden: 2304, layers: 26, heads: 8, kvHeads: 4 },
+const MODEL_TABLE: Record<string, { arch: string; hidden: number; layers: number; heads: number; kvHeads: number }> = {
+  'qwen2.5-coder:1.5b': { arch: 'qwen2', hidden: 1536, layers: 28, heads: 12, kvHeads: 2 },
+  'qwen2.5-coder:7b': { arch: 'qwen2', hidden: 3584, layers: 28, heads: 28, kvHeads: 4 },
+  'qwen2.5-coder:14b': { arch: 'qwen2', hidden: 5120, layers: 48, heads: 40, kvHeads: 8 },
+  'qwen2.5-coder:32b': { arch: 'qwen2', hidden: 5120, layers: 64, heads: 40, kvHeads: 8 },
+  'llama3.1:8b': { arch: 'llama', hidden: 4096, layers: 32, heads: 32, kvHeads: 8 },
+  'llama3.2:1b': { arch: 'llama', hidden: 2048, layers: 16, heads: 32, kvHeads: 8 },
+  'mistral:7b': { arch: 'llama', hidden: 4096, layers: 32, heads: 32, kvHeads: 8 },
+  'gemma2:2b': { arch: 'gemma2', hidden: 2304, layers: 26, heads: 8, kvHeads: 4 },
 };
 
 /** Architectures whose Safetensors LoRA adapters Ollama converts (convert/convert.go `ConvertAdapter`: llama, gemma2). */
@@ -189,7 +189,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     const known = MODEL_TABLE[name] ?? adapted.get(name);
     const family = known?.arch ?? EMBEDDING_FAMILIES[base] ?? /^[a-z]+/i.exec(base)?.[0] ?? 'llama';
     const tag = name.slice(name.lastIndexOf(':') + 1);
-    const details = { parent_model: '', format: 'gguf', family, families: [family], parameter_size: known?.size ?? (/^\d+(\.\d+)?[bm]$/i.test(tag) ? tag.toUpperCase() : '1B'), quantization_level: 'Q4_K_M' };
+    const details = { parent_model: '', format: 'gguf', family, families: [family], parameter_size: /^\d+(\.\d+)?[bm]$/i.test(tag) ? tag.toUpperCase() : '1B', quantization_level: 'Q4_K_M' };
     const digest = createHash('sha256').update(name).digest('hex');
     return { name, model: name, modified_at: new Date(0).toISOString(), size: name.length * 100_000_000, digest, details };
   }
