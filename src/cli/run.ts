@@ -57,18 +57,18 @@ export function cliExtensionRoot(): string {
 }
 
 /** Writes progress to stderr as one rewritten line on a terminal, or a line per phase change otherwise. */
-export function stderrProgress(): { report(phase: string, done: number, total?: number): void; end(): void } {
+export function stderrProgress(): { report(phase: string, done: number, total?: number, detail?: string): void; end(): void } {
   const tty = process.stderr.isTTY;
   let lastPhase = '';
   let lastWrite = 0;
   return {
-    report(phase, done, total) {
+    report(phase, done, total, detail) {
       const now = Date.now();
       const finished = total !== undefined && done >= total;
       if (phase === lastPhase && !finished && now - lastWrite < (tty ? 100 : 2000)) return;
       lastWrite = now;
       lastPhase = phase;
-      const text = terminalLine(`${phase}: ${done}${total !== undefined ? `/${total}` : ''}`);
+      const text = terminalLine(`${phase}: ${detail ?? `${done}${total !== undefined ? `/${total}` : ''}`}`);
       process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
     },
     /** Ends the current line; reports after it start a new one, so one reporter can serve several phases. */

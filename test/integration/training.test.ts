@@ -147,12 +147,24 @@ describe('training with the stand-in llamafactory-cli', () => {
     assert.deepEqual((await readRegistry(workspace)).models, []);
   });
 
-  test('an import that fails after training says where the adapter is and how to import it', async () => {
+  test("a --base the dataset's model cannot serve on is refused before training, without repeating it as advice", async () => {
     const { workspace, dataset } = await workspaceWithDataset();
     await assert.rejects(trainAdapter(options(workspace, dataset, { base: 'llama3.1:8b' })), (e: HouseStyleError) => {
-      assert.equal(e.code, 'adapter-invalid');
-      assert.match(e.message, /^Training succeeded, but importing the adapter failed: The adapter was trained on Qwen\/Qwen2\.5-Coder-7B-Instruct, but llama3\.1:8b is a llama model\./);
-      assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base llama3\.1:8b --dataset /);
+      assert.equal(e.code, 'usage');
+      assert.equal(e.message, 'The dataset trains Qwen/Qwen2.5-Coder-7B-Instruct, which does not fit llama3.1:8b (another model family); nothing was trained.');
+      assert.doesNotMatch(e.hint ?? '', /llama3\.1/);
+      return true;
+    });
+    await assert.rejects(stat(path.join(workspace, '.housestyle', 'training')), { code: 'ENOENT' });
+  });
+
+  test('an import that fails after training says where the adapter is and how to import it', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    server.rejectNextCreate('unsupported architecture');
+    await assert.rejects(trainAdapter(options(workspace, dataset)), (e: HouseStyleError) => {
+      assert.equal(e.code, 'adapter-rejected');
+      assert.match(e.message, /^Training succeeded, but importing the adapter failed: Ollama refused to build .* unsupported architecture/);
+      assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base qwen2\.5-coder:7b --dataset /);
       return true;
     });
   });

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 /**
@@ -58,6 +61,10 @@ export interface OllamaTestServer {
   failBlobUploads(mode?: 'cut' | 'server-error' | 'stall'): void;
   /** The next /api/create streams this error after its first status line, as Ollama does for an adapter it cannot use. */
   rejectNextCreate(error: string): void;
+  /** Each model a create built with adapters, with the adapter file names and digests it was sent. */
+  readonly createdWithAdapters: { model: string; adapters: Record<string, string> }[];
+  /** Where an uploaded blob is kept (only with the `blobDir` option). */
+  blobFile(digest: string): string;
   /** Closes every connection and pending delay, so nothing keeps the process alive. */
   close(): Promise<void>;
 }
@@ -146,10 +153,29 @@ function isValidModelName(name: string): boolean {
 }
 
 /**
+ * The shapes of library models as Ollama's /api/show reports them (`details` and `model_info`, the GGUF key-values
+ * its server/routes.go `GetModelInfo` returns): architecture, family, hidden size, layers and heads, read from each
+ * model's config.json on Hugging Face. Ollama serves Mistral models as `llama` (convert/convert_mistral.go).
+ */
+const MODEL_TABLE: Record<string, { arch: string; hidden: number; layers: number; heads: number; kvHeads: number }> = {
+  'qwen2.5-coder:1.5b': { arch: 'qwen2', hidden: 1536, layers: 28, heads: 12, kvHeads: 2 },
+  'qwen2.5-coder:7b': { arch: 'qwen2', hidden: 3584, layers: 28, heads: 28, kvHeads: 4 },
+  'qwen2.5-coder:14b': { arch: 'qwen2', hidden: 5120, layers: 48, heads: 40, kvHeads: 8 },
+  'qwen2.5-coder:32b': { arch: 'qwen2', hidden: 5120, layers: 64, heads: 40, kvHeads: 8 },
+  'llama3.1:8b': { arch: 'llama', hidden: 4096, layers: 32, heads: 32, kvHeads: 8 },
+  'llama3.2:1b': { arch: 'llama', hidden: 2048, layers: 16, heads: 32, kvHeads: 8 },
+  'mistral:7b': { arch: 'llama', hidden: 4096, layers: 32, heads: 32, kvHeads: 8 },
+  'gemma2:2b': { arch: 'gemma2', hidden: 2304, layers: 26, heads: 8, kvHeads: 4 },
+};
+
+/** Architectures whose Safetensors LoRA adapters Ollama converts (convert/convert.go `ConvertAdapter`: llama, gemma2). */
+const SAFETENSORS_ADAPTER_ARCHS = ['llama', 'gemma2'];
+
+/**
  * `library`: the models a pull can find (default: any name); others fail as Ollama's registry does.
  * `capabilities: false` answers /api/show as Ollama before 0.6.4 did, without the capabilities list.
  */
-export async function startOllamaTestServer(options: { models?: string[]; version?: string; library?: string[]; capabilities?: boolean } = {}): Promise<OllamaTestServer> {
+export async function startOllamaTestServer(options: { models?: string[]; version?: string; library?: string[]; capabilities?: boolean; blobDir?: string } = {}): Promise<OllamaTestServer> {
   const models = new Set((options.models ?? []).map(withLatestTag));
   const requests: RecordedRequest[] = [];
   const queue: ScriptedAnswer[] = [];
@@ -158,6 +184,9 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   let vectorOf = defaultVector;
   let blobFailure: 'cut' | 'server-error' | 'stall' | undefined;
   let createRejection: string | undefined;
+  /** Models created with an adapter, and the shape of the base they were made from (Ollama's show reports the base's). */
+  const adapted = new Map<string, (typeof MODEL_TABLE)[string]>();
+  const received: { model: string; adapters: Record<string, string> }[] = [];
 
   const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
@@ -246,7 +275,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   }
 
   function modelEntry(name: string) {
-    const family = familyOf(name);
+    const known = MODEL_TABLE[name] ?? adapted.get(name);
+    const family = known?.arch ?? familyOf(name);
     const tag = name.slice(name.lastIndexOf(':') + 1);
     const details = { parent_model: '', format: 'gguf', family, families: [family], parameter_size: /^\d+(\.\d+)?[bm]$/i.test(tag) ? tag.toUpperCase() : '1B', quantization_level: 'Q4_K_M' };
     const digest = createHash('sha256').update(name).digest('hex');
@@ -257,10 +287,20 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     if (refusedName(res, model ?? '', [400, 'model is required'])) return;
     if (!models.has(withLatestTag(model))) return notFound(res, model);
     const { details } = modelEntry(withLatestTag(model));
-    const info = { 'general.architecture': details.family, [`${details.family}.context_length`]: 32768 };
+    const known = MODEL_TABLE[withLatestTag(model)] ?? adapted.get(withLatestTag(model));
+    const info = {
+      'general.architecture': details.family,
+      [`${details.family}.context_length`]: 32768,
+      ...(known && {
+        [`${known.arch}.embedding_length`]: known.hidden,
+        [`${known.arch}.block_count`]: known.layers,
+        [`${known.arch}.attention.head_count`]: known.heads,
+        [`${known.arch}.attention.head_count_kv`]: known.kvHeads,
+      }),
+    };
     const embedding = EMBEDDING_ARCHITECTURES.has(details.family);
     const capabilities = options.capabilities === false ? {} : { capabilities: [embedding ? 'embedding' : 'completion'] };
-    sendJson(res, 200, { modelfile: `FROM ${model}`, parameters: '', template: embedding ? '' : '{{ .System }}\n{{ .Prompt }}', details, model_info: info, ...capabilities });
+    sendJson(res, 200, { modelfile: `FROM ${model}`, parameters: embedding ? '' : 'stop "<|im_end|>"\ntemperature 0.7', template: embedding ? '' : '{{ .System }}\n{{ .Prompt }}', details, model_info: info, ...capabilities });
   }
 
   function pull(res: ServerResponse, body: { model?: string; name?: string; stream?: boolean }): void {
@@ -301,11 +341,41 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
       createRejection = undefined;
       return void sendLines(res, [{ status: 'parsing GGUF' }, { error }]);
     }
+    const adapters = Object.entries(body.adapters ?? {});
+    if (adapters.length > 0) {
+      // server/create.go `detectModelTypeFromFiles`: the file names decide (.safetensors, .gguf; else the GGUF magic).
+      const names = adapters.map(([name]) => name);
+      const type = names.some((n) => n.endsWith('.safetensors')) ? 'safetensors' : names.some((n) => n.endsWith('.gguf')) || adapters.some(([, digest]) => ggufMagic(digest)) ? 'gguf' : '';
+      // server/create.go `convertModelFromFiles`: errUnknownType, errOnlyOneAdapterSupported.
+      if (!type) return void sendLines(res, [{ error: 'unknown type' }]);
+      if (type === 'gguf' && adapters.length > 1) return void sendLines(res, [{ error: 'only one adapter is currently supported' }]);
+      const baseArch = body.from ? modelEntry(withLatestTag(body.from)).details.family : '';
+      // convert/convert.go `ConvertAdapter`: only llama and gemma2 bases take a Safetensors adapter.
+      if (type === 'safetensors' && !SAFETENSORS_ADAPTER_ARCHS.includes(baseArch)) return void sendLines(res, [{ status: 'converting adapter' }, { error: 'unsupported architecture' }]);
+      received.push({ model: withLatestTag(body.model), adapters: body.adapters! });
+      const base = body.from && (MODEL_TABLE[withLatestTag(body.from)] ?? adapted.get(withLatestTag(body.from)));
+      if (base) adapted.set(withLatestTag(body.model), base);
+    }
     models.add(withLatestTag(body.model));
     if (body.stream === false) return sendJson(res, 200, { status: 'success' });
-    const adapterLines = Object.keys(body.adapters ?? {}).length ? [{ status: 'using existing layer' }, { status: 'creating adapter layer' }] : [{ status: 'using existing layer' }];
+    const adapterLines = adapters.length ? [{ status: 'using existing layer' }, { status: 'creating adapter layer' }] : [{ status: 'using existing layer' }];
     sendLines(res, [{ status: 'parsing GGUF' }, ...adapterLines, { status: 'writing manifest' }, { status: 'success' }]);
   }
+
+  /** Whether a stored blob starts with the GGUF magic (ggml.DetectContentType); false when blobs are not kept. */
+  function ggufMagic(digest: string): boolean {
+    if (!options.blobDir) return false;
+    const head = Buffer.alloc(4);
+    const fd = openSync(blobPath(digest), 'r');
+    try {
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return head.toString('latin1') === 'GGUF';
+  }
+
+  const blobPath = (digest: string) => join(options.blobDir!, digest.replace(':', '-'));
 
   /** Streams an upload through SHA-256 without holding it, so large adapters cost the test process no memory. */
   async function storeBlob(req: IncomingMessage, res: ServerResponse, digest: string): Promise<void> {
@@ -314,8 +384,10 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     let bytes = 0;
     const failure = blobFailure;
     if (failure === 'cut') blobFailure = undefined;
+    const kept = options.blobDir ? createWriteStream(blobPath(digest)) : undefined;
     for await (const chunk of req) {
       hash.update(chunk as Buffer);
+      if (kept && !kept.write(chunk)) await once(kept, 'drain');
       bytes += (chunk as Buffer).length;
       if (failure && Number.isFinite(expected) && bytes >= expected / 2) {
         requests.push({ method: 'POST', path: `/api/blobs/${digest}`, body: { bytes, failed: failure } });
@@ -325,6 +397,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
       }
     }
     requests.push({ method: 'POST', path: `/api/blobs/${digest}`, body: { bytes } });
+    if (kept) await new Promise((resolve) => kept.end(resolve));
     if (`sha256:${hash.digest('hex')}` !== digest) return sendJson(res, 400, { error: 'digest mismatch' });
     blobs.add(digest);
     res.writeHead(201).end();
@@ -391,6 +464,11 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     blobs,
     failBlobUploads: (mode) => void (blobFailure = mode),
     rejectNextCreate: (error) => void (createRejection = error),
+    createdWithAdapters: received,
+    blobFile: (digest) => {
+      if (!options.blobDir) throw new Error('start the test server with blobDir to keep blobs');
+      return blobPath(digest);
+    },
     close: async () => {
       server.closeAllConnections(); // every pending delay ends with its connection (see `wait`)
       await new Promise((resolve) => server.close(resolve));

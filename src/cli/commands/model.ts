@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { present } from '../presenter';
 import { action, allowRepoHostOption, hostOption, type HostOptions, stderrProgress, withInterrupt, withService } from '../run';
@@ -17,15 +18,16 @@ export function registerModel(program: Command): void {
     .requiredOption('--base <model>', 'the Ollama base model it was trained on, e.g. qwen2.5-coder:7b')
     .option('--name <name>', 'Ollama model name (default: housestyle-<project>:<date>-<n>)')
     .option('--dataset <dir>', 'the dataset it was trained on, recorded with the version')
+    .option('--force', 'register a new version even when this adapter is already one')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
     .addOption(hostOption())
     .addOption(allowRepoHostOption())
     .option('--json', 'print the registered version as JSON')
     .action(
-      action(async (options: Common & { adapter: string; base: string; name?: string; dataset?: string }) => {
+      action(async (options: Common & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }) => {
         const progress = stderrProgress();
         const { active, ...result } = await withService(options, options, (service) =>
-          withInterrupt((signal) => service.importModel({ adapter: options.adapter, base: options.base, name: options.name, dataset: options.dataset, progress, signal })).finally(() => progress.end()),
+          withInterrupt((signal) => service.importModel({ adapter: options.adapter, base: options.base, name: options.name, dataset: options.dataset, force: options.force, progress, signal })).finally(() => progress.end()),
         );
         if (options.json) return present.json(result);
         const { version } = result;
@@ -67,6 +69,21 @@ export function registerModel(program: Command): void {
     );
 
   model
+    .command('export')
+    .description('Write a version as a GGUF adapter and a Modelfile, for ollama create or housestyle model import.')
+    .argument('<name>', 'a registered version')
+    .requiredOption('--out <dir>', 'folder to write adapter.gguf and Modelfile into')
+    .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .addOption(hostOption())
+    .addOption(allowRepoHostOption())
+    .action(
+      action(async (name: string, options: Common & { out: string }) => {
+        const { adapter, modelfile } = await withService(options, options, (service) => service.exportModel({ name, out: path.resolve(options.out) }));
+        present.text(`Wrote ${adapter} and ${modelfile}; import with: ollama create ${name} -f ${modelfile}\n`);
+      }),
+    );
+
+  model
     .command('use')
     .description('Make a registered version the fine-tuned model of the fine-tuned and hybrid routes.')
     .argument('<name>', 'a registered version')
@@ -88,8 +105,8 @@ export function registerModel(program: Command): void {
     .addOption(allowRepoHostOption())
     .action(
       action(async (name: string, options: Common) => {
-        await withService(options, options, (service) => service.removeModel(name));
-        present.text(`Removed ${name}.\n`);
+        const { active, activeChanged } = await withService(options, options, (service) => service.removeModel(name));
+        present.text(`Removed ${name}.${activeChanged ? (active ? ` ${active} is now the active version.` : ' No version is left; the fine-tuned route needs a new import.') : ''}\n`);
       }),
     );
 }

@@ -22,6 +22,7 @@ import { silentLogger, type Logger, type Progress } from '../log';
 import type { HostChoice } from '../ollamaHostChoice';
 import { importAdapter, type ImportResult } from '../models/adapters/importAdapter';
 import { OllamaClient, type OllamaModelInfo } from '../models/ollama/client';
+import { exportVersion, type ExportResult } from '../models/exportVersion';
 import { readRegistry, type ModelRegistry } from '../models/registry';
 import { resolveRoute, type ResolvedRoute } from '../models/route';
 import { trainAdapter, type TrainResult } from '../models/training/train';
@@ -236,7 +237,7 @@ export class WorkspaceService {
     });
   }
 
-  // Models (a version's `export` joins here as its own use case.)
+  // Models
 
   async train(request: Call & { dataset: string; remote?: string; base?: string; name?: string }): Promise<TrainResult> {
     await this.prepareFolder();
@@ -244,11 +245,16 @@ export class WorkspaceService {
     return trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
   }
 
-  async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string }): Promise<ImportResult & { active: boolean }> {
+  async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }): Promise<ImportResult & { active: boolean }> {
     await this.prepareFolder();
     const client = this.modelClient(await this.config());
     const result = await importAdapter({ ...request, workspace: this.workspace, client, logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
     return { ...result, active: (await readRegistry(this.workspace)).active === result.version.name };
+  }
+
+  /** Writes a version as a GGUF adapter and a Modelfile that `ollama create` or `housestyle model import` reads. */
+  async exportModel(request: { name: string; out: string }): Promise<ExportResult> {
+    return exportVersion({ ...request, workspace: this.workspace, client: this.modelClient(await this.config()) });
   }
 
   /** The workspace's registered fine-tuned versions and the active one. */
@@ -281,9 +287,10 @@ export class WorkspaceService {
     return fineTuned && fineTuned !== name ? { overriddenBy: fineTuned } : {};
   }
 
-  async removeModel(name: string): Promise<void> {
+  /** Removes a version; when it was the active one, the newest remaining becomes active (`active`), if any is left. */
+  async removeModel(name: string): Promise<{ active?: string; activeChanged: boolean }> {
     await this.prepareFolder();
-    await removeVersion(this.workspace, this.modelClient(await this.config()), name);
+    return removeVersion(this.workspace, this.modelClient(await this.config()), name);
   }
 
   /** Pulls a model (the review model by default) into Ollama; `onStatus` gets its status and bytes. */

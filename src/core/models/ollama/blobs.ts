@@ -19,6 +19,8 @@ export interface BlobOptions {
   signal?: AbortSignal;
   /** Bytes of this file hashed or sent so far. */
   onBytes?: (phase: 'hashing' | 'uploading', done: number, total: number) => void;
+  /** The file's digest when already known (hashed as it was written): skips the hashing pass. */
+  digest?: string;
   /** How often a failed upload is tried again (default 2). */
   retries?: number;
   /** How long Ollama may stay silent (no bytes taken, no answer) before an upload or check fails. */
@@ -34,7 +36,7 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  * rather than stored under the wrong name. Memory stays flat whatever the file's size.
  */
 export async function pushBlob(host: string, file: string, size: number, options: BlobOptions = {}): Promise<BlobUpload> {
-  const digest = `sha256:${await hashFile(file, size, options)}`;
+  const digest = options.digest ?? `sha256:${await hashFile(file, size, options)}`;
   const url = `${host}/api/blobs/${digest}`;
   const attempts = (options.retries ?? 2) + 1;
   for (let attempt = 0; ; attempt++) {
@@ -49,7 +51,8 @@ export async function pushBlob(host: string, file: string, size: number, options
   }
 }
 
-async function hashFile(file: string, size: number, options: BlobOptions): Promise<string> {
+/** The SHA-256 (hex) of a file, streamed. */
+export async function hashFile(file: string, size: number, options: BlobOptions): Promise<string> {
   const hash = createHash('sha256');
   let done = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, ...(options.signal && { signal: options.signal }) })) {
