@@ -1,282 +1,209 @@
-// Retrieval quality: for each code snippet in test/bench/retrieval/snippets.txt, does the review's retrieval
-// (its query built from the window, then the knowledge base's search) return the guide sections the snippet
-// breaks? All guides share one knowledge base, as a polyglot workspace's would, so the others' sections
-// compete. Prints recall@5, recall@12 and MRR per embedder available here, on the tuned and the held-out
-// guides, beside a naive baseline measured in the same run: BM25 over 60-line windows of the guides, queried
-// with the snippet's text. Real LanceDB; the guides are public style guides (see retrieval/README.md).
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+// Retrieval quality on team convention documents House Style's retrieval was not written for (see
+// retrieval/teams/README.md): ten public documents in nine languages share one knowledge base, as a polyglot
+// team's would, and each code snippet breaks one labelled rule (a section or a bullet, by its lines). Prints,
+// for the tuning and the frozen held-out halves and per language, recall@5, recall@12 and MRR of the review's
+// retrieval on the lexical path (hashing embedder), of `housestyle search` given the snippet and its file
+// name, of naive BM25 over 60-line windows and of the right document's passages in random order (expected
+// values), all in the same run; and how often the review's packed prompt keeps the labelled rule.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseConfig, type Config } from '../../src/core/config';
-import type { EmbedderChoice } from '../../src/core/knowledge/embedder';
-import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
-import { findMiniLmModel } from '../../src/core/knowledge/embedders/miniLmModel';
-import { indexUri } from '../../src/core/knowledge/indexUri';
-import { KnowledgeStore } from '../../src/core/knowledge/store';
-import { ollamaEmbeddingStatus } from '../../src/core/knowledge/embedders/ollamaEmbeddingModels';
+import { parseConfig } from '../../src/core/config';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
+import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { KnowledgeStore } from '../../src/core/knowledge/store';
+import { languageOf } from '../../src/core/review/language';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { passageCost } from '../../src/core/review/prompt';
 import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
+import { K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 
-const DATA = path.join(import.meta.dirname, 'retrieval');
-const HELD_OUT = new Set(['pep8', 'rust-api-naming']);
-const K = 12;
-const WINDOW_LINES = 60;
+const DATA = path.join(import.meta.dirname, 'retrieval', 'teams');
+/** Where the fetch tool leaves git mirrors (`<owner>+<name>/repo`): the documents whose licence lets us keep no copy are read from there. */
+const MIRRORS = process.env.HOUSESTYLE_BENCH_MIRRORS ?? '/work/.mirror';
+
+interface Source {
+  doc: string;
+  language: string;
+  repository: string;
+  path: string;
+  commit: string;
+  licence: string;
+  /** kept: a verbatim copy lives under retrieval/teams/<workspacePath>; mirror: read from a fetched mirror at `commit`. */
+  copy: 'kept' | 'mirror';
+  workspacePath: string;
+  url: string;
+}
 
 interface Snippet {
-  guide: string;
-  id: string;
+  name: string;
+  doc: string;
   path: string;
-  labels: string[];
-  code: string;
-}
-
-interface Section {
-  title: string;
+  label: string;
   start: number;
   end: number;
+  code: string;
+  heldOut: boolean;
 }
 
-interface Guide {
-  name: string;
-  file: string;
-  lines: string[];
-  sections: Section[];
-}
-
-/** Where a retrieved passage or window sits: a source file and 1-based inclusive lines. */
-interface Hit {
-  source: string;
-  startLine: number;
-  endLine: number;
-}
-
-/** The snippets of one file of the benchmark, in the order written. */
-async function loadSnippets(file: string): Promise<Snippet[]> {
-  const text = await readFile(path.join(DATA, file), 'utf8');
+async function loadSnippets(heldOut: ReadonlySet<string>): Promise<Snippet[]> {
+  const text = await readFile(path.join(DATA, 'snippets.txt'), 'utf8');
   return text
     .split(/^=== /m)
     .filter(Boolean)
     .map((entry) => {
       const [header, ...code] = entry.split('\n');
-      const [name, file, labels] = header!.split(' | ').map((part) => part.trim());
-      const [guide, id] = name!.split('/');
-      return { guide: guide!, id: id!, path: file!, labels: labels!.split(';').map((l) => l.trim()), code: code.join('\n').trimEnd() };
+      const [name, file, labelled] = header!.split(' | ').map((part) => part.trim());
+      const [, label, start, end] = /^(.*) @ (\d+)-(\d+)$/.exec(labelled!)!;
+      return { name: name!, doc: name!.split('/')[0]!, path: file!, label: label!, start: Number(start), end: Number(end), code: code.join('\n').trimEnd(), heldOut: heldOut.has(name!) };
     });
 }
 
-/**
- * Sections of a guide by heading text (backticks and tags dropped), each running to the next heading:
- * Markdown `#` headings outside fences, reStructuredText underlined titles, HTML `<h1>`–`<h6>` on one line.
- */
-function sectionsOf(lines: string[], format: 'md' | 'rst' | 'html'): Section[] {
-  const starts: { title: string; line: number }[] = [];
-  let fenced = false;
-  lines.forEach((line, i) => {
-    if (format === 'md' && /^\s*```/.test(line)) fenced = !fenced;
-    if (format === 'md' && !fenced && /^#{1,6}\s/.test(line)) starts.push({ title: line.replace(/^#+\s*/, '').replaceAll('`', '').trim(), line: i + 1 });
-    const next = lines[i + 1] ?? '';
-    if (format === 'rst' && /^\S/.test(line) && /^([=\-~])\1{2,}$/.test(next) && next.length >= line.trimEnd().length) starts.push({ title: line.trim(), line: i + 1 });
-    const heading = format === 'html' ? /<h[1-6]\b[^>]*>(.*?)<\/h[1-6]>/i.exec(line) : null;
-    if (heading) starts.push({ title: htmlText(heading[1]!), line: i + 1 });
-  });
-  return starts.map((s, i) => ({ title: s.title, start: s.line, end: (starts[i + 1]?.line ?? lines.length + 1) - 1 }));
+/** A document's text: the kept copy, or the mirror's file at the recorded commit; a reason where neither is here. */
+async function documentText(source: Source): Promise<{ text: string } | { skip: string }> {
+  if (source.copy === 'kept') return { text: await readFile(path.join(DATA, source.workspacePath), 'utf8') };
+  const mirror = path.join(MIRRORS, source.repository.replace('/', '+'), 'repo');
+  if (!existsSync(mirror)) return { skip: `no mirror of ${source.repository} at ${mirror} (its licence, ${source.licence}, keeps its text out of this repository; fetch it or set HOUSESTYLE_BENCH_MIRRORS)` };
+  try {
+    return { text: execFileSync('git', ['--git-dir', mirror, 'show', `${source.commit}:${source.path}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }) };
+  } catch {
+    return { skip: `the mirror of ${source.repository} lacks ${source.path} at ${source.commit}` };
+  }
 }
 
-function htmlText(html: string): string {
-  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-  return html.replace(/<[^>]+>/g, '').replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name]!).trim();
+/** Whether a hit covers the labelled lines: at least 3 of them, or all of a shorter label. */
+function covers(hit: Hit, source: Source, snippet: Snippet): boolean {
+  const needed = Math.min(3, snippet.end - snippet.start + 1);
+  return hit.source === source.workspacePath && Math.min(hit.endLine, snippet.end) - Math.max(hit.startLine, snippet.start) + 1 >= needed;
 }
 
-async function loadGuide(name: string): Promise<Guide> {
-  const docs = path.join(DATA, 'guides', name, 'docs');
-  const { readdir } = await import('node:fs/promises');
-  const [file] = await readdir(docs);
-  const lines = (await readFile(path.join(docs, file!), 'utf8')).split(/\r?\n/);
-  return { name, file: `docs/${name}/${file}`, lines, sections: sectionsOf(lines, file!.endsWith('.rst') ? 'rst' : /\.html?$/.test(file!) ? 'html' : 'md') };
-}
-
-/** 1-based rank of the first result that covers the labelled section (at least 3 of its lines, or all of a shorter one). */
-function rankOf(results: Hit[], guide: Guide, label: string): number | undefined {
-  const section = guide.sections.find((s) => s.title === label);
-  if (!section) throw new Error(`${guide.name}: no section titled "${label}"`);
-  const needed = Math.min(3, section.end - section.start + 1);
-  const index = results.findIndex((r) => r.source === guide.file && Math.min(r.endLine, section.end) - Math.max(r.startLine, section.start) + 1 >= needed);
+function rankOf(hits: Hit[], source: Source, snippet: Snippet): number | undefined {
+  const index = hits.slice(0, K).findIndex((hit) => covers(hit, source, snippet));
   return index < 0 ? undefined : index + 1;
 }
 
-interface Scores {
-  recall5: number;
-  recall12: number;
-  mrr: number;
-  n: number;
+/** n choose k, as a float (the passage counts here are small enough). */
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let result = 1;
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
+  return result;
 }
 
-function score(runs: { snippet: Snippet; guide: Guide; results: Hit[] }[]): Scores {
-  let recall5 = 0;
-  let recall12 = 0;
-  let mrr = 0;
-  for (const { snippet, guide, results } of runs) {
-    const ranks = snippet.labels.map((label) => rankOf(results, guide, label));
-    recall5 += ranks.filter((r) => r !== undefined && r <= 5).length / ranks.length;
-    recall12 += ranks.filter((r) => r !== undefined && r <= 12).length / ranks.length;
-    const first = Math.min(...ranks.map((r) => r ?? Infinity));
-    mrr += first <= K ? 1 / first : 0;
+/** Expected recall@5, recall@12 and reciprocal rank when the right document's n passages come in random order and m of them cover the label. */
+function randomOrder(n: number, m: number): { recall5: number; recall12: number; rr: number } {
+  if (m === 0) return { recall5: 0, recall12: 0, rr: 0 };
+  const within = (k: number) => 1 - choose(n - m, Math.min(k, n)) / choose(n, Math.min(k, n));
+  let rr = 0;
+  for (let r = 1; r <= Math.min(K, n - m + 1); r++) rr += choose(n - r, m - 1) / choose(n, m) / r;
+  return { recall5: within(5), recall12: within(12), rr };
+}
+
+const sources: Source[] = JSON.parse(await readFile(path.join(DATA, 'sources.json'), 'utf8'));
+const heldOutNames = new Set((await readFile(path.join(DATA, 'heldout.txt'), 'utf8')).split('\n').filter(Boolean));
+const texts = new Map<string, string>();
+for (const source of sources) {
+  const read = await documentText(source);
+  if ('skip' in read) console.log(`${source.doc}: skipped, ${read.skip}`);
+  else texts.set(source.doc, read.text);
+}
+const present = sources.filter((source) => texts.has(source.doc));
+const sourceOf = new Map(present.map((source) => [source.doc, source]));
+const snippets = (await loadSnippets(heldOutNames)).filter((snippet) => sourceOf.has(snippet.doc));
+const languageOfSnippet = (snippet: Snippet) => languageOf(snippet.path);
+
+interface Row {
+  snippet: Snippet;
+  review: number | undefined;
+  search: number | undefined;
+  bm25: number | undefined;
+  random: { recall5: number; recall12: number; rr: number };
+  packed: boolean;
+  top: string[];
+}
+const rows: Row[] = [];
+const workspace = await mkdtemp(path.join(tmpdir(), 'hs-retrieval-teams-'));
+try {
+  for (const source of present) {
+    await mkdir(path.dirname(path.join(workspace, source.workspacePath)), { recursive: true });
+    await writeFile(path.join(workspace, source.workspacePath), texts.get(source.doc)!);
   }
-  const n = runs.length;
-  return { recall5: recall5 / n, recall12: recall12 / n, mrr: mrr / n, n };
-}
-
-/** The naive baseline: Okapi BM25 (k1 1.2, b 0.75) over consecutive 60-line windows of every guide, queried with every word of the snippet. */
-function naiveBm25(all: Guide[]) {
-  const words = (text: string) => text.toLowerCase().match(/[a-z0-9_]+/g) ?? [];
-  const windows: { source: string; start: number; end: number; terms: Map<string, number>; length: number }[] = [];
-  for (const guide of all) {
-    for (let start = 1; start <= guide.lines.length; start += WINDOW_LINES) {
-      const end = Math.min(guide.lines.length, start + WINDOW_LINES - 1);
-      const terms = new Map<string, number>();
-      const tokens = words(guide.lines.slice(start - 1, end).join('\n'));
-      for (const t of tokens) terms.set(t, (terms.get(t) ?? 0) + 1);
-      windows.push({ source: guide.file, start, end, terms, length: tokens.length });
-    }
+  // The lexical path: no semantic model, the hashing embedder (BM25 alone).
+  const config = parseConfig({ index: { embedder: 'hash' } });
+  await indexKnowledgeBase({ workspace, config });
+  const kb = await openKnowledgeBase({ workspace, config });
+  const store = (await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase))!;
+  const passagesBySource = new Map<string, Hit[]>();
+  for await (const passage of store.passages()) passagesBySource.set(passage.source, [...(passagesBySource.get(passage.source) ?? []), passage]);
+  store.close();
+  const naive = naiveBm25(present.map((source) => ({ source: source.workspacePath, lines: texts.get(source.doc)!.split(/\r?\n/) })));
+  for (const snippet of snippets) {
+    const source = sourceOf.get(snippet.doc)!;
+    const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
+    const query = retrievalQuery(window!);
+    const language = codeLanguage(snippet.path);
+    const results = await kb.search(query, { k: K, ...(language && { language }) });
+    // The review searches for its own k (review.k) passages: the first of the same search's.
+    const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);
+    const own = passagesBySource.get(source.workspacePath) ?? [];
+    rows.push({
+      snippet,
+      review: rankOf(results, source, snippet),
+      search: rankOf(await searchText(kb, snippet.code, { k: K, file: snippet.path }), source, snippet),
+      bm25: rankOf(naive(snippet.code), source, snippet),
+      random: randomOrder(own.length, own.filter((passage) => covers(passage, source, snippet)).length),
+      packed: rules.passages.some(({ passage }) => covers(passage, source, snippet)),
+      top: results.slice(0, 5).map((r) => `${sources.find((s) => s.workspacePath === r.source)?.doc ?? r.source}: ${r.heading.split(' > ').at(-1)}`),
+    });
   }
-  const average = windows.reduce((sum, w) => sum + w.length, 0) / windows.length;
-  const df = new Map<string, number>();
-  for (const w of windows) for (const t of w.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-  return (query: string): Hit[] => {
-    const terms = [...new Set(words(query))];
-    return windows
-      .map((w) => {
-        let total = 0;
-        for (const t of terms) {
-          const tf = w.terms.get(t) ?? 0;
-          if (tf === 0) continue;
-          const idf = Math.log(1 + (windows.length - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
-          total += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * w.length) / average));
-        }
-        return { window: w, total };
-      })
-      .filter((s) => s.total > 0)
-      .sort((a, b) => b.total - a.total)
-      .slice(0, K)
-      .map(({ window }) => ({ source: window.source, startLine: window.start, endLine: window.end }));
-  };
+  await kb.close();
+} finally {
+  await rm(workspace, { recursive: true, force: true });
 }
 
-async function availableEmbedders(config: Config): Promise<{ choice: EmbedderChoice; label: string }[]> {
-  const embedders: { choice: EmbedderChoice; label: string }[] = [{ choice: 'hash', label: 'hash (lexical fallback)' }];
-  const minilm = findMiniLmModel({ modelDir: config.index.modelDir });
-  if (minilm) embedders.push({ choice: 'minilm', label: `minilm (${minilm})` });
-  else console.log('minilm: not measured (no local all-MiniLM-L6-v2 files on this machine)');
-  const ollama = await ollamaEmbeddingStatus(config);
-  if (ollama.installed) embedders.push({ choice: 'ollama', label: `ollama ${ollama.installed.name}` });
-  else console.log(`ollama: not measured (${ollama.reachable ? 'no embedding model installed' : 'not reachable'} at ${ollama.host})`);
-  return embedders;
-}
-
-const written = await loadSnippets('snippets.txt');
-// Added later with the whole Airbnb guide and PEP 8 and with Effective Go; nothing was tuned on them.
-const added = await loadSnippets('snippets-whole-guides.txt').catch(() => []);
-const snippets = [...written, ...added];
-const fromAdded = new Set(added);
-/** The snippet groups scored apart: what retrieval was tuned on, and what it never saw while being changed. */
-const GROUPS: { name: string; has: (snippet: Snippet) => boolean }[] = [
-  { name: 'tuned', has: (s) => !fromAdded.has(s) && !HELD_OUT.has(s.guide) },
-  { name: 'held-out', has: (s) => !fromAdded.has(s) && HELD_OUT.has(s.guide) },
-  ...(added.length > 0 ? [{ name: 'added', has: (s: Snippet) => fromAdded.has(s) }] : []),
+const GROUPS = [
+  { name: 'tuning', has: (row: Row) => !row.snippet.heldOut },
+  { name: 'held-out', has: (row: Row) => row.snippet.heldOut },
 ];
-const guides = new Map(await Promise.all([...new Set(snippets.map((s) => s.guide))].map(async (name) => [name, await loadGuide(name)] as const)));
-const baseConfig = parseConfig({});
-const rows: { method: string; scores: Scores[] }[] = [];
-const packing: string[] = [];
-const scored = <T extends { snippet: Snippet; guide: Guide; results: Hit[] }>(runs: T[]) => GROUPS.map((group) => score(runs.filter((r) => group.has(r.snippet))));
+const ranked = (of: (row: Row) => number | undefined) => (list: Row[]) => scoreRanks(list.map((row) => [of(row)]));
+const expected = (list: Row[]): Scores => ({
+  recall5: list.reduce((sum, row) => sum + row.random.recall5, 0) / list.length,
+  recall12: list.reduce((sum, row) => sum + row.random.recall12, 0) / list.length,
+  mrr: list.reduce((sum, row) => sum + row.random.rr, 0) / list.length,
+  n: list.length,
+});
+const METHODS: { name: string; score: (list: Row[]) => Scores }[] = [
+  { name: 'House Style: review query, lexical search', score: ranked((row) => row.review) },
+  { name: '`housestyle search` with the snippet and its file name', score: ranked((row) => row.search) },
+  { name: 'naive BM25 over 60-line windows, snippet text', score: ranked((row) => row.bm25) },
+  { name: 'the right document, its passages in random order (expected)', score: expected },
+];
+const f = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(3));
+const kept = (list: Row[]) => list.filter((row) => row.packed).length / list.length;
 
-for (const { choice, label } of await availableEmbedders(baseConfig)) {
-  const runs: { snippet: Snippet; guide: Guide; results: Hit[] }[] = [];
-  // `housestyle search` given the snippet alone (no file named): the code recognised and searched for its
-  // constructs, against the snippet's text searched as written (what search did before).
-  const searched: typeof runs = [];
-  const asWritten: typeof runs = [];
-  // Ablations, to show what each part of the lexical path adds: the query without its construct words
-  // (language, path and frequent words: the query before), and the hashing embedder's vectors fused in.
-  const wordsOnly: typeof runs = [];
-  const fused: typeof runs = [];
-  // What a review's prompt carries: the same search's passages as retrieveRules packs them.
-  const packed: (typeof runs[number] & { tokens: number; naiveTokens: number[] })[] = [];
-  const misses: string[] = [];
-  const workspace = await mkdtemp(path.join(tmpdir(), 'hs-retrieval-'));
-  try {
-    for (const guide of guides.values()) await cp(path.join(DATA, 'guides', guide.name, 'docs'), path.join(workspace, 'docs', guide.name), { recursive: true });
-    const config = parseConfig({ index: { embedder: choice } });
-    await indexKnowledgeBase({ workspace, config });
-    const kb = await openKnowledgeBase({ workspace, config });
-    const store = choice === 'hash' ? await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase) : undefined;
-    const hashing = createHashingEmbedder();
-    for (const snippet of snippets) {
-      const guide = guides.get(snippet.guide)!;
-      const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
-      const query = retrievalQuery(window!);
-      const language = codeLanguage(snippet.path);
-      const results = await kb.search(query, { k: K, ...(language && { language }) });
-      runs.push({ snippet, guide, results });
-      searched.push({ snippet, guide, results: await searchText(kb, snippet.code, { k: K }) });
-      asWritten.push({ snippet, guide, results: await kb.search(snippet.code, { k: K }) });
-      // The review searches for its own k (review.k) passages: the first of the same search's.
-      const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);
-      const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
-      packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
-      if (store) {
-        const lines = query.split('\n');
-        wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K, ...(language && { language }) }) });
-        fused.push({ snippet, guide, results: await store.search(query, { vector: async () => (await hashing.embed([query]))[0]!, fuseVectors: true, k: K }) });
-      }
-      // BENCH_VERBOSE=tuned (or another group's name) lists that group's snippets whose sections are not in the top 5.
-      if (GROUPS.find((g) => g.name === process.env.BENCH_VERBOSE)?.has(snippet) && snippet.labels.some((l) => (rankOf(results, guide, l) ?? 99) > 5)) {
-        const ranks = snippet.labels.map((l) => rankOf(results, guide, l) ?? '-').join(',');
-        misses.push(`${guide.name}/${snippet.id}: wanted ${snippet.labels.join('; ')} (rank ${ranks}), got ${results.slice(0, 5).map((r) => `${r.source.split('/')[1]}: ${r.heading.split(' > ').at(-1)}`).join(' | ')}`);
-      }
-    }
-    await kb.close();
-    store?.close();
-  } finally {
-    await rm(workspace, { recursive: true, force: true });
-  }
-  rows.push({ method: `${label}: review query, search`, scores: scored(runs) });
-  rows.push({ method: `${label}: \`housestyle search\` with the snippet alone`, scores: scored(searched) });
-  rows.push({ method: `${label}: the snippet's text searched as written`, scores: scored(asWritten) });
-  if (wordsOnly.length > 0) {
-    rows.push({ method: `${label}: review query without construct words, search`, scores: scored(wordsOnly) });
-    rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors (no language preference)`, scores: scored(fused) });
-  }
-  for (const miss of misses) console.log(`  miss (${process.env.BENCH_VERBOSE}): ${miss}`);
-  // Label recall of the packed rules against naive top-k concatenation, at the smallest k as good.
-  const labelRecall = (list: typeof runs) => list.reduce((sum, r) => sum + r.snippet.labels.filter((l) => rankOf(r.results, r.guide, l) !== undefined).length / r.snippet.labels.length, 0) / list.length;
-  const packedRecall = labelRecall(packed);
-  const packedTokens = packed.reduce((sum, r) => sum + r.tokens, 0) / packed.length;
-  let k = 1;
-  while (k < K && labelRecall(runs.map((r) => ({ ...r, results: r.results.slice(0, k) }))) < packedRecall) k++;
-  const naiveTokens = packed.reduce((sum, r) => sum + r.naiveTokens[Math.min(k, r.naiveTokens.length) - 1]!, 0) / packed.length;
-  const naiveRecall = labelRecall(runs.map((r) => ({ ...r, results: r.results.slice(0, k) })));
-  packing.push(
-    `${label}: the review's packed rules (default ${baseConfig.review.contextTokens}-token budget) carry ${packedRecall.toFixed(3)} of the labelled sections in ${packedTokens.toFixed(0)} tokens; ` +
-      `naive top-${k} ${naiveRecall.toFixed(3)} in ${naiveTokens.toFixed(0)} tokens (${packedTokens <= naiveTokens ? `${((1 - packedTokens / naiveTokens) * 100).toFixed(0)}% fewer` : `${((packedTokens / naiveTokens - 1) * 100).toFixed(0)}% more`})`,
-  );
-}
-
-const naive = naiveBm25([...guides.values()]);
-const baselineRuns = snippets.map((snippet) => ({ snippet, guide: guides.get(snippet.guide)!, results: naive(snippet.code) }));
-rows.push({ method: 'baseline: BM25 over 60-line windows, snippet text', scores: scored(baselineRuns) });
-
-const f = (x: number) => x.toFixed(3);
-console.log(
-  `\n${snippets.length} snippets over ${guides.size} guides; tuned on ${written.filter(GROUPS[0]!.has).length} snippets of ${[...new Set(written.filter(GROUPS[0]!.has).map((s) => s.guide))].join(', ')}; ` +
-    `held out ${[...HELD_OUT].join(', ')}${added.length > 0 ? `, and the ${added.length} snippets added with whole guides (${[...new Set(added.map((s) => s.guide))].join(', ')})` : ''}\n`,
-);
+console.log(`\n${snippets.length} snippets over ${present.length} documents (${new Set(snippets.map(languageOfSnippet)).size} languages); held out: ${snippets.filter((s) => s.heldOut).length}\n`);
 console.log(`| method | ${GROUPS.map((g) => `${g.name} r@5 | ${g.name} r@12 | ${g.name} MRR`).join(' | ')} |`);
 console.log(`| --- | ${GROUPS.map(() => '--- | --- | ---').join(' | ')} |`);
-for (const { method, scores } of rows) console.log(`| ${method} | ${scores.map((x) => `${f(x.recall5)} | ${f(x.recall12)} | ${f(x.mrr)}`).join(' | ')} |`);
-console.log(`\n(${GROUPS.map((g, i) => `${g.name}: ${rows[0]!.scores[i]!.n} snippets`).join(', ')})`);
-for (const line of packing) console.log(`\n${line}`);
+for (const method of METHODS) console.log(`| ${method.name} | ${GROUPS.map((g) => method.score(rows.filter(g.has))).map((s) => `${f(s.recall5)} | ${f(s.recall12)} | ${f(s.mrr)}`).join(' | ')} |`);
+console.log(`\nThe review keeps the labelled rule in its packed prompt (default ${parseConfig({}).review.contextTokens}-token budget): ${GROUPS.map((g) => `${g.name} ${f(kept(rows.filter(g.has)))}`).join(', ')}`);
+
+for (const group of GROUPS) {
+  console.log(`\n${group.name}, per language (MRR; r@5 in brackets):\n`);
+  console.log(`| language | n | House Style | search | naive BM25 | random order | packed |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  const inGroup = rows.filter(group.has);
+  for (const language of [...new Set(inGroup.map((row) => languageOfSnippet(row.snippet)))].sort()) {
+    const list = inGroup.filter((row) => languageOfSnippet(row.snippet) === language);
+    const cells = METHODS.map((method) => method.score(list)).map((s) => `${f(s.mrr)} (${f(s.recall5)})`);
+    console.log(`| ${language} | ${list.length} | ${cells.join(' | ')} | ${f(kept(list))} |`);
+  }
+}
+
+// BENCH_VERBOSE=tuning lists the tuning half's snippets whose rule is not in the top 5. The held-out half is never listed: nobody looks at it to choose a change.
+if (process.env.BENCH_VERBOSE === 'tuning') {
+  console.log('');
+  for (const row of rows.filter((r) => !r.snippet.heldOut && (r.review ?? 99) > 5)) console.log(`  miss: ${row.snippet.name} wanted ${row.snippet.label} (rank ${row.review ?? '-'}), got ${row.top.join(' | ')}`);
+}
