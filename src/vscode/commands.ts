@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
+import { fetchReviewCommentsCommand } from './fetchReviewCommentsCommand';
 import { ChatViewProvider } from './chat/chatView';
 import { checkOllama } from './models/checkOllama';
 import { modelCommands } from './models/modelCommands';
@@ -36,6 +37,7 @@ const commands: Record<string, CommandFactory> = {
   ...reviewCommands,
   ...modelCommands,
   'housestyle.buildDataset': buildDatasetCommand,
+  'housestyle.fetchReviewComments': fetchReviewCommentsCommand,
 };
 
 export function registerCommands(ctx: HouseStyleContext, parts: EditorParts): void {

@@ -65,15 +65,20 @@ export class ForgeClient {
     return { status: 200, body: answer.body as T, ...(answer.etag && { etag: answer.etag }), ...(answer.next && { next: answer.next }) };
   }
 
-  /** Every page of a list, following rel="next". */
-  async getAll<T>(url: string): Promise<T[]> {
-    const items: T[] = [];
+  /** The items of a list, page after page (rel="next"), fetched as they are consumed: a caller that stops early asks no further. */
+  async *items<T>(url: string): AsyncGenerator<T> {
     for (let next: string | undefined = url; next; ) {
       const page: ForgePage<T[]> = await this.get<T[]>(next);
-      if (page.status === 304) break;
-      items.push(...page.body);
+      if (page.status === 304) return;
+      yield* page.body;
       next = page.next;
     }
+  }
+
+  /** Every item of a list. */
+  async getAll<T>(url: string): Promise<T[]> {
+    const items: T[] = [];
+    for await (const item of this.items<T>(url)) items.push(item);
     return items;
   }
 

@@ -19,15 +19,9 @@ interface RestComment {
 
 /** Every pull request, most recently updated first, until one older than `stopBefore` (docs.github.com/rest/pulls/pulls#list-pull-requests). */
 export async function* listGithubPullRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string): AsyncGenerator<ListedPullRequest> {
-  let next: string | undefined = `${repo.apiUrl}/repos/${repo.path}/pulls?state=all&sort=updated&direction=desc&per_page=100`;
-  while (next) {
-    const page: Awaited<ReturnType<typeof client.get<Array<{ number: number; updated_at: string }>>>> = await client.get(next);
-    if (page.status === 304) return;
-    for (const pr of page.body) {
-      if (stopBefore && Date.parse(pr.updated_at) < Date.parse(stopBefore)) return;
-      yield { number: pr.number, updatedAt: pr.updated_at };
-    }
-    next = page.next;
+  for await (const pr of client.items<{ number: number; updated_at: string }>(`${repo.apiUrl}/repos/${repo.path}/pulls?state=all&sort=updated&direction=desc&per_page=100`)) {
+    if (stopBefore && Date.parse(pr.updated_at) < Date.parse(stopBefore)) return;
+    yield { number: pr.number, updatedAt: pr.updated_at };
   }
 }
 

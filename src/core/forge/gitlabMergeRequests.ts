@@ -26,15 +26,9 @@ const project = (repo: ForgeRepository) => `${repo.apiUrl}/projects/${encodeURIC
 /** Merge requests, most recently updated first (docs.gitlab.com/api/merge_requests/#list-project-merge-requests). */
 export async function* listGitlabMergeRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string): AsyncGenerator<ListedPullRequest> {
   const after = stopBefore ? `&updated_after=${encodeURIComponent(stopBefore)}` : '';
-  let next: string | undefined = `${project(repo)}/merge_requests?state=all&order_by=updated_at&sort=desc&per_page=100${after}`;
-  while (next) {
-    const page: Awaited<ReturnType<typeof client.get<Array<{ iid: number; updated_at: string }>>>> = await client.get(next);
-    if (page.status === 304) return;
-    for (const mr of page.body) {
-      if (stopBefore && Date.parse(mr.updated_at) < Date.parse(stopBefore)) return;
-      yield { number: mr.iid, updatedAt: mr.updated_at };
-    }
-    next = page.next;
+  for await (const mr of client.items<{ iid: number; updated_at: string }>(`${project(repo)}/merge_requests?state=all&order_by=updated_at&sort=desc&per_page=100${after}`)) {
+    if (stopBefore && Date.parse(mr.updated_at) < Date.parse(stopBefore)) return;
+    yield { number: mr.iid, updatedAt: mr.updated_at };
   }
 }
 

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { describeError, isCancellation } from '../core/errors';
+import type { CommandFactory } from './commands';
+import { withEditorProgress } from './progress';
+import { requireFolder, requireTrust } from './trust';
+
+const TITLE = 'House Style: Fetch Review Comments';
+
+/**
+ * "House Style: Fetch Review Comments": asks which forge repository (the git remote's by default), then fetches
+ * with a cancellable progress notification into the cache that Build Fine-Tuning Dataset reads. Trusted
+ * workspaces only: it calls the forge and writes files.
+ */
+export const fetchReviewCommentsCommand: CommandFactory = (ctx) => async () => {
+  requireTrust();
+  const folder = requireFolder(ctx.workspaceFolder);
+  const target = await vscode.window.showInputBox({ title: TITLE, prompt: 'github:OWNER/REPO or gitlab:GROUP/PROJECT; leave empty for the repository the git remote points at.', placeHolder: 'github:owner/repo' });
+  if (target === undefined) return;
+  const { fetchReviewComments, fetchProgressText } = await import('../core/forge/fetchReviewComments');
+  const config = await ctx.config(folder);
+  const report = await withEditorProgress(ctx.activity, { kind: 'fetching-comments', label: target.trim() || 'git remote' }, { title: 'House Style: fetching review comments', describe: (phase, done, total) => `${done}/${total} ${phase}` }, (progress, signal) =>
+    fetchReviewComments({ workspace: folder.uri.fsPath, config, ...(target.trim() && { target: target.trim() }), signal, logger: ctx.logger, onProgress: (p) => progress.report(fetchProgressText(p), p.done, p.total) }),
+  ).then(undefined, (error: unknown) => {
+    if (!isCancellation(error)) throw error;
+    void vscode.window.showInformationMessage(`House Style: ${describeError(error)}`);
+    return undefined;
+  });
+  if (!report) return;
+  void vscode.window.showInformationMessage(`House Style: ${report.totals.comments} review comments from ${report.source} cached (${report.fetched} pull requests fetched, ${report.unchanged} unchanged); Build Fine-Tuning Dataset reads them.`);
+};
