@@ -94,7 +94,7 @@ describe('dataset fetch against the forge stand-in', () => {
 
     server.stats.paths.clear();
     const second = await fetch();
-    assert.deepEqual({ fetched: second.fetched, requests: second.requests.requests }, { fetched: 0, requests: 1 }, 'one list page, nothing else');
+    assert.deepEqual({ fetched: second.fetched, requests: second.requests.requests, notModified: second.requests.notModified }, { fetched: 0, requests: 1, notModified: 1 }, 'one list page, answered 304');
 
     // #3 gets a new comment; #5 a new review only (its comments unchanged): both now updated most recently.
     const pr3 = made.pulls[2]!;

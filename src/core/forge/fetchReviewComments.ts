@@ -87,7 +87,10 @@ export async function fetchReviewComments(options: FetchReviewCommentsOptions): 
 
   try {
     const listed: ListedPullRequest[] = [];
-    const list = repository.forge === 'github' ? listGithubPullRequests(client, repository, stopBefore) : listGitlabMergeRequests(client, repository, stopBefore);
+    let listEtag: string | undefined;
+    // The list's first page is asked conditionally only by a run like the last complete one (same cursor, no range).
+    const firstPage = { ...(!restricted && watermark !== undefined && { etag: previous?.listEtag }), onEtag: (etag: string) => (listEtag = etag) };
+    const list = repository.forge === 'github' ? listGithubPullRequests(client, repository, stopBefore, firstPage) : listGitlabMergeRequests(client, repository, stopBefore, firstPage);
     for await (const pr of list) if (!options.numbers || (pr.number >= options.numbers.from && pr.number <= options.numbers.to)) listed.push(pr);
     const isBot = botMatcher(config.dataset.botAuthors);
     let done = 0;
@@ -130,7 +133,8 @@ export async function fetchReviewComments(options: FetchReviewCommentsOptions): 
         // Only an unrestricted run has seen every pull request updated since the last one: only it moves the cursor.
     const nextWatermark = restricted ? watermark : latest([watermark, ...listed.map((pr) => pr.updatedAt)]);
     const fetchedAt = new Date().toISOString();
-    await cache.writeState({ source, apiUrl: repository.apiUrl, fetchedAt, ...(nextWatermark && { watermark: nextWatermark }), totals });
+    const nextListEtag = restricted ? previous?.listEtag : (listEtag ?? previous?.listEtag);
+    await cache.writeState({ source, apiUrl: repository.apiUrl, fetchedAt, ...(nextWatermark && { watermark: nextWatermark }), ...(nextListEtag && { listEtag: nextListEtag }), totals });
     logger.info(`Fetched ${fetched} of ${listed.length} listed pull requests from ${source} (${listed.length - fetched} unchanged); ${totals.comments} review comments cached.`);
     return { source, exportFile: cache.exportFile, fetchedAt, fetched, unchanged: listed.length - fetched, requests: { ...client.tally }, totals, anonymous: !token };
   } catch (error) {

@@ -19,6 +19,8 @@ export interface FetchState {
   fetchedAt: string;
   /** The newest updated_at listed by a complete run: the next run lists only pull requests updated since. */
   watermark?: string;
+  /** ETag of the pull request list's first page at the watermark: a 304 there means nothing was updated. */
+  listEtag?: string;
   totals: { pullRequests: number; comments: number; reviews: number; threads: number; commits: number; suggestions: number; botComments: number; emptyApprovals: number };
 }
 

@@ -5,6 +5,12 @@ import { pause, RequestPacer } from './requestPacer';
 /** A page of a list, or the forge's word that the cached copy (`etag`) is still current. */
 export type ForgePage<T> = { status: 200; body: T; etag?: string; next?: string } | { status: 304 };
 
+/** The cached ETag of a list's first page, and where its new one goes. */
+export interface FirstPage {
+  etag?: string;
+  onEtag: (etag: string) => void;
+}
+
 export interface ForgeTally {
   requests: number;
   /** 304 answers to conditional requests: GitHub does not count them against the rate limit. */
@@ -66,10 +72,13 @@ export class ForgeClient {
   }
 
   /** The items of a list, page after page (rel="next"), fetched as they are consumed: a caller that stops early asks no further. */
-  async *items<T>(url: string): AsyncGenerator<T> {
+  async *items<T>(url: string, firstPage?: FirstPage): AsyncGenerator<T> {
     for (let next: string | undefined = url; next; ) {
-      const page: ForgePage<T[]> = await this.get<T[]>(next);
+      const first: boolean = next === url;
+      // Only the first page is asked conditionally: a 304 there means the list (newest first) has not changed.
+      const page: ForgePage<T[]> = await this.get<T[]>(next, first ? firstPage?.etag : undefined);
       if (page.status === 304) return;
+      if (first && page.etag) firstPage?.onEtag(page.etag);
       yield* page.body;
       next = page.next;
     }

@@ -1,4 +1,4 @@
-import type { ForgeClient } from './forgeClient';
+import type { FirstPage, ForgeClient } from './forgeClient';
 import type { FetchedPullRequest, FetchedReview, FetchedThread, ListedPullRequest } from './fetchedPullRequest';
 import { SUGGESTION } from './fetchedPullRequest';
 import type { ForgeRepository } from './forgeRepository';
@@ -18,8 +18,8 @@ interface RestComment {
 }
 
 /** Every pull request, most recently updated first, until one older than `stopBefore` (docs.github.com/rest/pulls/pulls#list-pull-requests). */
-export async function* listGithubPullRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string): AsyncGenerator<ListedPullRequest> {
-  for await (const pr of client.items<{ number: number; updated_at: string }>(`${repo.apiUrl}/repos/${repo.path}/pulls?state=all&sort=updated&direction=desc&per_page=100`)) {
+export async function* listGithubPullRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string, firstPage?: FirstPage): AsyncGenerator<ListedPullRequest> {
+  for await (const pr of client.items<{ number: number; updated_at: string }>(`${repo.apiUrl}/repos/${repo.path}/pulls?state=all&sort=updated&direction=desc&per_page=100`, firstPage)) {
     if (stopBefore && Date.parse(pr.updated_at) < Date.parse(stopBefore)) return;
     yield { number: pr.number, updatedAt: pr.updated_at };
   }

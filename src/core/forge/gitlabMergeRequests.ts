@@ -1,4 +1,4 @@
-import type { ForgeClient } from './forgeClient';
+import type { FirstPage, ForgeClient } from './forgeClient';
 import type { FetchedPullRequest, FetchedThread, ListedPullRequest } from './fetchedPullRequest';
 import { SUGGESTION } from './fetchedPullRequest';
 import type { ForgeRepository } from './forgeRepository';
@@ -24,9 +24,9 @@ interface GitlabDiscussion {
 const project = (repo: ForgeRepository) => `${repo.apiUrl}/projects/${encodeURIComponent(repo.path)}`;
 
 /** Merge requests, most recently updated first (docs.gitlab.com/api/merge_requests/#list-project-merge-requests). */
-export async function* listGitlabMergeRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string): AsyncGenerator<ListedPullRequest> {
+export async function* listGitlabMergeRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string, firstPage?: FirstPage): AsyncGenerator<ListedPullRequest> {
   const after = stopBefore ? `&updated_after=${encodeURIComponent(stopBefore)}` : '';
-  for await (const mr of client.items<{ iid: number; updated_at: string }>(`${project(repo)}/merge_requests?state=all&order_by=updated_at&sort=desc&per_page=100${after}`)) {
+  for await (const mr of client.items<{ iid: number; updated_at: string }>(`${project(repo)}/merge_requests?state=all&order_by=updated_at&sort=desc&per_page=100${after}`, firstPage)) {
     if (stopBefore && Date.parse(mr.updated_at) < Date.parse(stopBefore)) return;
     yield { number: mr.iid, updatedAt: mr.updated_at };
   }
