@@ -3,7 +3,7 @@
 // stand-in (test/support/forgeTestServer.ts) under GitHub's documented limits. Prints the requests, seconds and
 // peak RSS of a full fetch beside the stand-in's own serving time, the busiest minute against GitHub's secondary
 // limits, a second (incremental) fetch, and what `dataset build` makes of the cache (run as the CLI, in its own
-// process). Never fails on time. BENCH_PULLS changes the size; BENCH_BUILD_TIMEOUT_S bounds the build (default 1,800 s).
+// process). Never fails on time. BENCH_PULLS changes the size; BENCH_BUILD_TIMEOUT_S bounds the build (default 1,800 s; 0 skips it).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -57,8 +57,14 @@ console.log(`  busiest minute: ${server.stats.maxPerMinute.core} REST requests (
 console.log(`  filtered: ${full.totals.botComments} bot comments, ${full.totals.emptyApprovals} empty approvals; ${full.totals.threads} threads, ${full.totals.reviews} reviews, ${full.totals.commits} commits`);
 console.log(`second fetch (nothing changed): ${second.report.requests.requests} requests (${server.stats.requests - before.requests} at the stand-in, ${server.stats.notModified - before.notModified} answered 304), ${second.report.fetched} pull requests fetched, ${second.seconds.toFixed(2)} s, peak RSS ${second.peakRssMb} MB`);
 
+const buildTimeout = Number(process.env.BENCH_BUILD_TIMEOUT_S ?? 1800);
+if (buildTimeout === 0) {
+  console.log('dataset build skipped (BENCH_BUILD_TIMEOUT_S=0)');
+  made.repo.remove();
+  process.exit(0);
+}
 const started = performance.now();
-const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, '.housestyle', 'bench-dataset'), '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: Number(process.env.BENCH_BUILD_TIMEOUT_S ?? 1800) * 1000 });
+const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, '.housestyle', 'bench-dataset'), '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: buildTimeout * 1000 });
 const buildSeconds = (performance.now() - started) / 1000;
 if (build.status === 0) {
   const report = JSON.parse(build.stdout) as { events: Record<string, number>; samples: { total: number; byTask: Record<string, number> }; drops: Record<string, number> };

@@ -34,6 +34,7 @@ export interface ForgeClientOptions {
 }
 
 const MAX_FAILURES = 6;
+const LIMIT_MARGIN = 0.9;
 const MAX_RATE_WAITS = 20;
 const NAME: Record<ForgeKind, string> = { github: 'GitHub', gitlab: 'GitLab' };
 
@@ -57,8 +58,9 @@ export class ForgeClient {
 
   constructor(private readonly options: ForgeClientOptions) {
     const github = options.forge === 'github';
-    this.rest = new RequestPacer(4, github ? 900 : 2000);
-    this.graphqlPacer = new RequestPacer(4, 2000);
+    // 10% under each documented limit: the forge counts a request when it arrives, a little after it started here.
+    this.rest = new RequestPacer(4, (github ? 900 : 2000) * LIMIT_MARGIN);
+    this.graphqlPacer = new RequestPacer(4, 2000 * LIMIT_MARGIN);
     this.headers = github
       ? { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'housestyle', ...(options.token && { authorization: `Bearer ${options.token}` }) }
       : { accept: 'application/json', 'user-agent': 'housestyle', ...(options.token && { 'private-token': options.token }) };
