@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CommandFactory, EditorParts, WorkspaceCommand } from './command';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
+import { fetchReviewCommentsCommand } from './fetchReviewCommentsCommand';
 import { ChatViewProvider } from './chat/chatView';
 import { checkOllama } from './models/checkOllama';
 import { modelCommands } from './models/modelCommands';
@@ -30,6 +31,7 @@ const workspaceCommands: Record<string, WorkspaceCommand> = {
   'housestyle.reviewChanges': reviewChangesCommand,
   ...modelCommands,
   'housestyle.buildDataset': buildDatasetCommand,
+  'housestyle.fetchReviewComments': fetchReviewCommentsCommand,
 };
 
 export function registerCommands(ctx: HouseStyleContext, parts: EditorParts): void {

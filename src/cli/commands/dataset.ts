@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DatasetReport } from '../../core/dataset/datasetReport';
 import type { FormatName } from '../../core/dataset/exporters/datasetFormat';
 import { HouseStyleError } from '../../core/errors';
-import { FORMAT_NAMES } from '../../core/service/frontEndHelpers';
+import { FORMAT_NAMES, fetchProgressText, parseNumberRange } from '../../core/service/frontEndHelpers';
 import { present } from '../presenter';
 import { action, stderrProgress, withInterrupt, withService } from '../run';
 
@@ -52,6 +52,27 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
 
 export function registerDataset(program: Command): void {
   const dataset = program.command('dataset').description('Fine-tuning datasets from the repository\'s review history.');
+  dataset
+    .command('fetch [target]')
+    .description('Fetch review comments, reviews, thread states and commits from GitHub or GitLab (target github:OWNER/REPO or gitlab:GROUP/PROJECT; default: the git remote dataset.remote) into .housestyle/forge, which dataset build reads.')
+    .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .option('--since <date>', 'only pull requests updated since this date')
+    .option('--pr <range>', 'only these pull request numbers: 12 or 100-200')
+    .option('--api-url <url>', 'API root of GitHub Enterprise Server (https://HOST/api/v3) or a self-hosted GitLab (https://HOST/api/v4)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      action(async (target: string | undefined, options: { workspace?: string; since?: string; pr?: string; apiUrl?: string; json?: boolean }) => {
+        const progress = stderrProgress();
+        const report = await withService(options, undefined, (service) =>
+          withInterrupt((signal) =>
+            service.fetchReviewComments({ target, apiUrl: options.apiUrl, since: options.since, ...(options.pr && { numbers: parseNumberRange(options.pr) }), signal, onProgress: (p) => progress.report(fetchProgressText(p), p.done, p.total) }),
+          ).finally(() => progress.end()),
+        );
+        const { totals } = report;
+        if (options.json) present.json(report, 'line');
+        else present.text(`Fetched ${report.fetched} pull requests from ${report.source} (${report.unchanged} unchanged, ${report.requests.requests} requests, ${report.requests.notModified} not modified); cached: ${totals.pullRequests} pull requests, ${totals.comments} review comments, ${totals.reviews} reviews, ${totals.suggestions} suggestions; left out: ${totals.botComments} bot comments, ${totals.emptyApprovals} empty approvals.\n  export: ${report.exportFile} (dataset build reads it)\n`);
+      }),
+    );
   dataset
     .command('build')
     .description(

@@ -17,6 +17,7 @@ import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
+import { fetchedCommentExports } from '../forge/forgeCache';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
@@ -324,7 +325,8 @@ export async function defaultFeedbackLog(workspace: string): Promise<string | un
 async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem> {
   const { repo, config, signal, logger } = options;
   const progress = options.progress ?? noProgress;
-  const comments = options.comments ?? [];
+  // Without --comments, the exports `dataset fetch` wrote (src/core/forge) are read.
+  const comments = options.comments ?? (options.workspace ? await fetchedCommentExports(options.workspace) : []);
   if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
     const skip = unkeyedPullRequests(config.dataset.remote);
     logger?.warn(`${skip.reason}.`);

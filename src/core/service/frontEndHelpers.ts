@@ -16,3 +16,4 @@ export { FORMAT_NAMES } from '../dataset/exporters/datasetFormat';
 export { CARD_FILE } from '../datasetFiles';
 export { Dismissals } from '../review/dismissals';
 export { moveAfterFix } from '../review/shiftFindings';
+export { fetchProgressText, parseNumberRange } from '../forge/fetchReviewComments';

@@ -5,6 +5,7 @@ import { loadConfig, type Config, type EditorSettings, type Route } from '../con
 import { buildDataset, defaultDatasetFolder, defaultFeedbackLog, type BuildDatasetOptions } from '../dataset/build';
 import type { DatasetReport } from '../dataset/datasetReport';
 import { HouseStyleError } from '../errors';
+import { fetchReviewComments, type FetchReport, type FetchReviewCommentsOptions } from '../forge/fetchReviewComments';
 import { prepareHouseStyleFolder } from '../houseStyleFolder';
 import { advise, type Advice } from '../advice/advise';
 import { compareRoutes, type Comparison } from '../eval/compare';
@@ -213,7 +214,13 @@ export class WorkspaceService {
     return appendFeedback(this.workspace, feedbackEntry(verdict, finding, code, model));
   }
 
-  // Datasets (the forge's review comments, `fetchReviewComments`, join here as their own use case.)
+  // Datasets
+
+  /** Review comments, reviews, thread states and commits from the forge into `.housestyle/forge`, which a dataset build reads. */
+  async fetchReviewComments(request: Omit<FetchReviewCommentsOptions, 'workspace' | 'config' | 'logger'>): Promise<FetchReport> {
+    await this.prepareFolder();
+    return fetchReviewComments({ ...request, workspace: this.workspace, config: await this.config(), logger: this.logger });
+  }
 
   /** Where a build writes by default: a new dated folder under `.housestyle/datasets`. */
   defaultDatasetFolder(): string {
