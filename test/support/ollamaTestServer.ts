@@ -3,7 +3,7 @@ import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 /**
  * A small HTTP server that speaks Ollama's documented REST API, so tests run the real `ollama` client without an
@@ -83,15 +83,22 @@ export function defaultVector(text: string): number[] {
 let deadEnd: Promise<string> | undefined;
 
 /**
- * A loopback host that no Ollama answers: the port stays held by this process for its whole life and every
- * connection is reset at once, so the client fails before any response, as with a refused connection. A freed
- * port could be taken by another test file running beside this one.
+ * A loopback host that refuses connections, as a host with no Ollama running does. Port 1 (tcpmux) is
+ * privileged and never handed out for port 0, so no test server beside this one can take it; it is checked once,
+ * in case a machine serves something there. A listener that accepts and resets at once is not enough: under load
+ * undici's fetch sometimes waits on such a connection until the client's inactivity timeout (26 of 1,000 calls
+ * measured here), which left a CLI test waiting 120 s in CI.
  */
 export function unreachableHost(): Promise<string> {
-  deadEnd ??= new Promise((resolve) => {
-    const holder = createNetServer((socket) => socket.resetAndDestroy());
-    holder.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(holder.address() as AddressInfo).port}`));
-    holder.unref(); // it never keeps a test process alive
+  deadEnd ??= new Promise((resolve, reject) => {
+    const probe = connect(1, '127.0.0.1');
+    probe.once('connect', () => {
+      probe.destroy();
+      reject(new Error('Something listens on 127.0.0.1:1, so the tests have no refused port to stand for a stopped Ollama.'));
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve('http://127.0.0.1:1') : reject(new Error(`Probing 127.0.0.1:1 for a refused port failed: ${error.message}`)),
+    );
   });
   return deadEnd;
 }
