@@ -26,6 +26,12 @@ const state: ChatViewState = {
   context: saved?.context ?? 'selection',
 };
 let requestId = 0;
+let optionsReceived = false;
+let askWhenReady: (() => void) | undefined;
+function sendAsk(): void {
+  askWhenReady?.();
+  askWhenReady = undefined;
+}
 let pending: { id: number; turn: ChatTurn } | undefined;
 
 function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
@@ -109,7 +115,11 @@ form.addEventListener('submit', (event) => {
   pending = { id: ++requestId, turn };
   question.value = '';
   render();
-  vscode.postMessage({ type: 'ask', requestId: pending.id, question: text, context: contextPicker.value as CodeContext, kb: kbPicker.value, route: routePicker.value as ChatRoute, history });
+  const id = pending.id;
+  // The pickers are filled by the extension's 'options'; a question asked before they arrive waits for them
+  // (sent with empty pickers it would be refused as malformed, and the turn would wait forever).
+  askWhenReady = () => vscode.postMessage({ type: 'ask', requestId: id, question: text, context: contextPicker.value as CodeContext, kb: kbPicker.value, route: routePicker.value as ChatRoute, history });
+  if (optionsReceived) sendAsk();
 });
 question.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey) {
@@ -117,7 +127,15 @@ question.addEventListener('keydown', (event) => {
     form.requestSubmit();
   }
 });
-cancel.addEventListener('click', () => pending && vscode.postMessage({ type: 'cancel', requestId: pending.id }));
+cancel.addEventListener('click', () => {
+  if (!pending) return;
+  if (!askWhenReady) return vscode.postMessage({ type: 'cancel', requestId: pending.id });
+  // Not sent yet: nothing runs in the extension to cancel.
+  askWhenReady = undefined;
+  Object.assign(pending.turn, { error: 'Cancelled.', pending: false });
+  pending = undefined;
+  render();
+});
 clear.addEventListener('click', () => {
   state.turns = [];
   render();
@@ -133,6 +151,8 @@ window.addEventListener('message', (event: MessageEvent<ChatViewEvent>) => {
       options(kbPicker, message.knowledgeBases, state.kb && message.knowledgeBases.includes(state.kb) ? state.kb : message.kb);
       options(routePicker, message.routes, state.route && message.routes.includes(state.route) ? state.route : message.route);
       contextPicker.value = state.context ?? 'selection';
+      optionsReceived = true;
+      sendAsk();
       break;
     case 'token':
       if (pending?.id !== message.requestId) return;

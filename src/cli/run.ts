@@ -1,16 +1,12 @@
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, Option } from 'commander';
-import { loadConfig, type Config } from '../core/config';
-import { HouseStyleError, describeError } from '../core/errors';
+import { HouseStyleError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { HostChoice } from '../core/ollamaHostChoice';
-import { terminalLine, terminalLines } from '../core/terminalText';
-
-/** Exit statuses of the CLI contract: 0 ok / no findings, 1 findings, 2 usage or runtime error. */
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;
+import { terminalLine } from '../core/service/frontEndHelpers';
+import { WorkspaceService, type ReviewScope } from '../core/service/workspaceService';
+import { EXIT_OK, present } from './presenter';
 
 /** Log lines name files and quote models: neutralized, one line each. */
 export const stderrLogger: Logger = {
@@ -28,15 +24,13 @@ export async function resolveWorkspace(option: string | undefined): Promise<stri
   return workspace;
 }
 
-/** Runs a command body and turns any error into one line on stderr and exit status 2. */
+/** Runs a command body; its result is the exit status, and any error goes through the presenter. */
 export function action<A extends unknown[]>(body: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       process.exitCode = (await body(...args)) ?? EXIT_OK;
     } catch (error) {
-      process.stderr.write(`housestyle: ${terminalLines(describeError(error), '  ')}\n`);
-      if (!(error instanceof HouseStyleError) && process.env.HOUSESTYLE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-      process.exitCode = EXIT_ERROR;
+      process.exitCode = present.failure(error);
     }
   };
 }
@@ -63,18 +57,18 @@ export function cliExtensionRoot(): string {
 }
 
 /** Writes progress to stderr as one rewritten line on a terminal, or a line per phase change otherwise. */
-export function stderrProgress(): { report(phase: string, done: number, total?: number): void; end(): void } {
+export function stderrProgress(): { report(phase: string, done: number, total?: number, detail?: string): void; end(): void } {
   const tty = process.stderr.isTTY;
   let lastPhase = '';
   let lastWrite = 0;
   return {
-    report(phase, done, total) {
+    report(phase, done, total, detail) {
       const now = Date.now();
       const finished = total !== undefined && done >= total;
       if (phase === lastPhase && !finished && now - lastWrite < (tty ? 100 : 2000)) return;
       lastWrite = now;
       lastPhase = phase;
-      const text = terminalLine(`${phase}: ${done}${total !== undefined ? `/${total}` : ''}`);
+      const text = terminalLine(`${phase}: ${detail ?? `${done}${total !== undefined ? `/${total}` : ''}`}`);
       process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
     },
     /** Ends the current line; reports after it start a new one, so one reporter can serve several phases. */
@@ -100,10 +94,18 @@ export function allowRepoHostOption(): Option {
   return new Option('--allow-repo-host', 'use the Ollama host named in the repository\'s .housestyle/config.json even when it is another machine');
 }
 
-/** The workspace's configuration, with the Ollama host chosen by the user's flags and environment. */
-export function loadCliConfig(workspace: string, options: HostOptions): Promise<Config> {
-  const choice: HostChoice = { env: process.env, ...(options.host ? { user: options.host } : {}), confirmRepositoryHost: () => options.allowRepoHost === true };
-  return loadConfig(workspace, choice);
+/**
+ * Runs `body` with the workspace's service (`--workspace`, default the current folder) and closes it. Commands
+ * that send code to Ollama pass their host flags: the user's choice of host, with the environment's.
+ */
+export async function withService<T>(options: { workspace?: string }, hosts: HostOptions | undefined, body: (service: WorkspaceService) => Promise<T>): Promise<T> {
+  const hostChoice: HostChoice | undefined = hosts && { env: process.env, ...(hosts.host ? { user: hosts.host } : {}), confirmRepositoryHost: () => hosts.allowRepoHost === true };
+  const service = new WorkspaceService({ workspace: await resolveWorkspace(options.workspace), extensionRoot: cliExtensionRoot(), logger: stderrLogger, ...(hostChoice && { hostChoice }) });
+  try {
+    return await body(service);
+  } finally {
+    await service.close();
+  }
 }
 
 /** Commander parser for options that take a count (`--k 5`, `--days 30`). */
@@ -111,4 +113,9 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+/** `[files...]` or `--diff [BASE]` (the caller has checked that exactly one is given). */
+export function reviewScope(files: string[], diff: string | boolean | undefined): ReviewScope {
+  return diff !== undefined ? { diff: typeof diff === 'string' ? diff : undefined } : { files };
 }

@@ -1,5 +1,5 @@
 /** What House Style is busy with, for a status line: the editor's status bar and, later, its trees. */
-export type TaskKind = 'indexing' | 'reviewing' | 'asking' | 'building-dataset' | 'pulling' | 'importing' | 'training' | 'comparing' | 'evaluating';
+export type TaskKind = 'indexing' | 'reviewing' | 'asking' | 'building-dataset' | 'fetching-comments' | 'pulling' | 'importing' | 'training' | 'comparing' | 'evaluating';
 
 export interface RunningTask {
   id: number;

@@ -7,7 +7,12 @@ import { chooseOllamaHost, DEFAULT_OLLAMA_HOST, isLoopbackHost, type HostChoice 
 /** Where the CLI (and the editor, beneath its settings) reads a workspace's shared configuration. */
 export const CONFIG_FILE = '.housestyle/config.json';
 
-const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock'];
+const DEFAULT_EXCLUDE = [
+  '**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock',
+  // Build and dependency files that end in .txt are not prose: a docs folder's requirements.txt (for its
+  // site generator) or CMakeLists.txt would otherwise be indexed as a style document.
+  '**/CMakeLists.txt', '**/requirements*.txt', '**/constraints*.txt',
+];
 
 const STYLE_INCLUDE = [
   '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,adoc,asciidoc,html,htm,pdf}',
@@ -167,17 +172,44 @@ export async function readConfigFile(workspace: string): Promise<unknown> {
 }
 
 /**
- * The workspace's configuration, with the Ollama host chosen by the user's rule (see chooseOllamaHost).
+ * What the editor's user set in its settings, section by section (user, workspace and folder scopes merged,
+ * declared defaults left out so they never override the team's file), and the host the workspace's own
+ * settings name (the repository's say, like the file's).
+ */
+export interface EditorSettings {
+  /** What the user set in one section of the schema (`housestyle.<section>`), asked for every section. */
+  section(name: keyof Config): Record<string, unknown> | undefined;
+  /** `ollama.host` in the user's own settings: the user's choice, like `--host`. */
+  userHost?: string;
+  workspaceHost?: string;
+}
+
+/**
+ * The one configuration loader of every front end: `.housestyle/config.json`, overridden by the editor's
+ * settings when there are any, with the Ollama host chosen by the user's rule (see chooseOllamaHost).
  * Without a choice (commands that call no model), a repository's host off this machine is dropped:
  * never used unconfirmed.
  */
-export async function loadConfig(workspace: string, hostChoice?: HostChoice): Promise<Config> {
-  const config = parseConfig(await readConfigFile(workspace), CONFIG_FILE);
+export async function loadConfig(workspace: string, hostChoice?: HostChoice, settings?: EditorSettings): Promise<Config> {
+  const file = (await readConfigFile(workspace)) as Record<string, unknown>;
+  const config = settings ? parseConfig(layerSettings(file, settings), 'House Style settings') : parseConfig(file, CONFIG_FILE);
+  const repositoryHost = settings ? (settings.workspaceHost ?? (file.ollama as { host?: string } | undefined)?.host) : config.ollama.host;
   if (!hostChoice) {
     const { host, ...ollama } = config.ollama;
     return host === undefined || isLoopbackHost(host) ? config : { ...config, ollama };
   }
-  return { ...config, ollama: { ...config.ollama, host: await chooseOllamaHost(config.ollama.host, hostChoice) } };
+  const choice = settings?.userHost ? { ...hostChoice, user: settings.userHost } : hostChoice;
+  return { ...config, ollama: { ...config.ollama, host: await chooseOllamaHost(repositoryHost, choice) } };
+}
+
+/** Every section of the one schema, so a new section's settings cannot be forgotten; knowledge bases are replaced whole. */
+function layerSettings(file: Record<string, unknown>, settings: EditorSettings): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...file };
+  for (const section of Object.keys(configSchema.shape) as (keyof Config)[]) {
+    const value = settings.section(section);
+    if (value && Object.keys(value).length > 0) merged[section] = section === 'knowledgeBases' ? value : { ...(file[section] as object | undefined), ...value };
+  }
+  return merged;
 }
 
 export function knowledgeBase(config: Config, name: string): KnowledgeBaseConfig {

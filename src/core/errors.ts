@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'not-a-repo',
   'dataset',
   'comments',
+  /** A forge (GitHub, GitLab) refused, could not be reached, or was not named. */
+  'forge',
   'feedback',
   /** An adapter folder or file that cannot be imported (missing files, bad header, wrong family). */
   'adapter-invalid',

@@ -7,8 +7,8 @@ export interface Logger {
 export const silentLogger: Logger = { info() {}, warn() {} };
 
 export interface Progress {
-  /** `done` of `total` units finished; `total` is undefined while unknown. */
-  report(phase: string, done: number, total?: number): void;
+  /** `done` of `total` units finished; `total` is undefined while unknown; `detail` says it in words (MB, percent, rate). */
+  report(phase: string, done: number, total?: number, detail?: string): void;
 }
 
 export const noProgress: Progress = { report() {} };

@@ -6,13 +6,15 @@ import type { KnowledgeBase } from './knowledge/knowledgeBase';
 import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
 import { noProgress, silentLogger, type Logger, type Progress } from './log';
-import { OllamaClient } from './models/ollama/client';
+import type { OllamaClient } from './models/ollama/client';
 import { resolveRoute, type ResolvedRoute } from './models/route';
 import type { ReviewOptions } from './review/reviewer';
 
 export interface SessionOptions {
   workspace: string;
   config: Config;
+  /** The model client of the configuration (the workspace service owns it). */
+  client: OllamaClient;
   /** Knowledge base name; defaults to the one reviews use. */
   kb?: string;
   /** Where bundled models live (the extension's folder, or the CLI's). */
@@ -54,15 +56,14 @@ export interface Session {
 }
 
 /**
- * The one way in for every front end (CLI review, editor review, chat, compare, eval): checks the model
- * first (so nothing is indexed for a review that cannot run), brings the index up to date incrementally,
- * opens the knowledge base, and closes what it opened.
+ * The workspace service's inner step for review, chat, compare and eval: checks the model first (so nothing
+ * is indexed for a review that cannot run), brings the index up to date incrementally, opens the knowledge
+ * base, and closes what it opened.
  */
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const { workspace, config, activity } = options;
+  const { workspace, config, client, activity } = options;
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
-  const client = OllamaClient.fromConfig(config);
   const route = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
   const { model } = route;
   activity?.modelChosen(model, route.route);
@@ -76,7 +77,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   if (index) requireRules(index);
   const cache = options.knowledgeBases;
   // Changed rows make cached handles stale (and a switched embedder makes them wrong).
-  if (cache && index && index.updated + index.removed > 0) cache.invalidate();
+  if (cache && index && index.updated + index.removed > 0) await cache.invalidate();
   const knowledgeBase = cache
     ? await cache.get(workspace, config, options.kb)
     : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });

@@ -1,11 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CARD_FILE } from '../core/dataset/datasetReport';
+import { CARD_FILE } from '../core/service/frontEndHelpers';
 import type { FormatName } from '../core/dataset/exporters/datasetFormat';
-import type { CommandFactory } from './commands';
+import type { WorkspaceCommand } from './command';
 import { describeError, isCancellation } from '../core/errors';
 import { withEditorProgress } from './progress';
-import { requireFolder, requireTrust } from './trust';
 
 const TITLE = 'House Style: Build Fine-Tuning Dataset';
 
@@ -31,52 +30,38 @@ async function pickCommentExports(workspace: vscode.Uri): Promise<string[] | und
  * progress notification, then opens the dataset card. Trusted workspaces only: it reads the history and
  * writes files.
  */
-export const buildDatasetCommand: CommandFactory = (ctx) => async () => {
-  requireTrust();
-  const folder = requireFolder(ctx.workspaceFolder);
-  const workspace = folder.uri.fsPath;
-  const { buildDataset, defaultDatasetFolder, defaultFeedbackLog } = await import('../core/dataset/build');
+export const buildDatasetCommand: WorkspaceCommand = {
+  needs: 'trust',
+  run: (ctx) => async ({ folder, service }) => {
+    const workspace = folder.uri.fsPath;
 
-  const out = await vscode.window.showInputBox({
-    title: TITLE,
-    prompt: 'Output folder, relative to the workspace. Files an earlier build wrote there are replaced once the new one is complete; other files are kept.',
-    value: path.relative(workspace, defaultDatasetFolder(workspace)),
-    validateInput: (value) => (value.trim() ? undefined : 'Enter a folder.'),
-  });
-  if (out === undefined) return;
-  const format = await vscode.window.showQuickPick(FORMATS, { title: TITLE, placeHolder: 'Training file format' });
-  if (!format) return;
-  const comments = await pickCommentExports(folder.uri);
-  if (!comments) return;
-
-  const config = await ctx.config(folder);
-  const feedback = await defaultFeedbackLog(workspace);
-  const report = await withEditorProgress(ctx.activity, { kind: 'building-dataset', label: out.trim() }, { title: 'House Style: building the fine-tuning dataset' }, (progress, signal) =>
-    buildDataset({
-      repo: workspace,
-      workspace,
-      extensionRoot: ctx.extension.extensionPath,
-      comments,
-      ...(feedback && { feedback }),
-      out: path.resolve(workspace, out.trim()),
-      format: format.format,
-      config,
-      signal,
-      logger: ctx.logger,
-      progress,
-    }),
-  )
-    .then(undefined, (error: unknown) => {
-      if (!isCancellation(error)) throw error;
-      void vscode.window.showInformationMessage(`House Style: ${describeError(error)}`);
-      return undefined;
+    const out = await vscode.window.showInputBox({
+      title: TITLE,
+      prompt: 'Output folder, relative to the workspace. Files an earlier build wrote there are replaced once the new one is complete; other files are kept.',
+      value: path.relative(workspace, service.defaultDatasetFolder()),
+      validateInput: (value) => (value.trim() ? undefined : 'Enter a folder.'),
     });
-  if (!report) return;
+    if (out === undefined) return;
+    const format = await vscode.window.showQuickPick(FORMATS, { title: TITLE, placeHolder: 'Training file format' });
+    if (!format) return;
+    const comments = await pickCommentExports(folder.uri);
+    if (!comments) return;
 
-  const card = vscode.Uri.file(path.join(report.out, CARD_FILE));
-  await vscode.commands.executeCommand('markdown.showPreview', card).then(undefined, () => vscode.window.showTextDocument(card));
-  const summary = `Dataset written: ${report.samples.total} samples (train ${report.samples.bySplit.train}, validation ${report.samples.bySplit.validation}, test ${report.samples.bySplit.test}), ${report.preferencePairs.total} preference pairs.`;
-  ctx.logger.info(summary);
-  const shown = report.warnings.length > 0 ? await vscode.window.showWarningMessage(`House Style: ${summary} ${report.warnings.length} warning(s).`, 'Show Warnings') : await vscode.window.showInformationMessage(`House Style: ${summary}`);
-  if (shown) ctx.output.show();
+    const report = await withEditorProgress(ctx.activity, { kind: 'building-dataset', label: out.trim() }, { title: 'House Style: building the fine-tuning dataset' }, (progress, signal) =>
+      service.buildDataset({ comments, out: path.resolve(workspace, out.trim()), format: format.format, signal, progress }),
+    )
+      .then(undefined, (error: unknown) => {
+        if (!isCancellation(error)) throw error;
+        void vscode.window.showInformationMessage(`House Style: ${describeError(error)}`);
+        return undefined;
+      });
+    if (!report) return;
+
+    const card = vscode.Uri.file(path.join(report.out, CARD_FILE));
+    await vscode.commands.executeCommand('markdown.showPreview', card).then(undefined, () => vscode.window.showTextDocument(card));
+    const summary = `Dataset written: ${report.samples.total} samples (train ${report.samples.bySplit.train}, validation ${report.samples.bySplit.validation}, test ${report.samples.bySplit.test}), ${report.preferencePairs.total} preference pairs.`;
+    ctx.logger.info(summary);
+    const shown = report.warnings.length > 0 ? await vscode.window.showWarningMessage(`House Style: ${summary} ${report.warnings.length} warning(s).`, 'Show Warnings') : await vscode.window.showInformationMessage(`House Style: ${summary}`);
+    if (shown) ctx.output.show();
+  },
 };

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { CommandFactory, EditorParts, WorkspaceCommand } from './command';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
+import { fetchReviewCommentsCommand } from './fetchReviewCommentsCommand';
 import { ChatViewProvider } from './chat/chatView';
 import { checkOllama } from './models/checkOllama';
 import { modelCommands } from './models/modelCommands';
@@ -8,39 +10,37 @@ import { pullModel } from './models/pullModel';
 import { CHECK_OLLAMA_COMMAND, SHOW_LOG_COMMAND } from './statusText';
 import { indexWorkspace } from './knowledge/indexWorkspace';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
-import type { FindingsStore } from './review/findingsStore';
-import { reviewCommands } from './review/reviewCommands';
-import type { ReviewRunner } from './review/reviewRunner';
+import { reviewChangesCommand, reviewCommands } from './review/reviewCommands';
 
-/** The editor parts that commands act on, made and wired in extension.ts. */
-export interface EditorParts {
-  findings: FindingsStore;
-  reviews: ReviewRunner;
-  /** Tells the Models tree that versions, the route or Ollama's models changed. */
-  modelsChanged: () => void;
-}
-
-/** A command is a factory: it receives the shared context and the editor parts, and returns the handler. */
-export type CommandFactory = (ctx: HouseStyleContext, parts: EditorParts) => (...args: unknown[]) => unknown;
-
-const commands: Record<string, CommandFactory> = {
-  // From the Knowledge tree the command receives the base's node; from the palette, nothing (the review base).
-  'housestyle.indexWorkspace': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb),
-  'housestyle.rebuildIndex': (ctx) => (node) => indexWorkspace(ctx, (node as { kb?: string } | undefined)?.kb, true),
+/** Commands that need no folder (or find theirs, as reviews do from the document). */
+const editorCommands: Record<string, CommandFactory> = {
   [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
-  [CHECK_OLLAMA_COMMAND]: (ctx) => () => checkOllama(ctx),
   'housestyle.refreshModels': (_ctx, { modelsChanged }) => () => modelsChanged(),
-  'housestyle.pullModel': (ctx) => () => pullModel(ctx),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
   'housestyle.openChat': () => () => vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`),
   ...reviewCommands,
+};
+
+/** Commands on the open folder: what each needs is checked once, at registration, not in the handler. */
+const workspaceCommands: Record<string, WorkspaceCommand> = {
+  // From the Knowledge tree the command receives the base's node; from the palette, nothing (the review base).
+  'housestyle.indexWorkspace': { needs: 'trust', run: (ctx) => (workspace, node) => indexWorkspace(ctx, workspace, (node as { kb?: string } | undefined)?.kb) },
+  'housestyle.rebuildIndex': { needs: 'trust', run: (ctx) => (workspace, node) => indexWorkspace(ctx, workspace, (node as { kb?: string } | undefined)?.kb, true) },
+  [CHECK_OLLAMA_COMMAND]: { needs: 'folder', run: (ctx) => (workspace) => checkOllama(ctx, workspace) },
+  'housestyle.pullModel': { needs: 'folder', run: (ctx) => (workspace) => pullModel(ctx, workspace) },
+  'housestyle.reviewChanges': reviewChangesCommand,
   ...modelCommands,
   'housestyle.buildDataset': buildDatasetCommand,
+  'housestyle.fetchReviewComments': fetchReviewCommentsCommand,
 };
 
 export function registerCommands(ctx: HouseStyleContext, parts: EditorParts): void {
-  for (const [id, factory] of Object.entries(commands)) {
-    const handler = factory(ctx, parts);
+  const checked = Object.entries(workspaceCommands).map(([id, { needs, run }]): [string, ReturnType<CommandFactory>] => {
+    const handler = run(ctx, parts);
+    return [id, async (...args) => handler(await ctx.workspace(needs), ...args)];
+  });
+  const handlers = [...Object.entries(editorCommands).map(([id, factory]): [string, ReturnType<CommandFactory>] => [id, factory(ctx, parts)]), ...checked];
+  for (const [id, handler] of handlers) {
     ctx.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {

@@ -1,17 +1,23 @@
 import * as vscode from 'vscode';
-import { Activity } from '../core/activity';
-import { configSchema, parseConfig, readConfigFile, type Config } from '../core/config';
-import { KnowledgeBaseCache } from '../core/knowledge/knowledgeBaseCache';
-import type { IndexOptions, IndexReport } from '../core/knowledge/indexer';
+import type { Config } from '../core/config';
 import type { Logger } from '../core/log';
-import { chooseOllamaHost } from '../core/ollamaHostChoice';
+import { Activity } from '../core/service/frontEndHelpers';
+import type { WorkspaceService } from '../core/service/workspaceService';
 import { ErrorPresenter } from './errors';
 import { confirmRepositoryHost } from './hostConsent';
-import { pullModel } from './models/pullModel';
+import { editorSettings } from './settings';
+import { requireFolder, requireTrust } from './trust';
+
+/** A folder House Style may work on (trusted, open) and its service. */
+export interface EditorWorkspace {
+  folder: vscode.WorkspaceFolder;
+  service: WorkspaceService;
+}
 
 /**
- * What every command and editor surface shares: the output channel, the settings, open knowledge bases,
- * what House Style is doing (for the status bar), the one error presenter, and the disposables.
+ * What every command and editor surface shares: the output channel, the activity (for the status bar), the
+ * one error presenter, the disposables, and the one boundary into core: each folder's workspace service,
+ * loaded on first use (LanceDB and transformers.js load then, not at activation).
  */
 export class HouseStyleContext implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('House Style', { log: true });
@@ -19,14 +25,14 @@ export class HouseStyleContext implements vscode.Disposable {
     info: (message) => this.output.info(message),
     warn: (message) => this.output.warn(message),
   };
-  readonly knowledge: KnowledgeBaseCache;
   readonly activity = new Activity();
-  readonly errors = new ErrorPresenter({ output: this.output, pullModel: () => pullModel(this) });
+  // The pull runs as its command, which shows its own progress and failures.
+  readonly errors = new ErrorPresenter({ output: this.output, pullModel: async () => void (await vscode.commands.executeCommand('housestyle.pullModel')) });
+  private readonly services = new Map<string, Promise<WorkspaceService>>();
   private readonly disposables: vscode.Disposable[] = [this.output];
 
   constructor(readonly extension: vscode.ExtensionContext) {
-    this.knowledge = new KnowledgeBaseCache(extension.extensionPath, this.logger);
-    this.disposables.push({ dispose: () => this.knowledge.invalidate() });
+    this.disposables.push({ dispose: () => void this.closeServices() });
   }
 
   /** The single workspace folder House Style works on, or undefined with no folder open. */
@@ -35,43 +41,47 @@ export class HouseStyleContext implements vscode.Disposable {
     return (editorUri && vscode.workspace.getWorkspaceFolder(editorUri)) ?? vscode.workspace.workspaceFolders?.[0];
   }
 
-  /** `.housestyle/config.json` of the folder, overridden by the user's `housestyle.*` settings, read anew each time. */
-  async config(folder: vscode.WorkspaceFolder): Promise<Config> {
-    const file = (await readConfigFile(folder.uri.fsPath)) as Record<string, unknown>;
-    const settings = vscode.workspace.getConfiguration('housestyle', folder.uri);
-    // Every section of the one schema, so a new section's settings cannot be forgotten here.
-    const sections = Object.keys(configSchema.shape) as (keyof Config)[];
-    const merged: Record<string, unknown> = { ...file };
-    for (const section of sections) {
-      // Only what the user set: declared defaults must not override the team's config file.
-      const scopes = settings.inspect<Record<string, unknown>>(section);
-      const value = { ...scopes?.globalValue, ...scopes?.workspaceValue, ...scopes?.workspaceFolderValue };
-      if (Object.keys(value).length > 0) {
-        merged[section] = section === 'knowledgeBases' ? value : { ...(file[section] as object | undefined), ...value };
-      }
+  /** The folder's service: its settings read anew on each use, the user's host choice asked once per workspace. */
+  service(folder: vscode.WorkspaceFolder): Promise<WorkspaceService> {
+    const key = folder.uri.toString();
+    let service = this.services.get(key);
+    if (!service) {
+      service = import('../core/service/workspaceService').then(
+        ({ WorkspaceService }) =>
+          new WorkspaceService({
+            workspace: folder.uri.fsPath,
+            extensionRoot: this.extension.extensionPath,
+            // Where code goes is the user's choice: user settings, then OLLAMA_HOST; the workspace's own host once confirmed.
+            hostChoice: { env: process.env, confirmRepositoryHost: (host) => confirmRepositoryHost(this.extension.workspaceState, host) },
+            settings: () => editorSettings(folder),
+            logger: this.logger,
+            activity: this.activity,
+          }),
+      );
+      this.services.set(key, service);
     }
-    const config = parseConfig(merged, 'House Style settings');
-    // Where code goes is the user's choice: user settings, then OLLAMA_HOST; the workspace's own host once confirmed.
-    const hosts = settings.inspect<{ host?: string }>('ollama');
-    const repositoryHost = hosts?.workspaceFolderValue?.host ?? hosts?.workspaceValue?.host ?? (file.ollama as { host?: string } | undefined)?.host;
-    const host = await chooseOllamaHost(repositoryHost, { user: hosts?.globalValue?.host, env: process.env, confirmRepositoryHost: (h) => confirmRepositoryHost(this.extension.workspaceState, h) });
-    return { ...config, ollama: { ...config.ollama, host } };
+    return service;
   }
 
   /**
-   * One index run of the folder with the editor's logger and bundled models. Open knowledge bases are closed
-   * before it returns when it changed rows, so whatever reacts to the run's end reads the new index.
+   * The one check before anything reads the workspace or calls Ollama: a folder is open (`folder`, else the
+   * active one) and, unless only a folder is needed, the workspace is trusted. Commands get it from their
+   * registration; views ask for it.
    */
-  async index(folder: vscode.WorkspaceFolder, options: Omit<IndexOptions, 'workspace' | 'extensionRoot' | 'logger'>): Promise<IndexReport> {
-    const { indexKnowledgeBase } = await import('../core/knowledge/indexer');
-    const report = await indexKnowledgeBase({ ...options, workspace: folder.uri.fsPath, extensionRoot: this.extension.extensionPath, logger: this.logger });
-    if (report.updated + report.removed + report.repaired > 0 || options.rebuild) this.knowledge.invalidate();
-    return report;
+  async workspace(needs: 'trust' | 'folder' = 'trust', folder = this.workspaceFolder): Promise<EditorWorkspace> {
+    if (needs === 'trust') requireTrust();
+    const open = requireFolder(folder);
+    return { folder: open, service: await this.service(open) };
+  }
+
+  /** `.housestyle/config.json` of the folder, overridden by the user's `housestyle.*` settings, read anew each time. */
+  async config(folder: vscode.WorkspaceFolder): Promise<Config> {
+    return (await this.service(folder)).config();
   }
 
   /** A changed setting may point at another index or embedder: open knowledge bases are closed, the next use reopens. */
   settingsChanged(): void {
-    this.knowledge.invalidate();
+    void this.closeServices();
   }
 
   push(...disposables: vscode.Disposable[]): void {
@@ -80,5 +90,9 @@ export class HouseStyleContext implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private async closeServices(): Promise<void> {
+    await Promise.all([...this.services.values()].map(async (service) => (await service).close()));
   }
 }

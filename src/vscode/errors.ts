@@ -36,6 +36,7 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
   'not-a-repo': [],
   dataset: ['Show Log'],
   comments: ['Show Log'],
+  forge: ['Show Log'],
   feedback: ['Show Log'],
   'adapter-invalid': [],
   'adapter-rejected': ['Show Log'],

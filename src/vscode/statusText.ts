@@ -14,6 +14,7 @@ const VERB: Record<TaskKind, string> = {
   reviewing: 'reviewing',
   asking: 'answering',
   'building-dataset': 'building dataset',
+  'fetching-comments': 'fetching review comments',
   pulling: 'pulling',
   importing: 'importing adapter',
   training: 'training',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { askQuestion } from '../../src/core/chat/ask';
 import { parseConfig } from '../../src/core/config';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { withSession } from '../../src/core/session';
 import { startOllamaTestServer, type ModelRequestBody } from '../support/ollamaTestServer';
 import { percentile } from './measure';
@@ -34,7 +35,7 @@ try {
     return { content: 'Name booleans as questions [R1], and keep functions short.', chunks: ['Name ', 'booleans ', 'as questions [R1], ', 'and keep functions short.'] };
   });
   const config = parseConfig(raw);
-  await withSession({ workspace, config }, async (session) => {
+  await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, async (session) => {
     const firstToken = async (call: (onToken: () => void) => Promise<unknown>) => {
       const started = performance.now();
       let first: number | undefined;

@@ -11,6 +11,7 @@ import { parseConfig } from '../../src/core/config';
 import { compareRoutes } from '../../src/core/eval/compare';
 import { updateRegistry } from '../../src/core/models/registry';
 import { readFileTarget } from '../../src/core/review/reviewTarget';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { withSession } from '../../src/core/session';
 import { startOllamaTestServer, type ModelRequestBody } from '../support/ollamaTestServer';
 import { zipfText } from './zipfText';
@@ -49,7 +50,7 @@ try {
   const targets = await Promise.all(Array.from({ length: FILES }, (_, f) => readFileTarget(workspace, `src/file${f}.ts`)));
   const overhead: Record<string, number[]> = { rag: [], 'fine-tuned': [], hybrid: [] };
   const model: Record<string, number[]> = { rag: [], 'fine-tuned': [], hybrid: [] };
-  await withSession({ workspace, config }, async (session) => {
+  await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, async (session) => {
     await compareRoutes(session, targets, ['rag', 'fine-tuned', 'hybrid']); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       const comparison = await compareRoutes(session, targets, ['rag', 'fine-tuned', 'hybrid']);

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config';
 import { isVersionOnlyChange } from '../../src/core/dataset/bookkeeping';
 import { buildDataset } from '../../src/core/dataset/build';
-import { jaccard, shingles } from '../../src/core/dataset/dedupe';
+import { jaccard, shingles } from '../../src/core/shingles';
 import { leakageText, NEAR_DUPLICATE_THRESHOLD } from '../../src/core/dataset/leakage';
 import type { Sample } from '../../src/core/dataset/samples/sample';
 import { SPLIT_NAMES } from '../../src/core/dataset/split';

@@ -2,7 +2,8 @@
 // merged with --no-ff, review follow-ups, rewrites inside branches), then times mineGitHistory over it and a
 // plain `git log -p` over the same range, alternating runs in this one process, and prints both, their ratio
 // (target: mining at most 1.25x plain git at the median) and peak RSS. Never fails on time. BENCH_COMMITS and BENCH_RUNS
-// change the size and the number of runs.
+// change the size and the number of runs. BENCH_REPO=<a clone of a real public history> times that history instead
+// (generated histories flatter mining: their hunks are small and alike).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -141,12 +142,19 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const repo = mkdtempSync(path.join(os.tmpdir(), 'housestyle-bench-mining-'));
+const realRepo = process.env.BENCH_REPO;
+const repo = realRepo ? path.resolve(realRepo) : mkdtempSync(path.join(os.tmpdir(), 'housestyle-bench-mining-'));
 try {
-  const generation = await timed(() => fastImport(repo, generateHistory));
-  const { commits, merges } = generation.result;
+  let commits: number;
+  if (realRepo) {
+    commits = Number(spawnSync('git', ['rev-list', '--count', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim());
+    console.log(`repository: ${repo}, a real history of ${commits} commits`);
+  } else {
+    const generation = await timed(() => fastImport(repo, generateHistory));
+    commits = generation.result.commits;
+    console.log(`repository: ${commits} commits (${generation.result.merges} pull-request merges), ${FILES} files, generated in ${(generation.ms / 1000).toFixed(1)} s under ${os.tmpdir()}`);
+  }
   const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-  console.log(`repository: ${commits} commits (${merges} pull-request merges), ${FILES} files, generated in ${(generation.ms / 1000).toFixed(1)} s under ${os.tmpdir()}`);
 
   await plainGitLog(repo);
   const plain: number[] = [];
@@ -172,5 +180,5 @@ try {
   console.log(`ratio:              ${(minedBest / plainBest).toFixed(2)}x plain git at best, ${(median(mined) / median(plain)).toFixed(2)}x at median (target at most 1.25x)`);
   console.log(`peak RSS:           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process; git's own processes not included)`);
 } finally {
-  rmSync(repo, { recursive: true, force: true });
+  if (!realRepo) rmSync(repo, { recursive: true, force: true });
 }

@@ -16,7 +16,7 @@ import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaT
 import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 import { CodeServer, installToolchain, type Toolchain } from './codeServer';
 import { chatAnswer, createWorkspaceRepo, EMPTY_CATCH, HOSTILE_HTML, isQuestion, REVIEWED_FILE, reviewAnswer, VAR_FIX, VAR_LINE } from './scenario';
-import { waitUntil, Workbench } from './workbench';
+import { STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
@@ -79,7 +79,7 @@ before(async () => {
   await rm(ARTIFACTS, { recursive: true, force: true });
   toolchain = await installToolchain();
   // `vsce package` runs vscode:prepublish, the production build, first.
-  await run('npm', ['run', 'package'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['run', 'package', '--', 'linux-x64'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
   repo = createWorkspaceRepo();
   ollama = await startOllamaTestServer({ models: [MODEL, ADAPTED] });
   ollama.onChat((body) => (isQuestion(body) ? chatAnswer(body) : reviewAnswer(body)));
@@ -234,7 +234,7 @@ child.send({ uri: process.env.INDEX_URI, kb: 'style', task: { type: 'vector-inde
     await waitUntil(async () => (await feedbackVerdicts()).includes('accepted: Never use var'), 'the accepted finding in the feedback log');
     // A quick fix saves the file (files.refactoring.autoSave), so review on save runs: let it finish first.
     await waitUntil(() => chatRequests() > reviews, 'the review on save after the fix');
-    await workbench.page.locator('.statusbar-item', { hasText: 'House Style: reviewing' }).waitFor({ state: 'detached' });
+    await workbench.page.locator(STATUS_ITEM, { hasText: 'House Style: reviewing' }).waitFor({ state: 'detached' });
     await workbench.waitForNoProblem(/Never use var/);
   });
 
@@ -281,6 +281,11 @@ child.send({ uri: process.env.INDEX_URI, kb: 'style', task: { type: 'vector-inde
     const figures = await chat.locator('.turn .figures').innerText();
     console.log(`chat: ${figures}`);
     assert.match(figures, new RegExp(`${MODEL.replace('.', '\\.')} · rag · .* 600 prompt \\+ 60 completion tokens`));
+    // The chat has a side bar of its own: at 1440×900 the conversation gets room, not a slit.
+    const conversation = await chat.locator('#log').evaluate((log) => log.getBoundingClientRect().height);
+    console.log(`chat: conversation area ${Math.round(conversation)} px tall`);
+    assert.ok(conversation >= 300, `the conversation area is ${conversation} px tall`);
+    await workbench.screenshot('chat-answer');
     const source = chat.locator('.sources .source').first();
     assert.match(await source.innerText(), /^docs\/STYLE_GUIDE\.md:\d+-\d+ — .*Errors$/);
     assert.equal(await chat.locator('.code-tools button').count(), 2, 'Copy and Insert on the code block');

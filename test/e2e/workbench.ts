@@ -5,6 +5,12 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
+/**
+ * House Style's own status bar item. Its texts also show in VS Code's window-progress item (status.progress) where
+ * the status bar is wide enough, as at 1440 px, so a text alone matches two items.
+ */
+export const STATUS_ITEM = '[id="housestyle.housestyle.housestyle.status"]';
+
 /** Chromium from apt; playwright-core downloads no browser. Flags from DESIGN.md's recipe. */
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -34,7 +40,7 @@ export class Workbench {
   static async open(url: string, folder: string, artifacts: string): Promise<Workbench> {
     await mkdir(artifacts, { recursive: true });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench .part.statusbar').waitFor();
@@ -186,7 +192,7 @@ export class Workbench {
     await this.page.evaluate(`(() => {
       const seen = (window.houseStyleStatus = []);
       const read = () => {
-        for (const item of document.querySelectorAll('.statusbar-item')) {
+        for (const item of document.querySelectorAll('${STATUS_ITEM}')) {
           const text = (item.textContent || '').trim();
           if (text.startsWith('House Style') && seen[seen.length - 1] !== text) seen.push(text);
         }

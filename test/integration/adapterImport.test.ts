@@ -121,10 +121,9 @@ describe('model import against the Ollama-API test server', () => {
     await withServer(server, async () => {
       const statuses: string[] = [];
       const result = await importAdapter({ workspace, client, adapter, base: BASE, progress: { report: (phase) => statuses.push(phase) } });
-      const digests = {
-        'adapter_config.json': await sha256Of(path.join(adapter, 'adapter_config.json')),
-        'adapter_model.safetensors': await sha256Of(path.join(adapter, 'adapter_model.safetensors')),
-      };
+      // The PEFT adapter is converted to one GGUF inside the workspace; that is what Ollama receives.
+      assert.match(result.version.adapter.gguf!, /^\.housestyle\/adapters\/housestyle-my-project-\d{8}-1\.gguf$/);
+      const digests = { 'adapter.gguf': await sha256Of(path.join(workspace, result.version.adapter.gguf!)) };
       assert.deepEqual(result.version.adapter.digests, digests);
       assert.deepEqual([...server.blobs].sort(), Object.values(digests).sort());
       assert.match(result.version.name, /^housestyle-my-project:\d{8}-1$/);
@@ -136,10 +135,11 @@ describe('model import against the Ollama-API test server', () => {
       assert.equal(registry.active, result.version.name);
       assert.deepEqual({ rank: registry.models[0]!.adapter.rank, alpha: registry.models[0]!.adapter.alpha }, { rank: 8, alpha: 16 });
       await assert.rejects(importAdapter({ workspace, client, adapter, base: BASE, name: BASE }), (e: HouseStyleError) => e.code === 'usage' && /already has a model named qwen2\.5-coder:7b/.test(e.message));
-      // A second import the same day gets the next number.
-      const again = await importAdapter({ workspace, client, adapter, base: BASE });
+      // The same adapter again is refused by name; forced, it is a new version with the next number, its blob not sent again.
+      await assert.rejects(importAdapter({ workspace, client, adapter, base: BASE }), (e: HouseStyleError) => e.code === 'usage' && e.message === `This adapter is already registered as ${result.version.name}.` && /--force/.test(e.hint ?? ''));
+      const again = await importAdapter({ workspace, client, adapter, base: BASE, force: true });
       assert.match(again.version.name, /-2$/);
-      assert.deepEqual(again.skipped, ['adapter_config.json', 'adapter_model.safetensors']);
+      assert.deepEqual(again.skipped, ['adapter.gguf']);
     });
   });
 
@@ -150,19 +150,21 @@ describe('model import against the Ollama-API test server', () => {
       await writeGgufAdapter(file, { 'general.architecture': 'qwen2', 'general.type': 'adapter', 'adapter.type': 'lora', 'adapter.lora.alpha': 16 });
       const result = await importAdapter({ workspace, client, adapter: file, base: BASE, name: 'gguf-style:v1' });
       const create = server.requests.find((r) => r.path === '/api/create')?.body as { adapters?: Record<string, string> };
-      assert.deepEqual(create.adapters, { 'qwen-adapter.gguf': await sha256Of(file) });
+      assert.deepEqual(create.adapters, { 'adapter.gguf': await sha256Of(file) });
       assert.deepEqual({ kind: result.version.adapter.kind, alpha: result.version.adapter.alpha, baseModel: result.version.adapter.baseModel }, { kind: 'gguf', alpha: 16, baseModel: 'qwen2' });
     });
   });
 
   test('a blob Ollama already has is not sent again', async () => {
-    const { workspace, adapter, server, client } = await setup();
+    const { workspace, server, client } = await setup();
     await withServer(server, async () => {
-      server.blobs.add(await sha256Of(path.join(adapter, 'adapter_model.safetensors')));
-      const result = await importAdapter({ workspace, client, adapter, base: BASE });
-      assert.deepEqual(result.uploaded, ['adapter_config.json']);
-      assert.deepEqual(result.skipped, ['adapter_model.safetensors']);
-      assert.deepEqual(server.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/blobs/')).map((r) => r.path), [`/api/blobs/${result.version.adapter.digests['adapter_config.json']}`]);
+      const file = path.join(root, 'known-adapter.gguf');
+      await writeGgufAdapter(file, { 'general.architecture': 'qwen2', 'general.type': 'adapter', 'adapter.type': 'lora', 'adapter.lora.alpha': 8 });
+      server.blobs.add(await sha256Of(file));
+      const result = await importAdapter({ workspace, client, adapter: file, base: BASE });
+      assert.deepEqual(result.uploaded, []);
+      assert.deepEqual(result.skipped, ['adapter.gguf']);
+      assert.deepEqual(server.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/blobs/')), []);
     });
   });
 
@@ -174,8 +176,8 @@ describe('model import against the Ollama-API test server', () => {
       assert.equal(result.retries, 1);
       const posts = server.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/blobs/'));
       assert.equal((posts[0]!.body as { failed?: string }).failed, 'cut');
-      assert.equal(posts.length, 3);
-      assert.equal(server.blobs.size, 2);
+      assert.equal(posts.length, 2);
+      assert.equal(server.blobs.size, 1);
     });
   });
 
@@ -214,8 +216,8 @@ describe('model import against the Ollama-API test server', () => {
     const missing = await setup({ models: [], library: [] });
     await withServer(missing.server, async () => {
       await assert.rejects(
-        importAdapter({ workspace: missing.workspace, client: missing.client, adapter: missing.adapter, base: 'qwen2.5-coder:99b' }),
-        (e: HouseStyleError) => e.code === 'model-not-found' && e.hint?.includes('ollama pull qwen2.5-coder:99b') === true,
+        importAdapter({ workspace: missing.workspace, client: missing.client, adapter: missing.adapter, base: BASE }),
+        (e: HouseStyleError) => e.code === 'model-not-found' && e.hint?.includes(`ollama pull ${BASE}`) === true,
       );
       assert.equal(missing.server.requests.some((r) => r.path.startsWith('/api/blobs/')), false, 'nothing uploaded');
     });
@@ -248,7 +250,7 @@ describe('model import against the Ollama-API test server', () => {
       const imported = await runCli(['model', 'import', '--workspace', workspace, '--adapter', adapter, '--base', BASE, '--name', 'team-style:v1', '--json']);
       assert.equal(imported.code, 0, imported.stderr);
       assert.equal(JSON.parse(imported.stdout).version.name, 'team-style:v1');
-      const second = await runCli(['model', 'import', '--workspace', workspace, '--adapter', adapter, '--base', BASE, '--name', 'team-style:v2']);
+      const second = await runCli(['model', 'import', '--workspace', workspace, '--adapter', adapter, '--base', BASE, '--name', 'team-style:v2', '--force']);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /Use it with: housestyle model use team-style:v2/);
 
@@ -262,11 +264,18 @@ describe('model import against the Ollama-API test server', () => {
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /nope is not a registered model version\. See housestyle model list/);
 
-      assert.equal((await runCli(['model', 'remove', 'team-style:v2', '--workspace', workspace])).code, 0);
+      const removed = await runCli(['model', 'remove', 'team-style:v2', '--workspace', workspace]);
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(removed.stdout, 'Removed team-style:v2. team-style:v1 is now the active version.\n');
       assert.equal(server.models.has('team-style:v2'), false);
       const registry = JSON.parse(await readFile(path.join(workspace, REGISTRY_FILE), 'utf8'));
       assert.deepEqual(registry.models.map((m: { name: string }) => m.name), ['team-style:v1']);
-      assert.equal(registry.active, undefined);
+      assert.equal(registry.active, 'team-style:v1');
+      const reused = await runCli(['model', 'import', '--workspace', workspace, '--adapter', adapter, '--base', BASE, '--name', 'team-style:v2', '--force']);
+      assert.equal(reused.code, 2);
+      assert.match(reused.stderr, /team-style:v2 was a removed version; names are not reused/);
+      const last = await runCli(['model', 'remove', 'team-style:v1', '--workspace', workspace]);
+      assert.equal(last.stdout, 'Removed team-style:v1. No version is left; the fine-tuned route needs a new import.\n');
     });
   });
 });

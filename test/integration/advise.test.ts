@@ -2,9 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { adviceText } from '../../src/core/advice/adviceText';
+import { advise } from '../../src/core/advice/advise';
+import { gatherFacts } from '../../src/core/advice/workspaceFacts';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { parseConfig } from '../../src/core/config';
-import { advise } from '../../src/core/eval/advise';
-import { gatherFacts } from '../../src/core/eval/workspaceFacts';
 import { runCli } from '../support/cli';
 import { GitTestRepo } from '../support/gitRepo';
 import { unreachableHost } from '../support/ollamaTestServer';
@@ -19,111 +21,103 @@ after(() => {
   for (const repo of repos) repo.remove();
 });
 
-interface Shape {
-  /** Commits that change the style guide. */
-  docCommits: number;
-  dataset?: { train: number; dropped: number; kept: number; comments?: number };
-  /** Mean rag latency per call from the last evaluation. */
-  ragMsPerCall?: number;
-}
+const RAW_CONFIG = () => ({ index: { embedder: 'hash' }, ollama: { host }, models: { latencyTargetMs: 5000 } });
 
-/** A git workspace with a style guide changed `docCommits` times, and optionally a dataset and an evaluation. */
-async function workspace(shape: Shape): Promise<string> {
+/** A git workspace with a style guide changed `docCommits` times, and one commit that answers a review. */
+async function workspace(docCommits: number): Promise<string> {
   const repo = GitTestRepo.create('app');
   repos.push(repo);
-  for (let i = 0; i < shape.docCommits; i++) repo.write('docs/STYLE_GUIDE.md', `# Style\n\nRule revision ${i}.\n`).commit(i === 0 ? 'Merge pull request #12 from team/style' : `Style guide: revision ${i} (#${12 + (i % 2)})`);
-  repo.write('src/app.ts', 'export {};\n').commit('Code');
-  const dir = repo.dir;
-  await mkdir(path.join(dir, '.housestyle'), { recursive: true });
-  await writeFile(path.join(dir, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host }, models: { latencyTargetMs: 5000 } }));
-  if (shape.dataset) {
-    const { train, dropped, kept, comments = 0 } = shape.dataset;
-    const folder = path.join(dir, '.housestyle', 'dataset');
-    await mkdir(folder, { recursive: true });
-    const report = {
-      generator: 'housestyle dataset build',
-      samples: { total: Math.round(train / 0.8), bySplit: { train, validation: Math.round(train / 8), test: Math.round(train / 8) }, byTask: {}, bySource: {} },
-      events: { 'git-followup': kept - comments, 'review-comment': comments },
-      drops: { duplicate: dropped },
-      warnings: [],
-    };
-    await writeFile(path.join(folder, 'report.json'), JSON.stringify(report));
-  }
-  if (shape.ragMsPerCall !== undefined) {
-    await mkdir(path.join(dir, '.housestyle', 'eval'), { recursive: true });
-    const rag = { route: 'rag', model: 'qwen2.5-coder:7b', calls: 4, latency: { totalMs: shape.ragMsPerCall * 4, loadMs: 0, promptEvalMs: 0, generationMs: 0, wallMs: 0, overheadMs: 0 }, tokens: { prompt: 0, completion: 0 }, bleu4: 12, exactMatch: 0, valid: 4, validRate: 1, examples: 4 };
-    await writeFile(path.join(dir, '.housestyle', 'eval', 'eval-2026-12-01T10-00-00-000Z.json'), JSON.stringify({ evaluatedAt: '2026-12-01T10:00:00.000Z', routes: [rag], probe: [] }));
-  }
-  return dir;
+  for (let i = 0; i < docCommits; i++) repo.write('docs/STYLE_GUIDE.md', `# Style\n\nRule revision ${i}.\n`).commit(i === 0 ? 'Merge pull request #12 from team/style' : `Style guide: revision ${i} (#${12 + (i % 2)})`);
+  repo.writeLines('src/app.ts', ['export function total(items: number[]) {', '  var sum = 0;', '  for (const item of items) sum += item;', '  return sum;', '}']).commit('Code');
+  repo.writeLines('src/app.ts', ['export function total(items: number[]) {', '  let sum = 0;', '  for (const item of items) sum += item;', '  return sum;', '}']).commit('Address review comments: let, not var');
+  await mkdir(path.join(repo.dir, '.housestyle'), { recursive: true });
+  await writeFile(path.join(repo.dir, '.housestyle', 'config.json'), JSON.stringify(RAW_CONFIG()));
+  return repo.dir;
 }
 
-async function adviceFor(shape: Shape) {
-  const dir = await workspace(shape);
-  return advise(await gatherFacts(dir, parseConfig({ ollama: { host }, models: { latencyTargetMs: 5000 } })));
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(value));
 }
 
-describe('advisor', () => {
-  test('fast-changing docs and no dataset: rag, with the churn in numbers and how to start a dataset', async () => {
-    const advice = await adviceFor({ docCommits: 20 });
-    assert.equal(advice.recommendation, 'rag');
-    assert.equal(advice.reasons[0], 'Docs: 20 commits changed 1 of 1 indexed doc in the 90 days up to the last commit (1.6 a week): they change too often for an adapter to keep up; retrieval does.');
-    assert.equal(advice.nextStep, 'Build a dataset from your review history: housestyle dataset build (2 pull-request references in git history).');
-    assert.ok(advice.unmeasured.some((u) => u.includes(`Ollama is not reachable at ${host}`)), advice.unmeasured.join('\n'));
-    assert.ok(advice.unmeasured.some((u) => u.startsWith('latency against the 5,000 ms target')));
-  });
+/** report.json as src/core/dataset/build.ts writes it, with the fields the advisor reads. */
+function datasetReport(builtAt: string, train: number, events: Record<string, number>, drops: Record<string, number>) {
+  return {
+    generator: 'housestyle dataset build',
+    builtAt,
+    samples: { total: Math.round(train / 0.8), bySplit: { train, validation: Math.round(train / 10), test: Math.round(train / 10) }, byTask: {}, bySource: {} },
+    events,
+    drops,
+    warnings: [],
+  };
+}
 
-  test('a large clean dataset and a latency target rag misses: fine-tuned', async () => {
-    const advice = await adviceFor({ docCommits: 1, dataset: { train: 640, dropped: 100, kept: 900 }, ragMsPerCall: 8000 });
-    assert.equal(advice.recommendation, 'fine-tuned');
-    assert.deepEqual(advice.reasons, [
-      'Docs: 1 commit changed 1 of 1 indexed doc in the 90 days up to the last commit (0.1 a week): stable enough to learn.',
-      'Dataset: 640 training samples of 800 (enough), 10% of mined evidence dropped as noise.',
-      'Latency: rag takes 8,000 ms a call against a target of 5,000 ms: too slow.',
-    ]);
-    assert.match(advice.nextStep, /^Train an adapter on the dataset: housestyle train --dataset .*\.housestyle\/dataset, then set models\.route to fine-tuned\.$/);
-  });
+const figure = (value: number, low = value, high = value) => ({ value, low, high });
+function evaluation(evaluatedAt: string, model: string, examples: number, fineTunedDelta: [number, number, number]) {
+  const route = (name: string, routeModel: string, ms: number) => ({ route: name, model: routeModel, calls: examples, latency: { totalMs: ms * examples, loadMs: 0, promptEvalMs: 0, generationMs: 0, wallMs: 0, overheadMs: 0 }, tokens: { prompt: 0, completion: 0 }, examples, valid: examples, validRate: figure(1), bleu4: figure(10), bleu4WithStop: figure(10), exactMatch: figure(0), byTask: {} });
+  const [value, low, high] = fineTunedDelta;
+  return {
+    evaluatedAt,
+    examples,
+    routes: [route('rag', 'qwen2.5-coder:7b', 900), route('fine-tuned', model, 400)],
+    differences: [{ route: 'fine-tuned', baseline: 'rag', paired: examples, bleu4: figure(value, low, high), bleu4WithStop: figure(value, low, high), exactMatch: figure(0), validRate: figure(0) }],
+    probe: [],
+    warnings: [],
+  };
+}
 
-  test('both (fast docs, a large clean dataset, a missed latency target): hybrid', async () => {
-    const advice = await adviceFor({ docCommits: 20, dataset: { train: 640, dropped: 100, kept: 900 }, ragMsPerCall: 8000 });
-    assert.equal(advice.recommendation, 'hybrid');
-    assert.match(advice.reasons[0]!, /they change too often/);
-    assert.match(advice.reasons[2]!, /too slow/);
-  });
+describe('advisor facts', () => {
+  test('the newest dataset build under .housestyle/datasets, its noise share without the balancing caps, and the newest evaluation of the active version', async () => {
+    const dir = await workspace(1);
+    const datasets = path.join(dir, '.housestyle', 'datasets');
+    // The issue's build: 1,948 drops, of which 1,536 are balancing caps; 412 noise drops against 1,648 kept events.
+    const drops = { 'quality-estimation-label-balance': 1200, 'quality-estimation-share-cap': 336, 'generated-file': 300, 'duplicate-sample': 112 };
+    await writeJson(path.join(datasets, '2026-12-01-090000', 'report.json'), datasetReport('2026-12-01T09:00:00.000Z', 640, { 'branch-rewrite': 1630, 'pr-comment': 18 }, drops));
+    await writeJson(path.join(datasets, '2026-11-20-090000', 'report.json'), datasetReport('2026-11-20T09:00:00.000Z', 100, {}, {}));
+    await mkdir(path.join(datasets, '2026-12-02-090000'), { recursive: true }); // a build that never finished: no report.json
+    const evalDir = path.join(dir, '.housestyle', 'eval');
+    await writeJson(path.join(evalDir, 'eval-2026-12-02T10-00-00-000Z.json'), evaluation('2026-12-02T10:00:00.000Z', 'housestyle-app:2', 40, [9, 3, 15]));
+    // Newer, but of another version; and newer still, a report from before intervals with 0 examples.
+    await writeJson(path.join(evalDir, 'eval-2026-12-03T10-00-00-000Z.json'), evaluation('2026-12-03T10:00:00.000Z', 'housestyle-app:1', 40, [-5, -9, -1]));
+    await writeJson(path.join(evalDir, 'eval-2026-12-04T10-00-00-000Z.json'), { evaluatedAt: '2026-12-04T10:00:00.000Z', examples: 0, routes: [{ route: 'rag', model: 'qwen2.5-coder:7b', bleu4: 0 }], probe: [] });
+    await writeJson(path.join(dir, '.housestyle', 'models.json'), { version: 1, active: 'housestyle-app:2', models: [] });
 
-  test('a small dataset: rag, and the next step names the review comments to export', async () => {
-    const advice = await adviceFor({ docCommits: 2, dataset: { train: 120, dropped: 10, kept: 140, comments: 0 } });
-    assert.equal(advice.recommendation, 'rag');
-    assert.match(advice.reasons[1]!, /^Dataset: 120 training samples of 150 \(at least 500 needed\)/);
-    assert.equal(advice.nextStep, 'Grow the dataset to 500+ clean samples: export your review comments (2 PR references, 0 comments imported) and rebuild with housestyle dataset build --comments FILE.');
-  });
-
-  test('evaluation deltas and a general-skill drop are reported, and the next step is to retrain', async () => {
-    const dir = await workspace({ docCommits: 1, dataset: { train: 640, dropped: 100, kept: 900 } });
-    const figures = (route: string, bleu4: number, ms: number) => ({ route, model: route === 'rag' ? 'qwen2.5-coder:7b' : 'housestyle-app:20261202-1', calls: 4, latency: { totalMs: ms * 4, loadMs: 0, promptEvalMs: 0, generationMs: 0, wallMs: 0, overheadMs: 0 }, tokens: { prompt: 0, completion: 0 }, bleu4, exactMatch: 0, valid: 4, validRate: 1, examples: 4 });
-    await mkdir(path.join(dir, '.housestyle', 'eval'), { recursive: true });
-    await writeFile(
-      path.join(dir, '.housestyle', 'eval', 'eval-2026-12-01T10-00-00-000Z.json'),
-      JSON.stringify({ evaluatedAt: '2026-12-01T10:00:00.000Z', routes: [figures('rag', 10, 3000), figures('hybrid', 14.5, 3200)], probe: [{ model: 'qwen2.5-coder:7b', role: 'base', correct: 8, total: 8 }, { model: 'housestyle-app:20261202-1', role: 'adapted', correct: 5, total: 8 }] }),
+    const facts = await gatherFacts(dir, parseConfig(RAW_CONFIG()), OllamaClient.fromConfig(parseConfig(RAW_CONFIG())));
+    assert.equal(facts.dataset?.path, path.join(datasets, '2026-12-01-090000'));
+    assert.deepEqual(
+      { noise: facts.dataset!.noiseDrops, share: facts.dataset!.noiseShare, balancing: facts.dataset!.balancingDrops, comments: facts.dataset!.reviewComments },
+      { noise: 412, share: 412 / 2060, balancing: 1536, comments: 18 },
     );
-    await writeFile(path.join(dir, '.housestyle', 'models.json'), JSON.stringify({ version: 1, active: 'housestyle-app:20261202-1', models: [] }));
-    const advice = advise(await gatherFacts(dir, parseConfig({ ollama: { host }, models: { latencyTargetMs: 5000 } })));
-    assert.equal(advice.recommendation, 'hybrid');
-    assert.ok(advice.reasons.includes('Latency: rag takes 3,000 ms a call against a target of 5,000 ms.'));
-    assert.ok(advice.reasons.includes('Evaluation: hybrid BLEU-4 14.50 against rag 10.00 (+4.50), valid answers 100% against 100%.'));
-    assert.ok(advice.reasons.includes('General coding probe: 5/8 for the adapted model against 8/8 for the base: it forgot general skills.'));
-    assert.equal(advice.nextStep, 'Retrain with fewer epochs or a lower learning rate (the adapter forgot general skills), then evaluate again; meanwhile use hybrid.');
+    assert.equal(facts.evaluation?.evaluatedAt, '2026-12-02T10:00:00.000Z');
+    const advice = advise(facts);
+    assert.deepEqual([advice.recommendation, advice.rule], ['fine-tuned', 4]);
+    assert.match(adviceText(advice), /20% of mined evidence dropped as noise \(412 of 2,060\), and 1,536 quality-estimation samples left out by the balancing caps, which is not noise; 18 review comments kept as evidence\./);
+    assert.match(adviceText(advice), /^Recommendation: fine-tuned \(decision table, row 4\)\n\nBecause:\n- Evaluation \(40 paired test examples\): fine-tuned BLEU-4 \+9\.00 \[\+3\.00, \+15\.00\] against rag: measurably better\.\n/);
   });
 
-  test('housestyle advise works with Ollama down, says what it could not measure, and exits 0', async () => {
-    const dir = await workspace({ docCommits: 3 });
-    const result = await runCli(['advise', '--workspace', dir]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^Recommendation: rag\n/);
-    assert.match(result.stdout, /\nNot measured:\n- dataset: no dataset at \.housestyle\/dataset/);
-    assert.match(result.stdout, /Ollama is not reachable at/);
-    assert.match(result.stdout, /\nNext step: Build a dataset/);
+  test('with no evaluation of the active version, nothing measured is taken from another version', async () => {
+    const dir = await workspace(1);
+    await writeJson(path.join(dir, '.housestyle', 'eval', 'eval-2026-12-03T10-00-00-000Z.json'), evaluation('2026-12-03T10:00:00.000Z', 'housestyle-app:1', 40, [9, 3, 15]));
+    await writeJson(path.join(dir, '.housestyle', 'models.json'), { version: 1, active: 'housestyle-app:2', models: [] });
+    const facts = await gatherFacts(dir, parseConfig(RAW_CONFIG()), OllamaClient.fromConfig(parseConfig(RAW_CONFIG())));
+    assert.equal(facts.evaluation, undefined);
+    assert.ok(facts.unmeasured.includes(`route quality and latency: no evaluation of housestyle-app:2 yet, and Ollama is not reachable at ${host} to run one`), facts.unmeasured.join('\n'));
+    assert.deepEqual([advise(facts).recommendation, advise(facts).rule], ['rag', 1]);
+  });
+
+  test('after a default dataset build, housestyle advise judges that build, works with Ollama down, and exits 0', async () => {
+    const dir = await workspace(20);
+    const none = await runCli(['advise', '--workspace', dir]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stdout, /\nNot measured:\n- dataset: no dataset build in \.housestyle\/datasets \(housestyle dataset build writes one\)/);
+    assert.match(none.stdout, /\nNext step: Build a dataset/);
+
+    const build = await runCli(['dataset', 'build', '--workspace', dir]);
+    assert.equal(build.code, 0, build.stderr);
     const json = JSON.parse((await runCli(['advise', '--workspace', dir, '--json'])).stdout);
+    assert.match(json.facts.dataset.path, /\.housestyle\/datasets\/\d{4}-\d{2}-\d{2}-\d{6}$/);
     assert.equal(json.recommendation, 'rag');
     assert.equal(json.facts.ollama.reachable, false);
+    assert.match(json.because.join('\n'), /^Dataset .*\.housestyle\/datasets\/.*: \d+ training samples/m);
   });
 });

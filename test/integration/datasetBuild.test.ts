@@ -17,7 +17,7 @@ const REVIEW_COMMENT = '`sum` is reassigned in the loop, so use `let`, never `va
 const ACCEPTED = 'Return early when there are no arguments instead of nesting the call.';
 const SUGGESTION = '  if (args.length === 0) return;\n  run(args);';
 const RATIOS = { train: 0.5, validation: 0.25, test: 0.25 };
-const FINDINGS = JSON.stringify({ findings: [{ rule: 'eslint no-var', severity: 'error', startLine: 2, endLine: 2, message: REVIEW_COMMENT, replacement: '  let sum = 0;' }] });
+const FINDINGS = JSON.stringify({ findings: [{ rule: 'eslint no-var', severity: 'warning', startLine: 2, endLine: 2, message: REVIEW_COMMENT, replacement: '  let sum = 0;' }] });
 /** Names and logins of the people in the story: none may reach an output file. */
 const PEOPLE = ['Alice', 'Bob', 'bob-reviewer', 'carol', 'example.com', 'dependabot[bot]@'];
 
@@ -231,14 +231,18 @@ describe('housestyle dataset build', () => {
       'bot-author': 1,
       'duplicate-sample': 1,
       'lock-file': 1,
-      'non-code-file': 1,
       'review-findings: hybrid-finding-without-matching-rule': 1,
       'trivial-comment': 1,
     });
     assert.deepEqual(report.samples.fromGitOnly, { 'code-refinement': 1, 'quality-estimation': 2 });
     assert.deepEqual(report.samples.labels['quality-estimation'], { no: 2, yes: 2 });
-    assert.deepEqual(Object.values(report.skipped.byReason), [1]);
-    assert.match(Object.keys(report.skipped.byReason)[0]!, /^bot author dependabot\[bot\] <EMAIL>$/);
+    // Pull request #13 had no follow-up commit, so its hunks are no evidence either way (not a "no" label);
+    // the repository has no forge remote, so pull requests could not be keyed, with the fix.
+    assert.deepEqual(Object.values(report.skipped.byReason), [1, 1, 1]);
+    const reasons = Object.keys(report.skipped.byReason);
+    assert.ok(reasons.some((reason) => /^bot author dependabot\[bot\] <EMAIL>$/.test(reason)), reasons.join('\n'));
+    assert.ok(reasons.some((reason) => /^no later commit of the pull request follows up/.test(reason)), reasons.join('\n'));
+    assert.ok(reasons.some((reason) => /^pull requests could not be keyed: the remote "origin" is absent.*set "dataset": \{ "remote": "upstream" \}/.test(reason)), reasons.join('\n'));
     for (const split of SPLIT_NAMES) assert.equal(report.samples.bySplit[split], records[split]!.length);
     assert.deepEqual(report.dateRange, { from: '2024-01-01', to: '2024-01-02' });
 
@@ -258,7 +262,8 @@ describe('housestyle dataset build', () => {
     assert.match(card, /\| review-findings \| 1 \| 7\.7% \| without-rules, findings 1 \(100%\) \|/);
     assert.match(card, /gave only tasks that need none: code-refinement 1, quality-estimation 2/);
     assert.match(card, /Near-duplicate pairs across splits, checked after splitting: \*\*0\*\*/);
-    assert.match(card, /\| non-code-file \| 1 \|/);
+    assert.match(card, /no later commit of the pull request follows up on lines an earlier one added/);
+    assert.match(card, /pull requests could not be keyed/);
     assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it: 0\./);
     assert.match(card, /## History\n\n7 commits mined\. Pull requests found: 2 merged branches/);
     assert.match(card, /## For more data\n/);

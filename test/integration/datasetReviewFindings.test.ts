@@ -14,7 +14,8 @@ import { SPLIT_NAMES, splitOf } from '../../src/core/dataset/split';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { OllamaClient } from '../../src/core/models/ollama/client';
-import { buildReviewPrompt, type ReviewPromptVariant } from '../../src/core/review/prompt';
+import { buildReviewPrompt } from '../../src/core/review/prompt';
+import type { ReviewPromptVariant } from '../../src/core/promptVariant';
 import { reviewTargets } from '../../src/core/review/reviewer';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import type { ReviewWindow } from '../../src/core/review/reviewWindow';
@@ -132,7 +133,7 @@ describe('the review-findings task', () => {
     const finding = findings.find((f) => String(f.message).includes('started'))!;
     assert.deepEqual(
       { ...finding, citations: undefined },
-      { rule: 'Prefer const here', severity: 'warning', startLine: 11, endLine: 11, message: 'Prefer const here: `started` is never reassigned.', replacement: '  const started = Date.now();', citations: undefined },
+      { rule: 'Prefer const here: `started` is never reassigned', severity: 'warning', startLine: 11, endLine: 11, message: 'Prefer const here: `started` is never reassigned.', replacement: '  const started = Date.now();', citations: undefined },
     );
     const { labels } = windowOf(hybrid.messages[1]!.content);
     assert.equal(labels.get((finding.citations as string[])[0]!)?.startLine, 3, 'the Bindings rule, not the Timeouts one');

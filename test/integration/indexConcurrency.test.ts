@@ -47,10 +47,26 @@ describe('concurrent index runs', () => {
 
   it('two index processes at once through the CLI: both succeed, every chunk is stored once', async () => {
     const dir = await workspace('two-clis', 120);
-    const [first, second] = await Promise.all([
-      runCli(['index', '--workspace', dir, '--embedder', 'hash', '--json']),
-      runCli(['index', '--workspace', dir, '--embedder', 'hash', '--json']),
-    ]);
+    // Overlap made certain: this test holds the lock until both runs are waiting for it, so both are running
+    // when it is released, whatever the machine's load.
+    const lockFile = path.join(dir, '.housestyle/index/kb_style.lock');
+    await mkdir(path.dirname(lockFile), { recursive: true });
+    await writeFile(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: 'the test' }));
+    const waiting = new Set<number>();
+    let bothWaiting!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothWaiting = resolve));
+    const run = (n: number) =>
+      runCli(['index', '--workspace', dir, '--embedder', 'hash', '--json'], {
+        onStderr: (soFar) => {
+          if (soFar.includes(`Waiting for the index run of process ${process.pid}`)) waiting.add(n);
+          if (waiting.size === 2) bothWaiting();
+        },
+      });
+    const runs = Promise.all([run(1), run(2)]);
+    await Promise.race([barrier, runs]); // a run that exits instead of waiting fails below
+    await rm(lockFile, { force: true });
+    const [first, second] = await runs;
+    assert.equal(waiting.size, 2, `both runs waited for the held lock:\n${first.stderr}\n${second.stderr}`);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.code, 0, second.stderr);
     const reports = [JSON.parse(first.stdout), JSON.parse(second.stdout)] as { updated: number; unchanged: number; rows: number }[];
@@ -76,7 +92,8 @@ describe('concurrent index runs', () => {
     await mkdir(path.dirname(lockFile), { recursive: true });
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
     await writeFile(lockFile, JSON.stringify({ pid: gone, host: hostname(), startedAt: '2026-12-01T10:00:00.000Z', command: 'housestyle index' }));
-    const report = await indexKnowledgeBase({ workspace: dir, config, embedder: 'hash' });
+    // A short wait: a stale lock is taken over at once, and a run that waited on it instead fails here, not in 10 minutes.
+    const report = await indexKnowledgeBase({ workspace: dir, config, embedder: 'hash', lockWaitMs: 600 });
     assert.equal(report.updated, 3);
     await assert.rejects(access(lockFile));
 

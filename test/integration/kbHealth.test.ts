@@ -62,3 +62,27 @@ test('the CLI prints each finding with its fix and exits 1, or --json', async ()
   assert.equal(json.kb, 'style');
   assert.ok(json.findings.every((f: { fix: string }) => f.fix.length > 0));
 });
+
+test('copies of one boilerplate section in many documents are one group, not every pair', async () => {
+  const boilerplate = await mkdtemp(path.join(tmpdir(), 'hs-health-group-'));
+  try {
+    const section = 'Every public member of this class is documented in the header and covered by the unit tests of its module; deprecated members keep working for one release and say which member replaces them.';
+    for (const name of ['buffer', 'stream', 'timer', 'socket', 'pipe', 'signal', 'process']) {
+      await mkdir(path.join(boilerplate, 'docs'), { recursive: true });
+      await writeFile(path.join(boilerplate, 'docs', `${name}.md`), `# The ${name} API\n\n## Public members\n\n${section}\n\n## Usage\n\nHow to use a ${name} handle ${'in one of its own ways '.repeat(3)}with ${name}-specific words.\n`);
+    }
+    await writeFile(path.join(boilerplate, 'docs', 'errors.md'), `# Errors\n\n## Handling\n\n${ERRORS_RULE}\n`);
+    await writeFile(path.join(boilerplate, 'docs', 'service.md'), `# Service\n\n## Failures\n\n${ERRORS_RULE}\n`);
+    await indexKnowledgeBase({ workspace: boilerplate, config });
+    const groups = (await checkKnowledgeBaseHealth({ workspace: boilerplate, config })).findings.filter((f) => f.check === 'near-duplicate');
+    assert.equal(groups.length, 2, groups.map((g) => g.message).join('\n'));
+    const seven = groups.find((g) => g.locations!.length > 2)!;
+    assert.equal(seven.locations!.length, 7);
+    assert.deepEqual(seven.locations!.map((l) => l.split(':')[0]), ['buffer', 'pipe', 'process', 'signal', 'socket', 'stream', 'timer'].map((n) => `docs/${n}.md`));
+    assert.match(seven.message, /^7 passages: docs\/buffer\.md:\d+-\d+ \(The buffer API > Public members\), .* and docs\/timer\.md:\d+-\d+ .* say the same thing/);
+    const pair = groups.find((g) => g.locations!.length === 2)!;
+    assert.match(pair.message, /^docs\/errors\.md:\d+-\d+ \(Errors > Handling\) and docs\/service\.md:\d+-\d+ \(Service > Failures\) say the same thing/);
+  } finally {
+    await rm(boilerplate, { recursive: true, force: true });
+  }
+});

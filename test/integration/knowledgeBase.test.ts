@@ -9,7 +9,7 @@ import type { Embedder } from '../../src/core/knowledge/embedder';
 import { createHashingEmbedder } from '../../src/core/knowledge/embedders/hashingEmbedder';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
-import { loadLanceDb } from '../../src/core/knowledge/lancedb';
+import { loadLanceDb } from '../../src/core/knowledge/loadLanceDb';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { REPO_ROOT, runCli } from '../support/cli';
 

@@ -9,10 +9,11 @@ import { parseConfig, type Config } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase, type KnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import type { ChatModel } from '../../src/core/models/chatModel';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewDiff, reviewFile, reviewSelection, type ReviewOptions } from '../../src/core/review/reviewer';
 import { runCli } from '../support/cli';
-import { assertValidSarif } from '../support/sarifSchema';
+import { assertValidSarif } from '../support/reportSchemas';
 import { startOllamaTestServer, unreachableHost, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -183,12 +184,13 @@ describe('reviewing a file against indexed rules', () => {
         { rule: 'camelCase', severity: 'warning', startLine: 1, endLine: 1, message: 'kept', citations: [naming] },
         { rule: 'made up', severity: 'error', startLine: 2, endLine: 2, message: 'unknown id', citations: ['R99'] },
         { rule: 'made up', severity: 'error', startLine: 2, endLine: 2, message: 'real id, not a label', citations: ['docs/STYLE_GUIDE.md'] },
+        { rule: 'camelCase', severity: 'warning', startLine: 3, endLine: 3, message: 'one real label, one invented', citations: [naming, 'R42'] },
         { rule: 'camelCase', severity: 'warning', startLine: 40, endLine: 41, message: 'past the end', citations: [naming] },
       ]);
     });
     const result = await reviewFile(options, 'src/users.ts');
     assert.deepEqual(result.findings.map((f) => f.message), ['kept']);
-    assert.deepEqual(result.dropped, { invalid: 0, outOfRange: 1, unknownCitation: 2 });
+    assert.deepEqual(result.dropped, { invalid: 0, outOfRange: 1, unknownCitation: 3 });
   });
 
   test('a selection is reviewed alone: lines outside it are not shown and findings there are dropped', async () => {
@@ -226,6 +228,24 @@ describe('reviewing a file against indexed rules', () => {
     const controller = new AbortController();
     controller.abort();
     await failsWith(reviewFile({ ...options, signal: controller.signal }, 'src/users.ts'), 'cancelled');
+  });
+
+  test('a review cancelled during one window asks the model about no further window, whatever the model does with the signal', async () => {
+    // Three windows of 20 lines, each breaking the naming rule, so each would be sent to the model.
+    await writeFile(path.join(options.workspace, 'src/many.ts'), SOURCE.repeat(12));
+    const config = { ...options.config, review: { ...options.config.review, windowLines: 20 } };
+    // A model that ignores the signal, as a ChatModel may: only the review's own check can stop the next window.
+    const asked: string[] = [];
+    const heedless: ChatModel = { chat: (request) => (asked.push(request.model), options.client.chat({ ...request, signal: undefined })) };
+    server.onChat(() => answer([]));
+    const controller = new AbortController();
+    const progress = { report: () => controller.abort() }; // the user cancels once the first window is under way
+    try {
+      await failsWith(reviewFile({ ...options, config, client: heedless, signal: controller.signal, progress }, 'src/many.ts'), 'cancelled');
+    } finally {
+      server.onChat();
+    }
+    assert.equal(asked.length, 1);
   });
 });
 

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HouseStyleError } from '../../src/core/errors';
+import { remoteRepository } from '../../src/core/dataset/git/remoteRepository';
 import { importReviewComments } from '../../src/core/dataset/reviewComments/importReviewComments';
 import type { EvidenceItem } from '../../src/core/dataset/reviewEvent';
 import { REPO_ROOT } from '../support/cli';
@@ -214,6 +215,25 @@ describe('importing review comments', () => {
       );
     } finally {
       built.repo.git(['remote', 'remove', 'origin']);
+    }
+  });
+
+  test('only a forge URL names a repository: a clone of a local path or mirror keys no pull request', async () => {
+    const remotes: Array<[string, string | undefined]> = [
+      ['git@github.com:Team/App.git', 'team/app'],
+      ['https://gitlab.example.com/group/sub/app.git', 'sub/app'],
+      ['ssh://git@github.com/team/app', 'team/app'],
+      ['/work/.mirror/libuv+libuv/repo', undefined],
+      ['file:///srv/git/app.git', undefined],
+      ['../app', undefined],
+    ];
+    for (const [url, expected] of remotes) {
+      built.repo.git(['remote', 'add', 'origin', url]);
+      try {
+        assert.equal(await remoteRepository(built.repo.dir, 'origin'), expected, url);
+      } finally {
+        built.repo.git(['remote', 'remove', 'origin']);
+      }
     }
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Log } from 'sarif';
+import type { CodeQualityIssue } from '../../src/core/review/codeQuality';
 import { parseConfig } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
@@ -11,7 +12,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { reviewFile } from '../../src/core/review/reviewer';
 import { runCli } from '../support/cli';
-import { assertValidSarif } from '../support/sarifSchema';
+import { assertValidCodeQuality, assertValidSarif } from '../support/reportSchemas';
 import { startOllamaTestServer, type ModelRequestBody, type OllamaTestServer } from '../support/ollamaTestServer';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -79,6 +80,27 @@ describe('review output and model answers', () => {
     assert.ok(base.endsWith('/team%20%231%3F50%25/'), base);
     assert.equal(decodeURIComponent(new URL('src/app.ts', base).pathname), path.join(workspace, 'src/app.ts'));
     assert.match(log.runs[0]!.results![0]!.message.text ?? '', /forged finding \u202e/, 'SARIF keeps the text as data; JSON escapes what it must');
+  });
+
+  it('a GitLab Code Quality report: valid, severities on GitLab\'s scale, one fingerprint per finding that survives a move', async () => {
+    const finding = (line: number, severity: string) => ({ rule: 'camelCase', severity, startLine: line, endLine: line, message: 'Rename it to camelCase.' });
+    const review = async (findings: object[]) => {
+      server.onChat((body) => ({ content: JSON.stringify({ findings: findings.map((f) => ({ ...f, citations: [ruleLabel(body)] })) }) }));
+      const result = await runCli(['review', '--workspace', workspace, 'src/app.ts', '--format', 'codequality']);
+      assert.equal(result.code, 1, result.stderr);
+      return JSON.parse(result.stdout) as CodeQualityIssue[];
+    };
+    const report = await review([finding(1, 'error'), finding(2, 'warning')]);
+    await assertValidCodeQuality(report);
+    assert.deepEqual(report.map((issue) => [issue.location.path, issue.location.lines.begin, issue.severity, issue.check_name]), [
+      ['src/app.ts', 1, 'major', 'housestyle/camelcase'],
+      ['src/app.ts', 2, 'minor', 'housestyle/camelcase'],
+    ]);
+    assert.match(report[0]!.description, /^Rename it to camelCase\. \(docs\/STYLE_GUIDE\.md:\d+-\d+\)$/);
+    assert.notEqual(report[0]!.fingerprint, report[1]!.fingerprint, 'GitLab keeps one issue per fingerprint');
+    // The same finding one line further down (code added above it) is the same issue to GitLab, not a new one.
+    const moved = await review([finding(2, 'error')]);
+    assert.equal(moved[0]!.fingerprint, report[0]!.fingerprint);
   });
 
   it('identical findings are merged; an invalid answer is echoed to the retry cut short', async () => {

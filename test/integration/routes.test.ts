@@ -1,16 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Activity } from '../../src/core/activity';
 import { askQuestion } from '../../src/core/chat/ask';
 import { parseConfig, type Config } from '../../src/core/config';
 import { compareRoutes } from '../../src/core/eval/compare';
-import { evaluateRoutes } from '../../src/core/eval/evaluate';
+import { evaluateRoutes, readEvaluationSplit } from '../../src/core/eval/evaluate';
 import { GENERAL_PROBE } from '../../src/core/eval/generalProbe';
 import { readRegistry, updateRegistry } from '../../src/core/models/registry';
 import { readFileTarget } from '../../src/core/review/reviewTarget';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { withSession } from '../../src/core/session';
 import { runCli } from '../support/cli';
 import { startOllamaTestServer, type ModelRequestBody, type OllamaTestServer, type ScriptedAnswer } from '../support/ollamaTestServer';
@@ -63,6 +64,37 @@ function figures(body: ModelRequestBody): Pick<Extract<ScriptedAnswer, { content
 
 const finding = (citations: string[]) => ({ rule: 'camelCase names', severity: 'warning', startLine: 1, endLine: 1, message: 'Rename retry_count to retryCount.', citations });
 
+const probeAnswer = (body: ModelRequestBody) => (GENERAL_PROBE.some((q) => q.question === user(body)) ? 'not sure' : undefined);
+
+interface Example {
+  marker: string;
+  task: 'review-comment' | 'review-findings';
+  reference: string;
+}
+
+/** A dataset folder whose test split holds the examples, with the metadata `dataset build` writes beside it. */
+async function dataset(name: string, examples: readonly Example[]): Promise<string> {
+  const folder = path.join(root, name);
+  await mkdir(folder, { recursive: true });
+  const record = (e: Example) => ({ messages: [{ role: 'system', content: 'You review code.' }, { role: 'user', content: `${e.marker}\n\`\`\`diff\n+const retry_count = 3;\n\`\`\`` }, { role: 'assistant', content: e.reference }] });
+  await writeFile(path.join(folder, 'test.jsonl'), examples.map((e) => JSON.stringify(record(e))).join('\n') + '\n');
+  await writeFile(path.join(folder, 'metadata.jsonl'), examples.map((e, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task: e.task, path: 'src/retry.ts' })).join('\n') + '\n');
+  return folder;
+}
+
+const findings = (message: string, startLine: number) => JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine, endLine: startLine, message }] });
+
+// The issue's five: two answered exactly, one invalid answer to a `{"findings": []}` example, and two one-word
+// answers whose word the reference holds (9 and 11 tokens with stopwords; 5 and 4 without).
+const FIVE: Example[] = [
+  { marker: 'CASE-A', task: 'review-comment', reference: 'Use camelCase for variables: rename retry_count to retryCount.' },
+  { marker: 'CASE-B', task: 'review-findings', reference: findings('Use camelCase.', 1) },
+  { marker: 'CASE-C', task: 'review-findings', reference: '{"findings": []}' },
+  { marker: 'CASE-D', task: 'review-comment', reference: 'please rename this flag to something callers can read' },
+  { marker: 'CASE-E', task: 'review-comment', reference: 'this loop can run forever when the queue is never drained' },
+];
+const RAG_ANSWERS: Record<string, string> = { 'CASE-A': FIVE[0]!.reference, 'CASE-B': findings('Use camelCase.', 1), 'CASE-C': "I think it's fine.", 'CASE-D': 'rename', 'CASE-E': 'loop' };
+
 describe('routes', () => {
   test('compare reviews the same file under each route and states the differences in numbers', async () => {
     server.onChat((body) => ({ content: JSON.stringify({ findings: [hasRules(body) ? finding(['R1']) : { ...finding([]), citations: undefined }] }), ...figures(body) }));
@@ -70,7 +102,7 @@ describe('routes', () => {
     const activity = new Activity();
     const seen: string[] = [];
     activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
-    const comparison = await withSession({ workspace, config }, (session) => compareRoutes(session, [target], ['rag', 'fine-tuned', 'hybrid'], activity));
+    const comparison = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => compareRoutes(session, [target], ['rag', 'fine-tuned', 'hybrid'], activity));
     assert.deepEqual(seen, ['comparing -', 'comparing 33', 'comparing 66', 'comparing 100', '']);
     const [rag, fineTuned, hybrid] = comparison.routes;
     assert.deepEqual(
@@ -132,7 +164,7 @@ describe('routes', () => {
   test('ask streams an answer from retrieved passages and resolves its citations, dropping unknown ones', async () => {
     server.onChat((body) => ({ content: hasRules(body) ? 'Use camelCase, like retryCount [R1]. See also [R7].' : 'Use camelCase [R1].', ...figures(body) }));
     const tokens: string[] = [];
-    const result = await withSession({ workspace, config }, (session) =>
+    const result = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) =>
       askQuestion(session, { question: 'How do we name variables?', code: { path: 'src/retry.ts', text: SOURCE }, onToken: (t) => tokens.push(t) }),
     );
     assert.equal(tokens.join(''), result.answer);
@@ -148,7 +180,7 @@ describe('routes', () => {
       { role: 'user' as const, content: 'Question: Do we use tabs?' },
       { role: 'assistant' as const, content: 'No, two spaces.' },
     ];
-    const fineTuned = await withSession({ workspace, config, route: 'fine-tuned' }, (session) => askQuestion(session, { question: 'How do we name variables?', history }));
+    const fineTuned = await withSession({ workspace, config, client: OllamaClient.fromConfig(config), route: 'fine-tuned' }, (session) => askQuestion(session, { question: 'How do we name variables?', history }));
     const followUp = server.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as ModelRequestBody;
     assert.deepEqual(followUp.messages!.slice(1).map((m) => m.content), ['Question: Do we use tabs?', 'No, two spaces.', 'Question: How do we name variables?']);
     assert.deepEqual({ citations: fineTuned.citations, unknown: fineTuned.unknownCitations, passages: fineTuned.passages, model: fineTuned.model }, { citations: [], unknown: ['R1'], passages: 0, model: ADAPTED });
@@ -173,91 +205,107 @@ describe('routes', () => {
     server.onChat(() => ({ content: 'Not quite [R1].', ...figures({ model: BASE } as ModelRequestBody) }));
     // The code's own words point elsewhere ("imports", "names"); its mutable default does not.
     const code = { path: 'src/cart.py', text: 'def imports(names=[]):\n    names.append("os")\n    return names\n' };
-    const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
+    const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }), client: new OllamaClient({ host: server.host, timeoutMs: 5000 }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
     assert.deepEqual(result.citations.map((c) => c.heading), ['Guide > Default arguments']);
   });
 
-  test('eval scores routes on the test split with exact figures, probes general skill, and saves the results with the version', async () => {
-    const dataset = path.join(root, 'dataset');
-    await mkdir(dataset, { recursive: true });
-    const example = (marker: string, reference: string) => ({ messages: [{ role: 'system', content: 'You review code.' }, { role: 'user', content: `${marker}\n\`\`\`diff\n+const retry_count = 3;\n\`\`\`` }, { role: 'assistant', content: reference }] });
-    const E1 = 'Use camelCase for variables: rename retry_count to retryCount.';
-    const E2 = 'Never swallow errors in an empty catch block.';
-    const E3 = JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 3, endLine: 4, message: 'Use camelCase.' }] });
-    await writeFile(path.join(dataset, 'test.jsonl'), [example('CASE-ONE', E1), example('CASE-TWO', E2), example('CASE-THREE', E3), example('CASE-FOUR', 'yes')].map((r) => JSON.stringify(r)).join('\n') + '\n');
-    await writeFile(
-      path.join(dataset, 'metadata.jsonl'),
-      ['review-comment', 'review-comment', 'review-findings', 'quality-estimation'].map((task, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task, path: 'src/retry.ts' })).join('\n') + '\n',
-    );
-    const answers: Record<string, Record<string, string>> = {
-      [BASE]: { 'CASE-ONE': E1, 'CASE-TWO': '', 'CASE-THREE': JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 4, endLine: 5, message: 'Use camelCase.', citations: ['R1'] }] }) },
-      [ADAPTED]: { 'CASE-ONE': 'Rename retry_count to retryCount.', 'CASE-TWO': E2, 'CASE-THREE': '{"findings": []}' },
-    };
-    const probeAnswers: Record<string, string> = { 'js-map': '[2, 4, 6]', 'py-slice': 'elyts', 'big-o': 'O(log n)', 'sql-count': 'COUNT', 'http-404': '404', 'git-undo': 'git revert', 'ts-type': 'readonly [1, "a"]', 'regex-digit': '\\d' };
+  test('five scripted examples: an invalid answer scores 0, exact 40%, BLEU 40.50 with stopwords and 47.17 as returned, with intervals, per task and paired', async () => {
+    const folder = await dataset('five', FIVE);
     server.onChat((body) => {
-      const question = GENERAL_PROBE.find((q) => q.question === user(body));
-      if (question) return { content: body.model === ADAPTED && ['ts-type', 'regex-digit'].includes(question.id) ? 'not sure' : probeAnswers[question.id]! };
-      const marker = /CASE-[A-Z]+/.exec(user(body))![0];
-      const cost = body.model === BASE ? { promptTokens: 500, completionTokens: 20, durationsMs: { total: 1000, load: 0, promptEval: 600, eval: 400 } } : { promptTokens: 200, completionTokens: 20, durationsMs: { total: 400, load: 0, promptEval: 100, eval: 300 } };
-      return { content: answers[body.model]![marker]!, ...cost };
+      const probe = probeAnswer(body);
+      if (probe) return { content: probe };
+      const marker = /CASE-[A-Z]/.exec(user(body))![0];
+      // The fine-tuned route answers every example as the human did.
+      return { content: body.model === BASE ? RAG_ANSWERS[marker]! : FIVE.find((e) => e.marker === marker)!.reference };
     });
+    const split = await readEvaluationSplit(folder);
     const activity = new Activity();
     const seen: string[] = [];
     activity.onChange((state) => seen.push(state.tasks.map((t) => `${t.kind} ${t.percent ?? '-'}`).join(',')));
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'], activity }));
+    const report = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => evaluateRoutes(session, { split, routes: ['rag', 'fine-tuned'], activity }));
     assert.deepEqual(seen, ['evaluating -', 'evaluating 33', 'evaluating 66', '']);
-    assert.deepEqual(report.byTask, { 'review-comment': 2, 'review-findings': 1 });
     const [rag, fineTuned] = report.routes;
+    // With stopwords: (1 + 1 + 0 + exp(1 - 10/2) + exp(1 - 12/2)) / 5 = (2 + 0.018316 + 0.006738) / 5 → 40.50.
+    // Returned: (1 + 1 + 0 + exp(1 - 6/2) + exp(1 - 5/2)) / 5 = (2 + 0.135335 + 0.223130) / 5 → 47.17.
     assert.deepEqual(
-      { bleu4: rag!.bleu4, exactMatch: rag!.exactMatch, valid: rag!.valid, validRate: rag!.validRate, lines: rag!.lineAgreement, latency: rag!.latency.totalMs, tokens: rag!.tokens },
-      // BLEU: mean(1, exp(-9) for the empty answer to a 9-token reference, 1) × 100; lines {4,5} against {3,4}.
-      { bleu4: 66.67, exactMatch: 2 / 3, valid: 2, validRate: 2 / 3, lines: { precision: 0.5, recall: 0.5, examples: 1 }, latency: 3000, tokens: { prompt: 1500, completion: 60 } },
+      { exact: rag!.exactMatch.value, withStop: rag!.bleu4WithStop.value, returned: rag!.bleu4.value, valid: rag!.valid, examples: rag!.examples },
+      { exact: 0.4, withStop: 40.5, returned: 47.17, valid: 4, examples: 5 },
     );
+    for (const figure of [rag!.exactMatch, rag!.bleu4WithStop, rag!.bleu4, rag!.validRate]) assert.ok(figure.low <= figure.value && figure.value <= figure.high && figure.low < figure.high, JSON.stringify(figure));
+    // Per task: the three review comments (with stopwords (1 + 0.018316 + 0.006738) / 3) and the two findings examples.
     assert.deepEqual(
-      { bleu4: fineTuned!.bleu4, exactMatch: fineTuned!.exactMatch, validRate: fineTuned!.validRate, lines: fineTuned!.lineAgreement, latency: fineTuned!.latency.totalMs, tokens: fineTuned!.tokens },
-      // BLEU: mean(exp(1 - 13/8) for a 7-token answer whose n-grams all occur in a 12-token reference, 1, exp(-3)) × 100.
-      { bleu4: 52.83, exactMatch: 1 / 3, validRate: 1, lines: { precision: 0, recall: 0, examples: 1 }, latency: 1200, tokens: { prompt: 600, completion: 60 } },
+      Object.fromEntries(Object.entries(rag!.byTask).map(([task, q]) => [task, [q.examples, q.exactMatch.value, q.bleu4WithStop.value, q.validRate.value]])),
+      { 'review-comment': [3, 1 / 3, 34.17, 1], 'review-findings': [2, 0.5, 50, 0.5] },
     );
-    assert.deepEqual(report.probe, [
-      { model: BASE, role: 'base', correct: 8, total: 8 },
-      { model: ADAPTED, role: 'adapted', correct: 6, total: 8 },
-    ]);
-    // The rag route's prompt carried the rules; the fine-tuned route's was the example as trained.
-    const chats = server.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as ModelRequestBody);
-    assert.ok(chats.filter((b) => b.model === BASE && /CASE-/.test(user(b))).every(hasRules));
-    assert.ok(chats.filter((b) => b.model === ADAPTED && /CASE-/.test(user(b))).every((b) => !hasRules(b)));
-    assert.ok((await stat(report.file)).isFile());
-    const saved = (await readRegistry(workspace)).models[0]!.evaluations.at(-1) as { routes: { route: string; bleu4: number }[] };
-    assert.deepEqual(saved.routes.map((r) => [r.route, r.bleu4]), [['rag', 66.67], ['fine-tuned', 52.83]]);
+    assert.deepEqual([fineTuned!.exactMatch.value, fineTuned!.bleu4WithStop.value, fineTuned!.bleu4.value], [1, 100, 100]);
+    // Paired on the same five examples: fine-tuned minus rag, measurably better (the interval excludes 0).
+    const [difference] = report.differences;
+    assert.deepEqual([difference!.route, difference!.baseline, difference!.paired, difference!.bleu4WithStop.value, difference!.exactMatch.value], ['fine-tuned', 'rag', 5, 59.5, 0.6]);
+    assert.ok(difference!.bleu4WithStop.low > 0 && difference!.bleu4WithStop.high <= 100, JSON.stringify(difference));
+    assert.deepEqual(report.bootstrap, { resamples: 1000, seed: 22 });
+    assert.match(report.warnings[0]!, /^Only 5 test examples: the intervals are wide/);
+    // Reproducible: the same answers give the same intervals.
+    const again = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => evaluateRoutes(session, { split, routes: ['rag', 'fine-tuned'] }));
+    assert.deepEqual(again.routes.map((r) => [r.bleu4, r.exactMatch]), report.routes.map((r) => [r.bleu4, r.exactMatch]));
+    assert.deepEqual(again.differences, report.differences);
+    const saved = (await readRegistry(workspace)).models[0]!.evaluations.at(-1) as { routes: { route: string; bleu4: { value: number } }[] };
+    assert.deepEqual(saved.routes.map((r) => [r.route, r.bleu4.value]), [['rag', 47.17], ['fine-tuned', 100]]);
 
-    const cli = await runCli(['eval', '--workspace', workspace, '--dataset', dataset, '--routes', 'rag,fine-tuned', '--limit', '1']);
+    const cli = await runCli(['eval', '--workspace', workspace, '--dataset', folder, '--routes', 'rag,fine-tuned']);
     assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stdout, /Evaluated 1 test example \(1 review-comment\)/);
-    assert.match(cli.stdout, /rag\s+qwen2\.5-coder:7b\s+100\.00\s+100%\s+100%\s+n\/a\s+1000 ms/);
-    const json = JSON.parse(await readFile(/Written to (.+)\n/.exec(cli.stdout)![1]!, 'utf8'));
-    assert.equal(json.examples, 1);
+    assert.match(cli.stdout, /^rag\s+qwen2\.5-coder:7b\s+47\.17 \[[\d.]+, [\d.]+\]\s+40\.50 \[[\d.]+, [\d.]+\]\s+40% \[\d+%, \d+%\]\s+80% /m);
+    assert.match(cli.stdout, /^fine-tuned\s+rag\s+5\s+\+52\.83 \[/m);
+    assert.match(cli.stdout, /\nWarning: Only 5 test examples/);
+    assert.ok((await stat(/Written to (.+)\n/.exec(cli.stdout)![1]!)).isFile());
   });
 
-  test('eval scores each route on its own variant of review-findings samples, never adding rules twice', async () => {
-    const dataset = path.join(root, 'dataset-variants');
-    await mkdir(dataset, { recursive: true });
-    const reference = JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine: 1, endLine: 1, message: 'Use camelCase.' }] });
-    const sample = (user: string) => JSON.stringify({ messages: [{ role: 'system', content: 'You are House Style.' }, { role: 'user', content: user }, { role: 'assistant', content: reference }] });
-    const nonce = 'abcdef0123456789';
-    await writeFile(path.join(dataset, 'test.jsonl'), `${sample('CASE-NR code')}\n${sample(`<rules-${nonce}>\n<rule-${nonce} id="R1">camelCase</rule-${nonce}>\n</rules-${nonce}>\nCASE-WR code`)}\n`);
-    await writeFile(path.join(dataset, 'metadata.jsonl'), [1, 2].map((line) => JSON.stringify({ file: 'test.jsonl', line, task: 'review-findings', path: 'src/retry.ts' })).join('\n') + '\n');
+  test('a test split under 5 examples is refused in one line saying how to get more, and leaves no report', async () => {
+    const few = await dataset('few', FIVE.slice(0, 3));
+    const empty = await dataset('empty', []);
+    const reports = async () => (await readdir(path.join(workspace, '.housestyle', 'eval')).catch(() => [])).length;
+    const before = await reports();
+    for (const args of [['--dataset', few], ['--dataset', empty], ['--dataset', await dataset('five-limited', FIVE), '--limit', '4']]) {
+      const result = await runCli(['eval', '--workspace', workspace, '--routes', 'rag', ...args]);
+      assert.equal(result.code, 2, result.stdout);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, /has \d test examples? of the evaluated tasks \(review-comment, review-findings\); at least 5 are needed to measure anything.*Add review comments \(housestyle dataset fetch, or dataset build --comments FILE\) and rebuild/);
+    }
+    assert.equal(await reports(), before);
+  });
+
+  test('each route is scored on its own prompt variant of a review window, and the variants pair up for the difference', async () => {
+    const folder = path.join(root, 'variants');
+    await mkdir(folder, { recursive: true });
+    const reference = findings('Use camelCase.', 1);
+    const lines: string[] = [];
+    for (let w = 0; w < 5; w++) {
+      const nonce = `abcdef012345678${w}`;
+      const code = `<code-${nonce} path="src/retry.ts" language="typescript" lines="1-1">\n1| const retry_count = ${w};\n</code-${nonce}>`;
+      const rules = `<rules-${nonce}>\n<rule-${nonce} id="R1">camelCase</rule-${nonce}>\n</rules-${nonce}>`;
+      for (const prompt of [`WINDOW-${w} NR\n${code}`, `${rules}\nWINDOW-${w} WR\n${code}`]) {
+        lines.push(JSON.stringify({ messages: [{ role: 'system', content: 'You are House Style.' }, { role: 'user', content: prompt }, { role: 'assistant', content: reference }] }));
+      }
+    }
+    await writeFile(path.join(folder, 'test.jsonl'), lines.join('\n') + '\n');
+    await writeFile(path.join(folder, 'metadata.jsonl'), lines.map((_, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task: 'review-findings', path: 'src/retry.ts' })).join('\n') + '\n');
     const asked: string[] = [];
     server.onChat((body) => {
-      const question = GENERAL_PROBE.find((q) => q.question === user(body));
-      if (question) return { content: 'no idea' };
-      asked.push(`${body.model === BASE ? 'rag' : 'fine-tuned'} ${/CASE-[A-Z]+/.exec(user(body))![0]} ${(user(body).match(/<rules-[0-9a-f]{16}>/g) ?? []).length}`);
-      return { content: reference };
+      const probe = probeAnswer(body);
+      if (probe) return { content: probe };
+      asked.push(`${body.model === BASE ? 'rag' : 'fine-tuned'} ${/WINDOW-\d (NR|WR)/.exec(user(body))![0]} ${(user(body).match(/<rules-[0-9a-f]{16}>/g) ?? []).length}`);
+      // The adapter misses window 0.
+      return { content: body.model === ADAPTED && user(body).includes('WINDOW-0') ? '{"findings": []}' : reference };
     });
-    const report = await withSession({ workspace, config }, (session) => evaluateRoutes(session, { dataset, routes: ['rag', 'fine-tuned'] }));
-    assert.deepEqual(asked, ['rag CASE-WR 1', 'fine-tuned CASE-NR 0']);
-    assert.deepEqual(report.routes.map((r) => [r.route, r.examples, r.exactMatch]), [['rag', 1, 1], ['fine-tuned', 1, 1]]);
+    const split = await readEvaluationSplit(folder);
+    const report = await withSession({ workspace, config, client: OllamaClient.fromConfig(config) }, (session) => evaluateRoutes(session, { split, routes: ['rag', 'fine-tuned'] }));
+    assert.deepEqual(asked, [0, 1, 2, 3, 4].map((w) => `rag WINDOW-${w} WR 1`).concat([0, 1, 2, 3, 4].map((w) => `fine-tuned WINDOW-${w} NR 0`)));
+    assert.deepEqual(report.routes.map((r) => [r.route, r.examples, r.exactMatch.value]), [['rag', 5, 1], ['fine-tuned', 5, 0.8]]);
+    assert.deepEqual([report.differences[0]!.paired, report.differences[0]!.exactMatch.value], [5, -0.2]);
+    // One miss in five: the interval holds 0, so this is no measured difference.
+    assert.ok(report.differences[0]!.exactMatch.low < 0 && report.differences[0]!.exactMatch.high === 0, JSON.stringify(report.differences[0]));
+    const json = JSON.parse(await readFile(report.file, 'utf8'));
+    assert.equal(json.differences[0].paired, 5);
   });
-
   test('compare and eval refuse unknown routes in one line', async () => {
     const result = await runCli(['compare', '--workspace', workspace, '--routes', 'rag,fast', 'src/retry.ts']);
     assert.equal(result.code, 2);

@@ -9,6 +9,7 @@ import { HouseStyleError, isCancellation } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { KnowledgeBaseCache } from '../../src/core/knowledge/knowledgeBaseCache';
 import { Activity, type ActivityState } from '../../src/core/activity';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { withSession } from '../../src/core/session';
 import { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, unreachableHost, type OllamaTestServer } from '../support/ollamaTestServer';
@@ -65,14 +66,14 @@ test('a session checks the model before anything else: with Ollama down nothing 
   const config = parseConfig({ index: { embedder: 'hash' }, ollama: { host, timeoutMs: 2000 } });
   const activity = new Activity();
   await assert.rejects(
-    withSession({ workspace, config, activity }, async () => assert.fail('the body must not run')),
+    withSession({ workspace, config, client: OllamaClient.fromConfig(config), activity }, async () => assert.fail('the body must not run')),
     (error: unknown) => error instanceof HouseStyleError && error.code === 'ollama-unreachable' && error.message.includes(host),
   );
   await assert.rejects(stat(path.join(workspace, '.housestyle', 'index')), { code: 'ENOENT' });
   assert.equal(activity.state.ollama, 'unreachable');
 
   await assert.rejects(
-    withSession({ workspace, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host } }), model: 'missing:1b' }, async () => undefined),
+    withSession({ workspace, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host } }), client: new OllamaClient({ host: server.host, timeoutMs: 5000 }), model: 'missing:1b' }, async () => undefined),
     (error: unknown) => error instanceof HouseStyleError && error.code === 'model-not-found' && /ollama pull missing:1b/.test(error.hint ?? ''),
   );
 });
@@ -84,7 +85,7 @@ test('a session brings the rules up to date, hands the reviewer everything it ne
   const seen: ActivityState[] = [];
   activity.onChange((state) => seen.push(state));
   const cache = new KnowledgeBaseCache(workspace);
-  const first = await withSession({ workspace, config, activity, knowledgeBases: cache }, async (session) => {
+  const first = await withSession({ workspace, config, client: OllamaClient.fromConfig(config), activity, knowledgeBases: cache }, async (session) => {
     assert.equal(session.model, MODEL);
     const options = session.reviewOptions();
     assert.equal(options.client, session.client);
@@ -99,11 +100,11 @@ test('a session brings the rules up to date, hands the reviewer everything it ne
   assert.deepEqual([seen.at(-1)!.ollama, seen.at(-1)!.model, seen.at(-1)!.host], ['reachable', MODEL, server.host]);
 
   // Nothing changed: the cached knowledge base is reused; a changed doc replaces it.
-  const second = await withSession({ workspace, config, knowledgeBases: cache }, async (session) => ({ index: session.index, kb: session.knowledgeBase }));
+  const second = await withSession({ workspace, config, client: OllamaClient.fromConfig(config), knowledgeBases: cache }, async (session) => ({ index: session.index, kb: session.knowledgeBase }));
   assert.equal(second.index?.updated, 0);
   assert.equal(second.kb, first.kb);
   await writeFile(path.join(workspace, 'docs/tabs.md'), '# Indentation\n\nIndent with two spaces.\n');
-  const third = await withSession({ workspace, config, knowledgeBases: cache }, async (session) => ({ index: session.index, kb: session.knowledgeBase, hits: await session.knowledgeBase.search('two spaces', { k: 1 }) }));
+  const third = await withSession({ workspace, config, client: OllamaClient.fromConfig(config), knowledgeBases: cache }, async (session) => ({ index: session.index, kb: session.knowledgeBase, hits: await session.knowledgeBase.search('two spaces', { k: 1 }) }));
   assert.equal(third.index?.updated, 1);
   assert.notEqual(third.kb, first.kb);
   assert.match(third.hits[0]!.text, /two spaces/);

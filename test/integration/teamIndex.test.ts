@@ -11,6 +11,7 @@ import { parseConfig } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { withSession } from '../../src/core/session';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { startOllamaTestServer, unreachableHost } from '../support/ollamaTestServer';
@@ -70,7 +71,7 @@ describe('a shared index on object storage', () => {
     await kb.close();
 
     await assert.rejects(indexKnowledgeBase({ workspace, config: reader }), (error) => error instanceof HouseStyleError && error.code === 'index-read-only');
-    await withSession({ workspace, config: reader, modelCheck: 'skip' }, async (session) => {
+    await withSession({ workspace, config: reader, client: OllamaClient.fromConfig(reader), modelCheck: 'skip' }, async (session) => {
       assert.equal(session.index, undefined, 'a review session does not index a shared index');
       assert.equal((await session.knowledgeBase.search('strict equality', { k: 1 }))[0]!.heading, 'Acme TypeScript Style Guide > Equality');
     });

@@ -6,13 +6,15 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Activity } from '../../src/core/activity';
 import { parseConfig } from '../../src/core/config';
-import { loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
+import { datasetFormat } from '../../src/core/dataset/exporters/formats';
+import { datasetInfo, loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
 import { HouseStyleError } from '../../src/core/errors';
 import { sha256 } from '../../src/core/hash';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { readRegistry } from '../../src/core/models/registry';
 import { trainAdapter, type TrainOptions } from '../../src/core/models/training/train';
 import type { TrainerLogEntry } from '../../src/core/models/training/trainerLog';
+import { isProcessRunning } from '../../src/core/processAlive';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 
@@ -35,15 +37,18 @@ after(async () => {
 });
 
 let counter = 0;
+const TRAIN_ROW = { messages: [{ role: 'system', content: 'You review code.' }, { role: 'user', content: 'Review: var x = 1' }, { role: 'assistant', content: 'Use const.' }] };
+
 /** A workspace with a dataset folder as `housestyle dataset build` writes it (the parts training reads). */
-async function workspaceWithDataset(): Promise<{ workspace: string; dataset: string }> {
+async function workspaceWithDataset(rows: unknown[] = [TRAIN_ROW], withInfo = true): Promise<{ workspace: string; dataset: string }> {
   const workspace = path.join(root, `ws-${++counter}`);
   const dataset = path.join(workspace, '.housestyle', 'dataset');
   await mkdir(dataset, { recursive: true });
   await writeFile(path.join(dataset, 'train_lora.yaml'), loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train' }));
   await writeFile(path.join(dataset, 'README.md'), '# House Style fine-tuning dataset\n');
   await writeFile(path.join(dataset, 'report.json'), '{"generator":"housestyle dataset build"}\n');
-  await writeFile(path.join(dataset, 'train.jsonl'), '{"messages":[]}\n');
+  await writeFile(path.join(dataset, 'train.jsonl'), rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+  if (withInfo) await writeFile(path.join(dataset, 'dataset_info.json'), JSON.stringify(datasetInfo(datasetFormat('openai'), [{ name: 'housestyle_train', fileName: 'train.jsonl', kind: 'sft' }])));
   return { workspace, dataset };
 }
 
@@ -74,6 +79,22 @@ describe('training with the stand-in llamafactory-cli', () => {
     const runYaml = await readFile(path.join(version.training!.runDir, 'train_lora.yaml'), 'utf8');
     assert.match(runYaml, new RegExp(`dataset_dir: ${dataset}`));
     assert.match(runYaml, new RegExp(`output_dir: ${version.training!.runDir}/output`));
+  });
+
+  test('a dataset LLaMA-Factory would refuse fails the run with its own words: no dataset_info.json, no valid rows', async () => {
+    const missingInfo = await workspaceWithDataset([TRAIN_ROW], false);
+    await assert.rejects(trainAdapter(options(missingInfo.workspace, missingInfo.dataset)), (e: HouseStyleError) => {
+      assert.equal(e.code, 'training-failed');
+      assert.match(e.message, /ValueError: Cannot open .*dataset_info\.json due to \[Errno 2\] No such file or directory/);
+      return true;
+    });
+    const emptyRows = await workspaceWithDataset([{ messages: [] }, { messages: [{ role: 'user', content: 'no answer' }] }]);
+    await assert.rejects(trainAdapter(options(emptyRows.workspace, emptyRows.dataset)), (e: HouseStyleError) => {
+      assert.equal(e.code, 'training-failed');
+      assert.match(e.message, /RuntimeError: Cannot find valid samples, check `data\/README\.md` for the data format\./);
+      return true;
+    });
+    assert.deepEqual((await readRegistry(missingInfo.workspace)).models, []);
   });
 
   test('a failed run shows the log tail and what to do, and imports nothing', async () => {
@@ -116,19 +137,34 @@ describe('training with the stand-in llamafactory-cli', () => {
       delete process.env.STANDIN_STEP_MS;
     }
     const [run] = await readdir(runs);
-    const trainerLog = path.join(runs, run!, 'output', 'trainer_log.jsonl');
-    const before = (await stat(trainerLog)).size;
-    await sleep(300);
-    assert.equal((await stat(trainerLog)).size, before, 'the trainer no longer writes');
+    const output = path.join(runs, run!, 'output');
+    // Wait for the trainer to be gone (not for a fixed time); a trainer left running would finish all 200 steps.
+    const trainer = Number(await readFile(path.join(output, 'standin.pid'), 'utf8'));
+    while (isProcessRunning(trainer)) await sleep(20);
+    const steps = (await readFile(path.join(output, 'trainer_log.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
+    assert.ok(steps < 200, `the trainer stopped at step ${steps}`);
+    await assert.rejects(stat(path.join(output, 'adapter_model.safetensors')), 'no adapter was saved');
     assert.deepEqual((await readRegistry(workspace)).models, []);
+  });
+
+  test("a --base the dataset's model cannot serve on is refused before training, without repeating it as advice", async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await assert.rejects(trainAdapter(options(workspace, dataset, { base: 'llama3.1:8b' })), (e: HouseStyleError) => {
+      assert.equal(e.code, 'usage');
+      assert.equal(e.message, 'The dataset trains Qwen/Qwen2.5-Coder-7B-Instruct, which does not fit llama3.1:8b (another model family); nothing was trained.');
+      assert.doesNotMatch(e.hint ?? '', /llama3\.1/);
+      return true;
+    });
+    await assert.rejects(stat(path.join(workspace, '.housestyle', 'training')), { code: 'ENOENT' });
   });
 
   test('an import that fails after training says where the adapter is and how to import it', async () => {
     const { workspace, dataset } = await workspaceWithDataset();
-    await assert.rejects(trainAdapter(options(workspace, dataset, { base: 'llama3.1:8b' })), (e: HouseStyleError) => {
-      assert.equal(e.code, 'adapter-invalid');
-      assert.match(e.message, /^Training succeeded, but importing the adapter failed: The adapter was trained on Qwen\/Qwen2\.5-Coder-7B-Instruct, but llama3\.1:8b is a llama model\./);
-      assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base llama3\.1:8b --dataset /);
+    server.rejectNextCreate('unsupported architecture');
+    await assert.rejects(trainAdapter(options(workspace, dataset)), (e: HouseStyleError) => {
+      assert.equal(e.code, 'adapter-rejected');
+      assert.match(e.message, /^Training succeeded, but importing the adapter failed: Ollama refused to build .* unsupported architecture/);
+      assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base qwen2\.5-coder:7b --dataset /);
       return true;
     });
   });

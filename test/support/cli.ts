@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 /** Runs the real `housestyle` CLI from the TypeScript sources in a child process. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; onStderr?: (soFar: string) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
@@ -22,7 +22,10 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data) => (stdout += data));
-    child.stderr.on('data', (data) => (stderr += data));
+    child.stderr.on('data', (data) => {
+      stderr += data;
+      options.onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     child.stdin.end(options.input ?? '');

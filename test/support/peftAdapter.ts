@@ -1,11 +1,23 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { seededRandom } from './seededRandom';
+
+/** Qwen2.5-Coder-7B's projections, [out, in] (its config.json: hidden 3584, 4 kv heads of 128, intermediate 18944). */
+export const QWEN25_CODER_7B_MODULES: Record<string, [number, number]> = {
+  'self_attn.q_proj': [3584, 3584],
+  'self_attn.k_proj': [512, 3584],
+  'self_attn.v_proj': [512, 3584],
+  'self_attn.o_proj': [3584, 3584],
+  'mlp.gate_proj': [18944, 3584],
+  'mlp.up_proj': [18944, 3584],
+  'mlp.down_proj': [3584, 18944],
+};
 
 export interface PeftAdapterOptions {
   rank?: number;
   alpha?: number;
   baseModel?: string;
-  /** Hidden size of each LoRA pair (lora_A is rank × hidden, lora_B hidden × rank). */
+  /** Hidden size of each LoRA pair (lora_A is rank × hidden, lora_B hidden × rank); default that of qwen2.5-coder:7b. */
   hidden?: number;
   layers?: number;
   /** Overrides the config's peft_type (to make an unsupported adapter). */
@@ -14,18 +26,26 @@ export interface PeftAdapterOptions {
   tensorRank?: number;
   /** Byte that fills the tensor data (different fills give different digests). */
   fill?: number;
+  /**
+   * The adapted modules of each layer by Hugging Face name, with the [out, in] shape of the weight they adapt
+   * (default: `self_attn.q_proj`, hidden × hidden).
+   */
+  modules?: Record<string, [number, number]>;
+  /** Fills the tensors with seeded random values in [-0.5, 0.5) instead of `fill` (for adapters that must change logits). */
+  seed?: number;
 }
 
 /**
  * Writes a small, valid PEFT LoRA folder: adapter_config.json and adapter_model.safetensors (an 8-byte
  * little-endian header length, the JSON header padded to 8 bytes, then F32 tensor data). The data is written in
- * 1 MB pieces, so a 500 MB adapter for benchmarks costs no memory.
+ * 1 MB pieces, so a 500 MB adapter for benchmarks costs no memory (seeded random values are for small adapters).
  */
 export async function writePeftAdapter(folder: string, options: PeftAdapterOptions = {}): Promise<{ folder: string; bytes: number }> {
   const rank = options.rank ?? 8;
   const tensorRank = options.tensorRank ?? rank;
-  const hidden = options.hidden ?? 64;
+  const hidden = options.hidden ?? 3584; // qwen2.5-coder:7b's, the default base
   const layers = options.layers ?? 2;
+  const modules = options.modules ?? { 'self_attn.q_proj': [hidden, hidden] };
   await mkdir(folder, { recursive: true });
   const config = {
     peft_type: options.peftType ?? 'LORA',
@@ -34,20 +54,22 @@ export async function writePeftAdapter(folder: string, options: PeftAdapterOptio
     r: rank,
     lora_alpha: options.alpha ?? rank * 2,
     lora_dropout: 0.05,
-    target_modules: ['q_proj', 'v_proj'],
+    target_modules: Object.keys(modules).map((m) => m.slice(m.lastIndexOf('.') + 1)),
   };
   await writeFile(path.join(folder, 'adapter_config.json'), `${JSON.stringify(config, null, 2)}\n`);
 
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (let layer = 0; layer < layers; layer++) {
-    for (const [name, shape] of [
-      ['lora_A', [tensorRank, hidden]],
-      ['lora_B', [hidden, tensorRank]],
-    ] as const) {
-      const bytes = shape[0] * shape[1] * 4;
-      header[`base_model.model.model.layers.${layer}.self_attn.q_proj.${name}.weight`] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
-      offset += bytes;
+    for (const [module, [out, inner]] of Object.entries(modules)) {
+      for (const [name, shape] of [
+        ['lora_A', [tensorRank, inner]],
+        ['lora_B', [out, tensorRank]],
+      ] as const) {
+        const bytes = shape[0] * shape[1] * 4;
+        header[`base_model.model.model.layers.${layer}.${module}.${name}.weight`] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+        offset += bytes;
+      }
     }
   }
   let json = JSON.stringify(header);
@@ -57,8 +79,14 @@ export async function writePeftAdapter(folder: string, options: PeftAdapterOptio
   const file = await open(path.join(folder, 'adapter_model.safetensors'), 'w');
   try {
     await file.write(Buffer.concat([prefix, Buffer.from(json)]));
-    const piece = Buffer.alloc(1 << 20, options.fill ?? 7);
-    for (let left = offset; left > 0; left -= piece.length) await file.write(piece, 0, Math.min(piece.length, left));
+    if (options.seed !== undefined) {
+      const random = seededRandom(options.seed);
+      const values = Float32Array.from({ length: offset / 4 }, () => random() - 0.5);
+      await file.write(new Uint8Array(values.buffer));
+    } else {
+      const piece = Buffer.alloc(1 << 20, options.fill ?? 7);
+      for (let left = offset; left > 0; left -= piece.length) await file.write(piece, 0, Math.min(piece.length, left));
+    }
   } finally {
     await file.close();
   }

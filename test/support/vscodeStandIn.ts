@@ -8,6 +8,8 @@
  * Loaded in place of 'vscode' by test/support/vscodeLoader.ts.
  */
 
+import { readFileSync } from 'node:fs';
+
 export class Position {
   constructor(
     readonly line: number,
@@ -259,7 +261,10 @@ export const standIn = {
   userSettings: {} as Record<string, Record<string, unknown>>,
   trusted: true,
   folders: [] as { uri: Uri; name: string; index: number }[],
+  /** Progress notifications shown, in order; `cancel()` is the user clicking Cancel on a cancellable one. */
+  progress: [] as ShownProgress[],
   reset(): void {
+    this.progress.length = 0;
     this.shown.length = 0;
     this.executed.length = 0;
     this.output.length = 0;
@@ -270,6 +275,54 @@ export const standIn = {
     this.folders = [];
   },
 };
+
+export interface ShownProgress {
+  options: { title?: string; cancellable?: boolean; location?: unknown };
+  reports: { message?: string; increment?: number }[];
+  cancel(): void;
+}
+
+/**
+ * A CancellationTokenSource as VS Code's (src/vs/base/common/cancellation.ts): cancelling once sets the flag and
+ * fires each listener; a listener added after that fires at once.
+ */
+function cancellation(): { token: { isCancellationRequested: boolean; onCancellationRequested: (listener: () => void) => { dispose(): void } }; cancel(): void } {
+  const listeners = new Set<() => void>();
+  const token = {
+    isCancellationRequested: false,
+    onCancellationRequested(listener: () => void) {
+      if (token.isCancellationRequested) queueMicrotask(listener);
+      else listeners.add(listener);
+      return { dispose: () => void listeners.delete(listener) };
+    },
+  };
+  return {
+    token,
+    cancel() {
+      if (token.isCancellationRequested) return;
+      token.isCancellationRequested = true;
+      for (const listener of listeners) listener();
+      listeners.clear();
+    },
+  };
+}
+
+/**
+ * Defaults of the settings the extension declares (package.json contributes.configuration), as VS Code reads
+ * them: `get` falls back to them and `inspect` reports them as `defaultValue`.
+ */
+const declaredDefaults: Record<string, unknown> = Object.fromEntries(
+  Object.entries((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes.configuration.properties)
+    .filter(([, property]) => 'default' in property)
+    .map(([key, property]) => [key, property.default]),
+);
+
+/** The default of a key, or of a section as the object its declared keys compose (`review` → `{ k: 10, … }`). */
+function defaultOf(key: string): unknown {
+  if (key in declaredDefaults) return declaredDefaults[key];
+  const nested = Object.entries(declaredDefaults).filter(([name]) => name.startsWith(`${key}.`));
+  return nested.length ? Object.fromEntries(nested.map(([name, value]) => [name.slice(key.length + 1), value])) : undefined;
+}
 
 function message(kind: 'error' | 'warning' | 'information') {
   return async (text: string, ...actions: unknown[]): Promise<string | undefined> => {
@@ -288,8 +341,22 @@ export const window = {
     const log = (level: OutputLine['level']) => (text: string) => standIn.output.push({ level, message: text });
     return { info: log('info'), warn: log('warn'), error: log('error'), show: () => standIn.outputShown++, dispose() {} };
   },
-  async withProgress<T>(_options: unknown, task: (progress: { report(value: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested: (listener: () => void) => { dispose(): void } }) => Promise<T>): Promise<T> {
-    return task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+  async withProgress<T>(
+    options: ShownProgress['options'],
+    task: (progress: { report(value: { message?: string; increment?: number }): void }, token: ReturnType<typeof cancellation>['token']) => Promise<T>,
+  ): Promise<T> {
+    const source = cancellation();
+    const shown: ShownProgress = {
+      options,
+      reports: [],
+      // VS Code offers Cancel only on a cancellable notification.
+      cancel: () => {
+        if (!options.cancellable) throw new Error('this progress notification has no Cancel button');
+        source.cancel();
+      },
+    };
+    standIn.progress.push(shown);
+    return task({ report: (value) => void shown.reports.push(value) }, source.token);
   },
 };
 
@@ -317,15 +384,20 @@ export const workspace = {
   },
   getConfiguration(section: string, _scope?: unknown) {
     return {
-      // Only what the user set, at the global scope: the stand-in has no workspace settings.
-      inspect<T>(key: string): { globalValue?: T } | undefined {
+      // The declared default and what the user set, at the global scope: the stand-in has no workspace settings.
+      inspect<T>(key: string): { key: string; defaultValue?: T; globalValue?: T } | undefined {
         if (section !== 'housestyle') return undefined;
         const value = standIn.userSettings[key];
-        return value === undefined ? {} : { globalValue: value as T };
+        const defaultValue = defaultOf(`${section}.${key}`) as T | undefined;
+        return { key: `${section}.${key}`, ...(defaultValue !== undefined && { defaultValue }), ...(value !== undefined && { globalValue: value as T }) };
       },
-      get<T>(key: string): T | undefined {
+      get<T>(key: string, fallback?: T): T | undefined {
         const [head, ...rest] = key.split('.');
-        return rest.length ? (standIn.userSettings[head!]?.[rest.join('.')] as T) : (standIn.userSettings[key] as T);
+        const user = rest.length ? standIn.userSettings[head!]?.[rest.join('.')] : standIn.userSettings[key];
+        const declared = defaultOf(`${section}.${key}`);
+        // A section's value is its defaults with the user's keys over them, as VS Code composes it.
+        const value = user !== undefined && declared !== null && typeof declared === 'object' && !Array.isArray(declared) ? { ...declared, ...user } : (user ?? declared);
+        return (value ?? fallback) as T | undefined;
       },
     };
   },

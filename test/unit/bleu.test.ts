@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { bleuTokens, sentenceBleu, smoothedBleu4 } from '../../src/core/eval/bleu';
+
+const RETURNED = { removeStopwords: true };
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
@@ -38,4 +41,28 @@ test('the corpus score is the mean sentence score times 100, rounded to 2 decima
   ];
   assert.equal(smoothedBleu4(pairs), 74.27);
   assert.equal(smoothedBleu4([]), 0);
+});
+
+test('the returned figure removes CodeReviewer\'s stopwords before lowercasing, as its evaluator does', () => {
+  // "this", "to", "something", "can" are on its list; "please" is not; "Use" is kept because "use" is listed in lower case.
+  assert.deepEqual(bleuTokens('please rename this flag to something callers can read', RETURNED), ['please', 'rename', 'flag', 'callers', 'read']);
+  assert.deepEqual(bleuTokens('Use camelCase; use it.', RETURNED), ['use', 'camelcase', ';', '.']);
+  // One word of 9 (with stopwords) or of 5 (without): no brevity-free n-gram, so exp(1 - (r + 1) / 2).
+  close(sentenceBleu('please rename this flag to something callers can read', 'rename'), Math.exp(-4));
+  close(sentenceBleu('please rename this flag to something callers can read', 'rename', RETURNED), Math.exp(-2));
+  // A reference of stopwords only is empty once they are removed: an answer of stopwords only then matches it.
+  assert.equal(sentenceBleu('it is not this', 'this is it', RETURNED), 1);
+});
+
+test('agrees with CodeReviewer\'s own evaluator on 60 pairs and their corpus, both figures', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/codereviewer-bleu/cases.json', import.meta.url), 'utf8')) as {
+    corpus: { withStop: number; returned: number };
+    pairs: { reference: string; prediction: string; withStop: number; returned: number }[];
+  };
+  for (const pair of fixture.pairs) {
+    assert.equal(smoothedBleu4([pair]), pair.withStop, JSON.stringify(pair));
+    assert.equal(smoothedBleu4([pair], RETURNED), pair.returned, JSON.stringify(pair));
+  }
+  assert.equal(smoothedBleu4(fixture.pairs), fixture.corpus.withStop);
+  assert.equal(smoothedBleu4(fixture.pairs, RETURNED), fixture.corpus.returned);
 });

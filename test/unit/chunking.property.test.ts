@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Chunk } from '../../src/core/knowledge/chunk/chunk';
 import { chunkSource } from '../../src/core/knowledge/chunk/chunkSource';
+import { propertyRuns } from '../support/propertyRuns';
 
 /** Property runs per test: enough to find edge cases, few enough to keep the suite fast. */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
@@ -52,7 +53,7 @@ describe('chunkers (property-based)', () => {
         fc.property(fc.oneof(document, bytes), (text) => {
           assertWithinSource(file, text, chunksOf(file, text));
         }),
-        { numRuns: RUNS },
+        propertyRuns(RUNS),
       );
     });
   }
@@ -74,7 +75,7 @@ describe('chunkers (property-based)', () => {
             .filter(({ source, line }) => source.trim() !== '' && !(file.endsWith('.md') && isHeading(line - 1)) && !chunks.some((chunk) => chunk.startLine <= line && line <= chunk.endLine));
           assert.deepEqual(uncovered, []);
         }),
-        { numRuns: RUNS },
+        propertyRuns(RUNS),
       );
     });
   }

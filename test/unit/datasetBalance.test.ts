@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { balanceQualityEstimation } from '../../src/core/dataset/balance';
-import { crossSplitNearDuplicates, leakageUnits } from '../../src/core/dataset/leakage';
+import { balanceQualityEstimation, balanceWithinSplits } from '../../src/core/dataset/balance';
+import { HouseStyleError } from '../../src/core/errors';
+import { crossSplitNearDuplicates, leakageUnits, refuseCrossSplitLeakage } from '../../src/core/dataset/leakage';
 import type { Sample } from '../../src/core/dataset/samples/sample';
 import { splitByGroup, SPLIT_NAMES } from '../../src/core/dataset/split';
 import { seededRandom } from '../support/seededRandom';
@@ -35,6 +36,21 @@ describe('quality-estimation balance', () => {
     assert.deepEqual(balanceQualityEstimation(samples, { maxShare: 0.5, maxLabelShare: 0.6, seed: 's' }).samples, kept, 'reproducible');
   });
 
+  it('balances the labels within each split, where whole groups can tip one split to a label', () => {
+    // Balanced overall (40 yes, 40 no), but the "no" groups are large: split by group, train can end up mostly "no".
+    const samples = [
+      ...Array.from({ length: 40 }, (_, i) => sample('quality-estimation', `big${i % 4}`, `kept hunk ${i}`, 'no')),
+      ...Array.from({ length: 40 }, (_, i) => sample('quality-estimation', `small${i}`, `reworked hunk ${i}`, 'yes')),
+    ];
+    const sets = { train: samples.filter((s) => s.groupId.startsWith('big') || Number(s.groupId.slice(5)) < 10), test: samples.filter((s) => s.groupId.startsWith('small') && Number(s.groupId.slice(5)) >= 10) };
+    const { sets: balanced, dropped } = balanceWithinSplits(sets, { maxLabelShare: 0.6, seed: 's' });
+    const train = counts(balanced.train);
+    // 10 "yes" allow 15 "no" at a 0.6 share, plus one of slack.
+    assert.deepEqual([train.yes, train.qe - train.yes], [10, 16], 'the minority label is kept whole');
+    assert.equal(balanced.test.length, 1, 'a split of one label keeps only the slack');
+    assert.equal(dropped, 40 - 16 + 29);
+  });
+
   it('leaves a balanced, small task alone', () => {
     const samples = [sample('quality-estimation', 'a', 'x', 'yes'), sample('quality-estimation', 'b', 'y', 'no'), sample('code-refinement', 'c', 'z', 'w'), sample('code-refinement', 'd', 'v', 'u')];
     assert.equal(balanceQualityEstimation(samples, { maxShare: 0.5, maxLabelShare: 0.6, seed: 's' }).samples.length, 4);
@@ -60,6 +76,17 @@ describe('leakage between splits', () => {
     // Without the units, some seed separates them, and the check finds it.
     const separated = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((seed) => crossSplitNearDuplicates(splitByGroup(all, seed, { train: 0.4, validation: 0.3, test: 0.3 })));
     assert.ok(separated.some((pairs) => pairs > 0), `${separated}`);
+  });
+
+  it('refuses to write splits that hold one change in two of them, and lets clean splits through', () => {
+    const change = (version: string, group: string) => sample('code-refinement', group, `File: "src/version.c"\n\n-  return "node v${version} (stable)";\n+  return format_banner("node", "v${version}");`, `return format_banner("node", "v${version}");`);
+    const other = sample('code-refinement', 'pr-other', `File: "src/m.c"\n\n${words(30)}`, words(5));
+    const [first, second] = [change('0.10.48', 'merge-1'), change('0.12.18', 'merge-2')];
+    assert.throws(
+      () => refuseCrossSplitLeakage({ train: [first, other], validation: [], test: [second] }),
+      (error: unknown) => error instanceof HouseStyleError && error.code === 'dataset' && /^1 near-duplicate sample pairs ended up in different splits; no dataset was written\.$/.test(error.message),
+    );
+    assert.equal(refuseCrossSplitLeakage({ train: [first, second], validation: [other], test: [] }), 0);
   });
 
   it('keeps split shares within 3 points of the ratios with a few large groups', () => {

@@ -41,6 +41,7 @@ describe('createCleaner', () => {
       ['people-list', reviewEvent({ path: '.mailmap' })],
       ['version-only-change', reviewEvent({ diffHunk: '@@ -1,2 +1,2 @@\n-  "version": "0.10.3",\n+  "version": "0.10.4",\n   "main": "index.js"' })],
       ['non-code-file', reviewEvent({ path: 'docs/locking.md', comment: 'Explain the lock order here.' })],
+      ['non-code-file', reviewEvent({ path: 'docs/notes.txt', comment: 'Explain the lock order here.' })],
     ];
     assert.deepEqual(
       cases.map(([, event]) => dropOf(clean(event))),
@@ -55,6 +56,10 @@ describe('createCleaner', () => {
       reviewEvent({ diffHunk: ['@@ -1,10 +1,10 @@', ...Array.from({ length: 10 }, (_, i) => `+line ${i}`)].join('\n') }),
       reviewEvent({ kind: 'branch-rewrite', comment: '', neededReview: false }),
       reviewEvent({ kind: 'branch-rewrite', comment: '' }),
+      // Build and tooling files are code, whatever their extension: their review is house style too.
+      ...['CMakeLists.txt', 'cmake/uv.cmake', 'Makefile.am', 'GNUmakefile', 'meson.build', 'docker/Dockerfile', 'app/build.gradle', 'requirements-dev.txt'].map((path) =>
+        reviewEvent({ path, comment: 'Can you line up the arguments?' }),
+      ),
     ];
     assert.deepEqual(
       kept.map((event) => dropOf(clean(event))),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Deduplicator, eventKey, jaccard, minHash, sampleKey, shingles } from '../../src/core/dataset/dedupe';
+import { Deduplicator, eventKey, minHash, sampleKey } from '../../src/core/dataset/dedupe';
+import { jaccard, shingles } from '../../src/core/shingles';
 import { buildSamples } from '../../src/core/dataset/samples/buildSamples';
 import { feedbackEvent, reviewEvent } from '../support/reviewEvents';
 

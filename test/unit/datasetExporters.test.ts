@@ -6,6 +6,7 @@ import { FORMAT_NAMES } from '../../src/core/dataset/exporters/datasetFormat';
 import { datasetFormat } from '../../src/core/dataset/exporters/formats';
 import { datasetInfo, loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
 import { buildSamples } from '../../src/core/dataset/samples/buildSamples';
+import { promptMessages, type Prompt } from '../../src/core/dataset/samples/sample';
 import { HouseStyleError } from '../../src/core/errors';
 import { feedbackEvent, reviewEvent } from '../support/reviewEvents';
 
@@ -63,8 +64,18 @@ describe('exporters', () => {
 
   it('Alpaca: instruction, input, output, system; preference with chosen and rejected', () => {
     const format = datasetFormat('alpaca');
-    assert.deepEqual(roundTrip(format.sampleRecord(sample)), { instruction: sample.instruction, input: sample.input, output: sample.response, system: sample.system });
-    assert.deepEqual(roundTrip(format.preferenceRecord(pair)), { instruction: pair.instruction, input: pair.input, chosen: 'Prefer const.', rejected: 'Rename x.', system: pair.system });
+    const served = (prompt: Prompt) => promptMessages(prompt)[1]!.content;
+    /** LLaMA-Factory's AlpacaDatasetConverter (src/llamafactory/data/converter.py): the non-empty prompt and query columns joined with one newline. */
+    const converted = (record: Record<string, string>) => [record.instruction, record.input].filter(Boolean).join('\n');
+    assert.ok(sample.input !== '', 'a sample whose prompt has both an instruction and an input');
+    const sampleRecord = roundTrip(format.sampleRecord(sample));
+    assert.equal(converted(sampleRecord), served(sample));
+    assert.deepEqual({ output: sampleRecord.output, system: sampleRecord.system }, { output: sample.response, system: sample.system });
+    const pairRecord = roundTrip(format.preferenceRecord(pair));
+    assert.equal(converted(pairRecord), served(pair));
+    assert.deepEqual([pairRecord.chosen, pairRecord.rejected, pairRecord.system], ['Prefer const.', 'Rename x.', pair.system]);
+    const allInstruction = { ...sample, input: '' };
+    assert.equal(converted(roundTrip(format.sampleRecord(allInstruction))), served(allInstruction), 'a review-findings prompt, all instruction');
   });
 
   it('rejects an unknown format with the known ones named', () => {

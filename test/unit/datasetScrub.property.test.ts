@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Scrubber } from '../../src/core/dataset/scrub';
 import { plantedLines, secretsFile } from '../fixtures/secrets/plantedSecrets';
+import { propertyRuns } from '../support/propertyRuns';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 
@@ -72,7 +73,7 @@ describe('Scrubber (property-based)', () => {
       fc.property(text, (input) => {
         assert.equal(typeof scrub(input).text, 'string');
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 
@@ -82,7 +83,7 @@ describe('Scrubber (property-based)', () => {
         const once = scrub(input).text;
         assert.deepEqual(scrub(once), { text: once, total: 0 });
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 
@@ -97,7 +98,7 @@ describe('Scrubber (property-based)', () => {
           [],
         );
       }),
-      { numRuns: RUNS * 3 },
+      propertyRuns(RUNS * 3),
     );
   });
 
@@ -107,7 +108,7 @@ describe('Scrubber (property-based)', () => {
         const out = scrub(`${before}${open}${place(value)}${open}${after}`).text;
         assert.ok(!out.includes(value) || `${before}${after}`.includes(value), `${kind} ${value} survived in ${JSON.stringify(out)}`);
       }),
-      { numRuns: RUNS * 3 },
+      propertyRuns(RUNS * 3),
     );
   });
 });

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { HouseStyleError } from '../../src/core/errors';
-import { FEEDBACK_LOG, appendFeedback, readFeedbackLog, type FeedbackEntry } from '../../src/core/dataset/feedbackLog';
+import { FEEDBACK_LOG, appendFeedback, readFeedbackLog } from '../../src/core/dataset/feedbackLog';
+import type { FeedbackEntry } from '../../src/core/review/feedbackEntry';
 import type { MinedItem } from '../../src/core/dataset/reviewEvent';
 
 let workspace: string;

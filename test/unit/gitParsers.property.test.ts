@@ -5,6 +5,7 @@ import { HouseStyleError } from '../../src/core/errors';
 import { GitLogParser, type GitCommit } from '../../src/core/dataset/git/gitLogStream';
 import { hunkText, newSide, oldSide, parseHunkHeader, type Hunk } from '../../src/core/dataset/git/hunk';
 import { parseCommitMessage } from '../../src/core/dataset/git/trailers';
+import { propertyRuns } from '../support/propertyRuns';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 
@@ -71,14 +72,14 @@ describe('git parsers (property-based)', () => {
         const parsed = parseHunkHeader(line);
         if (parsed) for (const n of [parsed.oldStart, parsed.oldLines, parsed.newStart, parsed.newLines]) assert.ok(Number.isInteger(n) && n >= 0);
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
     fc.assert(
       fc.property(hunk, fc.string(), (h, section) => {
         const parsed = parseHunkHeader(`${h.header} ${section}`);
         assert.deepEqual(parsed && [parsed.oldStart, parsed.oldLines, parsed.newStart, parsed.newLines], [h.oldStart, h.oldLines, h.newStart, h.newLines]);
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 
@@ -91,7 +92,7 @@ describe('git parsers (property-based)', () => {
         assert.equal(newSide(h), side('+'));
         assert.equal(hunkText(h), ['@@ -1 +1 @@', ...lines].join('\n'));
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 
@@ -106,7 +107,7 @@ describe('git parsers (property-based)', () => {
         assert.ok(!parsed.subject.includes('\n'));
         for (const values of Object.values(parsed.trailers)) for (const value of values) assert.ok(typeof value === 'string' && !value.includes('\n'));
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 
@@ -123,7 +124,7 @@ describe('git parsers (property-based)', () => {
           commits.map((c) => c.files.map((f) => ({ path: f.path, hunks: f.hunks.map((h) => h.lines) }))),
         );
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 
@@ -140,7 +141,7 @@ describe('git parsers (property-based)', () => {
           assert.ok(error instanceof HouseStyleError, `untyped ${String(error)}`);
         }
       }),
-      { numRuns: RUNS },
+      propertyRuns(RUNS),
     );
   });
 });

@@ -13,7 +13,7 @@ test('pulls ahead up to the limit, yields every item in order, and rethrows a so
     throw new Error('source broke');
   }
   const items = readAhead(source(), 3);
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise(setImmediate); // the pump runs on promise callbacks, which all run before the next macrotask
   assert.equal(produced, 3, 'the pump stops at the limit while nobody reads');
   const seen: number[] = [];
   await assert.rejects(async () => {

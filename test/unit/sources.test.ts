@@ -13,6 +13,9 @@ describe('discoverSources', () => {
     const files: Record<string, string> = {
       'docs/STYLE_GUIDE.md': '# a',
       'docs/architecture/overview.md': '# b',
+      'docs/notes.txt': 'prose in plain text',
+      'docs/requirements.txt': 'sphinx==8.2.3',
+      'docs/CMakeLists.txt': 'add_custom_target(docs)',
       'docs/drafts/secret-plan.md': '# ignored by docs/.gitignore',
       'docs/.gitignore': 'drafts/\n',
       'CONTRIBUTING.md': '# c',
@@ -48,6 +51,7 @@ describe('discoverSources', () => {
       'Documentation/CodingGuidelines',
       'docs/STYLE_GUIDE.md',
       'docs/architecture/overview.md',
+      'docs/notes.txt',
       'docs/ruby/README.adoc',
       'src/STYLE',
       'src/api.instructions.md',

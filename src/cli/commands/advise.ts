@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { advise } from '../../core/eval/advise';
-import { adviceText } from '../../core/eval/adviceText';
-import { gatherFacts } from '../../core/eval/workspaceFacts';
-import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace } from '../run';
+import { adviceText } from '../../core/service/frontEndHelpers';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, type HostOptions, withService } from '../run';
 
 export function registerAdvise(program: Command): void {
   program
@@ -15,14 +14,9 @@ export function registerAdvise(program: Command): void {
     .option('--json', 'print the advice and its facts as JSON')
     .action(
       action(async (options: HostOptions & { dataset?: string; workspace?: string; json?: boolean }) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
-        const advice = advise(await gatherFacts(workspace, config, { ...(options.dataset && { dataset: options.dataset }) }));
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(advice, null, 2)}\n`);
-          return;
-        }
-        process.stdout.write(adviceText(advice));
+        const advice = await withService(options, options, (service) => service.advise({ ...(options.dataset && { dataset: options.dataset }) }));
+        if (options.json) present.json(advice);
+        else present.text(adviceText(advice));
       }),
     );
 }

@@ -1,14 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { askQuestion, type CodeContext } from '../../core/chat/ask';
 import type { Route } from '../../core/config';
-import { HouseStyleError } from '../../core/errors';
-import { workspacePath } from '../../core/review/reviewTarget';
-import { withSession } from '../../core/session';
-import { terminalLine, terminalProse } from '../../core/terminalText';
-import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, type HostOptions, stderrLogger, stderrProgress, withInterrupt, withService } from '../run';
 
 export function registerAsk(program: Command): void {
   program
@@ -24,46 +18,27 @@ export function registerAsk(program: Command): void {
     .option('--json', 'print the answer, its citations and metrics as JSON')
     .action(
       action(async (words: string[], options: HostOptions & { file?: string; lines?: string; route?: Route; workspace?: string; json?: boolean }) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
-        const code = options.file ? await codeContext(workspace, options.file, options.lines) : undefined;
-        if (options.lines && !code) throw new HouseStyleError('--lines needs --file.', 'For example: housestyle ask --file src/app.ts --lines 10-20 "is this named right?"', 'usage');
         const progress = stderrProgress();
-        return withInterrupt((signal) =>
-          withSession({ workspace, config, route: options.route, extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }, async (session) => {
-            progress.end();
-            const result = await askQuestion(session, {
+        const result = await withService(options, options, (service) =>
+          withInterrupt((signal) =>
+            service.ask({
               question: words.join(' '),
-              ...(code && { code }),
-              ...(!options.json && { onToken: (token: string) => void process.stdout.write(terminalProse(token)) }),
+              ...(options.file !== undefined && { file: options.file }),
+              ...(options.lines !== undefined && { lines: options.lines }),
+              ...(options.route && { route: options.route }),
+              // The index line ends where the answer starts.
+              ...(!options.json && { onToken: (token: string) => (progress.end(), present.prose(token)) }),
+              progress,
               signal,
-            });
-            if (options.json) {
-              process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-              return;
-            }
-            process.stdout.write('\n\n');
-            if (result.route === 'fine-tuned') process.stdout.write('Sources: none (the fine-tuned route answers without retrieved passages).\n');
-            else if (result.citations.length === 0) process.stdout.write(`Sources: none cited (${result.passages} passage${result.passages === 1 ? '' : 's'} were given).\n`);
-            else {
-              process.stdout.write('Sources:\n');
-              for (const c of result.citations) process.stdout.write(`  [${c.label}] ${terminalLine(`${c.source}:${c.startLine}-${c.endLine}${c.heading ? `  ${c.heading}` : ''}`)}\n`);
-            }
-            if (result.unknownCitations.length) stderrLogger.warn(`dropped citations of passages that were not given: ${result.unknownCitations.join(', ')}`);
-          }).finally(() => progress.end()),
+            }),
+          ).finally(() => progress.end()),
         );
+        if (options.json) return present.json(result);
+        present.text('\n\n');
+        if (result.route === 'fine-tuned') present.text('Sources: none (the fine-tuned route answers without retrieved passages).\n');
+        else if (result.citations.length === 0) present.text(`Sources: none cited (${result.passages} passage${result.passages === 1 ? '' : 's'} were given).\n`);
+        else present.text(`Sources:\n${result.citations.map((c) => `  [${c.label}] ${c.source}:${c.startLine}-${c.endLine}${c.heading ? `  ${c.heading}` : ''}\n`).join('')}`);
+        if (result.unknownCitations.length) stderrLogger.warn(`dropped citations of passages that were not given: ${result.unknownCitations.join(', ')}`);
       }),
     );
-}
-
-async function codeContext(workspace: string, file: string, lines: string | undefined): Promise<CodeContext> {
-  const relative = workspacePath(workspace, file);
-  const text = await readFile(path.join(workspace, relative), 'utf8').catch((error: Error) => {
-    throw new HouseStyleError(`Cannot read ${relative}: ${error.message}.`, 'Pass a file inside the workspace with --file.', 'usage');
-  });
-  if (!lines) return { path: relative, text };
-  const match = /^(\d+)(?:-(\d+))?$/.exec(lines);
-  if (!match) throw new HouseStyleError(`--lines ${lines} is not A-B.`, 'For example: --lines 10-20', 'usage');
-  const startLine = Number(match[1]);
-  return { path: relative, text, selection: { startLine, endLine: match[2] ? Number(match[2]) : startLine } };
 }

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { HouseStyleError } from '../../core/errors';
-import { compareRoutes, type Comparison } from '../../core/eval/compare';
-import { ROUTES, parseRoutes } from '../../core/models/route';
-import { changedTargets } from '../../core/review/reviewer';
-import { readFileTarget } from '../../core/review/reviewTarget';
-import { withSession } from '../../core/session';
-import { terminalLine } from '../../core/terminalText';
-import { action, allowRepoHostOption, cliExtensionRoot, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import type { Comparison } from '../../core/eval/compare';
+import { ROUTES, parseRoutes, terminalLine } from '../../core/service/frontEndHelpers';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, type HostOptions, reviewScope, stderrProgress, withInterrupt, withService } from '../run';
 import { FIGURE_HEADERS, figureCells, table } from '../table';
 
 export function registerCompare(program: Command): void {
@@ -26,19 +23,12 @@ export function registerCompare(program: Command): void {
           throw new HouseStyleError(files.length > 0 ? 'Pass either files or --diff, not both.' : 'Nothing to compare: name the files, or pass --diff [BASE].', 'For example: housestyle compare src/app.ts', 'usage');
         }
         const routes = parseRoutes(options.routes);
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
-        const targets =
-          options.diff !== undefined
-            ? await changedTargets(workspace, config, typeof options.diff === 'string' ? options.diff : undefined)
-            : await Promise.all(files.map((file) => readFileTarget(workspace, file)));
         const progress = stderrProgress();
-        const comparison = await withInterrupt((signal) =>
-          withSession({ workspace, config, route: routes[0], extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }, (session) => compareRoutes(session, targets, routes)).finally(() =>
-            progress.end(),
-          ),
+        const comparison = await withService(options, options, (service) =>
+          withInterrupt((signal) => service.compare({ scope: reviewScope(files, options.diff), routes, progress, signal })).finally(() => progress.end()),
         );
-        process.stdout.write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison));
+        if (options.json) present.json(comparison);
+        else present.text(formatComparison(comparison));
       }),
     );
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import * as path from 'node:path';
-import { loadConfig } from '../../core/config';
-import { buildDataset, defaultDatasetFolder, defaultFeedbackLog } from '../../core/dataset/build';
 import type { DatasetReport } from '../../core/dataset/datasetReport';
-import { FORMAT_NAMES, type FormatName } from '../../core/dataset/exporters/datasetFormat';
+import type { FormatName } from '../../core/dataset/exporters/datasetFormat';
 import { HouseStyleError } from '../../core/errors';
-import { action, cliExtensionRoot, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { FORMAT_NAMES, fetchProgressText, parseNumberRange } from '../../core/service/frontEndHelpers';
+import { present } from '../presenter';
+import { action, stderrProgress, withInterrupt, withService } from '../run';
 
 interface DatasetBuildOptions {
   workspace?: string;
@@ -53,6 +53,27 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
 export function registerDataset(program: Command): void {
   const dataset = program.command('dataset').description('Fine-tuning datasets from the repository\'s review history.');
   dataset
+    .command('fetch [target]')
+    .description('Fetch review comments, reviews, thread states and commits from GitHub or GitLab (target github:OWNER/REPO or gitlab:GROUP/PROJECT; default: the git remote dataset.remote) into .housestyle/forge, which dataset build reads.')
+    .option('--workspace <dir>', 'workspace folder (default: current folder)')
+    .option('--since <date>', 'only pull requests updated since this date')
+    .option('--pr <range>', 'only these pull request numbers: 12 or 100-200')
+    .option('--api-url <url>', 'API root of GitHub Enterprise Server (https://HOST/api/v3) or a self-hosted GitLab (https://HOST/api/v4)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      action(async (target: string | undefined, options: { workspace?: string; since?: string; pr?: string; apiUrl?: string; json?: boolean }) => {
+        const progress = stderrProgress();
+        const report = await withService(options, undefined, (service) =>
+          withInterrupt((signal) =>
+            service.fetchReviewComments({ target, apiUrl: options.apiUrl, since: options.since, ...(options.pr && { numbers: parseNumberRange(options.pr) }), signal, onProgress: (p) => progress.report(fetchProgressText(p), p.done, p.total) }),
+          ).finally(() => progress.end()),
+        );
+        const { totals } = report;
+        if (options.json) present.json(report, 'line');
+        else present.text(`Fetched ${report.fetched} pull requests from ${report.source} (${report.unchanged} unchanged, ${report.requests.requests} requests, ${report.requests.notModified} not modified); cached: ${totals.pullRequests} pull requests, ${totals.comments} review comments, ${totals.reviews} reviews, ${totals.suggestions} suggestions; left out: ${totals.botComments} bot comments, ${totals.emptyApprovals} empty approvals.\n  export: ${report.exportFile} (dataset build reads it)\n`);
+      }),
+    );
+  dataset
     .command('build')
     .description(
       'Mine git review history (and exported pull-request review comments, and the editor\'s feedback log) into a clean, split, secret-free fine-tuning dataset with a LLaMA-Factory config and a dataset card.',
@@ -71,32 +92,28 @@ export function registerDataset(program: Command): void {
     .option('--json', 'print the report as JSON instead of a summary')
     .action(
       action(async (options: DatasetBuildOptions) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
         const maxCommits = positiveInteger(options.maxCommits, '--max-commits');
-        const feedback = options.feedback !== undefined ? path.resolve(options.feedback) : await defaultFeedbackLog(workspace);
         const progress = stderrProgress();
-        const report = await withInterrupt((signal) =>
-          buildDataset({
-            repo: path.resolve(options.repo ?? workspace),
-            workspace,
-            extensionRoot: cliExtensionRoot(),
-            comments: options.comments?.map((file) => path.resolve(file)),
-            ...(feedback && { feedback }),
-            out: options.out ? path.resolve(options.out) : defaultDatasetFolder(workspace),
-            format: options.format,
-            config,
-            since: options.since,
-            until: options.until,
-            paths: options.path,
-            maxCommits,
-            baseModel: options.baseModel,
-            signal,
-            progress,
-            logger: stderrLogger,
-          }),
-        ).finally(() => progress.end());
-        process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : summary(report));
+        const report = await withService(options, undefined, (service) =>
+          withInterrupt((signal) =>
+            service.buildDataset({
+              ...(options.repo !== undefined && { repo: path.resolve(options.repo) }),
+              comments: options.comments?.map((file) => path.resolve(file)),
+              ...(options.feedback !== undefined && { feedback: path.resolve(options.feedback) }),
+              ...(options.out !== undefined && { out: path.resolve(options.out) }),
+              format: options.format,
+              since: options.since,
+              until: options.until,
+              paths: options.path,
+              maxCommits,
+              baseModel: options.baseModel,
+              signal,
+              progress,
+            }),
+          ).finally(() => progress.end()),
+        );
+        if (options.json) present.json(report, 'line');
+        else present.text(summary(report));
       }),
     );
 }

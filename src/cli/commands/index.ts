@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { EmbedderChoice } from '../../core/knowledge/embedder';
-import { indexKnowledgeBase } from '../../core/knowledge/indexer';
-import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt, type HostOptions } from '../run';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, stderrProgress, withInterrupt, withService, type HostOptions } from '../run';
 
 export function registerIndex(program: Command): void {
   program
@@ -17,17 +17,12 @@ export function registerIndex(program: Command): void {
     .addOption(allowRepoHostOption())
     .action(
       action(async (options: { workspace?: string; kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; json?: boolean } & HostOptions) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
         const progress = stderrProgress();
-        const report = await withInterrupt((signal) =>
-          indexKnowledgeBase({ workspace, config, kb: options.kb, embedder: options.embedder, rebuild: options.rebuild, extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal }),
-        ).finally(() => progress.end());
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(report)}\n`);
-          return;
-        }
-        process.stdout.write(
+        const report = await withService(options, options, (service) =>
+          withInterrupt((signal) => service.index({ kb: options.kb, embedder: options.embedder, rebuild: options.rebuild, progress, signal })).finally(() => progress.end()),
+        );
+        if (options.json) return present.json(report, 'line');
+        present.text(
           `Indexed "${report.kb}" with ${report.embedder}: ${report.files} files (${report.updated} updated, ${report.unchanged} unchanged, ` +
             `${report.removed} removed, ${report.skipped.length} skipped), ${report.rows} chunks; ${report.embedded} embedded, ${report.reused} reused, ` +
             `${Math.round(report.durationMs)} ms.\n`,

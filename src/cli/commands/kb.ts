@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config';
-import { checkKnowledgeBaseHealth } from '../../core/knowledge/health';
-import { action, EXIT_FINDINGS, EXIT_OK, positiveInt, resolveWorkspace } from '../run';
+import { terminalLine } from '../../core/service/frontEndHelpers';
+import { EXIT_FINDINGS, EXIT_OK, present } from '../presenter';
+import { action, positiveInt, withService } from '../run';
 
 export function registerKb(program: Command): void {
   const kb = program.command('kb').description('Look after the knowledge base.');
@@ -14,15 +14,13 @@ export function registerKb(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       action(async (options: { workspace?: string; kb?: string; days: number; staleDays: number; json?: boolean }) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadConfig(workspace);
-        const report = await checkKnowledgeBaseHealth({ workspace, config, kb: options.kb, unusedDays: options.days, staleDays: options.staleDays });
+        const report = await withService(options, undefined, (service) => service.health({ kb: options.kb, unusedDays: options.days, staleDays: options.staleDays }));
         if (options.json) {
-          process.stdout.write(`${JSON.stringify(report)}\n`);
+          present.json(report, 'line');
         } else {
-          const lines = report.findings.map((f) => `${f.check}: ${f.message}\n  fix: ${f.fix}\n`);
+          const lines = report.findings.map((f) => `${f.check}: ${terminalLine(f.message)}\n  fix: ${terminalLine(f.fix)}\n`);
           const summary = `Knowledge base "${report.kb}": ${report.sources} sources, ${report.passages} passages, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}.`;
-          process.stdout.write(`${lines.join('')}${summary}${report.notChecked ? ` Not checked: ${report.notChecked}.` : ''}\n`);
+          present.text(`${lines.join('')}${summary}${report.notChecked ? ` Not checked: ${report.notChecked}.` : ''}\n`);
         }
         return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
       }),

@@ -1,25 +1,18 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import packageJson from '../../../package.json';
 import type { Config, Route, Severity } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
-import { OllamaClient } from '../../core/models/ollama/client';
-import { resolveRoute } from '../../core/models/route';
-import { withSession } from '../../core/session';
-import { meetsThreshold } from '../../core/review/finding';
-import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../../core/review/reviewer';
-import { readFileTarget, type ReviewTarget } from '../../core/review/reviewTarget';
+import type { ReviewResult } from '../../core/review/reviewer';
 import type { WindowRules } from '../../core/review/ruleRetrieval';
-import { toSarif } from '../../core/review/sarif';
-import { formatFindingLine, formatSummary } from '../../core/review/textReport';
-import { terminalLine } from '../../core/terminalText';
-import { EXIT_FINDINGS, EXIT_OK, action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt, type HostOptions } from '../run';
+import { formatFindingLine, formatSummary, meetsThreshold, terminalLine, toCodeQuality } from '../../core/service/frontEndHelpers';
+import { EXIT_FINDINGS, EXIT_OK, present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, reviewScope, stderrProgress, withInterrupt, withService, type HostOptions } from '../run';
 
 interface ReviewCliOptions extends HostOptions {
   workspace?: string;
   diff?: string | boolean;
   model?: string;
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'codequality';
   failOn?: Severity | 'none';
   kb?: string;
   rulesOnly?: boolean;
@@ -35,7 +28,7 @@ export function registerReview(program: Command): void {
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
     .option('--diff [base]', 'review changed lines of the working tree against HEAD, or against the merge base with BASE')
     .option('--model <name>', 'Ollama model (default: ollama.model)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'codequality']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: review.failOn)').choices(['error', 'warning', 'info', 'hint', 'none']))
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
@@ -49,68 +42,41 @@ export function registerReview(program: Command): void {
           const what = files.length > 0 ? 'Pass either files or --diff, not both.' : 'Nothing to review: name the files, or pass --diff [BASE].';
           throw new HouseStyleError(what, 'For example: housestyle review src/app.ts, or housestyle review --diff main', 'usage');
         }
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
-        const { model } = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
-        const targets =
-          options.diff !== undefined
-            ? await changedTargets(workspace, config, typeof options.diff === 'string' ? options.diff : undefined)
-            : await Promise.all(files.map((file) => readFileTarget(workspace, file)));
-
-        return withInterrupt(async (signal) => {
-          const progress = stderrProgress();
-          const rulesOnly = options.rulesOnly || (options.fallbackToRules && !(await modelAvailable(OllamaClient.fromConfig(config), model)));
-          const opening = { workspace, config, kb: options.kb, model: options.model, route: options.route, modelCheck: rulesOnly ? 'skip' : 'require', extensionRoot: cliExtensionRoot(), logger: stderrLogger, progress, signal } as const;
-          return withSession(opening, async (session) => {
-            progress.end();
-            if (rulesOnly) {
-              printRules(await rulesForTargets({ config, knowledgeBase: session.knowledgeBase, signal }, targets), options.format);
-              process.stdout.write(`${await ollamaStatusLine(session.client, model, options.rulesOnly ? 'Drop --rules-only for cited findings.' : '')}\n`);
-              return EXIT_OK;
-            }
-            const result = await reviewTargets(session.reviewOptions(), targets);
-            printResult({ ...result, route: session.route.route }, options.format, workspace, config);
-            const failOn = options.failOn ?? config.review.failOn;
-            return result.findings.some((f) => meetsThreshold(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
-          }).finally(() => progress.end());
+        const progress = stderrProgress();
+        const scope = reviewScope(files, options.diff);
+        return withService(options, options, async (service) => {
+          const outcome = await withInterrupt((signal) =>
+            service.review({ scope, kb: options.kb, model: options.model, route: options.route, rulesOnly: options.rulesOnly, fallbackToRules: options.fallbackToRules, progress, signal }),
+          ).finally(() => progress.end());
+          if (outcome.kind === 'rules') {
+            printRules(outcome.rules, options.format);
+            present.text(`${outcome.status}\n`);
+            return EXIT_OK;
+          }
+          const { result, config } = outcome;
+          printResult(result, options.format, service.workspace, config);
+          const failOn = options.failOn ?? config.review.failOn;
+          return result.findings.some((f) => meetsThreshold(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
         });
       }),
     );
 }
 
-async function modelAvailable(client: OllamaClient, model: string): Promise<boolean> {
-  return (await client.isReachable()) && (await client.hasModel(model).catch(() => false));
-}
-
-/** One line that says whether a review could run, and exactly what to do if not. */
-async function ollamaStatusLine(client: OllamaClient, model: string, whenReady: string): Promise<string> {
-  if (!(await client.isReachable())) {
-    return `No review ran: Ollama is not reachable at ${client.host}. Start it with \`ollama serve\` (or set OLLAMA_HOST), pull the model with \`ollama pull ${model}\`, then run this again for cited findings.`;
-  }
-  if (!(await client.hasModel(model).catch(() => false))) {
-    return `No review ran: Ollama at ${client.host} does not have ${model}. Pull it with \`ollama pull ${model}\`, then run this again for cited findings.`;
-  }
-  return `Ollama is ready at ${client.host} with ${model}. ${whenReady}`.trim();
-}
-
 function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): void {
   if (format === 'json') {
-    for (const { window, passages, retrieved, dropped } of rules) {
-      const entry = { path: window.target.path, segments: window.segments, retrieved, dropped, rules: passages.map(({ passage }) => passage) };
-      process.stdout.write(`${JSON.stringify(entry)}\n`);
-    }
+    for (const { window, passages, retrieved, dropped } of rules) present.json({ path: window.target.path, segments: window.segments, retrieved, dropped, rules: passages.map(({ passage }) => passage) }, 'line');
     return;
   }
-  if (rules.length === 0) process.stdout.write('Nothing to review.\n');
+  if (rules.length === 0) present.text('Nothing to review.\n');
   for (const { window, passages, retrieved, dropped } of rules) {
     const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',');
     const left = [dropped.outOfScope && `${dropped.outOfScope} scoped to other files`, dropped.duplicate && `${dropped.duplicate} duplicate`, dropped.overBudget && `${dropped.overBudget} over the token budget`].filter(Boolean);
-    process.stdout.write(`${terminalLine(window.target.path)}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
+    present.text(`${terminalLine(window.target.path)}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
     for (const { passage, text } of passages) {
-      process.stdout.write(`  ${terminalLine(`${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}`)}\n`);
+      present.text(`  ${terminalLine(`${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}`)}\n`);
       // The heading is printed above; show the rule's first lines of text.
       const preview = text.split('\n').filter((line) => line.trim() && !/^#{1,6}\s/.test(line)).slice(0, 2);
-      for (const line of preview) process.stdout.write(`      ${terminalLine(line.trim())}\n`);
+      for (const line of preview) present.text(`      ${terminalLine(line.trim())}\n`);
     }
   }
 }
@@ -118,13 +84,14 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
 /** `route` says how findings were made: on the fine-tuned route they carry no citations. */
 function printResult(result: ReviewResult & { route: Route }, format: ReviewCliOptions['format'], workspace: string, config: Config): void {
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    present.json(result);
   } else if (format === 'sarif') {
     const { findings, ...figures } = result;
-    const log = toSarif(findings, { toolVersion: packageJson.version, workspace, properties: { ...figures, temperature: config.review.temperature, seed: config.review.seed } });
-    process.stdout.write(`${JSON.stringify(log, null, 2)}\n`);
+    present.sarif(findings, figures, workspace, config);
+  } else if (format === 'codequality') {
+    present.json(toCodeQuality(result.findings));
   } else {
-    for (const finding of result.findings) process.stdout.write(`${formatFindingLine(finding)}\n`);
+    for (const finding of result.findings) present.text(`${formatFindingLine(finding)}\n`);
   }
-  process.stderr.write(`${formatSummary(result)}\n`);
+  present.note(formatSummary(result));
 }

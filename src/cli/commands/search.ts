@@ -3,11 +3,10 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { HouseStyleError } from '../../core/errors';
-import { openKnowledgeBase } from '../../core/knowledge/knowledgeBase';
 import type { Passage } from '../../core/knowledge/passage';
-import { searchText } from '../../core/review/ruleRetrieval';
-import { terminalLine, terminalLines } from '../../core/terminalText';
-import { action, allowRepoHostOption, cliExtensionRoot, hostOption, loadCliConfig, positiveInt, resolveWorkspace, stderrLogger, type HostOptions } from '../run';
+import { terminalLine, terminalLines } from '../../core/service/frontEndHelpers';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, positiveInt, withService, type HostOptions } from '../run';
 
 const queryLine = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1), file: z.string().min(1).optional() });
 
@@ -31,14 +30,12 @@ export function registerSearch(program: Command): void {
         if (!query === !options.queries) {
           throw new HouseStyleError('Give either a QUERY or --queries FILE.jsonl.', 'For example: housestyle search "how are variables named"', 'usage');
         }
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
-        const kb = await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: cliExtensionRoot(), logger: stderrLogger });
-        try {
-          const search = (text: string, file = options.file) => searchText(kb, text, { k: options.k, sources: options.path, ...(file && { file }) });
+        await withService(options, options, async (service) => {
+          const search = (text: string, file = options.file) => service.search(text, { kb: options.kb, k: options.k, sources: options.path, ...(file && { file }) });
           if (!options.queries) {
             const results = await search(query);
-            process.stdout.write(options.json ? results.map((r) => `${JSON.stringify(toJson(r))}\n`).join('') : formatText(results));
+            if (options.json) for (const r of results) present.json(toJson(r), 'line');
+            else present.text(formatText(results));
             return;
           }
           let lineNumber = 0;
@@ -50,11 +47,9 @@ export function registerSearch(program: Command): void {
               throw new HouseStyleError(`${options.queries}:${lineNumber} is not a {"id","query"} JSON object.`, 'Fix that line; each line needs an "id" and a non-empty "query" (and may name the code\'s "file").', 'usage');
             }
             const results = await search(parsed.data.query, parsed.data.file ?? options.file);
-            process.stdout.write(`${JSON.stringify({ id: parsed.data.id, results: results.map(toJson) })}\n`);
+            present.json({ id: parsed.data.id, results: results.map(toJson) }, 'line');
           }
-        } finally {
-          await kb.close();
-        }
+        });
       }),
     );
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { OllamaClient } from '../../core/models/ollama/client';
-import { trainAdapter } from '../../core/models/training/train';
-import { action, allowRepoHostOption, hostOption, type HostOptions, loadCliConfig, resolveWorkspace, stderrLogger, stderrProgress, withInterrupt } from '../run';
+import { present } from '../presenter';
+import { action, allowRepoHostOption, hostOption, type HostOptions, stderrProgress, withInterrupt, withService } from '../run';
 
 export function registerTrain(program: Command): void {
   program
@@ -17,29 +16,22 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print the run and the registered version as JSON')
     .action(
       action(async (options: HostOptions & { dataset: string; remote?: string; base?: string; name?: string; workspace?: string; json?: boolean }) => {
-        const workspace = await resolveWorkspace(options.workspace);
-        const config = await loadCliConfig(workspace, options);
         const progress = stderrProgress();
-        const result = await withInterrupt((signal) =>
-          trainAdapter({
-            workspace,
-            config,
-            client: OllamaClient.fromConfig(config),
-            dataset: options.dataset,
-            ...(options.remote && { remote: options.remote }),
-            ...(options.base && { base: options.base }),
-            ...(options.name && { name: options.name }),
-            progress,
-            logger: stderrLogger,
-            signal,
-          }).finally(() => progress.end()),
+        const result = await withService(options, options, (service) =>
+          withInterrupt((signal) =>
+            service.train({
+              dataset: options.dataset,
+              ...(options.remote && { remote: options.remote }),
+              ...(options.base && { base: options.base }),
+              ...(options.name && { name: options.name }),
+              progress,
+              signal,
+            }),
+          ).finally(() => progress.end()),
         );
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-          return;
-        }
+        if (options.json) return present.json(result);
         const { run, imported } = result;
-        process.stdout.write(
+        present.text(
           `Trained ${run.steps} steps${run.finalLoss !== undefined ? ` (final loss ${run.finalLoss.toFixed(3)})` : ''}${run.host ? ` on ${run.host}` : ''}; registered ${imported.version.name}.\n` +
             `Compare it: housestyle compare --diff --routes rag,fine-tuned,hybrid, or evaluate it: housestyle eval --dataset ${options.dataset}\n`,
         );

@@ -6,6 +6,8 @@ export interface QualityBalanceOptions {
   maxShare: number;
   /** Most of quality estimation one label may be (dataset.qualityEstimationMaxLabelShare). */
   maxLabelShare: number;
+  /** How many more of the majority label than the share allows may stay, so that tiny sets are not emptied. */
+  slack?: number;
   seed: string;
 }
 
@@ -36,7 +38,7 @@ export function balanceQualityEstimation(samples: readonly Sample[], options: Qu
   const [minority, majority] = yes.length <= no.length ? [yes, no] : [no, yes];
   const p = options.maxLabelShare;
   // The most of the majority label that `minority` allows; the epsilon keeps 8 × 0.6 / 0.4 from flooring to 11.
-  const allowed = (minorityCount: number) => (p >= 1 ? Infinity : Math.floor((minorityCount * p) / (1 - p) + 1e-9));
+  const allowed = (minorityCount: number) => (p >= 1 ? Infinity : Math.floor((minorityCount * p) / (1 - p) + 1e-9) + (options.slack ?? 0));
   let keepMajority = Math.min(majority.length, allowed(minority.length));
   let keepMinority = minority.length;
   const balanced = keepMajority + keepMinority;
@@ -50,4 +52,24 @@ export function balanceQualityEstimation(samples: readonly Sample[], options: Qu
     samples: samples.filter((s) => s.task !== 'quality-estimation' || kept.has(s)),
     dropped: { labelBalance: majority.length + minority.length - balanced, taskShare: balanced - kept.size },
   };
+}
+
+/**
+ * Balances the quality-estimation labels again inside each split: groups fall into splits whole, so a split
+ * can end up mostly one label (train 63.5% "no" on libuv) even when the whole dataset is balanced. Only the
+ * label share is enforced here (the task's share was capped before splitting), with one sample of slack so
+ * that a split of two or three such samples is not emptied.
+ */
+export function balanceWithinSplits<Split extends string>(
+  sets: Record<Split, Sample[]>,
+  options: Pick<QualityBalanceOptions, 'maxLabelShare' | 'seed'>,
+): { sets: Record<Split, Sample[]>; dropped: number } {
+  let dropped = 0;
+  const balanced = {} as Record<Split, Sample[]>;
+  for (const name of Object.keys(sets) as Split[]) {
+    const result = balanceQualityEstimation(sets[name], { ...options, maxShare: 1, slack: 1 });
+    balanced[name] = result.samples;
+    dropped += result.dropped.labelBalance;
+  }
+  return { sets: balanced, dropped };
 }

@@ -17,7 +17,24 @@ const isReleaseFile = picomatch(
 const isPeopleList = picomatch(['**/{authors,contributors,maintainers,credits,thanks}{,.md,.markdown,.txt,.rst,.adoc}', '**/.mailmap', '**/codeowners'], { dot: true, nocase: true });
 
 /** Prose: documentation and legal text, whose review is not code review (configuration files are code). */
-const isProse = picomatch(['**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,org,tex}', '**/{readme,license,licence,copying,notice,install,todo}'], { dot: true, nocase: true });
+const isProseName = picomatch(['**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,org,tex}', '**/{readme,license,licence,copying,notice,install,todo}'], { dot: true, nocase: true });
+
+/**
+ * Build and tooling files, some with a prose extension (CMakeLists.txt, requirements.txt): code, whose review
+ * ("line up the arguments") is house style to learn.
+ */
+const isBuildFile = picomatch(
+  [
+    '**/{cmakelists.txt,*.cmake,makefile,gnumakefile,*.mk,*.mak,makefile.*,meson.build,meson_options.txt,meson.options}',
+    '**/{dockerfile,dockerfile.*,*.dockerfile,containerfile,*.gradle,*.gradle.kts,build,build.bazel,workspace,*.bzl}',
+    '**/{configure.ac,*.am,*.m4,requirements*.txt,constraints*.txt,jenkinsfile,vagrantfile,justfile,*.nix}',
+  ],
+  { dot: true, nocase: true },
+);
+
+function isProse(file: string): boolean {
+  return isProseName(file) && !isBuildFile(file);
+}
 
 /** A version or any number, so that lines differing only in them compare equal. */
 const VERSION = /\bv?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.-]+)?\b/g;

@@ -4,10 +4,11 @@ import type { Config } from '../config';
 import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { RuleSearch } from '../review/ruleRetrieval';
-import { balanceQualityEstimation } from './balance';
+import { balanceQualityEstimation, balanceWithinSplits } from './balance';
 import { histogram, renderDatasetCard } from './card';
 import { createCleaner } from './clean';
-import { CARD_FILE, REPORT_FILE, REPORT_GENERATOR, type DatasetReport } from './datasetReport';
+import { CARD_FILE, REPORT_FILE } from '../datasetFiles';
+import { REPORT_GENERATOR, type DatasetReport } from './datasetReport';
 import { DatasetFolder } from './datasetFolder';
 import { Deduplicator, eventKey, sampleKey } from './dedupe';
 import { chooseBaseModel } from './exporters/baseModel';
@@ -16,9 +17,11 @@ import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
+import { fetchedCommentExports } from '../forge/forgeCache';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
-import { crossSplitNearDuplicates, leakageUnits, NEAR_DUPLICATE_THRESHOLD } from './leakage';
+import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
+import { leakageUnits, NEAR_DUPLICATE_THRESHOLD, refuseCrossSplitLeakage } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
 import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
@@ -144,7 +147,6 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const all = [...built.samples, ...findings.samples];
     const unique = all.filter((sample) => !sampleDedupe.check(sampleKey(sample)));
     const balanced = balanceQualityEstimation(unique, { maxShare: config.dataset.qualityEstimationMaxShare, maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed: config.dataset.seed });
-    const samples = balanced.samples;
     evidence.drops.add('duplicate-sample', all.length - unique.length);
     evidence.drops.add('no-sample', unused.noSample);
     evidence.drops.add('unpaired-dismissed-finding', unused.unpairedDismissed);
@@ -152,7 +154,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     evidence.drops.add('quality-estimation-label-balance', balanced.dropped.labelBalance);
     evidence.drops.add('quality-estimation-share-cap', balanced.dropped.taskShare);
     for (const [reason, n] of Object.entries(findings.drops.toRecord())) evidence.drops.add(`review-findings: ${reason}`, n);
-    if (samples.length === 0 && pairs.length === 0) {
+    if (balanced.samples.length === 0 && pairs.length === 0) {
       const reasons = Object.entries({ ...evidence.drops.toRecord(), ...evidence.skipped.toRecord() })
         .map(([reason, n]) => `${reason} ${n}`)
         .join(', ');
@@ -165,17 +167,12 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
 
     const { seed, split: ratios } = config.dataset;
     // Near-duplicates across groups (a change and its version-only variant) are split as one unit.
-    const unitOf = leakageUnits(samples);
-    const sets = splitByGroup(samples, seed, ratios, unitOf);
+    const unitOf = leakageUnits(balanced.samples);
+    const { sets, dropped } = balanceWithinSplits(splitByGroup(balanced.samples, seed, ratios, unitOf), { maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, seed });
+    evidence.drops.add('quality-estimation-label-balance', dropped);
+    const samples = SPLIT_NAMES.flatMap((name) => sets[name]);
     const pairSets = splitByGroup(pairs, seed, ratios, unitOf);
-    const crossSplit = crossSplitNearDuplicates(sets);
-    if (crossSplit > 0) {
-      throw new HouseStyleError(
-        `${crossSplit} near-duplicate sample pairs ended up in different splits; no dataset was written.`,
-        'This is a bug in House Style; please report it with the repository history that caused it.',
-        'dataset',
-      );
-    }
+    const crossSplit = refuseCrossSplitLeakage(sets);
     const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
     const groups = new Set(samples.map((sample) => sample.groupId)).size;
     const base = chooseBaseModel(options.baseModel, config.ollama.model);
@@ -328,7 +325,13 @@ export async function defaultFeedbackLog(workspace: string): Promise<string | un
 async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem> {
   const { repo, config, signal, logger } = options;
   const progress = options.progress ?? noProgress;
-  const comments = options.comments ?? [];
+  // Without --comments, the exports `dataset fetch` wrote (src/core/forge) are read.
+  const comments = options.comments ?? (options.workspace ? await fetchedCommentExports(options.workspace) : []);
+  if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
+    const skip = unkeyedPullRequests(config.dataset.remote);
+    logger?.warn(`${skip.reason}.`);
+    yield { skip };
+  }
   for (const [index, file] of comments.entries()) {
     progress.report('Importing review comments', index, comments.length);
     yield* importReviewComments({ repo, file, remote: config.dataset.remote, signal, logger });

@@ -133,7 +133,7 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     `\`review-findings\` is the reviewer's own request (the same prompt builder), answered with the findings the human comments in each window stand for; ` +
       'the fine-tuned variant has no rules and no citations, the hybrid variant has the rules the reviewer retrieves and cites the one a comment matches. ' +
-      'Severity follows the comment\'s words, first match wins: a nit, an optional idea or a "consider" is a hint; must, a bug or a security problem is an error; should, avoid, please or prefer is a warning; a bare never or always is an error; anything else is info.',
+      'Severity follows what the comment means: a defect it names (bug, crash, leak, overflow, undefined behaviour, uninitialised read, infinite loop or spin, abort, race, security, data loss), unless it denies it, is an error however hedged; layout and wording (nit, typo, indent, whitespace, naming) is a hint; a request (should, must, please, avoid, missing, wrong, never or always) is a warning; a hedged idea (consider, maybe) is a hint; anything else is info. The rule is a short whole summary: a rule the comment cites, else its first sentence without openers.',
     '',
     report.knowledgeBase,
     '',

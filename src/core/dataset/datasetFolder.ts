@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
-import { REPORT_FILE, REPORT_GENERATOR } from './datasetReport';
+import { REPORT_FILE } from '../datasetFiles';
+import { REPORT_GENERATOR } from './datasetReport';
 import { isProcessRunning } from '../processAlive';
 
 /** Names the process that is writing a temporary folder, so a later build can tell an abandoned one. */

@@ -5,8 +5,6 @@ import type { SplitName, SplitRatios } from './split';
 
 /** Marks report.json as ours: an existing output folder is only ever replaced when it holds one. */
 export const REPORT_GENERATOR = 'housestyle dataset build';
-export const REPORT_FILE = 'report.json';
-export const CARD_FILE = 'README.md';
 
 export interface HistogramBucket {
   /** Upper bound in characters, inclusive; null for the open last bucket. */

@@ -3,34 +3,11 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { HouseStyleError } from '../errors';
+import { feedbackLineSchema, type FeedbackEntry, type FeedbackLine } from '../review/feedbackEntry';
 import type { MinedItem, ReviewEvent } from './reviewEvent';
 
 /** Where the editor records accepted and dismissed findings, relative to the workspace. */
 export const FEEDBACK_LOG = '.housestyle/feedback.jsonl';
-
-const feedbackLineSchema = z.strictObject({
-  version: z.literal(1),
-  time: z.iso.datetime({ offset: true }),
-  verdict: z.enum(['accepted', 'dismissed']),
-  path: z.string().min(1),
-  startLine: z.number().int().positive(),
-  endLine: z.number().int().positive(),
-  severity: z.enum(['error', 'warning', 'info', 'hint']),
-  rule: z.string(),
-  message: z.string(),
-  /** The reviewed lines. */
-  code: z.string(),
-  /** The replacement the finding proposed, if any. */
-  suggestion: z.string().optional(),
-  model: z.string(),
-  citations: z.array(z.strictObject({ source: z.string(), startLine: z.number().int().positive(), endLine: z.number().int().positive() })),
-});
-
-/** One line of the feedback log as stored. */
-export type FeedbackLine = z.infer<typeof feedbackLineSchema>;
-
-/** What the review engine records when a user accepts or dismisses a finding; `time` defaults to now. */
-export type FeedbackEntry = Omit<FeedbackLine, 'version' | 'time'> & { time?: string };
 
 /**
  * Appends one entry to the workspace's feedback log, creating `.housestyle/` if needed. One line is written

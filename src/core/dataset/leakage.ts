@@ -1,5 +1,7 @@
+import { HouseStyleError } from '../errors';
 import { withoutVersions } from './bookkeeping';
-import { jaccard, minHash, mix32, shingles } from './dedupe';
+import { jaccard, mix32, shingles } from '../shingles';
+import { minHash } from './dedupe';
 import { userMessage, type Sample } from './samples/sample';
 import type { SplitName } from './split';
 
@@ -74,4 +76,17 @@ export function leakageUnits(samples: readonly Sample[]): (groupId: string) => s
 export function crossSplitNearDuplicates(sets: Record<SplitName, readonly Sample[]>): number {
   const items = (Object.entries(sets) as Array<[SplitName, readonly Sample[]]>).flatMap(([split, samples]) => samples.map((sample) => ({ split, sample })));
   return nearDuplicatePairs(items.map(({ sample }) => leakageText(sample)), 1).filter(([i, j]) => items[i]!.split !== items[j]!.split).length;
+}
+
+/** The last guard before a dataset is written: near-duplicates in two splits would leak test answers into training. */
+export function refuseCrossSplitLeakage(sets: Record<SplitName, readonly Sample[]>): number {
+  const crossSplit = crossSplitNearDuplicates(sets);
+  if (crossSplit > 0) {
+    throw new HouseStyleError(
+      `${crossSplit} near-duplicate sample pairs ended up in different splits; no dataset was written.`,
+      'This is a bug in House Style; please report it with the repository history that caused it.',
+      'dataset',
+    );
+  }
+  return crossSplit;
 }

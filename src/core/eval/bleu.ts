@@ -1,25 +1,38 @@
 /**
- * The smoothed BLEU-4 that the CodeReviewer paper (Li et al., 2022) reports for review comment generation:
- * its evaluator's `bleu_fromstr(predictions, golds, rmstop=False)`. Each text is split into words and
- * punctuation, lowercased, then tokenized as NIST mteval does; each prediction gets a sentence-level BLEU-4
- * whose 2- to 4-gram precisions are add-one smoothed ((matches + 1) / (n-grams + 1), Lin & Och 2004), with the
- * brevity penalty min(0, 1 - (r + 1) / (c + 1)) in log space; the corpus score is the mean times 100.
+ * The smoothed BLEU-4 of CodeReviewer's evaluator (Li et al., 2022; microsoft/CodeBERT
+ * CodeReviewer/code/evaluator/smooth_bleu.py, `bleu_fromstr`). Its `run_test_msg.py` logs the score with
+ * stopwords kept ("WithStop BLEU", `rmstop=False`) and RETURNS the score with stopwords removed (`rmstop=True`);
+ * both are computed here, the same way:
+ * 1. nltk's `wordpunct_tokenize` (runs of word characters, runs of other non-space characters), words joined by
+ *    spaces; with stopword removal, words in CODEREVIEWER_STOPWORDS dropped, compared case-sensitively;
+ * 2. `computeMaps`: stripped, lowercased, `splitPuncts` (runs of word characters, single other characters);
+ * 3. `normalize` (NIST mteval-v11a), then a sentence-level BLEU-4 against the one reference: 2- to 4-gram
+ *    precisions add-one smoothed, the brevity penalty min(0, 1 - (r + 1) / (c + 1)) in log space;
+ * 4. the corpus score is the mean sentence score × 100, rounded to 2 decimals.
  */
+import { CODEREVIEWER_STOPWORDS } from './codeReviewerStopwords';
 
 const ORDER = 4;
 /** Python's sys.float_info.min, which the evaluator adds inside each log. */
 const TINY = 2.2250738585072014e-308;
 
-/** nltk's wordpunct_tokenize then the evaluator's splitPuncts: runs of word characters, single other characters. */
-function splitWords(text: string): string {
-  const wordpunct = text.match(/[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]+/gu) ?? [];
-  return (wordpunct.join(' ').trim().toLowerCase().match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? []).join(' ');
+export interface BleuOptions {
+  /** The evaluator's `rmstop`: true for the figure it returns, false for its "WithStop" figure. */
+  removeStopwords: boolean;
 }
 
-/** NIST mteval-v11a normalization, as the evaluator's `normalize` does it (case folded). */
-export function bleuTokens(text: string): string[] {
-  let s = splitWords(text).replaceAll('<skipped>', '').replace(/-\n/g, '').replace(/\n/g, ' ');
-  s = s.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+/** Steps 1 and 2: nltk's wordpunct tokens (less stopwords), lowercased and split as `splitPuncts` does. */
+function splitWords(text: string, { removeStopwords }: BleuOptions): string {
+  let words: string[] = text.match(/[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]+/gu) ?? [];
+  if (removeStopwords) words = words.filter((word) => !CODEREVIEWER_STOPWORDS.has(word));
+  return (words.join(' ').trim().toLowerCase().match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? []).join(' ');
+}
+
+/** The tokens BLEU counts: NIST mteval-v11a normalization, as the evaluator's `normalize` does it (case folded). */
+export function bleuTokens(text: string, options: BleuOptions = { removeStopwords: false }): string[] {
+  let s = splitWords(text, options).replaceAll('<skipped>', '').replace(/-\n/g, '').replace(/\n/g, ' ');
+  // xml.sax.saxutils.unescape with &quot; added: &lt; and &gt; first, &amp; last.
+  s = s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
   s = ` ${s} `.toLowerCase();
   s = s.replace(/([{-~[-` -&(-+:-@/])/g, ' $1 ');
   s = s.replace(/([^0-9])([.,])/g, '$1 $2 ');
@@ -38,9 +51,9 @@ function ngramCounts(words: string[], n: number): Map<string, number> {
 }
 
 /** Sentence-level smoothed BLEU-4 of one prediction against one reference, 0–1. */
-export function sentenceBleu(reference: string, prediction: string): number {
-  const ref = bleuTokens(reference);
-  const test = bleuTokens(prediction);
+export function sentenceBleu(reference: string, prediction: string, options: BleuOptions = { removeStopwords: false }): number {
+  const ref = bleuTokens(reference, options);
+  const test = bleuTokens(prediction, options);
   let logBleu = 0;
   for (let n = 1; n <= ORDER; n++) {
     const refCounts = ngramCounts(ref, n);
@@ -54,9 +67,16 @@ export function sentenceBleu(reference: string, prediction: string): number {
   return Math.exp(logBleu / ORDER + brevity);
 }
 
-/** The corpus score as CodeReviewer reports it: mean sentence BLEU × 100, rounded to 2 decimals. */
-export function smoothedBleu4(pairs: readonly { reference: string; prediction: string }[]): number {
-  if (pairs.length === 0) return 0;
-  const sum = pairs.reduce((total, { reference, prediction }) => total + sentenceBleu(reference, prediction), 0);
-  return Math.round((sum / pairs.length) * 100 * 100) / 100;
+/** Python's round(x, 2) on the exact binary value, which toFixed also rounds (not x × 100 rounded). */
+export const round2 = (x: number): number => Number(x.toFixed(2));
+
+/** Mean sentence scores (0–1) as the evaluator reports the corpus: × 100, rounded to 2 decimals; 0 for none. */
+export function corpusBleu(sentenceScores: readonly number[]): number {
+  if (sentenceScores.length === 0) return 0;
+  return round2((sentenceScores.reduce((a, b) => a + b, 0) / sentenceScores.length) * 100);
+}
+
+/** `bleu_fromstr(predictions, golds, rmstop)` over pairs. */
+export function smoothedBleu4(pairs: readonly { reference: string; prediction: string }[], options: BleuOptions = { removeStopwords: false }): number {
+  return corpusBleu(pairs.map(({ reference, prediction }) => sentenceBleu(reference, prediction, options)));
 }

@@ -1,37 +1,36 @@
 import * as path from 'node:path';
 import type { Activity } from '../activity';
 import type { Route } from '../config';
-import { throwIfCancelled } from '../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 import { countTokens } from '../knowledge/tokens';
 import type { ChatMessage, ChatRequest } from '../models/chatModel';
 import { writeJsonAtomic } from '../jsonFile';
 import { readRegistry, updateRegistry } from '../models/registry';
 import type { ResolvedRoute } from '../models/route';
-import { findingsJsonSchema, modelAnswerSchema } from '../review/finding';
+import { findingsJsonSchema } from '../review/finding';
 import { newNonce, rulesBlock } from '../review/prompt';
 import { contextWindow } from '../review/reviewer';
 import { retrieveRules } from '../review/ruleRetrieval';
 import type { Session } from '../session';
-import { smoothedBleu4, bleuTokens } from './bleu';
+import { parseFindings, scoreAnswer, type AnswerScore } from './answerScore';
+import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from './bootstrap';
 import { GENERAL_PROBE, scoreProbeAnswer } from './generalProbe';
 import { MeteredChatModel } from './meteredModel';
+import { figuresByTask, qualityFigures, routeDifference, type QualityFigures, type RouteDifference } from './qualityFigures';
 import { routeFigures, type RouteFigures } from './routeFigures';
 import { readTestSplit, type TestExample } from './testSplit';
 
 /** The tasks whose answers are review comments a route can be scored on. */
 export const EVALUATED_TASKS = ['review-comment', 'review-findings'] as const;
 
-export interface RouteEvaluation extends RouteFigures {
-  examples: number;
-  /** Answers of the expected shape (findings JSON where the reference is findings, else any text). */
-  valid: number;
-  validRate: number;
-  /** CodeReviewer's smoothed BLEU-4 of the review text, 0–100. */
-  bleu4: number;
-  /** Share of answers whose tokens equal the reference's. */
-  exactMatch: number;
-  /** Lines the findings flag against the lines the human's findings flag (findings examples only). */
-  lineAgreement?: { precision: number; recall: number; examples: number };
+/** Below this many test examples no figure means anything: eval refuses to measure. */
+export const MIN_TEST_EXAMPLES = 5;
+/** Below this many, the intervals are wide: eval measures and says so. */
+export const FEW_TEST_EXAMPLES = 30;
+
+/** One route's answers scored (BLEU-4 of the review text, exact match, valid answers, line agreement), overall and per task. */
+export interface RouteEvaluation extends RouteFigures, QualityFigures {
+  byTask: Record<string, QualityFigures>;
 }
 
 export interface ProbeScore {
@@ -47,15 +46,47 @@ export interface EvaluationReport {
   examples: number;
   byTask: Record<string, number>;
   routes: RouteEvaluation[];
+  /** Each route against the baseline (rag when evaluated, else the first route), paired on the same examples. */
+  differences: RouteDifference[];
+  /** Figures are means over examples; intervals are percentile-bootstrap 95% intervals. */
+  bootstrap: { resamples: number; seed: number };
   probe: ProbeScore[];
+  warnings: string[];
   /** Where the report was written. */
   file: string;
 }
 
-export interface EvaluateOptions {
+/** The examples an evaluation scores, read and checked before any model is asked. */
+export interface EvaluationSplit {
+  /** The dataset folder, absolute. */
   dataset: string;
+  examples: TestExample[];
+  warnings: string[];
+}
+
+/**
+ * The test split's examples of the evaluated tasks (at most `limit`). Under MIN_TEST_EXAMPLES it refuses, saying
+ * how to get more; under FEW_TEST_EXAMPLES it warns that the intervals are wide.
+ */
+export async function readEvaluationSplit(dataset: string, limit?: number): Promise<EvaluationSplit> {
+  const examples = await readTestSplit(dataset, EVALUATED_TASKS, limit);
+  if (examples.length < MIN_TEST_EXAMPLES) {
+    throw new HouseStyleError(
+      `${dataset} has ${examples.length} test example${examples.length === 1 ? '' : 's'} of the evaluated tasks (${EVALUATED_TASKS.join(', ')}); at least ${MIN_TEST_EXAMPLES} are needed to measure anything${limit !== undefined && limit < MIN_TEST_EXAMPLES ? ` (--limit ${limit})` : ''}.`,
+      'Add review comments (housestyle dataset fetch, or dataset build --comments FILE) and rebuild with housestyle dataset build, or pass a larger --limit.',
+      'usage',
+    );
+  }
+  const warnings =
+    examples.length < FEW_TEST_EXAMPLES
+      ? [`Only ${examples.length} test examples: the intervals are wide, and a difference between routes is measured only where its interval excludes 0. ${FEW_TEST_EXAMPLES} or more make the figures useful.`]
+      : [];
+  return { dataset: path.resolve(dataset), examples, warnings };
+}
+
+export interface EvaluateOptions {
+  split: EvaluationSplit;
   routes: readonly Route[];
-  limit?: number;
   /** Where the run shows as a task with its percent. */
   activity?: Activity;
 }
@@ -67,15 +98,18 @@ export interface EvaluateOptions {
  * `.housestyle/eval/` and recorded with each registered model version it measured.
  */
 export async function evaluateRoutes(session: Session, options: EvaluateOptions): Promise<EvaluationReport> {
-  const examples = await readTestSplit(options.dataset, EVALUATED_TASKS, options.limit);
+  const { examples, warnings } = options.split;
   const resolved: ResolvedRoute[] = [];
   for (const route of options.routes) resolved.push(await session.resolveRoute(route));
-  const task = options.activity?.begin('evaluating', path.basename(options.dataset));
+  const task = options.activity?.begin('evaluating', path.basename(options.split.dataset));
   const routes: RouteEvaluation[] = [];
+  const scores = new Map<Route, AnswerScore[]>();
   let probe: ProbeScore[];
   try {
     for (const [i, route] of resolved.entries()) {
-      routes.push(await evaluateRoute(session, route, examples));
+      const evaluated = await evaluateRoute(session, route, examples);
+      routes.push(evaluated.figures);
+      scores.set(route.route, evaluated.scores);
       task?.report(((i + 1) / (resolved.length + 1)) * 100);
     }
     probe = await probeModels(session, resolved);
@@ -87,26 +121,40 @@ export async function evaluateRoutes(session: Session, options: EvaluateOptions)
   for (const example of examples) byTask[example.task] = (byTask[example.task] ?? 0) + 1;
   const evaluatedAt = new Date().toISOString();
   const file = path.join(session.workspace, '.housestyle', 'eval', `eval-${evaluatedAt.replace(/[:.]/g, '-')}.json`);
-  const report: EvaluationReport = { dataset: path.resolve(options.dataset), evaluatedAt, examples: examples.length, byTask, routes, probe, file };
+  const baseline = scores.has('rag') ? 'rag' : resolved[0]!.route;
+  const differences = resolved.filter((r) => r.route !== baseline).map((r) => routeDifference(r.route, scores.get(r.route)!, baseline, scores.get(baseline)!));
+  const report: EvaluationReport = {
+    dataset: options.split.dataset,
+    evaluatedAt,
+    examples: examples.length,
+    byTask,
+    routes,
+    differences,
+    bootstrap: { resamples: BOOTSTRAP_RESAMPLES, seed: BOOTSTRAP_SEED },
+    probe,
+    warnings,
+    file,
+  };
   await writeJsonAtomic(file, report);
   await recordWithVersions(session.workspace, report);
   return report;
 }
 
 /** One route over the examples that suit it: each asked as the route would ask it, the answers scored. */
-async function evaluateRoute(session: Session, route: ResolvedRoute, examples: readonly TestExample[]): Promise<RouteEvaluation> {
+async function evaluateRoute(session: Session, route: ResolvedRoute, examples: readonly TestExample[]): Promise<{ figures: RouteEvaluation; scores: AnswerScore[] }> {
   const { signal, progress } = session.reviewOptions();
   const metered = new MeteredChatModel(session.client);
   const started = performance.now();
-  const scored: { example: TestExample; answer: string }[] = [];
+  const scores: AnswerScore[] = [];
   const asked = examples.filter((example) => suitsRoute(example, route, examples));
   for (const [i, example] of asked.entries()) {
     throwIfCancelled(signal);
     progress?.report(`Evaluating ${route.route}`, i, asked.length);
     const request = await routeRequest(session, route, example);
-    scored.push({ example, answer: (await metered.chat({ ...request, ...(signal && { signal }) })).content });
+    scores.push(scoreAnswer(example, (await metered.chat({ ...request, ...(signal && { signal }) })).content));
   }
-  return { ...routeFigures(route.route, route.model, metered.calls, metered.metrics, performance.now() - started), ...score(scored) };
+  const figures = { ...routeFigures(route.route, route.model, metered.calls, metered.metrics, performance.now() - started), ...qualityFigures(scores), byTask: figuresByTask(scores) };
+  return { figures, scores };
 }
 
 const lastUser = (example: TestExample) => example.messages.findLast((m) => m.role === 'user')?.content ?? '';
@@ -129,7 +177,7 @@ async function routeRequest(session: Session, route: ResolvedRoute, example: Tes
     const packed = (await retrieveRules(session.knowledgeBase, lastUser(example).slice(0, 2000), example.path || undefined, session.config)).passages;
     if (packed.length > 0) messages = withRules(example.messages, rulesBlock(packed, newNonce()).text);
   }
-  const findings = isFindings(example.reference);
+  const findings = parseFindings(example.reference) !== undefined;
   const tokens = messages.reduce((sum, m) => sum + countTokens(m.content), 0);
   return {
     model: route.model,
@@ -148,72 +196,6 @@ function withRules(messages: ChatMessage[], block: string): ChatMessage[] {
     { role: 'system', content: system ? `${system.content}\n\n${note}` : note },
     ...messages.filter((m) => m.role !== 'system').map((m, i, rest) => (i === rest.length - 1 && m.role === 'user' ? { ...m, content: `${block}\n\n${m.content}` } : m)),
   ];
-}
-
-interface ParsedFindings {
-  text: string;
-  lines: Set<number>;
-}
-
-function parseFindings(text: string): ParsedFindings | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1'));
-  } catch {
-    return undefined;
-  }
-  const envelope = modelAnswerSchema.safeParse(json);
-  if (!envelope.success) return undefined;
-  const lines = new Set<number>();
-  const messages: string[] = [];
-  for (const raw of envelope.data.findings) {
-    const f = raw as { startLine?: unknown; endLine?: unknown; message?: unknown };
-    if (typeof f.message === 'string') messages.push(f.message);
-    if (Number.isInteger(f.startLine)) for (let l = f.startLine as number; l <= (Number.isInteger(f.endLine) ? (f.endLine as number) : (f.startLine as number)); l++) lines.add(l);
-  }
-  return { text: messages.join('\n'), lines };
-}
-
-function isFindings(text: string): boolean {
-  return parseFindings(text) !== undefined;
-}
-
-/** Scores answers against references: validity, BLEU-4 and exact match on the review text, line agreement on findings. */
-function score(scored: readonly { example: TestExample; answer: string }[]): Omit<RouteEvaluation, keyof RouteFigures> {
-  let valid = 0;
-  let exact = 0;
-  let truePositive = 0;
-  let predicted = 0;
-  let actual = 0;
-  let findingsExamples = 0;
-  const pairs: { reference: string; prediction: string }[] = [];
-  for (const { example, answer } of scored) {
-    const reference = parseFindings(example.reference);
-    let prediction = answer.trim();
-    if (reference) {
-      findingsExamples++;
-      const parsed = parseFindings(answer);
-      if (parsed) valid++;
-      prediction = parsed?.text ?? '';
-      for (const line of parsed?.lines ?? []) if (reference.lines.has(line)) truePositive++;
-      predicted += parsed?.lines.size ?? 0;
-      actual += reference.lines.size;
-    } else if (prediction) {
-      valid++;
-    }
-    const referenceText = reference?.text ?? example.reference.trim();
-    if (bleuTokens(prediction).join(' ') === bleuTokens(referenceText).join(' ')) exact++;
-    pairs.push({ reference: referenceText, prediction });
-  }
-  const n = scored.length;
-  return {
-    examples: n,
-    valid,
-    validRate: n ? valid / n : 0,
-    bleu4: smoothedBleu4(pairs),
-    exactMatch: n ? exact / n : 0,
-    ...(findingsExamples > 0 && { lineAgreement: { precision: predicted ? truePositive / predicted : 0, recall: actual ? truePositive / actual : 0, examples: findingsExamples } }),
-  };
 }
 
 /** The probe for the base model and, when a route uses one, the adapted model. */
@@ -253,7 +235,8 @@ async function recordWithVersions(workspace: string, report: EvaluationReport): 
         dataset: report.dataset,
         file: report.file,
         examples: report.examples,
-        routes: report.routes.map(({ route, model, bleu4, exactMatch, validRate, lineAgreement, latency, tokens, calls }) => ({ route, model, bleu4, exactMatch, validRate, lineAgreement, latency, tokens, calls })),
+        routes: report.routes.map(({ route, model, bleu4, bleu4WithStop, exactMatch, validRate, lineAgreement, latency, tokens, calls }) => ({ route, model, bleu4, bleu4WithStop, exactMatch, validRate, lineAgreement, latency, tokens, calls })),
+        differences: report.differences,
         probe: report.probe,
       });
     }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { knowledgeBase as kbConfig, type Config } from '../config';
-import { jaccard, shingles } from '../dataset/dedupe';
+import { jaccard, shingles } from '../shingles';
 import { HouseStyleError } from '../errors';
 import { HEADING_SEPARATOR } from './chunk/chunk';
 import { indexUri } from './indexUri';
@@ -18,6 +18,8 @@ export interface HealthFinding {
   message: string;
   /** What to change. */
   fix: string;
+  /** Every passage the finding is about, where it names several (a group of near-duplicates). */
+  locations?: string[];
 }
 
 export interface HealthReport {
@@ -96,7 +98,14 @@ function withoutHeadings(passages: Stored[]): HealthFinding[] {
     }));
 }
 
-/** Pairs of passages from different sources that say the same thing; candidates share an uncommon shingle. */
+/** Passages a group's message names before it says how many more there are. */
+const GROUP_NAMED = 8;
+
+/**
+ * Groups of passages from different sources that say the same thing: one finding per group, not per pair, so
+ * seven copies of one boilerplate section are one finding of seven, not 21. Candidates share an uncommon
+ * shingle; a passage joins a group when it is similar enough to any member (single linkage).
+ */
 function nearDuplicates(passages: Stored[]): HealthFinding[] {
   const postings = new Map<number, number[]>();
   passages.forEach((p, i) => {
@@ -107,28 +116,44 @@ function nearDuplicates(passages: Stored[]): HealthFinding[] {
       else postings.set(shingle, [i]);
     }
   });
-  const findings: HealthFinding[] = [];
+  const parent = passages.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const pairs: { i: number; j: number; similarity: number }[] = [];
   const compared = new Set<string>();
   for (const list of postings.values()) {
     if (list.length < 2 || list.length > COMMON_SHINGLE) continue;
     for (let x = 0; x < list.length; x++) {
       for (let y = x + 1; y < list.length; y++) {
-        const [a, b] = [passages[list[x]!]!, passages[list[y]!]!];
-        const key = `${list[x]}:${list[y]}`;
-        if (a.source === b.source || compared.has(key)) continue;
+        const [i, j] = [list[x]!, list[y]!];
+        const key = `${i}:${j}`;
+        if (passages[i]!.source === passages[j]!.source || compared.has(key)) continue;
         compared.add(key);
-        const similarity = jaccard(a.shingles, b.shingles);
+        const similarity = jaccard(passages[i]!.shingles, passages[j]!.shingles);
         if (similarity < DUPLICATE_SIMILARITY) continue;
-        findings.push({
-          check: 'near-duplicate',
-          source: a.source,
-          message: `${where(a)} and ${where(b)} say the same thing (similarity ${similarity.toFixed(2)}).`,
-          fix: `Keep the rule in one document and link to it from the other, so that a change to it cannot miss a copy.`,
-        });
+        const [a, b] = [root(i), root(j)];
+        if (a !== b) parent[b] = a;
+        pairs.push({ i, j, similarity });
       }
     }
   }
-  return findings;
+  const groups = groupBy(pairs, (pair) => String(root(pair.i)));
+  return [...groups.values()].map((linked) => {
+    const members = [...new Set(linked.flatMap(({ i, j }) => [i, j]))];
+    const rows = members.map((i) => passages[i]!).sort((a, b) => a.source.localeCompare(b.source) || a.startLine - b.startLine);
+    const found = linked.map((pair) => pair.similarity);
+    const [low, high] = [Math.min(...found), Math.max(...found)];
+    const range = low === high ? low.toFixed(2) : `${low.toFixed(2)}–${high.toFixed(2)}`;
+    const named = rows.slice(0, GROUP_NAMED).map(where);
+    const more = rows.length - named.length;
+    const list = more > 0 ? `${named.join(', ')} and ${more} more` : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+    return {
+      check: 'near-duplicate' as const,
+      source: rows[0]!.source,
+      message: `${rows.length > 2 ? `${rows.length} passages: ` : ''}${list} say the same thing (similarity ${range}).`,
+      fix: rows.length > 2 ? 'Keep the text in one document and link to it from the others (or exclude boilerplate from the knowledge base), so that a change to it cannot miss a copy.' : 'Keep the rule in one document and link to it from the other, so that a change to it cannot miss a copy.',
+      locations: rows.map(where),
+    };
+  });
 }
 
 /** Sections of one heading in several sources whose texts differ: the older (by modification time) is stale. */

@@ -25,7 +25,8 @@ export function explainIndexFailure(error: unknown, uri: string): unknown {
 
 /** What is wrong, from LanceDB's message; undefined when it is not about damaged index files. */
 function damageOf(text: string): string | undefined {
-  if (!/lance ?error|could not be loaded|corrupt/i.test(text)) return undefined;
+  // LanceDB 0.31 reports a table folder without manifests as "Table … was not found … Caused by: Dataset at path …".
+  if (!/lance ?error|could not be loaded|corrupt|Caused by: Dataset at path/i.test(text)) return undefined;
   if (/_versions|manifest|could not be loaded|file size is too small/i.test(text)) return 'its version manifest is missing or cut off';
   if (/_indices/i.test(text)) return 'its search index files are missing or cut off';
   if (/Not a directory|os error 20/i.test(text)) return 'its table folder is not a folder';

@@ -19,7 +19,8 @@ import { acquireIndexLock, describeHolder, indexLockFile } from './indexLock';
 import { indexUri, isObjectStorageUri } from './indexUri';
 import { readSource } from './readSource';
 import { discoverSources, sourcesAmong } from './sources';
-import { KnowledgeStore, OUTDATED_SCHEMA, tableName, type ChunkRow } from './store';
+import { OUTDATED_SCHEMA, tableName, type ChunkRow } from './lancedbSchema';
+import { KnowledgeStore } from './store';
 
 export interface IndexOptions {
   workspace: string;

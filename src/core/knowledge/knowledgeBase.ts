@@ -10,7 +10,8 @@ import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
 import { recordRetrievals } from './retrievalLog';
-import { KnowledgeStore, OUTDATED_SCHEMA } from './store';
+import { OUTDATED_SCHEMA } from './lancedbSchema';
+import { KnowledgeStore } from './store';
 
 export interface SearchOptions {
   k?: number;

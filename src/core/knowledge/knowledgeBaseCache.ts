@@ -30,9 +30,9 @@ export class KnowledgeBaseCache {
   }
 
   /** Closes every open handle; the next request reopens with what is on disk now. */
-  invalidate(): void {
+  async invalidate(): Promise<void> {
     const handles = [...this.open.values()];
     this.open.clear();
-    for (const handle of handles) void handle.then((kb) => kb.close(), () => undefined);
+    await Promise.all(handles.map((handle) => handle.then((kb) => kb.close(), () => undefined)));
   }
 }

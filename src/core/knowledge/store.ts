@@ -6,61 +6,18 @@ import type { Progress } from '../log';
 import type { Passage } from './passage';
 import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
-import { loadLanceDb } from './lancedb';
+import { FTS_COLUMN, FULL_TEXT_OPTIONS, OUTDATED_SCHEMA, PASSAGE_COLUMNS, SCHEMA_VERSION, tableName, tableSchema, VECTOR_COLUMN, type ChunkRow, type StoreIdentity } from './lancedbSchema';
+import { loadLanceDb } from './loadLanceDb';
 import { sqlStringList } from './escapeSql';
 import { keepIndexOutOfGit } from './indexGitignore';
 import { runUpkeepInChild } from './upkeepProcess';
-import type { UpkeepTask } from './upkeepWorker';
-
-/** One chunk as stored: what search returns plus what incremental indexing needs. */
-export interface ChunkRow {
-  id: string;
-  source: string;
-  start_line: number;
-  end_line: number;
-  heading: string;
-  text: string;
-  /** Heading and text together: the column the full-text index covers. */
-  fts_text: string;
-  content_hash: string;
-  file_hash: string;
-  /** Size, modification time and chunking settings of the file when read: equal stamps skip re-reading. */
-  file_stamp: string;
-  /** JSON array of globs; "[]" means everywhere. */
-  applies_to: string;
-  /** 1-based page of a PDF source, 0 for other sources. */
-  page: number;
-  /** JSON array of the programming languages the source document is about (`documentLanguages`); "[]" for none. */
-  languages: string;
-  vector: Float32Array;
-}
-
-export interface StoreIdentity {
-  embedder: string;
-  dimension: number;
-}
+import type { UpkeepTask } from './upkeepMessages';
 
 /** What the index knows about one source file. */
 export interface StoredFile {
   /** File hashes its rows were made from: more than one only after an interrupted run. */
   hashes: Set<string>;
   stamps: Set<string>;
-}
-
-/** Bump when the table's columns or its full-text tokenizer change; older tables are rebuilt. */
-const SCHEMA_VERSION = '4';
-/** The embedder a table of an older schema is said to have: no embedder is, so indexing rebuilds it. */
-export const OUTDATED_SCHEMA = 'outdated-schema';
-
-const FTS_COLUMN = 'fts_text';
-/** Stemmed English without stop words: a rule says "imports" where a query says "import", and "the" matches everything. */
-const FULL_TEXT_OPTIONS = { withPosition: false, language: 'English', stem: true, removeStopWords: true, lowercase: true, asciiFolding: true };
-const VECTOR_COLUMN = 'vector';
-/** What a search returns of each row: reading the vector and full-text columns too cost a third of a query's time at 100,000 rows. */
-export const PASSAGE_COLUMNS = ['id', 'source', 'start_line', 'end_line', 'heading', 'text', 'applies_to', 'page', 'languages'];
-
-export function tableName(kb: string): string {
-  return `kb_${kb}`;
 }
 
 /** One knowledge base's LanceDB table: the only place that speaks LanceDB. */
@@ -106,30 +63,7 @@ export class KnowledgeStore {
   static async create(uri: string, kb: string, identity: StoreIdentity, storageOptions?: Record<string, string>): Promise<KnowledgeStore> {
     const { arrow } = await loadLanceDb();
     const connection = await connect(uri, storageOptions);
-    const { Schema, Field, Utf8, Int32, Float32, FixedSizeList } = arrow;
-    const schema = new Schema(
-      [
-        new Field('id', new Utf8(), false),
-        new Field('source', new Utf8(), false),
-        new Field('start_line', new Int32(), false),
-        new Field('end_line', new Int32(), false),
-        new Field('heading', new Utf8(), false),
-        new Field('text', new Utf8(), false),
-        new Field(FTS_COLUMN, new Utf8(), false),
-        new Field('content_hash', new Utf8(), false),
-        new Field('file_hash', new Utf8(), false),
-        new Field('file_stamp', new Utf8(), false),
-        new Field('applies_to', new Utf8(), false),
-        new Field('page', new Int32(), false),
-        new Field('languages', new Utf8(), false),
-        new Field(VECTOR_COLUMN, new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
-      ],
-      new Map([
-        ['embedder', identity.embedder],
-        ['dimension', String(identity.dimension)],
-        ['schema', SCHEMA_VERSION],
-      ]),
-    );
+    const schema = tableSchema(arrow, identity);
     const table = await connection.createEmptyTable(tableName(kb), schema, { mode: 'overwrite' });
     await keepIndexOutOfGit(uri);
     return new KnowledgeStore(connection, table, kb, identity, { uri, ...(storageOptions && { storageOptions }) });
@@ -404,11 +338,15 @@ export function fuseByRank(lists: Row[][], k: number): Row[] {
     .map(({ row, score }) => ({ ...row, _relevance_score: score }));
 }
 
-/** `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables. */
+/**
+ * `storageOptions` (endpoint, credentials) for object storage; without them LanceDB reads the standard AWS_* variables.
+ * Every read checks for a newer version (readConsistencyInterval 0): a table kept open (the editor's) would otherwise
+ * answer from its session cache with passages that another run has since replaced and cleaned up.
+ */
 async function connect(uri: string, storageOptions?: Record<string, string>): Promise<Connection> {
   const { lancedb } = await loadLanceDb();
   try {
-    return await lancedb.connect(uri, storageOptions && Object.keys(storageOptions).length > 0 ? { storageOptions } : {});
+    return await lancedb.connect(uri, { readConsistencyInterval: 0, ...(storageOptions && Object.keys(storageOptions).length > 0 && { storageOptions }) });
   } catch (error) {
     throw unavailable(uri, error);
   }

@@ -2,7 +2,7 @@ import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HouseStyleError } from '../errors';
-import type { UpkeepJob, UpkeepReply, UpkeepTask } from './upkeepWorker';
+import type { UpkeepJob, UpkeepReply, UpkeepTask } from './upkeepMessages';
 
 /**
  * The esbuild bundles ship `upkeepWorker.cjs` beside themselves, run with none of the host's Node flags

@@ -4,18 +4,7 @@
 // process of their own that memory is returned to the system when they end, and never adds to the
 // indexing process's (the editor's, for its index runs).
 import { KnowledgeStore } from './store';
-
-export type UpkeepTask = { type: 'vector-index' } | { type: 'optimize'; cleanupOlderThan?: number };
-
-/** What the indexing process asks for: the table, as it opened it, and the task. */
-export interface UpkeepJob {
-  uri: string;
-  kb: string;
-  storageOptions?: Record<string, string>;
-  task: UpkeepTask;
-}
-
-export type UpkeepReply = { type: 'done'; peakRssMb: number } | { type: 'error'; message: string };
+import type { UpkeepJob, UpkeepReply } from './upkeepMessages';
 
 async function run(job: UpkeepJob): Promise<UpkeepReply> {
   const store = await KnowledgeStore.open(job.uri, job.kb, job.storageOptions);

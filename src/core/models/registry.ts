@@ -24,7 +24,10 @@ const modelVersionSchema = z.object({
   createdAt: z.string(),
   adapter: z.object({
     kind: z.enum(['peft', 'gguf']),
+    /** What was imported; relative to the workspace when inside it, so a teammate's checkout finds it. */
     source: z.string(),
+    /** The GGUF adapter Ollama received (converted from PEFT into .housestyle/adapters/, or the .gguf imported). */
+    gguf: z.string().optional(),
     /** Ollama blob digest of each adapter file, by file name. */
     digests: z.record(z.string(), z.string()),
     rank: z.number().optional(),
@@ -43,6 +46,8 @@ const registrySchema = z.object({
   /** The version the fine-tuned and hybrid routes use unless models.fineTuned says otherwise. */
   active: z.string().optional(),
   models: z.array(modelVersionSchema),
+  /** Names of removed versions: never given again, so an old evaluation never passes to a new adapter. */
+  retired: z.array(z.string()).optional(),
 });
 
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
@@ -76,6 +81,6 @@ export function nextVersionName(workspace: string, registry: ModelRegistry, now:
   const project = path.basename(path.resolve(workspace)).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workspace';
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
   const prefix = `housestyle-${project}:${day}-`;
-  const taken = registry.models.filter((m) => m.name.startsWith(prefix)).map((m) => Number(m.name.slice(prefix.length)) || 0);
+  const taken = [...registry.models.map((m) => m.name), ...(registry.retired ?? [])].filter((n) => n.startsWith(prefix)).map((n) => Number(n.slice(prefix.length)) || 0);
   return `${prefix}${Math.max(0, ...taken) + 1}`;
 }

@@ -1,6 +1,6 @@
 import type { Config, Route } from '../config';
 import { HouseStyleError } from '../errors';
-import type { ReviewPromptVariant } from '../review/prompt';
+import type { ReviewPromptVariant } from '../promptVariant';
 import { readRegistry } from './registry';
 
 export const ROUTES: readonly Route[] = ['rag', 'fine-tuned', 'hybrid'];

@@ -1,6 +1,9 @@
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
+import { ADAPTERS_DIR } from './adapters/importAdapter';
 import type { OllamaClient } from './ollama/client';
-import { findVersion, readRegistry, updateRegistry } from './registry';
+import { findVersion, readRegistry, updateRegistry, type ModelVersion } from './registry';
 
 /** Makes a registered version the fine-tuned model of the fine-tuned and hybrid routes. */
 export async function useVersion(workspace: string, name: string): Promise<void> {
@@ -10,18 +13,37 @@ export async function useVersion(workspace: string, name: string): Promise<void>
   });
 }
 
-/** Deletes a registered version from Ollama (already gone there is fine) and from the registry. Only versions House Style registered. */
-export async function removeVersion(workspace: string, client: OllamaClient, name: string): Promise<void> {
-  if (!findVersion(await readRegistry(workspace), name)) throw notRegistered(name);
+/** What removing a version left: the version now active (the newest remaining, when the active one was removed). */
+export interface RemoveResult {
+  active?: string;
+  /** Whether the active version changed because the removed one was active. */
+  activeChanged: boolean;
+}
+
+/**
+ * Deletes a registered version from Ollama (already gone there is fine), from the registry and its converted GGUF
+ * adapter. Its name is retired, never given again. Removing the active version makes the newest remaining one active.
+ */
+export async function removeVersion(workspace: string, client: OllamaClient, name: string): Promise<RemoveResult> {
+  const version = findVersion(await readRegistry(workspace), name);
+  if (!version) throw notRegistered(name);
   try {
     await client.deleteModel(name);
   } catch (error) {
     if (!(error instanceof HouseStyleError && (error.code === 'model-not-found' || error.code === 'ollama-rejected'))) throw error;
   }
-  await updateRegistry(workspace, (registry) => {
+  const result = await updateRegistry(workspace, (registry): RemoveResult => {
     registry.models = registry.models.filter((m) => m.name !== name);
-    if (registry.active === name) delete registry.active;
+    registry.retired = [...(registry.retired ?? []), name];
+    if (registry.active !== name) return { ...(registry.active && { active: registry.active }), activeChanged: false };
+    const newest = registry.models.reduce<ModelVersion | undefined>((best, m) => (!best || m.createdAt >= best.createdAt ? m : best), undefined);
+    if (newest) registry.active = newest.name;
+    else delete registry.active;
+    return { ...(newest && { active: newest.name }), activeChanged: true };
   });
+  // Only the GGUF House Style converted (inside .housestyle/adapters/) is its to delete; an imported .gguf is the user's.
+  if (version.adapter.kind === 'peft' && version.adapter.gguf?.startsWith(`${ADAPTERS_DIR}/`)) await rm(path.join(workspace, version.adapter.gguf), { force: true });
+  return result;
 }
 
 function notRegistered(name: string): HouseStyleError {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Severity } from '../config';
 import type { Passage } from '../knowledge/passage';
-import type { ReviewPromptVariant } from './prompt';
+import type { ReviewPromptVariant } from '../promptVariant';
 
 export const severitySchema = z.enum(['error', 'warning', 'info', 'hint']) satisfies z.ZodType<Severity>;
 

@@ -5,6 +5,7 @@ import type { ChatMessage } from '../models/chatModel';
 import type { PackedPassage } from './contextBudget';
 import type { ReviewWindow } from './reviewWindow';
 import { withoutLinkTargets } from './withoutLinkTargets';
+import type { ReviewPromptVariant } from '../promptVariant';
 
 export interface ReviewPrompt {
   messages: ChatMessage[];
@@ -17,12 +18,6 @@ export interface ReviewPrompt {
 }
 
 const NONCE_PLACEHOLDER = '0'.repeat(16);
-
-/**
- * What the model is given: the retrieved rules (the rag and hybrid routes), or none (the fine-tuned route,
- * whose adapter learned the conventions, answers without citations).
- */
-export type ReviewPromptVariant = 'with-rules' | 'without-rules';
 
 /** A per-request marker that workspace content cannot predict, so it cannot forge a closing delimiter. */
 export function newNonce(): string {

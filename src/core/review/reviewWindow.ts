@@ -51,11 +51,6 @@ function cutRange(lines: string[], range: LineRange, windowLines: number): LineR
   return pieces;
 }
 
-/** The window's lines as one text (for the retrieval query). */
-export function windowText(window: ReviewWindow): string {
-  return window.segments.map((s) => window.target.lines.slice(s.startLine - 1, s.endLine).join('\n')).join('\n');
-}
-
 export function windowContains(window: ReviewWindow, range: LineRange): boolean {
   return window.segments.some((s) => s.startLine <= range.startLine && range.endLine <= s.endLine);
 }

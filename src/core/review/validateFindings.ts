@@ -1,6 +1,6 @@
 import type { Passage } from '../knowledge/passage';
 import { findingSchemaFor, modelAnswerSchema, type Citation, type Finding } from './finding';
-import type { ReviewPromptVariant } from './prompt';
+import type { ReviewPromptVariant } from '../promptVariant';
 import { windowContains, type ReviewWindow } from './reviewWindow';
 
 /** Findings the model wrote that were not reported, by reason. */

@@ -7,7 +7,6 @@ import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, 
 import type { HouseStyleContext } from '../context';
 import { openPassage } from '../knowledge/openPassage';
 import { selectedLines } from '../selectedLines';
-import { requireFolder, requireTrust } from '../trust';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
 
 /**
@@ -56,7 +55,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         this.running.get(message.requestId)?.abort();
         return;
       case 'open':
-        return openPassage(requireFolder(this.ctx.workspaceFolder), message.source, message.startLine, message.endLine).catch((error: unknown) => this.ctx.errors.present(error));
+        return openPassage((await this.ctx.workspace('folder')).folder, message.source, message.startLine, message.endLine).catch((error: unknown) => this.ctx.errors.present(error));
       case 'copy':
         await vscode.env.clipboard.writeText(message.code);
         return;
@@ -89,36 +88,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     const started = performance.now();
     let firstTokenMs: number | undefined;
     try {
-      requireTrust();
-      const folder = requireFolder(this.ctx.workspaceFolder);
-      const config = await this.ctx.config(folder);
+      const { folder, service } = await this.ctx.workspace();
       const code = codeContext(folder, message.context);
-      const [{ withSession }, { askQuestion }] = await Promise.all([import('../../core/session'), import('../../core/chat/ask')]);
       const result = await this.ctx.activity.run('asking', message.question.slice(0, 40), () =>
-        withSession(
-          {
-            workspace: folder.uri.fsPath,
-            config,
-            kb: message.kb,
-            route: message.route,
-            extensionRoot: this.ctx.extension.extensionPath,
-            logger: this.ctx.logger,
-            signal: controller.signal,
-            knowledgeBases: this.ctx.knowledge,
-            activity: this.ctx.activity,
+        service.ask({
+          question: message.question,
+          kb: message.kb,
+          route: message.route,
+          ...(code && { code }),
+          history: asMessages(message.history),
+          signal: controller.signal,
+          onToken: (text) => {
+            firstTokenMs ??= performance.now() - started;
+            this.post({ type: 'token', requestId: message.requestId, text });
           },
-          (session) =>
-            askQuestion(session, {
-              question: message.question,
-              ...(code && { code }),
-              history: asMessages(message.history),
-              signal: controller.signal,
-              onToken: (text) => {
-                firstTokenMs ??= performance.now() - started;
-                this.post({ type: 'token', requestId: message.requestId, text });
-              },
-            }),
-        ),
+        }),
       );
       this.ctx.errors.succeeded();
       this.post({

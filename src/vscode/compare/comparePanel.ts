@@ -4,7 +4,6 @@ import { describeError } from '../../core/errors';
 import { isCompareViewRequest, type CompareViewEvent } from '../../protocol/compareView';
 import type { HouseStyleContext } from '../context';
 import { openPassage } from '../knowledge/openPassage';
-import { requireFolder } from '../trust';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
 
 /** The compare panel: one column per route for the same code, with findings, their sources, latency and tokens. */
@@ -34,7 +33,7 @@ export class ComparePanel {
         if (this.last) await this.panel.webview.postMessage(this.last);
         return;
       }
-      await openPassage(requireFolder(ctx.workspaceFolder), message.source, message.startLine, message.endLine).catch((error: unknown) => ctx.errors.present(error));
+      await openPassage((await ctx.workspace('folder')).folder, message.source, message.startLine, message.endLine).catch((error: unknown) => ctx.errors.present(error));
     });
     this.panel.onDidDispose(() => {
       messages.dispose();

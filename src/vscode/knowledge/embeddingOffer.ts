@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Config } from '../../core/config';
 import type { IndexReport } from '../../core/knowledge/indexer';
+import type { WorkspaceService } from '../../core/service/workspaceService';
 import type { HouseStyleContext } from '../context';
 import { pullWithProgress } from '../models/pullModel';
 
@@ -11,10 +12,9 @@ const ASKED_KEY = 'housestyle.embeddingOfferShown';
  * without an embedding model, offer to pull the suggested one (all-minilm, 46 MB) and re-index, which turns
  * search semantic. Says nothing when `index.embedder` was chosen explicitly.
  */
-export async function offerSemanticSearch(ctx: HouseStyleContext, config: Config, report: IndexReport, reindex: () => Thenable<unknown>): Promise<void> {
+export async function offerSemanticSearch(ctx: HouseStyleContext, service: WorkspaceService, config: Config, report: IndexReport, reindex: () => Thenable<unknown>): Promise<void> {
   if (config.index.embedder !== 'auto' || !report.embedder.startsWith('hash') || ctx.extension.globalState.get(ASKED_KEY)) return;
-  const { ollamaEmbeddingStatus } = await import('../../core/knowledge/embedders/ollamaEmbeddingModels');
-  const status = await ollamaEmbeddingStatus(config);
+  const status = await service.embeddingStatus();
   if (!status.reachable || status.installed) return;
   await ctx.extension.globalState.update(ASKED_KEY, true);
   const pull = `Pull ${status.suggested} and Re-index`;
@@ -24,6 +24,6 @@ export async function offerSemanticSearch(ctx: HouseStyleContext, config: Config
     'Not Now',
   );
   if (choice !== pull) return;
-  await pullWithProgress(ctx, config, status.suggested);
+  await pullWithProgress(ctx, service, status.suggested);
   await reindex();
 }

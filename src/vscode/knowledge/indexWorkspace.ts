@@ -1,25 +1,22 @@
 import * as vscode from 'vscode';
 import type { IndexReport } from '../../core/knowledge/indexer';
-import type { HouseStyleContext } from '../context';
+import type { EditorWorkspace, HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
-import { requireFolder, requireTrust } from '../trust';
 import { offerSemanticSearch } from './embeddingOffer';
 
 /**
  * "House Style: Index Workspace": brings the knowledge base up to date, with progress and cancellation.
  * "House Style: Rebuild Index" (`rebuild`) deletes it first: the way out of a damaged index.
  */
-export async function indexWorkspace(ctx: HouseStyleContext, kb?: string, rebuild = false): Promise<IndexReport> {
-  requireTrust();
-  const folder = requireFolder(ctx.workspaceFolder);
-  const config = await ctx.config(folder);
+export async function indexWorkspace(ctx: HouseStyleContext, { service }: EditorWorkspace, kb?: string, rebuild = false): Promise<IndexReport> {
+  const config = await service.config();
   const report = await withEditorProgress(ctx.activity, { kind: 'indexing', label: kb ?? config.review.knowledgeBase }, { title: `House Style: ${rebuild ? 'rebuilding the index of' : 'indexing'} docs and style guides` }, (progress, signal) =>
-    ctx.index(folder, { config, kb, rebuild, signal, progress }),
+    service.index({ kb, rebuild, signal, progress }),
   );
   ctx.errors.succeeded();
   const summary = `Indexed ${report.rows} passages from ${report.files - report.skipped.length} files with ${report.embedder} (${report.updated} updated, ${report.removed} removed, ${report.skipped.length} skipped).`;
   ctx.logger.info(summary);
   void vscode.window.showInformationMessage(`House Style: ${summary}`, ...(report.skipped.length ? ['Show Skipped'] : [])).then((choice) => choice && ctx.output.show());
-  void offerSemanticSearch(ctx, config, report, () => vscode.commands.executeCommand('housestyle.indexWorkspace', kb && { kb })).catch((error: unknown) => ctx.errors.present(error));
+  void offerSemanticSearch(ctx, service, config, report, () => vscode.commands.executeCommand('housestyle.indexWorkspace', kb && { kb })).catch((error: unknown) => ctx.errors.present(error));
   return report;
 }

@@ -36,16 +36,17 @@ export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeN
     if (node) return node.children ?? [];
     const folder = this.ctx.workspaceFolder;
     if (!folder || !vscode.workspace.isTrusted) return [];
+    const service = await this.ctx.service(folder);
     let config;
     try {
-      config = await this.ctx.config(folder);
+      config = await service.config();
     } catch (error) {
       return [{ kind: 'message', label: 'Invalid settings', tooltip: describeError(error), contextValue: 'message', kb: '' }];
     }
     const bases = await Promise.all(
       Object.keys(config.knowledgeBases).map(async (kb): Promise<[string, BaseState]> => {
         try {
-          return [kb, { overview: await (await this.ctx.knowledge.get(folder.uri.fsPath, config, kb)).overview() }];
+          return [kb, { overview: await service.overview(kb) }];
         } catch (error) {
           return [kb, error instanceof HouseStyleError && error.code === 'index-missing' ? { missing: true } : { error: describeError(error) }];
         }
@@ -59,8 +60,7 @@ export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeN
     const folder = this.ctx.workspaceFolder;
     if (!folder) return [];
     try {
-      const { checkKnowledgeBaseHealth } = await import('../../core/knowledge/health');
-      return healthNodes(await checkKnowledgeBaseHealth({ workspace: folder.uri.fsPath, config: await this.ctx.config(folder), kb }));
+      return healthNodes(await (await this.ctx.service(folder)).health({ kb }));
     } catch (error) {
       return [{ kind: 'message', label: 'Health check failed', tooltip: describeError(error), description: describeError(error), contextValue: 'message', kb }];
     }

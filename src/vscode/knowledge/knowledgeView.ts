@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, HouseStyleError } from '../../core/errors';
-import { searchText } from '../../core/review/ruleRetrieval';
 import { isKnowledgeViewRequest, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
 import type { HouseStyleContext } from '../context';
-import { requireFolder, requireTrust } from '../trust';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
 import { openPassage } from './openPassage';
 
@@ -38,15 +36,13 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
           if (!vscode.workspace.isTrusted) this.post({ type: 'status', text: 'Trust this workspace to search its knowledge base.' });
           return;
         case 'search': {
-          requireTrust();
-          const folder = requireFolder(this.ctx.workspaceFolder);
-          const kb = await this.ctx.knowledge.get(folder.uri.fsPath, await this.ctx.config(folder));
-          const results = await searchText(kb, message.query, { k: 10 });
+          const { service } = await this.ctx.workspace();
+          const results = await service.search(message.query, { k: 10 });
           this.post({ type: 'results', requestId: message.requestId, query: message.query, results: results.map(({ source, startLine, endLine, heading, text, score, page }) => ({ source, startLine, endLine, heading, text, score, ...(page !== undefined && { page }) })) });
           return;
         }
         case 'open':
-          await openPassage(requireFolder(this.ctx.workspaceFolder), message.source, message.startLine, message.endLine, message.page);
+          await openPassage((await this.ctx.workspace('folder')).folder, message.source, message.startLine, message.endLine, message.page);
           return;
         case 'index':
           await vscode.commands.executeCommand('housestyle.indexWorkspace');

@@ -60,10 +60,10 @@ export class SourceWatcher implements vscode.Disposable {
     const batches = [...this.pending].map(([kb, paths]) => [kb, [...paths]] as const);
     this.pending.clear();
     try {
-      const config = await this.ctx.config(folder);
+      const service = await this.ctx.service(folder);
       for (const [kb, changed] of batches) {
         const report = await withEditorProgress(this.ctx.activity, { kind: 'indexing', label: kb }, { title: 'House Style: updating the knowledge base', location: vscode.ProgressLocation.Window }, (progress, signal) =>
-          this.ctx.index(folder, { config, kb, changed, progress, signal }),
+          service.index({ kb, changed, progress, signal }),
         );
         if (report.updated + report.removed > 0) this.ctx.logger.info(`Re-indexed ${changed.join(', ')} in "${kb}": ${report.updated} updated, ${report.removed} removed, ${Math.round(report.durationMs)} ms.`);
       }

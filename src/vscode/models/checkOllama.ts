@@ -1,14 +1,9 @@
 import * as vscode from 'vscode';
-import type { HouseStyleContext } from '../context';
-import { requireFolder } from '../trust';
+import type { EditorWorkspace, HouseStyleContext } from '../context';
 
 /** "Check Ollama" (the status bar's click when Ollama was unreachable): probes the host and the model again and says what it found. */
-export async function checkOllama(ctx: HouseStyleContext): Promise<void> {
-  const config = await ctx.config(requireFolder(ctx.workspaceFolder));
-  const [{ OllamaClient }, { requireModel }] = await Promise.all([import('../../core/models/ollama/client'), import('../../core/session')]);
-  const client = OllamaClient.fromConfig(config);
-  ctx.activity.modelChosen(config.ollama.model);
-  await requireModel(client, config.ollama.model, ctx.activity);
+export async function checkOllama(ctx: HouseStyleContext, { service }: EditorWorkspace): Promise<void> {
+  const { model, host } = await service.checkModel();
   ctx.errors.succeeded();
-  void vscode.window.showInformationMessage(`House Style: Ollama answers at ${client.host}, and ${config.ollama.model} is installed.`);
+  void vscode.window.showInformationMessage(`House Style: Ollama answers at ${host}, and ${model} is installed.`);
 }

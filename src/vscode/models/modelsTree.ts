@@ -28,17 +28,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     if (node) return node.children ?? [];
     const folder = this.ctx.workspaceFolder;
     if (!folder || !vscode.workspace.isTrusted) return [];
-    const config = await this.ctx.config(folder);
-    const [{ OllamaClient }, { readRegistry }, { resolveRoute }] = await Promise.all([import('../../core/models/ollama/client'), import('../../core/models/registry'), import('../../core/models/route')]);
-    const client = OllamaClient.fromConfig(config);
-    const registry = await readRegistry(folder.uri.fsPath);
-    const installed = (await client.isReachable()) ? await client.listModels().catch(() => undefined) : undefined;
-    this.ctx.activity.ollamaSeen(client.host, installed !== undefined);
-    const fineTuned = await resolveRoute(folder.uri.fsPath, config, 'fine-tuned').then(
+    const service = await this.ctx.service(folder);
+    const config = await service.config();
+    const { host, ollama: installed, registry } = await service.listModels({ anyOllamaFailure: true });
+    const fineTuned = await service.route('fine-tuned').then(
       (route) => route.model,
       () => undefined,
     );
-    return modelsNodes({ host: client.host, ...(installed && { installed }), registry, route: config.models.route, baseModel: config.ollama.model, ...(fineTuned && { fineTuned }) });
+    return modelsNodes({ host, ...(installed && { installed }), registry, route: config.models.route, baseModel: config.ollama.model, ...(fineTuned && { fineTuned }) });
   }
 
   dispose(): void {

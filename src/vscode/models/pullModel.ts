@@ -1,15 +1,13 @@
 import * as vscode from 'vscode';
-import type { Config } from '../../core/config';
-import type { HouseStyleContext } from '../context';
+import type { WorkspaceService } from '../../core/service/workspaceService';
+import type { EditorWorkspace, HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
-import { requireFolder } from '../trust';
 
 /** Pulls the configured review model with cancellable progress, then offers to run the review again. */
-export async function pullModel(ctx: HouseStyleContext): Promise<void> {
-  const config = await ctx.config(requireFolder(ctx.workspaceFolder));
-  const model = config.ollama.model;
+export async function pullModel(ctx: HouseStyleContext, { service }: EditorWorkspace): Promise<void> {
+  const model = (await service.config()).ollama.model;
   try {
-    await pullWithProgress(ctx, config, model);
+    await pullWithProgress(ctx, service, model);
   } catch (error) {
     await ctx.errors.present(error);
     return;
@@ -21,14 +19,12 @@ export async function pullModel(ctx: HouseStyleContext): Promise<void> {
 }
 
 /** Pulls a model through the configured Ollama with a cancellable progress notification that shows the percent. */
-export async function pullWithProgress(ctx: HouseStyleContext, config: Config, model: string): Promise<void> {
-  const { OllamaClient } = await import('../../core/models/ollama/client');
-  const client = OllamaClient.fromConfig(config);
-  await withEditorProgress(
+export async function pullWithProgress(ctx: HouseStyleContext, service: WorkspaceService, model: string): Promise<void> {
+  const { host } = await withEditorProgress(
     ctx.activity,
     { kind: 'pulling', label: model },
     { title: `House Style: pulling ${model}`, describe: (status, done, total) => (total ? `${status} (${Math.floor((done / total) * 100)}%)` : status) },
-    (progress, signal) => client.pull(model, (status, completed, total) => progress.report(status, completed ?? 0, total), signal),
+    (progress, signal) => service.pullModel({ model, signal, onStatus: (status, completed, total) => progress.report(status, completed ?? 0, total) }),
   );
-  ctx.logger.info(`Pulled ${model} on ${client.host}.`);
+  ctx.logger.info(`Pulled ${model} on ${host}.`);
 }

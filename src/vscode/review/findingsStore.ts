@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { Dismissals } from '../../core/review/dismissals';
+import { Dismissals, moveAfterFix } from '../../core/service/frontEndHelpers';
 import type { Finding } from '../../core/review/finding';
-import { moveAfterFix } from '../../core/review/shiftFindings';
+import type { LineRange } from '../../core/review/lineRange';
 import { toDiagnostic, type LineLength } from './diagnostics';
 
 /** A shown finding, with what the feedback log needs later: the code as it was reviewed and the model. */
@@ -14,11 +14,6 @@ export interface ShownFinding {
 interface FileFindings {
   folder: vscode.WorkspaceFolder;
   shown: ShownFinding[];
-}
-
-export interface LineRange {
-  startLine: number;
-  endLine: number;
 }
 
 const DISMISSALS_KEY = 'housestyle.dismissals';

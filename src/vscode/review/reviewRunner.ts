@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { HouseStyleError } from '../../core/errors';
-import type { ReviewOptions, ReviewResult } from '../../core/review/reviewer';
+import type { LineRange } from '../../core/review/lineRange';
+import type { ReviewResult } from '../../core/review/reviewer';
+import type { ReviewScope } from '../../core/service/workspaceService';
 import type { HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
-import { requireFolder, requireTrust } from '../trust';
-import type { FindingsStore, LineRange } from './findingsStore';
+import type { FindingsStore } from './findingsStore';
 
 /**
  * Runs reviews from the editor through the core session: one review per file (or per folder's changes) at a
@@ -26,10 +27,7 @@ export class ReviewRunner implements vscode.Disposable {
     const relative = vscode.workspace.asRelativePath(document.uri, false);
     const title = `House Style: reviewing ${relative}${selection ? ` (lines ${selection.startLine}-${selection.endLine})` : ''}`;
     const location = background ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
-    const result = await this.run(folder, document.uri.toString(), relative, title, location, async (options) => {
-      const { reviewFile, reviewSelection } = await import('../../core/review/reviewer');
-      return selection ? reviewSelection(options, document.uri.fsPath, text, selection.startLine, selection.endLine) : reviewFile(options, document.uri.fsPath, text);
-    });
+    const result = await this.run(folder, document.uri.toString(), relative, title, location, { file: document.uri.fsPath, text, ...(selection && { selection }) });
     if (!result) {
       this.findings.markStale(document.uri);
       return;
@@ -38,12 +36,8 @@ export class ReviewRunner implements vscode.Disposable {
     if (!background) this.announce(result, shown);
   }
 
-  async reviewChanges(): Promise<void> {
-    const folder = requireFolder(this.ctx.workspaceFolder);
-    const result = await this.run(folder, `changes:${folder.uri}`, 'changes', 'House Style: reviewing changes', vscode.ProgressLocation.Notification, async (options) => {
-      const { reviewDiff } = await import('../../core/review/reviewer');
-      return reviewDiff(options);
-    });
+  async reviewChanges(folder: vscode.WorkspaceFolder): Promise<void> {
+    const result = await this.run(folder, `changes:${folder.uri}`, 'changes', 'House Style: reviewing changes', vscode.ProgressLocation.Notification, { diff: undefined });
     if (!result) return;
     // Every reviewed file's findings are replaced, so a fixed file loses its old diagnostics too.
     let shown = 0;
@@ -60,38 +54,20 @@ export class ReviewRunner implements vscode.Disposable {
     for (const controller of this.running.values()) controller.abort();
   }
 
-  /** Trust, settings, a session (rules up to date, model checked), progress with cancellation; failures shown once. */
-  private async run(
-    folder: vscode.WorkspaceFolder,
-    key: string,
-    label: string,
-    title: string,
-    location: vscode.ProgressLocation,
-    review: (options: ReviewOptions) => Promise<ReviewResult>,
-  ): Promise<ReviewResult | undefined> {
+  /** Trust, the folder's service (rules up to date, model checked), progress with cancellation; failures shown once. */
+  private async run(folder: vscode.WorkspaceFolder, key: string, label: string, title: string, location: vscode.ProgressLocation, scope: ReviewScope): Promise<ReviewResult | undefined> {
     this.running.get(key)?.abort();
     const controller = new AbortController();
     this.running.set(key, controller);
     try {
-      requireTrust();
-      const config = await this.ctx.config(folder);
-      const { withSession } = await import('../../core/session');
+      const { service } = await this.ctx.workspace('trust', folder);
       const describe = (phase: string, done: number, total?: number) => (phase.startsWith('Index') ? 'updating the knowledge base' : total ? `window ${Math.min(done + 1, total)} of ${total}` : 'reviewing');
-      const result = await withEditorProgress(this.ctx.activity, { kind: 'reviewing', label }, { title, location, describe }, (progress, cancelled) =>
-        withSession(
-          {
-            workspace: folder.uri.fsPath,
-            config,
-            extensionRoot: this.ctx.extension.extensionPath,
-            logger: this.ctx.logger,
-            progress,
-            signal: AbortSignal.any([controller.signal, cancelled]),
-            knowledgeBases: this.ctx.knowledge,
-            activity: this.ctx.activity,
-          },
-          (session) => review(session.reviewOptions()),
-        ),
+      const outcome = await withEditorProgress(this.ctx.activity, { kind: 'reviewing', label }, { title, location, describe }, (progress, cancelled) =>
+        service.review({ scope, progress, signal: AbortSignal.any([controller.signal, cancelled]) }),
       );
+      // Without rulesOnly or fallbackToRules a review runs or fails.
+      if (outcome.kind !== 'findings') return undefined;
+      const { result } = outcome;
       this.ctx.errors.succeeded();
       return result;
     } catch (error) {

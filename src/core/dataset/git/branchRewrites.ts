@@ -9,8 +9,11 @@ interface Origin {
   commit: GitCommit;
   file: FileDiff;
   hunk: Hunk;
-  /** kept: merged as written; rewritten: a later branch commit changed its lines; lost: cannot tell. */
-  outcome: 'kept' | 'rewritten' | 'lost';
+  /**
+   * kept: merged as written; rewritten: a follow-up commit of the branch changed its lines; superseded: later
+   * new work of the branch changed them (a planned series, not a review round); lost: cannot tell.
+   */
+  outcome: 'kept' | 'rewritten' | 'superseded' | 'lost';
 }
 
 /** A line some branch commit added, at its position in the file as of one commit. */
@@ -35,6 +38,7 @@ export class MergedBranch {
   private readonly states = new Map<string, LineState>();
   private readonly applied = new Set<string>();
   private readonly childrenLeft = new Map<string, number>();
+  private followups = 0;
 
   /** `included` limits the events (not the line following) to the files a path filter selects. */
   constructor(
@@ -44,57 +48,60 @@ export class MergedBranch {
   ) {}
 
   /**
-   * Applies one commit of the branch; returns the rewrite events it causes. A commit that does not count
-   * (a bot's) still moves line positions, but its rewrites are no evidence and its own lines are not followed.
+   * Applies one commit of the branch; returns the rewrite events it causes, which only a follow-up commit does
+   * (isFollowup). A commit that does not count (a bot's) still moves line positions, but its
+   * rewrites are no evidence and its own lines are not followed.
    */
   apply(commit: GitCommit, counts: boolean): ReviewEvent[] {
     this.applied.add(commit.sha);
     const state = this.parentState(commit);
-    const events: ReviewEvent[] = [];
-    const before = commit.files.map((file) => {
-      const lines = file.oldPath === null ? undefined : state.get(file.oldPath);
+    const remapped = commit.files.map((file) => {
+      const lines = file.oldPath === null ? [] : (state.get(file.oldPath) ?? []);
       if (file.oldPath !== null) state.delete(file.oldPath);
-      return lines ?? [];
+      if (!file.binary && file.newPath !== null) return { file, ...remapLines(lines, file.hunks) };
+      // A deleted file is no rewrite worth learning from, and a binary one has no line positions.
+      lose(lines);
+      return { file, kept: [], removed: new Map<Hunk, Set<Origin>>() };
     });
-    commit.files.forEach((file, index) => {
-      const lines = before[index]!;
-      if (file.binary || file.newPath === null) {
-        // A deleted file is no rewrite worth learning from, and a binary one has no line positions.
-        lose(lines);
-        return;
-      }
-      const { kept, removed } = remapLines(lines, file.hunks);
+    const followup = counts && isFollowup(commit, remapped);
+    if (followup) this.followups++;
+    const events: ReviewEvent[] = [];
+    for (const { file, kept, removed } of remapped) {
+      if (file.newPath === null || file.binary) continue;
       for (const [hunk, origins] of removed) {
         for (const origin of origins) {
-          if (counts) {
+          if (followup) {
             origin.outcome = 'rewritten';
             if (this.included(file.newPath)) events.push(this.rewriteEvent(origin, commit, file, hunk));
           } else if (origin.outcome === 'kept') {
-            origin.outcome = 'lost';
+            origin.outcome = counts ? 'superseded' : 'lost';
           }
         }
       }
       const added = counts ? this.follow(commit, file) : [];
       const tracked = added.length > 0 ? [...kept, ...added].sort((a, b) => a.line - b.line) : kept;
       if (tracked.length > 0) state.set(file.newPath, tracked);
-    });
+    }
     this.states.set(commit.sha, state);
     return events;
   }
 
-  /** At the merge: hunks kept as written become quality-estimation negatives; untraceable ones are skips. */
+  /**
+   * At the merge: when the branch had a follow-up, hunks kept as written become quality-estimation negatives
+   * and untraceable ones are skips. Without one, nothing shows that review happened in visible rounds (a
+   * landed series may have had its rounds squashed away), so none of its hunks is evidence either way.
+   */
   finish(): MinedItem[] {
+    const origins = this.origins.filter((origin) => this.included(filePath(origin.file)));
+    if (origins.length === 0) return [];
+    if (this.followups === 0) {
+      return [{ skip: { source: `pull request ${this.merge.slice(0, 12)}`, reason: 'no later commit of the pull request follows up on lines an earlier one added, so whether review changed its hunks is unknown' } }];
+    }
     const items: MinedItem[] = [];
-    for (const origin of this.origins) {
-      if (!this.included(filePath(origin.file))) continue;
+    for (const origin of origins) {
       if (origin.outcome === 'kept') items.push({ event: this.keptEvent(origin) });
-      else if (origin.outcome === 'lost') {
-        items.push({
-          skip: {
-            source: `commit ${origin.commit.sha.slice(0, 12)} ${filePath(origin.file)}`,
-            reason: 'cannot follow this hunk to the merge (the branch merged other work or changed the file to binary in between), so whether review changed it is unknown',
-          },
-        });
+      else if (origin.outcome === 'superseded' || origin.outcome === 'lost') {
+        items.push({ skip: { source: `commit ${origin.commit.sha.slice(0, 12)} ${filePath(origin.file)}`, reason: SKIP_REASON[origin.outcome] } });
       }
     }
     return items;
@@ -179,6 +186,24 @@ export class MergedBranch {
     return state;
   }
 }
+
+/**
+ * A later commit is a review follow-up when every one of its hunks revisits lines the branch's earlier
+ * commits added. A commit of a planned series ("test: factor out …" then "cygwin: implement …") does new work
+ * and touches earlier lines in passing. Measured on libuv's landed PR-URL series: at half the hunks, 46
+ * rewrites, mostly such series steps ("unix: fix -Wstrict-aliasing warning" => "unix: cache address of
+ * dlsym"); at all of them, 29, mostly corrections ("switch uv_sleep() to nanosleep()" => "retry on EINTR").
+ */
+function isFollowup(commit: GitCommit, remapped: Array<{ removed: Map<Hunk, unknown> }>): boolean {
+  const hunks = commit.files.reduce((sum, file) => sum + file.hunks.length, 0);
+  const revisiting = remapped.reduce((sum, { removed }) => sum + removed.size, 0);
+  return hunks > 0 && revisiting === hunks;
+}
+
+const SKIP_REASON = {
+  lost: 'cannot follow this hunk to the merge (the branch merged other work or changed the file to binary in between), so whether review changed it is unknown',
+  superseded: 'a later commit of the pull request reworked these lines as new work, not as a review follow-up, so whether review changed them is unknown',
+} as const;
 
 /** Moves tracked lines through one file's hunks; lines the hunks delete are returned per hunk. */
 function remapLines(lines: TrackedLine[], hunks: Hunk[]): { kept: TrackedLine[]; removed: Map<Hunk, Set<Origin>> } {

@@ -1,8 +1,8 @@
-import type { Severity } from '../../config';
 import type { PackedPassage } from '../../review/contextBudget';
 import type { ModelFinding } from '../../review/finding';
-import { tokens } from '../dedupe';
-import { citedRule } from './ruleCitation';
+import { tokens } from '../../shingles';
+import { ruleSummary } from './commentRule';
+import { commentSeverity } from './commentSeverity';
 
 /** A reviewer's comment on lines of a file: what a finding is made from. */
 export interface CommentOnLines {
@@ -15,34 +15,10 @@ export interface CommentOnLines {
 
 const SUGGESTION = /```suggestion[^\n]*\n([\s\S]*?)\n?```/;
 
-/**
- * The severity of a human comment, by a fixed rule on its words, first match wins (the dataset card states
- * it): a nit or an optional idea is a hint; a must, a bug or a security problem is an error; a should, an
- * avoid, a please or a prefer is a warning; a bare never or always is an error; anything else is info.
- */
-export function commentSeverity(comment: string): Severity {
-  const text = comment.toLowerCase();
-  if (/^\s*(nit|nitpick|optional|minor)\b|\b(consider|maybe|perhaps|might|could)\b/.test(text)) return 'hint';
-  if (/\b(must|bug|security|vulnerab\w*|crash\w*|leak\w*|broken|unsafe|injection)\b/.test(text)) return 'error';
-  if (/\b(should|avoid|please|prefer|instead|don't|do not)\b/.test(text)) return 'warning';
-  if (/\b(never|always)\b/.test(text)) return 'error';
-  return 'info';
-}
-
 /** The comment's words without a suggestion block; a bare suggestion says so. */
 function commentMessage(comment: string): string {
   const message = comment.replace(SUGGESTION, '').trim();
   return message || 'Apply the suggested change.';
-}
-
-/** A short name for what the comment asks: a rule it cites, else its first clause. */
-function ruleSummary(message: string): string {
-  const cited = citedRule(message);
-  if (cited) return cited;
-  const clause = (message.split(/[.;:!?\n]/)[0] ?? message).trim();
-  if (clause.length <= 60) return clause || message.slice(0, 60);
-  const cut = clause.slice(0, 60);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 20))}…`;
 }
 
 /**

@@ -49,9 +49,20 @@ const BY_EXTENSION: Record<string, string> = {
   '.exs': 'elixir',
   '.hs': 'haskell',
   '.tf': 'hcl',
+  '.cmake': 'cmake',
+  '.mk': 'makefile',
+  '.gradle': 'groovy',
+  '.bzl': 'starlark',
 };
 
-const BY_NAME: Record<string, string> = { dockerfile: 'dockerfile', makefile: 'makefile' };
+const BY_NAME: Record<string, string> = {
+  dockerfile: 'dockerfile',
+  containerfile: 'dockerfile',
+  makefile: 'makefile',
+  gnumakefile: 'makefile',
+  'cmakelists.txt': 'cmake',
+  'meson.build': 'meson',
+};
 
 /** A language id for a file (also usable as a Markdown fence's info string); `text` when unknown. */
 export function languageOf(filePath: string): string {

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../models/chatModel';
-import type { ReviewPromptVariant } from '../../review/prompt';
+import type { ReviewPromptVariant } from '../../promptVariant';
 import type { ReviewEvent, ReviewEventKind } from '../reviewEvent';
 
 /** The CodeReviewer tasks, explaining a cited team rule, and the reviewer's own request (review-findings). */

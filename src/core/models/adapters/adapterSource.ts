@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../../errors';
 import { readGgufHead } from './gguf';
+import { adapterDimensions, loraPairs, type AdapterDimensions, type LoraPair } from './peftTensors';
 import { readSafetensorsHeader } from './safetensors';
 
 /** A LoRA adapter on disk, validated: the files Ollama will receive and what they say about themselves. */
@@ -15,6 +16,12 @@ export interface AdapterSource {
   baseModel?: string;
   rank?: number;
   alpha?: number;
+  /** GGUF's general.architecture (a PEFT adapter names none). */
+  architecture?: string;
+  /** The base's hidden size and layers as the adapter's tensors tell them. */
+  dimensions: AdapterDimensions;
+  /** A PEFT adapter's weights file, where its data starts, and its LoRA pairs: what conversion to GGUF reads. */
+  peft?: { weights: string; dataStart: number; pairs: LoraPair[] };
 }
 
 const PEFT_CONFIG = 'adapter_config.json';
@@ -25,7 +32,10 @@ export async function inspectAdapter(adapterPath: string): Promise<AdapterSource
   const absolute = path.resolve(adapterPath);
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw new HouseStyleError(`Adapter not found: ${absolute}.`, 'Pass a PEFT LoRA folder (adapter_config.json + adapter_model.safetensors) or a .gguf adapter with --adapter.', 'adapter-invalid');
-  return info.isDirectory() ? inspectPeftFolder(absolute) : inspectGguf(absolute, info.size);
+  if (info.isDirectory()) return inspectPeftFolder(absolute);
+  // A file of a PEFT folder stands for its folder: the weights are never mistaken for a GGUF file.
+  if ([PEFT_CONFIG, PEFT_WEIGHTS].includes(path.basename(absolute)) || absolute.endsWith('.safetensors')) return inspectPeftFolder(path.dirname(absolute));
+  return inspectGguf(absolute, info.size);
 }
 
 async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
@@ -52,12 +62,13 @@ async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
   }
   const rank = typeof config.r === 'number' ? config.r : undefined;
   const alpha = typeof config.lora_alpha === 'number' ? config.lora_alpha : undefined;
-  const header = await readSafetensorsHeader(path.join(folder, PEFT_WEIGHTS));
-  const loraA = [...header.tensors].filter(([name]) => name.includes('lora_A'));
-  if (loraA.length === 0) throw new HouseStyleError(`${path.join(folder, PEFT_WEIGHTS)} holds no lora_A tensors, so it is not a LoRA adapter.`, 'Export the adapter again.', 'adapter-invalid');
-  const wrongRank = rank !== undefined && loraA.find(([, t]) => t.shape[0] !== rank);
+  const weights = path.join(folder, PEFT_WEIGHTS);
+  const header = await readSafetensorsHeader(weights);
+  const pairs = loraPairs(header, weights);
+  if (pairs.length === 0) throw new HouseStyleError(`${weights} holds no lora_A tensors, so it is not a LoRA adapter.`, 'Export the adapter again.', 'adapter-invalid');
+  const wrongRank = rank !== undefined && pairs.find((p) => p.a.shape[0] !== rank);
   if (wrongRank) {
-    throw new HouseStyleError(`${PEFT_CONFIG} says rank ${rank}, but tensor ${wrongRank[0]} has rank ${wrongRank[1].shape[0]}.`, 'The folder mixes files of two adapters: export it again.', 'adapter-invalid');
+    throw new HouseStyleError(`${PEFT_CONFIG} says rank ${rank}, but the lora_A of ${wrongRank.module} has rank ${wrongRank.a.shape[0]}.`, 'The folder mixes files of two adapters: export it again.', 'adapter-invalid');
   }
   return {
     kind: 'peft',
@@ -66,6 +77,8 @@ async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
     ...(typeof config.base_model_name_or_path === 'string' && { baseModel: config.base_model_name_or_path }),
     ...(rank !== undefined && { rank }),
     ...(alpha !== undefined && { alpha }),
+    dimensions: adapterDimensions(pairs),
+    peft: { weights, dataStart: header.dataStart, pairs },
   };
 }
 
@@ -91,5 +104,14 @@ async function inspectGguf(file: string, size: number): Promise<AdapterSource> {
     ...(typeof architecture === 'string' && { baseModel: architecture }),
     ...(rank !== undefined && { rank }),
     ...(typeof alpha === 'number' && { alpha }),
+    ...(typeof architecture === 'string' && { architecture }),
+    dimensions: ggufDimensions(tensors),
   };
+}
+
+/** Hidden size and layers from llama.cpp tensor names: `blk.N.attn_q.weight.lora_a` has ggml dims [hidden, rank]. */
+function ggufDimensions(tensors: { name: string; dims: number[] }[]): AdapterDimensions {
+  const hidden = tensors.find((t) => /\.(attn_q|attn_k|attn_v|ffn_gate|ffn_up)\.weight\.lora_a$/.test(t.name))?.dims[0];
+  const layers = tensors.map((t) => /^blk\.(\d+)\./.exec(t.name)).filter((m) => m !== null).map((m) => Number(m[1]) + 1);
+  return { ...(hidden !== undefined && { hiddenSize: hidden }), ...(layers.length > 0 && { layers: Math.max(...layers) }) };
 }

@@ -1,20 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Activity } from '../../activity';
-import { CARD_FILE, REPORT_FILE } from '../../dataset/datasetReport';
+import { CARD_FILE, REPORT_FILE } from '../../datasetFiles';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
-import { pushBlob } from '../ollama/blobs';
+import { hashFile, pushBlob } from '../ollama/blobs';
 import type { OllamaClient } from '../ollama/client';
 import { findVersion, nextVersionName, readRegistry, updateRegistry, type ModelVersion, type TrainingRun } from '../registry';
+import { isOutside } from '../../insideWorkspace';
+import { checkAdapterName, checkAdapterShape, type BaseShape } from './adapterFit';
 import { inspectAdapter, type AdapterSource } from './adapterSource';
-import { familyMatches } from './modelFamily';
+import { byteProgress } from './byteProgress';
+import { convertPeftToGguf } from './peftToGguf';
 
 export interface ImportAdapterOptions {
   workspace: string;
   client: OllamaClient;
-  /** A PEFT LoRA folder or a .gguf adapter. */
+  /** A PEFT LoRA folder (or a file in it) or a .gguf adapter. */
   adapter: string;
   /** The Ollama base model the adapter was trained on. */
   base: string;
@@ -23,6 +26,8 @@ export interface ImportAdapterOptions {
   /** The dataset folder it was trained on, recorded with its card's hash. */
   dataset?: string;
   training?: TrainingRun;
+  /** Registers a new version even when the same adapter is already one. */
+  force?: boolean;
   progress?: Progress;
   logger?: Logger;
   signal?: AbortSignal;
@@ -41,49 +46,66 @@ export interface ImportResult {
 }
 
 const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*(:[a-z0-9_][a-z0-9._-]{0,127})?$/i;
+/** The name Ollama's create request gives the adapter: its `.gguf` suffix tells Ollama the type (server/create.go). */
+const ADAPTER_FILE = 'adapter.gguf';
+/** Where converted adapters are kept, inside the workspace, one per version. */
+export const ADAPTERS_DIR = '.housestyle/adapters';
 
 /**
- * Registers a LoRA adapter with Ollama as a new model version: validates the adapter against the base model,
- * makes sure the base is installed, uploads the adapter files as blobs, asks Ollama to create the model, and
- * records the version in `.housestyle/models.json`.
+ * Registers a LoRA adapter with Ollama as a new model version. Checks come first (the adapter's base model name
+ * against --base before any pull; its architecture, hidden size and layers against Ollama's /api/show before any
+ * upload). A PEFT adapter is always sent as a llama.cpp GGUF LoRA adapter, converted here: Ollama converts
+ * Safetensors adapters only onto llama and gemma2 bases (convert/convert.go), while a GGUF adapter loads on
+ * any base llama.cpp runs, and this converter is the one the tests check against a real llama.cpp.
  */
 export async function importAdapter(options: ImportAdapterOptions): Promise<ImportResult> {
-  const { client, base, signal } = options;
+  const { client, base, signal, workspace } = options;
   const progress = options.progress ?? noProgress;
   const logger = options.logger ?? silentLogger;
   const adapter = await inspectAdapter(options.adapter);
-  const datasetLink = options.dataset === undefined ? undefined : await linkDataset(options.workspace, options.dataset);
-  const registry = await readRegistry(options.workspace);
-  const name = options.name ?? nextVersionName(options.workspace, registry);
+  checkAdapterName(adapter.baseModel, base);
+  const datasetLink = options.dataset === undefined ? undefined : await linkDataset(workspace, options.dataset);
+  const registry = await readRegistry(workspace);
+  const name = options.name ?? nextVersionName(workspace, registry);
   if (!MODEL_NAME.test(name)) throw new HouseStyleError(`"${name}" is not a valid Ollama model name.`, 'Use letters, digits, ".", "-" and "_", with an optional ":tag".', 'usage');
   if (findVersion(registry, name)) throw new HouseStyleError(`A model version named ${name} is already registered.`, `Choose another --name, or remove it first: housestyle model remove ${name}`, 'usage');
+  if (registry.retired?.includes(name)) throw new HouseStyleError(`${name} was a removed version; names are not reused, so its evaluations never pass to another adapter.`, 'Choose another --name.', 'usage');
 
   // Ollama's create replaces a model of the same name: never let an import overwrite one it did not make.
   if (await client.hasModel(name)) throw new HouseStyleError(`Ollama at ${client.host} already has a model named ${name}.`, 'Choose another --name; importing would replace that model.', 'usage');
   const pulledBase = await ensureBase(client, base, progress, signal, options.activity);
-  await checkFamily(client, base, adapter, logger);
-
-  const digests: Record<string, string> = {};
-  const uploaded: string[] = [];
-  const skipped: string[] = [];
-  let retries = 0;
-  for (const file of adapter.files) {
-    throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
-    const blob = await pushBlob(client.host, file.path, file.size, {
-      timeoutMs: client.timeoutMs,
-      ...(signal && { signal }),
-      onBytes: (phase, done, total) => progress.report(`${phase === 'hashing' ? 'Hashing' : 'Uploading'} ${file.name}`, done, total),
-    });
-    digests[file.name] = blob.digest;
-    (blob.uploaded ? uploaded : skipped).push(file.name);
-    retries += blob.retries;
+  const details = await client.show(base);
+  if (!details.shape) logger.warn(`Could not check that the adapter fits ${base}: Ollama reports no model_info for it.`);
+  else checkAdapterShape(adapter, base, details.shape);
+  if (details.quantization && !/^(F16|BF16|F32)$/i.test(details.quantization)) {
+    logger.info(`Note: ${base} is quantized (${details.quantization}) while LoRA adapters are trained on 16-bit weights; the adapter still applies, its effect may differ slightly.`);
   }
+
+  const gguf =
+    adapter.kind === 'gguf'
+      ? { path: adapter.path, size: adapter.files[0]!.size, digest: `sha256:${await hashFile(adapter.path, adapter.files[0]!.size, { ...(signal && { signal }), onBytes: (_, done, total) => progress.report(`Hashing ${path.basename(adapter.path)}`, done, total) })}` }
+      : await convert(adapter, workspace, name, details.shape, progress, signal);
+  const discard = () => (adapter.kind === 'peft' ? rm(gguf.path, { force: true }) : Promise.resolve());
+  const same = registry.models.find((m) => Object.values(m.adapter.digests).includes(gguf.digest));
+  if (same && !options.force) {
+    await discard();
+    throw new HouseStyleError(`This adapter is already registered as ${same.name}.`, `Use it with housestyle model use ${same.name}, or pass --force to register it again as a new version.`, 'usage');
+  }
+  throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
+  const bytes = byteProgress(progress, `Uploading ${ADAPTER_FILE}`, gguf.size);
+  const blob = await pushBlob(client.host, gguf.path, gguf.size, { timeoutMs: client.timeoutMs, digest: gguf.digest, ...(signal && { signal }), onBytes: (_, done) => bytes(done) }).catch(async (error: unknown) => {
+    await discard();
+    throw error;
+  });
+  const digests = { [ADAPTER_FILE]: blob.digest };
 
   throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
   try {
     await client.create({ model: name, from: base, adapters: digests }, (status) => progress.report(`Creating ${name}: ${status}`, 0), signal);
   } catch (error) {
+    await discard();
     if (error instanceof HouseStyleError && ['ollama-rejected', 'ollama-server-error', 'ollama-bad-response'].includes(error.code)) {
+      // Ollama's words first, verbatim; our advice in the hint.
       throw new HouseStyleError(
         `Ollama refused to build ${name} from ${base} with the adapter ${adapter.path}: ${error.message}`,
         'Check that the adapter was trained on this base model (same architecture and size) and is a LoRA adapter your Ollama supports; update Ollama if it is old.',
@@ -100,7 +122,8 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
     createdAt: new Date().toISOString(),
     adapter: {
       kind: adapter.kind,
-      source: adapter.path,
+      source: workspacePath(workspace, adapter.path),
+      gguf: workspacePath(workspace, gguf.path),
       digests,
       ...(adapter.rank !== undefined && { rank: adapter.rank }),
       ...(adapter.alpha !== undefined && { alpha: adapter.alpha }),
@@ -110,11 +133,38 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
     ...(options.training && { training: options.training }),
     evaluations: [],
   };
-  await updateRegistry(options.workspace, (current) => {
+  await updateRegistry(workspace, (current) => {
     current.models.push(version);
     current.active ??= name;
   });
-  return { version, uploaded, skipped, retries, pulledBase };
+  return { version, uploaded: blob.uploaded ? [ADAPTER_FILE] : [], skipped: blob.uploaded ? [] : [ADAPTER_FILE], retries: blob.retries, pulledBase };
+}
+
+/** Converts a PEFT adapter to GGUF under .housestyle/adapters/, named after the version. */
+async function convert(adapter: AdapterSource, workspace: string, name: string, shape: BaseShape | undefined, progress: Progress, signal: AbortSignal | undefined) {
+  if (!shape) {
+    throw new HouseStyleError(`Ollama reports no architecture for the base, so the PEFT adapter cannot be converted to GGUF.`, "Convert it with llama.cpp's convert_lora_to_gguf.py and import the .gguf file.", 'adapter-invalid');
+  }
+  if (adapter.alpha === undefined) throw new HouseStyleError(`${adapter.path}/adapter_config.json has no lora_alpha.`, 'Export the adapter again with PEFT save_pretrained.', 'adapter-invalid');
+  const out = path.join(workspace, ADAPTERS_DIR, `${name.replace(/[^a-z0-9._-]+/gi, '-')}.gguf`);
+  const tensorBytes = adapter.peft!.pairs.reduce((sum, { a, b }) => sum + a.dataOffsets[1] - a.dataOffsets[0] + b.dataOffsets[1] - b.dataOffsets[0], 0);
+  const report = byteProgress(progress, 'Converting to GGUF', tensorBytes);
+  return convertPeftToGguf({
+    ...adapter.peft!,
+    alpha: adapter.alpha,
+    architecture: shape.architecture,
+    ...(shape.headCount !== undefined && { headCount: shape.headCount }),
+    ...(shape.headCountKv !== undefined && { headCountKv: shape.headCountKv }),
+    out,
+    onBytes: (done) => report(done),
+    ...(signal && { signal }),
+  });
+}
+
+/** A path inside the workspace as a relative POSIX path (so a teammate's checkout finds it), else absolute. */
+export function workspacePath(workspace: string, file: string): string {
+  const relative = path.relative(workspace, file);
+  return relative && !isOutside(relative) && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
 /** Pulls the base when Ollama lacks it; a failed pull says which command to run. */
@@ -144,23 +194,6 @@ async function ensureBase(client: OllamaClient, base: string, progress: Progress
   return true;
 }
 
-async function checkFamily(client: OllamaClient, base: string, adapter: AdapterSource, logger: Logger): Promise<void> {
-  const { family } = await client.show(base);
-  if (!family || !adapter.baseModel) {
-    logger.warn(`Could not check that the adapter fits ${base}: ${!family ? 'Ollama reports no model family' : 'the adapter names no base model'}.`);
-    return;
-  }
-  const matches = adapter.kind === 'gguf' ? family.replace(/\d.*$/, '') === adapter.baseModel.replace(/\d.*$/, '') : familyMatches(adapter.baseModel, family);
-  if (matches === false) {
-    throw new HouseStyleError(
-      `The adapter was trained on ${adapter.baseModel}, but ${base} is a ${family} model.`,
-      'Import it with --base set to the Ollama model of the same family and size it was trained on.',
-      'adapter-invalid',
-    );
-  }
-  if (matches === undefined) logger.warn(`Could not tell the family of ${adapter.baseModel}; make sure it is a ${family} model like ${base}.`);
-}
-
 /** Where the dataset is (relative to the workspace when inside it) and a hash of its card and report. */
 async function linkDataset(workspace: string, dataset: string): Promise<{ path: string; cardSha256: string }> {
   const folder = path.resolve(workspace, dataset);
@@ -171,6 +204,5 @@ async function linkDataset(workspace: string, dataset: string): Promise<{ path: 
       }),
     ),
   );
-  const relative = path.relative(workspace, folder);
-  return { path: relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : folder, cardSha256: sha256(...texts) };
+  return { path: workspacePath(workspace, folder), cardSha256: sha256(...texts) };
 }

@@ -11,6 +11,8 @@ export interface TensorInfo {
 export interface SafetensorsHeader {
   tensors: Map<string, TensorInfo>;
   metadata: Record<string, string>;
+  /** Where the data section starts in the file: tensor offsets count from here. */
+  dataStart: number;
 }
 
 /** A header larger than this is not a LoRA adapter (and would be read into memory). */
@@ -56,7 +58,7 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsHe
       if (typeof entry?.dtype !== 'string' || !validShape || !validOffsets) throw invalid(`tensor "${name}" has no valid dtype, shape and data_offsets within the file`);
       tensors.set(name, { dtype: entry.dtype, shape: shape as number[], dataOffsets: offsets as [number, number] });
     }
-    return { tensors, metadata };
+    return { tensors, metadata, dataStart: 8 + headerBytes.length };
   } finally {
     await handle.close();
   }

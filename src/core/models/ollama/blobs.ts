@@ -19,6 +19,8 @@ export interface BlobOptions {
   signal?: AbortSignal;
   /** Bytes of this file hashed or sent so far. */
   onBytes?: (phase: 'hashing' | 'uploading', done: number, total: number) => void;
+  /** The file's digest when already known (hashed as it was written): skips the hashing pass. */
+  digest?: string;
   /** How often a failed upload is tried again (default 2). */
   retries?: number;
   /** How long Ollama may stay silent (no bytes taken, no answer) before an upload or check fails. */
@@ -34,7 +36,7 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  * rather than stored under the wrong name. Memory stays flat whatever the file's size.
  */
 export async function pushBlob(host: string, file: string, size: number, options: BlobOptions = {}): Promise<BlobUpload> {
-  const digest = `sha256:${await hashFile(file, size, options)}`;
+  const digest = options.digest ?? `sha256:${await hashFile(file, size, options)}`;
   const url = `${host}/api/blobs/${digest}`;
   const attempts = (options.retries ?? 2) + 1;
   for (let attempt = 0; ; attempt++) {
@@ -49,7 +51,8 @@ export async function pushBlob(host: string, file: string, size: number, options
   }
 }
 
-async function hashFile(file: string, size: number, options: BlobOptions): Promise<string> {
+/** The SHA-256 (hex) of a file, streamed. */
+export async function hashFile(file: string, size: number, options: BlobOptions): Promise<string> {
   const hash = createHash('sha256');
   let done = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, ...(options.signal && { signal: options.signal }) })) {
@@ -94,7 +97,8 @@ async function sendFile(host: string, url: string, file: string, size: number, d
     // A server that answers early (an error) may close before the body is sent: its answer is what counts.
     [response] = await Promise.all([answered, pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), counted, request).catch(() => void (complete = false))]);
   } catch (error) {
-    throw connectionError(host, error, options.signal);
+    throwIfCancelled(options.signal);
+    throw connectionError(host, error);
   }
   const text = await readText(response).catch(() => '');
   const status = response.statusCode ?? 0;
@@ -119,13 +123,13 @@ async function request(host: string, url: string, init: RequestInit): Promise<Re
   try {
     return await fetch(url, init);
   } catch (error) {
-    throw connectionError(host, error, init.signal ?? undefined);
+    throwIfCancelled(init.signal ?? undefined);
+    throw connectionError(host, error);
   }
 }
 
-/** A failed connection in words: cancelled, nothing listening, or cut mid-way (worth another try). */
-function connectionError(host: string, error: unknown, signal: AbortSignal | undefined): HouseStyleError {
-  if (isCancellation(error) || signal?.aborted) return new HouseStyleError('Cancelled.', undefined, 'cancelled', { cause: error });
+/** A failed connection (not a cancelled one: callers check that first) in words: nothing listening, or cut mid-way (worth another try). */
+function connectionError(host: string, error: unknown): HouseStyleError {
   const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
     return new HouseStyleError(`Cannot reach Ollama at ${host}.`, 'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.', 'ollama-unreachable', { cause: error });

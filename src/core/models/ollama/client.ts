@@ -2,6 +2,7 @@ import { Ollama } from 'ollama';
 import { z } from 'zod';
 import { ollamaHost, type Config } from '../../config';
 import { HouseStyleError } from '../../errors';
+import { baseShape, type BaseShape } from '../adapters/adapterFit';
 import type { ChatAnswer, ChatModel, ChatRequest } from '../chatModel';
 import { badResponseError, ollamaError, type OllamaCallContext } from './errors';
 
@@ -20,6 +21,12 @@ export interface OllamaModelDetails {
   template?: string;
   /** What the model can do, e.g. `completion`, `embedding`, `tools` (absent from Ollama before 0.6.4). */
   capabilities?: string[];
+  /** Architecture, hidden size, layers and heads from `model_info` (its GGUF key-values). */
+  shape?: BaseShape;
+  /** `details.quantization_level`, e.g. Q4_K_M or F16. */
+  quantization?: string;
+  /** The Modelfile PARAMETER lines' content as Ollama prints them (`name value` per line). */
+  parameters?: string;
 }
 
 const DEFAULT_PROBE_MS = 1500;
@@ -38,12 +45,13 @@ const finalChatChunk = z.object({
 });
 const embedAnswer = z.object({ embeddings: z.array(z.array(z.number())) });
 const versionAnswer = z.object({ version: z.string() });
-const modelDetails = z.object({ family: z.string().optional(), parameter_size: z.string().optional() }).optional();
+const modelDetails = z.object({ family: z.string().optional(), parameter_size: z.string().optional(), quantization_level: z.string().optional() }).optional();
 const tagsAnswer = z.object({
   models: z.array(z.object({ name: z.string(), size: z.number(), digest: z.string(), details: modelDetails })),
 });
 const showAnswer = z.object({
   template: z.string().optional(),
+  parameters: z.string().optional(),
   details: modelDetails,
   model_info: z.record(z.string(), z.unknown()).optional(),
   capabilities: z.array(z.string()).optional(),
@@ -163,7 +171,11 @@ export class OllamaClient implements ChatModel {
       const info = answer.model_info ?? {};
       const architecture = info['general.architecture'];
       const contextLength = typeof architecture === 'string' ? info[`${architecture}.context_length`] : undefined;
+      const shape = baseShape(info);
       return {
+        ...(shape ? { shape } : {}),
+        ...(answer.details?.quantization_level ? { quantization: answer.details.quantization_level } : {}),
+        ...(answer.parameters ? { parameters: answer.parameters } : {}),
         ...(answer.details?.family ? { family: answer.details.family } : {}),
         ...(answer.details?.parameter_size ? { parameterSize: answer.details.parameter_size } : {}),
         ...(typeof contextLength === 'number' ? { contextLength } : {}),

@@ -7,6 +7,7 @@ import type { Activity } from '../../activity';
 import type { Config } from '../../config';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
+import { baseNameMismatch } from '../adapters/adapterFit';
 import { importAdapter, type ImportResult } from '../adapters/importAdapter';
 import type { OllamaClient } from '../ollama/client';
 import type { TrainingRun } from '../registry';
@@ -53,6 +54,17 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   const yamlText = await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8').catch(() => {
     throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
   });
+  // A base the dataset's model cannot serve on would fail only after hours of training: refuse it now.
+  const trainedOn = (parse(yamlText) as { model_name_or_path?: unknown } | null)?.model_name_or_path;
+  const servedOn = options.base ?? options.config.ollama.model;
+  const wrong = typeof trainedOn === 'string' ? baseNameMismatch(trainedOn, servedOn) : undefined;
+  if (wrong) {
+    throw new HouseStyleError(
+      `The dataset trains ${trainedOn}, which does not fit ${servedOn} (${wrong}); nothing was trained.`,
+      `Pass --base with the Ollama model of ${trainedOn}'s family and size, or build the dataset for the model you want to serve.`,
+      'usage',
+    );
+  }
   if (!(await options.client.isReachable())) {
     logger.warn(`Ollama is not reachable at ${options.client.host}: training will run, but the adapter can only be imported once Ollama is up.`);
   }
@@ -165,7 +177,7 @@ async function external(command: string, args: string[], signal: AbortSignal | u
   try {
     await run(command, args, { ...(signal && { signal }) });
   } catch (error) {
-    if (signal?.aborted) throw new HouseStyleError('Training cancelled; nothing was imported.', undefined, 'cancelled', { cause: error });
+    throwIfCancelled(signal, 'Training cancelled; nothing was imported.');
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     throw new HouseStyleError(
       `${command} failed: ${stderr || (error as Error).message}`,

@@ -1,0 +1,371 @@
+import type { Activity } from '../activity';
+import { askQuestion, type AskRequest, type AskResult } from '../chat/ask';
+import { codeContext } from '../chat/codeContext';
+import { loadConfig, type Config, type EditorSettings, type Route } from '../config';
+import { buildDataset, defaultDatasetFolder, defaultFeedbackLog, type BuildDatasetOptions } from '../dataset/build';
+import type { DatasetReport } from '../dataset/datasetReport';
+import { HouseStyleError } from '../errors';
+import { fetchReviewComments, type FetchReport, type FetchReviewCommentsOptions } from '../forge/fetchReviewComments';
+import { prepareHouseStyleFolder } from '../houseStyleFolder';
+import { advise, type Advice } from '../advice/advise';
+import { compareRoutes, type Comparison } from '../eval/compare';
+import { evaluateRoutes, readEvaluationSplit, type EvaluationReport } from '../eval/evaluate';
+import { gatherFacts } from '../advice/workspaceFacts';
+import type { EmbedderChoice } from '../knowledge/embedder';
+import { appendFeedback } from '../dataset/feedbackLog';
+import { ollamaEmbeddingStatus, type OllamaEmbeddingStatus } from '../knowledge/embedders/ollamaEmbeddingModels';
+import { checkKnowledgeBaseHealth, type HealthReport } from '../knowledge/health';
+import { indexKnowledgeBase, type IndexReport } from '../knowledge/indexer';
+import { KnowledgeBaseCache } from '../knowledge/knowledgeBaseCache';
+import type { Passage } from '../knowledge/passage';
+import type { KnowledgeOverview, SearchOptions } from '../knowledge/knowledgeBase';
+import { silentLogger, type Logger, type Progress } from '../log';
+import type { HostChoice } from '../ollamaHostChoice';
+import { importAdapter, type ImportResult } from '../models/adapters/importAdapter';
+import { OllamaClient, type OllamaModelInfo } from '../models/ollama/client';
+import { exportVersion, type ExportResult } from '../models/exportVersion';
+import { readRegistry, type ModelRegistry } from '../models/registry';
+import { resolveRoute, type ResolvedRoute } from '../models/route';
+import { trainAdapter, type TrainResult } from '../models/training/train';
+import { removeVersion, useVersion } from '../models/versions';
+import type { LineRange } from '../review/lineRange';
+import { feedbackEntry, type FeedbackEntry } from '../review/feedbackEntry';
+import type { Finding } from '../review/finding';
+import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../review/reviewer';
+import { fileTarget, readFileTarget, selectionTarget, workspacePath, type ReviewTarget } from '../review/reviewTarget';
+import { searchText, type WindowRules } from '../review/ruleRetrieval';
+import { openSession, requireModel, type Session, type SessionOptions } from '../session';
+
+export interface WorkspaceServiceOptions {
+  workspace: string;
+  /** Where bundled models live (the extension's folder, or the CLI's). */
+  extensionRoot: string;
+  /** The user's say on where code may be sent; without it (commands that call no model) a repository's remote host is dropped. */
+  hostChoice?: HostChoice;
+  /** The editor's settings, read anew on each use case; the CLI has none (the config file alone). */
+  settings?: () => EditorSettings;
+  logger?: Logger;
+  /** What House Style is doing and which model it uses, for a status line. */
+  activity?: Activity;
+}
+
+/** What every use case accepts: a signal to stop it between steps, and where it reports progress. */
+export interface Call {
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+/** What to review: files from disk, the working tree's changes, or an editor buffer (whole, or some lines). */
+export type ReviewScope = { files: string[] } | { diff: string | undefined } | { file: string; text: string; selection?: LineRange };
+
+export interface ReviewRequest extends Call {
+  scope: ReviewScope;
+  kb?: string;
+  model?: string;
+  route?: Route;
+  /** The rules each window would be reviewed against, without calling the model. */
+  rulesOnly?: boolean;
+  /** When Ollama or the model is unavailable, the rules instead of a failure. */
+  fallbackToRules?: boolean;
+}
+
+export type ReviewOutcome =
+  | { kind: 'findings'; result: ReviewResult & { route: Route }; config: Config }
+  | { kind: 'rules'; rules: WindowRules[]; /** Whether a review could run, and what to do if not. */ status: string };
+
+export interface ModelList {
+  host: string;
+  /** Ollama's models; null when Ollama is not reachable. */
+  ollama: OllamaModelInfo[] | null;
+  registry: ModelRegistry;
+}
+
+/**
+ * The one way into House Style's core for every front end (the CLI, the editor): one per workspace. It owns
+ * the configuration (one loader, with the front end's host choice and settings), the model client, the open
+ * knowledge bases, the logger and activity; each use case is one method that takes a signal and a progress
+ * sink and returns values, never printing. Close it when done: it closes the knowledge bases it opened.
+ */
+export class WorkspaceService {
+  readonly workspace: string;
+  private readonly logger: Logger;
+  private readonly knowledgeBases: KnowledgeBaseCache;
+  private client?: { key: string; client: OllamaClient };
+  private folderPrepared?: Promise<void>;
+
+  constructor(private readonly options: WorkspaceServiceOptions) {
+    this.workspace = options.workspace;
+    this.logger = options.logger ?? silentLogger;
+    this.knowledgeBases = new KnowledgeBaseCache(options.extensionRoot, this.logger);
+  }
+
+  /** The workspace's configuration as this front end sees it, read anew each time. */
+  config(): Promise<Config> {
+    return loadConfig(this.workspace, this.options.hostChoice, this.options.settings?.());
+  }
+
+  /**
+   * Before a use case first writes under `.housestyle/`: the folder and its .gitignore, so that Source Control
+   * lists none of House Style's files. A folder that cannot be made is left to the write itself to report.
+   */
+  private prepareFolder(): Promise<void> {
+    this.folderPrepared ??= prepareHouseStyleFolder(this.workspace).then(
+      () => undefined,
+      (error: Error) => this.logger.warn(`Could not prepare ${this.workspace}/.housestyle: ${error.message}`),
+    );
+    return this.folderPrepared;
+  }
+
+  /** The model client for this configuration: one per service, made again only when the Ollama settings change. */
+  private modelClient(config: Config): OllamaClient {
+    const key = JSON.stringify(config.ollama);
+    if (this.client?.key !== key) this.client = { key, client: OllamaClient.fromConfig(config) };
+    return this.client.client;
+  }
+
+  // Knowledge
+
+  async index(request: Call & { kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; changed?: readonly string[] } = {}): Promise<IndexReport> {
+    await this.prepareFolder();
+    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config: await this.config(), extensionRoot: this.options.extensionRoot, logger: this.logger });
+    // Open handles would read the rows as they were (or with the wrong embedder).
+    if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await this.knowledgeBases.invalidate();
+    return report;
+  }
+
+  /** Passages for what a user types or pastes (code is recognised, and searched as a review of `file` would be). */
+  async search(text: string, options: Omit<SearchOptions, 'language'> & { kb?: string; file?: string }): Promise<Passage[]> {
+    const { kb, ...search } = options;
+    const knowledgeBase = await this.knowledgeBases.get(this.workspace, await this.config(), kb);
+    return searchText(knowledgeBase, text, search);
+  }
+
+  /** What a knowledge base holds (sources, passages, when it was updated); fails with `index-missing` before the first index run. */
+  async overview(kb?: string): Promise<KnowledgeOverview> {
+    return (await this.knowledgeBases.get(this.workspace, await this.config(), kb)).overview();
+  }
+
+  /** Whether Ollama could embed for semantic search: reachable, with which embedding model, or what to pull. */
+  async embeddingStatus(): Promise<OllamaEmbeddingStatus> {
+    return ollamaEmbeddingStatus(await this.config());
+  }
+
+  health(request: { kb?: string; unusedDays?: number; staleDays?: number } = {}): Promise<HealthReport> {
+    return this.config().then((config) => checkKnowledgeBaseHealth({ ...request, workspace: this.workspace, config }));
+  }
+
+  // Reviews and questions
+
+  async review(request: ReviewRequest): Promise<ReviewOutcome> {
+    const config = await this.config();
+    const { model } = await resolveRoute(this.workspace, config, request.route ?? config.models.route, request.model);
+    const targets = await this.targets(config, request.scope);
+    const rulesOnly = request.rulesOnly || (request.fallbackToRules && !(await this.modelAvailable(config, model)));
+    const { kb, route, signal, progress } = request;
+    return this.withSession(config, { kb, model: request.model, route, signal, progress, modelCheck: rulesOnly ? 'skip' : 'require' }, async (session) => {
+      if (rulesOnly) {
+        const rules = await rulesForTargets({ config, knowledgeBase: session.knowledgeBase, ...(request.signal && { signal: request.signal }) }, targets);
+        return { kind: 'rules', rules, status: await this.ollamaStatus(config, model, request.rulesOnly ? 'Drop --rules-only for cited findings.' : '') };
+      }
+      const result = await reviewTargets(session.reviewOptions(), targets);
+      return { kind: 'findings', result: { ...result, route: session.route.route }, config };
+    });
+  }
+
+  /** A question answered from retrieved passages; `file` and `lines` name the code it is about. */
+  async ask(request: Call & Omit<AskRequest, 'code' | 'signal' | 'route'> & { kb?: string; route?: Route; file?: string; lines?: string; code?: AskRequest['code'] }): Promise<AskResult> {
+    const { kb, route, file, lines, signal, progress, ...question } = request;
+    const code = request.code ?? (file !== undefined ? await codeContext(this.workspace, file, lines) : undefined);
+    if (lines && !code) throw new HouseStyleError('--lines needs --file.', 'For example: housestyle ask --file src/app.ts --lines 10-20 "is this named right?"', 'usage');
+    const config = await this.config();
+    return this.withSession(config, { kb, route, signal, progress }, (session) => askQuestion(session, { ...question, ...(code && { code }), ...(signal && { signal }) }));
+  }
+
+  async compare(request: Call & { scope: ReviewScope; routes: readonly Route[] }): Promise<Comparison> {
+    const config = await this.config();
+    const targets = await this.targets(config, request.scope);
+    const { signal, progress } = request;
+    return this.withSession(config, { signal, progress, route: request.routes[0] }, (session) => compareRoutes(session, targets, request.routes));
+  }
+
+  async evaluate(request: Call & { dataset: string; routes: readonly Route[]; limit?: number }): Promise<EvaluationReport> {
+    const { dataset, routes, limit, signal, progress } = request;
+    const config = await this.config();
+    // The split is read (and refused when too small) before a session opens: a bad dataset costs no index run or model check.
+    const split = await readEvaluationSplit(dataset, limit);
+    return this.withSession(config, { signal, progress, route: routes[0] }, (session) => evaluateRoutes(session, { split, routes }));
+  }
+
+  async advise(request: Call & { dataset?: string } = {}): Promise<Advice> {
+    const { dataset, signal } = request;
+    const config = await this.config();
+    return advise(await gatherFacts(this.workspace, config, this.modelClient(config), { ...(dataset && { dataset }), ...(signal && { signal }) }));
+  }
+
+  /** The route the editor's model view shows: its model and prompt variant. */
+  async route(route?: Route): Promise<ResolvedRoute> {
+    const config = await this.config();
+    return resolveRoute(this.workspace, config, route ?? config.models.route);
+  }
+
+  /** Records a user's verdict on a finding in the feedback log, where dataset builds find preference pairs. */
+  async recordVerdict(verdict: FeedbackEntry['verdict'], finding: Finding, code: string, model: string): Promise<void> {
+    await this.prepareFolder();
+    return appendFeedback(this.workspace, feedbackEntry(verdict, finding, code, model));
+  }
+
+  // Datasets
+
+  /** Review comments, reviews, thread states and commits from the forge into `.housestyle/forge`, which a dataset build reads. */
+  async fetchReviewComments(request: Omit<FetchReviewCommentsOptions, 'workspace' | 'config' | 'logger'>): Promise<FetchReport> {
+    await this.prepareFolder();
+    return fetchReviewComments({ ...request, workspace: this.workspace, config: await this.config(), logger: this.logger });
+  }
+
+  /** Where a build writes by default: a new dated folder under `.housestyle/datasets`. */
+  defaultDatasetFolder(): string {
+    return defaultDatasetFolder(this.workspace);
+  }
+
+  /** Mines the repository (the workspace by default) into a dataset in `out` (by default a new dated folder). */
+  async buildDataset(request: Call & Omit<BuildDatasetOptions, 'repo' | 'workspace' | 'extensionRoot' | 'out' | 'config' | 'logger'> & { repo?: string; out?: string }): Promise<DatasetReport> {
+    await this.prepareFolder();
+    const config = await this.config();
+    const feedback = request.feedback ?? (await defaultFeedbackLog(this.workspace));
+    return buildDataset({
+      ...request,
+      repo: request.repo ?? this.workspace,
+      workspace: this.workspace,
+      extensionRoot: this.options.extensionRoot,
+      ...(feedback && { feedback }),
+      out: request.out ?? defaultDatasetFolder(this.workspace),
+      config,
+      logger: this.logger,
+    });
+  }
+
+  // Models
+
+  async train(request: Call & { dataset: string; remote?: string; base?: string; name?: string }): Promise<TrainResult> {
+    await this.prepareFolder();
+    const config = await this.config();
+    return trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
+  }
+
+  async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }): Promise<ImportResult & { active: boolean }> {
+    await this.prepareFolder();
+    const client = this.modelClient(await this.config());
+    const result = await importAdapter({ ...request, workspace: this.workspace, client, logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
+    return { ...result, active: (await readRegistry(this.workspace)).active === result.version.name };
+  }
+
+  /** Writes a version as a GGUF adapter and a Modelfile that `ollama create` or `housestyle model import` reads. */
+  async exportModel(request: { name: string; out: string }): Promise<ExportResult> {
+    return exportVersion({ ...request, workspace: this.workspace, client: this.modelClient(await this.config()) });
+  }
+
+  /** The workspace's registered fine-tuned versions and the active one. */
+  registry(): Promise<ModelRegistry> {
+    return readRegistry(this.workspace);
+  }
+
+  /**
+   * The registry's versions beside Ollama's models: null when Ollama is not reachable, or (`anyOllamaFailure`,
+   * for a view that must still show the registry) when Ollama fails in any way.
+   */
+  async listModels(options: { anyOllamaFailure?: boolean } = {}): Promise<ModelList> {
+    const client = this.modelClient(await this.config());
+    const registry = await this.registry();
+    let ollama: OllamaModelInfo[] | null = null;
+    try {
+      ollama = await client.listModels();
+    } catch (error) {
+      if (!options.anyOllamaFailure && !(error instanceof HouseStyleError && error.code === 'ollama-unreachable')) throw error;
+    }
+    this.options.activity?.ollamaSeen(client.host, ollama !== null);
+    return { host: client.host, ollama, registry };
+  }
+
+  /** Makes a registered version the fine-tuned model; says which model the config names instead, if it wins. */
+  async useModel(name: string): Promise<{ overriddenBy?: string }> {
+    await this.prepareFolder();
+    await useVersion(this.workspace, name);
+    const { fineTuned } = (await this.config()).models;
+    return fineTuned && fineTuned !== name ? { overriddenBy: fineTuned } : {};
+  }
+
+  /** Removes a version; when it was the active one, the newest remaining becomes active (`active`), if any is left. */
+  async removeModel(name: string): Promise<{ active?: string; activeChanged: boolean }> {
+    await this.prepareFolder();
+    return removeVersion(this.workspace, this.modelClient(await this.config()), name);
+  }
+
+  /** Pulls a model (the review model by default) into Ollama; `onStatus` gets its status and bytes. */
+  async pullModel(request: { model?: string; signal?: AbortSignal; onStatus?: (status: string, completed?: number, total?: number) => void } = {}): Promise<{ model: string; host: string }> {
+    const config = await this.config();
+    const client = this.modelClient(config);
+    const model = request.model ?? config.ollama.model;
+    await client.pull(model, request.onStatus, request.signal);
+    return { model, host: client.host };
+  }
+
+  /** Whether Ollama answers and has `model` (the review model by default); fails with what to do when not. */
+  async checkModel(model?: string): Promise<{ model: string; host: string }> {
+    const config = await this.config();
+    const client = this.modelClient(config);
+    const name = model ?? config.ollama.model;
+    this.options.activity?.modelChosen(name);
+    await requireModel(client, name, this.options.activity);
+    return { model: name, host: client.host };
+  }
+
+  /** Closes the knowledge bases this service opened. */
+  async close(): Promise<void> {
+    await this.knowledgeBases.invalidate();
+  }
+
+  /** A session over this service's knowledge bases and model client, closed however `body` ends. */
+  private async withSession<T>(config: Config, request: Call & Pick<SessionOptions, 'kb' | 'model' | 'route' | 'modelCheck'>, body: (session: Session) => Promise<T>): Promise<T> {
+    await this.prepareFolder();
+    const { activity } = this.options;
+    const session = await openSession({
+      ...request,
+      workspace: this.workspace,
+      config,
+      client: this.modelClient(config),
+      extensionRoot: this.options.extensionRoot,
+      logger: this.logger,
+      knowledgeBases: this.knowledgeBases,
+      ...(activity && { activity }),
+    });
+    try {
+      return await body(session);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async targets(config: Config, scope: ReviewScope): Promise<ReviewTarget[]> {
+    if ('files' in scope) return Promise.all(scope.files.map((file) => readFileTarget(this.workspace, file)));
+    if ('diff' in scope) return changedTargets(this.workspace, config, scope.diff);
+    const relative = workspacePath(this.workspace, scope.file);
+    return [scope.selection ? selectionTarget(relative, scope.text, scope.selection) : fileTarget(relative, scope.text)];
+  }
+
+  private async modelAvailable(config: Config, model: string): Promise<boolean> {
+    const client = this.modelClient(config);
+    return (await client.isReachable()) && (await client.hasModel(model).catch(() => false));
+  }
+
+  /** One line that says whether a review could run, and exactly what to do if not. */
+  private async ollamaStatus(config: Config, model: string, whenReady: string): Promise<string> {
+    const client = this.modelClient(config);
+    if (!(await client.isReachable())) {
+      return `No review ran: Ollama is not reachable at ${client.host}. Start it with \`ollama serve\` (or set OLLAMA_HOST), pull the model with \`ollama pull ${model}\`, then run this again for cited findings.`;
+    }
+    if (!(await client.hasModel(model).catch(() => false))) {
+      return `No review ran: Ollama at ${client.host} does not have ${model}. Pull it with \`ollama pull ${model}\`, then run this again for cited findings.`;
+    }
+    return `Ollama is ready at ${client.host} with ${model}. ${whenReady}`.trim();
+  }
+}

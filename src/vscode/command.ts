@@ -1,0 +1,23 @@
+import type { HouseStyleContext, EditorWorkspace } from './context';
+import type { FindingsStore } from './review/findingsStore';
+import type { ReviewRunner } from './review/reviewRunner';
+
+/** The editor parts that commands act on, made and wired in extension.ts. */
+export interface EditorParts {
+  findings: FindingsStore;
+  reviews: ReviewRunner;
+  /** Tells the Models tree that versions, the route or Ollama's models changed. */
+  modelsChanged: () => void;
+}
+
+/** A command is a factory: it receives the shared context and the editor parts, and returns the handler. */
+export type CommandFactory = (ctx: HouseStyleContext, parts: EditorParts) => (...args: unknown[]) => unknown;
+
+/**
+ * A command that works on the open folder. Its registration checks, once, what it needs (`trust`: a trusted
+ * workspace and an open folder; `folder`: an open folder) and hands the handler the folder and its service.
+ */
+export interface WorkspaceCommand {
+  needs: 'trust' | 'folder';
+  run: (ctx: HouseStyleContext, parts: EditorParts) => (workspace: EditorWorkspace, ...args: unknown[]) => unknown;
+}

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import type { EditorSettings } from '../core/config';
+
+/**
+ * The editor's settings of a folder in the shape core's one config loader layers over the team's
+ * `.housestyle/config.json`: for each section only what the user set (user, workspace and folder scopes
+ * merged; declared defaults must not override the team's file), and the Ollama host by whose say it is.
+ */
+export function editorSettings(folder: vscode.WorkspaceFolder): EditorSettings {
+  const settings = vscode.workspace.getConfiguration('housestyle', folder.uri);
+  const hosts = settings.inspect<{ host?: string }>('ollama');
+  const userHost = hosts?.globalValue?.host;
+  const workspaceHost = hosts?.workspaceFolderValue?.host ?? hosts?.workspaceValue?.host;
+  return {
+    section: (name) => {
+      const scopes = settings.inspect<Record<string, unknown>>(name);
+      return { ...scopes?.globalValue, ...scopes?.workspaceValue, ...scopes?.workspaceFolderValue };
+    },
+    ...(userHost && { userHost }),
+    ...(workspaceHost && { workspaceHost }),
+  };
+}

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { loadConfig } from '../../src/core/config';
+import { fetchReviewComments } from '../../src/core/forge/fetchReviewComments';
+import { REPO_ROOT, runCli } from '../support/cli';
+import { ForgeTestServer, type ForgeRequest } from '../support/forgeTestServer';
+import { buildSyntheticForgeRepo, type SyntheticForgeRepo } from '../support/syntheticForgeRepo';
+
+const TOKEN = 'ghp_standInToken0123456789abcdefABCDEF';
+const cleanups: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+async function standIn(forge: 'github' | 'gitlab', repo: SyntheticForgeRepo, intercept?: (request: ForgeRequest) => ReturnType<NonNullable<ForgeTestServer['intercept']>>) {
+  const server = await ForgeTestServer.start({ forge, repo, token: TOKEN, ...(intercept && { intercept }) });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function syntheticRepo(pulls: number, commentsPerPull: number): SyntheticForgeRepo {
+  const made = buildSyntheticForgeRepo({ pulls, commentsPerPull });
+  cleanups.push(() => made.repo.remove());
+  return made;
+}
+
+function emptyWorkspace(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'housestyle-forge-'));
+}
+
+const cacheDir = (workspace: string, forge = 'github') => path.join(workspace, '.housestyle', 'forge', forge, 'acme__widgets');
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as unknown;
+
+/** Every file under a folder, recursively (.git included). */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? allFiles(full) : entry.isFile() ? [full] : [];
+  });
+}
+
+/** The cache as a fetch leaves it, minus the state file's fetch date: what two fetches of the same data must agree on. */
+function cacheContents(workspace: string): Map<string, string> {
+  const dir = cacheDir(workspace);
+  return new Map(allFiles(dir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('fetch.json')).map((f) => [path.relative(dir, f), readFileSync(f, 'utf8')]));
+}
+
+describe('dataset fetch against the forge stand-in', () => {
+  test('a full fetch, inferred from the git remote, caches every human comment once, filters bots and empty approvals, never writes the token, and dataset build reads it', async () => {
+    const made = syntheticRepo(6, 4);
+    const server = await standIn('github', made);
+    made.repo.git(['remote', 'add', 'origin', 'https://github.com/acme/widgets.git']);
+    const workspace = made.repo.dir;
+
+    const fetched = await runCli(['dataset', 'fetch', '--workspace', workspace, '--api-url', server.apiUrl, '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(fetched.code, 0, fetched.stderr);
+    const report = JSON.parse(fetched.stdout) as { source: string; totals: Record<string, number>; exportFile: string };
+    assert.equal(report.source, 'github:acme/widgets');
+    const exported = readJson(report.exportFile) as Array<{ id: number; user: { login: string }; line: number | null }>;
+    assert.equal(exported.length, made.humanComments);
+    assert.equal(new Set(exported.map((c) => c.id)).size, exported.length, 'no comment twice');
+    assert.ok(exported.every((c) => !c.user.login.endsWith('[bot]')));
+    assert.equal(server.stats.commentsServed, made.humanComments + made.botComments, 'each comment requested once');
+    assert.deepEqual({ bots: report.totals.botComments, empty: report.totals.emptyApprovals, reviews: report.totals.reviews }, { bots: made.botComments, empty: made.emptyApprovals, reviews: 3 });
+    const pr2 = readJson(path.join(cacheDir(workspace), 'pulls', '2.json')) as { threads: Array<{ resolved: boolean; outdated: boolean }>; reviews: Array<{ state: string }>; commits: string[] };
+    assert.deepEqual(pr2.threads.map((t) => t.resolved), [true, false, true, false]);
+    assert.deepEqual(pr2.reviews.map((r) => r.state), ['CHANGES_REQUESTED']);
+    assert.deepEqual(pr2.commits, [made.pulls[1]!.head]);
+
+    for (const file of allFiles(workspace)) assert.ok(!readFileSync(file).includes(TOKEN), `the token is in ${file}`);
+    assert.ok(!fetched.stderr.includes(TOKEN) && !fetched.stdout.includes(TOKEN));
+    assert.ok(statSync(path.join(workspace, '.housestyle', 'forge', '.gitignore')).isFile());
+    assert.equal(made.repo.git(['status', '--porcelain', '--', '.housestyle/forge']), '', 'the cache is kept out of git');
+
+    const built = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out'), '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(built.code, 0, built.stderr);
+    const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; samples: { byTask: Record<string, number> } };
+    assert.equal(dataset.events['pr-comment'], 6 * 4, 'one event per human thread');
+    assert.ok((dataset.samples.byTask['review-findings'] ?? 0) > 0);
+  });
+
+  test('a second fetch asks only what changed: unchanged pull requests are not fetched, unchanged comments answer 304', async () => {
+    const made = syntheticRepo(8, 2);
+    const server = await standIn('github', made);
+    const workspace = emptyWorkspace();
+    const config = await loadConfig(workspace);
+    const fetch = () => fetchReviewComments({ workspace, config, target: 'github:acme/widgets', apiUrl: server.apiUrl, env: { GITHUB_TOKEN: TOKEN } });
+    const first = await fetch();
+    assert.equal(first.fetched, 8);
+
+    server.stats.paths.clear();
+    const second = await fetch();
+    assert.deepEqual({ fetched: second.fetched, requests: second.requests.requests, notModified: second.requests.notModified }, { fetched: 0, requests: 1, notModified: 1 }, 'one list page, answered 304');
+
+    // #3 gets a new comment; #5 a new review only (its comments unchanged): both now updated most recently.
+    const pr3 = made.pulls[2]!;
+    pr3.comments.push({ ...pr3.comments[0]!, id: 99_001, body: 'One more thing: name this constant.', createdAt: '2026-01-01T00:00:00Z' });
+    pr3.updatedAt = '2026-01-01T00:00:00Z';
+    const pr5 = made.pulls[4]!;
+    pr5.reviews.push({ id: 99_002, state: 'COMMENTED', author: 'dave', body: 'Looks better now.', submittedAt: '2026-01-01T00:01:00Z' });
+    pr5.updatedAt = '2026-01-01T00:01:00Z';
+    const notModifiedBefore = server.stats.notModified;
+    const third = await fetch();
+    assert.deepEqual({ fetched: third.fetched, comments: third.totals.comments }, { fetched: 2, comments: made.humanComments + 1 });
+    assert.equal(server.stats.notModified - notModifiedBefore, 1, "#5's comments answered 304");
+    const cached5 = readJson(path.join(cacheDir(workspace), 'pulls', '5.json')) as { reviews: Array<{ body: string }> };
+    assert.ok(cached5.reviews.some((r) => r.body === 'Looks better now.'));
+  });
+
+  test('killed (SIGKILL) while a request is in flight, a rerun ends with exactly what an uninterrupted fetch writes', async () => {
+    const made = syntheticRepo(10, 3);
+    const uninterrupted = emptyWorkspace();
+    const server = await standIn('github', made);
+    await fetchReviewComments({ workspace: uninterrupted, config: await loadConfig(uninterrupted), target: 'github:acme/widgets', apiUrl: server.apiUrl, env: { GITHUB_TOKEN: TOKEN } });
+
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (reached = resolve));
+    // The fetcher is held at #4's comments: a point the test knows it reached, with other pull requests around it in flight or written.
+    server.intercept = (request) => {
+      if (!request.url.startsWith('/repos/acme/widgets/pulls/4/comments')) return undefined;
+      reached();
+      return 'hold';
+    };
+    const workspace = emptyWorkspace();
+    const args = ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl];
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, GITHUB_TOKEN: TOKEN }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await held;
+    child.kill('SIGKILL');
+    await exited;
+    assert.ok(!allFiles(workspace).some((f) => f.endsWith('review-comments.json')), 'killed before the export');
+
+    server.intercept = undefined;
+    const rerun = await runCli(['dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl], { env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.deepEqual(cacheContents(workspace), cacheContents(uninterrupted));
+  });
+
+  test('rate limits are waited out (403 with x-ratelimit-remaining 0, 429 with retry-after); 502s, resets and cut bodies are retried', async () => {
+    const made = syntheticRepo(6, 2);
+    const faults = new Map<string, ReturnType<NonNullable<ForgeTestServer['intercept']>>>();
+    const resetAt = Math.ceil(Date.now() / 1000) + 1;
+    faults.set('/repos/acme/widgets/pulls/2/comments', { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetAt) }, body: { message: 'API rate limit exceeded' } });
+    faults.set('/repos/acme/widgets/pulls/3/comments', { status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } });
+    faults.set('/repos/acme/widgets/pulls/4/comments', { status: 502, body: { message: 'Server Error' } });
+    faults.set('/repos/acme/widgets/pulls/5/comments', 'reset');
+    faults.set('/repos/acme/widgets/pulls/6/comments', 'cut');
+    const retriedAt = new Map<string, number>();
+    const server = await standIn('github', made, (request) => {
+      const key = request.url.split('?')[0]!;
+      const fault = faults.get(key);
+      faults.delete(key);
+      if (!fault && key.endsWith('/2/comments')) retriedAt.set(key, Date.now());
+      return fault;
+    });
+    const workspace = emptyWorkspace();
+    const report = await fetchReviewComments({ workspace, config: await loadConfig(workspace), target: 'github:acme/widgets', apiUrl: server.apiUrl, env: { GITHUB_TOKEN: TOKEN }, retryBaseMs: 20 });
+    assert.equal(report.totals.comments, made.humanComments);
+    assert.equal(report.requests.rateLimitWaits, 2);
+    assert.ok(report.requests.retries >= 3);
+    assert.ok(retriedAt.get('/repos/acme/widgets/pulls/2/comments')! >= resetAt * 1000, 'nothing asked again before the reset');
+  });
+
+  test('GitLab: merge request discussions, approvals and commits give the same threads, and the build reads them', async () => {
+    const made = syntheticRepo(4, 3);
+    const server = await standIn('gitlab', made);
+    const workspace = made.repo.dir;
+    const fetched = await runCli(['dataset', 'fetch', 'gitlab:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl, '--json'], { env: { GITLAB_TOKEN: TOKEN } });
+    assert.equal(fetched.code, 0, fetched.stderr);
+    const report = JSON.parse(fetched.stdout) as { totals: Record<string, number>; exportFile: string };
+    const discussions = readJson(report.exportFile) as Array<{ notes: Array<{ noteable_iid: number }> }>;
+    assert.equal(discussions.length, 4 * 3);
+    assert.equal(discussions.flatMap((d) => d.notes).length, made.humanComments);
+    assert.equal(report.totals.botComments, made.botComments);
+    const mr2 = readJson(path.join(cacheDir(workspace, 'gitlab'), 'pulls', '2.json')) as { reviews: Array<{ state: string; author: string }>; threads: Array<{ resolved: boolean }> };
+    assert.deepEqual(mr2.reviews, [{ id: 'approval:erin', state: 'APPROVED', author: 'erin', body: '' }]);
+    assert.deepEqual(mr2.threads.map((t) => t.resolved), [true, false, true]);
+    for (const file of allFiles(workspace)) assert.ok(!readFileSync(file).includes(TOKEN), `the token is in ${file}`);
+
+    const built = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out'), '--json']);
+    assert.equal(built.code, 0, built.stderr);
+    assert.equal((JSON.parse(built.stdout) as { events: Record<string, number> }).events['pr-comment'], 4 * 3);
+  });
+
+  test('without a token: one line says what a token changes, and review comments still come over REST', async () => {
+    const made = syntheticRepo(2, 1);
+    const server = await standIn('github', made);
+    const workspace = emptyWorkspace();
+    const fetched = await runCli(['dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl], { env: { GITHUB_TOKEN: '', PATH: '/nonexistent' } });
+    assert.equal(fetched.code, 0, fetched.stderr);
+    assert.match(fetched.stderr, /No GitHub token .*60 requests an hour/);
+    assert.equal(server.stats.paths.get('/graphql'), undefined);
+    assert.equal((readJson(path.join(cacheDir(workspace), 'review-comments.json')) as unknown[]).length, made.humanComments);
+  });
+});
