@@ -62,14 +62,14 @@ test('ranks by stemmed BM25 without embedding the query, and tops up to k by vec
 });
 
 test('`housestyle search` given code finds the rule it breaks, by the operator the rule\'s example shares with it', async () => {
-  // None of the snippet's words is in the guide: only its `!=` is, in the rule's example.
-  const snippet = 'def total(values):\n    if values != None:\n        return values';
+  // None of the snippet's words is in the guide ("values" would be: the stem of "value"): only its `!=` is, in the rule's example.
+  const snippet = 'def total(prices):\n    if prices != None:\n        return prices';
   const found = await runCli(['search', '--workspace', workspace, '--k', '1', '--json', snippet]);
   assert.equal(found.code, 0, found.stderr);
   assert.equal(JSON.parse(found.stdout).heading, 'Guide > Comparisons');
 
   const queries = path.join(workspace, 'queries.jsonl');
-  await writeFile(queries, [{ id: 'named', query: 'def total(values): return values != None', file: 'src/cart.py' }, { id: 'words', query: 'how are functions named' }].map((q) => JSON.stringify(q)).join('\n'));
+  await writeFile(queries, [{ id: 'named', query: 'def total(prices): return prices != None', file: 'src/cart.py' }, { id: 'words', query: 'how are functions named' }].map((q) => JSON.stringify(q)).join('\n'));
   const batch = await runCli(['search', '--workspace', workspace, '--k', '1', '--queries', queries]);
   assert.equal(batch.code, 0, batch.stderr);
   assert.deepEqual(

@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { codeOf, codeTokens } from '../../src/core/knowledge/codeTokens';
 
-test('code is spelled as operator words and identifier parts, so a rule\'s example and the code under review share words', () => {
-  // `!=`, `&&`, `=>` and `::` each become one word; single symbols and plain words add nothing (the text has them).
-  assert.deepEqual(codeTokens('if (a != b && f => g) Foo::bar(x);'), ['op213d', 'op2626', 'op3d3e', 'op3a3a']);
+test('code is spelled as pairs of adjacent symbols and identifier parts, so a rule\'s example and the code under review share words', () => {
+  // Each run of symbols gives its adjacent pairs (`!=`, `&&`, `=>`, `::`, and `);` of `bar(x);`); a lone symbol
+  // and plain words add nothing (the text has them).
+  assert.deepEqual(codeTokens('if (a != b && f => g) Foo::bar(x);'), ['op213d', 'op2626', 'op3d3e', 'op3a3a', 'op293b']);
   assert.deepEqual(codeTokens('lineStart = MAX_VALUE + parseHTTPHeader(x)'), ['line', 'start', 'max', 'value', 'parse', 'http', 'header']);
-  // The same operator in a rule's example and in reviewed code is the same word.
+  // The same syntax in a rule's example and in reviewed code is the same word, in any language, with no list
+  // of operators: `!=` alone or in a longer run, and a mutable default (`=[]`) before `)` or `):`.
   assert.ok(codeTokens('if(ptr != NULL)').includes(codeTokens('x != 0')[0]!));
+  assert.ok(codeTokens('if (a!=-1)').includes('op213d'));
+  const example = new Set(codeTokens('def add(item, items=[])'));
+  assert.deepEqual(codeTokens('def imports(names=[]):').filter((token) => example.has(token)), ['op3d5b', 'op5b5d', 'op5d29']);
   assert.deepEqual(codeTokens('x = 1.5e3'), []);
 });
 

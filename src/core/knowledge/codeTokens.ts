@@ -1,8 +1,11 @@
 /**
  * Words a full-text index can match code by. A rule's code examples are its best description, and the code
- * under review is written in the same tokens, but a text index keeps only words: it drops `!=`, `=>` and `::`
- * and reads `nullPtr` as one word no prose uses. So code is also spelled as operator words (`op` and the
- * operator's characters in hex: `!=` is `op213d`) and as the parts of its identifiers (`lineStart`: line, start).
+ * under review is written in the same tokens, but a text index keeps only words: it drops `!=`, `=[]` and `::`
+ * and reads `nullPtr` as one word no prose uses. So code is also spelled as the parts of its identifiers
+ * (`lineStart`: line, start) and as the adjacent pairs of symbols in each run of punctuation, in hex after `op`
+ * (`!=` is `op213d`; `names=[]` gives `=[` and `[]`), which match in any language without a list of its
+ * operators: pairs matched the rule ahead of the operator list on the team documents' tuning half
+ * (test/bench/retrieval.bench.ts), and a run seen whole added nothing.
  */
 export function codeTokens(code: string): string[] {
   const tokens: string[] = [];
@@ -10,15 +13,16 @@ export function codeTokens(code: string): string[] {
     if (/^[\p{L}_$]/u.test(token)) {
       const parts = token.split(/_+|(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u).filter(Boolean);
       if (parts.length > 1) tokens.push(...parts.map((part) => part.toLowerCase()));
-    } else if (!/^\p{N}/u.test(token) && [...token].length > 1) {
-      tokens.push(`op${[...token].map((c) => c.codePointAt(0)!.toString(16)).join('')}`);
+    } else if (!/^\p{N}/u.test(token)) {
+      const symbols = [...token].map((c) => c.codePointAt(0)!.toString(16));
+      for (let i = 1; i < symbols.length; i++) tokens.push(`op${symbols[i - 1]}${symbols[i]}`);
     }
   }
   return tokens;
 }
 
-/** Identifiers, numbers, the operators of C-like languages, Python, Go, Rust, Scala, PHP and shell (longest first), then any other single symbol. */
-const TOKEN = /[\p{L}_$][\p{L}\p{N}_$]*|\p{N}[\p{L}\p{N}_.]*|===|!==|\.\.\.|<<=|>>=|\*\*=|\?\?=|<=>|->|=>|::|==|!=|<=|>=|&&|\|\||\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|<<|>>|\?\?|\?\.|:=|<-|\$\(|\[\[|\]\]|[^\s\p{L}\p{N}_$]/gu;
+/** Identifiers, numbers, and runs of other symbols (no spaces between them). */
+const TOKEN = /[\p{L}_$][\p{L}\p{N}_$]*|\p{N}[\p{L}\p{N}_.]*|[^\s\p{L}\p{N}_$]+/gu;
 
 /** The code in a passage of a document: fenced and indented blocks, and inline spans in backticks. */
 export function codeOf(text: string): string {
