@@ -40,3 +40,12 @@ test('where no example is tagged, the language the examples\' syntax shows scope
   // Shell and C side by side show no one language: the guide stays about every language.
   assert.deepEqual(documentLanguages('Rules\n=====\n\n\tif test -f x\n\tthen\n\t\techo ok;\n\tfi\n\n\tint x = 0;\n'), []);
 });
+
+test('where nothing else shows a language, the languages the prose names often enough scope the document', () => {
+  // Like git's CodingGuidelines: plain text, untagged examples, C named throughout and Perl or Python in passing.
+  const guidelines = ['Rules', '=====', '', 'For C programs:', '', ' - We use tabs in C code.', ' - C99 is fine, but not all of it.', ' - In C, declare variables first.', '', 'Python scripts follow PEP 8.', '', '\tif (x)', '\t\treturn;', ''].join('\n');
+  assert.deepEqual(documentLanguages(guidelines), ['C']);
+  // One or two names in passing scope nothing; what the title, examples or front matter show comes first.
+  assert.deepEqual(documentLanguages('# Contributing\n\nWe write C and Python; see the C notes.\n'), []);
+  assert.deepEqual(documentLanguages('# Rust guide\n\nUnlike C, unlike C, unlike C.\n'), ['Rust']);
+});

@@ -7,8 +7,9 @@ import { readFrontMatter } from './frontMatter';
  * its front matter states (`languages: [C, C++]`), or else those its title names (the Airbnb JavaScript Style
  * Guide, "curl C code style", PEP 8's "Style Guide for Python Code"), its path names (`docs/scala-style-guide/`)
  * and most of its tagged code examples are written in; where no example is tagged, the language its examples'
- * syntax shows, if that names one (Python, Go). Empty when it shows none (a team's CONTRIBUTING with shell
- * commands): such a document is about every language.
+ * syntax shows, if that names one (Python, Go); where none of these shows one, the languages its prose names
+ * often (`proseLanguages`). Empty when it shows none (a team's CONTRIBUTING with shell commands): such a document
+ * is about every language.
  */
 export function documentLanguages(text: string, source = ''): string[] {
   const stated = readFrontMatter(text).languages;
@@ -26,6 +27,7 @@ export function documentLanguages(text: string, source = ''): string[] {
     const shown = shownLanguage(codeOf(text).split('\n'));
     if (shown) found.add(shown);
   }
+  if (found.size === 0) for (const language of proseLanguages(text)) found.add(language);
   return [...found].sort();
 }
 
@@ -69,6 +71,16 @@ const NOT_IN_PATHS = new Set(['node', 'ex', 'cc']);
 function pathLanguages(source: string): string[] {
   const words = source.toLowerCase().replace(/\.[^./]+$/, '').split(/[^a-z0-9+#]+/);
   return words.filter((word) => !NOT_IN_PATHS.has(word) && LANGUAGE_TAGS[word]).map((word) => LANGUAGE_TAGS[word]!);
+}
+
+/**
+ * Where nothing else shows a language (a plain-text guide with untagged examples, such as git's CodingGuidelines):
+ * the languages its prose names, each at least 3 times and in at least a fifth of all such names.
+ */
+function proseLanguages(text: string): string[] {
+  const counts = TITLE_NAMES.map(([name, language]) => [language, text.match(new RegExp(name.source, `g${name.flags}`))?.length ?? 0] as const);
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  return counts.filter(([, n]) => n >= 3 && n >= total * 0.2).map(([language]) => language);
 }
 
 function titleLanguages(title: string | undefined): string[] {
