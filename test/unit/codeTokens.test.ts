@@ -16,6 +16,15 @@ test('code is spelled as pairs of adjacent symbols and identifier parts, so a ru
   assert.deepEqual(codeTokens('x = 1.5e3'), []);
 });
 
+test('two words with only spaces between them are one word, as in a rule\'s example and the code that breaks it', () => {
+  // "using" and "namespace" are everywhere in a C++ guide; `using namespace` is in one rule.
+  assert.deepEqual(codeTokens('using namespace std;\nreturn NULL;'), ['wpusingxnamespace', 'wpnamespacexstd', 'wpreturnxnull']);
+  assert.deepEqual(codeTokens('using\tnamespace'), codeTokens('using namespace'));
+  // Not across a line, a symbol or a dot; identifiers are spelled as the index spells words.
+  assert.deepEqual(codeTokens('return\nx; a.b(c)').filter((token) => token.startsWith('wp')), []);
+  assert.deepEqual(codeTokens('static MAX_SIZE'), ['max', 'size', 'wpstaticxmaxsize']);
+});
+
 test('a passage\'s code is its fenced and indented blocks and its inline spans', () => {
   const passage = ['Prefer `nullptr` over `NULL`:', '', '```cpp', 'int *p = nullptr;', '```', '', '    x := f()', 'Prose about code.'].join('\n');
   assert.equal(codeOf(passage), ['nullptr', 'NULL', 'int *p = nullptr;', '    x := f()'].join('\n'));
