@@ -28,4 +28,7 @@ test('two words with only spaces between them are one word, as in a rule\'s exam
 test('a passage\'s code is its fenced and indented blocks and its inline spans', () => {
   const passage = ['Prefer `nullptr` over `NULL`:', '', '```cpp', 'int *p = nullptr;', '```', '', '    x := f()', 'Prose about code.'].join('\n');
   assert.equal(codeOf(passage), ['nullptr', 'NULL', 'int *p = nullptr;', '    x := f()'].join('\n'));
+  // A list item's prose wrapped onto an indented line is prose, as CommonMark reads it; after a blank line it is code.
+  const list = ['- Opening braces go on the same line as', '    the declaration they open.', '', '    if (x) {', '\tcall();'].join('\n');
+  assert.equal(codeOf(list), ['    if (x) {', '\tcall();'].join('\n'));
 });

@@ -36,17 +36,23 @@ function spelled(word: string): string {
 /** Identifiers, numbers, and runs of other symbols (no spaces between them). */
 const TOKEN = /[\p{L}_$][\p{L}\p{N}_$]*|\p{N}[\p{L}\p{N}_.]*|[^\s\p{L}\p{N}_$]+/gu;
 
-/** The code in a passage of a document: fenced and indented blocks, and inline spans in backticks. */
+/** The code in a passage of a document: fenced and indented blocks (after a blank line or more code), and inline spans in backticks. */
 export function codeOf(text: string): string {
   const code: string[] = [];
   let fenced = false;
+  let previous: 'blank' | 'code' | 'text' = 'blank';
   for (const line of text.split('\n')) {
     if (/^\s*(```|~~~)/.test(line)) {
       fenced = !fenced;
+      previous = 'blank';
       continue;
     }
-    if (fenced || /^( {4}|\t)/.test(line)) code.push(line);
+    // As in CommonMark, an indented block cannot interrupt a paragraph: an indented line right after text continues
+    // it (a list item's wrapped prose), so its words do not become code tokens.
+    const indented = /^( {4}|\t)/.test(line) && previous !== 'text';
+    if (fenced || (indented && line.trim() !== '')) code.push(line);
     else for (const [, span] of line.matchAll(/`+([^`]+)`+/g)) code.push(span!);
+    previous = line.trim() === '' ? 'blank' : fenced || indented ? 'code' : 'text';
   }
   return code.join('\n');
 }
