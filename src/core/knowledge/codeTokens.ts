@@ -49,7 +49,7 @@ export function codeOf(text: string): string {
     }
     // As in CommonMark, an indented block cannot interrupt a paragraph: an indented line right after text continues
     // it (a list item's wrapped prose), so its words do not become code tokens.
-    const indented = /^( {4}|\t)/.test(line) && previous !== 'text';
+    const indented: boolean = /^( {4}|\t)/.test(line) && previous !== 'text';
     if (fenced || (indented && line.trim() !== '')) code.push(line);
     else for (const [, span] of line.matchAll(/`+([^`]+)`+/g)) code.push(span!);
     previous = line.trim() === '' ? 'blank' : fenced || indented ? 'code' : 'text';
