@@ -15,9 +15,11 @@ const DEFAULT_EXCLUDE = [
 ];
 
 const STYLE_INCLUDE = [
-  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,html,htm,pdf}',
+  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,adoc,asciidoc,html,htm,pdf}',
   '**/CONTRIBUTING*',
-  'docs/**/*.{md,markdown,mdx,txt,rst,html,htm,pdf}',
+  // Guides named without an extension, as git's Documentation/CodingGuidelines is.
+  '**/{CodingGuidelines,CODING_GUIDELINES,STYLE,CONVENTIONS}',
+  'docs/**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,html,htm,pdf}',
   '**/.editorconfig',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',

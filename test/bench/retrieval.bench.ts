@@ -3,8 +3,9 @@
 // team's would, and each code snippet breaks one labelled rule (a section or a bullet, by its lines). Prints,
 // for the tuning and the frozen held-out halves and per language, recall@5, recall@12 and MRR of the review's
 // retrieval on the lexical path (hashing embedder), of `housestyle search` given the snippet and its file
-// name, of naive BM25 over 60-line windows and of the right document's passages in random order (expected
-// values), all in the same run; and how often the review's packed prompt keeps the labelled rule.
+// name, of naive BM25 over 60-line windows and over the very passages House Style indexed, and of the right
+// document's passages in random order (expected values), all in the same run; and how often the review's packed
+// prompt keeps the labelled rule.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +20,7 @@ import { languageOf } from '../../src/core/review/language';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
-import { K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
+import { bm25Over, K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 
 const DATA = path.join(import.meta.dirname, 'retrieval', 'teams');
 /** Where the fetch tool leaves git mirrors (`<owner>+<name>/repo`): the documents whose licence lets us keep no copy are read from there. */
@@ -120,6 +121,8 @@ interface Row {
   review: number | undefined;
   search: number | undefined;
   bm25: number | undefined;
+  /** Naive BM25 over House Style's own passages: what the query, code tokens and language preference add, on the same units. */
+  bm25Passages: number | undefined;
   random: { recall5: number; recall12: number; rr: number };
   packed: boolean;
   top: string[];
@@ -137,8 +140,13 @@ try {
   const kb = await openKnowledgeBase({ workspace, config });
   const store = (await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase))!;
   const passagesBySource = new Map<string, Hit[]>();
-  for await (const passage of store.passages()) passagesBySource.set(passage.source, [...(passagesBySource.get(passage.source) ?? []), passage]);
+  const allPassages: (Hit & { text: string })[] = [];
+  for await (const passage of store.passages()) {
+    passagesBySource.set(passage.source, [...(passagesBySource.get(passage.source) ?? []), passage]);
+    allPassages.push({ ...passage, text: passage.heading ? `${passage.heading}\n${passage.text}` : passage.text });
+  }
   store.close();
+  const samePassages = bm25Over(allPassages);
   const naive = naiveBm25(present.map((source) => ({ source: source.workspacePath, lines: texts.get(source.doc)!.split(/\r?\n/) })));
   for (const snippet of snippets) {
     const source = sourceOf.get(snippet.doc)!;
@@ -154,6 +162,7 @@ try {
       review: rankOf(results, source, snippet),
       search: rankOf(await searchText(kb, snippet.code, { k: K, file: snippet.path }), source, snippet),
       bm25: rankOf(naive(snippet.code), source, snippet),
+      bm25Passages: rankOf(samePassages(snippet.code), source, snippet),
       random: randomOrder(own.length, own.filter((passage) => covers(passage, source, snippet)).length),
       packed: rules.passages.some(({ passage }) => covers(passage, source, snippet)),
       top: results.slice(0, 5).map((r) => `${sources.find((s) => s.workspacePath === r.source)?.doc ?? r.source}: ${r.heading.split(' > ').at(-1)}`),
@@ -179,6 +188,7 @@ const METHODS: { name: string; score: (list: Row[]) => Scores }[] = [
   { name: 'House Style: review query, lexical search', score: ranked((row) => row.review) },
   { name: '`housestyle search` with the snippet and its file name', score: ranked((row) => row.search) },
   { name: 'naive BM25 over 60-line windows, snippet text', score: ranked((row) => row.bm25) },
+  { name: 'naive BM25 over the same passages as House Style, snippet text', score: ranked((row) => row.bm25Passages) },
   { name: 'the right document, its passages in random order (expected)', score: expected },
 ];
 const f = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(3));
@@ -192,8 +202,8 @@ console.log(`\nThe review keeps the labelled rule in its packed prompt (default 
 
 for (const group of GROUPS) {
   console.log(`\n${group.name}, per language (MRR; r@5 in brackets):\n`);
-  console.log(`| language | n | House Style | search | naive BM25 | random order | packed |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`| language | n | House Style | search | naive BM25 | BM25, same passages | random order | packed |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   const inGroup = rows.filter(group.has);
   for (const language of [...new Set(inGroup.map((row) => languageOfSnippet(row.snippet)))].sort()) {
     const list = inGroup.filter((row) => languageOfSnippet(row.snippet) === language);
@@ -202,8 +212,14 @@ for (const group of GROUPS) {
   }
 }
 
-// BENCH_VERBOSE=tuning lists the tuning half's snippets whose rule is not in the top 5. The held-out half is never listed: nobody looks at it to choose a change.
+// BENCH_VERBOSE=tuning lists the tuning half's ranks per snippet (House Style's beside both naive BM25s; - is not in
+// the top 12) and its snippets whose rule is not in the top 5. The held-out half is never listed: nobody looks at
+// it to choose a change.
 if (process.env.BENCH_VERBOSE === 'tuning') {
+  const tuning = rows.filter((r) => !r.snippet.heldOut);
+  const cell = (rank: number | undefined) => String(rank ?? '-').padStart(7);
+  console.log(`\n${'tuning snippet'.padEnd(44)}  review  search windows passages`);
+  for (const row of tuning) console.log(`${row.snippet.name.padEnd(44)}${[row.review, row.search, row.bm25, row.bm25Passages].map(cell).join(' ')}`);
   console.log('');
-  for (const row of rows.filter((r) => !r.snippet.heldOut && (r.review ?? 99) > 5)) console.log(`  miss: ${row.snippet.name} wanted ${row.snippet.label} (rank ${row.review ?? '-'}), got ${row.top.join(' | ')}`);
+  for (const row of tuning.filter((r) => (r.review ?? 99) > 5)) console.log(`  miss: ${row.snippet.name} wanted ${row.snippet.label} (rank ${row.review ?? '-'}), got ${row.top.join(' | ')}`);
 }

@@ -132,12 +132,12 @@ const scored = <T extends { snippet: Snippet; guide: Guide; results: Hit[] }>(ru
 
 for (const { choice, label } of await availableEmbedders(baseConfig)) {
   const runs: { snippet: Snippet; guide: Guide; results: Hit[] }[] = [];
-  // `housestyle search` given the snippet alone (no file named): the code recognised and searched for its
-  // constructs, against the snippet's text searched as written (what search did before).
+  // `housestyle search` given the snippet alone (no file named): the code recognised and searched as code
+  // (its words and code tokens), against the snippet's text searched as written (what search did before).
   const searched: typeof runs = [];
   const asWritten: typeof runs = [];
-  // Ablations, to show what each part of the lexical path adds: the query without its construct words
-  // (language, path and frequent words: the query before), and the hashing embedder's vectors fused in.
+  // Ablations, to show what each part of the lexical path adds: the query without its code tokens
+  // (language, path and frequent words), and the hashing embedder's vectors fused in.
   const wordsOnly: typeof runs = [];
   const fused: typeof runs = [];
   // What a review's prompt carries: the same search's passages as retrieveRules packs them.
@@ -166,7 +166,7 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });
       if (store) {
         const lines = query.split('\n');
-        wordsOnly.push({ snippet, guide, results: await kb.search(`${lines[0]}\n${lines.at(-1)}`, { k: K, ...(language && { language }) }) });
+        wordsOnly.push({ snippet, guide, results: await kb.search(lines.slice(0, 2).join('\n'), { k: K, ...(language && { language }) }) });
         fused.push({ snippet, guide, results: await store.search(query, { vector: async () => (await hashing.embed([query]))[0]!, fuseVectors: true, k: K }) });
       }
       // BENCH_VERBOSE=tuned (or another group's name) lists that group's snippets whose sections are not in the top 5.
@@ -184,7 +184,7 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
   rows.push({ method: `${label}: \`housestyle search\` with the snippet alone`, scores: scored(searched) });
   rows.push({ method: `${label}: the snippet's text searched as written`, scores: scored(asWritten) });
   if (wordsOnly.length > 0) {
-    rows.push({ method: `${label}: review query without construct words, search`, scores: scored(wordsOnly) });
+    rows.push({ method: `${label}: review query without code tokens, search`, scores: scored(wordsOnly) });
     rows.push({ method: `${label}: review query, BM25 fused with the hashing vectors (no language preference)`, scores: scored(fused) });
   }
   for (const miss of misses) console.log(`  miss (${process.env.BENCH_VERBOSE}): ${miss}`);

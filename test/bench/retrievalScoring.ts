@@ -38,38 +38,49 @@ export function scoreRanks(snippets: (number | undefined)[][]): Scores {
 
 const WINDOW_LINES = 60;
 
-/** The naive baseline: Okapi BM25 (k1 1.2, b 0.75) over consecutive 60-line windows of every document, queried with every word of the snippet. */
+/** The naive baseline: Okapi BM25 over consecutive 60-line windows of every document, queried with every word of the snippet (`bm25Over`). */
 export function naiveBm25(documents: { source: string; lines: readonly string[] }[]): (query: string) => Hit[] {
-  const words = (text: string) => text.toLowerCase().match(/[a-z0-9_]+/g) ?? [];
-  const windows: { source: string; start: number; end: number; terms: Map<string, number>; length: number }[] = [];
+  const windows: (Hit & { text: string })[] = [];
   for (const document of documents) {
     for (let start = 1; start <= document.lines.length; start += WINDOW_LINES) {
       const end = Math.min(document.lines.length, start + WINDOW_LINES - 1);
-      const terms = new Map<string, number>();
-      const tokens = words(document.lines.slice(start - 1, end).join('\n'));
-      for (const t of tokens) terms.set(t, (terms.get(t) ?? 0) + 1);
-      windows.push({ source: document.source, start, end, terms, length: tokens.length });
+      windows.push({ source: document.source, startLine: start, endLine: end, text: document.lines.slice(start - 1, end).join('\n') });
     }
   }
-  const average = windows.reduce((sum, w) => sum + w.length, 0) / windows.length;
+  return bm25Over(windows);
+}
+
+/**
+ * Okapi BM25 (k1 1.2, b 0.75) over the given units of text (windows, or the passages House Style indexed), queried
+ * with every word of the query: no stemming, no stop words, no code tokens, no language preference.
+ */
+export function bm25Over(units: readonly (Hit & { text: string })[]): (query: string) => Hit[] {
+  const words = (text: string) => text.toLowerCase().match(/[a-z0-9_]+/g) ?? [];
+  const indexed = units.map((unit) => {
+    const terms = new Map<string, number>();
+    const tokens = words(unit.text);
+    for (const t of tokens) terms.set(t, (terms.get(t) ?? 0) + 1);
+    return { hit: { source: unit.source, startLine: unit.startLine, endLine: unit.endLine }, terms, length: tokens.length };
+  });
+  const average = indexed.reduce((sum, u) => sum + u.length, 0) / indexed.length;
   const df = new Map<string, number>();
-  for (const w of windows) for (const t of w.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const u of indexed) for (const t of u.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
   return (query: string): Hit[] => {
     const terms = [...new Set(words(query))];
-    return windows
-      .map((w) => {
+    return indexed
+      .map((u) => {
         let total = 0;
         for (const t of terms) {
-          const tf = w.terms.get(t) ?? 0;
+          const tf = u.terms.get(t) ?? 0;
           if (tf === 0) continue;
-          const idf = Math.log(1 + (windows.length - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
-          total += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * w.length) / average));
+          const idf = Math.log(1 + (indexed.length - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
+          total += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * u.length) / average));
         }
-        return { window: w, total };
+        return { hit: u.hit, total };
       })
       .filter((s) => s.total > 0)
       .sort((a, b) => b.total - a.total)
       .slice(0, K)
-      .map(({ window }) => ({ source: window.source, startLine: window.start, endLine: window.end }));
+      .map(({ hit }) => hit);
   };
 }

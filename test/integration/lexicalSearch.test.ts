@@ -24,6 +24,10 @@ Never use a mutable value as the default of an argument.
 ## Naming
 
 Functions are named in lower case with underscores.
+
+## Comparisons
+
+Compare with singletons by identity: \`x is not y\`, never \`x != y\`.
 `;
 
 let workspace: string;
@@ -57,20 +61,20 @@ test('ranks by stemmed BM25 without embedding the query, and tops up to k by vec
   }
 });
 
-test('`housestyle search` given code finds the rule it breaks, by the constructs the code uses', async () => {
-  // The snippet's own words point elsewhere ("imports", "names"); its construct, a mutable default, does not.
-  const snippet = 'def imports(names=[]):\n    names.append("os")\n    return names';
+test('`housestyle search` given code finds the rule it breaks, by the operator the rule\'s example shares with it', async () => {
+  // None of the snippet's words is in the guide ("values" would be: the stem of "value"): only its `!=` is, in the rule's example.
+  const snippet = 'def total(prices):\n    if prices != None:\n        return prices';
   const found = await runCli(['search', '--workspace', workspace, '--k', '1', '--json', snippet]);
   assert.equal(found.code, 0, found.stderr);
-  assert.equal(JSON.parse(found.stdout).heading, 'Guide > Default arguments');
+  assert.equal(JSON.parse(found.stdout).heading, 'Guide > Comparisons');
 
   const queries = path.join(workspace, 'queries.jsonl');
-  await writeFile(queries, [{ id: 'named', query: 'def imports(names=[]): pass', file: 'src/cart.py' }, { id: 'words', query: 'how are functions named' }].map((q) => JSON.stringify(q)).join('\n'));
+  await writeFile(queries, [{ id: 'named', query: 'def total(prices): return prices != None', file: 'src/cart.py' }, { id: 'words', query: 'how are functions named' }].map((q) => JSON.stringify(q)).join('\n'));
   const batch = await runCli(['search', '--workspace', workspace, '--k', '1', '--queries', queries]);
   assert.equal(batch.code, 0, batch.stderr);
   assert.deepEqual(
     batch.stdout.trim().split('\n').map((line) => JSON.parse(line)).map((r: { id: string; results: { heading: string }[] }) => [r.id, r.results[0]!.heading]),
-    [['named', 'Guide > Default arguments'], ['words', 'Guide > Naming']],
+    [['named', 'Guide > Comparisons'], ['words', 'Guide > Naming']],
   );
 });
 

@@ -197,13 +197,14 @@ describe('routes', () => {
 
   test('ask about the code in view finds the rule the code breaks, though the question names none', async () => {
     const cart = path.join(root, 'cart');
-    const guide = '# Guide\n\n## Imports\n\nPut each import on its own line.\n\n## Default arguments\n\nNever use a mutable value as the default of an argument.\n\n## Naming\n\nFunctions are named in lower case.\n';
+    const guide = '# Guide\n\n## Imports\n\nPut each import on its own line.\n\n## Default arguments\n\nNever use a mutable value as the default of an argument: `def add(item, items=[])`.\n\n## Naming\n\nFunctions are named in lower case.\n';
     for (const [file, text] of Object.entries({ 'docs/guide.md': guide, '.housestyle/config.json': JSON.stringify({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }) })) {
       await mkdir(path.dirname(path.join(cart, file)), { recursive: true });
       await writeFile(path.join(cart, file), text);
     }
     server.onChat(() => ({ content: 'Not quite [R1].', ...figures({ model: BASE } as ModelRequestBody) }));
-    // The code's own words point elsewhere ("imports", "names"); its mutable default does not.
+    // The code's own words point elsewhere ("imports", "names"); its mutable default does not, and the rule's
+    // example shows that syntax (`=[]`): retrieval matches code by its tokens, with no vocabulary naming constructs.
     const code = { path: 'src/cart.py', text: 'def imports(names=[]):\n    names.append("os")\n    return names\n' };
     const result = await withSession({ workspace: cart, config: parseConfig({ index: { embedder: 'hash' }, ollama: { host: server.host }, review: { k: 1 } }), client: new OllamaClient({ host: server.host, timeoutMs: 5000 }) }, (session) => askQuestion(session, { question: 'Is this fine?', code }));
     assert.deepEqual(result.citations.map((c) => c.heading), ['Guide > Default arguments']);

@@ -55,7 +55,7 @@ describe('chunkMarkdown', () => {
     assert.ok(chunks[2]!.text.includes('# not a heading'), 'a # line inside a code block is code, not a heading');
   });
 
-  it('keeps code blocks and lists whole when they fit, and splits long sections with overlap', () => {
+  it('keeps code blocks whole when they fit, splits long sections with overlap, and never cuts or repeats a list item', () => {
     const list = Array.from({ length: 40 }, (_, i) => `- rule number ${i} says something about naming things well`).join('\n');
     const code = ['```ts', ...Array.from({ length: 10 }, (_, i) => `const value${i} = compute(${i});`), '```'].join('\n');
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} explains why the team prefers small functions and early returns.`).join('\n\n');
@@ -63,20 +63,23 @@ describe('chunkMarkdown', () => {
     const options = { maxTokens: 120, overlapTokens: 20 };
     const chunks = chunkMarkdown('long.md', text, options);
     assertExactLines(text, chunks);
-    assert.ok(chunks.length > 3);
     for (const chunk of chunks) assert.ok(countTokens(chunk.heading) + countTokens(chunk.text) <= options.maxTokens, `chunk ${chunk.startLine} fits`);
     assert.ok(chunks.some((c) => c.text.startsWith('# Long') && c.text.includes(code)), 'the code block stays in one chunk');
-    // Where a block had to be split (the list), consecutive chunks overlap, never by more than the overlap budget.
+    // The paragraphs did not fit one chunk: consecutive chunks overlap, never by more than the overlap budget.
     const listStart = text.split('\n').findIndex((line) => line.startsWith('- rule')) + 1;
-    const listChunks = chunks.filter((c) => c.endLine >= listStart);
-    assert.ok(listChunks.length >= 3);
-    for (let i = 1; i < listChunks.length; i++) {
-      const previous = listChunks[i - 1]!;
-      const current = listChunks[i]!;
+    const prose = chunks.filter((c) => c.endLine < listStart);
+    assert.ok(prose.length >= 3);
+    for (let i = 1; i < prose.length; i++) {
+      const previous = prose[i - 1]!;
+      const current = prose[i]!;
       assert.ok(current.startLine <= previous.endLine, `chunk at ${current.startLine} overlaps the previous one`);
       const shared = text.split('\n').slice(current.startLine - 1, previous.endLine).join('\n');
       assert.ok(countTokens(shared) <= options.overlapTokens);
     }
+    // The list's rules are packed whole, several to a chunk, each in exactly one chunk: no overlap repeats one.
+    const rules = chunks.filter((c) => c.endLine >= listStart);
+    assert.ok(rules.length >= 3 && rules.length < 40);
+    assert.deepEqual(rules.flatMap((c) => c.text.split('\n').filter((line) => line.startsWith('- rule'))), list.split('\n'));
     // Nothing is lost: every non-blank line is in some chunk.
     const covered = new Set(chunks.flatMap((c) => Array.from({ length: c.endLine - c.startLine + 1 }, (_, j) => c.startLine + j)));
     text.split('\n').forEach((line, i) => line.trim() && assert.ok(covered.has(i + 1), `line ${i + 1} is covered`));
@@ -193,5 +196,35 @@ describe('chunkRestructuredText', () => {
       ],
     );
     assertExactLines(pep, chunks.chunks);
+  });
+});
+
+describe('list items and AsciiDoc', () => {
+  it('packs a plain-text guide\'s bullets whole: one too long for a chunk starts its own, with no overlap', () => {
+    const bullet = (i: number, words: number) => [` - Rule ${i}: ${'word '.repeat(words).trim()}`, '   continued.'];
+    const text = ['For C programs:', '', ...bullet(1, 10), ...bullet(2, 40), ...bullet(3, 10), ''].join('\n');
+    const result = chunkSource('Documentation/CodingGuidelines', text, { maxTokens: 64, overlapTokens: 20, codeComments: false });
+    assert.ok('chunks' in result);
+    const chunks: Chunk[] = result.chunks;
+    assertExactLines(text, chunks);
+    // Every rule is in exactly one chunk, whole.
+    for (const rule of [1, 2, 3]) {
+      const holding = chunks.filter((c) => c.text.includes(`Rule ${rule}:`));
+      assert.equal(holding.length, 1, `rule ${rule}`);
+      assert.ok(holding[0]!.text.includes(`Rule ${rule}: word`) && holding[0]!.text.split('\n').some((line) => line === '   continued.'));
+    }
+    assert.ok(!chunks.some((c) => c.text.includes('Rule 1:') && c.text.includes('Rule 2:')), 'rule 2 does not fit beside rule 1');
+  });
+
+  it('splits AsciiDoc at its section titles, not at `==` lines inside listing blocks', () => {
+    const text = ['= Ruby Style Guide', '', 'Intro.', '', '== Layout', '', '* Use two spaces.', '', '----', '== not a title', '----', '', '=== Tabs', 'Never tabs.'].join('\n');
+    const result = chunkSource('docs/ruby/README.adoc', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in result);
+    assert.deepEqual(result.chunks.map((c) => [c.heading, c.startLine, c.endLine]), [
+      ['Ruby Style Guide', 1, 3],
+      ['Ruby Style Guide > Layout', 5, 11],
+      ['Ruby Style Guide > Layout > Tabs', 13, 14],
+    ]);
+    assertExactLines(text, result.chunks);
   });
 });

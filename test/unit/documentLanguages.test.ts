@@ -21,3 +21,31 @@ test('a document that shows no language (shell commands, prose) is about every l
   assert.ok(speaksTo(['JavaScript'], 'TypeScript (TSX)'), 'a JavaScript guide serves TypeScript');
   assert.ok(!speaksTo(['Python'], 'Go'));
 });
+
+test('C is not C++ unless the document says so; front matter states a scope; the path names one', () => {
+  assert.deepEqual(documentLanguages('# curl C code style\n\n```c\nint x;\n```\n'), ['C']);
+  assert.deepEqual(documentLanguages('# C# Coding Style\n'), ['C#']);
+  assert.deepEqual(documentLanguages('# Style for C and C++ code\n'), ['C', 'C++']);
+  assert.ok(!speaksTo(['C'], 'C++') && !speaksTo(['C++'], 'C'));
+  // What the team states wins over what the text shows.
+  assert.deepEqual(documentLanguages('---\nlanguages: [c++, C]\n---\n# Rules\n\n```python\nx = 1\n```\n'), ['C', 'C++']);
+  assert.deepEqual(documentLanguages('# Coding guidelines\n\n1. Use camelCase.\n', 'docs/TypeScript-wiki/Coding-guidelines.md'), ['TypeScript']);
+  assert.deepEqual(documentLanguages('# Guide\n', 'docs/scala-style-guide/README.md'), ['Scala']);
+  assert.deepEqual(documentLanguages('# Guide\n', 'docs/node/examples/README.md'), []);
+});
+
+test('where no example is tagged, the language the examples\' syntax shows scopes the document', () => {
+  const hacking = 'OpenStack Style Guidelines\n==========================\n\n- Do not write ``except:``.\n\nExample::\n\n    def list():\n        return [1, 2, 3]\n\n    from nova import test\n';
+  assert.deepEqual(documentLanguages(hacking), ['Python']);
+  // Shell and C side by side show no one language: the guide stays about every language.
+  assert.deepEqual(documentLanguages('Rules\n=====\n\n\tif test -f x\n\tthen\n\t\techo ok;\n\tfi\n\n\tint x = 0;\n'), []);
+});
+
+test('where nothing else shows a language, the languages the prose names often enough scope the document', () => {
+  // Like git's CodingGuidelines: plain text, untagged examples, C named throughout and Perl or Python in passing.
+  const guidelines = ['Rules', '=====', '', 'For C programs:', '', ' - We use tabs in C code.', ' - C99 is fine, but not all of it.', ' - In C, declare variables first.', '', 'Python scripts follow PEP 8.', '', '\tif (x)', '\t\treturn;', ''].join('\n');
+  assert.deepEqual(documentLanguages(guidelines), ['C']);
+  // One or two names in passing scope nothing; what the title, examples or front matter show comes first.
+  assert.deepEqual(documentLanguages('# Contributing\n\nWe write C and Python; see the C notes.\n'), []);
+  assert.deepEqual(documentLanguages('# Rust guide\n\nUnlike C, unlike C, unlike C.\n'), ['Rust']);
+});

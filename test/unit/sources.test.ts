@@ -29,6 +29,10 @@ describe('discoverSources', () => {
       '.gitignore': 'generated/\n',
       'src/app.ts': 'code',
       'README.md': 'not a style source by default',
+      'Documentation/CodingGuidelines': 'an extensionless guide',
+      'docs/ruby/README.adoc': '= Ruby Style Guide',
+      'src/STYLE': 'x',
+      'src/CodingGuidelines.py': 'code, not a guide',
     };
     for (const [file, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
@@ -44,9 +48,12 @@ describe('discoverSources', () => {
       '.github/copilot-instructions.md',
       '.housestyle/rules/naming.md',
       'CONTRIBUTING.md',
+      'Documentation/CodingGuidelines',
       'docs/STYLE_GUIDE.md',
       'docs/architecture/overview.md',
       'docs/notes.txt',
+      'docs/ruby/README.adoc',
+      'src/STYLE',
       'src/api.instructions.md',
     ]);
   });

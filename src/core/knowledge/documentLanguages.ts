@@ -1,11 +1,20 @@
+import { shownLanguage } from './codeFamily';
+import { codeOf } from './codeTokens';
+import { readFrontMatter } from './frontMatter';
+
 /**
- * The programming languages a document is about, named as `languageOf` names a reviewed file's language:
- * those its title names (the Airbnb JavaScript Style Guide, Effective Go, PEP 8's "Style Guide for Python
- * Code") and those most of its tagged code examples are written in. Empty when it shows none (a team's
- * CONTRIBUTING with shell commands): such a document is about every language.
+ * The programming languages a document is about, named as `languageOf` names a reviewed file's language: those
+ * its front matter states (`languages: [C, C++]`), or else those its title names (the Airbnb JavaScript Style
+ * Guide, "curl C code style", PEP 8's "Style Guide for Python Code"), its path names (`docs/scala-style-guide/`)
+ * and most of its tagged code examples are written in; where no example is tagged, the language its examples'
+ * syntax shows, if that names one (Python, Go); where none of these shows one, the languages its prose names
+ * often (`proseLanguages`). Empty when it shows none (a team's CONTRIBUTING with shell commands): such a document
+ * is about every language.
  */
-export function documentLanguages(text: string): string[] {
-  const found = new Set(titleLanguages(titleOf(text)));
+export function documentLanguages(text: string, source = ''): string[] {
+  const stated = readFrontMatter(text).languages;
+  if (stated.length > 0) return [...new Set(stated.map((name) => LANGUAGE_TAGS[name.toLowerCase()] ?? name))].sort();
+  const found = new Set([...titleLanguages(titleOf(text)), ...pathLanguages(source)]);
   const examples = new Map<string, number>();
   for (const match of text.matchAll(CODE_TAG)) {
     const language = LANGUAGE_TAGS[(match[1] ?? match[2] ?? match[3] ?? '').toLowerCase()];
@@ -14,10 +23,15 @@ export function documentLanguages(text: string): string[] {
   const tagged = [...examples.values()].reduce((sum, n) => sum + n, 0);
   // A language of a few stray examples (a JSON config shown once in a Python guide is no language here anyway).
   for (const [language, count] of examples) if (count >= Math.max(1, tagged * 0.2)) found.add(language);
+  if (tagged === 0) {
+    const shown = shownLanguage(codeOf(text).split('\n'));
+    if (shown) found.add(shown);
+  }
+  if (found.size === 0) for (const language of proseLanguages(text)) found.add(language);
   return [...found].sort();
 }
 
-/** Whether a document about `languages` speaks to code in `language` (kin count: a JavaScript guide serves TypeScript). */
+/** Whether a document about `languages` speaks to code in `language` (kin count: a JavaScript guide serves TypeScript; C and C++ are not kin). */
 export function speaksTo(languages: readonly string[], language: string): boolean {
   if (languages.length === 0) return true;
   const family = kinOf(language);
@@ -47,8 +61,27 @@ const PROGRAMMING_LANGUAGES = new Set(Object.values(LANGUAGE_TAGS));
 const TITLE_NAMES: [RegExp, string][] = [
   [/\bPython\b/, 'Python'], [/\bJavaScript\b/i, 'JavaScript'], [/\bTypeScript\b/i, 'TypeScript'], [/\b(Go|Golang)\b(?!-)/, 'Go'],
   [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/\bC\+\+/, 'C++'],
-  [/\bRuby\b/, 'Ruby'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
+  [/(?<![\w#+-])C(?![\w#+])/, 'C'], [/\bRuby\b/, 'Ruby'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
 ];
+
+/** Tags that also name other things as a folder or file name word ("node" modules, "ex" as in example). */
+const NOT_IN_PATHS = new Set(['node', 'ex', 'cc']);
+
+/** Languages the words of a document's path name: `docs/scala-style-guide/README.md`, `TypeScript-wiki/Coding-guidelines.md`. */
+function pathLanguages(source: string): string[] {
+  const words = source.toLowerCase().replace(/\.[^./]+$/, '').split(/[^a-z0-9+#]+/);
+  return words.filter((word) => !NOT_IN_PATHS.has(word) && LANGUAGE_TAGS[word]).map((word) => LANGUAGE_TAGS[word]!);
+}
+
+/**
+ * Where nothing else shows a language (a plain-text guide with untagged examples, such as git's CodingGuidelines):
+ * the languages its prose names, each at least 3 times and in at least a fifth of all such names.
+ */
+function proseLanguages(text: string): string[] {
+  const counts = TITLE_NAMES.map(([name, language]) => [language, text.match(new RegExp(name.source, `g${name.flags}`))?.length ?? 0] as const);
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  return counts.filter(([, n]) => n >= 3 && n >= total * 0.2).map(([language]) => language);
+}
 
 function titleLanguages(title: string | undefined): string[] {
   return title === undefined ? [] : TITLE_NAMES.filter(([name]) => name.test(title)).map(([, language]) => language);
@@ -68,7 +101,7 @@ function titleOf(text: string): string | undefined {
   return undefined;
 }
 
-const KIN: Record<string, string> = { 'JavaScript (JSX)': 'JavaScript', TypeScript: 'JavaScript', 'TypeScript (TSX)': 'JavaScript', 'C++': 'C' };
+const KIN: Record<string, string> = { 'JavaScript (JSX)': 'JavaScript', TypeScript: 'JavaScript', 'TypeScript (TSX)': 'JavaScript' };
 
 function kinOf(language: string): string {
   return KIN[language] ?? language;

@@ -11,6 +11,7 @@ import type { Chunk } from './chunk/chunk';
 import { CHUNKER_VERSION, chunkSource } from './chunk/chunkSource';
 import type { Embedder, EmbedderChoice } from './embedder';
 import { chooseEmbedder } from './embedders/chooseEmbedder';
+import { codeOf, codeTokens } from './codeTokens';
 import { documentLanguages } from './documentLanguages';
 import { retryCommitConflicts } from './commitRetry';
 import { explainIndexFailure } from './indexDamage';
@@ -227,7 +228,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
         logger.warn(`Skipped part of ${source}: ${part}.`);
       }
       keep.add(source);
-      pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks, languages: documentLanguages(read.text) });
+      pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks, languages: documentLanguages(read.text, source) });
       pendingRows += chunked.chunks.length;
       if (pendingRows >= WRITE_BATCH_ROWS) await flush();
     }
@@ -311,7 +312,7 @@ async function embedRows(
     end_line: chunk.endLine,
     heading: chunk.heading,
     text: chunk.text,
-    fts_text: embeddingText(chunk),
+    fts_text: fullText(chunk),
     content_hash: contentHash,
     file_hash: file.fileHash,
     file_stamp: file.stamp,
@@ -321,6 +322,12 @@ async function embedRows(
     vector: vectors.get(contentHash)!,
   }));
   return { rows, embedded: missing.length };
+}
+
+/** What BM25 matches: the chunk's heading path and text, and its code examples spelled as code tokens (`codeTokens`). */
+function fullText(chunk: Pick<Chunk, 'heading' | 'text'>): string {
+  const tokens = codeTokens(codeOf(chunk.text));
+  return tokens.length > 0 ? `${embeddingText(chunk)}\n${tokens.join(' ')}` : embeddingText(chunk);
 }
 
 /** The heading path gives a chunk its context, for vectors and for BM25 alike. */

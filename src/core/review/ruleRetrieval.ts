@@ -1,8 +1,9 @@
 import type { Config } from '../config';
 import type { KnowledgeBase, SearchOptions } from '../knowledge/knowledgeBase';
 import type { Passage } from '../knowledge/passage';
+import { codeTokens } from '../knowledge/codeTokens';
 import { isProgrammingLanguage } from '../knowledge/documentLanguages';
-import { constructWords, familyOf, type Family } from './codeConstructs';
+import { shownLanguage } from '../knowledge/codeFamily';
 import { languageOf } from './language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
@@ -22,10 +23,12 @@ export interface WindowRules extends PackedContext {
 
 // The query only steers retrieval. Every BM25 term costs search time, and a long query's many common
 // words drown the few rare ones that match a rule (measured in test/bench/reviewRag.bench.ts), so a
-// window is reduced to the constructs it uses, named as guides name them, and its most frequent words.
+// window is reduced to its most frequent words and its most frequent code tokens (symbol pairs, identifier
+// parts, word pairs), which match the code examples of the rules (`codeTokens`).
 const QUERY_MAX_WORDS = 24;
+const QUERY_MAX_CODE_TOKENS = 48;
 
-/** What to search the rules with: the file's language, the constructs its window uses, then its words, most frequent first. */
+/** What to search the rules with: the file's language, the window's words, most frequent first, then its code tokens. */
 export function retrievalQuery(window: ReviewWindow): string {
   const lines = window.segments.flatMap((segment) => window.target.lines.slice(segment.startLine - 1, segment.endLine));
   return codeQuery(lines, window.target);
@@ -46,7 +49,7 @@ export function searchRequest(text: string, file?: string): SearchRequest {
   if (file === undefined && !looksLikeCode(text)) return { query: text };
   const lines = text.split(/\r?\n/);
   const query = codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
-  const language = file === undefined ? SHOWN_LANGUAGES[familyOf(lines) ?? 'any'] : codeLanguage(file);
+  const language = file === undefined ? shownLanguage(lines) : codeLanguage(file);
   return { query, ...(language && { language }) };
 }
 
@@ -63,18 +66,19 @@ export function codeLanguage(path: string): string | undefined {
   return isProgrammingLanguage(language) ? language : undefined;
 }
 
-/** Families whose syntax names one language (the c-like family's is shared by many). */
-const SHOWN_LANGUAGES: Partial<Record<Family, string>> = { python: 'Python', go: 'Go' };
 
-/** The constructs `lines` of code use and their most frequent words, after the file's language and path where known. */
+/** The most frequent words of `lines` of code and their code tokens, after the file's language and path where known. */
 function codeQuery(lines: readonly string[], file: { path: string; language: string } | undefined): string {
+  const words = mostFrequent(lines.flatMap((line) => [...line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)].map((match) => match[0])), QUERY_MAX_WORDS);
+  const tokens = mostFrequent(codeTokens(lines.join('\n')), QUERY_MAX_CODE_TOKENS);
+  return [...(file ? [`${file.language} code in ${file.path}`] : []), words.join(' '), tokens.join(' ')].filter(Boolean).join('\n');
+}
+
+/** The `max` most frequent of `items`, ties in order of first appearance (Map order, and a stable sort). */
+function mostFrequent(items: readonly string[], max: number): string[] {
   const counts = new Map<string, number>();
-  for (const line of lines) {
-    for (const match of line.matchAll(/\p{L}[\p{L}\p{N}_]+/gu)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
-  }
-  // Map order is first appearance, and the sort is stable: ties keep it.
-  const words = [...counts].sort((a, b) => b[1] - a[1]).slice(0, QUERY_MAX_WORDS).map(([word]) => word);
-  return [...(file ? [`${file.language} code in ${file.path}`] : []), ...constructWords(file?.language, lines), words.join(' ')].join('\n');
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, max).map(([item]) => item);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { chunkAsciiDoc } from './asciiDoc';
 import type { Chunk, ChunkingOptions } from './chunk';
 import { chunkCodeComments, isCodeFile } from './codeComments';
 import { chunkHtml } from './html';
@@ -6,8 +7,8 @@ import { chunkPdf } from './pdf';
 import { chunkPlainText } from './plainText';
 import { chunkRestructuredText } from './restructuredText';
 
-/** Bump when chunking changes, so existing indexes re-chunk every file once. */
-export const CHUNKER_VERSION = 2;
+/** Bump when chunking changes (or the code tokens of a chunk's full text, `codeTokens`), so existing indexes re-chunk every file once. */
+export const CHUNKER_VERSION = 4;
 
 /** `skipped` says which parts of an indexed file were left out, and why. */
 export type ChunkResult = { chunks: Chunk[]; skipped?: string[] } | { skip: string };
@@ -18,6 +19,7 @@ export function chunkSource(source: string, text: string, options: ChunkingOptio
   if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
   if (/\.pdf$/i.test(source)) return chunkPdf(source, text, options);
   if (/\.rst$/i.test(source)) return { chunks: chunkRestructuredText(source, text, options) };
+  if (/\.(adoc|asciidoc)$/i.test(source)) return { chunks: chunkAsciiDoc(source, text, options) };
   if (isCodeFile(source)) {
     return options.codeComments ? { chunks: chunkCodeComments(source, text, options) } : { skip: 'source code; set codeComments: true on the knowledge base to index its comments' };
   }

@@ -9,7 +9,7 @@ const HEADING = /^h([1-6])$/;
 const BLOCK = new Set(['p', 'li', 'pre', 'blockquote', 'dt', 'dd', 'tr', 'caption', 'figcaption', 'summary']);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg', 'nav']);
 
-/** Splits HTML at h1–h6; paragraphs, list items, rows and preformatted blocks are kept whole where they fit. */
+/** Splits HTML at h1–h6; paragraphs, rows and preformatted blocks are kept whole where they fit, and each list item is a rule of its own. */
 export function chunkHtml(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const document = parse(text, { sourceCodeLocationInfo: true });
   // parse5 ends an element left open at the end of the file one line past it, and counts a lone CR as a line break.
@@ -32,7 +32,7 @@ export function chunkHtml(source: string, text: string, options: ChunkingOptions
     if (BLOCK.has(element.tagName) && location && !(element.tagName === 'li' && hasBlockChild(element))) {
       const content = element.tagName === 'pre' ? textOf(element).replace(/\n$/, '') : collapse(textOf(element, element.tagName === 'tr' ? ' | ' : ''));
       const line = Math.min(location.startLine, lastLine);
-      if (content) blocks.push({ heading: headings.filter(Boolean), lines: [{ line, endLine: Math.max(line, Math.min(location.endLine, lastLine)), text: content }] });
+      if (content) blocks.push({ heading: headings.filter(Boolean), lines: [{ line, endLine: Math.max(line, Math.min(location.endLine, lastLine)), text: content }], rule: element.tagName === 'li' });
       return;
     }
     for (const child of element.childNodes) visit(child);

@@ -5,8 +5,9 @@ import type { Block, Chunk, ChunkingOptions } from './chunk';
 import { packBlocks } from './packBlocks';
 
 /**
- * Splits Markdown at headings. Each top-level node (paragraph, list, code block, table, …) is a block
- * kept whole where it fits; the heading line opens its section's first chunk.
+ * Splits Markdown at headings. Each top-level node (paragraph, code block, table, …) is a block kept
+ * whole where it fits, and each item of a top-level list a rule of its own; the heading line opens its
+ * section's first chunk (a list's first item, where the list comes first).
  */
 export function chunkMarkdown(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const { appliesTo, body } = readFrontMatter(text);
@@ -32,10 +33,21 @@ export function chunkMarkdown(source: string, text: string, options: ChunkingOpt
       return;
     }
     const heading = headings.filter(Boolean);
-    if (pendingHeading && !sectionHasContent) blocks.push(pendingHeading);
+    const opening = pendingHeading && !sectionHasContent ? pendingHeading.lines : [];
     pendingHeading = undefined;
     sectionHasContent = true;
-    blocks.push({ ...block, heading });
+    if (node.type !== 'list') {
+      if (opening.length > 0) blocks.push({ heading, lines: opening });
+      blocks.push({ ...block, heading });
+      return;
+    }
+    // An item runs to the line before the next one, the last to the block's end (blank lines after the list).
+    const items = node.children.filter((item) => item.position);
+    items.forEach((item, i) => {
+      const first = i === 0 ? start : item.position!.start.line;
+      const last = i + 1 < items.length ? items[i + 1]!.position!.start.line - 1 : Math.max(end, node.position!.end.line);
+      blocks.push({ heading, lines: [...(i === 0 ? opening : []), ...range(lines, first, last)], rule: true });
+    });
   });
   return packBlocks(source, blocks, options, appliesTo);
 }

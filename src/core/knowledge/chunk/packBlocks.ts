@@ -8,7 +8,8 @@ interface CountedLine extends SourceLine {
 /**
  * Packs consecutive blocks of the same heading into chunks of at most `maxTokens` (the heading path
  * counts too), keeping each block whole where it fits and splitting larger ones at line boundaries.
- * Consecutive chunks of one section share about `overlapTokens` of trailing lines.
+ * Consecutive chunks of one section share about `overlapTokens` of trailing lines, except where a chunk
+ * starts with a rule (a list item): rules are packed whole, each in one chunk where it fits.
  */
 export function packBlocks(source: string, blocks: Block[], options: ChunkingOptions, appliesTo: string[] = []): Chunk[] {
   const chunks: Chunk[] = [];
@@ -28,34 +29,42 @@ export function packBlocks(source: string, blocks: Block[], options: ChunkingOpt
       carried = current.length;
     };
 
+    const restart = () => {
+      current = [];
+      currentTokens = 0;
+      carried = 0;
+    };
     // Split blocks leave room for the overlap, so their pieces always share context.
     const pieceBudget = Math.max(8, budget - Math.min(options.overlapTokens, Math.floor(budget / 2)));
-    for (const unit of section.units.flatMap((block) => splitToFit(block, budget, pieceBudget))) {
+    // A rule (a list item) is never cut where it fits and shares no lines with the chunk before it: overlap is for a block split in pieces.
+    const pack = (unit: CountedLine[], rule: boolean) => {
       const unitTokens = sumTokens(unit);
       if (currentTokens + unitTokens > budget && current.length > carried) {
         emit();
         // The overlap must never push a unit that fits on its own out of its chunk.
-        if (currentTokens + unitTokens > budget) {
-          current = [];
-          currentTokens = 0;
-          carried = 0;
-        }
+        if (rule || currentTokens + unitTokens > budget) restart();
       }
       current.push(...unit);
       currentTokens += unitTokens;
-    }
+    };
+    for (const block of section.blocks) for (const unit of splitToFit(block.lines, budget, pieceBudget)) pack(unit, block.rule);
     if (current.length > carried && trimBlankEdges(current.slice(carried)).length > 0) chunks.push(toChunk(source, heading, trimBlankEdges(current), appliesTo));
   }
   return chunks;
 }
 
-function groupByHeading(blocks: Block[]): { heading: string[]; units: CountedLine[][] }[] {
-  const sections: { heading: string[]; units: CountedLine[][] }[] = [];
+interface CountedBlock {
+  lines: CountedLine[];
+  rule: boolean;
+}
+
+function groupByHeading(blocks: Block[]): { heading: string[]; blocks: CountedBlock[] }[] {
+  const sections: { heading: string[]; blocks: CountedBlock[] }[] = [];
   for (const block of blocks) {
     const last = sections.at(-1);
-    const lines = block.lines.map((line) => ({ ...line, tokens: countTokens(line.text) }));
-    if (last && sameHeading(last.heading, block.heading)) last.units.push(lines);
-    else sections.push({ heading: block.heading, units: [lines] });
+    const counted = { lines: block.lines.map((line) => ({ ...line, tokens: countTokens(line.text) })), rule: block.rule === true };
+    if (last && sameHeading(last.heading, block.heading)) last.blocks.push(counted);
+    else sections.push({ heading: block.heading, blocks: [counted] });
   }
   return sections;
 }

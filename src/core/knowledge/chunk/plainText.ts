@@ -1,9 +1,10 @@
 import type { Block, Chunk, ChunkingOptions, SourceLine } from './chunk';
+import { listItems } from './listItems';
 import { packBlocks } from './packBlocks';
 
-/** Plain text and unknown formats: paragraphs (separated by blank lines) are the blocks. */
+/** Plain text and unknown formats: paragraphs (separated by blank lines) are the blocks, each list item a rule of its own. */
 export function chunkPlainText(source: string, text: string, options: ChunkingOptions): Chunk[] {
-  return packBlocks(source, paragraphs(text.split(/\r?\n/), 1), options);
+  return packBlocks(source, paragraphs(text.split(/\r?\n/), 1).flatMap(listItems), options);
 }
 
 export function paragraphs(lines: string[], firstLine: number): Block[] {

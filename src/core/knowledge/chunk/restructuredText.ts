@@ -1,4 +1,5 @@
 import type { Block, Chunk, ChunkingOptions } from './chunk';
+import { listItems, titleOpensBody } from './listItems';
 import { paragraphs } from './plainText';
 import { packBlocks } from './packBlocks';
 
@@ -15,7 +16,7 @@ interface Title {
 /**
  * Splits reStructuredText at section titles (a text line underlined, and maybe overlined, with one
  * punctuation character). As rST itself does, levels follow the order in which adornment styles first
- * appear; paragraphs are the blocks, and a title opens its section's first chunk.
+ * appear; paragraphs are the blocks, each list item a rule of its own, and a title opens its section's first chunk.
  */
 export function chunkRestructuredText(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const lines = text.split(/\r?\n/);
@@ -31,10 +32,10 @@ export function chunkRestructuredText(source: string, text: string, options: Chu
     headings.push(title.text);
     const heading = headings.filter(Boolean);
     const bodyEnd = titles[i + 1]?.start ?? lines.length;
-    const body = paragraphs(lines.slice(title.start, bodyEnd), title.start + 1);
+    const body = titleOpensBody(paragraphs(lines.slice(title.start, bodyEnd), title.start + 1), title.style.startsWith('over') ? 3 : 2);
     blocks.push(...body.map((block) => ({ ...block, heading })));
   });
-  return packBlocks(source, blocks, options);
+  return packBlocks(source, blocks.flatMap(listItems), options);
 }
 
 function findTitles(lines: string[]): Title[] {

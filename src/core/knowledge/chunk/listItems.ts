@@ -1,0 +1,24 @@
+import type { Block } from './chunk';
+
+/** A bullet (`-`, `*`, `+`, `•`) or a numbered item (`1.`, `1)`, `#.`) opening a line, with text after it. */
+const ITEM = /^(\s*)(?:[-*+•]|\d{1,3}[.)]|#\.)\s+\S/;
+
+/**
+ * A paragraph of plain text or reStructuredText split into its list items, each a rule block of its own
+ * (an item runs to the next item at the same indentation). Lines of the paragraph before the first item
+ * (a title, an introducing sentence) open the first item's block, as a heading opens its section's.
+ */
+export function listItems(block: Block): Block[] {
+  const first = block.lines.findIndex((line) => ITEM.test(line.text));
+  if (first < 0) return [block];
+  const indent = ITEM.exec(block.lines[first]!.text)![1]!.length;
+  const starts = block.lines.flatMap((line, i) => (i >= first && ITEM.exec(line.text)?.[1]!.length === indent ? [i] : []));
+  return starts.map((start, n) => ({ heading: block.heading, lines: block.lines.slice(n === 0 ? 0 : start, starts[n + 1] ?? block.lines.length), rule: true }));
+}
+
+/** A section's paragraphs with the first, where it holds only the title, opening the second: a title never stands alone as a chunk. */
+export function titleOpensBody(body: Block[], titleLines: number): Block[] {
+  const [title, next, ...rest] = body;
+  if (!title || !next || title.lines.filter((line) => line.text.trim() !== '').length > titleLines) return body;
+  return [{ ...next, lines: [...title.lines, ...next.lines] }, ...rest];
+}
