@@ -18,6 +18,7 @@ import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
 import { fetchedCommentExports } from '../forge/forgeCache';
+import { generatedFiles } from './generatedFiles';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
@@ -41,6 +42,8 @@ export interface DatasetWriteOptions {
   adapterDir?: string;
   /** The workspace's rules for the hybrid review-findings variant, and what the card says about them. */
   rules?: { search?: RuleSearch; note: string };
+  /** The repository the evidence came from: its .gitattributes and files tell which are generated. */
+  repo?: string;
   signal?: AbortSignal;
   progress?: Progress;
   logger?: Logger;
@@ -68,7 +71,12 @@ interface Evidence {
   skipExamples: SkipRecord[];
   scrubber: Scrubber;
   history?: HistoryFacts;
+  /** Files left out as generated (lock files, minified and generated code), with why. */
+  generated: Map<string, string>;
 }
+
+/** Drop reasons that mean the file is not hand-written code. */
+const GENERATED_DROPS = new Set(['generated-file', 'lock-file', 'minified']);
 
 async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
   const { config, signal } = options;
@@ -77,7 +85,8 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
   const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
   const dedupe = new Deduplicator();
-  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber };
+  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map() };
+  const cleanedEvents: ReviewEvent[] = [];
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
     signal?.throwIfAborted();
@@ -94,9 +103,20 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
     const cleaned = clean(item.event);
     if ('drop' in cleaned) {
       evidence.drops.add(cleaned.drop);
+      if (GENERATED_DROPS.has(cleaned.drop) && !evidence.generated.has(item.event.path)) evidence.generated.set(item.event.path, cleaned.drop);
       continue;
     }
-    const event = scrubber.event(cleaned.event);
+    cleanedEvents.push(scrubber.event(cleaned.event));
+  }
+  // Generated files are known from the repository as a whole (.gitattributes, each file's head), so once all
+  // paths are in; before de-duplication, so that no generated change stands in for a hand-written one.
+  const generated = await generatedFiles(cleanedEvents, options.repo, signal);
+  for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
+  for (const event of cleanedEvents) {
+    if (generated.reasons.has(event.path)) {
+      evidence.drops.add('generated-file');
+      continue;
+    }
     const duplicate = dedupe.check(eventKey(event));
     if (duplicate) evidence.drops.add(duplicate);
     else evidence.events.push(event);
@@ -237,6 +257,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       },
       leakage: { threshold: NEAR_DUPLICATE_THRESHOLD, groups, units, crossSplitPairs: crossSplit },
       fallbacks: fallbacks(evidence.events),
+      generatedFiles: { files: evidence.generated.size, examples: [...evidence.generated].slice(0, SKIP_EXAMPLES).map(([file, why]) => ({ source: file, reason: why })) },
       ...(evidence.history && { history: evidence.history }),
       knowledgeBase: options.rules?.note ?? 'No workspace was given, so no knowledge base was searched: only the fine-tuned review-findings variant was built.',
       preferencePairs: {

@@ -43,6 +43,8 @@ export interface DatasetReport {
   leakage: { threshold: number; groups: number; units: number; crossSplitPairs: number };
   /** Review comments whose code came from the export's hunk, not from git, with the first few named. */
   fallbacks: { commentHunkFromExport: number; examples: SkipRecord[] };
+  /** Files left out as not hand-written code (generated, lock files, minified): how many, the first few with why. */
+  generatedFiles: { files: number; examples: SkipRecord[] };
   /** How the history's pull requests landed (absent when no history was mined). */
   history?: HistoryFacts;
   /** What the hybrid review-findings variant was retrieved from, or why it was not built. */
