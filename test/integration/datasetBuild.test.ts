@@ -256,6 +256,9 @@ describe('housestyle dataset build', () => {
         { source: 'src/parser.c', reason: 'header "A Bison parser, made by GNU Bison 3.8.2."' },
       ],
     });
+    // Comments 101 (answered by 102), 103 and 104 are threads; the bot's and the "LGTM" are dropped by cleaning.
+    assert.deepEqual(report.reviewThreads, { exported: 3, imported: 3 });
+    assert.equal(report.events['pr-comment'], 1);
     assert.deepEqual(report.samples.fromGitOnly, { 'code-refinement': 1, 'quality-estimation': 2 });
     assert.deepEqual(report.samples.labels['quality-estimation'], { no: 2, yes: 2 });
     // Pull request #13 had no follow-up commit, so its hunks are no evidence either way (not a "no" label);
@@ -288,6 +291,7 @@ describe('housestyle dataset build', () => {
     assert.match(card, /pull requests could not be keyed/);
     assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it: 0\./);
     assert.match(card, /not hand-written code \(generated, lock files, minified\), left out whole: 3\.\n\n- package-lock\.json: lock-file\n/);
+    assert.match(card, /Review threads in the comment exports: 3, of which 3 were joined to code in this repository and 1 kept as evidence after cleaning\./);
     assert.match(card, /## History\n\n8 commits mined\. Pull requests found: 2 merged branches/);
     assert.match(card, /## For more data\n/);
     assert.match(card, /The adapter is saved to `[^`]*dataset-adapter`, outside this folder/);

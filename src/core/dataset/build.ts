@@ -24,7 +24,7 @@ import { mineGitHistory } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
 import { leakageUnits, NEAR_DUPLICATE_THRESHOLD, refuseCrossSplitLeakage } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
-import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
+import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord, type ThreadCount } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
 import { reviewFindingsSamples } from './samples/reviewFindings';
 import { userMessage, type PreferencePair, type Sample } from './samples/sample';
@@ -73,6 +73,7 @@ interface Evidence {
   history?: HistoryFacts;
   /** Files left out as generated (lock files, minified and generated code), with why. */
   generated: Map<string, string>;
+  reviewThreads: ThreadCount['threads'];
 }
 
 /** Drop reasons that mean the file is not hand-written code. */
@@ -85,13 +86,18 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
   const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
   const dedupe = new Deduplicator();
-  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map() };
+  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map(), reviewThreads: { exported: 0, imported: 0 } };
   const cleanedEvents: ReviewEvent[] = [];
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
     signal?.throwIfAborted();
     if ('history' in item) {
       evidence.history = item.history;
+      continue;
+    }
+    if ('threads' in item) {
+      evidence.reviewThreads.exported += item.threads.exported;
+      evidence.reviewThreads.imported += item.threads.imported;
       continue;
     }
     if ('skip' in item) {
@@ -244,6 +250,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       split: { seed, ratios: { train: ratios.train, validation: ratios.validation, test: ratios.test } },
       training: { baseModel: base.model, template: base.template, adapterDir },
       events: countBy(evidence.events, (e) => e.kind),
+      reviewThreads: evidence.reviewThreads,
       samples: {
         total: samples.length,
         byTask: countBy(samples, (s) => s.task),

@@ -143,6 +143,8 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     table(['Source', 'Evidence kept'], entries(report.events)),
     '',
+    `Review threads in the comment exports: ${report.reviewThreads.exported}, of which ${report.reviewThreads.imported} were joined to code in this repository and ${report.events['pr-comment'] ?? 0} kept as evidence after cleaning.`,
+    '',
     ...(pairs.total ? [table(['Pairing', 'Preference pairs'], entries(pairs.byPairing)), ''] : []),
     ...historySection(report),
     '## Lengths (characters)',

@@ -26,6 +26,8 @@ export interface DatasetReport {
   training: { baseModel: string; template: string; adapterDir: string };
   /** Evidence kept after cleaning and de-duplication, by source kind. */
   events: Record<string, number>;
+  /** Review threads in the comment exports (given or fetched), and those joined to code in the repository; `events['pr-comment']` are the ones kept. */
+  reviewThreads: { exported: number; imported: number };
   samples: {
     total: number;
     byTask: Record<string, number>;
