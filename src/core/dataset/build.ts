@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError, isCancellation } from '../errors';
+import { HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { RuleSearch } from '../review/ruleRetrieval';
 import { balanceQualityEstimation, balanceWithinSplits } from './balance';
@@ -26,6 +26,7 @@ import { leakageUnits, NEAR_DUPLICATE_THRESHOLD, refuseCrossSplitLeakage } from 
 import { importReviewComments } from './reviewComments/importReviewComments';
 import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord, type ThreadCount } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
+import { lengthSignal } from './samples/lengthSignal';
 import { reviewFindingsSamples } from './samples/reviewFindings';
 import { userMessage, type PreferencePair, type Sample } from './samples/sample';
 import { Scrubber } from './scrub';
@@ -50,6 +51,8 @@ export interface DatasetWriteOptions {
 }
 
 const SKIP_EXAMPLES = 20;
+/** A review-findings answer without findings. */
+const EMPTY_FINDINGS = '{"findings":[]}';
 
 /** A training file to write: its records, made as they are written, and the samples behind them. */
 interface PlannedFile {
@@ -90,7 +93,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   const cleanedEvents: ReviewEvent[] = [];
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     if ('history' in item) {
       evidence.history = item.history;
       continue;
@@ -127,7 +130,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
     if (duplicate) evidence.drops.add(duplicate);
     else evidence.events.push(event);
   }
-  signal?.throwIfAborted();
+  throwIfCancelled(signal);
   return evidence;
 }
 
@@ -202,6 +205,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
     const groups = new Set(samples.map((sample) => sample.groupId)).size;
     const base = chooseBaseModel(options.baseModel, config.ollama.model);
+    const findingsLength = lengthSignal(samples.filter((s) => s.task === 'review-findings').map((s) => ({ length: s.metadata.windowLines ?? 0, positive: s.response !== EMPTY_FINDINGS })));
 
     const warnings = [...base.warnings];
     if (sets.train.length < MIN_TRAIN_SAMPLES) {
@@ -258,9 +262,10 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
         bySource: countBy(samples, (s) => s.metadata.source),
         labels: {
           'quality-estimation': countBy(samples.filter((s) => s.task === 'quality-estimation'), (s) => s.response),
-          'review-findings': countBy(samples.filter((s) => s.task === 'review-findings'), (s) => `${s.metadata.variant}, ${s.response === '{"findings":[]}' ? 'no findings' : 'findings'}`),
+          'review-findings': countBy(samples.filter((s) => s.task === 'review-findings'), (s) => `${s.metadata.variant}, ${s.response === EMPTY_FINDINGS ? 'no findings' : 'findings'}`),
         },
         fromGitOnly: countBy(samples.filter((s) => GIT_ONLY_KINDS.has(s.metadata.source)), (s) => s.task),
+        ...(findingsLength && { findingsLength }),
       },
       leakage: { threshold: NEAR_DUPLICATE_THRESHOLD, groups, units, crossSplitPairs: crossSplit },
       fallbacks: fallbacks(evidence.events),
@@ -302,7 +307,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     // report.json last: it is what marks a folder as a finished dataset.
     await folder.writeText(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     step();
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     await folder.commit(files);
     logger.info(`Dataset written to ${folder.out}: ${samples.length} samples, ${pairs.length} preference pairs.`);
     return report;

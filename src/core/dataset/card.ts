@@ -89,6 +89,18 @@ function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
 }
 
 /** The dataset card: README.md in the output folder, for the people who will train on it. */
+/** How well window length alone predicts whether a review-findings answer has findings. */
+function findingsLengthLine(report: DatasetReport): string {
+  const signal = report.samples.findingsLength;
+  if (!signal) return 'Review-findings windows are cut as `review --diff` cuts them when serving; with only one label there is no length signal to measure.';
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return (
+    'Review-findings windows are cut as `review --diff` cuts them when serving, negatives chosen as long as positives: ' +
+    `window length alone predicts whether an answer has findings with at best ${pct(signal.thresholdAccuracy)} accuracy (the best length threshold) ` +
+    `against a base rate of ${pct(signal.baseRate)} (always the more common answer); AUC ${signal.auc.toFixed(2)} (0.50 is no signal), over ${signal.samples} samples.`
+  );
+}
+
 export function renderDatasetCard(report: DatasetReport): string {
   const { samples, preferencePairs: pairs } = report;
   const splitRows = SPLIT_NAMES.map((split): [string, number] => [split, samples.bySplit[split]]);
@@ -134,6 +146,8 @@ export function renderDatasetCard(report: DatasetReport): string {
     `\`review-findings\` is the reviewer's own request (the same prompt builder), answered with the findings the human comments in each window stand for; ` +
       'the fine-tuned variant has no rules and no citations, the hybrid variant has the rules the reviewer retrieves and cites the one a comment matches. ' +
       'Severity follows what the comment means: a defect it names (bug, crash, leak, overflow, undefined behaviour, uninitialised read, infinite loop or spin, abort, race, security, data loss), unless it denies it, is an error however hedged; layout and wording (nit, typo, indent, whitespace, naming) is a hint; a request (should, must, please, avoid, missing, wrong, never or always) is a warning; a hedged idea (consider, maybe) is a hint; anything else is info. The rule is a short whole summary: a rule the comment cites, else its first sentence without openers.',
+    '',
+    findingsLengthLine(report),
     '',
     report.knowledgeBase,
     '',

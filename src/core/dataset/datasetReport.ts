@@ -1,6 +1,7 @@
 import type { FormatName } from './exporters/datasetFormat';
 import type { HistoryFacts } from './git/commitGraph';
 import type { SkipRecord } from './reviewEvent';
+import type { LengthSignal } from './samples/lengthSignal';
 import type { SplitName, SplitRatios } from './split';
 
 /** Marks report.json as ours: an existing output folder is only ever replaced when it holds one. */
@@ -37,6 +38,8 @@ export interface DatasetReport {
     labels: Record<'quality-estimation' | 'review-findings', Record<string, number>>;
     /** Samples from git-only evidence (no reviewer's words), by task. */
     fromGitOnly: Record<string, number>;
+    /** How well window length alone predicts whether a review-findings answer has findings (absent with one label only). */
+    findingsLength?: LengthSignal;
   };
   /**
    * Near-duplicate control: samples at or above `threshold` similarity (versions and numbers normalised) are

@@ -1,3 +1,4 @@
+import type { LineRange } from '../review/lineRange';
 import type { HistoryFacts } from './git/commitGraph';
 
 /**
@@ -79,6 +80,8 @@ export interface CodeAnchor {
   endLine: number;
   /** The same lines in the pull request's final version, when that version changed them. */
   revised?: string;
+  /** Lines of `fileText` the pull request changed (its base → this version), when its base is known: what a diff review is sent. */
+  changed?: LineRange[];
 }
 
 /** Evidence a source yields: an event, or a skipped input with its reason. */
