@@ -7,11 +7,11 @@ import type { ReviewPromptVariant } from '../../promptVariant';
 import { buildReviewPrompt } from '../../review/prompt';
 import { fileTarget, type ReviewTarget } from '../../review/reviewTarget';
 import { reviewWindows, windowContains, type ReviewWindow } from '../../review/reviewWindow';
-import { rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
+import { codeLanguage, rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
 import { validateAnswer } from '../../review/validateFindings';
 import type { ReviewEvent } from '../reviewEvent';
 import { Tally } from '../tally';
-import { bestCitation, commentFinding } from './commentFinding';
+import { citedPassage, commentFinding } from './commentFinding';
 import { sampleMetadata } from './prompt';
 import type { Sample } from './sample';
 
@@ -155,7 +155,10 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
       return undefined;
     }
     prompt = buildReviewPrompt(window, rules.passages, nonce, 'with-rules');
-    const cited = findings.map((finding) => ({ ...finding, citations: [bestCitation(finding.message, rules.passages, config.dataset.citationThreshold)] }));
+    const language = codeLanguage(window.target.path);
+    const cited = await Promise.all(
+      findings.map(async (finding) => ({ ...finding, citations: [await citedPassage(options.rules!, finding.message, rules.passages, { rank: config.dataset.citationRank, ...(language && { language }) })] })),
+    );
     answer = cited.filter((finding) => finding.citations[0] !== undefined);
     drops.add('hybrid-finding-without-matching-rule', cited.length - answer.length);
     if (findings.length > 0 && answer.length === 0) return undefined;
