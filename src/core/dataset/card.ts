@@ -92,7 +92,12 @@ function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
 /** How well window length alone predicts whether a review-findings answer has findings. */
 function findingsLengthLine(report: DatasetReport): string {
   const signal = report.samples.findingsLength;
-  if (!signal) return 'Review-findings windows are cut as `review --diff` cuts them when serving; with only one label there is no length signal to measure.';
+  if (!signal) {
+    const count = report.samples.byTask['review-findings'] ?? 0;
+    return count === 0
+      ? 'No review-findings samples: they are made from review comments (add exports with --comments, or `housestyle dataset fetch`).'
+      : `Review-findings windows are cut as \`review --diff\` cuts them when serving; all ${count} have the same kind of answer, so there is no length signal to measure.`;
+  }
   const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
   return (
     'Review-findings windows are cut as `review --diff` cuts them when serving, negatives chosen as long as positives: ' +
