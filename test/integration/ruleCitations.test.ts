@@ -40,7 +40,7 @@ describe('hybrid citations by the reviewer’s own retrieval', () => {
     await rm(workspace, { recursive: true, force: true });
   });
 
-  it('cites the rule a comment is about, and none when the prompt holds no such rule, on 38 hand-labelled comments', async (t) => {
+  it('cites the rule a comment is about, and none when the prompt holds no such rule, on 40 hand-labelled comments', async (t) => {
     const cases = JSON.parse(await readFile(path.join(FIXTURES, 'cases.json'), 'utf8')) as CitationCase[];
     let cited = 0;
     let right = 0;
@@ -66,6 +66,6 @@ describe('hybrid citations by the reviewer’s own retrieval', () => {
     t.diagnostic(`citation precision ${right}/${cited} = ${(precision * 100).toFixed(1)}%, recall ${found}/${wanted} = ${(recall * 100).toFixed(1)}%`);
     for (const line of wrong) t.diagnostic(`miss: ${line}`);
     assert.ok(precision >= 0.9, `precision ${precision}`);
-    assert.ok(recall >= 0.85, `recall ${recall}`);
+    assert.ok(recall >= 0.9, `recall ${recall}`);
   });
 });

@@ -1,6 +1,7 @@
 import type { PackedPassage } from '../../review/contextBudget';
 import type { ModelFinding } from '../../review/finding';
 import type { RuleSearch } from '../../review/ruleRetrieval';
+import { tokens } from '../../shingles';
 import { ruleSummary } from './commentRule';
 import { commentSeverity } from './commentSeverity';
 
@@ -39,19 +40,29 @@ export function commentFinding(on: CommentOnLines): Omit<ModelFinding, 'citation
   };
 }
 
+const STOPWORDS = new Set(['the', 'and', 'for', 'this', 'that', 'with', 'are', 'not', 'you', 'but', 'can', 'here', 'use', 'should', 'would', 'please', 'was', 'has', 'have', 'its', 'from', 'into', 'than', 'then']);
+
+function contentWords(text: string): Set<string> {
+  return new Set(tokens(text).filter((token) => token.length >= 3 && /\p{L}/u.test(token) && !STOPWORDS.has(token)));
+}
+
 /**
  * The id (R1, R2, …) of the rule in the prompt that the comment is about, by the reviewer's own retrieval: the
  * comment is searched as the knowledge base searches for a review (the same hybrid scoring, preferring rules
  * about the file's language), and the prompt's passage it ranks highest within its first `rank` is cited.
- * Undefined when none of them is: the comment is not about a rule the reviewer was given, and the hybrid
- * variant leaves it out.
+ * A vector search always returns its nearest passages, however far, so the passage must also share a word
+ * with the comment. Undefined when none qualifies: the comment is not about a rule the reviewer was given,
+ * and the hybrid variant leaves it out.
  */
 export async function citedPassage(search: RuleSearch, comment: string, passages: readonly PackedPassage[], options: { rank: number; language?: string }): Promise<string | undefined> {
   if (passages.length === 0) return undefined;
+  const said = contentWords(comment);
   const ranked = await search.search(comment, { k: options.rank, ...(options.language && { language: options.language }) });
   for (const found of ranked) {
     const index = passages.findIndex(({ passage }) => passage.id === found.id);
-    if (index >= 0) return `R${index + 1}`;
+    if (index < 0) continue;
+    const { passage, text } = passages[index]!;
+    if ([...contentWords(`${passage.heading}\n${text}`)].some((word) => said.has(word))) return `R${index + 1}`;
   }
   return undefined;
 }
