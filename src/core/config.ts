@@ -142,8 +142,8 @@ export const configSchema = z.strictObject({
       qualityEstimationMaxLabelShare: z.number().min(0.5).max(1).default(0.6),
       /** Share of review-findings samples that are windows without a comment ({"findings": []}). */
       findingsNegativeShare: z.number().min(0).max(0.9).default(0.25),
-      /** Share of a comment's content words a rule passage must hold to be cited by the hybrid variant's finding. */
-      citationThreshold: z.number().min(0).max(1).default(0.3),
+      /** A rule in the hybrid prompt is cited by a comment's finding when a search for the comment ranks it among its first this many. */
+      citationRank: z.number().int().min(1).max(20).default(2),
       split: z
         .strictObject({ train: z.number().min(0).max(1).default(0.8), validation: z.number().min(0).max(1).default(0.1), test: z.number().min(0).max(1).default(0.1) })
         .prefault({})

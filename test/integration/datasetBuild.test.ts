@@ -21,6 +21,9 @@ const FINDINGS = JSON.stringify({ findings: [{ rule: 'eslint no-var', severity: 
 /** Names and logins of the people in the story: none may reach an output file. */
 const PEOPLE = ['Alice', 'Bob', 'bob-reviewer', 'carol', 'example.com', 'dependabot[bot]@'];
 
+const parserLines = (state: number) => ['/* A Bison parser, made by GNU Bison 3.8.2.  */', ...Array.from({ length: 40 }, (_, i) => `static const int yytable${i}[] = { ${i === 30 ? state : i} };`)];
+const tableLines = (state: number) => ['#pragma once', ...Array.from({ length: 40 }, (_, i) => `#define TABLE_${i} ${i === 30 ? state : i}`)];
+
 interface Story {
   repo: GitTestRepo;
   comments: string;
@@ -38,12 +41,21 @@ async function shopStory(): Promise<Story> {
   repo.writeLines('src/app.ts', ['export function main(args: string[]) {', '  if (args.length > 0) {', '    run(args);', '  }', '}']);
   const initial = repo.commit('Initial commit');
   repo.note(initial, 'Prefer early returns over nested ifs in main().');
+  // Generated code, known by its banner (Bison's first line) or by .gitattributes, far above the lines later changed.
+  repo.writeLines('src/parser.c', parserLines(0));
+  repo.writeLines('src/tables.h', tableLines(0));
+  repo.writeLines('.gitattributes', ['src/tables.h linguist-generated=true']);
+  repo.commit('Add the generated parser');
   repo.branch('alice/cart');
   repo.writeLines('src/cart.ts', CART_VAR);
   repo.write('deploy/settings.env', `${secretsFile()}\n`);
   repo.writeLines('package-lock.json', ['{', '  "lockfileVersion": 3', '}']);
+  repo.writeLines('src/parser.c', parserLines(1));
+  repo.writeLines('src/tables.h', tableLines(1));
   const cartAdded = repo.commit('Add cart totals');
   repo.writeLines('src/cart.ts', CART_LET);
+  repo.writeLines('src/parser.c', parserLines(2));
+  repo.writeLines('src/tables.h', tableLines(2));
   const cartFixed = repo.commit('Address review: sum is reassigned, so let, not var', { trailers: [['Reviewed-by', `${BOB.name} <${BOB.email}>`]] });
   repo.checkout('main');
   const cartMerge = repo.merge('alice/cart', 'Merge pull request #12 from alice/cart');
@@ -182,7 +194,7 @@ describe('housestyle dataset build', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`^Dataset \\(sharegpt\\) written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n  samples: 13 `));
     assert.match(result.stdout, /near-duplicate pairs across splits: 0/);
-    assert.match(result.stderr, /Mining git history: 7\/7/);
+    assert.match(result.stderr, /Mining git history: 8\/8/);
     assert.match(result.stderr, /warning: Only \d+ training samples, fewer than 500/);
 
     const metadata = (await readLines(path.join(out, 'metadata.jsonl'))) as { file: string; line: number; task: string; groupId: string; source: string; path: string }[];
@@ -230,10 +242,23 @@ describe('housestyle dataset build', () => {
     assert.deepEqual(report.drops, {
       'bot-author': 1,
       'duplicate-sample': 1,
+      // The follow-up and the branch rewrite of each generated file, the parser's and the tables'.
+      'generated-file': 6,
       'lock-file': 1,
       'review-findings: hybrid-finding-without-matching-rule': 1,
       'trivial-comment': 1,
     });
+    assert.deepEqual(report.generatedFiles, {
+      files: 3,
+      examples: [
+        { source: 'package-lock.json', reason: 'lock-file' },
+        { source: 'src/tables.h', reason: '.gitattributes linguist-generated' },
+        { source: 'src/parser.c', reason: 'header "A Bison parser, made by GNU Bison 3.8.2."' },
+      ],
+    });
+    // Comments 101 (answered by 102), 103 and 104 are threads; the bot's and the "LGTM" are dropped by cleaning.
+    assert.deepEqual(report.reviewThreads, { exported: 3, imported: 3 });
+    assert.equal(report.events['pr-comment'], 1);
     assert.deepEqual(report.samples.fromGitOnly, { 'code-refinement': 1, 'quality-estimation': 2 });
     assert.deepEqual(report.samples.labels['quality-estimation'], { no: 2, yes: 2 });
     // Pull request #13 had no follow-up commit, so its hunks are no evidence either way (not a "no" label);
@@ -265,7 +290,9 @@ describe('housestyle dataset build', () => {
     assert.match(card, /no later commit of the pull request follows up on lines an earlier one added/);
     assert.match(card, /pull requests could not be keyed/);
     assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it: 0\./);
-    assert.match(card, /## History\n\n7 commits mined\. Pull requests found: 2 merged branches/);
+    assert.match(card, /not hand-written code \(generated, lock files, minified\), left out whole: 3\.\n\n- package-lock\.json: lock-file\n/);
+    assert.match(card, /Review threads in the comment exports: 3, of which 3 were joined to code in this repository and 1 kept as evidence after cleaning\./);
+    assert.match(card, /## History\n\n8 commits mined\. Pull requests found: 2 merged branches/);
     assert.match(card, /## For more data\n/);
     assert.match(card, /The adapter is saved to `[^`]*dataset-adapter`, outside this folder/);
     const lora = parse(await readFile(path.join(out, 'train_lora.yaml'), 'utf8'));

@@ -114,6 +114,18 @@ describe('the review-findings task', () => {
     assert.match(report.knowledgeBase, /^Hybrid review-findings windows carry the rules retrieved from the knowledge base "style" \(1 documents/);
   });
 
+  test('the card says how well window length alone predicts the label, from the windows written', async () => {
+    const findings = all.filter((row) => row.meta.task === 'review-findings');
+    const signal = report.samples.findingsLength!;
+    assert.equal(signal.samples, findings.length);
+    const card = await readFile(path.join(home, 'dataset', 'README.md'), 'utf8');
+    const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+    assert.ok(
+      card.includes(`with at best ${pct(signal.thresholdAccuracy)} accuracy (the best length threshold) against a base rate of ${pct(signal.baseRate)} (always the more common answer); AUC ${signal.auc.toFixed(2)}`),
+      card,
+    );
+  });
+
   test("every answer passes the reviewer's own validation, findings intact", () => {
     const findings = all.filter((row) => row.meta.task === 'review-findings');
     assert.ok(findings.length > 0);

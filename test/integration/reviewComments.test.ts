@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { HouseStyleError } from '../../src/core/errors';
 import { remoteRepository } from '../../src/core/dataset/git/remoteRepository';
 import { importReviewComments } from '../../src/core/dataset/reviewComments/importReviewComments';
-import type { EvidenceItem } from '../../src/core/dataset/reviewEvent';
+import type { EvidenceItem, ThreadCount } from '../../src/core/dataset/reviewEvent';
 import { REPO_ROOT } from '../support/cli';
 import { buildReviewCommentsRepo, type ReviewCommentsRepo } from '../support/reviewCommentsRepo';
 
@@ -28,10 +28,19 @@ const FIXTURE_COMMITS = {
 };
 const { h1, h2, merge21, g1, g2, merge7 } = FIXTURE_COMMITS;
 
-async function importedWithCode(repo: string, file: string, remote?: string): Promise<EvidenceItem[]> {
+/** The evidence an import yields, and the thread count it ends with. */
+async function importing(repo: string, file: string, remote?: string): Promise<{ items: EvidenceItem[]; threads?: ThreadCount['threads'] }> {
   const items: EvidenceItem[] = [];
-  for await (const item of importReviewComments({ repo, file, ...(remote && { remote }) })) items.push(item);
-  return items;
+  let threads: ThreadCount['threads'] | undefined;
+  for await (const item of importReviewComments({ repo, file, ...(remote && { remote }) })) {
+    if ('threads' in item) threads = item.threads;
+    else items.push(item);
+  }
+  return { items, ...(threads && { threads }) };
+}
+
+async function importedWithCode(repo: string, file: string, remote?: string): Promise<EvidenceItem[]> {
+  return (await importing(repo, file, remote)).items;
 }
 
 /** The imported items without the whole files and hunks read from git (asserted on their own below). */
@@ -172,6 +181,8 @@ describe('importing review comments', () => {
         },
       },
     ]);
+    // Six threads (1010 answers a comment the export lacks, so it is none); 1008's code is not here.
+    assert.deepEqual((await importing(built.repo.dir, GITHUB)).threads, { exported: 6, imported: 5 });
   });
 
   test('a comment keeps the file it was made on and the whole hunk from git, not only the cut one', async () => {

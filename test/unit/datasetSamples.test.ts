@@ -59,6 +59,18 @@ describe('buildSamples', () => {
     assert.match(samples[0]!.input, /Code:\n```typescript\nvar b = 2;\n```/);
   });
 
+  it('asks git-only evidence for no revision that only adds lines beside code it leaves as it was', () => {
+    const header = ['extern uv_sGetHostNameW pGetHostNameW;', '', '#endif /* UV_WIN_WINAPI_H_ */'];
+    const declared = [header[0]!, '', '/* processthreadsapi.h */', 'HRESULT WINAPI GetThreadDescription(HANDLE, PWSTR*);', '', header[2]!];
+    const insertion = reviewEvent({ kind: 'review-followup', path: 'src/win/winapi.h', before: header.join('\n'), after: declared.join('\n'), comment: undefined });
+    assert.deepEqual(buildSamples([insertion]).samples, []);
+    // Inserted with one line changed is a revision; so is an insertion a reviewer asked for in words.
+    const changed = reviewEvent({ ...insertion, after: declared.join('\n').replace('pGetHostNameW', 'pGetHostNameW_') });
+    assert.deepEqual(buildSamples([changed]).samples.map((s) => s.task), ['code-refinement']);
+    const asked = reviewEvent({ path: 'src/win/winapi.h', before: header.join('\n'), after: declared.join('\n'), comment: 'Declare GetThreadDescription for MinGW, whose headers lack it.' });
+    assert.ok(buildSamples([asked]).samples.some((s) => s.task === 'code-refinement'));
+  });
+
   it('labels a review comment for quality estimation only with its whole hunk from git', () => {
     const { samples, unused } = buildSamples([reviewEvent({ diffHunk: '@@ -1,2 +1,2 @@\n const a = 1;\n-let b = 2;' })]);
     assert.deepEqual(

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError, isCancellation } from '../errors';
+import { HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { RuleSearch } from '../review/ruleRetrieval';
 import { balanceQualityEstimation, balanceWithinSplits } from './balance';
@@ -18,13 +18,15 @@ import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
 import { fetchedCommentExports } from '../forge/forgeCache';
+import { generatedFiles } from './generatedFiles';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
 import { leakageUnits, NEAR_DUPLICATE_THRESHOLD, refuseCrossSplitLeakage } from './leakage';
 import { importReviewComments } from './reviewComments/importReviewComments';
-import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord } from './reviewEvent';
+import { GIT_ONLY_KINDS, type MinedItem, type ReviewEvent, type SkipRecord, type ThreadCount } from './reviewEvent';
 import { buildSamples } from './samples/buildSamples';
+import { lengthSignal } from './samples/lengthSignal';
 import { reviewFindingsSamples } from './samples/reviewFindings';
 import { userMessage, type PreferencePair, type Sample } from './samples/sample';
 import { Scrubber } from './scrub';
@@ -41,12 +43,16 @@ export interface DatasetWriteOptions {
   adapterDir?: string;
   /** The workspace's rules for the hybrid review-findings variant, and what the card says about them. */
   rules?: { search?: RuleSearch; note: string };
+  /** The repository the evidence came from: its .gitattributes and files tell which are generated. */
+  repo?: string;
   signal?: AbortSignal;
   progress?: Progress;
   logger?: Logger;
 }
 
 const SKIP_EXAMPLES = 20;
+/** A review-findings answer without findings. */
+const EMPTY_FINDINGS = '{"findings":[]}';
 
 /** A training file to write: its records, made as they are written, and the samples behind them. */
 interface PlannedFile {
@@ -68,7 +74,13 @@ interface Evidence {
   skipExamples: SkipRecord[];
   scrubber: Scrubber;
   history?: HistoryFacts;
+  /** Files left out as generated (lock files, minified and generated code), with why. */
+  generated: Map<string, string>;
+  reviewThreads: ThreadCount['threads'];
 }
+
+/** Drop reasons that mean the file is not hand-written code. */
+const GENERATED_DROPS = new Set(['generated-file', 'lock-file', 'minified']);
 
 async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
   const { config, signal } = options;
@@ -77,12 +89,18 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
   const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
   const dedupe = new Deduplicator();
-  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber };
+  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map(), reviewThreads: { exported: 0, imported: 0 } };
+  const cleanedEvents: ReviewEvent[] = [];
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     if ('history' in item) {
       evidence.history = item.history;
+      continue;
+    }
+    if ('threads' in item) {
+      evidence.reviewThreads.exported += item.threads.exported;
+      evidence.reviewThreads.imported += item.threads.imported;
       continue;
     }
     if ('skip' in item) {
@@ -94,14 +112,25 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
     const cleaned = clean(item.event);
     if ('drop' in cleaned) {
       evidence.drops.add(cleaned.drop);
+      if (GENERATED_DROPS.has(cleaned.drop) && !evidence.generated.has(item.event.path)) evidence.generated.set(item.event.path, cleaned.drop);
       continue;
     }
-    const event = scrubber.event(cleaned.event);
+    cleanedEvents.push(scrubber.event(cleaned.event));
+  }
+  // Generated files are known from the repository as a whole (.gitattributes, each file's head), so once all
+  // paths are in; before de-duplication, so that no generated change stands in for a hand-written one.
+  const generated = await generatedFiles(cleanedEvents, options.repo, signal);
+  for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
+  for (const event of cleanedEvents) {
+    if (generated.reasons.has(event.path)) {
+      evidence.drops.add('generated-file');
+      continue;
+    }
     const duplicate = dedupe.check(eventKey(event));
     if (duplicate) evidence.drops.add(duplicate);
     else evidence.events.push(event);
   }
-  signal?.throwIfAborted();
+  throwIfCancelled(signal);
   return evidence;
 }
 
@@ -176,6 +205,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     const units = new Set(samples.map((sample) => unitOf(sample.groupId))).size;
     const groups = new Set(samples.map((sample) => sample.groupId)).size;
     const base = chooseBaseModel(options.baseModel, config.ollama.model);
+    const findingsLength = lengthSignal(samples.filter((s) => s.task === 'review-findings').map((s) => ({ length: s.metadata.windowLines ?? 0, positive: s.response !== EMPTY_FINDINGS })));
 
     const warnings = [...base.warnings];
     if (sets.train.length < MIN_TRAIN_SAMPLES) {
@@ -224,6 +254,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       split: { seed, ratios: { train: ratios.train, validation: ratios.validation, test: ratios.test } },
       training: { baseModel: base.model, template: base.template, adapterDir },
       events: countBy(evidence.events, (e) => e.kind),
+      reviewThreads: evidence.reviewThreads,
       samples: {
         total: samples.length,
         byTask: countBy(samples, (s) => s.task),
@@ -231,12 +262,14 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
         bySource: countBy(samples, (s) => s.metadata.source),
         labels: {
           'quality-estimation': countBy(samples.filter((s) => s.task === 'quality-estimation'), (s) => s.response),
-          'review-findings': countBy(samples.filter((s) => s.task === 'review-findings'), (s) => `${s.metadata.variant}, ${s.response === '{"findings":[]}' ? 'no findings' : 'findings'}`),
+          'review-findings': countBy(samples.filter((s) => s.task === 'review-findings'), (s) => `${s.metadata.variant}, ${s.response === EMPTY_FINDINGS ? 'no findings' : 'findings'}`),
         },
         fromGitOnly: countBy(samples.filter((s) => GIT_ONLY_KINDS.has(s.metadata.source)), (s) => s.task),
+        ...(findingsLength && { findingsLength }),
       },
       leakage: { threshold: NEAR_DUPLICATE_THRESHOLD, groups, units, crossSplitPairs: crossSplit },
       fallbacks: fallbacks(evidence.events),
+      generatedFiles: { files: evidence.generated.size, examples: [...evidence.generated].slice(0, SKIP_EXAMPLES).map(([file, why]) => ({ source: file, reason: why })) },
       ...(evidence.history && { history: evidence.history }),
       knowledgeBase: options.rules?.note ?? 'No workspace was given, so no knowledge base was searched: only the fine-tuned review-findings variant was built.',
       preferencePairs: {
@@ -274,7 +307,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     // report.json last: it is what marks a folder as a finished dataset.
     await folder.writeText(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     step();
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     await folder.commit(files);
     logger.info(`Dataset written to ${folder.out}: ${samples.length} samples, ${pairs.length} preference pairs.`);
     return report;

@@ -89,6 +89,23 @@ function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
 }
 
 /** The dataset card: README.md in the output folder, for the people who will train on it. */
+/** How well window length alone predicts whether a review-findings answer has findings. */
+function findingsLengthLine(report: DatasetReport): string {
+  const signal = report.samples.findingsLength;
+  if (!signal) {
+    const count = report.samples.byTask['review-findings'] ?? 0;
+    return count === 0
+      ? 'No review-findings samples: they are made from review comments (add exports with --comments, or `housestyle dataset fetch`).'
+      : `Review-findings windows are cut as \`review --diff\` cuts them when serving; all ${count} have the same kind of answer, so there is no length signal to measure.`;
+  }
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return (
+    'Review-findings windows are cut as `review --diff` cuts them when serving, negatives chosen as long as positives: ' +
+    `window length alone predicts whether an answer has findings with at best ${pct(signal.thresholdAccuracy)} accuracy (the best length threshold) ` +
+    `against a base rate of ${pct(signal.baseRate)} (always the more common answer); AUC ${signal.auc.toFixed(2)} (0.50 is no signal), over ${signal.samples} samples.`
+  );
+}
+
 export function renderDatasetCard(report: DatasetReport): string {
   const { samples, preferencePairs: pairs } = report;
   const splitRows = SPLIT_NAMES.map((split): [string, number] => [split, samples.bySplit[split]]);
@@ -135,6 +152,8 @@ export function renderDatasetCard(report: DatasetReport): string {
       'the fine-tuned variant has no rules and no citations, the hybrid variant has the rules the reviewer retrieves and cites the one a comment matches. ' +
       'Severity follows what the comment means: a defect it names (bug, crash, leak, overflow, undefined behaviour, uninitialised read, infinite loop or spin, abort, race, security, data loss), unless it denies it, is an error however hedged; layout and wording (nit, typo, indent, whitespace, naming) is a hint; a request (should, must, please, avoid, missing, wrong, never or always) is a warning; a hedged idea (consider, maybe) is a hint; anything else is info. The rule is a short whole summary: a rule the comment cites, else its first sentence without openers.',
     '',
+    findingsLengthLine(report),
+    '',
     report.knowledgeBase,
     '',
     '### By source',
@@ -142,6 +161,8 @@ export function renderDatasetCard(report: DatasetReport): string {
     table(['Source', 'Samples'], entries(samples.bySource)),
     '',
     table(['Source', 'Evidence kept'], entries(report.events)),
+    '',
+    `Review threads in the comment exports: ${report.reviewThreads.exported}, of which ${report.reviewThreads.imported} were joined to code in this repository and ${report.events['pr-comment'] ?? 0} kept as evidence after cleaning.`,
     '',
     ...(pairs.total ? [table(['Pairing', 'Preference pairs'], entries(pairs.byPairing)), ''] : []),
     ...historySection(report),
@@ -177,6 +198,9 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     `Review comments whose code came from the export's diff hunk because git could not supply it: ${report.fallbacks.commentHunkFromExport}.`,
     ...(report.fallbacks.examples.length ? ['', ...report.fallbacks.examples.map((f) => `- ${f.source}: ${f.reason}`)] : []),
+    '',
+    `Files that are not hand-written code (generated, lock files, minified), left out whole: ${report.generatedFiles.files}.`,
+    ...(report.generatedFiles.examples.length ? ['', ...report.generatedFiles.examples.map((f) => `- ${f.source}: ${f.reason}`)] : []),
     '',
     ...moreData(report),
     '## Training',

@@ -1,6 +1,7 @@
 import type { FormatName } from './exporters/datasetFormat';
 import type { HistoryFacts } from './git/commitGraph';
 import type { SkipRecord } from './reviewEvent';
+import type { LengthSignal } from './samples/lengthSignal';
 import type { SplitName, SplitRatios } from './split';
 
 /** Marks report.json as ours: an existing output folder is only ever replaced when it holds one. */
@@ -26,6 +27,8 @@ export interface DatasetReport {
   training: { baseModel: string; template: string; adapterDir: string };
   /** Evidence kept after cleaning and de-duplication, by source kind. */
   events: Record<string, number>;
+  /** Review threads in the comment exports (given or fetched), and those joined to code in the repository; `events['pr-comment']` are the ones kept. */
+  reviewThreads: { exported: number; imported: number };
   samples: {
     total: number;
     byTask: Record<string, number>;
@@ -35,6 +38,8 @@ export interface DatasetReport {
     labels: Record<'quality-estimation' | 'review-findings', Record<string, number>>;
     /** Samples from git-only evidence (no reviewer's words), by task. */
     fromGitOnly: Record<string, number>;
+    /** How well window length alone predicts whether a review-findings answer has findings (absent with one label only). */
+    findingsLength?: LengthSignal;
   };
   /**
    * Near-duplicate control: samples at or above `threshold` similarity (versions and numbers normalised) are
@@ -43,6 +48,8 @@ export interface DatasetReport {
   leakage: { threshold: number; groups: number; units: number; crossSplitPairs: number };
   /** Review comments whose code came from the export's hunk, not from git, with the first few named. */
   fallbacks: { commentHunkFromExport: number; examples: SkipRecord[] };
+  /** Files left out as not hand-written code (generated, lock files, minified): how many, the first few with why. */
+  generatedFiles: { files: number; examples: SkipRecord[] };
   /** How the history's pull requests landed (absent when no history was mined). */
   history?: HistoryFacts;
   /** What the hybrid review-findings variant was retrieved from, or why it was not built. */

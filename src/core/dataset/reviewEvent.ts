@@ -1,3 +1,4 @@
+import type { LineRange } from '../review/lineRange';
 import type { HistoryFacts } from './git/commitGraph';
 
 /**
@@ -79,13 +80,20 @@ export interface CodeAnchor {
   endLine: number;
   /** The same lines in the pull request's final version, when that version changed them. */
   revised?: string;
+  /** Lines of `fileText` the pull request changed (its base → this version), when its base is known: what a diff review is sent. */
+  changed?: LineRange[];
 }
 
 /** Evidence a source yields: an event, or a skipped input with its reason. */
 export type EvidenceItem = { event: ReviewEvent } | { skip: SkipRecord };
 
-/** What every dataset source yields: evidence, or (git history) what the history is like. */
-export type MinedItem = EvidenceItem | { history: HistoryFacts };
+/** What one comment export held: its review threads, and how many of them were joined to code in the repository. */
+export interface ThreadCount {
+  threads: { exported: number; imported: number };
+}
+
+/** What every dataset source yields: evidence, (git history) what the history is like, or (comment exports) their thread counts. */
+export type MinedItem = EvidenceItem | { history: HistoryFacts } | ThreadCount;
 
 /**
  * Evidence from git alone: the commit's author wrote every word of it, so it carries no reviewer's words and

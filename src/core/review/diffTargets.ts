@@ -5,7 +5,7 @@ import picomatch from 'picomatch';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../errors';
 import { realPathInside } from '../insideWorkspace';
-import { expandRanges, type LineRange } from './lineRange';
+import { changedLines, expandRanges, type LineRange } from './lineRange';
 import { fileTarget, isBinary, type ReviewTarget } from './reviewTarget';
 
 // git's well-known empty tree: what a repository without commits is compared against.
@@ -39,10 +39,7 @@ export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTar
   for (const patch of parsePatch(patchText)) {
     if (patch.isDelete || patch.isBinary || !patch.newFileName || patch.newFileName === '/dev/null') continue;
     const file = patch.newFileName.replace(/^b\//, '');
-    const ranges = patch.hunks.map((hunk) =>
-      // A pure deletion (newLines 0) sits after line newStart: review the lines on both sides of the gap.
-      hunk.newLines > 0 ? { startLine: hunk.newStart, endLine: hunk.newStart + hunk.newLines - 1 } : { startLine: Math.max(1, hunk.newStart), endLine: hunk.newStart + 1 },
-    );
+    const ranges = patch.hunks.map((hunk) => changedLines(hunk.newStart, hunk.newLines));
     if (ranges.length > 0) changed.set(file, ranges);
   }
   // New files git does not track yet are changes too, in full.

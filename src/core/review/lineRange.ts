@@ -29,6 +29,14 @@ export function expandRanges(ranges: readonly LineRange[], context: number, file
   );
 }
 
+/**
+ * The new-side lines a diff hunk (at zero context) changed: its new lines, or for a pure deletion (no new
+ * lines, sitting after line `newStart`) the lines on both sides of the gap. What `review --diff` reviews.
+ */
+export function changedLines(newStart: number, newLines: number): LineRange {
+  return newLines > 0 ? { startLine: newStart, endLine: newStart + newLines - 1 } : { startLine: Math.max(1, newStart), endLine: newStart + 1 };
+}
+
 export function containsRange(outer: LineRange, inner: LineRange): boolean {
   return outer.startLine <= inner.startLine && inner.endLine <= outer.endLine;
 }

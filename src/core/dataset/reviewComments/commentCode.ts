@@ -3,7 +3,7 @@ import { parseHunkHeader } from '../git/hunk';
 import type { CodeAnchor } from '../reviewEvent';
 import type { CommentLocation, ExportedComment } from './exportedComment';
 import { followRegion, lineSlice, textLines } from './lineRegion';
-import { rebuildHunk } from './rebuiltHunk';
+import { changedRanges, rebuildHunk } from './rebuiltHunk';
 
 /** Lines of context kept around the commented lines, as in a diff hunk. */
 const COMMENT_CONTEXT_LINES = 3;
@@ -48,8 +48,13 @@ export async function commentCode(comment: ExportedComment, reader: GitObjectRea
   const code: CommentCode = { diffHunk, before: lineSlice(lines, region[0], region[1]).join('\n'), commits: [at.commit!] };
   if (at.side === 'new') {
     code.anchor = { commit: at.commit!, fileText: text, startLine: at.startLine, endLine: at.endLine };
-    const fullHunk = await wholeHunk(comment, reader, at, text, base);
-    if (fullHunk) code.fullHunk = fullHunk;
+    const baseText = await baseVersion(comment, reader, at, base);
+    if (baseText !== undefined) {
+      const fullHunk = rebuildHunk(baseText, text, 'new', at.endLine, 'whole');
+      if (fullHunk) code.fullHunk = fullHunk;
+      const changed = changedRanges(baseText, text);
+      if (changed) code.anchor.changed = changed;
+    }
   }
   if (!laterHead || at.side !== 'new' || laterHead.startsWith(at.commit!) || at.commit!.startsWith(laterHead)) return code;
   const laterText = await reader.readFile(laterHead, at.path);
@@ -65,13 +70,11 @@ export async function commentCode(comment: ExportedComment, reader: GitObjectRea
   };
 }
 
-/** The whole hunk of base → the commented version that holds the commented line; undefined when the base is unknown. */
-async function wholeHunk(comment: ExportedComment, reader: GitObjectReader, at: CommentLocation, text: string, base: string | undefined): Promise<string | undefined> {
+/** The file as the pull request's base had it ('' for a file it added); undefined when the base is unknown. */
+async function baseVersion(comment: ExportedComment, reader: GitObjectReader, at: CommentLocation, base: string | undefined): Promise<string | undefined> {
   const from = comment.versions?.base ?? (base ? { commit: base, path: at.path } : undefined);
   if (!from) return undefined;
-  // A file the pull request added is absent from the base: the whole file is the hunk.
-  const baseText = (await reader.readFile(from.commit, from.path)) ?? '';
-  return rebuildHunk(baseText, text, 'new', at.endLine, 'whole');
+  return (await reader.readFile(from.commit, from.path)) ?? '';
 }
 
 async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | undefined> {

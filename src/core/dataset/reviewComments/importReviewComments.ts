@@ -5,7 +5,7 @@ import { GitObjectReader } from '../git/gitObjectReader';
 import { findLocalPullRequest, localPullRequests, type LocalPullRequest } from '../git/localPullRequests';
 import { remoteRepository } from '../git/remoteRepository';
 import { openRepository } from '../git/repository';
-import type { EvidenceItem, ReviewEvent } from '../reviewEvent';
+import type { EvidenceItem, ReviewEvent, ThreadCount } from '../reviewEvent';
 import { commentCode, type CommentCode } from './commentCode';
 import { readCommentExport } from './commentExport';
 import type { CommentThread, ExportedComment } from './exportedComment';
@@ -24,14 +24,18 @@ export interface ImportReviewCommentsOptions {
  * Turns an exported set of pull-request review comments into 'pr-comment' events, one per thread: the root
  * comment's words, its replies in metadata, and the code it was made on read from the local repository,
  * with the revised code where the pull request's final version changed the commented lines. A pull request
- * that landed locally (merge or squash commit) is grouped under that commit, as mined history is.
+ * that landed locally (merge or squash commit) is grouped under that commit, as mined history is. Ends with
+ * the export's thread count.
  */
-export async function* importReviewComments(options: ImportReviewCommentsOptions): AsyncGenerator<EvidenceItem> {
+export async function* importReviewComments(options: ImportReviewCommentsOptions): AsyncGenerator<EvidenceItem | ThreadCount> {
   const logger = options.logger ?? silentLogger;
   const repo = await openRepository(options.repo);
   const exported = await readCommentExport(options.file);
   for (const skip of exported.skips) yield { skip };
-  if (exported.threads.length === 0) return;
+  if (exported.threads.length === 0) {
+    yield { threads: { exported: 0, imported: 0 } };
+    return;
+  }
   const landed = await localPullRequests(repo.dir, options.signal);
   const joinsByNumber = numberJoiner(exported.comments, await remoteRepository(repo.dir, options.remote ?? 'origin', options.signal));
   const headsByPullRequest = new Map<string, string[]>();
@@ -74,6 +78,7 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
     reader.close();
   }
   logger.info(`Imported ${imported} of ${exported.threads.length} review threads from ${options.file}.`);
+  yield { threads: { exported: exported.threads.length, imported } };
 }
 
 function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequest | undefined): ReviewEvent {

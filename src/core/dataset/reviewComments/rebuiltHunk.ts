@@ -1,4 +1,5 @@
 import { structuredPatch } from 'diff';
+import { changedLines, type LineRange } from '../../review/lineRange';
 import { lineSlice, textLines } from './lineRegion';
 
 const CONTEXT_LINES = 3;
@@ -57,4 +58,13 @@ function cutAfter(hunk: { oldStart: number; newStart: number; lines: string[] },
 /** A unified-diff range; an empty side names the line before it, as git writes it. */
 function range(start: number, count: number): string {
   return count === 0 ? `${Math.max(0, start - 1)},0` : count === 1 ? `${start}` : `${start},${count}`;
+}
+
+/**
+ * The lines of `head` that base → head changed, as `review --diff` finds them (git's hunks at zero context):
+ * what the reviewer is sent for this file when the change is reviewed. Undefined when the diff is too large.
+ */
+export function changedRanges(base: string, head: string): LineRange[] | undefined {
+  const patch = structuredPatch('a', 'b', base, head, undefined, undefined, { context: 0, timeout: 2000 });
+  return patch?.hunks.map((hunk) => changedLines(hunk.newStart, hunk.newLines));
 }

@@ -1,5 +1,6 @@
 import type { PackedPassage } from '../../review/contextBudget';
 import type { ModelFinding } from '../../review/finding';
+import type { RuleSearch } from '../../review/ruleRetrieval';
 import { tokens } from '../../shingles';
 import { ruleSummary } from './commentRule';
 import { commentSeverity } from './commentSeverity';
@@ -41,25 +42,27 @@ export function commentFinding(on: CommentOnLines): Omit<ModelFinding, 'citation
 
 const STOPWORDS = new Set(['the', 'and', 'for', 'this', 'that', 'with', 'are', 'not', 'you', 'but', 'can', 'here', 'use', 'should', 'would', 'please', 'was', 'has', 'have', 'its', 'from', 'into', 'than', 'then']);
 
-function words(text: string): Set<string> {
+function contentWords(text: string): Set<string> {
   return new Set(tokens(text).filter((token) => token.length >= 3 && /\p{L}/u.test(token) && !STOPWORDS.has(token)));
 }
 
 /**
- * The id (R1, R2, …) of the packed passage whose text the comment matches best: the share of the comment's
- * content words the passage holds. Undefined when none reaches `threshold`: the comment is not about a
- * rule the reviewer was given, and the hybrid variant leaves it out.
+ * The id (R1, R2, …) of the rule in the prompt that the comment is about, by the reviewer's own retrieval: the
+ * comment is searched as the knowledge base searches for a review (the same hybrid scoring, preferring rules
+ * about the file's language), and the prompt's passage it ranks highest within its first `rank` is cited.
+ * A vector search always returns its nearest passages, however far, so the passage must also share a word
+ * with the comment. Undefined when none qualifies: the comment is not about a rule the reviewer was given,
+ * and the hybrid variant leaves it out.
  */
-export function bestCitation(comment: string, passages: readonly PackedPassage[], threshold: number): string | undefined {
-  const wanted = words(comment);
-  if (wanted.size === 0) return undefined;
-  let best: { label: string; score: number } | undefined;
-  passages.forEach(({ passage, text }, i) => {
-    const have = words(`${passage.heading}\n${text}`);
-    let shared = 0;
-    for (const word of wanted) if (have.has(word)) shared++;
-    const score = shared / wanted.size;
-    if (score >= threshold && (!best || score > best.score)) best = { label: `R${i + 1}`, score };
-  });
-  return best?.label;
+export async function citedPassage(search: RuleSearch, comment: string, passages: readonly PackedPassage[], options: { rank: number; language?: string }): Promise<string | undefined> {
+  if (passages.length === 0) return undefined;
+  const said = contentWords(comment);
+  const ranked = await search.search(comment, { k: options.rank, ...(options.language && { language: options.language }) });
+  for (const found of ranked) {
+    const index = passages.findIndex(({ passage }) => passage.id === found.id);
+    if (index < 0) continue;
+    const { passage, text } = passages[index]!;
+    if ([...contentWords(`${passage.heading}\n${text}`)].some((word) => said.has(word))) return `R${index + 1}`;
+  }
+  return undefined;
 }

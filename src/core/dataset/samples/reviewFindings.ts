@@ -1,17 +1,17 @@
 import type { Config } from '../../config';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { parseHunkHeader } from '../git/hunk';
-import { expandRanges, type LineRange } from '../../review/lineRange';
+import { expandRanges, lineCount, type LineRange } from '../../review/lineRange';
 import type { ReviewPromptVariant } from '../../promptVariant';
 import { buildReviewPrompt } from '../../review/prompt';
 import { fileTarget, type ReviewTarget } from '../../review/reviewTarget';
 import { reviewWindows, windowContains, type ReviewWindow } from '../../review/reviewWindow';
-import { rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
+import { codeLanguage, rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
 import { validateAnswer } from '../../review/validateFindings';
 import type { ReviewEvent } from '../reviewEvent';
 import { Tally } from '../tally';
-import { bestCitation, commentFinding } from './commentFinding';
+import { citedPassage, commentFinding } from './commentFinding';
 import { sampleMetadata } from './prompt';
 import type { Sample } from './sample';
 
@@ -38,9 +38,12 @@ interface TrainingWindow {
 /**
  * The reviewer's own task as training data: for each window of a commented file, the request
  * `buildReviewPrompt` makes (with the rules `rulesForWindow` retrieves for the hybrid variant, without rules
- * for the fine-tuned one) and the findings the human comments in that window stand for. Windows without a
- * comment are `{"findings": []}` negatives, dataset.findingsNegativeShare of the task. Every answer is checked
- * by the reviewer's `validateAnswer`; one that fails it stops the build.
+ * for the fine-tuned one) and the findings the human comments in that window stand for, as many as it holds.
+ * Windows are cut as `review --diff` cuts them when serving: every line the pull request changed in the file,
+ * with the same context, up to review.windowLines. Windows without a comment are `{"findings": []}`
+ * negatives, dataset.findingsNegativeShare of the task: first those of the same pull request, each chosen
+ * nearest in length to a positive, so that window length alone does not give the label away. Every answer is
+ * checked by the reviewer's `validateAnswer`; one that fails it stops the build.
  */
 export async function reviewFindingsSamples(events: readonly ReviewEvent[], options: ReviewFindingsOptions): Promise<ReviewFindingsResult> {
   const drops = new Tally();
@@ -48,22 +51,24 @@ export async function reviewFindingsSamples(events: readonly ReviewEvent[], opti
   const samples: Sample[] = [];
   const variants: ReviewPromptVariant[] = options.rules ? ['without-rules', 'with-rules'] : ['without-rules'];
   for (const variant of variants) {
-    let made = 0;
+    const made: number[] = [];
     for (const item of positives) {
-      options.signal?.throwIfAborted();
+      throwIfCancelled(options.signal);
       const sample = await windowSample(item, variant, options, drops);
       if (sample) {
         samples.push(sample);
-        made++;
+        made.push(windowLength(item.window));
       }
     }
-    // Negatives in the configured proportion of this variant's positives, in a seeded order.
+    // Negatives in the configured proportion of this variant's positives.
     const share = options.config.dataset.findingsNegativeShare;
-    const wanted = Math.round((made * share) / (1 - share));
-    let taken = 0;
-    for (const item of negatives) {
-      if (taken >= wanted) break;
-      options.signal?.throwIfAborted();
+    const wanted = Math.round((made.length * share) / (1 - share));
+    // Each negative is as long as a positive at evenly spaced quantiles of the positives' lengths.
+    const lengths = made.sort((a, b) => a - b);
+    const unused = [...negatives];
+    for (let taken = 0; taken < wanted && unused.length > 0; ) {
+      throwIfCancelled(options.signal);
+      const item = takeNearest(unused, lengths[Math.floor(((taken + 0.5) * lengths.length) / wanted)]!);
       const sample = await windowSample(item, variant, options, drops);
       if (sample) {
         samples.push(sample);
@@ -74,7 +79,24 @@ export async function reviewFindingsSamples(events: readonly ReviewEvent[], opti
   return { samples, drops };
 }
 
-/** Commented windows, and uncommented ones (other windows of commented files, hunks merged as written) in a seeded order. */
+/** Lines of code a window shows. */
+function windowLength(window: ReviewWindow): number {
+  return window.segments.reduce((sum, segment) => sum + lineCount(segment), 0);
+}
+
+/** Removes and returns the window nearest `length` lines long; ties go to the earlier one (same pull request first, then seeded). */
+function takeNearest(items: TrainingWindow[], length: number): TrainingWindow {
+  let best = 0;
+  for (let i = 1; i < items.length; i++) {
+    if (Math.abs(windowLength(items[i]!.window) - length) < Math.abs(windowLength(items[best]!.window) - length)) best = i;
+  }
+  return items.splice(best, 1)[0]!;
+}
+
+/**
+ * Commented windows, and uncommented ones: other windows of the pull requests' commented files first, then
+ * windows of hunks merged as written; each kind in a seeded order.
+ */
 function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: Tally): { positives: TrainingWindow[]; negatives: TrainingWindow[] } {
   const byFile = new Map<string, ReviewEvent[]>();
   for (const event of events) {
@@ -87,20 +109,22 @@ function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: 
     byFile.set(key, [...(byFile.get(key) ?? []), event]);
   }
   const positives: TrainingWindow[] = [];
-  const negatives: TrainingWindow[] = [];
+  const samePullRequest: TrainingWindow[] = [];
+  const mergedAsWritten: TrainingWindow[] = [];
   const { windowLines, diffContextLines } = config.review;
   for (const comments of byFile.values()) {
     const first = comments[0]!;
     const anchor = first.anchor!;
     const target = fileTarget(first.path, anchor.fileText);
     const commented = comments.map((c) => ({ startLine: c.anchor!.startLine, endLine: c.anchor!.endLine }));
-    const changed = [...commented, ...comments.flatMap((c) => (c.fullHunk ? addedLines(c.fullHunk) : []))];
-    const reviewed: ReviewTarget = { ...target, ranges: expandRanges(changed, diffContextLines, target.lines.length) };
+    // What a diff review of the pull request is sent for this file; without its base, the commented hunks.
+    const changed = anchor.changed ?? comments.flatMap((c) => (c.fullHunk ? addedLines(c.fullHunk) : []));
+    const reviewed: ReviewTarget = { ...target, ranges: expandRanges([...commented, ...changed], diffContextLines, target.lines.length) };
     const placed = new Set<ReviewEvent>();
     for (const window of reviewWindows(reviewed, windowLines)) {
       const inside = comments.filter((c) => windowContains(window, c.anchor!));
       for (const c of inside) placed.add(c);
-      (inside.length > 0 ? positives : negatives).push({ window, comments: inside, event: first });
+      (inside.length > 0 ? positives : samePullRequest).push({ window, comments: inside, event: first });
     }
     drops.add('comment-across-windows', comments.length - placed.size);
   }
@@ -109,11 +133,11 @@ function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: 
     if (event.kind !== 'branch-rewrite' || event.neededReview) continue;
     const target = hunkTarget(event, diffContextLines);
     if (!target) continue;
-    for (const window of reviewWindows(target, windowLines)) negatives.push({ window, comments: [], event });
+    for (const window of reviewWindows(target, windowLines)) mergedAsWritten.push({ window, comments: [], event });
   }
   const order = (item: TrainingWindow) => sha256(config.dataset.seed, item.event.groupId, item.window.target.path, describe(item.window));
-  negatives.sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  return { positives, negatives };
+  const seeded = (items: TrainingWindow[]) => items.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  return { positives, negatives: [...seeded(samePullRequest), ...seeded(mergedAsWritten)] };
 }
 
 async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, options: ReviewFindingsOptions, drops: Tally): Promise<Sample | undefined> {
@@ -131,7 +155,10 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
       return undefined;
     }
     prompt = buildReviewPrompt(window, rules.passages, nonce, 'with-rules');
-    const cited = findings.map((finding) => ({ ...finding, citations: [bestCitation(finding.message, rules.passages, config.dataset.citationThreshold)] }));
+    const language = codeLanguage(window.target.path);
+    const cited = await Promise.all(
+      findings.map(async (finding) => ({ ...finding, citations: [await citedPassage(options.rules!, finding.message, rules.passages, { rank: config.dataset.citationRank, ...(language && { language }) })] })),
+    );
     answer = cited.filter((finding) => finding.citations[0] !== undefined);
     drops.add('hybrid-finding-without-matching-rule', cited.length - answer.length);
     if (findings.length > 0 && answer.length === 0) return undefined;
@@ -154,7 +181,7 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
     task: 'review-findings',
     groupId: event.groupId,
     response,
-    metadata: { ...sampleMetadata(event), variant },
+    metadata: { ...sampleMetadata(event), variant, windowLines: windowLength(window) },
   };
 }
 

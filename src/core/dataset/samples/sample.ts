@@ -19,6 +19,8 @@ export interface SampleMetadata {
   replies?: NonNullable<ReviewEvent['metadata']['replies']>;
   /** review-findings: with the retrieved rules (hybrid route) or without (fine-tuned route). */
   variant?: ReviewPromptVariant;
+  /** review-findings: lines of code the window shows. */
+  windowLines?: number;
 }
 
 /**
