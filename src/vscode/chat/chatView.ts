@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CodeContext as AskCode } from '../../core/chat/ask';
+import { chosenCode, type OpenFile } from '../../core/chat/codeContext';
 import { describeError, isCancellation } from '../../core/errors';
+import { isOutside } from '../../core/insideWorkspace';
 import type { ChatMessage } from '../../core/models/chatModel';
 import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
 import type { HouseStyleContext } from '../context';
@@ -26,7 +27,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     view.webview.html = webviewHtml(view.webview, this.ctx.extension, {
       name: 'chat',
       title: 'House Style chat',
-      body: `<ol id="log" aria-live="polite"></ol>
+      body: `<ol id="log" aria-live="polite" aria-label="Conversation"></ol>
+<div id="status" class="visually-hidden" role="status"></div>
 <form id="ask">
 <textarea id="question" rows="3" placeholder="Ask about your team's rules (Enter to send, Shift+Enter for a new line)" aria-label="Question"></textarea>
 <div class="row">
@@ -87,9 +89,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.running.set(message.requestId, controller);
     const started = performance.now();
     let firstTokenMs: number | undefined;
+    let sent: ReturnType<typeof chosenCode> = {};
     try {
       const { folder, service } = await this.ctx.workspace();
-      const code = codeContext(folder, message.context);
+      sent = chosenCode(message.context, openFile(folder));
+      const { code } = sent;
       const result = await this.ctx.activity.run('asking', message.question.slice(0, 40), () =>
         service.ask({
           question: message.question,
@@ -118,10 +122,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
           promptTokens: result.metrics.promptTokens,
           completionTokens: result.metrics.completionTokens,
         },
-        ...(code && { context: describeCode(code) }),
+        ...(sent.label && { context: sent.label }),
       });
     } catch (error) {
-      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : describeError(error) });
+      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : describeError(error), ...(sent.label && { context: sent.label }) });
       // The same actions as everywhere (Pull Model, Open Settings...), besides the line in the chat.
       if (!isCancellation(error)) await this.ctx.errors.present(error);
     } finally {
@@ -134,19 +138,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 }
 
-/** The open file or its selection, when asked for and inside the workspace folder. */
-function codeContext(folder: vscode.WorkspaceFolder, wanted: 'none' | 'file' | 'selection'): AskCode | undefined {
+/** The active editor's file, when it is one inside the workspace folder, with its selection if any. */
+function openFile(folder: vscode.WorkspaceFolder): OpenFile | undefined {
   const editor = vscode.window.activeTextEditor;
-  if (wanted === 'none' || !editor || editor.document.uri.scheme !== 'file') return undefined;
-  const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath).split(path.sep).join('/');
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  const text = editor.document.getText();
-  if (wanted === 'file' || editor.selection.isEmpty) return { path: relative, text };
-  return { path: relative, text, selection: selectedLines(editor.selection) };
-}
-
-function describeCode(code: AskCode): string {
-  return code.selection ? `${code.path}:${code.selection.startLine}-${code.selection.endLine}` : code.path;
+  if (editor?.document.uri.scheme !== 'file') return undefined;
+  const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath);
+  if (isOutside(relative)) return undefined;
+  return { path: relative.split(path.sep).join('/'), text: editor.document.getText(), ...(!editor.selection.isEmpty && { selection: selectedLines(editor.selection) }) };
 }
 
 function asMessages(history: ChatExchange[]): ChatMessage[] {
