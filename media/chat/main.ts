@@ -236,8 +236,8 @@ kbPicker.addEventListener('change', () => ((state.kb = kbPicker.value), vscode.s
 routePicker.addEventListener('change', () => ((state.route = routePicker.value as ChatRoute), vscode.setState(state)));
 contextPicker.addEventListener('change', () => ((state.context = contextPicker.value as CodeContext), vscode.setState(state)));
 
-// "Open Chat" focuses the view, which focuses this page's window: the keyboard belongs in the question box then,
-// unless it is already on something in the page.
+// A click on the view's title or a focus command focuses this page's window: the keyboard belongs in the question
+// box then, unless it is already on something in the page. (Open Chat always moves it there: the 'focus' message.)
 function focusQuestion(): void {
   if (document.activeElement === document.body || document.activeElement === null) question.focus();
 }
@@ -251,6 +251,9 @@ window.addEventListener('message', (event: MessageEvent<ChatViewEvent>) => {
       options(routePicker, message.routes, state.route && message.routes.includes(state.route) ? state.route : message.route);
       optionsReceived = true;
       sendAsk();
+      break;
+    case 'focus':
+      question.focus();
       break;
     case 'token':
       if (pending?.id !== message.requestId) return;

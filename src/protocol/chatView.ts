@@ -33,6 +33,8 @@ export type ChatViewRequest =
 /** From the extension to the webview. */
 export type ChatViewEvent =
   | { type: 'options'; knowledgeBases: string[]; kb: string; routes: ChatRoute[]; route: ChatRoute }
+  /** Open Chat: the caret goes to the question box, wherever the keyboard was in the view. */
+  | { type: 'focus' }
   | { type: 'token'; requestId: number; text: string }
   | { type: 'answer'; requestId: number; text: string; sources: ChatSource[]; figures: ChatFigures; context?: string }
   | { type: 'error'; requestId?: number; message: string; context?: string };

@@ -47,6 +47,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     );
   }
 
+  /** Shows the chat with the caret in its question box (a page loading now puts it there itself). */
+  async open(): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+    this.post({ type: 'focus' });
+  }
+
   private async handle(message: ChatViewRequest): Promise<void> {
     switch (message.type) {
       case 'ready':
