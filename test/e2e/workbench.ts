@@ -54,6 +54,13 @@ export class Workbench {
     return file;
   }
 
+  /** A numbered PNG of one part of the window (`selector`), for a view shown on its own. */
+  async screenshotOf(selector: string, name: string): Promise<string> {
+    const file = path.join(this.artifacts, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.locator(selector).screenshot({ path: file });
+    return file;
+  }
+
   /** Runs a command by its palette title ("House Style: Index Workspace") through F1. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Escape');
