@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chosenCode } from '../../src/core/chat/codeContext';
+import { chosenCode } from '../../src/core/chat/chosenCode';
 
 const FILE = { path: 'src/app.ts', text: 'const a = 1;\nconst b = 2;\n' };
 

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chosenCode, type OpenFile } from '../../core/chat/codeContext';
 import { describeError, isCancellation } from '../../core/errors';
-import { isOutside } from '../../core/insideWorkspace';
+import { chosenCode, isOutside, type OpenFile } from '../../core/service/frontEndHelpers';
 import type { ChatMessage } from '../../core/models/chatModel';
 import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
 import type { HouseStyleContext } from '../context';
