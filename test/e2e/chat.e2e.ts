@@ -300,7 +300,10 @@ describe('the chat as a demanding user meets it (code-server)', () => {
   });
 
   step('High Contrast: Ask, Clear, Copy, Insert and code blocks have borders; hovered sources readable; screenshots at rest, streaming, after an error', async () => {
-    await workbench.runCommand('Preferences: Toggle High Contrast Theme');
+    await workbench.runCommand('Preferences: Color Theme');
+    // Filtered first: the theme list is virtual, and its High Contrast rows start below the fold.
+    await workbench.page.locator('.quick-input-widget .quick-input-box input').fill('Dark High Contrast');
+    await workbench.quickPickRow('Dark High Contrast').click();
     await chat.locator('body.vscode-high-contrast').waitFor();
     const seen = await borders('#send, #clear, .code-tools button, .markdown pre');
     console.log(`high contrast borders: ${[...new Set(seen)].join(' | ')}`);
