@@ -33,9 +33,11 @@ export type ChatViewRequest =
 /** From the extension to the webview. */
 export type ChatViewEvent =
   | { type: 'options'; knowledgeBases: string[]; kb: string; routes: ChatRoute[]; route: ChatRoute }
+  /** Open Chat: the caret goes to the question box, wherever the keyboard was in the view. */
+  | { type: 'focus' }
   | { type: 'token'; requestId: number; text: string }
   | { type: 'answer'; requestId: number; text: string; sources: ChatSource[]; figures: ChatFigures; context?: string }
-  | { type: 'error'; requestId?: number; message: string };
+  | { type: 'error'; requestId?: number; message: string; context?: string };
 
 /** An earlier question and its answer, sent with a follow-up so the model sees the conversation. */
 export interface ChatExchange {
@@ -45,7 +47,7 @@ export interface ChatExchange {
 
 export interface ChatTurn {
   question: string;
-  /** What code went with the question ("src/app.ts:10-20"), if any. */
+  /** What code went with the question, as the turn says it: "with src/app.ts:10-20", "no code: nothing is selected in src/app.ts". */
   context?: string;
   answer: string;
   sources: ChatSource[];

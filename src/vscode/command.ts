@@ -8,6 +8,8 @@ export interface EditorParts {
   reviews: ReviewRunner;
   /** Tells the Models tree that versions, the route or Ollama's models changed. */
   modelsChanged: () => void;
+  /** Shows the chat with the caret in its question box. */
+  openChat: () => Promise<void>;
 }
 
 /** A command is a factory: it receives the shared context and the editor parts, and returns the handler. */

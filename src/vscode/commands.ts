@@ -3,7 +3,6 @@ import type { CommandFactory, EditorParts, WorkspaceCommand } from './command';
 import type { HouseStyleContext } from './context';
 import { buildDatasetCommand } from './buildDatasetCommand';
 import { fetchReviewCommentsCommand } from './fetchReviewCommentsCommand';
-import { ChatViewProvider } from './chat/chatView';
 import { checkOllama } from './models/checkOllama';
 import { modelCommands } from './models/modelCommands';
 import { pullModel } from './models/pullModel';
@@ -17,7 +16,7 @@ const editorCommands: Record<string, CommandFactory> = {
   [SHOW_LOG_COMMAND]: (ctx) => () => ctx.output.show(),
   'housestyle.refreshModels': (_ctx, { modelsChanged }) => () => modelsChanged(),
   'housestyle.searchKnowledge': () => () => vscode.commands.executeCommand(`${KnowledgeViewProvider.viewType}.focus`),
-  'housestyle.openChat': () => () => vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`),
+  'housestyle.openChat': (_ctx, { openChat }) => () => openChat(),
   ...reviewCommands,
 };
 

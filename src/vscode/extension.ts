@@ -22,6 +22,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   const knowledgeTree = new KnowledgeTreeProvider(ctx);
   const sourceWatcher = new SourceWatcher(ctx);
   const modelsTree = new ModelsTreeProvider(ctx);
+  const chat = new ChatViewProvider(ctx);
   ctx.push(
     findings,
     reviews,
@@ -41,7 +42,7 @@ export function activate(extension: vscode.ExtensionContext): void {
       void sourceWatcher.restart();
     }),
     sourceWatcher,
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(ctx), { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.window.registerWebviewViewProvider(KnowledgeViewProvider.viewType, new KnowledgeViewProvider(ctx)),
     knowledgeTree,
     vscode.window.registerTreeDataProvider(KnowledgeTreeProvider.viewType, knowledgeTree),
@@ -51,7 +52,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
-  registerCommands(ctx, { findings, reviews, modelsChanged: () => modelsTree.refresh() });
+  registerCommands(ctx, { findings, reviews, modelsChanged: () => modelsTree.refresh(), openChat: () => chat.open() });
   void sourceWatcher.restart();
 }
 

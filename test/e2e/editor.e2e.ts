@@ -1,6 +1,6 @@
 // The end-to-end lane: the packaged VSIX installed into a real VS Code (code-server) with a fresh profile, driven
 // through Chromium as a user would, against the Ollama-API test server. Steps run in order and share one editor;
-// each leaves a screenshot in test/e2e/artifacts/. `npm run test:e2e`; the recipe is in ../shared/DESIGN.md.
+// each leaves a screenshot in test/e2e/artifacts/editor/. `npm run test:e2e`; the recipe is in ../shared/DESIGN.md.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -19,7 +19,8 @@ import { chatAnswer, createWorkspaceRepo, EMPTY_CATCH, HOSTILE_HTML, isQuestion,
 import { STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
+// Its own folder: the lane's other files keep theirs beside it, and this file empties only its own.
+const ARTIFACTS = path.join(import.meta.dirname, 'artifacts', 'editor');
 const VSIX = path.join(REPO_ROOT, 'housestyle-linux-x64.vsix');
 const EXTENSION_ID = 'housestyle.housestyle';
 const MODEL = 'qwen2.5-coder:7b';

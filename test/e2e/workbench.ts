@@ -49,9 +49,20 @@ export class Workbench {
 
   /** A numbered PNG of the whole window, so the artifacts read in step order. */
   async screenshot(name: string): Promise<string> {
-    const file = path.join(this.artifacts, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    const file = this.nextShot(name);
     await this.page.screenshot({ path: file });
     return file;
+  }
+
+  /** A numbered PNG of one part of the window (`selector`), for a view shown on its own. */
+  async screenshotOf(selector: string, name: string): Promise<string> {
+    const file = this.nextShot(name);
+    await this.page.locator(selector).screenshot({ path: file });
+    return file;
+  }
+
+  private nextShot(name: string): string {
+    return path.join(this.artifacts, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
   }
 
   /** Runs a command by its palette title ("House Style: Index Workspace") through F1. */

@@ -32,6 +32,11 @@ export type ScriptedAnswer =
        * streamResponse encodes it on the open 200 stream).
        */
       errorAfterChunks?: { chunks: number; error: string };
+      /**
+       * The stream stops after this many chunks until `until` settles (or the client goes away), so a test can act
+       * while an answer is visibly half-way without depending on how fast either side runs.
+       */
+      pauses?: { afterChunks: number; until: Promise<unknown> }[];
     }
   | { fail: 'malformed' | 'truncated' | 'status'; status?: number; error?: string; delayMs?: number };
 
@@ -211,12 +216,13 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     return true;
   };
   /** NDJSON, as Ollama streams; `gapMs` pauses after each line. */
-  const sendLines = async (res: ServerResponse, lines: unknown[], gapMs = 0): Promise<void> => {
+  const sendLines = async (res: ServerResponse, lines: unknown[], gapMs = 0, pauses: { afterChunks: number; until: Promise<unknown> }[] = []): Promise<void> => {
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-    for (const line of lines) {
+    for (const [index, line] of lines.entries()) {
       if (res.destroyed) return;
       res.write(`${JSON.stringify(line)}\n`);
       if (gapMs) await wait(gapMs, res);
+      for (const pause of pauses.filter(({ afterChunks }) => afterChunks === index + 1)) if (!res.destroyed) await Promise.race([pause.until, once(res, 'close')]);
     }
     res.end();
   };
@@ -271,7 +277,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     const pieces = answer.chunks ?? answer.content.match(/\s*\S+|\s+/g) ?? [];
     const cut = answer.errorAfterChunks;
     if (cut) return sendLines(res, [...pieces.slice(0, cut.chunks).map((piece) => part(piece, false)), { error: cut.error }], answer.chunkDelayMs);
-    return sendLines(res, [...pieces.map((piece) => part(piece, false)), { ...part('', true), ...final }], answer.chunkDelayMs);
+    return sendLines(res, [...pieces.map((piece) => part(piece, false)), { ...part('', true), ...final }], answer.chunkDelayMs, answer.pauses);
   }
 
   function embed(res: ServerResponse, body: { model: string; input: string | string[] }): void {

@@ -17,3 +17,5 @@ export { CARD_FILE } from '../datasetFiles';
 export { Dismissals } from '../review/dismissals';
 export { moveAfterFix } from '../review/shiftFindings';
 export { fetchProgressText, parseNumberRange } from '../forge/fetchReviewComments';
+export { chosenCode, type OpenFile } from '../chat/chosenCode';
+export { isOutside } from '../insideWorkspace';

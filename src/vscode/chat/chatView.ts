@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CodeContext as AskCode } from '../../core/chat/ask';
 import { describeError, isCancellation } from '../../core/errors';
+import { chosenCode, isOutside, type OpenFile } from '../../core/service/frontEndHelpers';
 import type { ChatMessage } from '../../core/models/chatModel';
 import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
 import type { HouseStyleContext } from '../context';
@@ -26,7 +26,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     view.webview.html = webviewHtml(view.webview, this.ctx.extension, {
       name: 'chat',
       title: 'House Style chat',
-      body: `<ol id="log" aria-live="polite"></ol>
+      body: `<ol id="log" aria-live="polite" aria-label="Conversation"></ol>
+<div id="status" class="visually-hidden" role="status"></div>
 <form id="ask">
 <textarea id="question" rows="3" placeholder="Ask about your team's rules (Enter to send, Shift+Enter for a new line)" aria-label="Question"></textarea>
 <div class="row">
@@ -43,6 +44,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         for (const controller of this.running.values()) controller.abort();
       }),
     );
+  }
+
+  /** Shows the chat with the caret in its question box (a page loading now puts it there itself). */
+  async open(): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+    this.post({ type: 'focus' });
   }
 
   private async handle(message: ChatViewRequest): Promise<void> {
@@ -87,9 +94,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.running.set(message.requestId, controller);
     const started = performance.now();
     let firstTokenMs: number | undefined;
+    let sent: ReturnType<typeof chosenCode> = {};
     try {
       const { folder, service } = await this.ctx.workspace();
-      const code = codeContext(folder, message.context);
+      sent = chosenCode(message.context, openFile(folder));
+      const { code } = sent;
       const result = await this.ctx.activity.run('asking', message.question.slice(0, 40), () =>
         service.ask({
           question: message.question,
@@ -118,10 +127,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
           promptTokens: result.metrics.promptTokens,
           completionTokens: result.metrics.completionTokens,
         },
-        ...(code && { context: describeCode(code) }),
+        ...(sent.label && { context: sent.label }),
       });
     } catch (error) {
-      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : describeError(error) });
+      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : describeError(error), ...(sent.label && { context: sent.label }) });
       // The same actions as everywhere (Pull Model, Open Settings...), besides the line in the chat.
       if (!isCancellation(error)) await this.ctx.errors.present(error);
     } finally {
@@ -134,19 +143,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 }
 
-/** The open file or its selection, when asked for and inside the workspace folder. */
-function codeContext(folder: vscode.WorkspaceFolder, wanted: 'none' | 'file' | 'selection'): AskCode | undefined {
+/** The active editor's file, when it is one inside the workspace folder, with its selection if any. */
+function openFile(folder: vscode.WorkspaceFolder): OpenFile | undefined {
   const editor = vscode.window.activeTextEditor;
-  if (wanted === 'none' || !editor || editor.document.uri.scheme !== 'file') return undefined;
-  const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath).split(path.sep).join('/');
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  const text = editor.document.getText();
-  if (wanted === 'file' || editor.selection.isEmpty) return { path: relative, text };
-  return { path: relative, text, selection: selectedLines(editor.selection) };
-}
-
-function describeCode(code: AskCode): string {
-  return code.selection ? `${code.path}:${code.selection.startLine}-${code.selection.endLine}` : code.path;
+  if (editor?.document.uri.scheme !== 'file') return undefined;
+  const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath);
+  if (isOutside(relative)) return undefined;
+  return { path: relative.split(path.sep).join('/'), text: editor.document.getText(), ...(!editor.selection.isEmpty && { selection: selectedLines(editor.selection) }) };
 }
 
 function asMessages(history: ChatExchange[]): ChatMessage[] {
