@@ -78,7 +78,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       if (!adapter) return;
       const base = await vscode.window.showInputBox({ title: 'Import Adapter', prompt: 'The Ollama base model it was trained on', value: config.ollama.model, validateInput: (v) => (v.trim() ? undefined : 'Enter a model name.') });
       if (!base) return;
-      const result = await withEditorProgress(ctx.activity, { kind: 'importing', label: path.basename(adapter.fsPath) }, { title: 'House Style: importing the adapter into Ollama', describe: (phase) => phase }, (progress, signal) =>
+      const result = await withEditorProgress(ctx.activity, { kind: 'importing', label: path.basename(adapter.fsPath) }, { title: 'House Style: importing the adapter into Ollama', describe: (phase, _done, _total, detail) => (detail ? `${phase}: ${detail}` : phase) }, (progress, signal) =>
         service.importModel({ adapter: adapter.fsPath, base: base.trim(), progress, signal }),
       );
       modelsChanged();
