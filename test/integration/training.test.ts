@@ -197,6 +197,41 @@ describe('training with the stand-in llamafactory-cli', () => {
     }
   });
 
+  test('--remote-setup readies the host before llamafactory-cli; without it, or when it fails, one line says what to do', async () => {
+    // The host's non-interactive PATH lacks llamafactory-cli; a venv's activate script (sourced with `.`) adds it.
+    const remote = `gpu-box:${path.join(root, 'venv-host-scratch')}`;
+    await mkdir(remote.slice('gpu-box:'.length), { recursive: true });
+    const venv = path.join(root, 'lf-venv');
+    await mkdir(path.join(venv, 'bin'), { recursive: true });
+    await writeFile(path.join(venv, 'bin', 'activate'), `PATH="${path.join(REPO_ROOT, 'test', 'support')}:$PATH"; export PATH\n`);
+    const { workspace, dataset } = await workspaceWithDataset();
+    process.env.PATH = `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}/usr/bin:/bin`;
+    try {
+      await assert.rejects(trainAdapter(options(workspace, dataset, { remote })), (e: HouseStyleError) => {
+        assert.equal(e.message, 'llamafactory-cli was not found on gpu-box.');
+        assert.match(e.hint ?? '', /non-interactive PATH.*--remote-setup '\. ~\/venvs\/lf\/bin\/activate'/);
+        return true;
+      });
+      await assert.rejects(trainAdapter(options(workspace, dataset, { remote, remoteSetup: `. ${root}/no-venv/bin/activate # the team's venv` })), (e: HouseStyleError) => {
+        assert.equal(e.code, 'training-failed');
+        assert.match(e.message, /^The training host's setup command failed on gpu-box, so training did not start: \. .*no-venv\/bin\/activate # the team's venv\nLast lines of its output:\n.*no-venv\/bin\/activate/);
+        assert.match(e.hint ?? '', /POSIX sh, so activate a venv with `\. DIR\/bin\/activate`, not `source`/);
+        return true;
+      });
+      assert.deepEqual((await readRegistry(workspace)).models, []);
+      // From the command line, by the environment variable; a trailing comment does not swallow the command after it.
+      await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+      const cli = await runCli(['train', '--workspace', workspace, '--dataset', '.housestyle/dataset', '--remote', remote], {
+        env: { PATH: process.env.PATH, HOUSESTYLE_REMOTE_SETUP: `. ${venv}/bin/activate # the team's venv` },
+      });
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.match(cli.stdout, /Trained 5 steps \(final loss 1\.250\) on gpu-box; registered /);
+      assert.equal((await readRegistry(workspace)).models.length, 1);
+    } finally {
+      process.env.PATH = STAND_IN_PATH;
+    }
+  });
+
   test('housestyle train runs end to end from the command line', async () => {
     const { workspace } = await workspaceWithDataset();
     await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));

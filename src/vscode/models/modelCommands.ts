@@ -105,8 +105,10 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         placeHolder: 'gpu-box:/srv/housestyle',
       });
       if (remote === undefined) return;
+      // The user's own settings only: a workspace must never choose what runs on the training host.
+      const setup = vscode.workspace.getConfiguration('housestyle').inspect<string>('remoteTraining.setupCommand')?.globalValue?.trim();
       const result = await withEditorProgress(ctx.activity, { kind: 'training', label: path.basename(dataset.fsPath) }, { title: 'House Style: training a LoRA adapter', describe: (phase, done, total) => (total ? `${phase} ${done}/${total}` : phase) }, (progress, signal) =>
-        service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim() }), progress, signal }),
+        service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim(), ...(setup && { remoteSetup: setup }) }), progress, signal }),
       );
       modelsChanged();
       const use = await vscode.window.showInformationMessage(`House Style: trained and registered ${result.imported.version.name}.`, 'Use It');

@@ -12,7 +12,7 @@ import { importAdapter, type ImportResult } from '../adapters/importAdapter';
 import type { OllamaClient } from '../ollama/client';
 import type { TrainingRun } from '../registry';
 import { describeStep, type TrainerLogEntry } from './trainerLog';
-import { COMMAND_NOT_FOUND, runTrainer, shellQuote } from './trainingRun';
+import { COMMAND_NOT_FOUND, runTrainer, SETUP_FAILED, shellQuote } from './trainingRun';
 
 const run = promisify(execFile);
 
@@ -24,6 +24,11 @@ export interface TrainOptions {
   dataset: string;
   /** `HOST:DIR`: train on that ssh host, in that folder. */
   remote?: string;
+  /**
+   * A shell command run on the remote before llamafactory-cli (activating a venv, `module load`). Only from the
+   * user (a flag, an environment variable, a user-level setting): workspace content never chooses what runs on a host.
+   */
+  remoteSetup?: string;
   /** The Ollama model the adapter is served on; defaults to ollama.model. */
   base?: string;
   name?: string;
@@ -86,7 +91,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   let last: TrainerLogEntry | undefined;
   const task = options.activity?.begin('training', path.basename(dataset));
   const outcome = await runTrainer(
-    remote ? { ssh: remote.host } : {},
+    remote ? { ssh: remote.host, ...(options.remoteSetup?.trim() && { setup: options.remoteSetup }) } : {},
     runDir,
     (entry) => {
       last = entry;
@@ -96,7 +101,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     },
     signal,
   ).finally(() => task?.end());
-  if (outcome.code !== 0) throw trainingFailure(outcome.code, outcome.last ?? last, outcome.tail, remote?.host, runDir);
+  if (outcome.code !== 0) throw trainingFailure(outcome.code, outcome.last ?? last, outcome.tail, remote && { ...remote, setup: options.remoteSetup }, runDir);
 
   const output = path.join(localRun, 'output');
   if (remote) {
@@ -188,16 +193,25 @@ async function external(command: string, args: string[], signal: AbortSignal | u
   }
 }
 
-function trainingFailure(code: number, last: TrainerLogEntry | undefined, tail: string[], host: string | undefined, runDir: string): HouseStyleError {
-  const where = host ? ` on ${host}` : '';
-  if (code === COMMAND_NOT_FOUND) {
+function trainingFailure(code: number, last: TrainerLogEntry | undefined, tail: string[], remote: { host: string; setup?: string | undefined } | undefined, runDir: string): HouseStyleError {
+  const where = remote ? ` on ${remote.host}` : '';
+  const shown = tail.length ? `\nLast lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
+  if (code === SETUP_FAILED && remote?.setup) {
     return new HouseStyleError(
-      `llamafactory-cli was not found${where}.`,
-      'Install LLaMA-Factory there (pip install llamafactory, or pip install -e . in its checkout) so that llamafactory-cli is on PATH, or train on a GPU host with --remote HOST:DIR.',
+      `The training host's setup command failed${where}, so training did not start: ${remote.setup}${shown}`,
+      "Fix it (it runs in the host's POSIX sh, so activate a venv with `. DIR/bin/activate`, not `source`), or change it with --remote-setup or the housestyle.remoteTraining.setupCommand user setting.",
       'training-failed',
     );
   }
-  const shown = tail.length ? `\nLast lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
+  if (code === COMMAND_NOT_FOUND) {
+    return new HouseStyleError(
+      `llamafactory-cli was not found${where}${remote?.setup ? ' after the setup command' : ''}.`,
+      remote
+        ? "Install LLaMA-Factory there (pip install llamafactory) so that llamafactory-cli is on ssh's non-interactive PATH, or, if it lives in a venv or conda env, say how to activate it with --remote-setup '. ~/venvs/lf/bin/activate' (or the housestyle.remoteTraining.setupCommand user setting)."
+        : 'Install LLaMA-Factory here (pip install llamafactory, or pip install -e . in its checkout) so that llamafactory-cli is on PATH, or train on a GPU host with --remote HOST:DIR.',
+      'training-failed',
+    );
+  }
   return new HouseStyleError(
     `Training failed${where} (exit status ${code})${last ? ` at ${describeStep(last)}` : ' before the first step'}.${shown}`,
     `Fix what the output says (out of GPU memory: lower cutoff_len or per_device_train_batch_size in train_lora.yaml; a missing package: install it), then run housestyle train again. The run folder is ${runDir}.`,
