@@ -179,13 +179,20 @@ describe('training with the stand-in llamafactory-cli', () => {
     }
   });
 
-  test('--remote copies the dataset there, trains there and copies the adapter back (ssh and scp stand-ins)', async () => {
+  test('--remote copies the dataset there, trains there and copies the adapter back (ssh and scp stand-ins); a small GPU is a warning', async () => {
     const { workspace, dataset } = await workspaceWithDataset();
     const remoteDir = path.join(root, 'gpu-host-scratch');
     await mkdir(remoteDir, { recursive: true });
-    process.env.PATH = `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}`;
+    const support = path.join(REPO_ROOT, 'test', 'support');
+    process.env.PATH = [path.join(support, 'ssh-standin'), path.join(support, 'gpu-standin'), STAND_IN_PATH].join(path.delimiter);
+    process.env.STANDIN_GPUS = 'NVIDIA GeForce RTX 4070:12282;NVIDIA GeForce RTX 3060:12288';
+    const warnings: string[] = [];
     try {
-      const result = await trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}` }));
+      const result = await trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}`, logger: { info() {}, warn: (m) => warnings.push(m) } }));
+      assert.deepEqual(warnings, [
+        'gpu-box has 12.0 GiB of GPU memory (NVIDIA GeForce RTX 3060); LLaMA-Factory estimates 16 GB for a 16-bit LoRA run of a 7B model. ' +
+          'Training may run out of GPU memory: consider quantization_bit: 4 (QLoRA) or a smaller cutoff_len in train_lora.yaml, or a larger GPU.',
+      ]);
       assert.equal(result.run.host, 'gpu-box');
       const [run] = await readdir(remoteDir);
       assert.ok((await stat(path.join(remoteDir, run!, 'dataset', 'train.jsonl'))).isFile(), 'the dataset was copied to the host');
@@ -194,6 +201,7 @@ describe('training with the stand-in llamafactory-cli', () => {
       assert.equal((await readRegistry(workspace)).models[0]!.training?.host, 'gpu-box');
     } finally {
       process.env.PATH = STAND_IN_PATH;
+      delete process.env.STANDIN_GPUS;
     }
   });
 

@@ -12,7 +12,8 @@ import { importAdapter, type ImportResult } from '../adapters/importAdapter';
 import type { OllamaClient } from '../ollama/client';
 import type { TrainingRun } from '../registry';
 import { describeStep, type TrainerLogEntry } from './trainerLog';
-import { COMMAND_NOT_FOUND, runTrainer, SETUP_FAILED, shellQuote } from './trainingRun';
+import { gpuMemoryWarning, loraMemoryEstimate, readGpus, type LoraMemoryEstimate } from './gpuMemory';
+import { COMMAND_NOT_FOUND, runTrainer, SETUP_FAILED, shellQuote, type TrainingHost } from './trainingRun';
 
 const run = promisify(execFile);
 
@@ -60,7 +61,8 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
   });
   // A base the dataset's model cannot serve on would fail only after hours of training: refuse it now.
-  const trainedOn = (parse(yamlText) as { model_name_or_path?: unknown } | null)?.model_name_or_path;
+  const trainConfig = parse(yamlText) as { model_name_or_path?: unknown; quantization_bit?: unknown } | null;
+  const trainedOn = trainConfig?.model_name_or_path;
   const servedOn = options.base ?? options.config.ollama.model;
   const wrong = typeof trainedOn === 'string' ? baseNameMismatch(trainedOn, servedOn) : undefined;
   if (wrong) {
@@ -72,6 +74,11 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   }
   if (!(await options.client.isReachable())) {
     logger.warn(`Ollama is not reachable at ${options.client.host}: training will run, but the adapter can only be imported once Ollama is up.`);
+  }
+  const host = remote ? { ssh: remote.host, ...(options.remoteSetup?.trim() && { setup: options.remoteSetup }) } : {};
+  if (typeof trainedOn === 'string') {
+    const estimate = loraMemoryEstimate(trainedOn, typeof trainConfig?.quantization_bit === 'number' ? trainConfig.quantization_bit : undefined);
+    if (estimate) await checkGpuMemory(estimate, host, remote?.host ?? 'This machine', logger, signal);
   }
   const startedAt = new Date();
   const runId = `run-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
@@ -91,7 +98,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   let last: TrainerLogEntry | undefined;
   const task = options.activity?.begin('training', path.basename(dataset));
   const outcome = await runTrainer(
-    remote ? { ssh: remote.host, ...(options.remoteSetup?.trim() && { setup: options.remoteSetup }) } : {},
+    host,
     runDir,
     (entry) => {
       last = entry;
@@ -148,6 +155,18 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       { cause: error },
     );
   }
+}
+
+/** Warns, before any copy or training, when the host's largest GPU is below LLaMA-Factory's estimate for the run. */
+async function checkGpuMemory(estimate: LoraMemoryEstimate, host: TrainingHost, where: string, logger: Logger, signal: AbortSignal | undefined): Promise<void> {
+  const gpus = await readGpus(host, signal);
+  throwIfCancelled(signal, 'Training cancelled before it started; nothing was copied or trained.');
+  if (!gpus) {
+    logger.info(`${where}: no nvidia-smi answered, so GPU memory was not checked (LLaMA-Factory estimates ${estimate.gb} GB for a ${estimate.billions}B model at ${estimate.bits} bits).`);
+    return;
+  }
+  const warning = gpuMemoryWarning(estimate, gpus, where);
+  if (warning) logger.warn(warning);
 }
 
 /** The dataset's config with this run's dataset and output folders (the rest is the team's to tune). */
