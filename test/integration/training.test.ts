@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -130,7 +131,12 @@ describe('training with the stand-in llamafactory-cli', () => {
             },
           }),
         ),
-        (e: HouseStyleError) => e.code === 'cancelled' && /Training cancelled at step \d+\/200/.test(e.message) && /partial run stays in/.test(e.hint ?? ''),
+        (e: HouseStyleError) => {
+          assert.equal(e.code, 'cancelled');
+          assert.match(e.message, /^Training cancelled after step \d+ of 200 \(the last one logged\); nothing was imported\.$/);
+          assert.equal(e.hint, `No checkpoint was saved yet (LLaMA-Factory saves one every 500 steps: save_steps in train_lora.yaml), so training starts over: housestyle train --dataset ${dataset}`);
+          return true;
+        },
       );
     } finally {
       delete process.env.STANDIN_STEPS;
@@ -145,6 +151,78 @@ describe('training with the stand-in llamafactory-cli', () => {
     assert.ok(steps < 200, `the trainer stopped at step ${steps}`);
     await assert.rejects(stat(path.join(output, 'adapter_model.safetensors')), 'no adapter was saved');
     assert.deepEqual((await readRegistry(workspace)).models, []);
+  });
+
+  test('cancelled after a checkpoint: the message names it and the command that resumes from it, which finishes the run', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await writeFile(path.join(dataset, 'train_lora.yaml'), (await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8')).replace('save_steps: 500', 'save_steps: 2'));
+    process.env.STANDIN_STEPS = '40';
+    process.env.STANDIN_STEP_MS = '100';
+    const controller = new AbortController();
+    let hint = '';
+    try {
+      await assert.rejects(trainAdapter(options(workspace, dataset, { signal: controller.signal, onStep: (entry) => entry.currentSteps === 3 && controller.abort() })), (e: HouseStyleError) => {
+        assert.equal(e.code, 'cancelled');
+        assert.match(e.message, /^Training cancelled after step \d+ of 40 \(the last one logged\); nothing was imported\.$/);
+        hint = e.hint ?? '';
+        return true;
+      });
+    } finally {
+      delete process.env.STANDIN_STEP_MS;
+    }
+    const runs = path.join(workspace, '.housestyle', 'training');
+    const [run] = await readdir(runs);
+    const output = path.join(runs, run!, 'output');
+    const trainer = Number(await readFile(path.join(output, 'standin.pid'), 'utf8'));
+    while (isProcessRunning(trainer)) await sleep(20);
+    // The newest checkpoint on disk is the one named, with the command that resumes from it.
+    const newest = Math.max(...(await readdir(output)).filter((n) => n.startsWith('checkpoint-')).map((n) => Number(n.slice('checkpoint-'.length))));
+    const checkpoint = path.join(output, `checkpoint-${newest}`);
+    assert.equal(hint, `Saved: ${checkpoint} (step ${newest}). Resume from it with: housestyle train --dataset ${dataset} --resume-from ${checkpoint}`);
+
+    await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+    try {
+      const wrong = await runCli(['train', '--workspace', workspace, '--dataset', dataset, '--resume-from', output], { env: { PATH: STAND_IN_PATH } });
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /--resume-from .*output is not a checkpoint folder \(it has no trainer_state\.json\)\./);
+      const resumed = await runCli(['train', '--workspace', workspace, '--dataset', dataset, '--resume-from', checkpoint], { env: { PATH: STAND_IN_PATH } });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stdout, /^Trained 40 steps /);
+    } finally {
+      delete process.env.STANDIN_STEPS;
+    }
+    const version = (await readRegistry(workspace)).models[0]!;
+    assert.match(await readFile(path.join(version.training!.runDir, 'train_lora.yaml'), 'utf8'), new RegExp(`resume_from_checkpoint: ${checkpoint}`));
+    const resumedLog = (await readFile(path.join(version.training!.runDir, 'output', 'trainer_log.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    assert.equal(JSON.parse(resumedLog[0]!).current_steps, newest + 1, 'the resumed run continued after the checkpoint');
+  });
+
+  test('a lost ssh connection says how far the run got, that it may still be running there, and what was saved', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await writeFile(path.join(dataset, 'train_lora.yaml'), (await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8')).replace('save_steps: 500', 'save_steps: 2'));
+    const remoteDir = path.join(root, 'lost-host-scratch');
+    await mkdir(remoteDir, { recursive: true });
+    const pidFile = path.join(root, 'ssh-standin.pid');
+    Object.assign(process.env, { STANDIN_STEPS: '200', STANDIN_STEP_MS: '50', SSH_STANDIN_PIDFILE: pidFile, PATH: `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}` });
+    try {
+      // The connection drops once step 3 is logged (the ssh stand-in, as ssh does, exits 255).
+      const dropAtStep3 = (entry: TrainerLogEntry) => entry.currentSteps === 3 && process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGUSR1');
+      await assert.rejects(trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}`, onStep: dropAtStep3 })), (e: HouseStyleError) => {
+        assert.equal(e.code, 'training-failed');
+        assert.match(e.message, /^The connection to gpu-box was lost after step \d+ of 200 \(the last one logged\); the trainer may still be running there, and nothing was imported\.$/);
+        assert.match(e.hint ?? '', new RegExp(`^Its output is in gpu-box:${remoteDir}/run-[^/]+/train\\.out\\. If it finishes, its adapter is in gpu-box:${remoteDir}/run-[^/]+/output: copy that folder here and run housestyle model import --adapter DIR --base qwen2\\.5-coder:7b\\. If it stopped: Saved: gpu-box:${remoteDir}/run-[^/]+/output/checkpoint-\\d+ \\(step \\d+\\)\\. Resume from it with: housestyle train --dataset ${dataset} --remote gpu-box:${remoteDir} --resume-from ${remoteDir}/run-[^/]+/output/checkpoint-\\d+$`));
+        return true;
+      });
+    } finally {
+      for (const key of ['STANDIN_STEPS', 'STANDIN_STEP_MS', 'SSH_STANDIN_PIDFILE']) delete process.env[key];
+      process.env.PATH = STAND_IN_PATH;
+    }
+    assert.deepEqual((await readRegistry(workspace)).models, []);
+    // The trainer went on without the connection, as on a real host: stop it (this test started it) and wait for it.
+    const [run] = await readdir(remoteDir);
+    const trainer = Number(await readFile(path.join(remoteDir, run!, 'output', 'standin.pid'), 'utf8'));
+    if (isProcessRunning(trainer)) process.kill(trainer, 'SIGTERM');
+    while (isProcessRunning(trainer)) await sleep(20);
   });
 
   test("a --base the dataset's model cannot serve on is refused before training, without repeating it as advice", async () => {

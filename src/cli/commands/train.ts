@@ -9,6 +9,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--dataset <dir>', 'a folder housestyle dataset build wrote')
     .option('--remote <host:dir>', 'train on this ssh host, in this folder (files are copied there and back)')
     .addOption(new Option('--remote-setup <command>', "shell command run on the --remote host before llamafactory-cli, e.g. '. ~/venvs/lf/bin/activate'").env('HOUSESTYLE_REMOTE_SETUP'))
+    .option('--resume-from <checkpoint>', 'continue an interrupted run from its checkpoint-N folder (on the --remote host for a remote run)')
     .option('--base <model>', 'the Ollama base model to serve the adapter on (default: ollama.model)')
     .option('--name <name>', 'Ollama model name (default: housestyle-<project>:<date>-<n>)')
     .option('--workspace <dir>', 'workspace folder (default: current folder)')
@@ -16,7 +17,7 @@ export function registerTrain(program: Command): void {
     .addOption(allowRepoHostOption())
     .option('--json', 'print the run and the registered version as JSON')
     .action(
-      action(async (options: HostOptions & { dataset: string; remote?: string; remoteSetup?: string; base?: string; name?: string; workspace?: string; json?: boolean }) => {
+      action(async (options: HostOptions & { dataset: string; remote?: string; remoteSetup?: string; resumeFrom?: string; base?: string; name?: string; workspace?: string; json?: boolean }) => {
         const progress = stderrProgress();
         const result = await withService(options, options, (service) =>
           withInterrupt((signal) =>
@@ -24,6 +25,7 @@ export function registerTrain(program: Command): void {
               dataset: options.dataset,
               ...(options.remote && { remote: options.remote }),
               ...(options.remoteSetup && { remoteSetup: options.remoteSetup }),
+              ...(options.resumeFrom && { resumeFrom: options.resumeFrom }),
               ...(options.base && { base: options.base }),
               ...(options.name && { name: options.name }),
               progress,

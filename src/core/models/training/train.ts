@@ -13,7 +13,8 @@ import type { OllamaClient } from '../ollama/client';
 import type { TrainingRun } from '../registry';
 import { describeStep, type TrainerLogEntry } from './trainerLog';
 import { gpuMemoryWarning, loraMemoryEstimate, readGpus, type LoraMemoryEstimate } from './gpuMemory';
-import { COMMAND_NOT_FOUND, runTrainer, SETUP_FAILED, shellQuote, type TrainingHost } from './trainingRun';
+import { interruptionError, savedCheckpoints } from './interruptedRun';
+import { COMMAND_NOT_FOUND, runTrainer, SETUP_FAILED, shellQuote, SSH_FAILED, type TrainingHost } from './trainingRun';
 
 const run = promisify(execFile);
 
@@ -30,6 +31,8 @@ export interface TrainOptions {
    * user (a flag, an environment variable, a user-level setting): workspace content never chooses what runs on a host.
    */
   remoteSetup?: string;
+  /** A checkpoint-N folder of an interrupted run (on the training host) to continue from. */
+  resumeFrom?: string;
   /** The Ollama model the adapter is served on; defaults to ollama.model. */
   base?: string;
   name?: string;
@@ -61,7 +64,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
   });
   // A base the dataset's model cannot serve on would fail only after hours of training: refuse it now.
-  const trainConfig = parse(yamlText) as { model_name_or_path?: unknown; quantization_bit?: unknown } | null;
+  const trainConfig = parse(yamlText) as { model_name_or_path?: unknown; quantization_bit?: unknown; save_steps?: unknown } | null;
   const trainedOn = trainConfig?.model_name_or_path;
   const servedOn = options.base ?? options.config.ollama.model;
   const wrong = typeof trainedOn === 'string' ? baseNameMismatch(trainedOn, servedOn) : undefined;
@@ -86,7 +89,11 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   await mkdir(path.join(localRun, 'output'), { recursive: true });
   const runDir = remote ? `${remote.dir}/${runId}` : localRun;
   const datasetDir = remote ? `${runDir}/dataset` : dataset;
-  await writeFile(path.join(localRun, 'train_lora.yaml'), runConfig(yamlText, datasetDir, `${runDir}/output`));
+  if (options.resumeFrom !== undefined && !remote && !(await stat(path.join(path.resolve(workspace, options.resumeFrom), 'trainer_state.json')).then(() => true, () => false))) {
+    throw new HouseStyleError(`--resume-from ${options.resumeFrom} is not a checkpoint folder (it has no trainer_state.json).`, 'Pass a checkpoint-N folder from the output folder of an interrupted run, as its message named it.', 'usage');
+  }
+  const resumeFrom = options.resumeFrom === undefined || remote ? options.resumeFrom : path.resolve(workspace, options.resumeFrom);
+  await writeFile(path.join(localRun, 'train_lora.yaml'), runConfig(yamlText, datasetDir, `${runDir}/output`, resumeFrom));
 
   if (remote) {
     progress.report(`Copying the dataset to ${remote.host}`, 0);
@@ -108,6 +115,19 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     },
     signal,
   ).finally(() => task?.end());
+  if (outcome.cancelled || (remote && outcome.code === SSH_FAILED)) {
+    throw interruptionError({
+      kind: outcome.cancelled ? 'cancelled' : 'connection-lost',
+      last: outcome.last ?? last,
+      host: remote?.host,
+      runDir,
+      checkpoints: await savedCheckpoints(host, `${runDir}/output`),
+      // transformers TrainingArguments' default, as LLaMA-Factory passes it on.
+      saveSteps: typeof trainConfig?.save_steps === 'number' ? trainConfig.save_steps : 500,
+      trainCommand: ['housestyle train --dataset', dataset, ...(options.remote ? ['--remote', options.remote] : []), ...(options.base ? ['--base', options.base] : [])].join(' '),
+      base: options.base ?? options.config.ollama.model,
+    });
+  }
   if (outcome.code !== 0) throw trainingFailure(outcome.code, outcome.last ?? last, outcome.tail, remote && { ...remote, setup: options.remoteSetup }, runDir);
 
   const output = path.join(localRun, 'output');
@@ -170,14 +190,14 @@ async function checkGpuMemory(estimate: LoraMemoryEstimate, host: TrainingHost, 
 }
 
 /** The dataset's config with this run's dataset and output folders (the rest is the team's to tune). */
-function runConfig(yamlText: string, datasetDir: string, outputDir: string): string {
+function runConfig(yamlText: string, datasetDir: string, outputDir: string, resumeFrom: string | undefined): string {
   let config: Record<string, unknown>;
   try {
     config = parse(yamlText) as Record<string, unknown>;
   } catch (error) {
     throw new HouseStyleError(`train_lora.yaml is not valid YAML: ${(error as Error).message}.`, 'Fix it, or rebuild the dataset to get a fresh one.', 'usage', { cause: error });
   }
-  return stringify({ ...config, dataset_dir: datasetDir, output_dir: outputDir, overwrite_output_dir: true });
+  return stringify({ ...config, dataset_dir: datasetDir, output_dir: outputDir, overwrite_output_dir: true, ...(resumeFrom !== undefined && { resume_from_checkpoint: resumeFrom }) });
 }
 
 function parseRemote(remote: string): { host: string; dir: string } {

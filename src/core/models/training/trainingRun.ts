@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { HouseStyleError } from '../../errors';
-import { describeStep, parseTrainerLogLine, type TrainerLogEntry } from './trainerLog';
+import { parseTrainerLogLine, type TrainerLogEntry } from './trainerLog';
 
 /** Where a training run happens: this machine, or a GPU host reached over ssh. */
 export interface TrainingHost {
@@ -19,7 +19,12 @@ export interface TrainerOutcome {
   last?: TrainerLogEntry;
   /** The trainer's last lines of output, for a failure message. */
   tail: string[];
+  /** Stopped by the signal (Ctrl-C, Cancel), not by the trainer or the connection. */
+  cancelled: boolean;
 }
+
+/** What ssh exits with when it fails itself, such as a connection lost mid-run (ssh(1), EXIT STATUS). */
+export const SSH_FAILED = 255;
 
 const TAIL_LINES = 40;
 /** What the trainer exits with when the shell cannot find it. */
@@ -98,14 +103,7 @@ export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (e
         cause: error,
       });
     }
-    if (signal?.aborted) {
-      throw new HouseStyleError(
-        `Training cancelled${last ? ` at ${describeStep(last)}` : ' before the first step'}; nothing was imported.`,
-        `The partial run stays in ${runDir}.`,
-        'cancelled',
-      );
-    }
-    return { code: code ?? 1, ...(last && { last }), tail };
+    return { code: code ?? 1, ...(last && { last }), tail, cancelled: signal?.aborted === true };
   } finally {
     signal?.removeEventListener('abort', stop);
   }
