@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import { sha256 } from '../../src/core/hash';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { readRegistry } from '../../src/core/models/registry';
 import { trainAdapter, type TrainOptions } from '../../src/core/models/training/train';
+import { WorkspaceService } from '../../src/core/service/workspaceService';
 import type { TrainerLogEntry } from '../../src/core/models/training/trainerLog';
 import { isProcessRunning } from '../../src/core/processAlive';
 import { REPO_ROOT, runCli } from '../support/cli';
@@ -195,6 +197,32 @@ describe('training with the stand-in llamafactory-cli', () => {
     assert.match(await readFile(path.join(version.training!.runDir, 'train_lora.yaml'), 'utf8'), new RegExp(`resume_from_checkpoint: ${checkpoint}`));
     const resumedLog = (await readFile(path.join(version.training!.runDir, 'output', 'trainer_log.jsonl'), 'utf8')).split('\n').filter(Boolean);
     assert.equal(JSON.parse(resumedLog[0]!).current_steps, newest + 1, 'the resumed run continued after the checkpoint');
+  });
+
+  test("Cancel on the editor's training notification still says what was saved and how to start again", async () => {
+    register('../support/vscodeLoader.ts', import.meta.url);
+    const { standIn } = await import('../support/vscodeStandIn');
+    const vscode = await import('vscode');
+    const { modelCommands } = await import('../../src/vscode/models/modelCommands');
+    standIn.reset();
+    const { workspace, dataset } = await workspaceWithDataset();
+    await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+    standIn.openDialogAnswers.push([vscode.Uri.file(dataset)]);
+    standIn.inputAnswers.push(''); // this machine
+    standIn.onProgressReport = (shown, value) => value.message?.startsWith('Training (step 2/') && shown.cancel();
+    Object.assign(process.env, { STANDIN_STEPS: '200', STANDIN_STEP_MS: '50' });
+    try {
+      const train = modelCommands['housestyle.trainAdapter']!.run({ activity: new Activity() } as never, { modelsChanged() {} } as never);
+      const service = new WorkspaceService({ workspace, extensionRoot: REPO_ROOT });
+      await assert.rejects(Promise.resolve(train({ folder: { uri: vscode.Uri.file(workspace) }, service } as never)), (e: HouseStyleError) => e.code === 'cancelled');
+    } finally {
+      for (const key of ['STANDIN_STEPS', 'STANDIN_STEP_MS']) delete process.env[key];
+    }
+    assert.equal(standIn.shown.length, 1);
+    assert.match(standIn.shown[0]!.message, /^House Style: Training cancelled after step \d+ of 200 \(the last one logged\); nothing was imported\. No checkpoint was saved yet .* so training starts over: housestyle train --dataset /);
+    const [run] = await readdir(path.join(workspace, '.housestyle', 'training'));
+    const trainer = Number(await readFile(path.join(workspace, '.housestyle', 'training', run!, 'output', 'standin.pid'), 'utf8'));
+    while (isProcessRunning(trainer)) await sleep(20);
   });
 
   test('a lost ssh connection says how far the run got, that it may still be running there, and what was saved', async () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../../core/config';
-import { HouseStyleError } from '../../core/errors';
+import { HouseStyleError, isCancellation } from '../../core/errors';
 import type { WorkspaceService } from '../../core/service/workspaceService';
 import { adviceText, ROUTES } from '../../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from '../command';
@@ -109,7 +109,11 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       const setup = vscode.workspace.getConfiguration('housestyle').inspect<string>('remoteTraining.setupCommand')?.globalValue?.trim();
       const result = await withEditorProgress(ctx.activity, { kind: 'training', label: path.basename(dataset.fsPath) }, { title: 'House Style: training a LoRA adapter', describe: (phase, done, total) => (total ? `${phase} ${done}/${total}` : phase) }, (progress, signal) =>
         service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim(), ...(setup && { remoteSetup: setup }) }), progress, signal }),
-      );
+      ).catch((error: unknown) => {
+        // Errors show nothing on Cancel, but a cancelled run still has to say what it saved and how to resume.
+        if (isCancellation(error) && error instanceof HouseStyleError && error.hint) void vscode.window.showInformationMessage(`House Style: ${error.message} ${error.hint}`);
+        throw error;
+      });
       modelsChanged();
       const use = await vscode.window.showInformationMessage(`House Style: trained and registered ${result.imported.version.name}.`, 'Use It');
       if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.imported.version.name });
