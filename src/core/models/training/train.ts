@@ -78,6 +78,11 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   if (!(await options.client.isReachable())) {
     logger.warn(`Ollama is not reachable at ${options.client.host}: training will run, but the adapter can only be imported once Ollama is up.`);
   }
+  // A local checkpoint is checked here; one on a remote host by the trainer there ("Can't find a valid checkpoint").
+  const resumeFrom = options.resumeFrom !== undefined && !remote ? path.resolve(workspace, options.resumeFrom) : options.resumeFrom;
+  if (resumeFrom !== undefined && !remote && !(await stat(path.join(resumeFrom, 'trainer_state.json')).then(() => true, () => false))) {
+    throw new HouseStyleError(`--resume-from ${options.resumeFrom} is not a checkpoint folder (it has no trainer_state.json).`, 'Pass a checkpoint-N folder from the output folder of an interrupted run, as its message named it.', 'usage');
+  }
   const host = remote ? { ssh: remote.host, ...(options.remoteSetup?.trim() && { setup: options.remoteSetup }) } : {};
   if (typeof trainedOn === 'string') {
     const estimate = loraMemoryEstimate(trainedOn, typeof trainConfig?.quantization_bit === 'number' ? trainConfig.quantization_bit : undefined);
@@ -89,10 +94,6 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   await mkdir(path.join(localRun, 'output'), { recursive: true });
   const runDir = remote ? `${remote.dir}/${runId}` : localRun;
   const datasetDir = remote ? `${runDir}/dataset` : dataset;
-  if (options.resumeFrom !== undefined && !remote && !(await stat(path.join(path.resolve(workspace, options.resumeFrom), 'trainer_state.json')).then(() => true, () => false))) {
-    throw new HouseStyleError(`--resume-from ${options.resumeFrom} is not a checkpoint folder (it has no trainer_state.json).`, 'Pass a checkpoint-N folder from the output folder of an interrupted run, as its message named it.', 'usage');
-  }
-  const resumeFrom = options.resumeFrom === undefined || remote ? options.resumeFrom : path.resolve(workspace, options.resumeFrom);
   await writeFile(path.join(localRun, 'train_lora.yaml'), runConfig(yamlText, datasetDir, `${runDir}/output`, resumeFrom));
 
   if (remote) {
