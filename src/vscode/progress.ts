@@ -3,7 +3,7 @@ import type { Activity, TaskKind } from '../core/activity';
 import type { Progress } from '../core/log';
 
 type EditorProgress = vscode.Progress<{ message?: string; increment?: number }>;
-type Describe = (phase: string, done: number, total?: number) => string;
+type Describe = (phase: string, done: number, total?: number, detail?: string) => string;
 
 /** A signal that aborts when the user cancels a progress notification. */
 export function abortSignalOf(token: vscode.CancellationToken): AbortSignal {
@@ -16,9 +16,9 @@ export function abortSignalOf(token: vscode.CancellationToken): AbortSignal {
 export function editorProgress(progress: EditorProgress, describe: Describe = (phase, done, total) => `${phase} ${done}${total === undefined ? '' : `/${total}`}`): Progress {
   let reported = 0;
   return {
-    report(phase, done, total) {
+    report(phase, done, total, detail) {
       const percent = total ? Math.floor((done / total) * 100) : reported;
-      progress.report({ message: describe(phase, done, total), increment: Math.max(0, percent - reported) });
+      progress.report({ message: describe(phase, done, total, detail), increment: Math.max(0, percent - reported) });
       reported = percent;
     },
   };
@@ -40,8 +40,8 @@ export async function withEditorProgress<T>(
       const shown = editorProgress(progress, options.describe);
       return body(
         {
-          report(phase, done, total) {
-            shown.report(phase, done, total);
+          report(phase, done, total, detail) {
+            shown.report(phase, done, total, detail);
             if (total) handle.report((done / total) * 100);
           },
         },

@@ -12,7 +12,7 @@ import { checkAdapterShape, baseShape } from '../../src/core/models/adapters/ada
 import { inspectAdapter } from '../../src/core/models/adapters/adapterSource';
 import { readGgufHead } from '../../src/core/models/adapters/gguf';
 import { convertPeftToGguf } from '../../src/core/models/adapters/peftToGguf';
-import { writePeftAdapter } from '../support/peftAdapter';
+import { writePeftAdapter, type PeftDtype } from '../support/peftAdapter';
 import { linearModules, mergePeft, randomWeights, TINY_SHAPE, TINY_VOCAB, writeTinyGgufModel, type TinyModelShape } from '../support/tinyGgufModel';
 
 const RANK = 4;
@@ -48,22 +48,32 @@ async function nextTokenProbabilities(model: LlamaModel, adapter?: string): Prom
 
 const maxDifference = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
 
-for (const architecture of ['qwen2', 'llama'] as const) {
-  describe(`a PEFT adapter for a ${architecture} base, converted to GGUF`, () => {
+// F32 on both architectures; then the half-precision dtypes LLaMA-Factory saves with `bf16: true` / `fp16: true`
+// (F16 on llama, whose q/k permutation reads each tensor whole).
+const CASES = [
+  ['qwen2', 'F32'],
+  ['llama', 'F32'],
+  ['qwen2', 'BF16'],
+  ['llama', 'F16'],
+] as const satisfies readonly (readonly ['qwen2' | 'llama', PeftDtype])[];
+
+for (const [architecture, dtype] of CASES) {
+  describe(`a ${dtype} PEFT adapter for a ${architecture} base, converted to GGUF`, () => {
     const shape: TinyModelShape = { architecture, ...TINY_SHAPE };
     const weights = randomWeights(shape, 11);
 
     test('loads in llama.cpp and gives the logits of the merged model', async () => {
-      const dir = path.join(root, architecture);
+      const dir = path.join(root, `${architecture}-${dtype}`);
       const basePath = path.join(dir, 'base.gguf');
       await mkdir(dir, { recursive: true });
       await writeTinyGgufModel(basePath, shape, weights);
       const folder = path.join(dir, 'peft');
-      await writePeftAdapter(folder, { rank: RANK, alpha: ALPHA, layers: shape.layers, modules: linearModules(shape), seed: 5, baseModel: architecture === 'llama' ? 'meta-llama/Llama-3.2-1B' : 'Qwen/Qwen2.5-Coder-0.5B' });
+      await writePeftAdapter(folder, { rank: RANK, alpha: ALPHA, layers: shape.layers, modules: linearModules(shape), seed: 5, dtype, baseModel: architecture === 'llama' ? 'meta-llama/Llama-3.2-1B' : 'Qwen/Qwen2.5-Coder-0.5B' });
       const mergedPath = path.join(dir, 'merged.gguf');
       await writeTinyGgufModel(mergedPath, shape, await mergePeft(weights, folder, ALPHA / RANK));
 
       const source = await inspectAdapter(folder);
+      assert.deepEqual(new Set(source.peft!.pairs.flatMap((pair) => [pair.a.dtype, pair.b.dtype])), new Set([dtype]), `the PEFT tensors are stored as ${dtype}`);
       const base = baseShape(Object.fromEntries((await readGgufHead(basePath)).metadata))!;
       checkAdapterShape(source, 'tiny', base);
       const adapter = await convertPeftToGguf({ ...source.peft!, alpha: ALPHA, architecture, headCount: base.headCount, headCountKv: base.headCountKv, out: path.join(dir, 'adapter.gguf') });

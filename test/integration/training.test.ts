@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +15,7 @@ import { sha256 } from '../../src/core/hash';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { readRegistry } from '../../src/core/models/registry';
 import { trainAdapter, type TrainOptions } from '../../src/core/models/training/train';
+import { WorkspaceService } from '../../src/core/service/workspaceService';
 import type { TrainerLogEntry } from '../../src/core/models/training/trainerLog';
 import { isProcessRunning } from '../../src/core/processAlive';
 import { REPO_ROOT, runCli } from '../support/cli';
@@ -130,7 +133,12 @@ describe('training with the stand-in llamafactory-cli', () => {
             },
           }),
         ),
-        (e: HouseStyleError) => e.code === 'cancelled' && /Training cancelled at step \d+\/200/.test(e.message) && /partial run stays in/.test(e.hint ?? ''),
+        (e: HouseStyleError) => {
+          assert.equal(e.code, 'cancelled');
+          assert.match(e.message, /^Training cancelled after step \d+ of 200 \(the last one logged\); nothing was imported\.$/);
+          assert.equal(e.hint, `No checkpoint was saved yet (LLaMA-Factory saves one every 500 steps: save_steps in train_lora.yaml), so training starts over: housestyle train --dataset ${dataset}`);
+          return true;
+        },
       );
     } finally {
       delete process.env.STANDIN_STEPS;
@@ -145,6 +153,104 @@ describe('training with the stand-in llamafactory-cli', () => {
     assert.ok(steps < 200, `the trainer stopped at step ${steps}`);
     await assert.rejects(stat(path.join(output, 'adapter_model.safetensors')), 'no adapter was saved');
     assert.deepEqual((await readRegistry(workspace)).models, []);
+  });
+
+  test('cancelled after a checkpoint: the message names it and the command that resumes from it, which finishes the run', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await writeFile(path.join(dataset, 'train_lora.yaml'), (await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8')).replace('save_steps: 500', 'save_steps: 2'));
+    process.env.STANDIN_STEPS = '40';
+    process.env.STANDIN_STEP_MS = '100';
+    const controller = new AbortController();
+    let hint = '';
+    try {
+      await assert.rejects(trainAdapter(options(workspace, dataset, { signal: controller.signal, onStep: (entry) => entry.currentSteps === 3 && controller.abort() })), (e: HouseStyleError) => {
+        assert.equal(e.code, 'cancelled');
+        assert.match(e.message, /^Training cancelled after step \d+ of 40 \(the last one logged\); nothing was imported\.$/);
+        hint = e.hint ?? '';
+        return true;
+      });
+    } finally {
+      delete process.env.STANDIN_STEP_MS;
+    }
+    const runs = path.join(workspace, '.housestyle', 'training');
+    const [run] = await readdir(runs);
+    const output = path.join(runs, run!, 'output');
+    const trainer = Number(await readFile(path.join(output, 'standin.pid'), 'utf8'));
+    while (isProcessRunning(trainer)) await sleep(20);
+    // The newest checkpoint on disk is the one named, with the command that resumes from it.
+    const newest = Math.max(...(await readdir(output)).filter((n) => n.startsWith('checkpoint-')).map((n) => Number(n.slice('checkpoint-'.length))));
+    const checkpoint = path.join(output, `checkpoint-${newest}`);
+    assert.equal(hint, `Saved: ${checkpoint} (step ${newest}). Resume from it with: housestyle train --dataset ${dataset} --resume-from ${checkpoint}`);
+
+    await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+    try {
+      const wrong = await runCli(['train', '--workspace', workspace, '--dataset', dataset, '--resume-from', output], { env: { PATH: STAND_IN_PATH } });
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /--resume-from .*output is not a checkpoint folder \(it has no trainer_state\.json\)\./);
+      const resumed = await runCli(['train', '--workspace', workspace, '--dataset', dataset, '--resume-from', checkpoint], { env: { PATH: STAND_IN_PATH } });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stdout, /^Trained 40 steps /);
+    } finally {
+      delete process.env.STANDIN_STEPS;
+    }
+    const version = (await readRegistry(workspace)).models[0]!;
+    assert.match(await readFile(path.join(version.training!.runDir, 'train_lora.yaml'), 'utf8'), new RegExp(`resume_from_checkpoint: ${checkpoint}`));
+    const resumedLog = (await readFile(path.join(version.training!.runDir, 'output', 'trainer_log.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    assert.equal(JSON.parse(resumedLog[0]!).current_steps, newest + 1, 'the resumed run continued after the checkpoint');
+  });
+
+  test("Cancel on the editor's training notification still says what was saved and how to start again", async () => {
+    register('../support/vscodeLoader.ts', import.meta.url);
+    const { standIn } = await import('../support/vscodeStandIn');
+    const vscode = await import('vscode');
+    const { modelCommands } = await import('../../src/vscode/models/modelCommands');
+    standIn.reset();
+    const { workspace, dataset } = await workspaceWithDataset();
+    await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+    standIn.openDialogAnswers.push([vscode.Uri.file(dataset)]);
+    standIn.inputAnswers.push(''); // this machine
+    standIn.onProgressReport = (shown, value) => value.message?.startsWith('Training (step 2/') && shown.cancel();
+    Object.assign(process.env, { STANDIN_STEPS: '200', STANDIN_STEP_MS: '50' });
+    try {
+      const train = modelCommands['housestyle.trainAdapter']!.run({ activity: new Activity() } as never, { modelsChanged() {} } as never);
+      const service = new WorkspaceService({ workspace, extensionRoot: REPO_ROOT });
+      await assert.rejects(Promise.resolve(train({ folder: { uri: vscode.Uri.file(workspace) }, service } as never)), (e: HouseStyleError) => e.code === 'cancelled');
+    } finally {
+      for (const key of ['STANDIN_STEPS', 'STANDIN_STEP_MS']) delete process.env[key];
+    }
+    assert.equal(standIn.shown.length, 1);
+    assert.match(standIn.shown[0]!.message, /^House Style: Training cancelled after step \d+ of 200 \(the last one logged\); nothing was imported\. No checkpoint was saved yet .* so training starts over: housestyle train --dataset /);
+    const [run] = await readdir(path.join(workspace, '.housestyle', 'training'));
+    const trainer = Number(await readFile(path.join(workspace, '.housestyle', 'training', run!, 'output', 'standin.pid'), 'utf8'));
+    while (isProcessRunning(trainer)) await sleep(20);
+  });
+
+  test('a lost ssh connection says how far the run got, that it may still be running there, and what was saved', async () => {
+    const { workspace, dataset } = await workspaceWithDataset();
+    await writeFile(path.join(dataset, 'train_lora.yaml'), (await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8')).replace('save_steps: 500', 'save_steps: 2'));
+    const remoteDir = path.join(root, 'lost-host-scratch');
+    await mkdir(remoteDir, { recursive: true });
+    const pidFile = path.join(root, 'ssh-standin.pid');
+    Object.assign(process.env, { STANDIN_STEPS: '200', STANDIN_STEP_MS: '50', SSH_STANDIN_PIDFILE: pidFile, PATH: `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}` });
+    try {
+      // The connection drops once step 3 is logged (the ssh stand-in, as ssh does, exits 255).
+      const dropAtStep3 = (entry: TrainerLogEntry) => entry.currentSteps === 3 && process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGUSR1');
+      await assert.rejects(trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}`, onStep: dropAtStep3 })), (e: HouseStyleError) => {
+        assert.equal(e.code, 'training-failed');
+        assert.match(e.message, /^The connection to gpu-box was lost after step \d+ of 200 \(the last one logged\); the trainer may still be running there, and nothing was imported\.$/);
+        assert.match(e.hint ?? '', new RegExp(`^Its output is in gpu-box:${remoteDir}/run-[^/]+/train\\.out\\. If it finishes, its adapter is in gpu-box:${remoteDir}/run-[^/]+/output: copy that folder here and run housestyle model import --adapter DIR --base qwen2\\.5-coder:7b\\. If it stopped: Saved: gpu-box:${remoteDir}/run-[^/]+/output/checkpoint-\\d+ \\(step \\d+\\)\\. Resume from it with: housestyle train --dataset ${dataset} --remote gpu-box:${remoteDir} --resume-from ${remoteDir}/run-[^/]+/output/checkpoint-\\d+$`));
+        return true;
+      });
+    } finally {
+      for (const key of ['STANDIN_STEPS', 'STANDIN_STEP_MS', 'SSH_STANDIN_PIDFILE']) delete process.env[key];
+      process.env.PATH = STAND_IN_PATH;
+    }
+    assert.deepEqual((await readRegistry(workspace)).models, []);
+    // The trainer went on without the connection, as on a real host: stop it (this test started it) and wait for it.
+    const [run] = await readdir(remoteDir);
+    const trainer = Number(await readFile(path.join(remoteDir, run!, 'output', 'standin.pid'), 'utf8'));
+    if (isProcessRunning(trainer)) process.kill(trainer, 'SIGTERM');
+    while (isProcessRunning(trainer)) await sleep(20);
   });
 
   test("a --base the dataset's model cannot serve on is refused before training, without repeating it as advice", async () => {
@@ -179,19 +285,62 @@ describe('training with the stand-in llamafactory-cli', () => {
     }
   });
 
-  test('--remote copies the dataset there, trains there and copies the adapter back (ssh and scp stand-ins)', async () => {
+  test('--remote copies the dataset there, trains there and copies the adapter back (ssh and scp stand-ins); a small GPU is a warning', async () => {
     const { workspace, dataset } = await workspaceWithDataset();
     const remoteDir = path.join(root, 'gpu-host-scratch');
     await mkdir(remoteDir, { recursive: true });
-    process.env.PATH = `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}`;
+    const support = path.join(REPO_ROOT, 'test', 'support');
+    process.env.PATH = [path.join(support, 'ssh-standin'), path.join(support, 'gpu-standin'), STAND_IN_PATH].join(path.delimiter);
+    process.env.STANDIN_GPUS = 'NVIDIA GeForce RTX 4070:12282;NVIDIA GeForce RTX 3060:12288';
+    const warnings: string[] = [];
     try {
-      const result = await trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}` }));
+      const result = await trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}`, logger: { info() {}, warn: (m) => warnings.push(m) } }));
+      assert.deepEqual(warnings, [
+        'gpu-box has 12.0 GiB of GPU memory (NVIDIA GeForce RTX 3060); LLaMA-Factory estimates 16 GB for a 16-bit LoRA run of a 7B model. ' +
+          'Training may run out of GPU memory: consider quantization_bit: 4 (QLoRA) or a smaller cutoff_len in train_lora.yaml, or a larger GPU.',
+      ]);
       assert.equal(result.run.host, 'gpu-box');
       const [run] = await readdir(remoteDir);
       assert.ok((await stat(path.join(remoteDir, run!, 'dataset', 'train.jsonl'))).isFile(), 'the dataset was copied to the host');
       assert.match(await readFile(path.join(remoteDir, run!, 'train_lora.yaml'), 'utf8'), new RegExp(`dataset_dir: ${remoteDir}/${run}/dataset`));
       assert.ok((await stat(path.join(result.run.runDir, 'output', 'adapter_model.safetensors'))).isFile(), 'the adapter was copied back');
       assert.equal((await readRegistry(workspace)).models[0]!.training?.host, 'gpu-box');
+    } finally {
+      process.env.PATH = STAND_IN_PATH;
+      delete process.env.STANDIN_GPUS;
+    }
+  });
+
+  test('--remote-setup readies the host before llamafactory-cli; without it, or when it fails, one line says what to do', async () => {
+    // The host's non-interactive PATH lacks llamafactory-cli; a venv's activate script (sourced with `.`) adds it.
+    const remote = `gpu-box:${path.join(root, 'venv-host-scratch')}`;
+    await mkdir(remote.slice('gpu-box:'.length), { recursive: true });
+    const venv = path.join(root, 'lf-venv');
+    await mkdir(path.join(venv, 'bin'), { recursive: true });
+    await writeFile(path.join(venv, 'bin', 'activate'), `PATH="${path.join(REPO_ROOT, 'test', 'support')}:$PATH"; export PATH\n`);
+    const { workspace, dataset } = await workspaceWithDataset();
+    process.env.PATH = `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}/usr/bin:/bin`;
+    try {
+      await assert.rejects(trainAdapter(options(workspace, dataset, { remote })), (e: HouseStyleError) => {
+        assert.equal(e.message, 'llamafactory-cli was not found on gpu-box.');
+        assert.match(e.hint ?? '', /non-interactive PATH.*--remote-setup '\. ~\/venvs\/lf\/bin\/activate'/);
+        return true;
+      });
+      await assert.rejects(trainAdapter(options(workspace, dataset, { remote, remoteSetup: `. ${root}/no-venv/bin/activate # the team's venv` })), (e: HouseStyleError) => {
+        assert.equal(e.code, 'training-failed');
+        assert.match(e.message, /^The training host's setup command failed on gpu-box, so training did not start: \. .*no-venv\/bin\/activate # the team's venv\nLast lines of its output:\n.*no-venv\/bin\/activate/);
+        assert.match(e.hint ?? '', /POSIX sh, so activate a venv with `\. DIR\/bin\/activate`, not `source`/);
+        return true;
+      });
+      assert.deepEqual((await readRegistry(workspace)).models, []);
+      // From the command line, by the environment variable; a trailing comment does not swallow the command after it.
+      await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
+      const cli = await runCli(['train', '--workspace', workspace, '--dataset', '.housestyle/dataset', '--remote', remote], {
+        env: { PATH: process.env.PATH, HOUSESTYLE_REMOTE_SETUP: `. ${venv}/bin/activate # the team's venv` },
+      });
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.match(cli.stdout, /Trained 5 steps \(final loss 1\.250\) on gpu-box; registered /);
+      assert.equal((await readRegistry(workspace)).models.length, 1);
     } finally {
       process.env.PATH = STAND_IN_PATH;
     }

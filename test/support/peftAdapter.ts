@@ -33,7 +33,15 @@ export interface PeftAdapterOptions {
   modules?: Record<string, [number, number]>;
   /** Fills the tensors with seeded random values in [-0.5, 0.5) instead of `fill` (for adapters that must change logits). */
   seed?: number;
+  /**
+   * How the tensors are stored (default F32). PEFT saves in the dtype it trained in: bf16 or f16 with LLaMA-Factory's
+   * `bf16: true` / `fp16: true`. With `seed`, the values are multiples of 1/256, which all three store exactly.
+   */
+  dtype?: PeftDtype;
 }
+
+export type PeftDtype = 'F32' | 'F16' | 'BF16';
+const DTYPE_BYTES: Record<PeftDtype, number> = { F32: 4, F16: 2, BF16: 2 };
 
 /**
  * Writes a small, valid PEFT LoRA folder: adapter_config.json and adapter_model.safetensors (an 8-byte
@@ -46,6 +54,7 @@ export async function writePeftAdapter(folder: string, options: PeftAdapterOptio
   const hidden = options.hidden ?? 3584; // qwen2.5-coder:7b's, the default base
   const layers = options.layers ?? 2;
   const modules = options.modules ?? { 'self_attn.q_proj': [hidden, hidden] };
+  const dtype = options.dtype ?? 'F32';
   await mkdir(folder, { recursive: true });
   const config = {
     peft_type: options.peftType ?? 'LORA',
@@ -66,8 +75,8 @@ export async function writePeftAdapter(folder: string, options: PeftAdapterOptio
         ['lora_A', [tensorRank, inner]],
         ['lora_B', [out, tensorRank]],
       ] as const) {
-        const bytes = shape[0] * shape[1] * 4;
-        header[`base_model.model.model.layers.${layer}.${module}.${name}.weight`] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+        const bytes = shape[0] * shape[1] * DTYPE_BYTES[dtype];
+        header[`base_model.model.model.layers.${layer}.${module}.${name}.weight`] = { dtype, shape, data_offsets: [offset, offset + bytes] };
         offset += bytes;
       }
     }
@@ -81,8 +90,8 @@ export async function writePeftAdapter(folder: string, options: PeftAdapterOptio
     await file.write(Buffer.concat([prefix, Buffer.from(json)]));
     if (options.seed !== undefined) {
       const random = seededRandom(options.seed);
-      const values = Float32Array.from({ length: offset / 4 }, () => random() - 0.5);
-      await file.write(new Uint8Array(values.buffer));
+      const values = Float32Array.from({ length: offset / DTYPE_BYTES[dtype] }, () => Math.floor((random() - 0.5) * 256) / 256);
+      await file.write(encode(values, dtype));
     } else {
       const piece = Buffer.alloc(1 << 20, options.fill ?? 7);
       for (let left = offset; left > 0; left -= piece.length) await file.write(piece, 0, Math.min(piece.length, left));
@@ -91,4 +100,33 @@ export async function writePeftAdapter(folder: string, options: PeftAdapterOptio
     await file.close();
   }
   return { folder, bytes: 8 + Buffer.byteLength(json) + offset };
+}
+
+/** The values as little-endian F32, BF16 (a float32's top half) or IEEE half (exact for the normal values given). */
+function encode(values: Float32Array, dtype: PeftDtype): Uint8Array {
+  if (dtype === 'F32') return new Uint8Array(values.buffer);
+  const halves = new Uint16Array(values.length);
+  const bits = new Uint32Array(values.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (dtype === 'BF16') halves[i] = bits[i]! >>> 16;
+    else if (v !== 0) {
+      const exponent = Math.floor(Math.log2(Math.abs(v)));
+      halves[i] = (v < 0 ? 0x8000 : 0) | ((exponent + 15) << 10) | Math.round((Math.abs(v) / 2 ** exponent - 1) * 1024);
+    }
+  }
+  return new Uint8Array(halves.buffer);
+}
+
+/** Decodes a tensor stored as `encode` writes it, for a reference computed apart from the converter's decoder. */
+export function decodePeftTensor(bytes: Uint8Array, dtype: string): Float32Array {
+  const aligned = Uint8Array.from(bytes);
+  if (dtype === 'F32') return new Float32Array(aligned.buffer);
+  const halves = new Uint16Array(aligned.buffer);
+  return Float32Array.from(halves, (h) => {
+    if (dtype === 'BF16') return new Float32Array(new Uint32Array([h << 16]).buffer)[0]!;
+    const exponent = (h >> 10) & 0x1f;
+    const magnitude = exponent === 0 ? (h & 0x3ff) * 2 ** -24 : 2 ** (exponent - 15) * (1 + (h & 0x3ff) / 1024);
+    return h & 0x8000 ? -magnitude : magnitude;
+  });
 }

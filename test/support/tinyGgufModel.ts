@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GGML_TYPE, layoutGguf, type GgufTensorDescription, type GgufValue } from '../../src/core/models/adapters/ggufWriter';
 import { readSafetensorsHeader } from '../../src/core/models/adapters/safetensors';
+import { decodePeftTensor } from './peftAdapter';
 import { seededRandom } from './seededRandom';
 
 /**
@@ -74,7 +75,7 @@ export async function mergePeft(weights: Weights, folder: string, scale: number)
   const bytes = await readFile(file);
   const tensor = (name: string) => {
     const info = header.tensors.get(name)!;
-    return { shape: info.shape, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset + header.dataStart + info.dataOffsets[0], bytes.byteOffset + header.dataStart + info.dataOffsets[1])) };
+    return { shape: info.shape, data: decodePeftTensor(bytes.subarray(header.dataStart + info.dataOffsets[0], header.dataStart + info.dataOffsets[1]), info.dtype) };
   };
   const merged: Weights = new Map([...weights].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]));
   for (const name of header.tensors.keys()) {

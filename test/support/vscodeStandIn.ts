@@ -263,8 +263,16 @@ export const standIn = {
   folders: [] as { uri: Uri; name: string; index: number }[],
   /** Progress notifications shown, in order; `cancel()` is the user clicking Cancel on a cancellable one. */
   progress: [] as ShownProgress[],
+  /** Called on each progress report as it is shown, e.g. for the user to click Cancel at a given moment. */
+  onProgressReport: undefined as ((shown: ShownProgress, value: { message?: string; increment?: number }) => void) | undefined,
+  /** What the user picks in the next open dialogs and types in the next input boxes, in order (none left: dismissed). */
+  openDialogAnswers: [] as Uri[][],
+  inputAnswers: [] as string[],
   reset(): void {
     this.progress.length = 0;
+    this.onProgressReport = undefined;
+    this.openDialogAnswers.length = 0;
+    this.inputAnswers.length = 0;
     this.shown.length = 0;
     this.executed.length = 0;
     this.output.length = 0;
@@ -356,7 +364,21 @@ export const window = {
       },
     };
     standIn.progress.push(shown);
-    return task({ report: (value) => void shown.reports.push(value) }, source.token);
+    return task(
+      {
+        report: (value) => {
+          shown.reports.push(value);
+          standIn.onProgressReport?.(shown, value);
+        },
+      },
+      source.token,
+    );
+  },
+  async showOpenDialog(_options?: unknown): Promise<Uri[] | undefined> {
+    return standIn.openDialogAnswers.shift();
+  },
+  async showInputBox(_options?: unknown): Promise<string | undefined> {
+    return standIn.inputAnswers.shift();
   },
 };
 

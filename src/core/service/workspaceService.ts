@@ -246,7 +246,7 @@ export class WorkspaceService {
 
   // Models
 
-  async train(request: Call & { dataset: string; remote?: string; base?: string; name?: string }): Promise<TrainResult> {
+  async train(request: Call & { dataset: string; remote?: string; remoteSetup?: string; resumeFrom?: string; base?: string; name?: string }): Promise<TrainResult> {
     await this.prepareFolder();
     const config = await this.config();
     return trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });

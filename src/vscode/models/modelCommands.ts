@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../../core/config';
-import { HouseStyleError } from '../../core/errors';
+import { HouseStyleError, isCancellation } from '../../core/errors';
 import type { WorkspaceService } from '../../core/service/workspaceService';
 import { adviceText, ROUTES } from '../../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from '../command';
@@ -78,7 +78,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       if (!adapter) return;
       const base = await vscode.window.showInputBox({ title: 'Import Adapter', prompt: 'The Ollama base model it was trained on', value: config.ollama.model, validateInput: (v) => (v.trim() ? undefined : 'Enter a model name.') });
       if (!base) return;
-      const result = await withEditorProgress(ctx.activity, { kind: 'importing', label: path.basename(adapter.fsPath) }, { title: 'House Style: importing the adapter into Ollama', describe: (phase) => phase }, (progress, signal) =>
+      const result = await withEditorProgress(ctx.activity, { kind: 'importing', label: path.basename(adapter.fsPath) }, { title: 'House Style: importing the adapter into Ollama', describe: (phase, _done, _total, detail) => (detail ? `${phase}: ${detail}` : phase) }, (progress, signal) =>
         service.importModel({ adapter: adapter.fsPath, base: base.trim(), progress, signal }),
       );
       modelsChanged();
@@ -105,9 +105,15 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         placeHolder: 'gpu-box:/srv/housestyle',
       });
       if (remote === undefined) return;
+      // The user's own settings only: a workspace must never choose what runs on the training host.
+      const setup = vscode.workspace.getConfiguration('housestyle').inspect<string>('remoteTraining.setupCommand')?.globalValue?.trim();
       const result = await withEditorProgress(ctx.activity, { kind: 'training', label: path.basename(dataset.fsPath) }, { title: 'House Style: training a LoRA adapter', describe: (phase, done, total) => (total ? `${phase} ${done}/${total}` : phase) }, (progress, signal) =>
-        service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim() }), progress, signal }),
-      );
+        service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim(), ...(setup && { remoteSetup: setup }) }), progress, signal }),
+      ).catch((error: unknown) => {
+        // Errors show nothing on Cancel, but a cancelled run still has to say what it saved and how to resume.
+        if (isCancellation(error) && error instanceof HouseStyleError && error.hint) void vscode.window.showInformationMessage(`House Style: ${error.message} ${error.hint}`);
+        throw error;
+      });
       modelsChanged();
       const use = await vscode.window.showInformationMessage(`House Style: trained and registered ${result.imported.version.name}.`, 'Use It');
       if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.imported.version.name });

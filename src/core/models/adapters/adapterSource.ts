@@ -45,7 +45,7 @@ async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
     const binOnly = missing.includes(PEFT_WEIGHTS) && (await stat(path.join(folder, 'adapter_model.bin')).catch(() => undefined));
     throw new HouseStyleError(
       `${folder} is not a PEFT LoRA adapter: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
-      binOnly ? 'Save the adapter as safetensors (PEFT save_pretrained(..., safe_serialization=True)); Ollama does not read adapter_model.bin.' : 'Point --adapter at the folder LLaMA-Factory or PEFT saved the adapter in.',
+      binOnly ? 'Save the adapter as safetensors (PEFT save_pretrained(..., safe_serialization=True)): House Style converts adapters from safetensors only, not from the pickled adapter_model.bin.' : 'Point --adapter at the folder LLaMA-Factory or PEFT saved the adapter in.',
       'adapter-invalid',
     );
   }

@@ -12,7 +12,9 @@ import { importAdapter, type ImportResult } from '../adapters/importAdapter';
 import type { OllamaClient } from '../ollama/client';
 import type { TrainingRun } from '../registry';
 import { describeStep, type TrainerLogEntry } from './trainerLog';
-import { COMMAND_NOT_FOUND, runTrainer, shellQuote } from './trainingRun';
+import { gpuMemoryWarning, loraMemoryEstimate, readGpus, type LoraMemoryEstimate } from './gpuMemory';
+import { interruptionError, savedCheckpoints } from './interruptedRun';
+import { COMMAND_NOT_FOUND, runTrainer, SETUP_FAILED, shellQuote, SSH_FAILED, type TrainingHost } from './trainingRun';
 
 const run = promisify(execFile);
 
@@ -24,6 +26,13 @@ export interface TrainOptions {
   dataset: string;
   /** `HOST:DIR`: train on that ssh host, in that folder. */
   remote?: string;
+  /**
+   * A shell command run on the remote before llamafactory-cli (activating a venv, `module load`). Only from the
+   * user (a flag, an environment variable, a user-level setting): workspace content never chooses what runs on a host.
+   */
+  remoteSetup?: string;
+  /** A checkpoint-N folder of an interrupted run (on the training host) to continue from. */
+  resumeFrom?: string;
   /** The Ollama model the adapter is served on; defaults to ollama.model. */
   base?: string;
   name?: string;
@@ -55,7 +64,8 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
   });
   // A base the dataset's model cannot serve on would fail only after hours of training: refuse it now.
-  const trainedOn = (parse(yamlText) as { model_name_or_path?: unknown } | null)?.model_name_or_path;
+  const trainConfig = parse(yamlText) as { model_name_or_path?: unknown; quantization_bit?: unknown; save_steps?: unknown } | null;
+  const trainedOn = trainConfig?.model_name_or_path;
   const servedOn = options.base ?? options.config.ollama.model;
   const wrong = typeof trainedOn === 'string' ? baseNameMismatch(trainedOn, servedOn) : undefined;
   if (wrong) {
@@ -68,13 +78,23 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   if (!(await options.client.isReachable())) {
     logger.warn(`Ollama is not reachable at ${options.client.host}: training will run, but the adapter can only be imported once Ollama is up.`);
   }
+  // A local checkpoint is checked here; one on a remote host by the trainer there ("Can't find a valid checkpoint").
+  const resumeFrom = options.resumeFrom !== undefined && !remote ? path.resolve(workspace, options.resumeFrom) : options.resumeFrom;
+  if (resumeFrom !== undefined && !remote && !(await stat(path.join(resumeFrom, 'trainer_state.json')).then(() => true, () => false))) {
+    throw new HouseStyleError(`--resume-from ${options.resumeFrom} is not a checkpoint folder (it has no trainer_state.json).`, 'Pass a checkpoint-N folder from the output folder of an interrupted run, as its message named it.', 'usage');
+  }
+  const host = remote ? { ssh: remote.host, ...(options.remoteSetup?.trim() && { setup: options.remoteSetup }) } : {};
+  if (typeof trainedOn === 'string') {
+    const estimate = loraMemoryEstimate(trainedOn, typeof trainConfig?.quantization_bit === 'number' ? trainConfig.quantization_bit : undefined);
+    if (estimate) await checkGpuMemory(estimate, host, remote?.host ?? 'This machine', logger, signal);
+  }
   const startedAt = new Date();
   const runId = `run-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
   const localRun = path.join(workspace, '.housestyle', 'training', runId);
   await mkdir(path.join(localRun, 'output'), { recursive: true });
   const runDir = remote ? `${remote.dir}/${runId}` : localRun;
   const datasetDir = remote ? `${runDir}/dataset` : dataset;
-  await writeFile(path.join(localRun, 'train_lora.yaml'), runConfig(yamlText, datasetDir, `${runDir}/output`));
+  await writeFile(path.join(localRun, 'train_lora.yaml'), runConfig(yamlText, datasetDir, `${runDir}/output`, resumeFrom));
 
   if (remote) {
     progress.report(`Copying the dataset to ${remote.host}`, 0);
@@ -86,7 +106,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   let last: TrainerLogEntry | undefined;
   const task = options.activity?.begin('training', path.basename(dataset));
   const outcome = await runTrainer(
-    remote ? { ssh: remote.host } : {},
+    host,
     runDir,
     (entry) => {
       last = entry;
@@ -96,7 +116,20 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     },
     signal,
   ).finally(() => task?.end());
-  if (outcome.code !== 0) throw trainingFailure(outcome.code, outcome.last ?? last, outcome.tail, remote?.host, runDir);
+  if (outcome.cancelled || (remote && outcome.code === SSH_FAILED)) {
+    throw interruptionError({
+      kind: outcome.cancelled ? 'cancelled' : 'connection-lost',
+      last: outcome.last ?? last,
+      host: remote?.host,
+      runDir,
+      checkpoints: await savedCheckpoints(host, `${runDir}/output`),
+      // transformers TrainingArguments' default, as LLaMA-Factory passes it on.
+      saveSteps: typeof trainConfig?.save_steps === 'number' ? trainConfig.save_steps : 500,
+      trainCommand: ['housestyle train --dataset', dataset, ...(options.remote ? ['--remote', options.remote] : []), ...(options.base ? ['--base', options.base] : [])].join(' '),
+      base: options.base ?? options.config.ollama.model,
+    });
+  }
+  if (outcome.code !== 0) throw trainingFailure(outcome.code, outcome.last ?? last, outcome.tail, remote && { ...remote, setup: options.remoteSetup }, runDir);
 
   const output = path.join(localRun, 'output');
   if (remote) {
@@ -145,15 +178,27 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   }
 }
 
+/** Warns, before any copy or training, when the host's largest GPU is below LLaMA-Factory's estimate for the run. */
+async function checkGpuMemory(estimate: LoraMemoryEstimate, host: TrainingHost, where: string, logger: Logger, signal: AbortSignal | undefined): Promise<void> {
+  const gpus = await readGpus(host, signal);
+  throwIfCancelled(signal, 'Training cancelled before it started; nothing was copied or trained.');
+  if (!gpus) {
+    logger.info(`${where}: no nvidia-smi answered, so GPU memory was not checked (LLaMA-Factory estimates ${estimate.gb} GB for a ${estimate.billions}B model at ${estimate.bits} bits).`);
+    return;
+  }
+  const warning = gpuMemoryWarning(estimate, gpus, where);
+  if (warning) logger.warn(warning);
+}
+
 /** The dataset's config with this run's dataset and output folders (the rest is the team's to tune). */
-function runConfig(yamlText: string, datasetDir: string, outputDir: string): string {
+function runConfig(yamlText: string, datasetDir: string, outputDir: string, resumeFrom: string | undefined): string {
   let config: Record<string, unknown>;
   try {
     config = parse(yamlText) as Record<string, unknown>;
   } catch (error) {
     throw new HouseStyleError(`train_lora.yaml is not valid YAML: ${(error as Error).message}.`, 'Fix it, or rebuild the dataset to get a fresh one.', 'usage', { cause: error });
   }
-  return stringify({ ...config, dataset_dir: datasetDir, output_dir: outputDir, overwrite_output_dir: true });
+  return stringify({ ...config, dataset_dir: datasetDir, output_dir: outputDir, overwrite_output_dir: true, ...(resumeFrom !== undefined && { resume_from_checkpoint: resumeFrom }) });
 }
 
 function parseRemote(remote: string): { host: string; dir: string } {
@@ -188,16 +233,25 @@ async function external(command: string, args: string[], signal: AbortSignal | u
   }
 }
 
-function trainingFailure(code: number, last: TrainerLogEntry | undefined, tail: string[], host: string | undefined, runDir: string): HouseStyleError {
-  const where = host ? ` on ${host}` : '';
-  if (code === COMMAND_NOT_FOUND) {
+function trainingFailure(code: number, last: TrainerLogEntry | undefined, tail: string[], remote: { host: string; setup?: string | undefined } | undefined, runDir: string): HouseStyleError {
+  const where = remote ? ` on ${remote.host}` : '';
+  const shown = tail.length ? `\nLast lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
+  if (code === SETUP_FAILED && remote?.setup) {
     return new HouseStyleError(
-      `llamafactory-cli was not found${where}.`,
-      'Install LLaMA-Factory there (pip install llamafactory, or pip install -e . in its checkout) so that llamafactory-cli is on PATH, or train on a GPU host with --remote HOST:DIR.',
+      `The training host's setup command failed${where}, so training did not start: ${remote.setup}${shown}`,
+      "Fix it (it runs in the host's POSIX sh, so activate a venv with `. DIR/bin/activate`, not `source`), or change it with --remote-setup or the housestyle.remoteTraining.setupCommand user setting.",
       'training-failed',
     );
   }
-  const shown = tail.length ? `\nLast lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
+  if (code === COMMAND_NOT_FOUND) {
+    return new HouseStyleError(
+      `llamafactory-cli was not found${where}${remote?.setup ? ' after the setup command' : ''}.`,
+      remote
+        ? "Install LLaMA-Factory there (pip install llamafactory) so that llamafactory-cli is on ssh's non-interactive PATH, or, if it lives in a venv or conda env, say how to activate it with --remote-setup '. ~/venvs/lf/bin/activate' (or the housestyle.remoteTraining.setupCommand user setting)."
+        : 'Install LLaMA-Factory here (pip install llamafactory, or pip install -e . in its checkout) so that llamafactory-cli is on PATH, or train on a GPU host with --remote HOST:DIR.',
+      'training-failed',
+    );
+  }
   return new HouseStyleError(
     `Training failed${where} (exit status ${code})${last ? ` at ${describeStep(last)}` : ' before the first step'}.${shown}`,
     `Fix what the output says (out of GPU memory: lower cutoff_len or per_device_train_batch_size in train_lora.yaml; a missing package: install it), then run housestyle train again. The run folder is ${runDir}.`,

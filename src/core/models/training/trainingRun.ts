@@ -1,12 +1,17 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { HouseStyleError } from '../../errors';
-import { describeStep, parseTrainerLogLine, type TrainerLogEntry } from './trainerLog';
+import { parseTrainerLogLine, type TrainerLogEntry } from './trainerLog';
 
 /** Where a training run happens: this machine, or a GPU host reached over ssh. */
 export interface TrainingHost {
   /** The ssh destination; undefined for this machine. */
   ssh?: string;
+  /**
+   * The user's own shell command that readies the host's shell before llamafactory-cli (`. ~/lf/bin/activate`,
+   * `module load cuda`): from the user's settings or command line only, never from the workspace.
+   */
+  setup?: string;
 }
 
 export interface TrainerOutcome {
@@ -14,11 +19,18 @@ export interface TrainerOutcome {
   last?: TrainerLogEntry;
   /** The trainer's last lines of output, for a failure message. */
   tail: string[];
+  /** Stopped by the signal (Ctrl-C, Cancel), not by the trainer or the connection. */
+  cancelled: boolean;
 }
+
+/** What ssh exits with when it fails itself, such as a connection lost mid-run (ssh(1), EXIT STATUS). */
+export const SSH_FAILED = 255;
 
 const TAIL_LINES = 40;
 /** What the trainer exits with when the shell cannot find it. */
 export const COMMAND_NOT_FOUND = 127;
+/** What the trainer script exits with when the setup command failed (it then never starts llamafactory-cli). */
+export const SETUP_FAILED = 86;
 
 /**
  * The shell script that runs LLaMA-Factory in `runDir` and streams its trainer_log.jsonl to stdout as it grows
@@ -26,16 +38,21 @@ export const COMMAND_NOT_FOUND = 127;
  * with the trainer). The trainer's own output goes to train.out, whose tail is printed to stderr on failure.
  * The same script runs locally and over ssh, so both lanes are one code path.
  */
-function trainerScript(runDir: string): string {
+function trainerScript(runDir: string, setup: string | undefined): string {
   const dir = shellQuote(runDir);
+  // The setup runs in the trainer's own subshell (an activated venv must be the one llamafactory-cli starts in),
+  // ending on its own line so a trailing comment cannot swallow the rest. Its success is a file, not a status:
+  // a failing `.` (sourcing a missing activate script) ends a POSIX shell at once, status and all.
+  const ready = setup === undefined ? '' : `{ ${setup}\n} && : > setup.ok && `;
   return [
     `cd ${dir} || exit 2`,
     'mkdir -p output',
-    '(llamafactory-cli train train_lora.yaml > train.out 2>&1; echo $? > exit.code) &',
+    `( (${ready}llamafactory-cli train train_lora.yaml) > train.out 2>&1; echo $? > exit.code) &`,
     'pid=$!',
     'echo $pid > train.pid',
     'tail -n +1 -F --pid=$pid output/trainer_log.jsonl 2>/dev/null',
     'wait $pid',
+    ...(setup === undefined ? [] : [`[ -f setup.ok ] || { tail -n ${TAIL_LINES} train.out >&2; exit ${SETUP_FAILED}; }`]),
     'code=$(cat exit.code 2>/dev/null || echo 1)',
     `[ "$code" = 0 ] || tail -n ${TAIL_LINES} train.out >&2`,
     'exit $code',
@@ -44,7 +61,7 @@ function trainerScript(runDir: string): string {
 
 /** Runs the trainer script, reporting each log entry; on `signal` it stops the trainer and its children. */
 export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (entry: TrainerLogEntry) => void, signal?: AbortSignal): Promise<TrainerOutcome> {
-  const script = trainerScript(runDir);
+  const script = trainerScript(runDir, host.setup);
   const child = host.ssh
     ? spawn('ssh', ['-o', 'BatchMode=yes', host.ssh, `sh -c ${shellQuote(script)}`], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -86,14 +103,7 @@ export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (e
         cause: error,
       });
     }
-    if (signal?.aborted) {
-      throw new HouseStyleError(
-        `Training cancelled${last ? ` at ${describeStep(last)}` : ' before the first step'}; nothing was imported.`,
-        `The partial run stays in ${runDir}.`,
-        'cancelled',
-      );
-    }
-    return { code: code ?? 1, ...(last && { last }), tail };
+    return { code: code ?? 1, ...(last && { last }), tail, cancelled: signal?.aborted === true };
   } finally {
     signal?.removeEventListener('abort', stop);
   }

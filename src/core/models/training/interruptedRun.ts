@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { HouseStyleError } from '../../errors';
+import type { TrainerLogEntry } from './trainerLog';
+import { shellQuote, type TrainingHost } from './trainingRun';
+
+const run = promisify(execFile);
+
+/**
+ * The steps of the checkpoint-N folders in a run's output folder: the Hugging Face Trainer LLaMA-Factory runs saves
+ * one every save_steps steps, named after its global step (transformers trainer.py `_save_checkpoint`). Undefined
+ * when the host cannot be asked (the connection is gone).
+ */
+export async function savedCheckpoints(host: TrainingHost, outputDir: string): Promise<number[] | undefined> {
+  let names: string[];
+  try {
+    names = host.ssh
+      ? (await run('ssh', ['-o', 'BatchMode=yes', host.ssh, `ls -1 ${shellQuote(outputDir)} 2>/dev/null || true`], { timeout: 30_000 })).stdout.split('\n')
+      : await readdir(outputDir).catch(() => []);
+  } catch {
+    return undefined;
+  }
+  return names
+    .map((name) => /^checkpoint-(\d+)$/.exec(name.trim()))
+    .filter((match) => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => a - b);
+}
+
+export interface Interruption {
+  /** Ctrl-C or Cancel, or the ssh connection to the host lost mid-run. */
+  kind: 'cancelled' | 'connection-lost';
+  /** The last step trainer_log.jsonl recorded (LLaMA-Factory logs every logging_steps steps). */
+  last: TrainerLogEntry | undefined;
+  /** The ssh host; undefined for this machine. */
+  host: string | undefined;
+  /** The run folder on the training host. */
+  runDir: string;
+  checkpoints: number[] | undefined;
+  /** save_steps of the run's train_lora.yaml. */
+  saveSteps: number;
+  /** The `housestyle train` command line of this run, to which `--resume-from` is added. */
+  trainCommand: string;
+  /** The Ollama base the adapter is for, for the import command of a run that may still finish. */
+  base: string;
+}
+
+/** Says how far the run got (from its log), what it saved (its checkpoints) and how to resume or start over. */
+export function interruptionError(interruption: Interruption): HouseStyleError {
+  const { last, host, runDir, checkpoints, saveSteps, trainCommand } = interruption;
+  const where = host ? `${host}:${runDir}` : runDir;
+  const progress = last ? `after step ${last.currentSteps} of ${last.totalSteps} (the last one logged)` : 'before its first logged step';
+  const newest = checkpoints?.at(-1);
+  const saved =
+    checkpoints === undefined
+      ? `What it saved could not be listed: checkpoints are the checkpoint-N folders in ${where}/output (one every ${saveSteps} steps); resume from the newest with ${trainCommand} --resume-from ${runDir}/output/checkpoint-N.`
+      : newest === undefined
+        ? `No checkpoint was saved yet (LLaMA-Factory saves one every ${saveSteps} steps: save_steps in train_lora.yaml), so training starts over: ${trainCommand}`
+        : `Saved: ${where}/output/checkpoint-${newest} (step ${newest}). Resume from it with: ${trainCommand} --resume-from ${runDir}/output/checkpoint-${newest}`;
+  if (interruption.kind === 'cancelled') {
+    return new HouseStyleError(`Training cancelled ${progress}; nothing was imported.`, saved, 'cancelled');
+  }
+  return new HouseStyleError(
+    `The connection to ${host} was lost ${progress}; the trainer may still be running there, and nothing was imported.`,
+    `Its output is in ${where}/train.out. If it finishes, its adapter is in ${where}/output: copy that folder here and run housestyle model import --adapter DIR --base ${interruption.base}. If it stopped: ${saved}`,
+    'training-failed',
+  );
+}
