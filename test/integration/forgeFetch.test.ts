@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../src/core/config';
+import { HouseStyleError } from '../../src/core/errors';
 import { fetchReviewComments } from '../../src/core/forge/fetchReviewComments';
+import { ForgeClient } from '../../src/core/forge/forgeClient';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { ForgeTestServer, type ForgeRequest } from '../support/forgeTestServer';
+import { GitTestRepo } from '../support/gitRepo';
 import { buildSyntheticForgeRepo, type SyntheticForgeRepo } from '../support/syntheticForgeRepo';
 
 const TOKEN = 'ghp_standInToken0123456789abcdefABCDEF';
@@ -195,5 +200,59 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.match(fetched.stderr, /No GitHub token .*60 requests an hour/);
     assert.equal(server.stats.paths.get('/graphql'), undefined);
     assert.equal((readJson(path.join(cacheDir(workspace), 'review-comments.json')) as unknown[]).length, made.humanComments);
+  });
+
+  test('the token goes only to the origins allowed: a Link or a redirect to another origin is followed without it, for both forges', async () => {
+    // Two origins on this machine: "api" (allowed) and "elsewhere"; each records the credentials it was sent.
+    const seen: Array<{ server: string; path: string; credential: string | undefined }> = [];
+    const listen = async (name: string, answer: (path: string, res: http.ServerResponse) => void) => {
+      const server = http.createServer((req, res) => {
+        seen.push({ server: name, path: req.url ?? '', credential: req.headers.authorization ?? (req.headers['private-token'] as string | undefined) });
+        answer(req.url ?? '', res);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const elsewhere = await listen('elsewhere', (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[2]'));
+    const api = await listen('api', (at, res) => {
+      if (at === '/list') res.writeHead(200, { 'content-type': 'application/json', link: `<${elsewhere}/page2>; rel="next"` }).end('[1]');
+      else if (at === '/moved-away') res.writeHead(301, { location: `${elsewhere}/moved` }).end();
+      else if (at === '/moved-here') res.writeHead(307, { location: '/here' }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('[3]');
+    });
+    for (const forge of ['github', 'gitlab'] as const) {
+      seen.length = 0;
+      const client = new ForgeClient({ forge, token: TOKEN, tokenOrigins: [api] });
+      assert.deepEqual(await client.getAll<number>(`${api}/list`), [1, 2]);
+      assert.deepEqual(await client.getAll<number>(`${api}/moved-away`), [2]);
+      assert.deepEqual(await client.getAll<number>(`${api}/moved-here`), [3]);
+      const credential = forge === 'github' ? `Bearer ${TOKEN}` : TOKEN;
+      assert.deepEqual(
+        seen.map((s) => `${s.server}${s.path} ${s.credential === credential ? 'token' : s.credential === undefined ? 'none' : s.credential}`),
+        ['api/list token', 'elsewhere/page2 none', 'api/moved-away token', 'elsewhere/moved none', 'api/moved-here token', 'api/here token'],
+        forge,
+      );
+    }
+  });
+
+  test("a token is never sent to a host that only the workspace's git remote names; a host the user names gets it", async () => {
+    const repo = GitTestRepo.create('forge-remote');
+    cleanups.push(() => repo.remove());
+    repo.git(['remote', 'add', 'origin', 'https://github.attacker.example/acme/widgets.git']);
+    const config = await loadConfig(repo.dir);
+    await assert.rejects(
+      fetchReviewComments({ workspace: repo.dir, config, env: { GITHUB_TOKEN: TOKEN } }),
+      (error: unknown) =>
+        error instanceof HouseStyleError && error.code === 'usage' && !error.message.includes(TOKEN) && /github\.attacker\.example.*only to github\.com or to a host you name/.test(error.message) && (error.hint ?? '').includes('github:github.attacker.example/acme/widgets'),
+    );
+    assert.ok(!allFiles(repo.dir).some((f) => f.includes(`${path.sep}forge${path.sep}`)), 'stopped before anything was fetched or cached');
+
+    // The same repository named by the user (here through --api-url, pointing at the stand-in): the token goes there.
+    const made = syntheticRepo(1, 1);
+    const server = await standIn('github', made);
+    const fetched = await fetchReviewComments({ workspace: repo.dir, config, apiUrl: server.apiUrl, env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(fetched.anonymous, false);
+    assert.ok(server.stats.paths.get('/graphql')! > 0, 'GraphQL, which needs the token, answered');
   });
 });
