@@ -86,6 +86,9 @@ describe('dataset fetch against the forge stand-in', () => {
     const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; samples: { byTask: Record<string, number> } };
     assert.equal(dataset.events['pr-comment'], 6 * 4, 'one event per human thread');
     assert.ok((dataset.samples.byTask['review-findings'] ?? 0) > 0);
+    const fetchedAt = (readJson(path.join(cacheDir(workspace), 'fetch.json')) as { fetchedAt: string }).fetchedAt;
+    const card = readFileSync(path.join(workspace, 'out', 'README.md'), 'utf8');
+    assert.ok(card.includes(`Review comments from github:acme/widgets, fetched from the forge on ${fetchedAt.slice(0, 10)} ${fetchedAt.slice(11, 19)} UTC.`), card.slice(0, 600));
   });
 
   test('a second fetch asks only what changed: unchanged pull requests are not fetched, unchanged comments answer 304', async () => {

@@ -1,3 +1,4 @@
+import type { CommentExportOrigin } from '../forge/forgeCache';
 import type { FormatName } from './exporters/datasetFormat';
 import type { HistoryFacts } from './git/commitGraph';
 import type { SkipRecord } from './reviewEvent';
@@ -43,6 +44,8 @@ export interface DatasetReport {
   leakage: { threshold: number; groups: number; units: number; crossSplitPairs: number };
   /** Review comments whose code came from the export's hunk, not from git, with the first few named. */
   fallbacks: { commentHunkFromExport: number; examples: SkipRecord[] };
+  /** The review-comment exports read: each file, and for one a fetch wrote, its forge repository and fetch date. */
+  reviewComments: CommentExportOrigin[];
   /** How the history's pull requests landed (absent when no history was mined). */
   history?: HistoryFacts;
   /** What the hybrid review-findings variant was retrieved from, or why it was not built. */

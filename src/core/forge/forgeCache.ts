@@ -112,6 +112,20 @@ export class ForgeCache {
   }
 }
 
+/** Where a review-comments export came from: a forge and the date of the fetch that wrote it, or a file given by hand. */
+export interface CommentExportOrigin {
+  file: string;
+  /** For an export a fetch wrote: `github:owner/repo` and when that fetch completed. */
+  fetched?: { source: string; fetchedAt: string };
+}
+
+/** The origin of an export: the fetch state beside it, when a complete fetch wrote it (fetch.json is written last). */
+export async function commentExportOrigin(file: string): Promise<CommentExportOrigin> {
+  if (path.basename(file) !== EXPORT_FILE) return { file };
+  const state = (await readJsonFile(path.join(path.dirname(file), STATE_FILE), { missing: undefined, code: 'forge', badJsonHint: 'Run dataset fetch again.' }).catch(() => undefined)) as Partial<FetchState> | undefined;
+  return typeof state?.source === 'string' && typeof state.fetchedAt === 'string' ? { file, fetched: { source: state.source, fetchedAt: state.fetchedAt } } : { file };
+}
+
 /** The exports earlier fetches wrote in a workspace, for `dataset build` to read when no --comments are given. */
 export async function fetchedCommentExports(workspace: string): Promise<string[]> {
   const root = path.join(workspace, FORGE_FOLDER);
