@@ -72,9 +72,9 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.equal(server.stats.commentsServed, made.humanComments + made.botComments, 'each comment requested once');
     assert.deepEqual({ bots: report.totals.botComments, empty: report.totals.emptyApprovals, reviews: report.totals.reviews }, { bots: made.botComments, empty: made.emptyApprovals, reviews: 3 });
     const pr2 = readJson(path.join(cacheDir(workspace), 'pulls', '2.json')) as { threads: Array<{ resolved: boolean; outdated: boolean }>; reviews: Array<{ state: string }>; commits: string[] };
-    assert.deepEqual(pr2.threads.map((t) => t.resolved), [true, false, true, false]);
+    assert.deepEqual(pr2.threads.map((t) => [t.resolved, t.outdated]), [[true, false], [true, true], [false, false], [true, true]]);
     assert.deepEqual(pr2.reviews.map((r) => r.state), ['CHANGES_REQUESTED']);
-    assert.deepEqual(pr2.commits, [made.pulls[1]!.head]);
+    assert.deepEqual(pr2.commits, [made.pulls[1]!.reviewed, made.pulls[1]!.head]);
 
     for (const file of allFiles(workspace)) assert.ok(!readFileSync(file).includes(TOKEN), `the token is in ${file}`);
     assert.ok(!fetched.stderr.includes(TOKEN) && !fetched.stdout.includes(TOKEN));
@@ -86,6 +86,13 @@ describe('dataset fetch against the forge stand-in', () => {
     const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; samples: { byTask: Record<string, number> } };
     assert.equal(dataset.events['pr-comment'], 6 * 4, 'one event per human thread');
     assert.ok((dataset.samples.byTask['review-findings'] ?? 0) > 0);
+    // Thread state: each pull request's second commit rewrites line 48 (its threads outdated and resolved); squash
+    // landings also edit line 8 of the second file, whose thread is open and current: that edit answers no review,
+    // so it gives no code refinement, while the thread's words stay a review comment.
+    const written = readFileSync(path.join(workspace, 'out', 'metadata.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { task: string; source: string; url?: string });
+    const threadsOf = (task: string) => written.filter((m) => m.task === task && m.source === 'pr-comment').map((m) => made.pulls.flatMap((p) => p.comments).find((c) => m.url?.endsWith(`#discussion_r${c.id}`))!);
+    assert.deepEqual(threadsOf('code-refinement').map((c) => `${c.line} ${c.resolved} ${c.outdated}`), Array(6 * 2).fill('48 true true'));
+    assert.equal(threadsOf('review-comment').filter((c) => !c.resolved).length, 6, 'the open threads are kept as review comments');
     const fetchedAt = (readJson(path.join(cacheDir(workspace), 'fetch.json')) as { fetchedAt: string }).fetchedAt;
     const card = readFileSync(path.join(workspace, 'out', 'README.md'), 'utf8');
     assert.ok(card.includes(`Review comments from github:acme/widgets, fetched from the forge on ${fetchedAt.slice(0, 10)} ${fetchedAt.slice(11, 19)} UTC.`), card.slice(0, 600));
@@ -186,7 +193,7 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.equal(report.totals.botComments, made.botComments);
     const mr2 = readJson(path.join(cacheDir(workspace, 'gitlab'), 'pulls', '2.json')) as { reviews: Array<{ state: string; author: string }>; threads: Array<{ resolved: boolean }> };
     assert.deepEqual(mr2.reviews, [{ id: 'approval:erin', state: 'APPROVED', author: 'erin', body: '' }]);
-    assert.deepEqual(mr2.threads.map((t) => t.resolved), [true, false, true]);
+    assert.deepEqual(mr2.threads.map((t) => t.resolved), [true, true, false]);
     for (const file of allFiles(workspace)) assert.ok(!readFileSync(file).includes(TOKEN), `the token is in ${file}`);
 
     const built = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out'), '--json']);
