@@ -3,13 +3,16 @@
 // plain `git log -p` over the same range, alternating runs in this one process, and prints both, their ratio
 // (target: mining at most 1.25x plain git at the median) and peak RSS. Never fails on time. BENCH_COMMITS and BENCH_RUNS
 // change the size and the number of runs. BENCH_REPO=<a clone of a real public history> times that history instead
-// (generated histories flatter mining: their hunks are small and alike).
+// (generated histories flatter mining: their hunks are small and alike). Then a whole `dataset build` (the CLI, in
+// its own process, from an empty workspace) beside `git log -p` in the same run, in wall time and in CPU time
+// (this process's waited-for children, from /proc: on a busy machine wall time mostly measures the others).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mineGitHistory } from '../../src/core/dataset/git/mineGitHistory';
 import { configSchema } from '../../src/core/config';
+import { REPO_ROOT } from '../support/cli';
 import { seededRandom } from '../support/seededRandom';
 
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 5000);
@@ -140,6 +143,36 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
   return { ms: performance.now() - start, result };
 }
 
+/** CPU seconds of this process's finished children (cutime + cstime of /proc/self/stat), or undefined off Linux. */
+function childrenCpuSeconds(): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14; clock ticks of 1/100 s.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Wall and CPU time of a child process run to its end. */
+async function timedChild(command: string, args: string[], cwd: string): Promise<{ ms: number; cpu?: number }> {
+  const cpuBefore = childrenCpuSeconds();
+  const start = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'ignore'] });
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with status ${code}`);
+  const ms = performance.now() - start;
+  const cpuAfter = childrenCpuSeconds();
+  return { ms, ...(cpuBefore !== undefined && cpuAfter !== undefined && { cpu: cpuAfter - cpuBefore }) };
+}
+
+/** A whole `dataset build` as a user runs it: the bundled CLI when built (npm run build), else the sources through tsx. */
+function datasetBuildCommand(repo: string, workspace: string, out: string): { args: string[]; what: string } {
+  const bundle = path.join(REPO_ROOT, 'dist', 'cli.cjs');
+  const cli = existsSync(bundle) ? [bundle] : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts')];
+  return { args: [...cli, 'dataset', 'build', '--workspace', workspace, '--repo', repo, '--out', out], what: existsSync(bundle) ? 'dist/cli.cjs' : 'src/cli/main.ts through tsx' };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const realRepo = process.env.BENCH_REPO;
@@ -179,6 +212,26 @@ try {
   console.log(`mineGitHistory:     ${figures(mined)} (${counts.events} events, ${counts.skips} skips; ${((commits / minedBest) * 1000).toFixed(0)} commits/s)`);
   console.log(`ratio:              ${(minedBest / plainBest).toFixed(2)}x plain git at best, ${(median(mined) / median(plain)).toFixed(2)}x at median (target at most 1.25x)`);
   console.log(`peak RSS:           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process; git's own processes not included)`);
+
+  // The whole build, alternating with plain git log -p, both as child processes.
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'housestyle-bench-build-'));
+  try {
+    const build = datasetBuildCommand(repo, workspace, path.join(workspace, 'dataset'));
+    const builds: Array<{ ms: number; cpu?: number }> = [];
+    const logs: Array<{ ms: number; cpu?: number }> = [];
+    for (let run = 0; run < Math.max(1, Math.ceil(RUNS / 2)); run++) {
+      logs.push(await timedChild('git', ['log', '-p', 'HEAD'], repo));
+      builds.push(await timedChild(process.execPath, build.args, REPO_ROOT));
+    }
+    const best = (items: Array<{ ms: number; cpu?: number }>, key: 'ms' | 'cpu') => Math.min(...items.map((item) => item[key] ?? Infinity));
+    const cpu = (items: Array<{ ms: number; cpu?: number }>) => (items[0]?.cpu === undefined ? '' : `, CPU best ${best(items, 'cpu').toFixed(2)} s`);
+    console.log(`git log -p (child): wall best ${best(logs, 'ms').toFixed(0)} ms${cpu(logs)}`);
+    console.log(`dataset build:      wall best ${best(builds, 'ms').toFixed(0)} ms${cpu(builds)} (${build.what}, empty workspace, ${builds.length} runs)`);
+    const cpuRatio = logs[0]?.cpu === undefined ? '' : `, ${(best(builds, 'cpu') / best(logs, 'cpu')).toFixed(2)}x in CPU time`;
+    console.log(`build ratio:        ${(best(builds, 'ms') / best(logs, 'ms')).toFixed(2)}x plain git in wall time${cpuRatio} (target at most 1.25x)`);
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
 } finally {
   if (!realRepo) rmSync(repo, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // Fetching review comments at scale: a synthetic repository of 2,000 pull requests and 20,000 review comments
-// (7 threads of a comment and, on every third, a reply; bots and empty approvals besides) served by the forge
+// (7 threads of a comment and, on every third, a reply; bots and empty approvals besides; each pull request
+// reviewed, answered in a second commit and landed by merge or squash, see syntheticForgeRepo.ts) served by the forge
 // stand-in (test/support/forgeTestServer.ts) under GitHub's documented limits. Prints the requests, seconds and
 // peak RSS of a full fetch beside the stand-in's own serving time, the busiest minute against GitHub's secondary
 // limits, a second (incremental) fetch, and what `dataset build` makes of the cache (run as the CLI, in its own
@@ -69,6 +70,8 @@ const buildSeconds = (performance.now() - started) / 1000;
 if (build.status === 0) {
   const report = JSON.parse(build.stdout) as { events: Record<string, number>; samples: { total: number; byTask: Record<string, number> }; drops: Record<string, number> };
   console.log(`dataset build from the cache: ${report.samples.total} samples in ${buildSeconds.toFixed(1)} s; events ${JSON.stringify(report.events)}; by task ${JSON.stringify(report.samples.byTask)}; left out ${JSON.stringify(report.drops)}`);
+  const [largest] = Object.entries(report.samples.byTask).sort((a, b) => b[1] - a[1]);
+  console.log(`  largest task: ${largest?.[0]} (${largest?.[1]} samples); review-findings the largest: ${largest?.[0] === 'review-findings'}; at least 500 samples: ${report.samples.total >= 500}`);
 } else {
   console.log(`dataset build failed after ${buildSeconds.toFixed(1)} s: ${build.stderr.split('\n').filter((l) => !l.includes('include glob')).slice(-5).join(' | ')}`);
 }

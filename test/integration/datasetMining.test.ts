@@ -304,6 +304,22 @@ describe('mining options and bad inputs', () => {
   /** The commits the events came from, in history order (mining yields them newest first). */
   const commitsOf = (items: { events: ReviewEvent[] }) => items.events.map((event) => event.metadata.commits?.[0]).sort((a, b) => sha.indexOf(a!) - sha.indexOf(b!));
 
+  test("a squash merge whose message lists the branch's review commits is no review follow-up; a follow-up commit is", async () => {
+    const squashed = GitTestRepo.create();
+    try {
+      squashed.writeLines('a.ts', ['let one = 1;']);
+      squashed.commit('Start');
+      squashed.writeLines('a.ts', ['const one = 1;', 'const two = 2;']);
+      squashed.commit('Add two (#41)\n\n* Add two\n* Address review comments');
+      squashed.writeLines('a.ts', ['const one = 1;', 'export const two = 2;']);
+      const followup = squashed.commit('Address review comments');
+      const { events } = await mine({ repo: squashed.dir });
+      assert.deepEqual(events.map((event) => [event.kind, event.metadata.commits?.[0]]), [['review-followup', followup]]);
+    } finally {
+      squashed.remove();
+    }
+  });
+
   test('maxCommits, since/until and paths narrow the range', async () => {
     assert.deepEqual(commitsOf(await mine({ repo: repo.dir })), [sha[1], sha[2], sha[3]]);
     assert.deepEqual(commitsOf(await mine({ repo: repo.dir, maxCommits: 2 })), [sha[2], sha[3]]);

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../src/core/config';
+import { HouseStyleError } from '../../src/core/errors';
 import { fetchReviewComments } from '../../src/core/forge/fetchReviewComments';
+import { ForgeClient } from '../../src/core/forge/forgeClient';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { ForgeTestServer, type ForgeRequest } from '../support/forgeTestServer';
+import { GitTestRepo } from '../support/gitRepo';
 import { buildSyntheticForgeRepo, type SyntheticForgeRepo } from '../support/syntheticForgeRepo';
 
 const TOKEN = 'ghp_standInToken0123456789abcdefABCDEF';
@@ -67,9 +72,9 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.equal(server.stats.commentsServed, made.humanComments + made.botComments, 'each comment requested once');
     assert.deepEqual({ bots: report.totals.botComments, empty: report.totals.emptyApprovals, reviews: report.totals.reviews }, { bots: made.botComments, empty: made.emptyApprovals, reviews: 3 });
     const pr2 = readJson(path.join(cacheDir(workspace), 'pulls', '2.json')) as { threads: Array<{ resolved: boolean; outdated: boolean }>; reviews: Array<{ state: string }>; commits: string[] };
-    assert.deepEqual(pr2.threads.map((t) => t.resolved), [true, false, true, false]);
+    assert.deepEqual(pr2.threads.map((t) => [t.resolved, t.outdated]), [[true, false], [true, true], [false, false], [true, true]]);
     assert.deepEqual(pr2.reviews.map((r) => r.state), ['CHANGES_REQUESTED']);
-    assert.deepEqual(pr2.commits, [made.pulls[1]!.head]);
+    assert.deepEqual(pr2.commits, [made.pulls[1]!.reviewed, made.pulls[1]!.head]);
 
     for (const file of allFiles(workspace)) assert.ok(!readFileSync(file).includes(TOKEN), `the token is in ${file}`);
     assert.ok(!fetched.stderr.includes(TOKEN) && !fetched.stdout.includes(TOKEN));
@@ -81,6 +86,16 @@ describe('dataset fetch against the forge stand-in', () => {
     const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; samples: { byTask: Record<string, number> } };
     assert.equal(dataset.events['pr-comment'], 6 * 4, 'one event per human thread');
     assert.ok((dataset.samples.byTask['review-findings'] ?? 0) > 0);
+    // Thread state: each pull request's second commit rewrites line 48 (its threads outdated and resolved); squash
+    // landings also edit line 8 of the second file, whose thread is open and current: that edit answers no review,
+    // so it gives no code refinement, while the thread's words stay a review comment.
+    const written = readFileSync(path.join(workspace, 'out', 'metadata.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { task: string; source: string; url?: string });
+    const threadsOf = (task: string) => written.filter((m) => m.task === task && m.source === 'pr-comment').map((m) => made.pulls.flatMap((p) => p.comments).find((c) => m.url?.endsWith(`#discussion_r${c.id}`))!);
+    assert.deepEqual(threadsOf('code-refinement').map((c) => `${c.line} ${c.resolved} ${c.outdated}`), Array(6 * 2).fill('48 true true'));
+    assert.equal(threadsOf('review-comment').filter((c) => !c.resolved).length, 6, 'the open threads are kept as review comments');
+    const fetchedAt = (readJson(path.join(cacheDir(workspace), 'fetch.json')) as { fetchedAt: string }).fetchedAt;
+    const card = readFileSync(path.join(workspace, 'out', 'README.md'), 'utf8');
+    assert.ok(card.includes(`Review comments from github:acme/widgets, fetched from the forge on ${fetchedAt.slice(0, 10)} ${fetchedAt.slice(11, 19)} UTC.`), card.slice(0, 600));
   });
 
   test('a second fetch asks only what changed: unchanged pull requests are not fetched, unchanged comments answer 304', async () => {
@@ -178,7 +193,7 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.equal(report.totals.botComments, made.botComments);
     const mr2 = readJson(path.join(cacheDir(workspace, 'gitlab'), 'pulls', '2.json')) as { reviews: Array<{ state: string; author: string }>; threads: Array<{ resolved: boolean }> };
     assert.deepEqual(mr2.reviews, [{ id: 'approval:erin', state: 'APPROVED', author: 'erin', body: '' }]);
-    assert.deepEqual(mr2.threads.map((t) => t.resolved), [true, false, true]);
+    assert.deepEqual(mr2.threads.map((t) => t.resolved), [true, true, false]);
     for (const file of allFiles(workspace)) assert.ok(!readFileSync(file).includes(TOKEN), `the token is in ${file}`);
 
     const built = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out'), '--json']);
@@ -195,5 +210,59 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.match(fetched.stderr, /No GitHub token .*60 requests an hour/);
     assert.equal(server.stats.paths.get('/graphql'), undefined);
     assert.equal((readJson(path.join(cacheDir(workspace), 'review-comments.json')) as unknown[]).length, made.humanComments);
+  });
+
+  test('the token goes only to the origins allowed: a Link or a redirect to another origin is followed without it, for both forges', async () => {
+    // Two origins on this machine: "api" (allowed) and "elsewhere"; each records the credentials it was sent.
+    const seen: Array<{ server: string; path: string; credential: string | undefined }> = [];
+    const listen = async (name: string, answer: (path: string, res: http.ServerResponse) => void) => {
+      const server = http.createServer((req, res) => {
+        seen.push({ server: name, path: req.url ?? '', credential: req.headers.authorization ?? (req.headers['private-token'] as string | undefined) });
+        answer(req.url ?? '', res);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const elsewhere = await listen('elsewhere', (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[2]'));
+    const api = await listen('api', (at, res) => {
+      if (at === '/list') res.writeHead(200, { 'content-type': 'application/json', link: `<${elsewhere}/page2>; rel="next"` }).end('[1]');
+      else if (at === '/moved-away') res.writeHead(301, { location: `${elsewhere}/moved` }).end();
+      else if (at === '/moved-here') res.writeHead(307, { location: '/here' }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('[3]');
+    });
+    for (const forge of ['github', 'gitlab'] as const) {
+      seen.length = 0;
+      const client = new ForgeClient({ forge, token: TOKEN, tokenOrigins: [api] });
+      assert.deepEqual(await client.getAll<number>(`${api}/list`), [1, 2]);
+      assert.deepEqual(await client.getAll<number>(`${api}/moved-away`), [2]);
+      assert.deepEqual(await client.getAll<number>(`${api}/moved-here`), [3]);
+      const credential = forge === 'github' ? `Bearer ${TOKEN}` : TOKEN;
+      assert.deepEqual(
+        seen.map((s) => `${s.server}${s.path} ${s.credential === credential ? 'token' : s.credential === undefined ? 'none' : s.credential}`),
+        ['api/list token', 'elsewhere/page2 none', 'api/moved-away token', 'elsewhere/moved none', 'api/moved-here token', 'api/here token'],
+        forge,
+      );
+    }
+  });
+
+  test("a token is never sent to a host that only the workspace's git remote names; a host the user names gets it", async () => {
+    const repo = GitTestRepo.create('forge-remote');
+    cleanups.push(() => repo.remove());
+    repo.git(['remote', 'add', 'origin', 'https://github.attacker.example/acme/widgets.git']);
+    const config = await loadConfig(repo.dir);
+    await assert.rejects(
+      fetchReviewComments({ workspace: repo.dir, config, env: { GITHUB_TOKEN: TOKEN } }),
+      (error: unknown) =>
+        error instanceof HouseStyleError && error.code === 'usage' && !error.message.includes(TOKEN) && /github\.attacker\.example.*only to github\.com or to a host you name/.test(error.message) && (error.hint ?? '').includes('github:github.attacker.example/acme/widgets'),
+    );
+    assert.ok(!allFiles(repo.dir).some((f) => f.includes(`${path.sep}forge${path.sep}`)), 'stopped before anything was fetched or cached');
+
+    // The same repository named by the user (here through --api-url, pointing at the stand-in): the token goes there.
+    const made = syntheticRepo(1, 1);
+    const server = await standIn('github', made);
+    const fetched = await fetchReviewComments({ workspace: repo.dir, config, apiUrl: server.apiUrl, env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(fetched.anonymous, false);
+    assert.ok(server.stats.paths.get('/graphql')! > 0, 'GraphQL, which needs the token, answered');
   });
 });

@@ -211,8 +211,9 @@ export class ForgeTestServer {
       path: c.path,
       position: c.outdated ? null : c.line,
       original_position: c.line,
-      commit_id: pr.head,
-      original_commit_id: pr.head,
+      // The comment was made on the reviewed commit; while current, GitHub moves commit_id to the latest head.
+      commit_id: c.outdated ? pr.reviewed : pr.head,
+      original_commit_id: pr.reviewed,
       user: { login: c.author, id: 1, type: c.bot ? 'Bot' : 'User', site_admin: false },
       body: c.body,
       created_at: c.createdAt,
@@ -245,8 +246,8 @@ export class ForgeTestServer {
       repository: {
         pullRequest: {
           reviewThreads: connection(roots.map((c) => ({ isResolved: c.resolved, isOutdated: c.outdated, comments: { nodes: [{ databaseId: c.id }] } })), variables.threads),
-          reviews: connection(pr.reviews.map((r) => ({ databaseId: r.id, state: r.state, body: r.body, submittedAt: r.submittedAt, author: { login: r.author, __typename: 'User' }, commit: { oid: pr.head } })), variables.reviews),
-          commits: connection([{ commit: { oid: pr.head } }], variables.commits),
+          reviews: connection(pr.reviews.map((r) => ({ databaseId: r.id, state: r.state, body: r.body, submittedAt: r.submittedAt, author: { login: r.author, __typename: 'User' }, commit: { oid: pr.reviewed } })), variables.reviews),
+          commits: connection([pr.reviewed, pr.head].map((oid) => ({ commit: { oid } })), variables.commits),
         },
       },
     };
@@ -269,7 +270,8 @@ export class ForgeTestServer {
     if (match[2] === 'approvals') {
       return { body: { approved: true, approved_by: pr.reviews.filter((r) => r.state === 'APPROVED').map((r) => ({ user: { username: r.author, id: 1 } })) }, comments: 0 };
     }
-    if (match[2] === 'commits') return { ...this.page(url, [{ id: pr.head, short_id: pr.head.slice(0, 8), title: 'pr' }]), comments: 0 };
+    // docs.gitlab.com/api/merge_requests/#get-single-merge-request-commits: newest first.
+    if (match[2] === 'commits') return { ...this.page(url, [pr.head, pr.reviewed].map((id) => ({ id, short_id: id.slice(0, 8), title: 'pr' }))), comments: 0 };
     const page = this.page(url, this.gitlabDiscussions(pr));
     return { ...page, comments: (page.body as Array<{ notes: unknown[] }>).reduce((n, d) => n + d.notes.length, 0) };
   }
@@ -295,7 +297,7 @@ export class ForgeTestServer {
           noteable_iid: pr.number,
           resolvable: true,
           resolved: c.resolved,
-          position: { base_sha: pr.base, start_sha: pr.base, head_sha: pr.head, old_path: c.path, new_path: c.path, position_type: 'text', old_line: null, new_line: c.line },
+          position: { base_sha: pr.base, start_sha: pr.base, head_sha: pr.reviewed, old_path: c.path, new_path: c.path, position_type: 'text', old_line: null, new_line: c.line },
         })),
     }));
   }

@@ -17,7 +17,7 @@ import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
-import { fetchedCommentExports } from '../forge/forgeCache';
+import { commentExportOrigin, fetchedCommentExports, type CommentExportOrigin } from '../forge/forgeCache';
 import { generatedFiles } from './generatedFiles';
 import type { HistoryFacts } from './git/commitGraph';
 import { mineGitHistory } from './git/mineGitHistory';
@@ -41,6 +41,8 @@ export interface DatasetWriteOptions {
   baseModel?: string;
   /** Where train_lora.yaml saves the adapter: outside the dataset folder; `<out>-adapter` by default. */
   adapterDir?: string;
+  /** The review-comment exports the items include, for the card's sources. */
+  reviewComments?: CommentExportOrigin[];
   /** The workspace's rules for the hybrid review-findings variant, and what the card says about them. */
   rules?: { search?: RuleSearch; note: string };
   /** The repository the evidence came from: its .gitattributes and files tell which are generated. */
@@ -270,6 +272,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
       leakage: { threshold: NEAR_DUPLICATE_THRESHOLD, groups, units, crossSplitPairs: crossSplit },
       fallbacks: fallbacks(evidence.events),
       generatedFiles: { files: evidence.generated.size, examples: [...evidence.generated].slice(0, SKIP_EXAMPLES).map(([file, why]) => ({ source: file, reason: why })) },
+      reviewComments: options.reviewComments ?? [],
       ...(evidence.history && { history: evidence.history }),
       knowledgeBase: options.rules?.note ?? 'No workspace was given, so no knowledge base was searched: only the fine-tuned review-findings variant was built.',
       preferencePairs: {
@@ -355,11 +358,9 @@ export async function defaultFeedbackLog(workspace: string): Promise<string | un
  * The sources, richest evidence first so that it is what de-duplication keeps: exported review comments
  * (a reviewer's own words), the feedback log, then the git history.
  */
-async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem> {
-  const { repo, config, signal, logger } = options;
+async function* sources(options: BuildDatasetOptions & { comments: string[] }): AsyncGenerator<MinedItem> {
+  const { repo, config, signal, logger, comments } = options;
   const progress = options.progress ?? noProgress;
-  // Without --comments, the exports `dataset fetch` wrote (src/core/forge) are read.
-  const comments = options.comments ?? (options.workspace ? await fetchedCommentExports(options.workspace) : []);
   if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
     const skip = unkeyedPullRequests(config.dataset.remote);
     logger?.warn(`${skip.reason}.`);
@@ -402,7 +403,10 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<Datase
   let rules: DatasetRules | undefined;
   try {
     rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
-    return await writeDatasetFrom(sources(options), { ...options, ...(rules && { rules }) });
+    // Without --comments, the exports `dataset fetch` wrote (src/core/forge) are read.
+    const comments = options.comments ?? (workspace ? await fetchedCommentExports(workspace) : []);
+    const reviewComments = await Promise.all(comments.map(commentExportOrigin));
+    return await writeDatasetFrom(sources({ ...options, comments }), { ...options, reviewComments, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
     throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled', { cause: error });

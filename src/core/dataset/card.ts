@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { DatasetReport, HistogramBucket } from './datasetReport';
 import { scrubClass } from './secretPatterns';
 import { SPLIT_NAMES } from './split';
@@ -88,6 +89,15 @@ function scrubsByClass(scrubs: Record<string, number>): Record<string, number> {
   return tally.toRecord();
 }
 
+/** Where the reviewers' words came from: the forge and the fetch date, or the exported file. */
+function reviewCommentSources(report: DatasetReport): string {
+  if (report.reviewComments.length === 0) return 'Review comments: none (no export given and none fetched with `housestyle dataset fetch`).';
+  const named = report.reviewComments.map((origin) =>
+    origin.fetched ? `${origin.fetched.source}, fetched from the forge on ${origin.fetched.fetchedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}` : `the export \`${path.basename(origin.file)}\``,
+  );
+  return `Review comments from ${named.join('; ')}.`;
+}
+
 /** The dataset card: README.md in the output folder, for the people who will train on it. */
 /** How well window length alone predicts whether a review-findings answer has findings. */
 function findingsLengthLine(report: DatasetReport): string {
@@ -116,6 +126,8 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     `Built by \`${report.generator}\` on ${report.builtAt} in the **${report.format}** format, from the repository's review history. ` +
       'Secrets and personal data were scrubbed before anything was written; the counts are below.',
+    '',
+    reviewCommentSources(report),
     '',
     ...(report.warnings.length ? ['## Warnings', '', ...report.warnings.map((w) => `- ${w}`), ''] : []),
     '## Files',

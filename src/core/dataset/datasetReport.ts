@@ -1,3 +1,4 @@
+import type { CommentExportOrigin } from '../forge/forgeCache';
 import type { FormatName } from './exporters/datasetFormat';
 import type { HistoryFacts } from './git/commitGraph';
 import type { SkipRecord } from './reviewEvent';
@@ -50,6 +51,8 @@ export interface DatasetReport {
   fallbacks: { commentHunkFromExport: number; examples: SkipRecord[] };
   /** Files left out as not hand-written code (generated, lock files, minified): how many, the first few with why. */
   generatedFiles: { files: number; examples: SkipRecord[] };
+  /** The review-comment exports read: each file, and for one a fetch wrote, its forge repository and fetch date. */
+  reviewComments: CommentExportOrigin[];
   /** How the history's pull requests landed (absent when no history was mined). */
   history?: HistoryFacts;
   /** What the hybrid review-findings variant was retrieved from, or why it was not built. */

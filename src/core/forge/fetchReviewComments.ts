@@ -5,8 +5,8 @@ import { compileSettingPatterns } from '../dataset/git/settingPatterns';
 import type { ListedPullRequest } from './fetchedPullRequest';
 import { ForgeClient, type ForgeTally } from './forgeClient';
 import { ForgeCache, type FetchState } from './forgeCache';
-import { resolveForgeRepository } from './forgeRepository';
-import { anonymousNote, forgeToken } from './forgeToken';
+import { resolveForgeRepository, type ForgeRepository } from './forgeRepository';
+import { anonymousNote, forgeToken, TOKEN_VARIABLE } from './forgeToken';
 import { fetchGithubPullRequest, listGithubPullRequests } from './githubPullRequests';
 import { fetchGitlabMergeRequest, listGitlabMergeRequests } from './gitlabMergeRequests';
 
@@ -70,9 +70,10 @@ export async function fetchReviewComments(options: FetchReviewCommentsOptions): 
   const since = options.since === undefined ? undefined : isoDate(options.since);
   const token = await forgeToken(repository.forge, options.env);
   if (!token) logger.warn(anonymousNote(repository.forge));
+  else refuseUnchosenHost(repository);
   const client = new ForgeClient({
     forge: repository.forge,
-    ...(token && { token }),
+    ...(token && { token, tokenOrigins: repository.tokenOrigins }),
     ...(signal && { signal }),
     ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
@@ -141,6 +142,20 @@ export async function fetchReviewComments(options: FetchReviewCommentsOptions): 
     if (!isCancellation(error) && !signal?.aborted) throw error;
     throw new HouseStyleError(`Fetch from ${source} cancelled; the pull requests fetched so far are kept, and the next fetch goes on from there.`, undefined, 'cancelled', { cause: error });
   }
+}
+
+/**
+ * A token is never sent to a host that only the workspace's git remote names (a cloned repository could name
+ * any host github.* to collect it): the user names such a host, or the fetch stops before any request.
+ */
+function refuseUnchosenHost(repository: ForgeRepository): void {
+  if (repository.tokenOrigins.includes(new URL(repository.apiUrl).origin)) return;
+  const host = new URL(repository.apiUrl).host;
+  throw new HouseStyleError(
+    `The git remote points at ${host}, which is not ${repository.forge}.com: House Style sends ${TOKEN_VARIABLE[repository.forge]} only to ${repository.forge}.com or to a host you name.`,
+    `If ${host} is your ${repository.forge === 'github' ? 'GitHub Enterprise Server' : 'GitLab'}, name it: housestyle dataset fetch ${repository.forge}:${host}/${repository.path} (or pass --api-url ${repository.apiUrl}).`,
+    'usage',
+  );
 }
 
 /** The latest of some dates (forges spell them differently: GitLab adds milliseconds). */

@@ -96,7 +96,7 @@ export class ForgeCache {
         totals.botComments += pr.filtered.botComments;
         totals.emptyApprovals += pr.filtered.emptyApprovals;
         if (pr.comments.length === 0) continue;
-        await handle.write(`${first ? '\n' : ',\n'}${pr.comments.map((item) => JSON.stringify(item)).join(',\n')}`);
+        await handle.write(`${first ? '\n' : ',\n'}${withThreadState(pr, this.repository.forge === 'github').map((item) => JSON.stringify(item)).join(',\n')}`);
         first = false;
       }
       await handle.write(first ? ']\n' : '\n]\n');
@@ -110,6 +110,33 @@ export class ForgeCache {
     });
     return totals;
   }
+}
+
+/**
+ * GitHub's REST comments lack their thread's state, which GraphQL gave: it goes on each thread's first comment
+ * as `review_thread` (GraphQL's names), for the import. GitLab's notes carry `resolved` themselves.
+ */
+function withThreadState(pr: FetchedPullRequest, github: boolean): unknown[] {
+  if (!github || pr.threads.length === 0) return pr.comments;
+  const state = new Map(pr.threads.map((thread) => [thread.rootCommentId, thread]));
+  return pr.comments.map((comment) => {
+    const thread = state.get(String((comment as { id: number }).id));
+    return thread ? { ...(comment as object), review_thread: { isResolved: thread.resolved, ...(thread.outdated !== undefined && { isOutdated: thread.outdated }) } } : comment;
+  });
+}
+
+/** Where a review-comments export came from: a forge and the date of the fetch that wrote it, or a file given by hand. */
+export interface CommentExportOrigin {
+  file: string;
+  /** For an export a fetch wrote: `github:owner/repo` and when that fetch completed. */
+  fetched?: { source: string; fetchedAt: string };
+}
+
+/** The origin of an export: the fetch state beside it, when a complete fetch wrote it (fetch.json is written last). */
+export async function commentExportOrigin(file: string): Promise<CommentExportOrigin> {
+  if (path.basename(file) !== EXPORT_FILE) return { file };
+  const state = (await readJsonFile(path.join(path.dirname(file), STATE_FILE), { missing: undefined, code: 'forge', badJsonHint: 'Run dataset fetch again.' }).catch(() => undefined)) as Partial<FetchState> | undefined;
+  return typeof state?.source === 'string' && typeof state.fetchedAt === 'string' ? { file, fetched: { source: state.source, fetchedAt: state.fetchedAt } } : { file };
 }
 
 /** The exports earlier fetches wrote in a workspace, for `dataset build` to read when no --comments are given. */

@@ -1,5 +1,6 @@
 import { HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import type { ForgeKind } from './forgeRepository';
+import { TOKEN_VARIABLE } from './forgeToken';
 import { pause, RequestPacer } from './requestPacer';
 
 /** A page of a list, or the forge's word that the cached copy (`etag`) is still current. */
@@ -24,6 +25,8 @@ export interface ForgeTally {
 export interface ForgeClientOptions {
   forge: ForgeKind;
   token?: string;
+  /** The origins the token may be sent to (ForgeRepository.tokenOrigins); a page or redirect elsewhere is asked without it. */
+  tokenOrigins?: readonly string[];
   signal?: AbortSignal;
   /** Deadline of one request, body included (default 30 s); a request past it is retried. */
   requestTimeoutMs?: number;
@@ -34,6 +37,8 @@ export interface ForgeClientOptions {
 }
 
 const MAX_FAILURES = 6;
+/** Redirects followed for one request (GitHub redirects a renamed repository's API URLs). */
+const MAX_REDIRECTS = 5;
 const LIMIT_MARGIN = 0.9;
 const MAX_RATE_WAITS = 20;
 const NAME: Record<ForgeKind, string> = { github: 'GitHub', gitlab: 'GitLab' };
@@ -48,22 +53,24 @@ const NAME: Record<ForgeKind, string> = { github: 'GitHub', gitlab: 'GitLab' };
  * - GitLab (docs.gitlab.com/user/gitlab_com/#rate-limits-on-gitlabcom): 2,000 authenticated API requests a
  *   minute; 429 with `Retry-After`, `RateLimit-Remaining` / `RateLimit-Reset` headers.
  * Pages follow the `Link` header's rel="next" (both forges). 5xx, resets, deadlines and cut bodies are retried
- * with exponential backoff. The token goes in a header only, so no URL or error message can carry it.
+ * with exponential backoff. The token goes in a header only, so no URL or error message can carry it, and
+ * only to the origins allowed: a Link header or a redirect (followed here, since fetch would carry GitLab's
+ * `private-token` header across origins) that points elsewhere is asked anonymously.
  */
 export class ForgeClient {
   readonly tally: ForgeTally = { requests: 0, notModified: 0, retries: 0, rateLimitWaits: 0 };
   private readonly rest: RequestPacer;
   private readonly graphqlPacer: RequestPacer;
   private readonly headers: Record<string, string>;
+  private readonly tokenHeader: Record<string, string>;
 
   constructor(private readonly options: ForgeClientOptions) {
     const github = options.forge === 'github';
     // 10% under each documented limit: the forge counts a request when it arrives, a little after it started here.
     this.rest = new RequestPacer(4, (github ? 900 : 2000) * LIMIT_MARGIN);
     this.graphqlPacer = new RequestPacer(4, 2000 * LIMIT_MARGIN);
-    this.headers = github
-      ? { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'housestyle', ...(options.token && { authorization: `Bearer ${options.token}` }) }
-      : { accept: 'application/json', 'user-agent': 'housestyle', ...(options.token && { 'private-token': options.token }) };
+    this.headers = github ? { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'housestyle' } : { accept: 'application/json', 'user-agent': 'housestyle' };
+    this.tokenHeader = !options.token ? {} : github ? { authorization: `Bearer ${options.token}` } : { 'private-token': options.token };
   }
 
   /** GET one page of JSON; with `etag`, a conditional request that may answer 304. */
@@ -103,15 +110,17 @@ export class ForgeClient {
     return data;
   }
 
-  private async request(url: string, init: RequestInit, pacer: RequestPacer): Promise<{ status: number; body?: unknown; etag?: string; next?: string }> {
+  private async request(first: string, init: RequestInit & { headers: Record<string, string> }, pacer: RequestPacer): Promise<{ status: number; body?: unknown; etag?: string; next?: string }> {
     const { signal } = this.options;
     let failures = 0;
     let rateWaits = 0;
+    let redirects = 0;
+    let url = first;
     const where = new URL(url).pathname;
     for (;;) {
       throwIfCancelled(signal);
-      let outcome: { status: number; headers: Headers; text: string } | { failure: string };
-      outcome = await pacer.run(() => this.attempt(url, init), signal);
+      const allowed = this.options.tokenOrigins?.includes(new URL(url).origin) ?? false;
+      const outcome = await pacer.run(() => this.attempt(url, { ...init, headers: { ...init.headers, ...(allowed && this.tokenHeader) } }), signal);
       if ('failure' in outcome) {
         if (++failures >= MAX_FAILURES) throw this.unreachable(where, outcome.failure);
         await this.backoff(failures);
@@ -123,6 +132,12 @@ export class ForgeClient {
       if (status === 304) {
         this.tally.notModified++;
         return { status };
+      }
+      const location = headers.get('location');
+      if (status >= 300 && status < 400 && location !== null && redirects < MAX_REDIRECTS && URL.canParse(location, url)) {
+        redirects++;
+        url = new URL(location, url).href;
+        continue;
       }
       if (status >= 200 && status < 300) {
         let body: unknown;
@@ -160,7 +175,7 @@ export class ForgeClient {
     const deadline = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, deadline]) : deadline;
     try {
-      const response = await fetch(url, { ...init, signal, redirect: 'follow' });
+      const response = await fetch(url, { ...init, signal, redirect: 'manual' });
       const text = await response.text();
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
@@ -190,7 +205,7 @@ export class ForgeClient {
 
   private refused(where: string, status: number): HouseStyleError {
     const name = NAME[this.options.forge];
-    const token = this.options.forge === 'github' ? 'GITHUB_TOKEN' : 'GITLAB_TOKEN';
+    const token = TOKEN_VARIABLE[this.options.forge];
     if (status === 401) return new HouseStyleError(`${name} refused the token (401) at ${where}.`, `Set ${token} to a valid token, or log in with the forge's CLI.`, 'forge');
     if (status === 404 || status === 403) {
       return new HouseStyleError(`${name} answered ${status} at ${where}: the repository does not exist, or ${this.options.token ? 'the token may not read it' : 'it is private'}.`, `Check the repository name${this.options.token ? ' and the token\'s scopes' : `, or set ${token}`}.`, 'forge');

@@ -12,7 +12,16 @@ export interface ForgeRepository {
   apiUrl: string;
   /** GitHub's GraphQL endpoint (`/graphql` on github.com, `/api/graphql` on Enterprise Server); GitLab: unused. */
   graphqlUrl: string;
+  /**
+   * The origins a token may be sent to: github.com's or gitlab.com's API always, and the API root only when the
+   * user named it (a `github:HOST/…` target or an API URL they gave). A host that only the workspace's git remote
+   * names gets no token: workspace content never decides where a secret goes.
+   */
+  tokenOrigins: string[];
 }
+
+/** The public forges' API origins, the only ones a token goes to without the user naming a host. */
+const PUBLIC_API_ORIGINS: Record<ForgeKind, string> = { github: 'https://api.github.com', gitlab: 'https://gitlab.com' };
 
 const HINT = 'Name it as github:OWNER/REPO or gitlab:GROUP/PROJECT, or set dataset.remote to a git remote on github.com, gitlab.com or a host named github.* / gitlab.*.';
 
@@ -31,7 +40,18 @@ function endpoints(forge: ForgeKind, host: string, apiUrl?: string): Pick<ForgeR
   return { apiUrl: `https://${host}/api/v3`, graphqlUrl: `https://${host}/api/graphql` };
 }
 
-/** `github:owner/repo` or `gitlab:group/project` (optionally `github:HOST/owner/repo` for an enterprise host). */
+/** The repository at these endpoints; `namedByUser` says whether the user (not the workspace) chose its host. */
+function repositoryAt(forge: ForgeKind, repoPath: string, found: Pick<ForgeRepository, 'apiUrl' | 'graphqlUrl'>, namedByUser: boolean): ForgeRepository {
+  const origins = new Set([PUBLIC_API_ORIGINS[forge]]);
+  if (namedByUser) for (const url of [found.apiUrl, found.graphqlUrl]) origins.add(new URL(url).origin);
+  return { forge, path: repoPath, ...found, tokenOrigins: [...origins] };
+}
+
+
+/**
+ * `github:owner/repo` or `gitlab:group/project` (optionally `github:HOST/owner/repo` for an enterprise host), as the
+ * user typed it: a host or API URL in it is the user's choice, so the token may go there.
+ */
 export function parseForgeTarget(spec: string, apiUrl?: string): ForgeRepository {
   const match = /^(github|gitlab):(.+)$/.exec(spec.trim());
   if (!match) throw new HouseStyleError(`"${spec}" does not name a forge repository.`, HINT, 'usage');
@@ -48,10 +68,13 @@ export function parseForgeTarget(spec: string, apiUrl?: string): ForgeRepository
   if (!valid || segments.length < 2 || (forge === 'github' && segments.length !== 2)) {
     throw new HouseStyleError(`"${spec}" is not a repository path (${forge === 'github' ? 'OWNER/REPO' : 'GROUP/PROJECT'}).`, HINT, 'usage');
   }
-  return { forge, path: rest, ...endpoints(forge, host, apiUrl) };
+  return repositoryAt(forge, rest, endpoints(forge, host, checkedApiUrl(apiUrl)), true);
 }
 
-/** The forge repository a remote URL points at (`https://host/a/b.git`, `git@host:a/b.git`, `ssh://git@host/a/b`). */
+/**
+ * The forge repository a remote URL points at (`https://host/a/b.git`, `git@host:a/b.git`, `ssh://git@host/a/b`).
+ * The remote is workspace content: only an `apiUrl` from the user makes its host a place for the token.
+ */
 export function forgeOfRemoteUrl(url: string, apiUrl?: string): ForgeRepository | undefined {
   const match = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^/:]+)(?::\d+)?[/:](.+?)(?:\.git)?\/?$/i.exec(url.trim());
   if (!match) return undefined;
@@ -60,7 +83,12 @@ export function forgeOfRemoteUrl(url: string, apiUrl?: string): ForgeRepository 
   if (!forge) return undefined;
   const repoPath = match[2]!.replace(/^\/+/, '');
   if (forge === 'github' && repoPath.split('/').length !== 2) return undefined;
-  return { forge, path: repoPath, ...endpoints(forge, host, apiUrl) };
+  return repositoryAt(forge, repoPath, endpoints(forge, host, checkedApiUrl(apiUrl)), apiUrl !== undefined);
+}
+
+function checkedApiUrl(apiUrl: string | undefined): string | undefined {
+  if (apiUrl === undefined || /^https?:$/.test(URL.canParse(apiUrl) ? new URL(apiUrl).protocol : '')) return apiUrl;
+  throw new HouseStyleError(`--api-url must be an http(s) URL, not "${apiUrl}".`, 'For example: --api-url https://github.example.com/api/v3', 'usage');
 }
 
 /** The forge repository named by `spec`, else the one the git remote (dataset.remote) points at. */

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { revisionArgs } from './gitLogStream';
 import { gitOutput } from './gitProcess';
-import { pullRequestRef, type PullRequestRef } from './pullRequestRef';
+import { pullRequestRef, SQUASH_SUBJECT, type PullRequestRef } from './pullRequestRef';
 import type { MergeKind, MergedSeries } from './pullRequestMerges';
 import { revertedCommits } from './reverts';
 import { parseCommitMessage, trailerValues, type CommitMessage, type Trailers } from './trailers';
@@ -61,7 +61,6 @@ export interface CommitGraphOptions {
 }
 
 const PR_URL_TRAILER = /^pr-url:/im;
-const SQUASH_SUBJECT = /\(#\d+\)\s*$/;
 
 /**
  * Reads the commit graph and messages of the range without diffs (cheap next to the patch pass), so the

@@ -8,6 +8,7 @@ import { readCommitGraph, type CommitGraph } from './commitGraph';
 import { readGitLogBatches, type GitCommit } from './gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
+import { SQUASH_SUBJECT } from './pullRequestRef';
 import { mergeClassifier, type MergeRules } from './pullRequestMerges';
 import { readAhead } from '../../readAhead';
 import { openRepository } from './repository';
@@ -89,7 +90,7 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     const mine = (commit: GitCommit, branch: MergedBranch | undefined): Iterable<MinedItem> =>
       repo.shallowBoundary.has(commit.sha)
         ? [{ skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } }]
-        : mineCommit(commit, graph, branch, included, isFollowup(commit), isBot(commit));
+        : mineCommit(commit, graph, branch, included, isFollowup(commit) && !isSquashMerge(commit), isBot(commit));
     function* mineBranch(merge: string, commits: GitCommit[]): Generator<MinedItem> {
       const branch = new MergedBranch(merge, graph, included);
       // Git shows children before parents, so the reverse is parents first, as line following needs.
@@ -120,6 +121,14 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     await log.return();
   }
   logger.info(`Mined ${done} commits.`);
+}
+
+/**
+ * A squash merge lands a whole pull request: its message lists the branch's commits ("* Address review
+ * comments"), which must not make the whole change a review follow-up.
+ */
+function isSquashMerge(commit: GitCommit): boolean {
+  return commit.parents.length === 1 && SQUASH_SUBJECT.test(commit.subject);
 }
 
 function* mineCommit(

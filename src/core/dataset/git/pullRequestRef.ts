@@ -12,6 +12,8 @@ const SUBJECT_PATTERNS = [
   /^Merged PR (\d+):/, // Azure DevOps
   /\(#(\d+)\)\s*$/, // squash merges: "Subject (#123)"
 ];
+/** GitHub's squash-merge subject, "Subject (#123)": the commit that landed a whole pull request. */
+export const SQUASH_SUBJECT = /\(#\d+\)\s*$/;
 const GITLAB_BODY = /^See merge request \S*!(\d+)\s*$/m;
 const URL_NUMBER = /\/(?:pull|pulls|merge_requests)\/(\d+)/;
 

@@ -30,6 +30,12 @@ export interface ExportedComment {
   versions?: { base: { commit: string; path: string }; head: { commit: string; path: string } };
   /** The export says the comment no longer applies to the latest version (GitHub: line is null). */
   outdated?: boolean;
+  /**
+   * The forge's state of the thread this comment opens, where the export carries it: resolved (GitHub's
+   * isResolved, GitLab's resolved on a resolvable note) and outdated (GitHub's isOutdated: a later push changed
+   * the commented lines; GitLab has no such flag).
+   */
+  thread?: { resolved: boolean; outdated?: boolean };
   pullRequest: {
     /** Identifies the pull or merge request within the export (`owner/name#number`, its URL, or the merge request iid). */
     key: string;

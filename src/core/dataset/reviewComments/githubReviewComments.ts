@@ -21,6 +21,8 @@ const githubReviewCommentSchema = z.looseObject({
   created_at: z.string().min(1),
   html_url: z.string().nullish(),
   pull_request_url: z.string().nullish(),
+  /** Not GitHub's REST field: `dataset fetch` adds the thread's GraphQL state (PullRequestReviewThread) to its first comment. */
+  review_thread: z.looseObject({ isResolved: z.boolean(), isOutdated: z.boolean().optional() }).nullish(),
 });
 
 export const githubReviewCommentsSchema = z.array(githubReviewCommentSchema);
@@ -54,6 +56,7 @@ export function fromGithub(comment: GithubReviewComment): ExportedComment {
     ...(original && { original }),
     ...(current && { current }),
     ...(original && !current && { outdated: true }),
+    ...(comment.review_thread && { thread: { resolved: comment.review_thread.isResolved, ...(comment.review_thread.isOutdated !== undefined && { outdated: comment.review_thread.isOutdated }) } }),
     // Keyed by repository and number: an export can hold an old fork's #123 beside this repository's #123.
     pullRequest: { key: repository && number ? `${repository}#${number}` : (url ?? 'pull request'), ...(number && { number }), ...(url && { url }), ...(repository && { repository }) },
     heads: [...new Set([comment.commit_id, comment.original_commit_id])],

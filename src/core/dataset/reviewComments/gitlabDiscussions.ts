@@ -29,6 +29,8 @@ const gitlabNoteSchema = z.looseObject({
   noteable_id: z.number().int().nullish(),
   noteable_iid: z.number().int().nullish(),
   position: positionSchema.nullish(),
+  resolvable: z.boolean().optional(),
+  resolved: z.boolean().optional(),
 });
 
 /** GET /projects/:id/merge_requests/:iid/discussions: each discussion holds its notes, first note first. */
@@ -75,6 +77,7 @@ export function fromGitlab(note: GitlabNote, replyTo?: string): ExportedComment 
     path: at.path,
     original: { ...at, side, startLine: rangeStart != null && rangeStart <= line ? rangeStart : line, endLine: line },
     versions: { base, head },
+    ...(note.resolvable && replyTo === undefined && { thread: { resolved: Boolean(note.resolved) } }),
     pullRequest: { key, ...(iid != null && { number: String(iid) }) },
     heads: [position.head_sha],
   };

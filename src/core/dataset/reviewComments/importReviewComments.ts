@@ -66,13 +66,13 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
         final = { pr, head, base: pr && head ? await pullRequestBase(repo.dir, pr, head, options.signal) : undefined };
         finalHeads.set(key, final);
       }
-      const code = await commentCode(root, reader, final.head, final.base);
+      const code = await commentCode(anchoredComment(root), reader, final.head, final.base);
       if ('skip' in code) {
         yield { skip: { source: `${source} comment ${root.id}`, reason: code.skip } };
         continue;
       }
       imported++;
-      yield { event: threadEvent(thread, code, final.pr) };
+      yield { event: threadEvent(thread, answeredCode(root, code), final.pr) };
     }
   } finally {
     reader.close();
@@ -81,11 +81,43 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
   yield { threads: { exported: exported.threads.length, imported } };
 }
 
+/**
+ * An outdated thread (the forge says a later push changed its lines) is anchored where it was made only: the
+ * original commit and line. A current position the export may still give is the forge's re-placement onto a
+ * version whose lines changed, so reading the code there would pair the words with code they were not about.
+ */
+function anchoredComment(root: ExportedComment): ExportedComment {
+  if (!root.thread?.outdated || !root.original) return root;
+  const original = { ...root };
+  delete original.current;
+  return original;
+}
+
+/**
+ * What the thread's state says about the revision the final version made to the commented region:
+ * - resolved, or outdated (a later push changed the commented lines): the revision answers the comment, the
+ *   strongest evidence a review gives, and is kept as the comment's code refinement;
+ * - open and current (no push to the pull request changed the commented lines and nobody resolved the thread),
+ *   yet the landed version differs there: the change came at landing (a maintainer's edit while squashing, a
+ *   conflict resolution), not in answer to the review, so it is no answer to learn; the comment stays (its
+ *   words are still review) without a revision.
+ * Without a known state (hand-made exports, anonymous fetches, GitLab's unresolved threads, which carry no
+ * outdated flag), the revision is kept as before.
+ */
+function answeredCode(root: ExportedComment, code: CommentCode): CommentCode {
+  const thread = root.thread;
+  if (code.after === undefined || !thread || thread.resolved || thread.outdated !== false) return code;
+  const unanswered: CommentCode = { ...code, commits: code.commits.slice(0, 1), ...(code.anchor && { anchor: { ...code.anchor } }) };
+  delete unanswered.after;
+  delete unanswered.anchor?.revised;
+  return unanswered;
+}
+
 function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequest | undefined): ReviewEvent {
   const { root, replies } = thread;
   const pullRequest = root.pullRequest.number ?? pr?.number;
   const url = root.url ?? root.pullRequest.url;
-  const outdated = root.outdated || code.fileGoneLater;
+  const outdated = root.outdated || root.thread?.outdated || code.fileGoneLater;
   return {
     kind: 'pr-comment',
     groupId: pr?.commit ?? root.pullRequest.key,
