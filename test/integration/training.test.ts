@@ -116,7 +116,8 @@ describe('training with the stand-in llamafactory-cli', () => {
 
   test('cancelling stops the trainer and imports nothing', async () => {
     const { workspace, dataset } = await workspaceWithDataset();
-    process.env.STANDIN_STEPS = '200';
+    // 1,000 steps of 50 ms: the cancel at step 2 has 50 s to land, however starved this process is.
+    process.env.STANDIN_STEPS = '1000';
     process.env.STANDIN_STEP_MS = '50';
     const controller = new AbortController();
     const runs = path.join(workspace, '.housestyle', 'training');
@@ -130,7 +131,7 @@ describe('training with the stand-in llamafactory-cli', () => {
             },
           }),
         ),
-        (e: HouseStyleError) => e.code === 'cancelled' && /Training cancelled at step \d+\/200/.test(e.message) && /partial run stays in/.test(e.hint ?? ''),
+        (e: HouseStyleError) => e.code === 'cancelled' && /Training cancelled at step \d+\/1000/.test(e.message) && /partial run stays in/.test(e.hint ?? ''),
       );
     } finally {
       delete process.env.STANDIN_STEPS;
@@ -138,11 +139,11 @@ describe('training with the stand-in llamafactory-cli', () => {
     }
     const [run] = await readdir(runs);
     const output = path.join(runs, run!, 'output');
-    // Wait for the trainer to be gone (not for a fixed time); a trainer left running would finish all 200 steps.
+    // Wait for the trainer to be gone (not for a fixed time); a trainer left running would finish all 1,000 steps.
     const trainer = Number(await readFile(path.join(output, 'standin.pid'), 'utf8'));
     while (isProcessRunning(trainer)) await sleep(20);
     const steps = (await readFile(path.join(output, 'trainer_log.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
-    assert.ok(steps < 200, `the trainer stopped at step ${steps}`);
+    assert.ok(steps < 1000, `the trainer stopped at step ${steps}`);
     await assert.rejects(stat(path.join(output, 'adapter_model.safetensors')), 'no adapter was saved');
     assert.deepEqual((await readRegistry(workspace)).models, []);
   });
