@@ -57,6 +57,8 @@ function contractCases(target: Target): void {
     assert.deepEqual(await call('/api/generate', { model: ABSENT, prompt: 'ok', stream: false }), notFound);
     assert.deepEqual(await call('/api/embed', { model: ABSENT, input: ['ok'] }), { status: 404, json: { error: `model "${ABSENT}" not found, try pulling it first` } });
     assert.deepEqual(await call('/api/show', { model: ABSENT }), notFound);
+    const untagged = ABSENT.slice(0, ABSENT.indexOf(':'));
+    assert.deepEqual(await call('/api/show', { model: untagged }), { status: 404, json: { error: `model '${untagged}:latest' not found` } }, 'show names it with its tag (DisplayShortest)');
     assert.deepEqual(await call('/api/delete', { model: ABSENT }, 'DELETE'), notFound);
   });
 

@@ -293,7 +293,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
 
   function show(res: ServerResponse, { model }: { model: string }): void {
     if (refusedName(res, model ?? '', [400, 'model is required'])) return;
-    if (!models.has(withLatestTag(model))) return notFound(res, model);
+    // server/routes.go ShowHandler names the model as types/model/name.go DisplayShortest writes it: always with its tag.
+    if (!models.has(withLatestTag(model))) return notFound(res, withLatestTag(model));
     const { details } = modelEntry(withLatestTag(model));
     const known = MODEL_TABLE[withLatestTag(model)] ?? adapted.get(withLatestTag(model));
     const info = {
