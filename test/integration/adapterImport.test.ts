@@ -199,7 +199,9 @@ describe('model import against the Ollama-API test server', () => {
     const { workspace, adapter, server } = await setup();
     await withServer(server, async () => {
       server.failBlobUploads('stall');
-      const client = new OllamaClient({ host: server.host, timeoutMs: 300 });
+      // The idle timeout also bounds the calls before the upload (model checks, blob checks), which must not time out
+      // on a loaded machine: 2 s, not a few hundred ms.
+      const client = new OllamaClient({ host: server.host, timeoutMs: 2000 });
       await assert.rejects(importAdapter({ workspace, client, adapter, base: BASE }), (e: HouseStyleError) => e.code === 'ollama-server-error' && /\(ETIMEDOUT\)/.test(e.message));
       assert.equal(server.requests.filter((r) => (r.body as { failed?: string } | undefined)?.failed === 'stall').length, 3);
     });

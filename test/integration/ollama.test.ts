@@ -108,7 +108,8 @@ describe('chat', () => {
 describe('failures become actionable HouseStyleErrors', () => {
   test('refused connection: ollama-unreachable naming the host', async () => {
     const host = await unreachableHost();
-    const error = await failure(() => new OllamaClient({ host, timeoutMs: TIMEOUT_MS }).chat(ask()), 'ollama-unreachable');
+    // A refused port answers at once; a short idle timeout could win the race on a starved machine (timers run before I/O).
+    const error = await failure(() => new OllamaClient({ host, timeoutMs: 60_000 }).chat(ask()), 'ollama-unreachable');
     assert.equal(error.message, `Cannot reach Ollama at ${host}.`);
     assert.match(error.hint ?? '', /ollama serve.*OLLAMA_HOST.*ollama\.host/);
   });
@@ -146,9 +147,11 @@ describe('failures become actionable HouseStyleErrors', () => {
   // A patient client, so that only the caller's signal (not the inactivity timeout) can end these calls; the
   // test-level timeout only keeps a broken build from hanging the suite.
   test('the timeout is for silence, not for a long answer that keeps streaming', async () => {
-    const slowClient = new OllamaClient({ host: server.host, timeoutMs: 2000 });
-    const chunks = Array.from({ length: 20 }, (_, i) => `t${i} `);
-    server.enqueueChat({ content: chunks.join(''), chunks, chunkDelayMs: 150 }); // 3 s in all, never 2 s silent
+    // Server and client share this process, so a stall of the whole process delays the chunks and the timer alike:
+    // the 100 ms gaps leave a margin of almost 4 s before a stall could look like silence.
+    const slowClient = new OllamaClient({ host: server.host, timeoutMs: 4000 });
+    const chunks = Array.from({ length: 50 }, (_, i) => `t${i} `);
+    server.enqueueChat({ content: chunks.join(''), chunks, chunkDelayMs: 100 }); // 5 s in all, never 4 s silent
     const tokens: string[] = [];
     const answer = await slowClient.chat(ask({ onToken: (text) => tokens.push(text) }));
     assert.deepEqual(tokens, chunks);

@@ -211,7 +211,7 @@ describe('reviewing a file against indexed rules', () => {
 
   test('Ollama failures end in one clear error each: refused, 404 model, 500, slow, truncated stream', async () => {
     const refused = await unreachableHost();
-    const error = await failsWith(reviewFile({ ...options, client: new OllamaClient({ host: refused, timeoutMs: 2000 }) }, 'src/users.ts'), 'ollama-unreachable');
+    const error = await failsWith(reviewFile({ ...options, client: new OllamaClient({ host: refused, timeoutMs: 60_000 }) }, 'src/users.ts'), 'ollama-unreachable');
     assert.ok(error.message.includes(refused), 'names the host it tried');
 
     await failsWith(reviewFile({ ...options, model: 'missing-model:1b' }, 'src/users.ts'), 'model-not-found');

@@ -63,7 +63,7 @@ test('a changed setting reaches the next search without reloading: another index
 test('a session checks the model before anything else: with Ollama down nothing is indexed and the host is named', async () => {
   const workspace = await workspaceWith('down', GUIDES);
   const host = await unreachableHost();
-  const config = parseConfig({ index: { embedder: 'hash' }, ollama: { host, timeoutMs: 2000 } });
+  const config = parseConfig({ index: { embedder: 'hash' }, ollama: { host, timeoutMs: 60_000 } }); // refused at once: no timeout to race
   const activity = new Activity();
   await assert.rejects(
     withSession({ workspace, config, client: OllamaClient.fromConfig(config), activity }, async () => assert.fail('the body must not run')),

@@ -119,7 +119,8 @@ describe('training with the stand-in llamafactory-cli', () => {
 
   test('cancelling stops the trainer and imports nothing', async () => {
     const { workspace, dataset } = await workspaceWithDataset();
-    process.env.STANDIN_STEPS = '200';
+    // 1,000 steps of 50 ms: the cancel at step 2 has 50 s to land, however starved this process is.
+    process.env.STANDIN_STEPS = '1000';
     process.env.STANDIN_STEP_MS = '50';
     const controller = new AbortController();
     const runs = path.join(workspace, '.housestyle', 'training');
@@ -135,7 +136,7 @@ describe('training with the stand-in llamafactory-cli', () => {
         ),
         (e: HouseStyleError) => {
           assert.equal(e.code, 'cancelled');
-          assert.match(e.message, /^Training cancelled after step \d+ of 200 \(the last one logged\); nothing was imported\.$/);
+          assert.match(e.message, /^Training cancelled after step \d+ of 1000 \(the last one logged\); nothing was imported\.$/);
           assert.equal(e.hint, `No checkpoint was saved yet (LLaMA-Factory saves one every 500 steps: save_steps in train_lora.yaml), so training starts over: housestyle train --dataset ${dataset}`);
           return true;
         },
@@ -146,11 +147,11 @@ describe('training with the stand-in llamafactory-cli', () => {
     }
     const [run] = await readdir(runs);
     const output = path.join(runs, run!, 'output');
-    // Wait for the trainer to be gone (not for a fixed time); a trainer left running would finish all 200 steps.
+    // Wait for the trainer to be gone (not for a fixed time); a trainer left running would finish all 1,000 steps.
     const trainer = Number(await readFile(path.join(output, 'standin.pid'), 'utf8'));
     while (isProcessRunning(trainer)) await sleep(20);
     const steps = (await readFile(path.join(output, 'trainer_log.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
-    assert.ok(steps < 200, `the trainer stopped at step ${steps}`);
+    assert.ok(steps < 1000, `the trainer stopped at step ${steps}`);
     await assert.rejects(stat(path.join(output, 'adapter_model.safetensors')), 'no adapter was saved');
     assert.deepEqual((await readRegistry(workspace)).models, []);
   });
@@ -210,7 +211,7 @@ describe('training with the stand-in llamafactory-cli', () => {
     standIn.openDialogAnswers.push([vscode.Uri.file(dataset)]);
     standIn.inputAnswers.push(''); // this machine
     standIn.onProgressReport = (shown, value) => value.message?.startsWith('Training (step 2/') && shown.cancel();
-    Object.assign(process.env, { STANDIN_STEPS: '200', STANDIN_STEP_MS: '50' });
+    Object.assign(process.env, { STANDIN_STEPS: '1000', STANDIN_STEP_MS: '50' });
     try {
       const train = modelCommands['housestyle.trainAdapter']!.run({ activity: new Activity() } as never, { modelsChanged() {} } as never);
       const service = new WorkspaceService({ workspace, extensionRoot: REPO_ROOT });
@@ -219,7 +220,7 @@ describe('training with the stand-in llamafactory-cli', () => {
       for (const key of ['STANDIN_STEPS', 'STANDIN_STEP_MS']) delete process.env[key];
     }
     assert.equal(standIn.shown.length, 1);
-    assert.match(standIn.shown[0]!.message, /^House Style: Training cancelled after step \d+ of 200 \(the last one logged\); nothing was imported\. No checkpoint was saved yet .* so training starts over: housestyle train --dataset /);
+    assert.match(standIn.shown[0]!.message, /^House Style: Training cancelled after step \d+ of 1000 \(the last one logged\); nothing was imported\. No checkpoint was saved yet .* so training starts over: housestyle train --dataset /);
     const [run] = await readdir(path.join(workspace, '.housestyle', 'training'));
     const trainer = Number(await readFile(path.join(workspace, '.housestyle', 'training', run!, 'output', 'standin.pid'), 'utf8'));
     while (isProcessRunning(trainer)) await sleep(20);
@@ -231,13 +232,13 @@ describe('training with the stand-in llamafactory-cli', () => {
     const remoteDir = path.join(root, 'lost-host-scratch');
     await mkdir(remoteDir, { recursive: true });
     const pidFile = path.join(root, 'ssh-standin.pid');
-    Object.assign(process.env, { STANDIN_STEPS: '200', STANDIN_STEP_MS: '50', SSH_STANDIN_PIDFILE: pidFile, PATH: `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}` });
+    Object.assign(process.env, { STANDIN_STEPS: '1000', STANDIN_STEP_MS: '50', SSH_STANDIN_PIDFILE: pidFile, PATH: `${path.join(REPO_ROOT, 'test', 'support', 'ssh-standin')}${path.delimiter}${STAND_IN_PATH}` });
     try {
       // The connection drops once step 3 is logged (the ssh stand-in, as ssh does, exits 255).
       const dropAtStep3 = (entry: TrainerLogEntry) => entry.currentSteps === 3 && process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGUSR1');
       await assert.rejects(trainAdapter(options(workspace, dataset, { remote: `gpu-box:${remoteDir}`, onStep: dropAtStep3 })), (e: HouseStyleError) => {
         assert.equal(e.code, 'training-failed');
-        assert.match(e.message, /^The connection to gpu-box was lost after step \d+ of 200 \(the last one logged\); the trainer may still be running there, and nothing was imported\.$/);
+        assert.match(e.message, /^The connection to gpu-box was lost after step \d+ of 1000 \(the last one logged\); the trainer may still be running there, and nothing was imported\.$/);
         assert.match(e.hint ?? '', new RegExp(`^Its output is in gpu-box:${remoteDir}/run-[^/]+/train\\.out\\. If it finishes, its adapter is in gpu-box:${remoteDir}/run-[^/]+/output: copy that folder here and run housestyle model import --adapter DIR --base qwen2\\.5-coder:7b\\. If it stopped: Saved: gpu-box:${remoteDir}/run-[^/]+/output/checkpoint-\\d+ \\(step \\d+\\)\\. Resume from it with: housestyle train --dataset ${dataset} --remote gpu-box:${remoteDir} --resume-from ${remoteDir}/run-[^/]+/output/checkpoint-\\d+$`));
         return true;
       });

@@ -168,8 +168,9 @@ describe('createTransformersEmbedder', () => {
         `console.log(vector.length);`,
       ].join('\n'),
     );
-    // Without close() the worker would keep this child alive until the guard timeout kills it.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 });
+    // Without close() the worker would keep this child alive until the guard timeout kills it. The guard is far
+    // above a loaded machine's run (about 20 s measured at load 25 on 2 cores), so only a child that hangs meets it.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 300_000 });
     assert.equal(stdout.trim(), String(HIDDEN_SIZE));
 
     const closing = await createTransformersEmbedder({ modelDir });

@@ -203,7 +203,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
   };
-  // server/routes.go (Chat, Generate, Embed, Show, Delete handlers): `model '%s' not found`, HTTP 404.
+  // server/routes.go (Chat, Generate, Show, Delete handlers): `model '%s' not found`, HTTP 404.
   const notFound = (res: ServerResponse, model: string): void => sendJson(res, 404, { error: `model '${model}' not found` });
   /**
    * server/routes.go writeModelRefParseError: a name that does not parse (types/model/name.go) is 400 "invalid model
@@ -282,7 +282,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
 
   function embed(res: ServerResponse, body: { model: string; input: string | string[] }): void {
     if (refusedName(res, body.model ?? '', [404, `model '' not found`])) return;
-    if (!models.has(withLatestTag(body.model))) return notFound(res, body.model);
+    // server/routes.go EmbedHandler: the missing manifest goes to handleScheduleError, `model %q not found, try pulling it first`.
+    if (!models.has(withLatestTag(body.model))) return sendJson(res, 404, { error: `model ${JSON.stringify(body.model)} not found, try pulling it first` });
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     sendJson(res, 200, { model: body.model, embeddings: inputs.map((text) => vectorOf(text)), total_duration: 1_000_000, load_duration: 0, prompt_eval_count: inputs.length });
   }
@@ -298,7 +299,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
 
   function show(res: ServerResponse, { model }: { model: string }): void {
     if (refusedName(res, model ?? '', [400, 'model is required'])) return;
-    if (!models.has(withLatestTag(model))) return notFound(res, model);
+    // server/routes.go ShowHandler names the model as types/model/name.go DisplayShortest writes it: always with its tag.
+    if (!models.has(withLatestTag(model))) return notFound(res, withLatestTag(model));
     const { details } = modelEntry(withLatestTag(model));
     const known = MODEL_TABLE[withLatestTag(model)] ?? adapted.get(withLatestTag(model));
     const info = {
