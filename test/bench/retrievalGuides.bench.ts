@@ -19,7 +19,7 @@ import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { passageCost } from '../../src/core/review/prompt';
+import { passageCost } from '../../src/core/prompt/dataBlocks';
 import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 import { K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 

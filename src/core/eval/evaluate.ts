@@ -8,7 +8,7 @@ import { writeJsonAtomic } from '../jsonFile';
 import { readRegistry, updateRegistry } from '../models/registry';
 import type { ResolvedRoute } from '../models/route';
 import { findingsJsonSchema } from '../review/finding';
-import { newNonce, rulesBlock } from '../review/prompt';
+import { newNonce, rulesBlock } from '../prompt/dataBlocks';
 import { contextWindow } from '../review/reviewer';
 import { retrieveRules } from '../review/ruleRetrieval';
 import type { Session } from '../session';

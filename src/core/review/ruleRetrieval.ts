@@ -6,7 +6,7 @@ import { constructWords, familyOf, type Family } from './codeConstructs';
 import { languageOf } from './language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
-import { passageCost } from './prompt';
+import { passageCost } from '../prompt/dataBlocks';
 import type { ReviewWindow } from './reviewWindow';
 
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */
