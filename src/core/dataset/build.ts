@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Config } from '../config';
 import { HouseStyleError, isCancellation } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import type { OllamaClient } from '../models/ollama/client';
 import type { RuleSearch } from '../review/ruleRetrieval';
 import { balanceQualityEstimation, balanceWithinSplits } from './balance';
 import { histogram, renderDatasetCard } from './card';
@@ -290,6 +291,8 @@ export interface BuildDatasetOptions extends Omit<DatasetWriteOptions, 'rules'> 
   /** The workspace whose knowledge base gives the hybrid review-findings variant its rules; none without it. */
   workspace?: string;
   extensionRoot?: string;
+  /** The model client the knowledge base's Ollama embedder uses (the workspace service's). */
+  client?: OllamaClient;
   /** JSON exports of pull-request review comments (GitHub or GitLab). */
   comments?: string[];
   /** An editor feedback log (JSONL); see defaultFeedbackLog. */
@@ -365,10 +368,10 @@ async function* sources(options: BuildDatasetOptions): AsyncGenerator<MinedItem>
  * can act on (code `cancelled` when `signal` aborts, whichever step it stopped).
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
-  const { workspace, config, extensionRoot, logger, progress, signal } = options;
+  const { workspace, config, client, extensionRoot, logger, progress, signal } = options;
   let rules: DatasetRules | undefined;
   try {
-    rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
+    rules = workspace ? await openDatasetRules({ workspace, config, ...(client && { client }), ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     return await writeDatasetFrom(sources(options), { ...options, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
