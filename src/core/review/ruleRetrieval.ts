@@ -3,7 +3,7 @@ import type { KnowledgeBase, SearchOptions } from '../knowledge/knowledgeBase';
 import type { Passage } from '../knowledge/passage';
 import { isProgrammingLanguage } from '../knowledge/documentLanguages';
 import { constructWords, familyOf, type Family } from './codeConstructs';
-import { languageOf } from './language';
+import { languageOf } from '../language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
 import { passageCost } from '../prompt/dataBlocks';

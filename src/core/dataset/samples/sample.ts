@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../models/chatModel';
 import type { PromptRecord } from '../../prompt/promptRecord';
 import { promptMessages, type Prompt } from '../../prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../../promptVariant';
-import { languageOf } from '../../review/language';
+import { languageOf } from '../../language';
 import type { ReviewEvent, ReviewEventKind } from '../reviewEvent';
 
 export { promptMessages, userMessage, type Prompt } from '../../prompt/taskPrompt';

@@ -2,7 +2,7 @@ import { sha256 } from '../../hash';
 import type { PromptPassage } from '../../prompt/dataBlocks';
 import { promptRecord, type PromptRecord } from '../../prompt/promptRecord';
 import { buildPrompt, type Prompt, type PromptFileText, type PromptInput } from '../../prompt/taskPrompt';
-import { languageOf } from '../../review/language';
+import { languageOf } from '../../language';
 import type { ReviewEvent } from '../reviewEvent';
 
 /** A dataset task's prompt input, less its nonce. */
