@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError, isCancellation } from '../errors';
+import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { OllamaClient } from '../models/ollama/client';
 import type { RuleSearch } from '../review/ruleRetrieval';
@@ -81,7 +81,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber };
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     if ('history' in item) {
       evidence.history = item.history;
       continue;
@@ -102,7 +102,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
     if (duplicate) evidence.drops.add(duplicate);
     else evidence.events.push(event);
   }
-  signal?.throwIfAborted();
+  throwIfCancelled(signal);
   return evidence;
 }
 
@@ -275,7 +275,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     // report.json last: it is what marks a folder as a finished dataset.
     await folder.writeText(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     step();
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     await folder.commit(files);
     logger.info(`Dataset written to ${folder.out}: ${samples.length} samples, ${pairs.length} preference pairs.`);
     return report;
@@ -375,7 +375,7 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<Datase
     return await writeDatasetFrom(sources(options), { ...options, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
-    throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled', { cause: error });
+    throw cancellationError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, error);
   } finally {
     await rules?.search?.close();
   }

@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { parseHunkHeader } from '../git/hunk';
 import type { PackedPassage } from '../../review/contextBudget';
@@ -50,7 +50,7 @@ export async function reviewFindingsSamples(events: readonly ReviewEvent[], opti
   for (const variant of variants) {
     let made = 0;
     for (const item of positives) {
-      options.signal?.throwIfAborted();
+      throwIfCancelled(options.signal);
       const sample = await windowSample(item, variant, options, drops);
       if (sample) {
         samples.push(sample);
@@ -63,7 +63,7 @@ export async function reviewFindingsSamples(events: readonly ReviewEvent[], opti
     let taken = 0;
     for (const item of negatives) {
       if (taken >= wanted) break;
-      options.signal?.throwIfAborted();
+      throwIfCancelled(options.signal);
       const sample = await windowSample(item, variant, options, drops);
       if (sample) {
         samples.push(sample);

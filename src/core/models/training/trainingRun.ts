@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { describeStep, parseTrainerLogLine, type TrainerLogEntry } from './trainerLog';
 
 /** Where a training run happens: this machine, or a GPU host reached over ssh. */
@@ -86,13 +86,7 @@ export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (e
         cause: error,
       });
     }
-    if (signal?.aborted) {
-      throw new HouseStyleError(
-        `Training cancelled${last ? ` at ${describeStep(last)}` : ' before the first step'}; nothing was imported.`,
-        `The partial run stays in ${runDir}.`,
-        'cancelled',
-      );
-    }
+    throwIfCancelled(signal, `Training cancelled${last ? ` at ${describeStep(last)}` : ' before the first step'}; nothing was imported.`, `The partial run stays in ${runDir}.`);
     return { code: code ?? 1, ...(last && { last }), tail };
   } finally {
     signal?.removeEventListener('abort', stop);
