@@ -99,5 +99,10 @@ export function errorCodeOf(error: unknown): ErrorCode | 'bug' {
 
 /** The one way core work stops on cancel: between steps, with a message that says what was kept. */
 export function throwIfCancelled(signal: AbortSignal | undefined, message = 'Cancelled.', hint?: string): void {
-  if (signal?.aborted) throw new HouseStyleError(message, hint, 'cancelled');
+  if (signal?.aborted) throw cancellationError(message, hint);
+}
+
+/** The error a cancellation raises, for the callbacks (a child's exit, a worker's reply) that learn of an abort outside a step. */
+export function cancellationError(message = 'Cancelled.', hint?: string, cause?: unknown): HouseStyleError {
+  return new HouseStyleError(message, hint, 'cancelled', cause === undefined ? undefined : { cause });
 }

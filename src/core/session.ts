@@ -73,14 +73,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   // A shared index is written by its one writer (CI) only: it is searched as it is.
   const index = config.index.readOnly
     ? undefined
-    : await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+    : await indexKnowledgeBase({ workspace, config, client, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
   if (index) requireRules(index);
   const cache = options.knowledgeBases;
   // Changed rows make cached handles stale (and a switched embedder makes them wrong).
   if (cache && index && index.updated + index.removed > 0) await cache.invalidate();
   const knowledgeBase = cache
-    ? await cache.get(workspace, config, options.kb)
-    : await openKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger });
+    ? await cache.get(workspace, config, client, options.kb)
+    : await openKnowledgeBase({ workspace, config, client, kb: options.kb, extensionRoot: options.extensionRoot, logger });
 
   let closed = false;
   return {

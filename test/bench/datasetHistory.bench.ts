@@ -273,11 +273,11 @@ try {
       return { split: m.file.replace('.jsonl', ''), meta: m, sample: { system: messages[0]!.content, instruction: messages[1]!.content, input: '', response: messages[2]!.content, task: m.task, groupId: m.groupId, metadata: {} } as unknown as Sample };
     });
 
-  // 1. Commit subjects presented as reviewer text: as an answer, a finding's message, or a "Review comment" block.
+  // 1. Commit subjects presented as reviewer text: as an answer, a finding's message, or a review comment block.
   const subjects = [...generated.subjects].filter((s) => s.length > 3);
   const asAnswer = samples.filter(({ sample }) => {
     const messages = sample.task === 'review-findings' ? (JSON.parse(sample.response) as { findings: { message: string }[] }).findings.map((f) => f.message) : [sample.response];
-    const reviewBlock = /Review comment:\n`{3,}\n([\s\S]*?)\n`{3,}/.exec(sample.instruction)?.[1];
+    const reviewBlock = /<comment-([0-9a-f]{16})>\n([\s\S]*?)\n<\/comment-\1>/.exec(sample.instruction)?.[2];
     return subjects.some((subject) => messages.some((m) => m.includes(subject)) || reviewBlock?.includes(subject));
   }).length;
   // 2. Release bookkeeping among the samples.

@@ -16,7 +16,7 @@ import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
-import { languageOf } from '../../src/core/review/language';
+import { languageOf } from '../../src/core/language';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';

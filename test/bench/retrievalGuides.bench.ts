@@ -15,11 +15,12 @@ import { findMiniLmModel } from '../../src/core/knowledge/embedders/miniLmModel'
 import { indexUri } from '../../src/core/knowledge/indexUri';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { ollamaEmbeddingStatus } from '../../src/core/knowledge/embedders/ollamaEmbeddingModels';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { passageCost } from '../../src/core/review/prompt';
+import { passageCost } from '../../src/core/prompt/dataBlocks';
 import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 import { K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 
@@ -106,7 +107,7 @@ async function availableEmbedders(config: Config): Promise<{ choice: EmbedderCho
   const minilm = findMiniLmModel({ modelDir: config.index.modelDir });
   if (minilm) embedders.push({ choice: 'minilm', label: `minilm (${minilm})` });
   else console.log('minilm: not measured (no local all-MiniLM-L6-v2 files on this machine)');
-  const ollama = await ollamaEmbeddingStatus(config);
+  const ollama = await ollamaEmbeddingStatus(OllamaClient.fromConfig(config));
   if (ollama.installed) embedders.push({ choice: 'ollama', label: `ollama ${ollama.installed.name}` });
   else console.log(`ollama: not measured (${ollama.reachable ? 'no embedding model installed' : 'not reachable'} at ${ollama.host})`);
   return embedders;
@@ -147,8 +148,9 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
   try {
     for (const guide of guides.values()) await cp(path.join(DATA, 'guides', guide.name, 'docs'), path.join(workspace, 'docs', guide.name), { recursive: true });
     const config = parseConfig({ index: { embedder: choice } });
-    await indexKnowledgeBase({ workspace, config });
-    const kb = await openKnowledgeBase({ workspace, config });
+    const client = OllamaClient.fromConfig(config);
+    await indexKnowledgeBase({ workspace, config, client });
+    const kb = await openKnowledgeBase({ workspace, config, client });
     const store = choice === 'hash' ? await KnowledgeStore.open(indexUri(workspace, config), config.review.knowledgeBase) : undefined;
     const hashing = createHashingEmbedder();
     for (const snippet of snippets) {

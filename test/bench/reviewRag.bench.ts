@@ -15,7 +15,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import type { Passage } from '../../src/core/knowledge/passage';
 import type { ChunkRow } from '../../src/core/knowledge/lancedbSchema';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
-import { passageCost } from '../../src/core/review/prompt';
+import { passageCost } from '../../src/core/prompt/dataBlocks';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows, type ReviewWindow } from '../../src/core/review/reviewWindow';
 import { retrievalQuery, retrieveRules, rulesForWindow } from '../../src/core/review/ruleRetrieval';

@@ -7,6 +7,8 @@ import { parseConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/dataset/build';
 import { appendFeedback } from '../../src/core/dataset/feedbackLog';
 import { splitOf, SPLIT_NAMES, type SplitName } from '../../src/core/dataset/split';
+import { promptInput } from '../../src/core/prompt/promptRecord';
+import { buildPrompt } from '../../src/core/prompt/taskPrompt';
 import { planted, plantedCounts, plantedFragments, secretsFile } from '../fixtures/secrets/plantedSecrets';
 import { runCli } from '../support/cli';
 import { BOB, GitTestRepo } from '../support/gitRepo';
@@ -197,7 +199,7 @@ describe('housestyle dataset build', () => {
     assert.match(result.stderr, /Mining git history: 8\/8/);
     assert.match(result.stderr, /warning: Only \d+ training samples, fewer than 500/);
 
-    const metadata = (await readLines(path.join(out, 'metadata.jsonl'))) as { file: string; line: number; task: string; groupId: string; source: string; path: string }[];
+    const metadata = (await readLines(path.join(out, 'metadata.jsonl'))) as { file: string; line: number; task: string; groupId: string; source: string; path: string; prompt: unknown }[];
     const records: Record<string, { conversations: { from: string; value: string }[] }[]> = {};
     for (const split of SPLIT_NAMES) records[split] = (await readLines(path.join(out, `${split}.jsonl`))) as never;
 
@@ -223,6 +225,12 @@ describe('housestyle dataset build', () => {
       assert.deepEqual(sortRows(actual), sortRows(rows), `samples of ${group}`);
     }
     assert.equal(splitsUsed.size, 3);
+    // Evaluation rebuilds each prompt from metadata.jsonl with the builder serving uses: the record gives back the messages written.
+    for (const m of metadata.filter((row) => !row.file.startsWith('preference_'))) {
+      const written = records[m.file.replace('.jsonl', '')]![m.line - 1]!.conversations.slice(0, 2).map((turn) => turn.value);
+      assert.deepEqual(buildPrompt(promptInput(m.prompt, `${m.file}:${m.line}`)).messages.map((message) => message.content), written, `${m.task} at ${m.file}:${m.line}`);
+    }
+    assert.deepEqual([...new Set(metadata.map((m) => m.task))].sort(), ['code-refinement', 'quality-estimation', 'review-comment', 'review-findings', 'rule-explanation']);
     assert.equal(
       metadata.filter((m) => !m.file.startsWith('preference_')).length,
       [...expected.values()].flat().length,

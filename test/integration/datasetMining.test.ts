@@ -374,7 +374,7 @@ describe('mining options and bad inputs', () => {
         seen.push(item);
         controller.abort();
       }
-    }, { name: 'AbortError' });
+    }, { name: 'HouseStyleError', code: 'cancelled' });
     assert.equal(seen.length, 1);
   });
 });

@@ -14,7 +14,7 @@ import { SPLIT_NAMES, splitOf } from '../../src/core/dataset/split';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { OllamaClient } from '../../src/core/models/ollama/client';
-import { buildReviewPrompt } from '../../src/core/review/prompt';
+import { buildPrompt } from '../../src/core/prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../../src/core/promptVariant';
 import { reviewTargets } from '../../src/core/review/reviewer';
 import { fileTarget } from '../../src/core/review/reviewTarget';
@@ -179,7 +179,7 @@ describe('the review-findings task', () => {
     // And the fine-tuned variant is the same builder without rules.
     const fineTuned = all.find((row) => row.meta.variant === 'without-rules')!;
     const { window, nonce } = windowOf(fineTuned.messages[1]!.content);
-    assert.deepEqual(buildReviewPrompt(window, [], nonce, 'without-rules').messages, fineTuned.messages.slice(0, 2));
+    assert.deepEqual(buildPrompt({ task: 'review-findings', variant: 'without-rules', window, nonce }).messages, fineTuned.messages.slice(0, 2));
   });
 
   test('a workspace without documents gets the fine-tuned variant only, and the card says so', async () => {

@@ -5,11 +5,12 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig, type Config } from '../../src/core/config';
 import { chooseEmbedder } from '../../src/core/knowledge/embedders/chooseEmbedder';
 import { ollamaEmbeddingStatus } from '../../src/core/knowledge/embedders/ollamaEmbeddingModels';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { startOllamaTestServer, unreachableHost, type OllamaTestServer } from '../support/ollamaTestServer';
 
@@ -23,11 +24,14 @@ after(() => Promise.all(servers.map((s) => s.close())));
 
 const configFor = (host: string) => parseConfig({ ollama: { host } });
 const workspace = REPO_ROOT; // only read for index.modelDir resolution; nothing is written there
+/** What the workspace service passes: the configuration and its one model client. */
+const envFor = (config: Config) => ({ config, workspace, client: OllamaClient.fromConfig(config) });
+const clientFor = (config: Config) => OllamaClient.fromConfig(config);
 
 describe('auto picks an installed Ollama embedding model', () => {
   test('prefers all-minilm over nomic-embed-text and ignores chat models, by /api/show capabilities', async () => {
     const ollama = await server(['qwen2.5-coder:7b', 'nomic-embed-text', 'all-minilm']);
-    const { embedder, reason } = await chooseEmbedder('auto', { config: configFor(ollama.host), workspace });
+    const { embedder, reason } = await chooseEmbedder('auto', envFor(configFor(ollama.host)));
     assert.equal(embedder.id, 'ollama:all-minilm:latest');
     assert.match(reason, /all-minilm:latest .*embedding capability/);
     const shown = ollama.requests.filter((r) => r.path === '/api/show').map((r) => (r.body as { model: string }).model).sort();
@@ -36,7 +40,7 @@ describe('auto picks an installed Ollama embedding model', () => {
 
   test('recognises an embedding model by its family where Ollama reports no capabilities', async () => {
     const ollama = await server(['llama3.2:1b', 'nomic-embed-text'], { capabilities: false });
-    const { embedder, reason } = await chooseEmbedder('auto', { config: configFor(ollama.host), workspace });
+    const { embedder, reason } = await chooseEmbedder('auto', envFor(configFor(ollama.host)));
     assert.equal(embedder.id, 'ollama:nomic-embed-text:latest');
     assert.match(reason, /family is nomic-bert/);
   });
@@ -44,18 +48,18 @@ describe('auto picks an installed Ollama embedding model', () => {
   test('a configured ollama.embedModel wins over what is installed', async () => {
     const ollama = await server(['all-minilm', 'nomic-embed-text']);
     const config = parseConfig({ ollama: { host: ollama.host, embedModel: 'nomic-embed-text' } });
-    const { embedder, reason } = await chooseEmbedder('auto', { config, workspace });
+    const { embedder, reason } = await chooseEmbedder('auto', envFor(config));
     assert.equal(embedder.id, 'ollama:nomic-embed-text');
     assert.match(reason, /ollama\.embedModel/);
   });
 
   test('without an embedding model, or without Ollama, falls back to hashing and says how to get one', async () => {
     const chatOnly = await server(['qwen2.5-coder:7b']);
-    const noModel = await chooseEmbedder('auto', { config: configFor(chatOnly.host), workspace });
+    const noModel = await chooseEmbedder('auto', envFor(configFor(chatOnly.host)));
     assert.equal(noModel.embedder.id, 'hash-v1-384');
     assert.match(noModel.reason, /no embedding model installed in Ollama .*`ollama pull all-minilm`/);
 
-    const down = await chooseEmbedder('auto', { config: configFor(await unreachableHost()), workspace });
+    const down = await chooseEmbedder('auto', envFor(configFor(await unreachableHost())));
     assert.equal(down.embedder.id, 'hash-v1-384');
     assert.match(down.reason, /not reachable .*`ollama pull all-minilm`/);
   });
@@ -63,11 +67,11 @@ describe('auto picks an installed Ollama embedding model', () => {
   test('the status a front end needs to offer the pull, before and after pulling', async () => {
     const ollama = await server(['qwen2.5-coder:7b']);
     const config = configFor(ollama.host);
-    assert.deepEqual(await ollamaEmbeddingStatus(config), { host: ollama.host, reachable: true, suggested: 'all-minilm' });
+    assert.deepEqual(await ollamaEmbeddingStatus(clientFor(config)), { host: ollama.host, reachable: true, suggested: 'all-minilm' });
     ollama.models.add('all-minilm:latest'); // what /api/pull does
-    const after = await ollamaEmbeddingStatus(config);
+    const after = await ollamaEmbeddingStatus(clientFor(config));
     assert.equal(after.installed?.name, 'all-minilm:latest');
-    assert.equal((await ollamaEmbeddingStatus(configFor(await unreachableHost()))).reachable, false);
+    assert.equal((await ollamaEmbeddingStatus(clientFor(configFor(await unreachableHost())))).reachable, false);
   });
 
   test('index and search use the installed model end to end, and the CLI names it', async () => {
@@ -76,13 +80,13 @@ describe('auto picks an installed Ollama embedding model', () => {
     try {
       await cp(path.join(REPO_ROOT, 'test/fixtures/demo'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}index`) });
       const config = configFor(ollama.host);
-      const report = await indexKnowledgeBase({ workspace: dir, config });
+      const report = await indexKnowledgeBase({ workspace: dir, config, client: clientFor(config) });
       assert.equal(report.embedder, 'ollama:all-minilm:latest');
       assert.match(report.embedderReason, /^Ollama embedding model all-minilm:latest at .*, installed there \(Ollama reports the embedding capability\)$/);
       const embedded = ollama.requests.filter((r) => r.path === '/api/embed').flatMap((r) => (r.body as { input: string[] }).input);
       assert.ok(embedded.length > report.rows, 'every chunk (and the probe) went through /api/embed');
 
-      const kb = await openKnowledgeBase({ workspace: dir, config });
+      const kb = await openKnowledgeBase({ workspace: dir, config, client: clientFor(config) });
       assert.equal(kb.embedder, 'ollama:all-minilm:latest');
       assert.ok((await kb.search('var let const', { k: 3 })).length > 0);
       await kb.close();

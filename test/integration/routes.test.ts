@@ -78,8 +78,15 @@ async function dataset(name: string, examples: readonly Example[]): Promise<stri
   await mkdir(folder, { recursive: true });
   const record = (e: Example) => ({ messages: [{ role: 'system', content: 'You review code.' }, { role: 'user', content: `${e.marker}\n\`\`\`diff\n+const retry_count = 3;\n\`\`\`` }, { role: 'assistant', content: e.reference }] });
   await writeFile(path.join(folder, 'test.jsonl'), examples.map((e) => JSON.stringify(record(e))).join('\n') + '\n');
-  await writeFile(path.join(folder, 'metadata.jsonl'), examples.map((e, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task: e.task, path: 'src/retry.ts' })).join('\n') + '\n');
+  await writeFile(path.join(folder, 'metadata.jsonl'), examples.map((e, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task: e.task, path: 'src/retry.ts', prompt: promptRecordOf(e, i) })).join('\n') + '\n');
   return folder;
+}
+
+/** What `dataset build` records of each prompt: a review comment's diff, or a window of the reviewed file; the marker is in the code. */
+function promptRecordOf(e: Example, i: number): object {
+  const common = { nonce: `abcdef01234567${String(i).padStart(2, '0')}`, path: 'src/retry.ts', language: 'TypeScript' };
+  if (e.task === 'review-comment') return { ...common, task: e.task, diff: `@@ -0,0 +1 @@\n+const retry_count = 3; // ${e.marker}` };
+  return { ...common, task: e.task, variant: 'without-rules', window: [{ startLine: 1, endLine: 1, lines: [`const retry_count = 3; // ${e.marker}`] }] };
 }
 
 const findings = (message: string, startLine: number) => JSON.stringify({ findings: [{ rule: 'naming', severity: 'warning', startLine, endLine: startLine, message }] });
@@ -274,6 +281,17 @@ describe('routes', () => {
     assert.equal(await reports(), before);
   });
 
+  test('a dataset whose metadata has no prompt record (built by an older House Style) is refused in one line saying to rebuild it', async () => {
+    const folder = await dataset('five-old', FIVE);
+    const metadata = path.join(folder, 'metadata.jsonl');
+    const rows = (await readFile(metadata, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    await writeFile(metadata, rows.map(({ prompt: _, ...row }) => JSON.stringify(row)).join('\n') + '\n');
+    const result = await runCli(['eval', '--workspace', workspace, '--dataset', folder, '--routes', 'rag']);
+    assert.equal(result.code, 2, result.stdout);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /test\.jsonl:1 has no prompt record in metadata\.jsonl \(the dataset was built by an older House Style\)\..*Rebuild the dataset with housestyle dataset build\./);
+  });
+
   test('each route is scored on its own prompt variant of a review window, and the variants pair up for the difference', async () => {
     const folder = path.join(root, 'variants');
     await mkdir(folder, { recursive: true });
@@ -288,7 +306,19 @@ describe('routes', () => {
       }
     }
     await writeFile(path.join(folder, 'test.jsonl'), lines.join('\n') + '\n');
-    await writeFile(path.join(folder, 'metadata.jsonl'), lines.map((_, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task: 'review-findings', path: 'src/retry.ts' })).join('\n') + '\n');
+    // Each window in both variants, as `dataset build` records them (one nonce per window; the rules only with rules).
+    const records = [0, 1, 2, 3, 4].flatMap((w) =>
+      (['NR', 'WR'] as const).map((v) => ({
+        task: 'review-findings',
+        nonce: `abcdef012345678${w}`,
+        variant: v === 'NR' ? 'without-rules' : 'with-rules',
+        path: 'src/retry.ts',
+        language: 'TypeScript',
+        window: [{ startLine: 1, endLine: 1, lines: [`const retry_count = ${w}; // WINDOW-${w} ${v}`] }],
+        ...(v === 'WR' && { rules: [{ source: 'docs/STYLE_GUIDE.md', startLine: 3, endLine: 5, heading: 'Style guide > Naming', text: 'camelCase' }] }),
+      })),
+    );
+    await writeFile(path.join(folder, 'metadata.jsonl'), records.map((prompt, i) => JSON.stringify({ file: 'test.jsonl', line: i + 1, task: 'review-findings', path: 'src/retry.ts', prompt })).join('\n') + '\n');
     const asked: string[] = [];
     server.onChat((body) => {
       const probe = probeAnswer(body);

@@ -52,7 +52,7 @@ test('a changed setting reaches the next search without reloading: another index
   await indexKnowledgeBase({ workspace, config: naming });
 
   const cache = new KnowledgeBaseCache(workspace);
-  const sources = async (config: typeof tabs) => (await (await cache.get(workspace, config)).search('indent tabs naming booleans', { k: 5 })).map((p) => p.source);
+  const sources = async (config: typeof tabs) => (await (await cache.get(workspace, config, OllamaClient.fromConfig(config))).search('indent tabs naming booleans', { k: 5 })).map((p) => p.source);
   assert.deepEqual(await sources(tabs), ['docs/tabs.md']);
   // The user edits index.uri: no invalidation call, no reload.
   assert.deepEqual(await sources(naming), ['docs/naming.md']);

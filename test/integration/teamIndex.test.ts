@@ -96,9 +96,10 @@ describe('a shared index on object storage', () => {
     const ollama = await startOllamaTestServer({ models: ['all-minilm'] });
     try {
       const sharedUri = `s3://${BUCKET}/semantic`;
-      await indexKnowledgeBase({ workspace, config: parseConfig({ index: { uri: sharedUri, storageOptions: storageOptions() }, ollama: { host: ollama.host } }) });
+      const writer = parseConfig({ index: { uri: sharedUri, storageOptions: storageOptions() }, ollama: { host: ollama.host } });
+      await indexKnowledgeBase({ workspace, config: writer, client: OllamaClient.fromConfig(writer) });
       const reader = parseConfig({ index: { uri: sharedUri, storageOptions: storageOptions(), readOnly: true }, ollama: { host: await unreachableHost() } });
-      await assert.rejects(openKnowledgeBase({ workspace, config: reader }), (error) => {
+      await assert.rejects(openKnowledgeBase({ workspace, config: reader, client: OllamaClient.fromConfig(reader) }), (error) => {
         assert.ok(error instanceof HouseStyleError && error.code === 'embedder-unavailable');
         assert.equal(error.message, 'The index was built with the ollama:all-minilm:latest embedder, which is not available here.');
         assert.match(error.hint!, /read-only here and is never re-embedded: pull it into Ollama \(`ollama pull all-minilm:latest`\)/);

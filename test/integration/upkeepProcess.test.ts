@@ -10,6 +10,7 @@ import { HouseStyleError } from '../../src/core/errors';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
 import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
+import { OllamaClient } from '../../src/core/models/ollama/client';
 import { loadLanceDb } from '../../src/core/knowledge/loadLanceDb';
 import { tableName } from '../../src/core/knowledge/lancedbSchema';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
@@ -54,12 +55,12 @@ after(async () => {
 describe('index upkeep in a process of its own', () => {
   test('an index run past vectorIndexMinRows leaves a vector index, built by a child process, and search finds through it', async () => {
     const phases: string[] = [];
-    const report = await indexKnowledgeBase({ workspace, config, progress: { report: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) } });
+    const report = await indexKnowledgeBase({ workspace, config, client: OllamaClient.fromConfig(config), progress: { report: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) } });
     assert.equal(report.rows, FILES * SECTIONS);
     assert.equal(await vectorIndexed(), true);
     assert.deepEqual(phases.slice(-2), ['Building the vector index 0/1', 'Building the vector index 1/1']);
 
-    const kb = await openKnowledgeBase({ workspace, config });
+    const kb = await openKnowledgeBase({ workspace, config, client: OllamaClient.fromConfig(config) });
     const [best] = await kb.search('Guideline 17-3: keep module m17x3 small', { k: 3 });
     await kb.close();
     assert.equal(best?.source, 'docs/guide-17.md');
@@ -84,12 +85,12 @@ describe('index upkeep in a process of its own', () => {
     } finally {
       store.close();
     }
-    const kb = await openKnowledgeBase({ workspace, config });
+    const kb = await openKnowledgeBase({ workspace, config, client: OllamaClient.fromConfig(config) });
     const [found] = await kb.search('zebrafish tank', { k: 1 });
     await kb.close();
     assert.equal(found?.source, 'docs/late.md');
     // Leave the workspace's index as the docs make it.
-    await indexKnowledgeBase({ workspace, config });
+    await indexKnowledgeBase({ workspace, config, client: OllamaClient.fromConfig(config) });
   });
 
   test('the child reports its own peak memory; a table it cannot open is one clear error, not a crash', async () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { scoreAnswer } from '../../src/core/eval/answerScore';
 import type { TestExample } from '../../src/core/eval/testSplit';
 
-const example = (reference: string, task = 'review-comment'): TestExample => ({ line: 1, task, messages: [{ role: 'user', content: 'Review this.' }], reference });
+const example = (reference: string, task: 'review-comment' | 'review-findings' = 'review-comment'): TestExample => ({ line: 1, task, path: 'a.ts', prompt: { task, nonce: '0123456789abcdef' }, reference });
 
 test('exact match compares the tokens BLEU compares: case and spacing are no miss, another word is', () => {
   const reference = 'Use camelCase for variables: rename retry_count to retryCount.';

@@ -12,7 +12,7 @@ const next = seededRandom(7);
 const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ');
 
 function sample(task: Sample['task'], groupId: string, input: string, response: string): Sample {
-  return { system: 's', instruction: 'Review this.', input, task, groupId, response, metadata: { source: 'pr-comment', path: 'a.c', language: 'c', date: '2026-01-01' } };
+  return { system: 's', instruction: 'Review this.', input, task, groupId, response, metadata: { source: 'pr-comment', path: 'a.c', language: 'C', date: '2026-01-01', prompt: { task, nonce: '0', path: 'a.c', language: 'C' } } };
 }
 
 const counts = (samples: Sample[]) => {

@@ -27,7 +27,7 @@ describe('exporters', () => {
     assert.deepEqual(roundTrip(format.sampleRecord(sample)), {
       messages: [
         { role: 'system', content: sample.system },
-        { role: 'user', content: `${sample.instruction}\n\n${sample.input}` },
+        { role: 'user', content: `${sample.input}\n\n${sample.instruction}` },
         { role: 'assistant', content: sample.response },
       ],
     });
@@ -35,7 +35,7 @@ describe('exporters', () => {
       input: {
         messages: [
           { role: 'system', content: pair.system },
-          { role: 'user', content: `${pair.instruction}\n\n${pair.input}` },
+          { role: 'user', content: `${pair.input}\n\n${pair.instruction}` },
         ],
       },
       preferred_output: [{ role: 'assistant', content: 'Prefer const.' }],
@@ -48,14 +48,14 @@ describe('exporters', () => {
     assert.deepEqual(roundTrip(format.sampleRecord(sample)), {
       conversations: [
         { from: 'system', value: sample.system },
-        { from: 'human', value: `${sample.instruction}\n\n${sample.input}` },
+        { from: 'human', value: `${sample.input}\n\n${sample.instruction}` },
         { from: 'gpt', value: sample.response },
       ],
     });
     assert.deepEqual(roundTrip(format.preferenceRecord(pair)), {
       conversations: [
         { from: 'system', value: pair.system },
-        { from: 'human', value: `${pair.instruction}\n\n${pair.input}` },
+        { from: 'human', value: `${pair.input}\n\n${pair.instruction}` },
       ],
       chosen: { from: 'gpt', value: 'Prefer const.' },
       rejected: { from: 'gpt', value: 'Rename x.' },

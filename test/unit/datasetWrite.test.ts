@@ -74,7 +74,7 @@ describe('writeDatasetFrom', () => {
     const out = path.join(root, 'cancelled');
     const controller = new AbortController();
     const progress = { report: (phase: string) => phase === 'Writing dataset' && controller.abort() };
-    await assert.rejects(writeDatasetFrom(events(), { out, format: 'sharegpt', config, signal: controller.signal, progress }), isCancellation);
+    await assert.rejects(writeDatasetFrom(events(), { out, format: 'sharegpt', config, signal: controller.signal, progress }), { name: 'HouseStyleError', code: 'cancelled' });
     assert.deepEqual(await readdir(root).then((names) => names.filter((n) => n.includes('cancelled'))), []);
   });
 
@@ -88,7 +88,7 @@ describe('writeDatasetFrom', () => {
     assert.deepEqual(await snapshot(), good);
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(writeDatasetFrom(events(), { out, format: 'openai', config, signal: controller.signal }), isCancellation);
+    await assert.rejects(writeDatasetFrom(events(), { out, format: 'openai', config, signal: controller.signal }), { name: 'HouseStyleError', code: 'cancelled' });
     assert.deepEqual(await snapshot(), good);
     assert.deepEqual((await readdir(root)).filter((n) => n.startsWith('.rebuilt')), []);
 

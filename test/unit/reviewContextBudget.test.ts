@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { packPassages } from '../../src/core/review/contextBudget';
-import { passageCost } from '../../src/core/review/prompt';
+import { passageCost } from '../../src/core/prompt/dataBlocks';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
+import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import type { OllamaClient } from '../models/ollama/client';
 import type { RuleSearch } from '../review/ruleRetrieval';
 import { balanceQualityEstimation, balanceWithinSplits } from './balance';
 import { histogram, renderDatasetCard } from './card';
@@ -326,6 +327,8 @@ export interface BuildDatasetOptions extends Omit<DatasetWriteOptions, 'rules'> 
   /** The workspace whose knowledge base gives the hybrid review-findings variant its rules; none without it. */
   workspace?: string;
   extensionRoot?: string;
+  /** The model client the knowledge base's Ollama embedder uses (the workspace service's). */
+  client?: OllamaClient;
   /** JSON exports of pull-request review comments (GitHub or GitLab). */
   comments?: string[];
   /** An editor feedback log (JSONL); see defaultFeedbackLog. */
@@ -399,17 +402,17 @@ async function* sources(options: BuildDatasetOptions & { comments: string[] }): 
  * can act on (code `cancelled` when `signal` aborts, whichever step it stopped).
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
-  const { workspace, config, extensionRoot, logger, progress, signal } = options;
+  const { workspace, config, client, extensionRoot, logger, progress, signal } = options;
   let rules: DatasetRules | undefined;
   try {
-    rules = workspace ? await openDatasetRules({ workspace, config, ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
+    rules = workspace ? await openDatasetRules({ workspace, config, ...(client && { client }), ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     // Without --comments, the exports `dataset fetch` wrote (src/core/forge) are read.
     const comments = options.comments ?? (workspace ? await fetchedCommentExports(workspace) : []);
     const reviewComments = await Promise.all(comments.map(commentExportOrigin));
     return await writeDatasetFrom(sources({ ...options, comments }), { ...options, reviewComments, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
-    throw new HouseStyleError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, 'cancelled', { cause: error });
+    throw cancellationError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, error);
   } finally {
     await rules?.search?.close();
   }

@@ -134,6 +134,9 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     ...report.files.map((f) => `- \`${f}\``),
     '',
+    '`metadata.jsonl` has one line per written record: its file and line, task, change, source, path and language, and the record of its prompt ' +
+      '(the window and its lines, the diff or code, the comment, the cited rule, the rules shown, the nonce), from which `housestyle eval` rebuilds the prompt.',
+    '',
     '## Samples',
     '',
     `${samples.total} supervised samples; ${pairs.total} preference pairs.`,

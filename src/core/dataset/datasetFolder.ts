@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { HouseStyleError } from '../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 import { REPORT_FILE } from '../datasetFiles';
 import { REPORT_GENERATOR } from './datasetReport';
 import { isProcessRunning } from '../processAlive';
@@ -62,7 +62,7 @@ export class DatasetFolder {
         chunk += `${JSON.stringify(record)}\n`;
         lines++;
         if (chunk.length >= 1 << 20) {
-          signal?.throwIfAborted();
+          throwIfCancelled(signal);
           await handle.write(chunk);
           chunk = '';
         }

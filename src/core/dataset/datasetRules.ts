@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { indexKnowledgeBase } from '../knowledge/indexer';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/knowledgeBase';
 import type { Logger, Progress } from '../log';
+import type { OllamaClient } from '../models/ollama/client';
 
 /** The rules the hybrid review-findings variant is retrieved from, and what the dataset card says about them. */
 export interface DatasetRules {
@@ -15,7 +16,7 @@ export interface DatasetRules {
  * gives no knowledge base: the card says so and only the fine-tuned variant is built. The caller closes
  * `search`.
  */
-export async function openDatasetRules(options: { workspace: string; config: Config; extensionRoot?: string; logger?: Logger; progress?: Progress; signal?: AbortSignal }): Promise<DatasetRules> {
+export async function openDatasetRules(options: { workspace: string; config: Config; client?: OllamaClient; extensionRoot?: string; logger?: Logger; progress?: Progress; signal?: AbortSignal }): Promise<DatasetRules> {
   const { workspace, config } = options;
   const indexed = await indexKnowledgeBase(options);
   const kb = indexed.kb;
@@ -24,6 +25,6 @@ export async function openDatasetRules(options: { workspace: string; config: Con
       note: `The workspace has no documents in the knowledge base "${kb}" (knowledgeBases.${kb}.include matched nothing), so only the fine-tuned review-findings variant (no rules) was built. Add style guides or docs there for the hybrid variant.`,
     };
   }
-  const search = await openKnowledgeBase({ workspace, config, ...(options.extensionRoot && { extensionRoot: options.extensionRoot }), ...(options.logger && { logger: options.logger }) });
+  const search = await openKnowledgeBase({ workspace, config, ...(options.client && { client: options.client }), ...(options.extensionRoot && { extensionRoot: options.extensionRoot }), ...(options.logger && { logger: options.logger }) });
   return { search, note: `Hybrid review-findings windows carry the rules retrieved from the knowledge base "${kb}" (${indexed.files} documents, embedder ${indexed.embedder}) exactly as a review retrieves them.` };
 }

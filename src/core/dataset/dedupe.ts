@@ -58,9 +58,12 @@ export function eventKey(event: ReviewEvent): DedupeKey {
   return { text: [body, event.comment ?? '', event.after ?? ''].join('\n\u0000\n'), label: `${event.neededReview}|${event.metadata.feedback?.verdict ?? ''}` };
 }
 
-/** Two samples of one task are the same when their prompt and answer are (different evidence can teach the same thing). */
+/**
+ * Two samples of one task are the same when their prompt and answer are (different evidence can teach the same
+ * thing); the nonce of the prompt's data blocks says nothing about content, so it compares as one token.
+ */
 export function sampleKey(sample: Sample): DedupeKey {
-  return { text: `${userMessage(sample)}\n\u0000\n${sample.response}`, label: `${sample.task}|${sample.metadata.variant ?? ''}` };
+  return { text: `${userMessage(sample).replaceAll(sample.metadata.prompt.nonce, '<nonce>')}\n\u0000\n${sample.response}`, label: `${sample.task}|${sample.metadata.variant ?? ''}` };
 }
 
 /**

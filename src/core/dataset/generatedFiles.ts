@@ -1,3 +1,4 @@
+import { throwIfCancelled } from '../errors';
 import { parseHunkHeader } from './git/hunk';
 import { GitObjectReader } from './git/gitObjectReader';
 import { gitText } from './git/gitProcess';
@@ -62,7 +63,7 @@ export async function generatedFiles(events: readonly ReviewEvent[], repo: strin
     const commitOf = new Map(events.map((event) => [event.path, event.metadata.commits?.at(-1)]));
     for (const path of paths) {
       if (reasons.has(path)) continue;
-      signal?.throwIfAborted();
+      throwIfCancelled(signal);
       const commit = commitOf.get(path);
       const text = (await reader.readFile('HEAD', path)) ?? (commit ? await reader.readFile(commit, path) : undefined);
       const banner = text === undefined ? undefined : generatedBanner(text.slice(0, 4000));

@@ -42,11 +42,9 @@ export function parseFindings(text: string): ParsedFindings | undefined {
   return { text: messages.join('\n'), lines };
 }
 
-/** Both prompt variants of one review window carry the same code-block nonce (see review/prompt.ts codeBlock). */
+/** Both prompt variants of one review window carry the same nonce (reviewFindings.ts derives it from the window). */
 function pairKey(example: TestExample): string {
-  const user = example.messages.findLast((m) => m.role === 'user')?.content ?? '';
-  const nonce = /<code-([0-9a-f]{16}) /.exec(user)?.[1];
-  return nonce ? `window:${nonce}` : `line:${example.line}`;
+  return example.prompt.task === 'review-findings' ? `window:${example.prompt.nonce}` : `line:${example.line}`;
 }
 
 /**

@@ -3,14 +3,18 @@ import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
 import type { ChatMessage } from '../models/chatModel';
+import { promptInput, type PromptRecord } from '../prompt/promptRecord';
+import type { PromptInput } from '../prompt/taskPrompt';
 
-/** One test-split example as a model is asked it: the prompt messages, and the answer the human gave. */
+/** One test-split example: what its prompt was built from (metadata.jsonl), and the answer the human gave. */
 export interface TestExample {
   /** 1-based line of test.jsonl. */
   line: number;
   task: string;
-  path?: string;
-  messages: ChatMessage[];
+  /** The reviewed file, workspace-relative. */
+  path: string;
+  /** The prompt's input as the dataset built it; evaluation rebuilds the prompt from it with the same builder. */
+  prompt: PromptInput & { task: PromptRecord['task'] };
   reference: string;
 }
 
@@ -32,6 +36,8 @@ function recordMessages(record: Record<string, unknown>): ChatMessage[] | undefi
   return undefined;
 }
 
+const REBUILD = 'Rebuild the dataset with housestyle dataset build.';
+
 async function* jsonLines(file: string): AsyncGenerator<[number, Record<string, unknown>]> {
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -40,18 +46,22 @@ async function* jsonLines(file: string): AsyncGenerator<[number, Record<string, 
     try {
       yield [line, JSON.parse(text) as Record<string, unknown>];
     } catch (error) {
-      throw new HouseStyleError(`${file}:${line} is not JSON: ${(error as Error).message}.`, 'Rebuild the dataset with housestyle dataset build.', 'dataset', { cause: error });
+      throw new HouseStyleError(`${file}:${line} is not JSON: ${(error as Error).message}.`, REBUILD, 'dataset', { cause: error });
     }
   }
 }
 
-/** The test split's examples of the given tasks, in file order, at most `limit`. */
+/**
+ * The test split's examples of the given tasks, in file order, at most `limit`. Each needs its line of
+ * metadata.jsonl with the prompt record `dataset build` writes; a dataset without one is refused in one line.
+ */
 export async function readTestSplit(dataset: string, tasks: readonly string[], limit = Infinity): Promise<TestExample[]> {
   const testFile = path.join(dataset, 'test.jsonl');
-  const meta = new Map<number, { task?: string; path?: string }>();
+  const metadataFile = path.join(dataset, 'metadata.jsonl');
+  const meta = new Map<number, { task: unknown; path: unknown; prompt: unknown }>();
   try {
-    for await (const [, entry] of jsonLines(path.join(dataset, 'metadata.jsonl'))) {
-      if (entry.file === 'test.jsonl' && typeof entry.line === 'number') meta.set(entry.line, { task: entry.task as string, path: entry.path as string });
+    for await (const [, entry] of jsonLines(metadataFile)) {
+      if (entry.file === 'test.jsonl' && typeof entry.line === 'number') meta.set(entry.line, { task: entry.task, path: entry.path, prompt: entry.prompt });
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -63,11 +73,12 @@ export async function readTestSplit(dataset: string, tasks: readonly string[], l
       const messages = recordMessages(record);
       const reference = messages?.at(-1);
       if (!messages || reference?.role !== 'assistant') continue;
-      const info = meta.get(line) ?? {};
-      // Without metadata.jsonl, a findings answer tells the reviewer's task from a review comment.
-      const task = info.task ?? (/^\s*\{\s*"findings"/.test(reference.content) ? 'review-findings' : 'review-comment');
-      if (!tasks.includes(task)) continue;
-      examples.push({ line, task, ...(info.path && { path: info.path }), messages: messages.slice(0, -1), reference: reference.content });
+      const info = meta.get(line);
+      if (typeof info?.task !== 'string' || typeof info.path !== 'string') {
+        throw new HouseStyleError(`${metadataFile} does not describe test.jsonl:${line} (the dataset was built by an older House Style, or edited).`, REBUILD, 'dataset');
+      }
+      if (!tasks.includes(info.task)) continue;
+      examples.push({ line, task: info.task, path: info.path, prompt: promptInput(info.prompt, `test.jsonl:${line}`), reference: reference.content });
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

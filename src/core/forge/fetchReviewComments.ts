@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
+import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { compileSettingPatterns } from '../dataset/git/settingPatterns';
 import type { ListedPullRequest } from './fetchedPullRequest';
@@ -140,7 +140,7 @@ export async function fetchReviewComments(options: FetchReviewCommentsOptions): 
     return { source, exportFile: cache.exportFile, fetchedAt, fetched, unchanged: listed.length - fetched, requests: { ...client.tally }, totals, anonymous: !token };
   } catch (error) {
     if (!isCancellation(error) && !signal?.aborted) throw error;
-    throw new HouseStyleError(`Fetch from ${source} cancelled; the pull requests fetched so far are kept, and the next fetch goes on from there.`, undefined, 'cancelled', { cause: error });
+    throw cancellationError(`Fetch from ${source} cancelled; the pull requests fetched so far are kept, and the next fetch goes on from there.`, undefined, error);
   }
 }
 

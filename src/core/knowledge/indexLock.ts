@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { HouseStyleError } from '../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 import { isObjectStorageUri } from './indexUri';
 import { isProcessRunning } from '../processAlive';
 
@@ -49,7 +49,7 @@ export async function acquireIndexLock(file: string, options: LockOptions): Prom
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(' ').slice(0, 200) };
   const started = Date.now();
   for (;;) {
-    if (options.signal?.aborted) throw new HouseStyleError('Indexing was cancelled while waiting for another index run.', undefined, 'cancelled');
+    throwIfCancelled(options.signal, 'Indexing was cancelled while waiting for another index run.');
     if (await tryCreate(file, me)) return { file, release: () => releaseIfMine(file, me) };
     const holder = await readHolder(file);
     if (holder === 'gone') continue;

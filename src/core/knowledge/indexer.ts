@@ -7,6 +7,7 @@ import { isOutside } from '../insideWorkspace';
 import { sha256 } from '../hash';
 import { readAhead } from '../readAhead';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import type { OllamaClient } from '../models/ollama/client';
 import type { Chunk } from './chunk/chunk';
 import { CHUNKER_VERSION, chunkSource } from './chunk/chunkSource';
 import type { Embedder, EmbedderChoice } from './embedder';
@@ -31,6 +32,8 @@ export interface IndexOptions {
   embedder?: EmbedderChoice | Embedder;
   extensionRoot?: string;
   logger?: Logger;
+  /** The workspace service's model client: the Ollama embedder uses it (without one, Ollama is not asked). */
+  client?: OllamaClient;
   progress?: Progress;
   signal?: AbortSignal;
   /**
@@ -104,7 +107,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   const { embedder, reason } =
     typeof options.embedder === 'object'
       ? { embedder: options.embedder, reason: 'provided by the caller' }
-      : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger });
+      : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger, client: options.client });
   // Said once a run has something to embed: an up-to-date index (every review starts with a run) stays quiet.
   let announced = false;
   const announceEmbedder = () => {

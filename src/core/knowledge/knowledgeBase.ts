@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { knowledgeBase as kbConfig, type Config } from '../config';
 import { HouseStyleError } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import type { OllamaClient } from '../models/ollama/client';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
@@ -45,7 +46,7 @@ export interface KnowledgeOverview {
 }
 
 /** Opens an indexed knowledge base for search, with the embedder that built it. */
-export async function openKnowledgeBase(options: { workspace: string; config: Config; kb?: string; extensionRoot?: string; logger?: Logger }): Promise<KnowledgeBase> {
+export async function openKnowledgeBase(options: { workspace: string; config: Config; kb?: string; extensionRoot?: string; logger?: Logger; client?: OllamaClient }): Promise<KnowledgeBase> {
   const name = options.kb ?? options.config.review.knowledgeBase;
   kbConfig(options.config, name);
   const uri = indexUri(options.workspace, options.config);
@@ -67,7 +68,7 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
   }
   let embedder: Embedder;
   try {
-    embedder = await embedderForIndex(store.identity.embedder, { config: options.config, workspace: options.workspace, extensionRoot: options.extensionRoot, logger: options.logger });
+    embedder = await embedderForIndex(store.identity.embedder, { config: options.config, workspace: options.workspace, extensionRoot: options.extensionRoot, logger: options.logger, client: options.client });
   } catch (error) {
     store.close();
     throw error;

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import type { OllamaClient } from '../models/ollama/client';
 import { indexUri } from './indexUri';
 import { openKnowledgeBase, type KnowledgeBase } from './knowledgeBase';
 
@@ -17,11 +18,12 @@ export class KnowledgeBaseCache {
     private readonly logger?: Logger,
   ) {}
 
-  get(workspace: string, config: Config, kb = config.review.knowledgeBase): Promise<KnowledgeBase> {
+  /** `client` is the model client of `config` (the Ollama embedder's). */
+  get(workspace: string, config: Config, client: OllamaClient, kb = config.review.knowledgeBase): Promise<KnowledgeBase> {
     const key = JSON.stringify([workspace, kb, indexUri(workspace, config), config.index, config.ollama.embedModel, config.ollama.host]);
     let handle = this.open.get(key);
     if (!handle) {
-      handle = openKnowledgeBase({ workspace, config, kb, extensionRoot: this.extensionRoot, ...(this.logger && { logger: this.logger }) });
+      handle = openKnowledgeBase({ workspace, config, kb, client, extensionRoot: this.extensionRoot, ...(this.logger && { logger: this.logger }) });
       // A failed open (nothing indexed yet) is not remembered: the next request tries again.
       handle.catch(() => this.open.delete(key));
       this.open.set(key, handle);

@@ -1,8 +1,10 @@
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HouseStyleError } from '../errors';
+import { cancellationError, HouseStyleError } from '../errors';
 import type { UpkeepJob, UpkeepReply, UpkeepTask } from './upkeepMessages';
+
+const UPKEEP_CANCELLED = 'Index upkeep was cancelled.';
 
 /**
  * The esbuild bundles ship `upkeepWorker.cjs` beside themselves, run with none of the host's Node flags
@@ -30,7 +32,7 @@ const WHAT: Record<UpkeepTask['type'], string> = { 'vector-index': 'The vector i
  */
 export function runUpkeepInChild(job: UpkeepJob, signal?: AbortSignal): Promise<{ peakRssMb: number }> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled());
+    if (signal?.aborted) return reject(cancellationError(UPKEEP_CANCELLED));
     const child = startWorker();
     let stderr = '';
     let reply: UpkeepReply | undefined;
@@ -46,15 +48,11 @@ export function runUpkeepInChild(job: UpkeepJob, signal?: AbortSignal): Promise<
     });
     child.on('exit', (code, exitSignal) => {
       signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) reject(cancelled());
+      if (signal?.aborted) reject(cancellationError(UPKEEP_CANCELLED));
       else if (reply?.type === 'done') resolve({ peakRssMb: reply.peakRssMb });
       else if (reply?.type === 'error') reject(failed(reply.message));
       else reject(failed(`the process ended (${exitSignal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`));
     });
     child.send(job);
   });
-}
-
-function cancelled(): HouseStyleError {
-  return new HouseStyleError('Index upkeep was cancelled.', undefined, 'cancelled');
 }

@@ -6,7 +6,7 @@ import { noProgress, silentLogger, type Logger, type Progress } from '../log';
 import type { ChatMessage, ChatModel } from '../models/chatModel';
 import { diffTargets } from './diffTargets';
 import { compareFindings, findingsJsonSchema, type Finding } from './finding';
-import { buildReviewPrompt } from './prompt';
+import { buildPrompt } from '../prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../promptVariant';
 import { readFileTarget, fileTarget, selectionTarget, workspacePath, type ReviewTarget } from './reviewTarget';
 import { reviewWindows, type ReviewWindow } from './reviewWindow';
@@ -112,7 +112,7 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
       result.windowsWithoutRules++;
       continue;
     }
-    const prompt = buildReviewPrompt(window, rules.passages, undefined, variant);
+    const prompt = buildPrompt({ task: 'review-findings', variant, window, rules: rules.passages });
     result.prompt.tokens += prompt.tokens;
     result.prompt.maxTokens = Math.max(result.prompt.maxTokens, prompt.tokens);
     result.prompt.contextTokens += rules.tokens;

@@ -4,10 +4,10 @@ import type { Passage } from '../knowledge/passage';
 import { codeTokens } from '../knowledge/codeTokens';
 import { isProgrammingLanguage } from '../knowledge/documentLanguages';
 import { shownLanguage } from '../knowledge/codeFamily';
-import { languageOf } from './language';
+import { languageOf } from '../language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
-import { passageCost } from './prompt';
+import { passageCost } from '../prompt/dataBlocks';
 import type { ReviewWindow } from './reviewWindow';
 
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */

@@ -127,7 +127,8 @@ export class WorkspaceService {
 
   async index(request: Call & { kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; changed?: readonly string[] } = {}): Promise<IndexReport> {
     await this.prepareFolder();
-    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config: await this.config(), extensionRoot: this.options.extensionRoot, logger: this.logger });
+    const config = await this.config();
+    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config, client: this.modelClient(config), extensionRoot: this.options.extensionRoot, logger: this.logger });
     // Open handles would read the rows as they were (or with the wrong embedder).
     if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await this.knowledgeBases.invalidate();
     return report;
@@ -136,18 +137,20 @@ export class WorkspaceService {
   /** Passages for what a user types or pastes (code is recognised, and searched as a review of `file` would be). */
   async search(text: string, options: Omit<SearchOptions, 'language'> & { kb?: string; file?: string }): Promise<Passage[]> {
     const { kb, ...search } = options;
-    const knowledgeBase = await this.knowledgeBases.get(this.workspace, await this.config(), kb);
+    const config = await this.config();
+    const knowledgeBase = await this.knowledgeBases.get(this.workspace, config, this.modelClient(config), kb);
     return searchText(knowledgeBase, text, search);
   }
 
   /** What a knowledge base holds (sources, passages, when it was updated); fails with `index-missing` before the first index run. */
   async overview(kb?: string): Promise<KnowledgeOverview> {
-    return (await this.knowledgeBases.get(this.workspace, await this.config(), kb)).overview();
+    const config = await this.config();
+    return (await this.knowledgeBases.get(this.workspace, config, this.modelClient(config), kb)).overview();
   }
 
   /** Whether Ollama could embed for semantic search: reachable, with which embedding model, or what to pull. */
   async embeddingStatus(): Promise<OllamaEmbeddingStatus> {
-    return ollamaEmbeddingStatus(await this.config());
+    return ollamaEmbeddingStatus(this.modelClient(await this.config()));
   }
 
   health(request: { kb?: string; unusedDays?: number; staleDays?: number } = {}): Promise<HealthReport> {
@@ -240,6 +243,7 @@ export class WorkspaceService {
       ...(feedback && { feedback }),
       out: request.out ?? defaultDatasetFolder(this.workspace),
       config,
+      client: this.modelClient(config),
       logger: this.logger,
     });
   }

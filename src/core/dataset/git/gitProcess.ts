@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError, throwIfCancelled } from '../../errors';
 
 /**
  * Options that make git's output independent of the user's configuration, so parsers see one format:
@@ -14,7 +14,7 @@ export const STABLE_GIT_CONFIG = ['-c', 'core.quotepath=off', '-c', 'diff.nopref
  * aborting `signal`, stops the git process.
  */
 export async function* gitOutput(repo: string, args: string[], signal?: AbortSignal): AsyncGenerator<Buffer> {
-  signal?.throwIfAborted();
+  throwIfCancelled(signal);
   // GIT_FLUSH=0: into a pipe git otherwise flushes after every commit, which means thousands of tiny reads.
   const env = { ...process.env, GIT_FLUSH: '0' };
   const child = spawn('git', [...STABLE_GIT_CONFIG, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
@@ -29,7 +29,7 @@ export async function* gitOutput(repo: string, args: string[], signal?: AbortSig
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const { code, error } = await exited;
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     if (error) throw gitSpawnError(error);
     if (code !== 0) {
       const message = Buffer.concat(stderr).toString('utf8').trim() || `git exited with status ${code}`;

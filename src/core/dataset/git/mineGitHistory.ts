@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { throwIfCancelled } from '../../errors';
 import { noProgress, silentLogger, type Logger, type Progress } from '../../log';
 import type { MinedItem } from '../reviewEvent';
 import { botAuthorMatcher } from './botAuthors';
@@ -100,7 +101,7 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     progress.report(PHASE, 0, total);
     for await (const batch of log) {
       for (const commit of batch) {
-        options.signal?.throwIfAborted();
+        throwIfCancelled(options.signal);
         const merge = graph.seriesOf.get(commit.sha);
         if (merge === undefined) yield* mine(commit, undefined);
         else {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { throwIfCancelled } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import { gitText } from '../git/gitProcess';
 import { GitObjectReader } from '../git/gitObjectReader';
@@ -50,7 +51,7 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
   let imported = 0;
   try {
     for (const thread of exported.threads) {
-      options.signal?.throwIfAborted();
+      throwIfCancelled(options.signal);
       const { root } = thread;
       const badPath = [root.path, root.versions?.base.path, root.versions?.head.path].find((p) => p !== undefined && !isRepositoryPath(p));
       if (badPath !== undefined) {

@@ -1,12 +1,11 @@
 import type { ReviewEvent } from '../reviewEvent';
-import { languageOf } from './language';
-import { block, fileLine, prompt, sampleMetadata } from './prompt';
-import type { Prompt, Sample } from './sample';
+import { sampleMetadata, type Sample } from './sample';
+import { fileText, samplePrompt, type SamplePrompt } from './samplePrompt';
 
-/** The refinement prompt: with the reviewer's comment, or (git-only evidence) without reviewer words. */
-export function codeRefinementPrompt(path: string, code: string, comment: string | undefined): Prompt {
-  const parts = [fileLine(path), block('Code', code, languageOf(path)), ...(comment ? [block('Review comment', comment)] : [])];
-  return comment ? prompt('code-refinement', ...parts) : prompt('code-revision', ...parts);
+/** The refinement prompt and its record: with the reviewer's comment, or (git-only evidence) without reviewer words. */
+export function codeRefinementPrompt(path: string, code: string, comment: string | undefined): SamplePrompt {
+  const task = comment ? 'code-refinement' : 'code-revision';
+  return samplePrompt({ task, code: fileText(path, code), ...(comment && { comment }) }, path);
 }
 
 /** Whether `after` is `before` with lines inserted and none changed or removed: every line of `before` kept, in order. */
@@ -34,5 +33,6 @@ export function codeRefinementSample(event: ReviewEvent): Sample | undefined {
   if (!event.neededReview || !before?.trim() || !after?.trim() || before === after) return undefined;
   if (!comment && event.kind !== 'review-followup' && event.kind !== 'branch-rewrite') return undefined;
   if (!comment && onlyInserts(before, after)) return undefined;
-  return { ...codeRefinementPrompt(event.path, before, comment), task: 'code-refinement', groupId: event.groupId, response: after, metadata: sampleMetadata(event) };
+  const { prompt, record } = codeRefinementPrompt(event.path, before, comment);
+  return { ...prompt, task: 'code-refinement', groupId: event.groupId, response: after, metadata: sampleMetadata(event, record) };
 }

@@ -1,8 +1,7 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { codeRefinementPrompt } from './codeRefinement';
-import { sampleMetadata } from './prompt';
 import { reviewCommentPrompt } from './reviewComment';
-import type { PreferencePair } from './sample';
+import { sampleMetadata, type PreferencePair } from './sample';
 
 export interface PreferenceResult {
   pairs: PreferencePair[];
@@ -42,28 +41,29 @@ export function preferencePairs(feedback: Iterable<ReviewEvent>): PreferenceResu
   for (const { accepted, dismissed } of byCode.values()) {
     if (accepted.length === 0) unpairedDismissed += dismissed.length;
     for (const chosen of accepted) {
-      const reviewPrompt = reviewCommentPrompt(chosen);
-      if (reviewPrompt) {
+      const review = reviewCommentPrompt(chosen);
+      if (review) {
         for (const rejected of dismissed) {
           pairs.push({
-            ...reviewPrompt,
+            ...review.prompt,
             task: 'review-comment',
             groupId: chosen.groupId,
             chosen: chosen.comment!,
             rejected: rejected.comment!,
-            metadata: { ...sampleMetadata(chosen), pairing: 'accepted-vs-dismissed' },
+            metadata: { ...sampleMetadata(chosen, review.record), pairing: 'accepted-vs-dismissed' },
           });
         }
       }
       const suggestion = chosen.after ?? chosen.metadata.feedback?.suggestion;
       if (chosen.before?.trim() && suggestion?.trim() && suggestion !== chosen.before) {
+        const refinement = codeRefinementPrompt(chosen.path, chosen.before, chosen.comment!);
         pairs.push({
-          ...codeRefinementPrompt(chosen.path, chosen.before, chosen.comment!),
+          ...refinement.prompt,
           task: 'code-refinement',
           groupId: chosen.groupId,
           chosen: suggestion,
           rejected: chosen.before,
-          metadata: { ...sampleMetadata(chosen), pairing: 'suggestion-vs-original' },
+          metadata: { ...sampleMetadata(chosen, refinement.record), pairing: 'suggestion-vs-original' },
         });
       }
     }

@@ -1,6 +1,6 @@
 import type { ReviewEvent } from '../reviewEvent';
-import { block, fileLine, prompt, sampleMetadata } from './prompt';
-import type { Sample } from './sample';
+import { sampleMetadata, type Sample } from './sample';
+import { fileText, samplePrompt } from './samplePrompt';
 
 /**
  * The whole hunk of the change an event's label is about. A forge's comment hunk stops at the commented
@@ -17,11 +17,6 @@ export function labelledHunk(event: ReviewEvent): string | undefined {
 export function qualityEstimationSample(event: ReviewEvent): Sample | undefined {
   const hunk = labelledHunk(event);
   if (hunk === undefined) return undefined;
-  return {
-    ...prompt('quality-estimation', fileLine(event.path), block('Diff', hunk, 'diff')),
-    task: 'quality-estimation',
-    groupId: event.groupId,
-    response: event.neededReview ? 'yes' : 'no',
-    metadata: sampleMetadata(event),
-  };
+  const { prompt, record } = samplePrompt({ task: 'quality-estimation', diff: fileText(event.path, hunk) }, event.path);
+  return { ...prompt, task: 'quality-estimation', groupId: event.groupId, response: event.neededReview ? 'yes' : 'no', metadata: sampleMetadata(event, record) };
 }

@@ -1,16 +1,16 @@
 import type { ReviewEvent } from '../reviewEvent';
-import { fileLine, prompt, reviewedChange, sampleMetadata } from './prompt';
-import type { Prompt, Sample } from './sample';
+import { sampleMetadata, type Sample } from './sample';
+import { reviewedChange, samplePrompt, type SamplePrompt } from './samplePrompt';
 
-/** The review prompt for an event's change; undefined when the reviewed change is unknown. */
-export function reviewCommentPrompt(event: ReviewEvent): Prompt | undefined {
+/** The review prompt for an event's change, and its record; undefined when the reviewed change is unknown. */
+export function reviewCommentPrompt(event: ReviewEvent): SamplePrompt | undefined {
   const change = reviewedChange(event);
-  return change === undefined ? undefined : prompt('review-comment', fileLine(event.path), change);
+  return change === undefined ? undefined : samplePrompt({ task: 'review-comment', ...change }, event.path);
 }
 
 /** Review comment generation (CodeReviewer): the change in, the reviewer's comment out. */
 export function reviewCommentSample(event: ReviewEvent): Sample | undefined {
-  const reviewPrompt = reviewCommentPrompt(event);
-  if (!event.neededReview || !event.comment || !reviewPrompt) return undefined;
-  return { ...reviewPrompt, task: 'review-comment', groupId: event.groupId, response: event.comment, metadata: sampleMetadata(event) };
+  const built = reviewCommentPrompt(event);
+  if (!event.neededReview || !event.comment || !built) return undefined;
+  return { ...built.prompt, task: 'review-comment', groupId: event.groupId, response: event.comment, metadata: sampleMetadata(event, built.record) };
 }

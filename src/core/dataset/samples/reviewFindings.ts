@@ -2,9 +2,9 @@ import type { Config } from '../../config';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { parseHunkHeader } from '../git/hunk';
+import type { PackedPassage } from '../../review/contextBudget';
 import { expandRanges, lineCount, type LineRange } from '../../review/lineRange';
 import type { ReviewPromptVariant } from '../../promptVariant';
-import { buildReviewPrompt } from '../../review/prompt';
 import { fileTarget, type ReviewTarget } from '../../review/reviewTarget';
 import { reviewWindows, windowContains, type ReviewWindow } from '../../review/reviewWindow';
 import { codeLanguage, rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
@@ -12,8 +12,8 @@ import { validateAnswer } from '../../review/validateFindings';
 import type { ReviewEvent } from '../reviewEvent';
 import { Tally } from '../tally';
 import { citedPassage, commentFinding } from './commentFinding';
-import { sampleMetadata } from './prompt';
-import type { Sample } from './sample';
+import { sampleMetadata, type Sample } from './sample';
+import { samplePrompt } from './samplePrompt';
 
 export interface ReviewFindingsOptions {
   config: Config;
@@ -145,26 +145,27 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
   const { window, comments, event } = item;
   const nonce = sha256(config.dataset.seed, event.groupId, window.target.path, describe(window)).slice(0, 16);
   const findings = comments.map((c) => commentFinding({ comment: c.comment!, startLine: c.anchor!.startLine, endLine: c.anchor!.endLine, ...(c.anchor!.revised !== undefined && { revised: c.anchor!.revised }) }));
-  let prompt = buildReviewPrompt(window, [], nonce, 'without-rules');
+  let rules: PackedPassage[] = [];
   let answer: object[] = findings;
   if (variant === 'with-rules') {
-    const rules = await rulesForWindow(options.rules!, window, config);
+    rules = (await rulesForWindow(options.rules!, window, config)).passages;
     // The reviewer sends no request for a window no rule applies to.
-    if (rules.passages.length === 0) {
+    if (rules.length === 0) {
       drops.add('hybrid-window-without-rules');
       return undefined;
     }
-    prompt = buildReviewPrompt(window, rules.passages, nonce, 'with-rules');
     const language = codeLanguage(window.target.path);
     const cited = await Promise.all(
-      findings.map(async (finding) => ({ ...finding, citations: [await citedPassage(options.rules!, finding.message, rules.passages, { rank: config.dataset.citationRank, ...(language && { language }) })] })),
+      findings.map(async (finding) => ({ ...finding, citations: [await citedPassage(options.rules!, finding.message, rules, { rank: config.dataset.citationRank, ...(language && { language }) })] })),
     );
     answer = cited.filter((finding) => finding.citations[0] !== undefined);
     drops.add('hybrid-finding-without-matching-rule', cited.length - answer.length);
     if (findings.length > 0 && answer.length === 0) return undefined;
   }
+  const input = { task: 'review-findings', variant, window, rules } as const;
+  const { prompt, record, labels } = samplePrompt(input, window.target.path, nonce);
   const response = JSON.stringify({ findings: answer });
-  const check = validateAnswer(response, window, prompt.labels, variant);
+  const check = validateAnswer(response, window, labels, variant);
   const kept = check.ok ? check.findings.length : 0;
   if (!check.ok || kept !== answer.length) {
     const where = `${window.target.path}:${describe(window)}`;
@@ -174,15 +175,7 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
       'dataset',
     );
   }
-  return {
-    system: prompt.messages[0]!.content,
-    instruction: prompt.messages[1]!.content,
-    input: '',
-    task: 'review-findings',
-    groupId: event.groupId,
-    response,
-    metadata: { ...sampleMetadata(event), variant, windowLines: windowLength(window) },
-  };
+  return { ...prompt, task: 'review-findings', groupId: event.groupId, response, metadata: { ...sampleMetadata(event, record), variant, windowLines: windowLength(window) } };
 }
 
 /** New-side lines a hunk adds. */

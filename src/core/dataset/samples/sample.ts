@@ -1,6 +1,11 @@
 import type { ChatMessage } from '../../models/chatModel';
+import type { PromptRecord } from '../../prompt/promptRecord';
+import { promptMessages, type Prompt } from '../../prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../../promptVariant';
+import { languageOf } from '../../language';
 import type { ReviewEvent, ReviewEventKind } from '../reviewEvent';
+
+export { promptMessages, userMessage, type Prompt } from '../../prompt/taskPrompt';
 
 /** The CodeReviewer tasks, explaining a cited team rule, and the reviewer's own request (review-findings). */
 export type SampleTask = 'review-comment' | 'code-refinement' | 'quality-estimation' | 'rule-explanation' | 'review-findings';
@@ -21,16 +26,8 @@ export interface SampleMetadata {
   variant?: ReviewPromptVariant;
   /** review-findings: lines of code the window shows. */
   windowLines?: number;
-}
-
-/**
- * What a model is asked: a system message, and a user message in two parts — a fixed instruction
- * per task and the input (the repository data, fenced), kept apart for formats such as Alpaca.
- */
-export interface Prompt {
-  system: string;
-  instruction: string;
-  input: string;
+  /** What the prompt was built from, for evaluation to rebuild it with the same builder. */
+  prompt: PromptRecord;
 }
 
 /** One supervised example. */
@@ -55,20 +52,23 @@ export interface PreferencePair extends Prompt {
   metadata: SampleMetadata & { pairing: 'accepted-vs-dismissed' | 'suggestion-vs-original' };
 }
 
-/** The user message: the instruction, then the input (a review-findings prompt is all instruction, as the reviewer sends it). */
-export function userMessage(prompt: Prompt): string {
-  return prompt.input ? `${prompt.instruction}\n\n${prompt.input}` : prompt.instruction;
-}
-
-/** The system and user messages of a prompt. */
-export function promptMessages(prompt: Prompt): ChatMessage[] {
-  return [
-    { role: 'system', content: prompt.system },
-    { role: 'user', content: userMessage(prompt) },
-  ];
-}
-
 /** System, user and assistant messages of a sample. */
 export function sampleMessages(sample: Sample): ChatMessage[] {
   return [...promptMessages(sample), { role: 'assistant', content: sample.response }];
+}
+
+/** Where a sample came from, and what its prompt was built from. */
+export function sampleMetadata(event: ReviewEvent, prompt: PromptRecord): SampleMetadata {
+  return {
+    source: event.kind,
+    path: event.path,
+    language: languageOf(event.path),
+    date: event.date,
+    ...(event.metadata.commits?.length && { commits: event.metadata.commits }),
+    ...(event.metadata.url && { url: event.metadata.url }),
+    ...(event.author && { author: event.author }),
+    ...(event.reviewer && { reviewer: event.reviewer }),
+    ...(event.metadata.replies?.length && { replies: event.metadata.replies }),
+    prompt,
+  };
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Config } from '../../config';
 import { HouseStyleError } from '../../errors';
 import type { Logger } from '../../log';
+import type { OllamaClient } from '../../models/ollama/client';
 import type { Embedder, EmbedderChoice } from '../embedder';
 import { createHashingEmbedder } from './hashingEmbedder';
 import { findMiniLmModel, MINILM_MODEL_NAME } from './miniLmModel';
@@ -14,6 +15,8 @@ export interface EmbedderEnvironment {
   /** The packaged extension's folder, where a bundled MiniLM model may live. */
   extensionRoot?: string;
   logger?: Logger;
+  /** The workspace service's model client: the Ollama embedder uses it (without one, Ollama is not asked). */
+  client?: OllamaClient;
 }
 
 export interface ChosenEmbedder {
@@ -48,7 +51,7 @@ export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnviro
     throw new HouseStyleError('No Ollama embedding model is configured.', `Set ollama.embedModel (for example "${SUGGESTED_EMBED_MODEL}") in the configuration.`, 'embedder-unavailable');
   }
   if (choice === 'ollama' || choice === 'auto') {
-    const ollama = await ollamaEmbedder(config, choice === 'auto');
+    const ollama = await ollamaEmbedder(config, env.client, choice === 'auto');
     if ('embedder' in ollama) return ollama;
     return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: `no local ${MINILM_MODEL_NAME} model and ${ollama.missing}` };
   }
@@ -74,9 +77,8 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
 }
 
 /** The configured model, else (for `auto`) the best installed one; or why there is none. */
-async function ollamaEmbedder(config: Config, optional: boolean): Promise<ChosenEmbedder | { missing: string }> {
-  const { OllamaClient } = await import('../../models/ollama/client');
-  const client = OllamaClient.fromConfig(config);
+async function ollamaEmbedder(config: Config, client: OllamaClient | undefined, optional: boolean): Promise<ChosenEmbedder | { missing: string }> {
+  if (!client) return { missing: 'no Ollama client was given' };
   const pullHint = `run \`ollama pull ${SUGGESTED_EMBED_MODEL}\` and index again to search by meaning`;
   if (optional && !(await client.isReachable())) return { missing: `Ollama is not reachable at ${client.host} (start it and ${pullHint})` };
   const { createOllamaEmbedder } = await import('./ollamaEmbedder');

@@ -1,4 +1,3 @@
-import type { Config } from '../../config';
 import type { OllamaClient } from '../../models/ollama/client';
 
 /** The model to pull when none is installed: all-MiniLM-L6-v2 (46 MB), the model the local embedder runs too. */
@@ -48,9 +47,7 @@ export interface OllamaEmbeddingStatus {
   suggested: string;
 }
 
-export async function ollamaEmbeddingStatus(config: Config): Promise<OllamaEmbeddingStatus> {
-  const { OllamaClient } = await import('../../models/ollama/client');
-  const client = OllamaClient.fromConfig(config);
+export async function ollamaEmbeddingStatus(client: OllamaClient): Promise<OllamaEmbeddingStatus> {
   const reachable = await client.isReachable();
   const installed = reachable ? (await installedEmbeddingModels(client).catch(() => []))[0] : undefined;
   return { host: client.host, reachable, ...(installed ? { installed } : {}), suggested: SUGGESTED_EMBED_MODEL };

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HouseStyleError } from '../../errors';
+import { cancellationError, HouseStyleError } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import type { Embedder } from '../embedder';
 import type { EmbedWorkerRequest, EmbedWorkerResponse, EmbedWorkerTask } from './embedWorker';
@@ -25,11 +25,8 @@ function startEmbedWorker(): Worker {
   return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, { eval: true });
 }
 
-function cancelled(): HouseStyleError {
-  return new HouseStyleError('Embedding was cancelled.', undefined, 'cancelled');
-}
-
 const CLOSE_GRACE_MS = 2000;
+const EMBEDDING_CANCELLED = 'Embedding was cancelled.';
 
 /** Sends requests to the worker and matches replies by id; a crashed worker fails every pending request. */
 class EmbedWorkerClient {
@@ -59,12 +56,12 @@ class EmbedWorkerClient {
     signal?: AbortSignal,
   ): Promise<Extract<EmbedWorkerResponse, { type: T }>> {
     if (this.failure) return Promise.reject(this.failure);
-    if (signal?.aborted) return Promise.reject(cancelled());
+    if (signal?.aborted) return Promise.reject(cancellationError(EMBEDDING_CANCELLED));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.pending.delete(id);
-        reject(cancelled());
+        reject(cancellationError(EMBEDDING_CANCELLED));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
@@ -84,7 +81,7 @@ class EmbedWorkerClient {
 
   /** Asks the worker to release its model and end; ends it outright if it has not within a moment. */
   async close(): Promise<void> {
-    this.fail(new HouseStyleError('The embedder is closed.', undefined, 'cancelled'));
+    this.fail(cancellationError('The embedder is closed.'));
     if (this.ended) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'close', id: this.nextId++ } satisfies EmbedWorkerRequest);

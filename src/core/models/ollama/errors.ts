@@ -1,4 +1,4 @@
-import { HouseStyleError } from '../../errors';
+import { cancellationError, HouseStyleError } from '../../errors';
 
 /** What the client knew when a call failed: enough to tell the failures apart and to name host, model and setting. */
 export interface OllamaCallContext {
@@ -28,7 +28,7 @@ const CLIENT_SIDE_BODY_ERRORS = new Map([
 /** Maps any failure of an Ollama call to the one HouseStyleError a user can act on. */
 export function ollamaError(error: unknown, context: OllamaCallContext): HouseStyleError {
   if (error instanceof HouseStyleError) return error;
-  if (context.cancelled) return new HouseStyleError('Cancelled.', undefined, 'cancelled', { cause: error });
+  if (context.cancelled) return cancellationError('Cancelled.', undefined, error);
   if (context.pastDeadline) return deadlineError(context, error);
   if (context.timedOut) return timeoutError(context, error);
   const status = httpStatus(error);

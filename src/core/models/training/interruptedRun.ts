@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { HouseStyleError } from '../../errors';
+import { cancellationError, HouseStyleError } from '../../errors';
 import type { TrainerLogEntry } from './trainerLog';
 import { shellQuote, type TrainingHost } from './trainingRun';
 
@@ -59,7 +59,7 @@ export function interruptionError(interruption: Interruption): HouseStyleError {
         ? `No checkpoint was saved yet (LLaMA-Factory saves one every ${saveSteps} steps: save_steps in train_lora.yaml), so training starts over: ${trainCommand}`
         : `Saved: ${where}/output/checkpoint-${newest} (step ${newest}). Resume from it with: ${trainCommand} --resume-from ${runDir}/output/checkpoint-${newest}`;
   if (interruption.kind === 'cancelled') {
-    return new HouseStyleError(`Training cancelled ${progress}; nothing was imported.`, saved, 'cancelled');
+    return cancellationError(`Training cancelled ${progress}; nothing was imported.`, saved);
   }
   return new HouseStyleError(
     `The connection to ${host} was lost ${progress}; the trainer may still be running there, and nothing was imported.`,
