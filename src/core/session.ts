@@ -125,7 +125,7 @@ async function requireRouteModel(client: OllamaClient, route: ResolvedRoute, act
       `The fine-tuned model ${route.model} (${route.route} route) is not on Ollama at ${client.host}.`,
       'Import it again (housestyle model import --adapter PATH --base MODEL), choose another version (housestyle model list, housestyle model use NAME), or use --route rag.',
       'model-not-found',
-      { cause: error },
+      { cause: error, fix: ['import-adapter', 'choose-version', 'use-rag-route'] },
     );
   }
 }
@@ -155,6 +155,7 @@ export async function requireModel(client: OllamaClient, model: string, activity
       `Model ${model} is not available on Ollama at ${client.host}.`,
       `Pull it with \`ollama pull ${model}\`, or choose a model that \`ollama list\` shows (--model, or the ollama.model setting).`,
       'model-not-found',
+      { fix: ['pull-model'] },
     );
   }
 }

@@ -270,11 +270,13 @@ function ownFolders(workspace: string, uri: string): string[] {
 /** Review needs rules: an index with no rows means the include globs found nothing, which is said, not passed over. */
 export function requireRules(report: IndexReport): void {
   if (report.rows > 0) return;
-  const globs = report.unmatched.length > 0 ? `; these include globs matched no file: ${report.unmatched.join(', ')}` : '';
+  // A long list of globs buries what to do: past two, their count.
+  const globs = report.unmatched.length > 2 ? `; none of its ${report.unmatched.length} include globs matched a file` : report.unmatched.length > 0 ? `; these include globs matched no file: ${report.unmatched.join(', ')}` : '';
   throw new HouseStyleError(
     `The knowledge base "${report.kb}" is empty: ${report.files} files indexed${globs}.`,
     `Fix knowledgeBases.${report.kb}.include in .housestyle/config.json (or add docs), then run it again.`,
     'knowledge-empty',
+    { fix: ['add-knowledge-sources'] },
   );
 }
 

@@ -26,6 +26,7 @@ export async function resolveRoute(workspace: string, config: Config, route: Rou
       `The ${route} route needs a fine-tuned model, and none is configured or registered.`,
       'Train one (housestyle train --dataset DIR), import one (housestyle model import --adapter PATH --base MODEL), or set models.fineTuned; or use --route rag.',
       'route-unavailable',
+      { fix: ['import-adapter', 'train-adapter', 'use-rag-route'] },
     );
   }
   return { route, model: adapted, promptVariant: route === 'fine-tuned' ? 'without-rules' : 'with-rules' };
