@@ -6,6 +6,7 @@ import { KnowledgeTreeProvider } from './knowledge/knowledgeTree';
 import { SourceWatcher } from './knowledge/sourceWatcher';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
 import { ModelsTreeProvider } from './models/modelsTree';
+import { LastTextEditor } from './lastTextEditor';
 import { FindingCodeActions } from './review/codeActions';
 import { FindingsStore } from './review/findingsStore';
 import { ReviewRunner } from './review/reviewRunner';
@@ -22,7 +23,9 @@ export function activate(extension: vscode.ExtensionContext): void {
   const knowledgeTree = new KnowledgeTreeProvider(ctx);
   const sourceWatcher = new SourceWatcher(ctx);
   const modelsTree = new ModelsTreeProvider(ctx);
+  const editors = new LastTextEditor();
   ctx.push(
+    editors,
     findings,
     reviews,
     saves,
@@ -51,7 +54,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
-  registerCommands(ctx, { findings, reviews, modelsChanged: () => modelsTree.refresh() });
+  registerCommands(ctx, { findings, reviews, editors, modelsChanged: () => modelsTree.refresh() });
   void sourceWatcher.restart();
 }
 

@@ -53,6 +53,12 @@ export function fixButtons(steps: readonly FixStep[]): string[] {
   return steps.map((step) => STEPS[step].button);
 }
 
+/** A warning (something worked, but not as hoped) with the steps that fix it as its buttons. */
+export async function warnWithFix(message: string, steps: readonly FixStep[]): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(`House Style: ${message} ${fixSentence(steps)}`, ...fixButtons(steps));
+  if (choice) await runFix(steps, choice);
+}
+
 /** Runs the step whose button was chosen. */
 export async function runFix(steps: readonly FixStep[], button: string): Promise<void> {
   const step = steps.find((s) => STEPS[s].button === button);

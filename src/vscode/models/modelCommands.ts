@@ -7,6 +7,7 @@ import { adviceText, ROUTES } from '../../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from '../command';
 import { ComparePanel, compareFailed, comparisonEvent } from '../compare/comparePanel';
 import { withEditorProgress } from '../progress';
+import { stepDone } from '../walkthroughSteps';
 import type { ModelNode } from './modelsTreeNodes';
 
 const ROUTE_ITEMS: (vscode.QuickPickItem & { route: Route })[] = [
@@ -82,6 +83,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         service.importModel({ adapter: adapter.fsPath, base: base.trim(), progress, signal }),
       );
       modelsChanged();
+      stepDone('adapter');
       const use = await vscode.window.showInformationMessage(`House Style: registered ${result.version.name} on ${result.version.base}.`, 'Use It');
       if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.version.name });
     },
@@ -109,6 +111,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim() }), progress, signal }),
       );
       modelsChanged();
+      stepDone('adapter');
       const use = await vscode.window.showInformationMessage(`House Style: trained and registered ${result.imported.version.name}.`, 'Use It');
       if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.imported.version.name });
     },
@@ -116,9 +119,9 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
 
   'housestyle.compareRoutes': {
     needs: 'trust',
-    run: (ctx) => async ({ service }) => {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor || !vscode.workspace.getWorkspaceFolder(editor.document.uri)) throw new HouseStyleError('No file of this folder is open.', 'Open the file to compare the routes on.', 'usage');
+    run: (ctx, { editors }) => async ({ service }) => {
+      const document = editors.document('compare the routes on');
+      if (!vscode.workspace.getWorkspaceFolder(document.uri)) throw new HouseStyleError('No file of this folder is open.', 'Open the file to compare the routes on.', 'usage');
       const adapted = await service.route('fine-tuned').then(
         (route) => route.model,
         () => undefined,
@@ -129,14 +132,15 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       );
       if (!picked?.length) return;
       const routes = picked.map((p) => p.label as Route);
-      const relative = vscode.workspace.asRelativePath(editor.document.uri, false);
+      const relative = vscode.workspace.asRelativePath(document.uri, false);
       ComparePanel.show(ctx, { type: 'running', paths: [relative], routes });
-      const scope = { file: editor.document.uri.fsPath, text: editor.document.getText() };
+      const scope = { file: document.uri.fsPath, text: document.getText() };
       try {
         const comparison = await withEditorProgress(ctx.activity, { kind: 'comparing', label: relative }, { title: `House Style: comparing ${routes.join(', ')}` }, (progress, signal) =>
           service.compare({ scope, routes, progress, signal }),
         );
         ComparePanel.show(ctx, comparisonEvent(comparison));
+        stepDone('compare');
         ctx.logger.info(`Compared ${routes.join(', ')} on ${relative}: ${comparison.summary.join(' ') || 'one route'}`);
       } catch (error) {
         ComparePanel.show(ctx, compareFailed(error));

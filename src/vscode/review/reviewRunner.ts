@@ -5,6 +5,7 @@ import type { ReviewResult } from '../../core/review/reviewer';
 import type { ReviewScope } from '../../core/service/workspaceService';
 import type { HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
+import { stepDone } from '../walkthroughSteps';
 import type { FindingsStore } from './findingsStore';
 
 /**
@@ -69,6 +70,7 @@ export class ReviewRunner implements vscode.Disposable {
       if (outcome.kind !== 'findings') return undefined;
       const { result } = outcome;
       this.ctx.errors.succeeded();
+      stepDone('review');
       return result;
     } catch (error) {
       await this.ctx.errors.present(error, { background });
