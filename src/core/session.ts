@@ -66,7 +66,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const progress = options.progress ?? noProgress;
   const route = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
   const { model } = route;
-  activity?.modelChosen(model, route.route);
+  // The status bar shows what the next review uses: the configured route, not another one a compare or a chat question asked for.
+  if (!options.model && route.route === config.models.route) activity?.modelChosen(model, route.route);
   const checkModels = (options.modelCheck ?? 'require') === 'require';
   if (checkModels) await requireRouteModel(client, route, activity);
 

@@ -11,6 +11,7 @@ import { FindingCodeActions } from './review/codeActions';
 import { FindingsStore } from './review/findingsStore';
 import { ReviewRunner } from './review/reviewRunner';
 import { SaveReviews } from './review/saveReviews';
+import { showCurrentRoute } from './models/currentRoute';
 import { createStatusBar } from './statusBar';
 
 /** Wires the editor surfaces; heavy modules (LanceDB, transformers.js) load on first use, not here. */
@@ -24,6 +25,13 @@ export function activate(extension: vscode.ExtensionContext): void {
   const sourceWatcher = new SourceWatcher(ctx);
   const modelsTree = new ModelsTreeProvider(ctx);
   const editors = new LastTextEditor();
+  const chat = new ChatViewProvider(ctx);
+  // One answer to "which model reviews next", read again wherever it shows whenever it may have changed.
+  const modelsChanged = (): void => {
+    modelsTree.refresh();
+    chat.optionsChanged();
+    void showCurrentRoute(ctx);
+  };
   ctx.push(
     editors,
     findings,
@@ -35,7 +43,7 @@ export function activate(extension: vscode.ExtensionContext): void {
       if (!event.affectsConfiguration('housestyle')) return;
       ctx.settingsChanged();
       knowledgeTree.refresh();
-      modelsTree.refresh();
+      modelsChanged();
       void sourceWatcher.restart();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -44,7 +52,7 @@ export function activate(extension: vscode.ExtensionContext): void {
       void sourceWatcher.restart();
     }),
     sourceWatcher,
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(ctx), { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.window.registerWebviewViewProvider(KnowledgeViewProvider.viewType, new KnowledgeViewProvider(ctx)),
     knowledgeTree,
     vscode.window.registerTreeDataProvider(KnowledgeTreeProvider.viewType, knowledgeTree),
@@ -54,7 +62,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
-  registerCommands(ctx, { findings, reviews, editors, modelsChanged: () => modelsTree.refresh() });
+  registerCommands(ctx, { findings, reviews, editors, modelsChanged });
   void sourceWatcher.restart();
 }
 

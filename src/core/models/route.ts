@@ -5,6 +5,9 @@ import { readRegistry } from './registry';
 
 export const ROUTES: readonly Route[] = ['rag', 'fine-tuned', 'hybrid'];
 
+/** What shows in place of the model of a route that has none. */
+export const NO_FINE_TUNED_MODEL = 'no fine-tuned model yet';
+
 /** What a route means for one call: which model, and whether the prompt carries the retrieved rules. */
 export interface ResolvedRoute {
   route: Route;

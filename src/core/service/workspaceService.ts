@@ -25,7 +25,7 @@ import { importAdapter, type ImportResult } from '../models/adapters/importAdapt
 import { OllamaClient, type OllamaModelInfo } from '../models/ollama/client';
 import { exportVersion, type ExportResult } from '../models/exportVersion';
 import { readRegistry, type ModelRegistry } from '../models/registry';
-import { resolveRoute, type ResolvedRoute } from '../models/route';
+import { NO_FINE_TUNED_MODEL, resolveRoute, type ResolvedRoute } from '../models/route';
 import { trainAdapter, type TrainResult } from '../models/training/train';
 import { removeVersion, useVersion } from '../models/versions';
 import type { LineRange } from '../review/lineRange';
@@ -208,6 +208,23 @@ export class WorkspaceService {
     return resolveRoute(this.workspace, config, route ?? config.models.route);
   }
 
+  /**
+   * The configured route and the model it uses now, told to the activity: the one answer the status bar, the
+   * Models view and the chat show, and what the next review uses. Fails (route-unavailable) when the route has no model.
+   */
+  async currentRoute(): Promise<ResolvedRoute> {
+    const { route } = (await this.config()).models;
+    try {
+      const resolved = await this.route(route);
+      this.options.activity?.modelChosen(resolved.model, resolved.route);
+      return resolved;
+    } catch (error) {
+      // Said where the model shows, so nothing claims a model the next review will not use.
+      if (error instanceof HouseStyleError && error.code === 'route-unavailable') this.options.activity?.modelChosen(NO_FINE_TUNED_MODEL, route);
+      throw error;
+    }
+  }
+
   /** Records a user's verdict on a finding in the feedback log, where dataset builds find preference pairs. */
   async recordVerdict(verdict: FeedbackEntry['verdict'], finding: Finding, code: string, model: string): Promise<void> {
     await this.prepareFolder();
@@ -246,10 +263,12 @@ export class WorkspaceService {
 
   // Models
 
-  async train(request: Call & { dataset: string; remote?: string; base?: string; name?: string }): Promise<TrainResult> {
+  /** Trains and imports; `active` says whether the new version is the registry's active one (the first is). */
+  async train(request: Call & { dataset: string; remote?: string; base?: string; name?: string }): Promise<TrainResult & { active: boolean }> {
     await this.prepareFolder();
     const config = await this.config();
-    return trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
+    const result = await trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
+    return { ...result, active: (await readRegistry(this.workspace)).active === result.imported.version.name };
   }
 
   async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }): Promise<ImportResult & { active: boolean }> {
@@ -314,7 +333,6 @@ export class WorkspaceService {
     const config = await this.config();
     const client = this.modelClient(config);
     const name = model ?? config.ollama.model;
-    this.options.activity?.modelChosen(name);
     await requireModel(client, name, this.options.activity);
     return { model: name, host: client.host };
   }

@@ -16,6 +16,32 @@ const ROUTE_ITEMS: (vscode.QuickPickItem & { route: Route })[] = [
   { label: 'hybrid', description: 'adapted model + retrieved rules', detail: 'The adapter, reminded of the written rules; findings cite them.', route: 'hybrid' },
 ];
 
+/**
+ * Where the chosen route is written: the user's settings, unless this workspace already sets it (it would
+ * win over them), and then only where the user says: the repository's own settings are never edited unasked.
+ */
+async function routeTarget(folder: vscode.WorkspaceFolder): Promise<vscode.ConfigurationTarget | undefined> {
+  const set = vscode.workspace.getConfiguration('housestyle', folder.uri).inspect<string>('models.route');
+  const inWorkspace = set?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : set?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : undefined;
+  if (inWorkspace === undefined) return vscode.ConfigurationTarget.Global;
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: 'This workspace', detail: "Changes the route in the workspace's settings (.vscode/settings.json), which set it now", target: inWorkspace },
+      { label: 'Only for me', detail: "Your user settings; the workspace's value is removed so that yours applies", target: vscode.ConfigurationTarget.Global },
+    ],
+    { placeHolder: 'This workspace sets the route in its own settings: where should the new one go?', ignoreFocusOut: true },
+  );
+  if (choice?.target === vscode.ConfigurationTarget.Global) await vscode.workspace.getConfiguration('housestyle', folder.uri).update('models.route', undefined, inWorkspace);
+  return choice?.target;
+}
+
+/** Says a version was registered, offering "Use It" only when it is not the active version already. */
+async function offerToUse(what: string, name: string, active: boolean): Promise<void> {
+  if (active) return void vscode.window.showInformationMessage(`House Style: ${what}; it is the active fine-tuned version.`);
+  const use = await vscode.window.showInformationMessage(`House Style: ${what}.`, 'Use It');
+  if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: name });
+}
+
 /** A registered version: the tree's node, else the user's pick. */
 async function pickVersion(service: WorkspaceService, node: unknown, placeHolder: string): Promise<string | undefined> {
   const fromTree = (node as ModelNode | undefined)?.model;
@@ -40,9 +66,11 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         { placeHolder: `Which model reviews and answers (now: ${config.models.route})` },
       );
       if (!picked) return;
-      await vscode.workspace.getConfiguration('housestyle', folder.uri).update('models.route', picked.route, vscode.ConfigurationTarget.Workspace);
-      const resolved = await service.route(picked.route);
-      ctx.activity.modelChosen(resolved.model, resolved.route);
+      // A route without its model is refused before anything is written; its error offers Import and Train.
+      await service.route(picked.route);
+      const target = await routeTarget(folder);
+      if (target === undefined) return;
+      await vscode.workspace.getConfiguration('housestyle', folder.uri).update('models.route', picked.route, target);
       modelsChanged();
     },
   },
@@ -52,9 +80,12 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
     run: (_ctx, { modelsChanged }) => async ({ service }, node) => {
       const name = await pickVersion(service, node, 'The fine-tuned model of the fine-tuned and hybrid routes');
       if (!name) return;
-      await service.useModel(name);
+      const { overriddenBy } = await service.useModel(name);
       modelsChanged();
-      void vscode.window.showInformationMessage(`House Style: ${name} is now the fine-tuned model.`);
+      if (!overriddenBy) return void vscode.window.showInformationMessage(`House Style: ${name} is now the fine-tuned model.`);
+      // The setting wins over the registry: saying "now the fine-tuned model" would be untrue.
+      const open = await vscode.window.showWarningMessage(`House Style: ${name} is the active version, but your setting House Style › Models: Fine Tuned names ${overriddenBy}, which the fine-tuned and hybrid routes use.`, 'Open Setting');
+      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'housestyle.models.fineTuned');
     },
   },
 
@@ -84,8 +115,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       );
       modelsChanged();
       stepDone('adapter');
-      const use = await vscode.window.showInformationMessage(`House Style: registered ${result.version.name} on ${result.version.base}.`, 'Use It');
-      if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.version.name });
+      await offerToUse(`registered ${result.version.name} on ${result.version.base}`, result.version.name, result.active);
     },
   },
 
@@ -112,8 +142,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       );
       modelsChanged();
       stepDone('adapter');
-      const use = await vscode.window.showInformationMessage(`House Style: trained and registered ${result.imported.version.name}.`, 'Use It');
-      if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.imported.version.name });
+      await offerToUse(`trained and registered ${result.imported.version.name}`, result.imported.version.name, result.active);
     },
   },
 
