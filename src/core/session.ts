@@ -1,7 +1,7 @@
 import type { Activity } from './activity';
 import type { Config, Route } from './config';
 import { HouseStyleError } from './errors';
-import { indexKnowledgeBase, requireRules, type IndexReport } from './knowledge/indexer';
+import { indexKnowledgeBase, requireRules, type IndexOptions, type IndexReport } from './knowledge/indexer';
 import type { KnowledgeBase } from './knowledge/knowledgeBase';
 import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
@@ -17,6 +17,8 @@ export interface SessionOptions {
   client: OllamaClient;
   /** Knowledge base name; defaults to the one reviews use. */
   kb?: string;
+  /** Asked before the index run loses meaning-based search (IndexOptions). */
+  confirmEmbedderChange?: IndexOptions['confirmEmbedderChange'];
   /** Where bundled models live (the extension's folder, or the CLI's). */
   extensionRoot?: string;
   logger?: Logger;
@@ -74,7 +76,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   // A shared index is written by its one writer (CI) only: it is searched as it is.
   const index = config.index.readOnly
     ? undefined
-    : await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+    : await indexKnowledgeBase({ workspace, config, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal, ...(options.confirmEmbedderChange && { confirmEmbedderChange: options.confirmEmbedderChange }) });
   if (index) requireRules(index);
   const cache = options.knowledgeBases;
   // Changed rows make cached handles stale (and a switched embedder makes them wrong).

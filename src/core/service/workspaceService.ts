@@ -15,7 +15,7 @@ import type { EmbedderChoice } from '../knowledge/embedder';
 import { appendFeedback } from '../dataset/feedbackLog';
 import { ollamaEmbeddingStatus, type OllamaEmbeddingStatus } from '../knowledge/embedders/ollamaEmbeddingModels';
 import { checkKnowledgeBaseHealth, type HealthReport } from '../knowledge/health';
-import { indexKnowledgeBase, type IndexReport } from '../knowledge/indexer';
+import { indexKnowledgeBase, type IndexOptions, type IndexReport } from '../knowledge/indexer';
 import { KnowledgeBaseCache } from '../knowledge/knowledgeBaseCache';
 import type { Passage } from '../knowledge/passage';
 import type { KnowledgeOverview, SearchOptions } from '../knowledge/knowledgeBase';
@@ -47,6 +47,8 @@ export interface WorkspaceServiceOptions {
   logger?: Logger;
   /** What House Style is doing and which model it uses, for a status line. */
   activity?: Activity;
+  /** The front end's question before any index run (a review's too) loses meaning-based search; see IndexOptions. */
+  confirmEmbedderChange?: IndexOptions['confirmEmbedderChange'];
 }
 
 /** What every use case accepts: a signal to stop it between steps, and where it reports progress. */
@@ -127,7 +129,8 @@ export class WorkspaceService {
 
   async index(request: Call & { kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; changed?: readonly string[] } = {}): Promise<IndexReport> {
     await this.prepareFolder();
-    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config: await this.config(), extensionRoot: this.options.extensionRoot, logger: this.logger });
+    const { confirmEmbedderChange } = this.options;
+    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config: await this.config(), extensionRoot: this.options.extensionRoot, logger: this.logger, ...(confirmEmbedderChange && { confirmEmbedderChange }) });
     // Open handles would read the rows as they were (or with the wrong embedder).
     if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await this.knowledgeBases.invalidate();
     return report;
@@ -355,6 +358,7 @@ export class WorkspaceService {
       logger: this.logger,
       knowledgeBases: this.knowledgeBases,
       ...(activity && { activity }),
+      ...(this.options.confirmEmbedderChange && { confirmEmbedderChange: this.options.confirmEmbedderChange }),
     });
     try {
       return await body(session);
