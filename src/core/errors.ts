@@ -76,6 +76,8 @@ export const FIX_STEPS = [
   'build-dataset',
   /** Choose the rag route (the one that needs no fine-tuned model). */
   'use-rag-route',
+  /** Set models.route to the recommended route. */
+  'choose-route',
   'choose-version',
   'index',
   'rebuild-index',
@@ -84,7 +86,6 @@ export const FIX_STEPS = [
   'set-ollama-host',
   /** Add style guides or docs the knowledge base's include globs match. */
   'add-knowledge-sources',
-  'compare-routes',
 ] as const;
 
 export type FixStep = (typeof FIX_STEPS)[number];

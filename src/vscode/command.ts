@@ -1,5 +1,6 @@
 import type { HouseStyleContext, EditorWorkspace } from './context';
 import type { LastTextEditor } from './lastTextEditor';
+import type { AdvicePreview } from './models/advicePreview';
 import type { FindingsStore } from './review/findingsStore';
 import type { ReviewRunner } from './review/reviewRunner';
 
@@ -9,6 +10,7 @@ export interface EditorParts {
   reviews: ReviewRunner;
   /** The file a command acts on, also when the walkthrough or a panel has the focus. */
   editors: LastTextEditor;
+  advice: AdvicePreview;
   /** Tells the Models tree that versions, the route or Ollama's models changed. */
   modelsChanged: () => void;
 }

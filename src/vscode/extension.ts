@@ -11,6 +11,7 @@ import { FindingCodeActions } from './review/codeActions';
 import { FindingsStore } from './review/findingsStore';
 import { ReviewRunner } from './review/reviewRunner';
 import { SaveReviews } from './review/saveReviews';
+import { AdvicePreview } from './models/advicePreview';
 import { showCurrentRoute } from './models/currentRoute';
 import { createStatusBar } from './statusBar';
 
@@ -26,6 +27,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   const modelsTree = new ModelsTreeProvider(ctx);
   const editors = new LastTextEditor();
   const chat = new ChatViewProvider(ctx);
+  const advice = new AdvicePreview();
   // One answer to "which model reviews next", read again wherever it shows whenever it may have changed.
   const modelsChanged = (): void => {
     modelsTree.refresh();
@@ -34,6 +36,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   };
   ctx.push(
     editors,
+    advice,
     findings,
     reviews,
     saves,
@@ -62,7 +65,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
-  registerCommands(ctx, { findings, reviews, editors, modelsChanged });
+  registerCommands(ctx, { findings, reviews, editors, advice, modelsChanged });
   void sourceWatcher.restart();
 }
 

@@ -29,6 +29,7 @@ const STEPS: Record<FixStep, EditorStep> = {
   'train-adapter': { say: 'train one', button: 'Train Adapter', run: () => vscode.commands.executeCommand('housestyle.trainAdapter') },
   'build-dataset': { say: 'build a fine-tuning dataset from your review history', button: 'Build Dataset', run: () => vscode.commands.executeCommand('housestyle.buildDataset') },
   'use-rag-route': { say: 'choose the rag route', button: 'Choose Route', run: () => vscode.commands.executeCommand('housestyle.chooseRoute') },
+  'choose-route': { say: 'choose it as the route', button: 'Choose Route', run: () => vscode.commands.executeCommand('housestyle.chooseRoute') },
   'choose-version': { say: 'use another fine-tuned version', button: 'Use Version', run: () => vscode.commands.executeCommand('housestyle.useModel') },
   index: { say: 'index the workspace', button: 'Index Workspace', run: () => vscode.commands.executeCommand('housestyle.indexWorkspace') },
   'rebuild-index': { say: 'rebuild the index', button: 'Rebuild Index', run: () => vscode.commands.executeCommand('housestyle.rebuildIndex') },
@@ -39,7 +40,6 @@ const STEPS: Record<FixStep, EditorStep> = {
     run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'housestyle.ollama.host'),
   },
   'add-knowledge-sources': { say: 'add your style guide (docs/STYLE_GUIDE.md, CONTRIBUTING.md or docs/**)', button: 'Add Style Guide', run: openKnowledgeSources },
-  'compare-routes': { say: 'compare the routes on a file', button: 'Compare Routes', run: () => vscode.commands.executeCommand('housestyle.compareRoutes') },
 };
 
 /** The steps as one sentence: "Import an adapter, train one or choose the rag route." */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Route } from '../../core/config';
 import { HouseStyleError } from '../../core/errors';
 import type { WorkspaceService } from '../../core/service/workspaceService';
-import { adviceText, ROUTES } from '../../core/service/frontEndHelpers';
+import { ROUTES } from '../../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from '../command';
 import { ComparePanel, compareFailed, comparisonEvent } from '../compare/comparePanel';
 import { withEditorProgress } from '../progress';
@@ -180,10 +180,10 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
 
   'housestyle.advise': {
     needs: 'trust',
-    run: (ctx) => async ({ service }) => {
+    run: (ctx, { advice: preview }) => async ({ service }) => {
       const advice = await withEditorProgress(ctx.activity, { kind: 'evaluating', label: 'advice' }, { title: 'House Style: measuring this workspace' }, (_progress, signal) => service.advise({ signal }));
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# RAG, fine-tuned or hybrid?\n\n${adviceText(advice)}` });
-      await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => vscode.window.showTextDocument(document));
+      stepDone('compare');
+      await preview.show(advice);
     },
   },
 };
