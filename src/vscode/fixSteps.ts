@@ -36,7 +36,8 @@ const STEPS: Record<FixStep, EditorStep> = {
   'pull-model': { say: 'pull it through Ollama', button: 'Pull Model', run: () => vscode.commands.executeCommand('housestyle.pullModel') },
   'set-ollama-host': {
     say: 'start Ollama, or set House Style › Ollama: Host to where it runs',
-    button: 'Set Ollama Host',
+    // The label of the code's own action, so the toast offers it once (it opens the host setting itself).
+    button: 'Open Settings',
     run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'housestyle.ollama.host'),
   },
   'add-knowledge-sources': { say: 'add your style guide (docs/STYLE_GUIDE.md, CONTRIBUTING.md or docs/**)', button: 'Add Style Guide', run: openKnowledgeSources },
