@@ -65,6 +65,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
+  void findings.restore();
   registerCommands(ctx, { findings, reviews, editors, advice, modelsChanged });
   void sourceWatcher.restart();
 }
