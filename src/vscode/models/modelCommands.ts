@@ -149,7 +149,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
   'housestyle.compareRoutes': {
     needs: 'trust',
     run: (ctx, { editors }) => async ({ service }) => {
-      const document = editors.document('compare the routes on');
+      const document = await editors.document('compare the routes on');
       if (!vscode.workspace.getWorkspaceFolder(document.uri)) throw new HouseStyleError('No file of this folder is open.', 'Open the file to compare the routes on.', 'usage');
       const adapted = await service.route('fine-tuned').then(
         (route) => route.model,
