@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CARD_FILE } from '../core/service/frontEndHelpers';
+import { CARD_FILE, counted } from '../core/service/frontEndHelpers';
 import type { FormatName } from '../core/dataset/exporters/datasetFormat';
 import type { WorkspaceCommand } from './command';
 import { describeError, isCancellation } from '../core/errors';
 import { withEditorProgress } from './progress';
 import { stepDone } from './walkthroughSteps';
-import { counted } from '../core/plural';
 
 const TITLE = 'House Style: Build Fine-Tuning Dataset';
 

@@ -15,7 +15,7 @@ import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 import { CodeServer, installToolchain } from './codeServer';
 import { chatAnswer, createWorkspaceRepo, isQuestion, REVIEWED_FILE, reviewAnswer } from './scenario';
-import { STATUS_ITEM, Workbench } from './workbench';
+import { STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts', 'tour');
@@ -158,8 +158,9 @@ describe('a new user tours House Style (code-server)', () => {
     await workbench.runCommand('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)');
     await workbench.quickPickRow('rag').click();
     const userSettings = path.join(profile, 'user-data', 'User', 'settings.json');
+    const routeSaved = async () => (JSON.parse(await readFile(userSettings, 'utf8')) as Record<string, unknown>)['housestyle.models.route'] === 'rag';
+    await waitUntil(routeSaved, 'the route in the user settings');
     await workbench.page.locator(STATUS_ITEM, { hasText: `${MODEL} · rag` }).waitFor();
-    assert.equal(JSON.parse(await readFile(userSettings, 'utf8'))['housestyle.models.route'], 'rag');
     assert.equal(existsSync(path.join(repo.dir, '.vscode', 'settings.json')), false);
   });
 

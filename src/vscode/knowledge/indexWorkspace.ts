@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { IndexReport } from '../../core/knowledge/indexer';
 import type { EditorWorkspace, HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
-import { counted } from '../../core/plural';
+import { counted } from '../../core/service/frontEndHelpers';
 import { warnWithFix } from '../fixSteps';
 import { stepDone } from '../walkthroughSteps';
 import { offerSemanticSearch } from './embeddingOffer';

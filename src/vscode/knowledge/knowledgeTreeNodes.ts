@@ -1,6 +1,6 @@
 import type { HealthCheck, HealthReport } from '../../core/knowledge/health';
 import type { KnowledgeOverview } from '../../core/knowledge/knowledgeBase';
-import { counted } from '../../core/plural';
+import { counted } from '../../core/service/frontEndHelpers';
 
 /** A row of the Knowledge tree, as plain data: what the tree provider turns into TreeItems. Pure, so it is tested without an editor. */
 export interface KnowledgeNode {

@@ -1,5 +1,5 @@
 import type { Route } from '../../core/config';
-import { NO_FINE_TUNED_MODEL } from '../../core/models/route';
+import { NO_FINE_TUNED_MODEL } from '../../core/service/frontEndHelpers';
 import type { ModelRegistry } from '../../core/models/registry';
 import type { OllamaModelInfo } from '../../core/models/ollama/client';
 

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { sha256 } from '../../core/hash';
-import { Dismissals, moveAfterFix } from '../../core/service/frontEndHelpers';
+import { Dismissals, moveAfterFix, sha256 } from '../../core/service/frontEndHelpers';
 import type { Finding } from '../../core/review/finding';
 import type { LineRange } from '../../core/review/lineRange';
 import { toDiagnostic, type LineLength } from './diagnostics';
