@@ -16,7 +16,7 @@ import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaT
 import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 import { CodeServer, installToolchain, type Toolchain } from './codeServer';
 import { chatAnswer, createWorkspaceRepo, EMPTY_CATCH, HOSTILE_HTML, isQuestion, REVIEWED_FILE, reviewAnswer, VAR_FIX, VAR_LINE } from './scenario';
-import { STATUS_ITEM, waitUntil, Workbench } from './workbench';
+import { screenshotStep, STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
@@ -35,18 +35,7 @@ let server: CodeServer;
 let workbench: Workbench;
 
 /** One step of the lane: a screenshot when it ends, pass or fail, so a failure can be seen afterwards. */
-function step(name: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60);
-    try {
-      await body();
-    } catch (error) {
-      if (workbench) await workbench.screenshot(`FAILED-${slug}`).catch(() => undefined);
-      throw error;
-    }
-    if (workbench) await workbench.screenshot(slug);
-  });
-}
+const step = screenshotStep(() => workbench);
 
 /** A step the lane will drive once the feature exists; listed so the gap shows in every run. */
 function pending(name: string): void {

@@ -2,7 +2,7 @@
 // buttons with the walkthrough itself in front, a route chosen without an adapter, messages in VS Code's terms,
 // a dataset build whose pickers lose focus, Advise, and what Source Control shows afterwards. Steps run in order
 // and share one editor; each leaves a screenshot in test/e2e/artifacts/tour/. The recipe is in DESIGN.md.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +15,7 @@ import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 import { CodeServer, installToolchain } from './codeServer';
 import { chatAnswer, createWorkspaceRepo, isQuestion, REVIEWED_FILE, reviewAnswer } from './scenario';
-import { STATUS_ITEM, waitUntil, Workbench } from './workbench';
+import { screenshotStep, STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
 const run = promisify(execFile);
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts', 'tour');
@@ -30,18 +30,7 @@ let ollama: OllamaTestServer;
 let server: CodeServer;
 let workbench: Workbench;
 
-function step(name: string, body: () => Promise<void>): void {
-  it(name, async () => {
-    const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60);
-    try {
-      await body();
-    } catch (error) {
-      if (workbench) await workbench.screenshot(`FAILED-${slug}`).catch(() => undefined);
-      throw error;
-    }
-    if (workbench) await workbench.screenshot(slug);
-  });
-}
+const step = screenshotStep(() => workbench);
 
 /** Every toast text shown since the page loaded (a MutationObserver in the page), so none escapes the check. */
 async function recordToasts(): Promise<void> {
