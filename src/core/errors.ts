@@ -66,18 +66,47 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
- * An error the user can act on: `message` says what happened, `hint` says what to do.
+ * Steps that fix a failure, named for what the user does rather than how a front end spells it. `hint` is
+ * written for the command line (flags, `housestyle …`); a front end that has its own way of doing a step
+ * (the editor: a command behind a button) words the steps itself and shows them instead of the hint.
+ */
+export const FIX_STEPS = [
+  'import-adapter',
+  'train-adapter',
+  'build-dataset',
+  /** Choose the rag route (the one that needs no fine-tuned model). */
+  'use-rag-route',
+  /** Set models.route to the recommended route. */
+  'choose-route',
+  'choose-version',
+  'index',
+  'rebuild-index',
+  'pull-model',
+  /** Point House Style at the Ollama that runs (its host setting). */
+  'set-ollama-host',
+  /** Add style guides or docs the knowledge base's include globs match. */
+  'add-knowledge-sources',
+] as const;
+
+export type FixStep = (typeof FIX_STEPS)[number];
+
+/**
+ * An error the user can act on: `message` says what happened, `hint` says what to do (for the command line),
+ * `fix` names the same steps for front ends that word them their own way.
  * Front ends show these as one line each; anything else is a bug and is shown as such.
  */
 export class HouseStyleError extends Error {
+  readonly fix: readonly FixStep[];
+
   constructor(
     message: string,
     readonly hint?: string,
     readonly code: ErrorCode = 'failed',
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fix?: readonly FixStep[] },
   ) {
-    super(message, options);
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'HouseStyleError';
+    this.fix = options?.fix ?? [];
   }
 }
 

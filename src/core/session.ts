@@ -1,7 +1,7 @@
 import type { Activity } from './activity';
 import type { Config, Route } from './config';
 import { HouseStyleError } from './errors';
-import { indexKnowledgeBase, requireRules, type IndexReport } from './knowledge/indexer';
+import { indexKnowledgeBase, requireRules, type IndexOptions, type IndexReport } from './knowledge/indexer';
 import type { KnowledgeBase } from './knowledge/knowledgeBase';
 import type { KnowledgeBaseCache } from './knowledge/knowledgeBaseCache';
 import { openKnowledgeBase } from './knowledge/knowledgeBase';
@@ -17,6 +17,8 @@ export interface SessionOptions {
   client: OllamaClient;
   /** Knowledge base name; defaults to the one reviews use. */
   kb?: string;
+  /** Asked before the index run loses meaning-based search (IndexOptions). */
+  confirmEmbedderChange?: IndexOptions['confirmEmbedderChange'];
   /** Where bundled models live (the extension's folder, or the CLI's). */
   extensionRoot?: string;
   logger?: Logger;
@@ -66,14 +68,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const progress = options.progress ?? noProgress;
   const route = await resolveRoute(workspace, config, options.route ?? config.models.route, options.model);
   const { model } = route;
-  activity?.modelChosen(model, route.route);
+  // The status bar shows what the next review uses: the configured route, not another one a compare or a chat question asked for.
+  if (!options.model && route.route === config.models.route) activity?.modelChosen(model, route.route);
   const checkModels = (options.modelCheck ?? 'require') === 'require';
   if (checkModels) await requireRouteModel(client, route, activity);
 
   // A shared index is written by its one writer (CI) only: it is searched as it is.
   const index = config.index.readOnly
     ? undefined
-    : await indexKnowledgeBase({ workspace, config, client, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal });
+    : await indexKnowledgeBase({ workspace, config, client, kb: options.kb, extensionRoot: options.extensionRoot, logger, progress, signal: options.signal, ...(options.confirmEmbedderChange && { confirmEmbedderChange: options.confirmEmbedderChange }) });
   if (index) requireRules(index);
   const cache = options.knowledgeBases;
   // Changed rows make cached handles stale (and a switched embedder makes them wrong).
@@ -125,7 +128,7 @@ async function requireRouteModel(client: OllamaClient, route: ResolvedRoute, act
       `The fine-tuned model ${route.model} (${route.route} route) is not on Ollama at ${client.host}.`,
       'Import it again (housestyle model import --adapter PATH --base MODEL), choose another version (housestyle model list, housestyle model use NAME), or use --route rag.',
       'model-not-found',
-      { cause: error },
+      { cause: error, fix: ['import-adapter', 'choose-version', 'use-rag-route'] },
     );
   }
 }
@@ -155,6 +158,7 @@ export async function requireModel(client: OllamaClient, model: string, activity
       `Model ${model} is not available on Ollama at ${client.host}.`,
       `Pull it with \`ollama pull ${model}\`, or choose a model that \`ollama list\` shows (--model, or the ollama.model setting).`,
       'model-not-found',
+      { fix: ['pull-model'] },
     );
   }
 }

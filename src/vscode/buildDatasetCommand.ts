@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CARD_FILE } from '../core/service/frontEndHelpers';
+import { CARD_FILE, counted } from '../core/service/frontEndHelpers';
 import type { FormatName } from '../core/dataset/exporters/datasetFormat';
 import type { WorkspaceCommand } from './command';
 import { describeError, isCancellation } from '../core/errors';
 import { withEditorProgress } from './progress';
+import { stepDone } from './walkthroughSteps';
 
 const TITLE = 'House Style: Build Fine-Tuning Dataset';
 
@@ -18,7 +19,7 @@ const FORMATS: (vscode.QuickPickItem & { format: FormatName })[] = [
 async function pickCommentExports(workspace: vscode.Uri): Promise<string[] | undefined> {
   const historyOnly = { label: 'Git history and the feedback log', detail: 'Review follow-ups, merged pull-request branches, review notes, accepted and dismissed findings' };
   const withExports = { label: 'Also pull-request review comments…', detail: 'JSON exports of GitHub review comments or GitLab discussions' };
-  const choice = await vscode.window.showQuickPick([historyOnly, withExports], { title: TITLE, placeHolder: 'What to build from' });
+  const choice = await vscode.window.showQuickPick([historyOnly, withExports], { title: TITLE, placeHolder: 'What to build from', ignoreFocusOut: true });
   if (!choice) return undefined;
   if (choice === historyOnly) return [];
   const files = await vscode.window.showOpenDialog({ title: TITLE, defaultUri: workspace, canSelectMany: true, filters: { JSON: ['json'] }, openLabel: 'Import these exports' });
@@ -40,9 +41,11 @@ export const buildDatasetCommand: WorkspaceCommand = {
       prompt: 'Output folder, relative to the workspace. Files an earlier build wrote there are replaced once the new one is complete; other files are kept.',
       value: path.relative(workspace, service.defaultDatasetFolder()),
       validateInput: (value) => (value.trim() ? undefined : 'Enter a folder.'),
+      // A click elsewhere (the walkthrough beside it, a file) keeps the answers so far; only Escape cancels.
+      ignoreFocusOut: true,
     });
     if (out === undefined) return;
-    const format = await vscode.window.showQuickPick(FORMATS, { title: TITLE, placeHolder: 'Training file format' });
+    const format = await vscode.window.showQuickPick(FORMATS, { title: TITLE, placeHolder: 'Training file format', ignoreFocusOut: true });
     if (!format) return;
     const comments = await pickCommentExports(folder.uri);
     if (!comments) return;
@@ -56,12 +59,13 @@ export const buildDatasetCommand: WorkspaceCommand = {
         return undefined;
       });
     if (!report) return;
+    stepDone('dataset');
 
     const card = vscode.Uri.file(path.join(report.out, CARD_FILE));
     await vscode.commands.executeCommand('markdown.showPreview', card).then(undefined, () => vscode.window.showTextDocument(card));
-    const summary = `Dataset written: ${report.samples.total} samples (train ${report.samples.bySplit.train}, validation ${report.samples.bySplit.validation}, test ${report.samples.bySplit.test}), ${report.preferencePairs.total} preference pairs.`;
+    const summary = `Dataset written: ${counted(report.samples.total, 'sample')} (train ${report.samples.bySplit.train}, validation ${report.samples.bySplit.validation}, test ${report.samples.bySplit.test}), ${counted(report.preferencePairs.total, 'preference pair')}.`;
     ctx.logger.info(summary);
-    const shown = report.warnings.length > 0 ? await vscode.window.showWarningMessage(`House Style: ${summary} ${report.warnings.length} warning(s).`, 'Show Warnings') : await vscode.window.showInformationMessage(`House Style: ${summary}`);
+    const shown = report.warnings.length > 0 ? await vscode.window.showWarningMessage(`House Style: ${summary} ${counted(report.warnings.length, 'warning')}.`, 'Show Warnings') : await vscode.window.showInformationMessage(`House Style: ${summary}`);
     if (shown) ctx.output.show();
   },
 };

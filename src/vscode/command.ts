@@ -1,4 +1,6 @@
 import type { HouseStyleContext, EditorWorkspace } from './context';
+import type { LastTextEditor } from './lastTextEditor';
+import type { AdvicePreview } from './models/advicePreview';
 import type { FindingsStore } from './review/findingsStore';
 import type { ReviewRunner } from './review/reviewRunner';
 
@@ -6,6 +8,9 @@ import type { ReviewRunner } from './review/reviewRunner';
 export interface EditorParts {
   findings: FindingsStore;
   reviews: ReviewRunner;
+  /** The file a command acts on, also when the walkthrough or a panel has the focus. */
+  editors: LastTextEditor;
+  advice: AdvicePreview;
   /** Tells the Models tree that versions, the route or Ollama's models changed. */
   modelsChanged: () => void;
   /** Shows the chat with the caret in its question box. */

@@ -5,6 +5,7 @@ import { Activity } from '../core/service/frontEndHelpers';
 import type { WorkspaceService } from '../core/service/workspaceService';
 import { ErrorPresenter } from './errors';
 import { confirmRepositoryHost } from './hostConsent';
+import { confirmEmbedderChange } from './knowledge/embedderChange';
 import { editorSettings } from './settings';
 import { requireFolder, requireTrust } from './trust';
 
@@ -56,6 +57,7 @@ export class HouseStyleContext implements vscode.Disposable {
             settings: () => editorSettings(folder),
             logger: this.logger,
             activity: this.activity,
+            confirmEmbedderChange,
           }),
       );
       this.services.set(key, service);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, errorCodeOf, HouseStyleError, isCancellation, type ErrorCode } from '../core/errors';
+import { fixButtons, fixSentence, runFix } from './fixSteps';
 
 export type ErrorAction = 'Open Settings' | 'Pull Model' | 'Manage Workspace Trust' | 'Rebuild Index' | 'Index Workspace' | 'Show Log';
 
@@ -25,7 +26,8 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
   'index-damaged': ['Rebuild Index', 'Show Log'],
   'index-locked': ['Show Log'],
   'disk-full': ['Show Log'],
-  'knowledge-empty': ['Open Settings', 'Index Workspace'],
+  // What to add comes with the error's fix steps (a style guide to create, the team's config).
+  'knowledge-empty': [],
   'host-not-confirmed': ['Open Settings'],
   'outside-workspace': [],
   embedder: ['Open Settings', 'Show Log'],
@@ -40,7 +42,7 @@ export const ERROR_ACTIONS: Record<ErrorCode | 'bug', ErrorAction[]> = {
   feedback: ['Show Log'],
   'adapter-invalid': [],
   'adapter-rejected': ['Show Log'],
-  'route-unavailable': ['Open Settings'],
+  'route-unavailable': [],
   registry: ['Show Log'],
   'training-failed': ['Show Log'],
   failed: ['Show Log'],
@@ -64,25 +66,33 @@ export interface ErrorPresenterHost {
 
 /**
  * The one way errors reach the user: one line with the actions that fix it, the same actions for the same
- * code whether it came from a command, a review on save or a view. Expected conditions go to the log as one
- * warning line; only bugs carry a stack there. A message shown a moment ago is not shown again (a failing
- * review on every save would otherwise repeat it).
+ * code whether it came from a command, a review on save or a view. An error that names its fix steps is
+ * worded in the editor's terms (a sentence and a button per step) instead of its hint, which is written for
+ * the command line. Expected conditions go to the log as one warning line; only bugs carry a stack there. A
+ * background run (a review on save) does not repeat the message it showed a moment ago; what the user asked
+ * for always answers.
  */
 export class ErrorPresenter {
   private lastShown: string | undefined;
 
   constructor(private readonly host: ErrorPresenterHost) {}
 
-  async present(error: unknown): Promise<void> {
+  async present(error: unknown, { background = false }: { background?: boolean } = {}): Promise<void> {
     if (isCancellation(error)) return;
     const code = errorCodeOf(error);
-    const message = describeError(error);
-    if (error instanceof HouseStyleError) this.host.output.warn(message);
+    const fix = error instanceof HouseStyleError ? error.fix : [];
+    const message = fix.length > 0 ? `${(error as HouseStyleError).message} ${fixSentence(fix)}` : describeError(error);
+    if (error instanceof HouseStyleError) this.host.output.warn(describeError(error));
     else this.host.output.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    if (message === this.lastShown) return;
+    if (background && message === this.lastShown) return;
     this.lastShown = message;
-    const choice = await vscode.window.showErrorMessage(`House Style: ${message}`, ...ERROR_ACTIONS[code]);
-    if (choice) await this.run(choice, code);
+    const steps = fixButtons(fix);
+    const actions = ERROR_ACTIONS[code].filter((action) => !steps.includes(action));
+    const choice = await vscode.window.showErrorMessage(`House Style: ${message}`, ...steps, ...actions);
+    if (!choice) return;
+    this.lastShown = undefined;
+    if (steps.includes(choice)) await runFix(fix, choice);
+    else await this.run(choice as ErrorAction, code);
   }
 
   /** After a success the same failure is worth showing again. */
@@ -91,7 +101,6 @@ export class ErrorPresenter {
   }
 
   private async run(action: ErrorAction, code: ErrorCode | 'bug'): Promise<void> {
-    this.lastShown = undefined;
     switch (action) {
       case 'Open Settings':
         await vscode.commands.executeCommand('workbench.action.openSettings', settingsFor(code));

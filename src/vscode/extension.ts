@@ -6,10 +6,13 @@ import { KnowledgeTreeProvider } from './knowledge/knowledgeTree';
 import { SourceWatcher } from './knowledge/sourceWatcher';
 import { KnowledgeViewProvider } from './knowledge/knowledgeView';
 import { ModelsTreeProvider } from './models/modelsTree';
+import { LastTextEditor } from './lastTextEditor';
 import { FindingCodeActions } from './review/codeActions';
 import { FindingsStore } from './review/findingsStore';
 import { ReviewRunner } from './review/reviewRunner';
 import { SaveReviews } from './review/saveReviews';
+import { AdvicePreview } from './models/advicePreview';
+import { showCurrentRoute } from './models/currentRoute';
 import { createStatusBar } from './statusBar';
 
 /** Wires the editor surfaces; heavy modules (LanceDB, transformers.js) load on first use, not here. */
@@ -22,8 +25,18 @@ export function activate(extension: vscode.ExtensionContext): void {
   const knowledgeTree = new KnowledgeTreeProvider(ctx);
   const sourceWatcher = new SourceWatcher(ctx);
   const modelsTree = new ModelsTreeProvider(ctx);
+  const editors = new LastTextEditor();
   const chat = new ChatViewProvider(ctx);
+  const advice = new AdvicePreview();
+  // One answer to "which model reviews next", read again wherever it shows whenever it may have changed.
+  const modelsChanged = (): void => {
+    modelsTree.refresh();
+    chat.optionsChanged();
+    void showCurrentRoute(ctx);
+  };
   ctx.push(
+    editors,
+    advice,
     findings,
     reviews,
     saves,
@@ -33,7 +46,7 @@ export function activate(extension: vscode.ExtensionContext): void {
       if (!event.affectsConfiguration('housestyle')) return;
       ctx.settingsChanged();
       knowledgeTree.refresh();
-      modelsTree.refresh();
+      modelsChanged();
       void sourceWatcher.restart();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -52,7 +65,8 @@ export function activate(extension: vscode.ExtensionContext): void {
     ctx.activity.onChange(ollamaChanged(() => modelsTree.refresh())),
     createStatusBar(ctx.activity),
   );
-  registerCommands(ctx, { findings, reviews, modelsChanged: () => modelsTree.refresh(), openChat: () => chat.open() });
+  void findings.restore();
+  registerCommands(ctx, { findings, reviews, editors, advice, modelsChanged, openChat: () => chat.open() });
   void sourceWatcher.restart();
 }
 

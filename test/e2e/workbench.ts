@@ -2,6 +2,7 @@
 // the Problems panel, notifications, quick fixes, webviews. Every wait is on a condition in the page, never a
 // fixed sleep; every step can leave a screenshot in the artifacts folder.
 import { mkdir } from 'node:fs/promises';
+import { it } from 'node:test';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
@@ -25,6 +26,24 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, wha
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * A lane's step: a test that leaves a screenshot of the window when it ends, pass or fail (FAILED-…), so a
+ * failure can be seen afterwards. `current` gives the lane's workbench once it is open.
+ */
+export function screenshotStep(current: () => Workbench | undefined): (name: string, body: () => Promise<void>) => void {
+  return (name, body) =>
+    it(name, async () => {
+      const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60);
+      try {
+        await body();
+      } catch (error) {
+        await current()?.screenshot(`FAILED-${slug}`).catch(() => undefined);
+        throw error;
+      }
+      await current()?.screenshot(slug);
+    });
 }
 
 export class Workbench {

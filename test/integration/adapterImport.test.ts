@@ -238,7 +238,11 @@ describe('model import against the Ollama-API test server', () => {
       server.rejectNextCreate('unsupported architecture "Qwen3ForCausalLM" for adapter');
       await assert.rejects(
         importAdapter({ workspace, client, adapter, base: BASE }),
-        (e: HouseStyleError) => e.code === 'adapter-rejected' && /unsupported architecture/.test(e.message) && /trained on this base model/.test(e.hint ?? ''),
+        // Ollama's own text verbatim, the version named once, and one line of advice.
+        (e: HouseStyleError) =>
+          e.code === 'adapter-rejected' &&
+          new RegExp(`^Ollama refused to build \\S+ from ${BASE.replaceAll('.', '\\.')}: "unsupported architecture "Qwen3ForCausalLM" for adapter"\\.$`).test(e.message) &&
+          e.hint === `Import a LoRA adapter trained on ${BASE} (same architecture and size).`,
       );
       assert.deepEqual((await readRegistry(workspace)).models, []);
     });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseConfig, type Config } from '../../src/core/config';
+import type { HouseStyleError } from '../../src/core/errors';
 import { chooseEmbedder } from '../../src/core/knowledge/embedders/chooseEmbedder';
 import { ollamaEmbeddingStatus } from '../../src/core/knowledge/embedders/ollamaEmbeddingModels';
 import { indexKnowledgeBase } from '../../src/core/knowledge/indexer';
@@ -94,6 +95,42 @@ describe('auto picks an installed Ollama embedding model', () => {
       const cli = await runCli(['index', '--workspace', dir], { env: { OLLAMA_HOST: ollama.host } });
       assert.equal(cli.code, 0, cli.stderr);
       assert.match(cli.stdout, /^Indexed "style" with ollama:all-minilm:latest: /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an index never loses meaning-based search without being asked', () => {
+  test('with Ollama unreachable, Rebuild and an ordinary run ask first; a no keeps the index, a yes rebuilds with hashing', async () => {
+    const ollama = await server(['qwen2.5-coder:7b', 'all-minilm']);
+    const dir = await mkdtemp(path.join(tmpdir(), 'hs-embed-ask-'));
+    try {
+      await cp(path.join(REPO_ROOT, 'test/fixtures/demo'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}index`) });
+      const built = await indexKnowledgeBase({ workspace: dir, config: configFor(ollama.host) });
+      assert.equal(built.embedder, 'ollama:all-minilm:latest');
+
+      const mistyped = await unreachableHost();
+      const asked: object[] = [];
+      const answer = (yes: boolean) => async (change: object) => (asked.push(change), yes);
+      for (const rebuild of [true, false]) {
+        await assert.rejects(indexKnowledgeBase({ workspace: dir, config: configFor(mistyped), rebuild, confirmEmbedderChange: answer(false) }), (e: HouseStyleError) => e.code === 'cancelled');
+        const kept = await openKnowledgeBase({ workspace: dir, config: configFor(ollama.host) });
+        assert.equal(kept.embedder, 'ollama:all-minilm:latest', `refused ${rebuild ? 'rebuild' : 'run'}: the index is as it was`);
+        assert.ok((await kept.search('var let const', { k: 3 })).length > 0);
+        await kept.close();
+      }
+      assert.equal(asked.length, 2);
+      for (const { reason, ...change } of asked as { reason: string }[]) {
+        assert.deepEqual(change, { kb: 'style', from: 'ollama:all-minilm:latest', to: 'hash-v1-384', unreachableHost: mistyped });
+        assert.match(reason, /Ollama is not reachable at /);
+      }
+
+      const rebuilt = await indexKnowledgeBase({ workspace: dir, config: configFor(mistyped), rebuild: true, confirmEmbedderChange: answer(true) });
+      assert.equal(rebuilt.embedder, 'hash-v1-384');
+      assert.ok(rebuilt.rows > 0);
+      // From hashing to hashing there is nothing to lose: no question.
+      await indexKnowledgeBase({ workspace: dir, config: configFor(mistyped), rebuild: true, confirmEmbedderChange: () => assert.fail('asked with nothing to lose') });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

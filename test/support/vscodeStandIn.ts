@@ -9,6 +9,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 export class Position {
   constructor(
@@ -424,6 +425,12 @@ export const workspace = {
     };
   },
   textDocuments: [] as unknown[],
+  /** The file system of `file:` URIs, as VS Code's workspace.fs: a missing file rejects (a FileSystemError there). */
+  fs: {
+    async readFile(uri: Uri): Promise<Uint8Array> {
+      return readFile(uri.fsPath);
+    },
+  },
 };
 
 export const languages = {

@@ -207,6 +207,17 @@ for (const situation of SITUATIONS) {
       if (quality(chosen) !== 'better') assert.ok(ms('rag') > TARGET);
     }
     assert.doesNotMatch(advice.nextStep, advice.recommendation === 'rag' ? /use hybrid|set models\.route to (fine-tuned|hybrid)/i : /keep models\.route at rag/i);
+    // The same step for a front end that offers it as a command: what the command line's words lead with.
+    const leads = /^(Build a dataset|Grow the dataset|Clean the history)/.test(advice.nextStep)
+      ? 'build-dataset'
+      : /^(Train an adapter|Retrain)/.test(advice.nextStep)
+        ? 'train-adapter'
+        : /^Set models\.route/.test(advice.nextStep)
+          ? 'choose-route'
+          : /^Keep models\.route at rag\. (Grow|Clean)/.test(advice.nextStep)
+            ? 'build-dataset'
+            : undefined;
+    assert.equal(advice.nextAction, leads, advice.nextStep);
   });
 }
 

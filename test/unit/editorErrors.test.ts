@@ -1,6 +1,9 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
 import { register } from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { ERROR_CODES, HouseStyleError, type ErrorCode } from '../../src/core/errors';
 
 // `vscode` exists only inside the editor: the stand-in records what the presenter shows and runs.
@@ -66,7 +69,7 @@ test('choosing an action runs it: settings for the failing area, trust managemen
   }
 });
 
-test('cancellation is silent; expected errors log one warning line, bugs their stack; a repeat is not shown twice', async () => {
+test('cancellation is silent; expected errors log one warning line, bugs their stack; a background repeat is not shown twice, a repeat the user asked for is', async () => {
   const errors = presenter();
   await errors.present(new HouseStyleError('Cancelled.', undefined, 'cancelled'));
   await errors.present(new DOMException('The operation was aborted.', 'AbortError'));
@@ -74,19 +77,43 @@ test('cancellation is silent; expected errors log one warning line, bugs their s
   assert.equal(standIn.output.length, 0);
 
   const down = new HouseStyleError('Cannot reach Ollama at http://127.0.0.1:9.', 'Start Ollama.', 'ollama-unreachable');
-  await errors.present(down);
-  await errors.present(down);
+  await errors.present(down, { background: true });
+  await errors.present(down, { background: true });
   assert.equal(standIn.shown.length, 1, 'the same failure on every save is shown once');
   assert.deepEqual(standIn.output, [
     { level: 'warn', message: 'Cannot reach Ollama at http://127.0.0.1:9. Start Ollama.' },
     { level: 'warn', message: 'Cannot reach Ollama at http://127.0.0.1:9. Start Ollama.' },
   ]);
   errors.succeeded();
-  await errors.present(down);
+  await errors.present(down, { background: true });
   assert.equal(standIn.shown.length, 2, 'after a success the failure is news again');
+  await errors.present(down);
+  await errors.present(down);
+  assert.equal(standIn.shown.length, 4, 'a second click of a command that fails says so again');
 
   await errors.present(new TypeError('boom'));
   assert.equal(standIn.output.at(-1)!.level, 'error');
   assert.match(standIn.output.at(-1)!.message, /TypeError: boom\n\s+at /);
   assert.deepEqual(standIn.shown.at(-1)!.actions, ['Show Log']);
+});
+
+test('an error that names its fix steps is worded in VS Code terms, with a button per step that runs its command', async () => {
+  const { resolveRoute } = await import('../../src/core/models/route');
+  const { loadConfig } = await import('../../src/core/config');
+  const workspace = mkdtempSync(path.join(tmpdir(), 'hs-fix-'));
+  const error = await resolveRoute(workspace, await loadConfig(workspace), 'fine-tuned').then(
+    () => assert.fail('the fine-tuned route resolved with no adapter'),
+    (e: unknown) => e as HouseStyleError,
+  );
+  assert.match(error.hint ?? '', /--route rag/, 'the command line keeps its hint');
+  standIn.answer = 'Import Adapter';
+  await presenter().present(error);
+  const [shown] = standIn.shown;
+  assert.deepEqual(shown, {
+    kind: 'error',
+    message: 'House Style: The fine-tuned route needs a fine-tuned model, and none is configured or registered. Import an adapter, train one or choose the rag route.',
+    actions: ['Import Adapter', 'Train Adapter', 'Choose Route'],
+  });
+  assert.doesNotMatch(shown!.message, /--|`|housestyle [a-z]/);
+  assert.deepEqual(standIn.executed, [{ command: 'housestyle.importAdapter', args: [] }]);
 });

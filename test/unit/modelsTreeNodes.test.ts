@@ -23,18 +23,19 @@ const snapshot: ModelsSnapshot = {
   fineTuned: 'housestyle-acme:20261201-1',
 };
 
-test('the Models tree shows Ollama, the route with its model, versions newest first with the active one marked, and installed models', () => {
+test('the Models tree shows Ollama, the route with its model, versions newest first by tag and time with the active one marked, and installed models', () => {
   const [ollama, route, versions, installed] = modelsNodes(snapshot);
   assert.deepEqual([ollama!.label, ollama!.description, ollama!.contextValue], ['Ollama', 'http://127.0.0.1:11434 · 2 models', 'ollama']);
   assert.deepEqual([route!.label, route!.description, route!.command], ['Route: hybrid', 'housestyle-acme:20261201-1', 'housestyle.chooseRoute']);
   assert.deepEqual(
     versions!.children!.map((n) => [n.label, n.description, n.contextValue]),
     [
-      ['housestyle-acme:20261202-1', 'qwen2.5-coder:7b · r16 α32 · missing from Ollama', 'version'],
-      ['housestyle-acme:20261201-1', 'active · qwen2.5-coder:7b · r16 α32', 'version-active'],
+      ['20261202-1', '2026-12-01 10:00 · qwen2.5-coder:7b · r16 α32 · missing from Ollama', 'version'],
+      ['20261201-1', 'active · 2026-12-01 10:00 · qwen2.5-coder:7b · r16 α32', 'version-active'],
     ],
   );
-  assert.match(versions!.children![1]!.tooltip!, /Dataset: \.housestyle\/datasets\/x\./);
+  assert.match(versions!.children![1]!.tooltip!, /^housestyle-acme:20261201-1\n.*Dataset: \.housestyle\/datasets\/x\./s);
+  assert.equal(versions!.children![1]!.model, 'housestyle-acme:20261201-1', 'Use and Remove act on the full name');
   assert.deepEqual(installed!.children!.map((n) => n.description), ['reviews (rag) · qwen2 · 7.6B · 4.7 GB', '4.8 GB']);
 });
 

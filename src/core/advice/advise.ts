@@ -1,6 +1,7 @@
 import type { Route } from '../config';
 import type { Figure, RouteDifference } from '../eval/qualityFigures';
 import { latencyPerCall, type WorkspaceFacts } from './workspaceFacts';
+import type { FixStep } from '../errors';
 
 /** Below this many training samples a LoRA adapter rarely learns a team's conventions. */
 export const MIN_TRAIN_SAMPLES = 500;
@@ -23,6 +24,8 @@ export interface Advice {
   /** Every fact measured, in words and numbers. */
   reasons: string[];
   nextStep: string;
+  /** The next step as a fix step, for front ends that offer it as a command (none when it has no such step). */
+  nextAction?: FixStep;
   /** What could not be measured, and why. */
   unmeasured: string[];
   facts: WorkspaceFacts;
@@ -82,7 +85,7 @@ function judge(facts: WorkspaceFacts) {
 }
 
 type Judgement = ReturnType<typeof judge>;
-type Decision = { recommendation: Route; rule: number; because: (string | undefined)[]; nextStep: string };
+type Decision = { recommendation: Route; rule: number; because: (string | undefined)[]; nextStep: string; nextAction?: FixStep };
 
 /**
  * RAG, fine-tuned or hybrid, from the workspace's facts. The first row of the decision table that holds decides
@@ -105,7 +108,7 @@ function decide(facts: WorkspaceFacts, j: Judgement): Decision {
   const routeLatency = (route: Route) => (latency.has(route) ? j.latencyText(route) : undefined);
 
   // 1. Nothing measured of a route with the adapter: rag, and the step that leads to a measurement.
-  if (!fine && !hybrid) return { recommendation: 'rag', rule: 1, because: ['No evaluation measured a fine-tuned or hybrid route against rag.', j.datasetText, j.docsText], nextStep: firstMeasurement(facts, j) };
+  if (!fine && !hybrid) return { recommendation: 'rag', rule: 1, because: ['No evaluation measured a fine-tuned or hybrid route against rag.', j.datasetText, j.docsText], nextStep: firstMeasurement(facts, j), ...withAction(firstMeasurementAction(facts, j)) };
 
   // 2. The adapter forgot general skills: both routes that use it are out.
   if (j.forgot) {
@@ -114,6 +117,7 @@ function decide(facts: WorkspaceFacts, j: Judgement): Decision {
       rule: 2,
       because: [j.probeText, fine?.text, hybrid?.text],
       nextStep: `Retrain with fewer epochs or a lower learning rate (housestyle train --dataset ${facts.dataset?.path ?? 'DIR'}), then evaluate again; keep models.route at rag meanwhile.`,
+      nextAction: 'train-adapter',
     };
   }
 
@@ -126,6 +130,7 @@ function decide(facts: WorkspaceFacts, j: Judgement): Decision {
       rule: 3,
       because: [hybrid.text, fine?.quality === 'better' ? j.docsText : fine?.text, routeLatency('hybrid')],
       nextStep: setRoute('hybrid', facts),
+      nextAction: 'choose-route',
     };
   }
   if (fine?.quality === 'better' && affordable('fine-tuned')) {
@@ -134,6 +139,7 @@ function decide(facts: WorkspaceFacts, j: Judgement): Decision {
       rule: 4,
       because: [fine.text, hybrid?.text, routeLatency('fine-tuned'), j.fastDocs ? j.docsText : undefined],
       nextStep: j.fastDocs ? `${setRoute('fine-tuned', facts)} The docs change often: retrain after they change and evaluate again, hybrid included.` : setRoute('fine-tuned', facts),
+      nextAction: 'choose-route',
     };
   }
 
@@ -143,7 +149,7 @@ function decide(facts: WorkspaceFacts, j: Judgement): Decision {
     const candidates = (['fine-tuned', 'hybrid'] as const).filter((r) => d.get(r)?.quality === 'no measured difference' && latency.has(r) && !j.over(r) && (r === 'hybrid' || !j.fastDocs));
     const fastest = candidates.sort((a, b) => latency.get(a)! - latency.get(b)!)[0];
     if (fastest) {
-      return { recommendation: fastest, rule: 5, because: [ragText, d.get(fastest)!.text, j.latencyText(fastest), j.docsText], nextStep: setRoute(fastest, facts) };
+      return { recommendation: fastest, rule: 5, because: [ragText, d.get(fastest)!.text, j.latencyText(fastest), j.docsText], nextStep: setRoute(fastest, facts), nextAction: 'choose-route' };
     }
   }
 
@@ -154,6 +160,7 @@ function decide(facts: WorkspaceFacts, j: Judgement): Decision {
     rule: 6,
     because: [fine?.text, hybrid?.text, ...(fine?.quality === 'better' ? [routeLatency('fine-tuned')] : []), ...(hybrid?.quality === 'better' ? [routeLatency('hybrid')] : []), ragText, j.over('rag') ? j.docsText : undefined],
     nextStep: notYet(facts, j, worse.length > 0),
+    ...(worse.length > 0 && facts.dataset && (!j.bigEnough || !j.clean) && { nextAction: 'build-dataset' as const }),
   };
 }
 
@@ -168,6 +175,16 @@ function firstMeasurement(facts: WorkspaceFacts, j: Judgement): string {
   if (!j.bigEnough || !j.clean) return grow(facts, j);
   if (!facts.fineTunedModel) return `Train an adapter on the dataset: housestyle train --dataset ${facts.dataset.path}, then evaluate it.`;
   return `Measure it: housestyle eval --dataset ${facts.dataset.path} --routes rag,fine-tuned,hybrid.`;
+}
+
+function withAction(nextAction: FixStep | undefined): { nextAction?: FixStep } {
+  return nextAction ? { nextAction } : {};
+}
+
+/** Row 1's next step as a fix step; an evaluation (the command line's `eval`) is none. */
+function firstMeasurementAction(facts: WorkspaceFacts, j: Judgement): FixStep | undefined {
+  if (!facts.dataset || !j.bigEnough || !j.clean) return 'build-dataset';
+  return facts.fineTunedModel ? undefined : 'train-adapter';
 }
 
 function grow(facts: WorkspaceFacts, j: Judgement): string {

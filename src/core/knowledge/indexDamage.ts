@@ -18,7 +18,7 @@ export function explainIndexFailure(error: unknown, uri: string): unknown {
   }
   const damage = damageOf(text);
   if (damage) {
-    return new HouseStyleError(`The index at ${uri} is damaged: ${damage}.`, 'Rebuild it with `housestyle index --rebuild` (or "House Style: Rebuild Index").', 'index-damaged', { cause: error });
+    return new HouseStyleError(`The index at ${uri} is damaged: ${damage}.`, 'Rebuild it with `housestyle index --rebuild` (or "House Style: Rebuild Index").', 'index-damaged', { cause: error, fix: ['rebuild-index'] });
   }
   return error;
 }

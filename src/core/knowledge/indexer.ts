@@ -43,8 +43,23 @@ export interface IndexOptions {
   changed?: readonly string[];
   /** Delete the table first and build it afresh (the way out of a damaged index). */
   rebuild?: boolean;
+  /**
+   * Asked before an index built with a meaning-based embedder is rebuilt with the hashing one (`auto` fell back,
+   * say because the Ollama host is mistyped): false keeps the index as it is. Without it the run goes on.
+   */
+  confirmEmbedderChange?: (change: EmbedderChange) => Promise<boolean>;
   /** How long to wait while another run writes this index; default ten minutes. */
   lockWaitMs?: number;
+}
+
+/** An index about to lose meaning-based search: what built it, what would rebuild it, and why (`reason` of the choice). */
+export interface EmbedderChange {
+  kb: string;
+  from: string;
+  to: string;
+  reason: string;
+  /** Set when the fallback is because Ollama did not answer there (a stopped server, a mistyped host). */
+  unreachableHost?: string;
 }
 
 export interface IndexReport {
@@ -104,7 +119,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   }
   const storageOptions = config.index.storageOptions;
 
-  const { embedder, reason } =
+  const { embedder, reason, unreachableHost }: { embedder: Embedder; reason: string; unreachableHost?: string } =
     typeof options.embedder === 'object'
       ? { embedder: options.embedder, reason: 'provided by the caller' }
       : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger, client: options.client });
@@ -122,12 +137,27 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       ...(signal ? { signal } : {}),
       onWait: (holder, waitedMs) => progress.report(`Waiting for the index run of ${describeHolder(holder)}; seconds waited`, Math.round(waitedMs / 1000)),
     });
+    // Never silently from meaning-based search to the lexical fallback: the caller is asked first.
+    const confirmEmbedder = async (madeBy: string | undefined): Promise<void> => {
+      if (!madeBy || madeBy === OUTDATED_SCHEMA || isHashing(madeBy) || !isHashing(embedder.id) || !options.confirmEmbedderChange) return;
+      if (await options.confirmEmbedderChange({ kb: kbName, from: madeBy, to: embedder.id, reason, ...(unreachableHost && { unreachableHost }) })) return;
+      throw new HouseStyleError(`The index of "${kbName}" was kept as it was, built with ${madeBy}.`, undefined, 'cancelled');
+    };
     if (options.rebuild) {
+      // A damaged index (what a rebuild replaces) may not open: then there is nothing to lose.
+      const old = await KnowledgeStore.open(uri, kbName, storageOptions).catch(() => undefined);
+      const madeBy = old?.identity.embedder;
+      old?.close();
+      await confirmEmbedder(madeBy);
       logger.info(`Rebuilding the index of "${kbName}" from scratch.`);
       await KnowledgeStore.drop(uri, kbName, storageOptions);
     }
     let store = await KnowledgeStore.open(uri, kbName, storageOptions);
     if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
+      await confirmEmbedder(store.identity.embedder).catch((error: unknown) => {
+        store?.close();
+        throw error;
+      });
       announceEmbedder();
       const madeBy = store.identity.embedder === OUTDATED_SCHEMA ? 'an earlier version of House Style' : store.identity.embedder;
       logger.info(`The index of "${kbName}" was built by ${madeBy}; rebuilding it with ${embedder.id}.`);
@@ -264,6 +294,10 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   }
 }
 
+function isHashing(embedderId: string): boolean {
+  return embedderId.startsWith('hash-');
+}
+
 /** The index's own folder, wherever index.uri puts it inside the workspace: never a source of itself. */
 function ownFolders(workspace: string, uri: string): string[] {
   if (isObjectStorageUri(uri)) return [];
@@ -274,11 +308,13 @@ function ownFolders(workspace: string, uri: string): string[] {
 /** Review needs rules: an index with no rows means the include globs found nothing, which is said, not passed over. */
 export function requireRules(report: IndexReport): void {
   if (report.rows > 0) return;
-  const globs = report.unmatched.length > 0 ? `; these include globs matched no file: ${report.unmatched.join(', ')}` : '';
+  // A long list of globs buries what to do: past two, their count.
+  const globs = report.unmatched.length > 2 ? `; none of its ${report.unmatched.length} include globs matched a file` : report.unmatched.length > 0 ? `; these include globs matched no file: ${report.unmatched.join(', ')}` : '';
   throw new HouseStyleError(
     `The knowledge base "${report.kb}" is empty: ${report.files} files indexed${globs}.`,
     `Fix knowledgeBases.${report.kb}.include in .housestyle/config.json (or add docs), then run it again.`,
     'knowledge-empty',
+    { fix: ['add-knowledge-sources'] },
   );
 }
 

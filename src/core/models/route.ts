@@ -5,6 +5,9 @@ import { readRegistry } from './registry';
 
 export const ROUTES: readonly Route[] = ['rag', 'fine-tuned', 'hybrid'];
 
+/** What shows in place of the model of a route that has none. */
+export const NO_FINE_TUNED_MODEL = 'no fine-tuned model yet';
+
 /** What a route means for one call: which model, and whether the prompt carries the retrieved rules. */
 export interface ResolvedRoute {
   route: Route;
@@ -26,6 +29,7 @@ export async function resolveRoute(workspace: string, config: Config, route: Rou
       `The ${route} route needs a fine-tuned model, and none is configured or registered.`,
       'Train one (housestyle train --dataset DIR), import one (housestyle model import --adapter PATH --base MODEL), or set models.fineTuned; or use --route rag.',
       'route-unavailable',
+      { fix: ['import-adapter', 'train-adapter', 'use-rag-route'] },
     );
   }
   return { route, model: adapted, promptVariant: route === 'fine-tuned' ? 'without-rules' : 'with-rules' };

@@ -1,6 +1,7 @@
 import { terminalLine } from '../terminalText';
 import type { Finding } from './finding';
 import type { ReviewResult } from './reviewer';
+import { counted } from '../plural';
 
 /**
  * One finding per line, as compilers write them: `path:line:col: severity: message [rule] (source:lines)`.
@@ -20,17 +21,13 @@ export function formatSummary(result: ReviewResult): string {
   const counts = (['error', 'warning', 'info', 'hint'] as const)
     .map((severity) => ({ severity, n: result.findings.filter((f) => f.severity === severity).length }))
     .filter(({ n }) => n > 0)
-    .map(({ severity, n }) => plural(n, severity));
-  const found = result.findings.length === 0 ? 'No findings' : `${plural(result.findings.length, 'finding')} (${counts.join(', ')})`;
+    .map(({ severity, n }) => counted(n, severity));
+  const found = result.findings.length === 0 ? 'No findings' : `${counted(result.findings.length, 'finding')} (${counts.join(', ')})`;
   const details = [`${result.metrics.promptTokens} prompt + ${result.metrics.completionTokens} completion tokens`, `${Math.round(result.metrics.wallMs)} ms`];
   if (result.windowsWithoutRules > 0) details.push(`${result.windowsWithoutRules} of ${result.windows} windows had no applicable rules`);
   const { invalid, outOfRange, unknownCitation } = result.dropped;
   if (invalid + outOfRange + unknownCitation > 0) {
     details.push(`dropped ${outOfRange} out-of-range, ${unknownCitation} citing unknown rules, ${invalid} malformed`);
   }
-  return `${found} in ${plural(result.paths.length, 'file')}, reviewed by ${terminalLine(result.model)} in ${plural(result.metrics.calls, 'call')} (${details.join('; ')}).`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${found} in ${counted(result.paths.length, 'file')}, reviewed by ${terminalLine(result.model)} in ${counted(result.metrics.calls, 'call')} (${details.join('; ')}).`;
 }

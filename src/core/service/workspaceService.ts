@@ -15,7 +15,7 @@ import type { EmbedderChoice } from '../knowledge/embedder';
 import { appendFeedback } from '../dataset/feedbackLog';
 import { ollamaEmbeddingStatus, type OllamaEmbeddingStatus } from '../knowledge/embedders/ollamaEmbeddingModels';
 import { checkKnowledgeBaseHealth, type HealthReport } from '../knowledge/health';
-import { indexKnowledgeBase, type IndexReport } from '../knowledge/indexer';
+import { indexKnowledgeBase, type IndexOptions, type IndexReport } from '../knowledge/indexer';
 import { KnowledgeBaseCache } from '../knowledge/knowledgeBaseCache';
 import type { Passage } from '../knowledge/passage';
 import type { KnowledgeOverview, SearchOptions } from '../knowledge/knowledgeBase';
@@ -25,7 +25,7 @@ import { importAdapter, type ImportResult } from '../models/adapters/importAdapt
 import { OllamaClient, type OllamaModelInfo } from '../models/ollama/client';
 import { exportVersion, type ExportResult } from '../models/exportVersion';
 import { readRegistry, type ModelRegistry } from '../models/registry';
-import { resolveRoute, type ResolvedRoute } from '../models/route';
+import { NO_FINE_TUNED_MODEL, resolveRoute, type ResolvedRoute } from '../models/route';
 import { trainAdapter, type TrainResult } from '../models/training/train';
 import { removeVersion, useVersion } from '../models/versions';
 import type { LineRange } from '../review/lineRange';
@@ -47,6 +47,8 @@ export interface WorkspaceServiceOptions {
   logger?: Logger;
   /** What House Style is doing and which model it uses, for a status line. */
   activity?: Activity;
+  /** The front end's question before any index run (a review's too) loses meaning-based search; see IndexOptions. */
+  confirmEmbedderChange?: IndexOptions['confirmEmbedderChange'];
 }
 
 /** What every use case accepts: a signal to stop it between steps, and where it reports progress. */
@@ -128,7 +130,8 @@ export class WorkspaceService {
   async index(request: Call & { kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; changed?: readonly string[] } = {}): Promise<IndexReport> {
     await this.prepareFolder();
     const config = await this.config();
-    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config, client: this.modelClient(config), extensionRoot: this.options.extensionRoot, logger: this.logger });
+    const { confirmEmbedderChange } = this.options;
+    const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config, client: this.modelClient(config), extensionRoot: this.options.extensionRoot, logger: this.logger, ...(confirmEmbedderChange && { confirmEmbedderChange }) });
     // Open handles would read the rows as they were (or with the wrong embedder).
     if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await this.knowledgeBases.invalidate();
     return report;
@@ -211,6 +214,23 @@ export class WorkspaceService {
     return resolveRoute(this.workspace, config, route ?? config.models.route);
   }
 
+  /**
+   * The configured route and the model it uses now, told to the activity: the one answer the status bar, the
+   * Models view and the chat show, and what the next review uses. Fails (route-unavailable) when the route has no model.
+   */
+  async currentRoute(): Promise<ResolvedRoute> {
+    const { route } = (await this.config()).models;
+    try {
+      const resolved = await this.route(route);
+      this.options.activity?.modelChosen(resolved.model, resolved.route);
+      return resolved;
+    } catch (error) {
+      // Said where the model shows, so nothing claims a model the next review will not use.
+      if (error instanceof HouseStyleError && error.code === 'route-unavailable') this.options.activity?.modelChosen(NO_FINE_TUNED_MODEL, route);
+      throw error;
+    }
+  }
+
   /** Records a user's verdict on a finding in the feedback log, where dataset builds find preference pairs. */
   async recordVerdict(verdict: FeedbackEntry['verdict'], finding: Finding, code: string, model: string): Promise<void> {
     await this.prepareFolder();
@@ -250,10 +270,12 @@ export class WorkspaceService {
 
   // Models
 
-  async train(request: Call & { dataset: string; remote?: string; remoteSetup?: string; resumeFrom?: string; base?: string; name?: string }): Promise<TrainResult> {
+  /** Trains and imports; `active` says whether the new version is the registry's active one (the first is). */
+  async train(request: Call & { dataset: string; remote?: string; remoteSetup?: string; resumeFrom?: string; base?: string; name?: string }): Promise<TrainResult & { active: boolean }> {
     await this.prepareFolder();
     const config = await this.config();
-    return trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
+    const result = await trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
+    return { ...result, active: (await readRegistry(this.workspace)).active === result.imported.version.name };
   }
 
   async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }): Promise<ImportResult & { active: boolean }> {
@@ -318,7 +340,6 @@ export class WorkspaceService {
     const config = await this.config();
     const client = this.modelClient(config);
     const name = model ?? config.ollama.model;
-    this.options.activity?.modelChosen(name);
     await requireModel(client, name, this.options.activity);
     return { model: name, host: client.host };
   }
@@ -341,6 +362,7 @@ export class WorkspaceService {
       logger: this.logger,
       knowledgeBases: this.knowledgeBases,
       ...(activity && { activity }),
+      ...(this.options.confirmEmbedderChange && { confirmEmbedderChange: this.options.confirmEmbedderChange }),
     });
     try {
       return await body(session);

@@ -75,6 +75,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     }
   }
 
+  /** The route or knowledge bases changed (a setting, Choose Route): the pickers show the new defaults. */
+  optionsChanged(): void {
+    if (this.view) void this.sendOptions();
+  }
+
   private async sendOptions(): Promise<void> {
     const folder = this.ctx.workspaceFolder;
     if (!folder || !vscode.workspace.isTrusted) {

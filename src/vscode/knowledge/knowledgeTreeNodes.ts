@@ -1,5 +1,6 @@
 import type { HealthCheck, HealthReport } from '../../core/knowledge/health';
 import type { KnowledgeOverview } from '../../core/knowledge/knowledgeBase';
+import { counted } from '../../core/service/frontEndHelpers';
 
 /** A row of the Knowledge tree, as plain data: what the tree provider turns into TreeItems. Pure, so it is tested without an editor. */
 export interface KnowledgeNode {
@@ -32,8 +33,8 @@ export function knowledgeNodes(bases: [name: string, state: BaseState][], now = 
     return {
       kind: 'base',
       label: kb,
-      description: `${overview.passages} passages · ${when}`,
-      tooltip: `${overview.sources.length} sources, ${overview.passages} passages, embedded with ${overview.embedder}${overview.updated ? `, last indexed ${overview.updated.toLocaleString()}` : ''}.`,
+      description: `${counted(overview.passages, 'passage')} · ${when}`,
+      tooltip: `${counted(overview.sources.length, 'source')}, ${counted(overview.passages, 'passage')}, embedded with ${overview.embedder}${overview.updated ? `, last indexed ${overview.updated.toLocaleString()}` : ''}.`,
       contextValue: 'base',
       kb,
       children: [
@@ -41,7 +42,7 @@ export function knowledgeNodes(bases: [name: string, state: BaseState][], now = 
         ...overview.sources.map(({ source, passages }): KnowledgeNode => ({
           kind: 'source',
           label: source,
-          description: `${passages} passage${passages === 1 ? '' : 's'}`,
+          description: counted(passages, 'passage'),
           contextValue: 'source',
           source,
           kb,
@@ -61,7 +62,7 @@ const CHECK_LABEL: Record<HealthCheck, string> = {
 /** A health check's findings as rows: the source, what is wrong, and the fix as the tooltip. */
 export function healthNodes(report: HealthReport): KnowledgeNode[] {
   if (report.findings.length === 0) {
-    return [{ kind: 'message', label: 'No problems found', description: `${report.sources} sources, ${report.passages} passages${report.notChecked ? `; ${report.notChecked}` : ''}`, contextValue: 'message', kb: report.kb }];
+    return [{ kind: 'message', label: 'No problems found', description: `${counted(report.sources, 'source')}, ${counted(report.passages, 'passage')}${report.notChecked ? `; ${report.notChecked}` : ''}`, contextValue: 'message', kb: report.kb }];
   }
   return report.findings.map((finding) => ({
     kind: 'finding',

@@ -68,7 +68,7 @@ export class SourceWatcher implements vscode.Disposable {
         if (report.updated + report.removed > 0) this.ctx.logger.info(`Re-indexed ${changed.join(', ')} in "${kb}": ${report.updated} updated, ${report.removed} removed, ${Math.round(report.durationMs)} ms.`);
       }
     } catch (error) {
-      await this.ctx.errors.present(error);
+      await this.ctx.errors.present(error, { background: true });
     }
   }
 }

@@ -3,10 +3,11 @@ import * as vscode from 'vscode';
 import type { Route } from '../../core/config';
 import { HouseStyleError, isCancellation } from '../../core/errors';
 import type { WorkspaceService } from '../../core/service/workspaceService';
-import { adviceText, ROUTES } from '../../core/service/frontEndHelpers';
+import { ROUTES } from '../../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from '../command';
 import { ComparePanel, compareFailed, comparisonEvent } from '../compare/comparePanel';
 import { withEditorProgress } from '../progress';
+import { stepDone } from '../walkthroughSteps';
 import type { ModelNode } from './modelsTreeNodes';
 
 const ROUTE_ITEMS: (vscode.QuickPickItem & { route: Route })[] = [
@@ -14,6 +15,32 @@ const ROUTE_ITEMS: (vscode.QuickPickItem & { route: Route })[] = [
   { label: 'fine-tuned', description: 'adapted model, no rules', detail: 'What the adapter learned; findings carry no citation.', route: 'fine-tuned' },
   { label: 'hybrid', description: 'adapted model + retrieved rules', detail: 'The adapter, reminded of the written rules; findings cite them.', route: 'hybrid' },
 ];
+
+/**
+ * Where the chosen route is written: the user's settings, unless this workspace already sets it (it would
+ * win over them), and then only where the user says: the repository's own settings are never edited unasked.
+ */
+async function routeTarget(folder: vscode.WorkspaceFolder): Promise<vscode.ConfigurationTarget | undefined> {
+  const set = vscode.workspace.getConfiguration('housestyle', folder.uri).inspect<string>('models.route');
+  const inWorkspace = set?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : set?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : undefined;
+  if (inWorkspace === undefined) return vscode.ConfigurationTarget.Global;
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: 'This workspace', detail: "Changes the route in the workspace's settings (.vscode/settings.json), which set it now", target: inWorkspace },
+      { label: 'Only for me', detail: "Your user settings; the workspace's value is removed so that yours applies", target: vscode.ConfigurationTarget.Global },
+    ],
+    { placeHolder: 'This workspace sets the route in its own settings: where should the new one go?', ignoreFocusOut: true },
+  );
+  if (choice?.target === vscode.ConfigurationTarget.Global) await vscode.workspace.getConfiguration('housestyle', folder.uri).update('models.route', undefined, inWorkspace);
+  return choice?.target;
+}
+
+/** Says a version was registered, offering "Use It" only when it is not the active version already. */
+async function offerToUse(what: string, name: string, active: boolean): Promise<void> {
+  if (active) return void vscode.window.showInformationMessage(`House Style: ${what}; it is the active fine-tuned version.`);
+  const use = await vscode.window.showInformationMessage(`House Style: ${what}.`, 'Use It');
+  if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: name });
+}
 
 /** A registered version: the tree's node, else the user's pick. */
 async function pickVersion(service: WorkspaceService, node: unknown, placeHolder: string): Promise<string | undefined> {
@@ -39,9 +66,11 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         { placeHolder: `Which model reviews and answers (now: ${config.models.route})` },
       );
       if (!picked) return;
-      await vscode.workspace.getConfiguration('housestyle', folder.uri).update('models.route', picked.route, vscode.ConfigurationTarget.Workspace);
-      const resolved = await service.route(picked.route);
-      ctx.activity.modelChosen(resolved.model, resolved.route);
+      // A route without its model is refused before anything is written; its error offers Import and Train.
+      await service.route(picked.route);
+      const target = await routeTarget(folder);
+      if (target === undefined) return;
+      await vscode.workspace.getConfiguration('housestyle', folder.uri).update('models.route', picked.route, target);
       modelsChanged();
     },
   },
@@ -51,9 +80,12 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
     run: (_ctx, { modelsChanged }) => async ({ service }, node) => {
       const name = await pickVersion(service, node, 'The fine-tuned model of the fine-tuned and hybrid routes');
       if (!name) return;
-      await service.useModel(name);
+      const { overriddenBy } = await service.useModel(name);
       modelsChanged();
-      void vscode.window.showInformationMessage(`House Style: ${name} is now the fine-tuned model.`);
+      if (!overriddenBy) return void vscode.window.showInformationMessage(`House Style: ${name} is now the fine-tuned model.`);
+      // The setting wins over the registry: saying "now the fine-tuned model" would be untrue.
+      const open = await vscode.window.showWarningMessage(`House Style: ${name} is the active version, but your setting House Style › Models: Fine Tuned names ${overriddenBy}, which the fine-tuned and hybrid routes use.`, 'Open Setting');
+      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'housestyle.models.fineTuned');
     },
   },
 
@@ -82,8 +114,8 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         service.importModel({ adapter: adapter.fsPath, base: base.trim(), progress, signal }),
       );
       modelsChanged();
-      const use = await vscode.window.showInformationMessage(`House Style: registered ${result.version.name} on ${result.version.base}.`, 'Use It');
-      if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.version.name });
+      stepDone('adapter');
+      await offerToUse(`registered ${result.version.name} on ${result.version.base}`, result.version.name, result.active);
     },
   },
 
@@ -115,16 +147,16 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         throw error;
       });
       modelsChanged();
-      const use = await vscode.window.showInformationMessage(`House Style: trained and registered ${result.imported.version.name}.`, 'Use It');
-      if (use) await vscode.commands.executeCommand('housestyle.useModel', { model: result.imported.version.name });
+      stepDone('adapter');
+      await offerToUse(`trained and registered ${result.imported.version.name}`, result.imported.version.name, result.active);
     },
   },
 
   'housestyle.compareRoutes': {
     needs: 'trust',
-    run: (ctx) => async ({ service }) => {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor || !vscode.workspace.getWorkspaceFolder(editor.document.uri)) throw new HouseStyleError('No file of this folder is open.', 'Open the file to compare the routes on.', 'usage');
+    run: (ctx, { editors }) => async ({ service }) => {
+      const document = await editors.document('compare the routes on');
+      if (!vscode.workspace.getWorkspaceFolder(document.uri)) throw new HouseStyleError('No file of this folder is open.', 'Open the file to compare the routes on.', 'usage');
       const adapted = await service.route('fine-tuned').then(
         (route) => route.model,
         () => undefined,
@@ -135,14 +167,15 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       );
       if (!picked?.length) return;
       const routes = picked.map((p) => p.label as Route);
-      const relative = vscode.workspace.asRelativePath(editor.document.uri, false);
+      const relative = vscode.workspace.asRelativePath(document.uri, false);
       ComparePanel.show(ctx, { type: 'running', paths: [relative], routes });
-      const scope = { file: editor.document.uri.fsPath, text: editor.document.getText() };
+      const scope = { file: document.uri.fsPath, text: document.getText() };
       try {
         const comparison = await withEditorProgress(ctx.activity, { kind: 'comparing', label: relative }, { title: `House Style: comparing ${routes.join(', ')}` }, (progress, signal) =>
           service.compare({ scope, routes, progress, signal }),
         );
         ComparePanel.show(ctx, comparisonEvent(comparison));
+        stepDone('compare');
         ctx.logger.info(`Compared ${routes.join(', ')} on ${relative}: ${comparison.summary.join(' ') || 'one route'}`);
       } catch (error) {
         ComparePanel.show(ctx, compareFailed(error));
@@ -153,10 +186,10 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
 
   'housestyle.advise': {
     needs: 'trust',
-    run: (ctx) => async ({ service }) => {
+    run: (ctx, { advice: preview }) => async ({ service }) => {
       const advice = await withEditorProgress(ctx.activity, { kind: 'evaluating', label: 'advice' }, { title: 'House Style: measuring this workspace' }, (_progress, signal) => service.advise({ signal }));
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# RAG, fine-tuned or hybrid?\n\n${adviceText(advice)}` });
-      await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(undefined, () => vscode.window.showTextDocument(document));
+      stepDone('compare');
+      await preview.show(advice);
     },
   },
 };

@@ -1,4 +1,5 @@
 import type { Route } from '../../core/config';
+import { NO_FINE_TUNED_MODEL } from '../../core/service/frontEndHelpers';
 import type { ModelRegistry } from '../../core/models/registry';
 import type { OllamaModelInfo } from '../../core/models/ollama/client';
 
@@ -30,7 +31,7 @@ export interface ModelNode {
 
 export function modelsNodes(s: ModelsSnapshot): ModelNode[] {
   const installed = s.installed && new Set(s.installed.map((m) => m.name));
-  const routeModel = s.route === 'rag' ? s.baseModel : (s.fineTuned ?? 'no fine-tuned model yet');
+  const routeModel = s.route === 'rag' ? s.baseModel : (s.fineTuned ?? NO_FINE_TUNED_MODEL);
   return [
     s.installed
       ? { label: 'Ollama', description: `${s.host} · ${s.installed.length} model${s.installed.length === 1 ? '' : 's'}`, contextValue: 'ollama', icon: 'server', tooltip: `Ollama answers at ${s.host}.` }
@@ -53,10 +54,12 @@ export function modelsNodes(s: ModelsSnapshot): ModelNode[] {
             const shape = [v.adapter.rank !== undefined && `r${v.adapter.rank}`, v.adapter.alpha !== undefined && `α${v.adapter.alpha}`].filter(Boolean).join(' ');
             const active = v.name === s.registry.active;
             const missing = installed && !installed.has(v.name) ? ' · missing from Ollama' : '';
+            // Versions share their project's name: the tag and the time tell them apart where the row is cut short.
+            const tag = v.name.includes(':') ? v.name.slice(v.name.indexOf(':') + 1) : v.name;
             return {
-              label: v.name,
-              description: `${active ? 'active · ' : ''}${v.base}${shape ? ` · ${shape}` : ''}${missing}`,
-              tooltip: [`Base ${v.base}, ${v.adapter.kind} adapter${shape ? ` (${shape})` : ''}, created ${v.createdAt.slice(0, 10)}.`, v.dataset && `Dataset: ${v.dataset.path}.`, v.evaluations.length ? `${v.evaluations.length} evaluation(s) recorded.` : 'Not evaluated yet.'].filter(Boolean).join('\n'),
+              label: tag,
+              description: `${active ? 'active · ' : ''}${v.createdAt.slice(0, 16).replace('T', ' ')} · ${v.base}${shape ? ` · ${shape}` : ''}${missing}`,
+              tooltip: [`${v.name}`, `Base ${v.base}, ${v.adapter.kind} adapter${shape ? ` (${shape})` : ''}, created ${v.createdAt.slice(0, 10)}.`, v.dataset && `Dataset: ${v.dataset.path}.`, v.evaluations.length ? `${v.evaluations.length} evaluation(s) recorded.` : 'Not evaluated yet.'].filter(Boolean).join('\n'),
               contextValue: active ? 'version-active' : 'version',
               icon: active ? 'star-full' : 'package',
               model: v.name,

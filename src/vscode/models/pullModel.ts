@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { WorkspaceService } from '../../core/service/workspaceService';
 import type { EditorWorkspace, HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
+import { stepDone } from '../walkthroughSteps';
 
 /** Pulls the configured review model with cancellable progress, then offers to run the review again. */
 export async function pullModel(ctx: HouseStyleContext, { service }: EditorWorkspace): Promise<void> {
@@ -13,6 +14,7 @@ export async function pullModel(ctx: HouseStyleContext, { service }: EditorWorks
     return;
   }
   ctx.errors.succeeded();
+  stepDone('pull');
   const again = vscode.window.activeTextEditor ? 'Review Again' : undefined;
   const choice = await vscode.window.showInformationMessage(`House Style: ${model} is ready.`, ...(again ? [again] : []));
   if (choice === again) await vscode.commands.executeCommand('housestyle.reviewFile');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Dismissals, moveAfterFix } from '../../core/service/frontEndHelpers';
+import { Dismissals, moveAfterFix, sha256 } from '../../core/service/frontEndHelpers';
 import type { Finding } from '../../core/review/finding';
 import type { LineRange } from '../../core/review/lineRange';
 import { toDiagnostic, type LineLength } from './diagnostics';
@@ -16,21 +16,44 @@ interface FileFindings {
   shown: ShownFinding[];
 }
 
+/** A file's findings as kept across reloads: valid only while the file's text hashes the same. */
+interface KeptFindings {
+  textHash: string;
+  shown: ShownFinding[];
+}
+
 const DISMISSALS_KEY = 'housestyle.dismissals';
+const FINDINGS_KEY = 'housestyle.findings';
 const STALE = '(stale: the last review of this file failed) ';
 
 /**
  * The findings on screen: the Problems panel's diagnostics and, for each, what code actions and the
- * feedback log need. Dismissed findings stay away while their file, rule and code are unchanged (kept in
- * the workspace's state, so across reloads too).
+ * feedback log need. Dismissed findings stay away while their file, rule and code are unchanged; the
+ * findings themselves survive a window reload while their file's text is the one reviewed (both kept in the
+ * workspace's state).
  */
 export class FindingsStore implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('housestyle');
   private readonly files = new Map<string, FileFindings>();
   private readonly dismissals: Dismissals;
 
-  constructor(state: vscode.Memento) {
+  constructor(private readonly state: vscode.Memento) {
     this.dismissals = new Dismissals(state.get<string[]>(DISMISSALS_KEY, []), (keys) => state.update(DISMISSALS_KEY, keys));
+  }
+
+  /** Shows again what the last window showed, for each file whose text on disk is still the reviewed one; drops the rest. */
+  async restore(): Promise<void> {
+    const kept = this.state.get<Record<string, KeptFindings>>(FINDINGS_KEY, {});
+    for (const [key, { textHash, shown }] of Object.entries(kept)) {
+      const uri = vscode.Uri.parse(key);
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      const text = await vscode.workspace.fs.readFile(uri).then(
+        (bytes) => new TextDecoder().decode(bytes),
+        () => undefined,
+      );
+      if (folder && text !== undefined && sha256(text) === textHash && !this.files.has(key)) this.set(folder, uri, shown, (line) => text.split('\n')[line]?.length ?? 0);
+    }
+    await this.persist();
   }
 
   /** Replaces the findings of the reviewed lines (the whole file, or the selection) with the new ones; returns how many are shown. */
@@ -84,6 +107,7 @@ export class FindingsStore implements vscode.Disposable {
   clear(): void {
     this.diagnostics.clear();
     this.files.clear();
+    void this.persist();
   }
 
   dispose(): void {
@@ -96,6 +120,17 @@ export class FindingsStore implements vscode.Disposable {
       uri,
       shown.map((s) => toDiagnostic(s.finding, folder.uri, lineLength)),
     );
+    void this.persist();
+  }
+
+  /** Keeps each shown file's findings with the hash of its text as it is now (an open document's, else nothing to check against). */
+  private async persist(): Promise<void> {
+    const kept: Record<string, KeptFindings> = {};
+    for (const [key, { shown }] of this.files) {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if (document && shown.length > 0) kept[key] = { textHash: sha256(document.getText()), shown };
+    }
+    await this.state.update(FINDINGS_KEY, kept);
   }
 }
 

@@ -7,7 +7,7 @@ import { selectedLines } from '../selectedLines';
 import { APPLIED_COMMAND, DISMISS_COMMAND } from './codeActions';
 
 export const reviewCommands: Record<string, CommandFactory> = {
-  'housestyle.reviewFile': (_ctx, { reviews }) => () => reviews.reviewDocument(requireEditor().document),
+  'housestyle.reviewFile': (_ctx, { reviews, editors }) => async () => reviews.reviewDocument(await editors.document('review')),
   'housestyle.reviewSelection': (_ctx, { reviews }) => () => {
     const editor = requireEditor();
     if (editor.selection.isEmpty) throw new HouseStyleError('Nothing is selected.', 'Select the lines to review, or use "House Style: Review Current File".', 'usage');

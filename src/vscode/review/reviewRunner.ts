@@ -5,6 +5,7 @@ import type { ReviewResult } from '../../core/review/reviewer';
 import type { ReviewScope } from '../../core/service/workspaceService';
 import type { HouseStyleContext } from '../context';
 import { withEditorProgress } from '../progress';
+import { stepDone } from '../walkthroughSteps';
 import type { FindingsStore } from './findingsStore';
 
 /**
@@ -27,7 +28,7 @@ export class ReviewRunner implements vscode.Disposable {
     const relative = vscode.workspace.asRelativePath(document.uri, false);
     const title = `House Style: reviewing ${relative}${selection ? ` (lines ${selection.startLine}-${selection.endLine})` : ''}`;
     const location = background ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
-    const result = await this.run(folder, document.uri.toString(), relative, title, location, { file: document.uri.fsPath, text, ...(selection && { selection }) });
+    const result = await this.run(folder, document.uri.toString(), relative, title, location, { file: document.uri.fsPath, text, ...(selection && { selection }) }, background);
     if (!result) {
       this.findings.markStale(document.uri);
       return;
@@ -55,7 +56,7 @@ export class ReviewRunner implements vscode.Disposable {
   }
 
   /** Trust, the folder's service (rules up to date, model checked), progress with cancellation; failures shown once. */
-  private async run(folder: vscode.WorkspaceFolder, key: string, label: string, title: string, location: vscode.ProgressLocation, scope: ReviewScope): Promise<ReviewResult | undefined> {
+  private async run(folder: vscode.WorkspaceFolder, key: string, label: string, title: string, location: vscode.ProgressLocation, scope: ReviewScope, background = false): Promise<ReviewResult | undefined> {
     this.running.get(key)?.abort();
     const controller = new AbortController();
     this.running.set(key, controller);
@@ -69,9 +70,10 @@ export class ReviewRunner implements vscode.Disposable {
       if (outcome.kind !== 'findings') return undefined;
       const { result } = outcome;
       this.ctx.errors.succeeded();
+      stepDone('review');
       return result;
     } catch (error) {
-      await this.ctx.errors.present(error);
+      await this.ctx.errors.present(error, { background });
       return undefined;
     } finally {
       if (this.running.get(key) === controller) this.running.delete(key);

@@ -33,7 +33,7 @@ export class SaveReviews implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.reviews.reviewDocument(document, undefined, true).catch((error: unknown) => this.ctx.errors.present(error));
+        this.reviews.reviewDocument(document, undefined, true).catch((error: unknown) => this.ctx.errors.present(error, { background: true }));
       }, this.quietMs),
     );
   }

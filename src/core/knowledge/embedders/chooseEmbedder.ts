@@ -23,6 +23,8 @@ export interface ChosenEmbedder {
   embedder: Embedder;
   /** Why this one: shown to the user, so `auto` is never a mystery. */
   reason: string;
+  /** The Ollama host that did not answer, when that is why `auto` fell back to hashing. */
+  unreachableHost?: string;
 }
 
 const HASH_DIMENSION = 384;
@@ -53,7 +55,7 @@ export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnviro
   if (choice === 'ollama' || choice === 'auto') {
     const ollama = await ollamaEmbedder(config, env.client, choice === 'auto');
     if ('embedder' in ollama) return ollama;
-    return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: `no local ${MINILM_MODEL_NAME} model and ${ollama.missing}` };
+    return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: `no local ${MINILM_MODEL_NAME} model and ${ollama.missing}`, ...(ollama.unreachableHost && { unreachableHost: ollama.unreachableHost }) };
   }
   return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: 'chosen with --embedder hash' };
 }
@@ -77,10 +79,10 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
 }
 
 /** The configured model, else (for `auto`) the best installed one; or why there is none. */
-async function ollamaEmbedder(config: Config, client: OllamaClient | undefined, optional: boolean): Promise<ChosenEmbedder | { missing: string }> {
+async function ollamaEmbedder(config: Config, client: OllamaClient | undefined, optional: boolean): Promise<ChosenEmbedder | { missing: string; unreachableHost?: string }> {
   if (!client) return { missing: 'no Ollama client was given' };
   const pullHint = `run \`ollama pull ${SUGGESTED_EMBED_MODEL}\` and index again to search by meaning`;
-  if (optional && !(await client.isReachable())) return { missing: `Ollama is not reachable at ${client.host} (start it and ${pullHint})` };
+  if (optional && !(await client.isReachable())) return { missing: `Ollama is not reachable at ${client.host} (start it and ${pullHint})`, unreachableHost: client.host };
   const { createOllamaEmbedder } = await import('./ollamaEmbedder');
   const configured = config.ollama.embedModel;
   if (configured) return { embedder: await createOllamaEmbedder(client, configured), reason: `Ollama embedding model ${configured} at ${client.host} (ollama.embedModel)` };

@@ -105,10 +105,11 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
   } catch (error) {
     await discard();
     if (error instanceof HouseStyleError && ['ollama-rejected', 'ollama-server-error', 'ollama-bad-response'].includes(error.code)) {
-      // Ollama's words first, verbatim; our advice in the hint.
+      // Ollama's own words verbatim (what ollama-js read from its answer, kept as the cause), and one line of advice.
+      const said = error.cause instanceof Error ? error.cause.message : error.message;
       throw new HouseStyleError(
-        `Ollama refused to build ${name} from ${base} with the adapter ${adapter.path}: ${error.message}`,
-        'Check that the adapter was trained on this base model (same architecture and size) and is a LoRA adapter your Ollama supports; update Ollama if it is old.',
+        `Ollama refused to build ${name} from ${base}: "${said}".`,
+        `Import a LoRA adapter trained on ${base} (same architecture and size).`,
         'adapter-rejected',
         { cause: error },
       );

@@ -38,7 +38,7 @@ export function ollamaError(error: unknown, context: OllamaCallContext): HouseSt
       `Cannot reach Ollama at ${context.host}.`,
       'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.',
       'ollama-unreachable',
-      { cause: error },
+      { cause: error, fix: ['set-ollama-host'] },
     );
   }
   if (OUT_OF_MEMORY.test(text)) return modelTooLargeError(context, text, error);
