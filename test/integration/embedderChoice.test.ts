@@ -28,6 +28,7 @@ const workspace = REPO_ROOT; // only read for index.modelDir resolution; nothing
 /** What the workspace service passes: the configuration and its one model client. */
 const envFor = (config: Config) => ({ config, workspace, client: OllamaClient.fromConfig(config) });
 const clientFor = (config: Config) => OllamaClient.fromConfig(config);
+const withClient = (config: Config) => ({ config, client: clientFor(config) });
 
 describe('auto picks an installed Ollama embedding model', () => {
   test('prefers all-minilm over nomic-embed-text and ignores chat models, by /api/show capabilities', async () => {
@@ -107,30 +108,30 @@ describe('an index never loses meaning-based search without being asked', () => 
     const dir = await mkdtemp(path.join(tmpdir(), 'hs-embed-ask-'));
     try {
       await cp(path.join(REPO_ROOT, 'test/fixtures/demo'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}index`) });
-      const built = await indexKnowledgeBase({ workspace: dir, config: configFor(ollama.host) });
+      const built = await indexKnowledgeBase({ workspace: dir, ...withClient(configFor(ollama.host)) });
       assert.equal(built.embedder, 'ollama:all-minilm:latest');
 
       const mistyped = await unreachableHost();
       const asked: object[] = [];
       const answer = (yes: boolean) => async (change: object) => (asked.push(change), yes);
       for (const rebuild of [true, false]) {
-        await assert.rejects(indexKnowledgeBase({ workspace: dir, config: configFor(mistyped), rebuild, confirmEmbedderChange: answer(false) }), (e: HouseStyleError) => e.code === 'cancelled');
-        const kept = await openKnowledgeBase({ workspace: dir, config: configFor(ollama.host) });
+        await assert.rejects(indexKnowledgeBase({ workspace: dir, ...withClient(configFor(mistyped)), rebuild, confirmEmbedderChange: answer(false) }), (e: HouseStyleError) => e.code === 'cancelled');
+        const kept = await openKnowledgeBase({ workspace: dir, ...withClient(configFor(ollama.host)) });
         assert.equal(kept.embedder, 'ollama:all-minilm:latest', `refused ${rebuild ? 'rebuild' : 'run'}: the index is as it was`);
         assert.ok((await kept.search('var let const', { k: 3 })).length > 0);
         await kept.close();
       }
       assert.equal(asked.length, 2);
-      for (const { reason, ...change } of asked as { reason: string }[]) {
-        assert.deepEqual(change, { kb: 'style', from: 'ollama:all-minilm:latest', to: 'hash-v1-384', unreachableHost: mistyped });
+      for (const [i, { reason, ...change }] of (asked as { reason: string }[]).entries()) {
+        assert.deepEqual(change, { kb: 'style', from: 'ollama:all-minilm:latest', to: 'hash-v1-384', unreachableHost: mistyped, requested: i === 0 });
         assert.match(reason, /Ollama is not reachable at /);
       }
 
-      const rebuilt = await indexKnowledgeBase({ workspace: dir, config: configFor(mistyped), rebuild: true, confirmEmbedderChange: answer(true) });
+      const rebuilt = await indexKnowledgeBase({ workspace: dir, ...withClient(configFor(mistyped)), rebuild: true, confirmEmbedderChange: answer(true) });
       assert.equal(rebuilt.embedder, 'hash-v1-384');
       assert.ok(rebuilt.rows > 0);
       // From hashing to hashing there is nothing to lose: no question.
-      await indexKnowledgeBase({ workspace: dir, config: configFor(mistyped), rebuild: true, confirmEmbedderChange: () => assert.fail('asked with nothing to lose') });
+      await indexKnowledgeBase({ workspace: dir, ...withClient(configFor(mistyped)), rebuild: true, confirmEmbedderChange: () => assert.fail('asked with nothing to lose') });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { knowledgeBase, type Config } from '../config';
-import { HouseStyleError, throwIfCancelled } from '../errors';
+import { cancellationError, HouseStyleError, throwIfCancelled } from '../errors';
 import { isOutside } from '../insideWorkspace';
 import { sha256 } from '../hash';
 import { readAhead } from '../readAhead';
@@ -60,6 +60,8 @@ export interface EmbedderChange {
   reason: string;
   /** Set when the fallback is because Ollama did not answer there (a stopped server, a mistyped host). */
   unreachableHost?: string;
+  /** The user asked for this rebuild (Rebuild Index), rather than an index run they did not start (a review, a save). */
+  requested: boolean;
 }
 
 export interface IndexReport {
@@ -140,8 +142,8 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     // Never silently from meaning-based search to the lexical fallback: the caller is asked first.
     const confirmEmbedder = async (madeBy: string | undefined): Promise<void> => {
       if (!madeBy || madeBy === OUTDATED_SCHEMA || isHashing(madeBy) || !isHashing(embedder.id) || !options.confirmEmbedderChange) return;
-      if (await options.confirmEmbedderChange({ kb: kbName, from: madeBy, to: embedder.id, reason, ...(unreachableHost && { unreachableHost }) })) return;
-      throw new HouseStyleError(`The index of "${kbName}" was kept as it was, built with ${madeBy}.`, undefined, 'cancelled');
+      if (await options.confirmEmbedderChange({ kb: kbName, from: madeBy, to: embedder.id, reason, requested: options.rebuild === true, ...(unreachableHost && { unreachableHost }) })) return;
+      throw cancellationError(`The index of "${kbName}" was kept as it was, built with ${madeBy}.`);
     };
     if (options.rebuild) {
       // A damaged index (what a rebuild replaces) may not open: then there is nothing to lose.
