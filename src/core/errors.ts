@@ -111,7 +111,8 @@ export class HouseStyleError extends Error {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof HouseStyleError) return error.hint ? `${error.message} ${error.hint}` : error.message;
+  // A message quoted from Ollama may end without a full stop ("signal: killed"): the hint starts a new sentence.
+  if (error instanceof HouseStyleError) return error.hint ? `${error.message}${/[.!?:]$/.test(error.message) ? '' : '.'} ${error.hint}` : error.message;
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -125,8 +125,12 @@ describe('a new user tours House Style (code-server)', () => {
   step('Compare Routes from the walkthrough compares on that same file', async () => {
     await walkthroughStep('Compare RAG, fine-tuned and hybrid');
     await walkthroughButton('Compare Routes');
-    await workbench.quickPickRow('rag').waitFor();
-    await workbench.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    // The routes are offered ticked; OK before the tick is drawn would compare nothing.
+    const rag = workbench.quickPickRow('rag');
+    await rag.waitFor();
+    const ticked = async () => (await rag.getAttribute('aria-checked')) === 'true' || (await rag.locator('[aria-checked="true"], input[type="checkbox"]:checked').count()) > 0;
+    await waitUntil(ticked, 'the rag route ticked in the Compare picker');
+    await workbench.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
     await server.waitForLog(new RegExp(`Compared rag on ${REVIEWED_FILE.replace('.', '\\.')}`));
   });
 

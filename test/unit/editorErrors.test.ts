@@ -117,3 +117,9 @@ test('an error that names its fix steps is worded in VS Code terms, with a butto
   assert.doesNotMatch(shown!.message, /--|`|housestyle [a-z]/);
   assert.deepEqual(standIn.executed, [{ command: 'housestyle.importAdapter', args: [] }]);
 });
+
+test('a message quoted without a full stop still ends its sentence before the hint', async () => {
+  const { describeError } = await import('../../src/core/errors');
+  assert.equal(describeError(new HouseStyleError('Ollama answered: signal: killed', 'Check the Ollama server log.', 'ollama-rejected')), 'Ollama answered: signal: killed. Check the Ollama server log.');
+  assert.equal(describeError(new HouseStyleError('Ollama is down.', 'Start it.', 'ollama-rejected')), 'Ollama is down. Start it.');
+});
