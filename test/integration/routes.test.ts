@@ -134,6 +134,10 @@ describe('routes', () => {
     assert.match(cli.stdout, /^rag\s+qwen2\.5-coder:7b\s+1\s+1\s+2000 ms\s+100 ms\s+1500 ms\s+400 ms\s+400\s+40\s+\d+ ms$/m);
     assert.match(cli.stdout, /src\/retry\.ts:1: warning: Rename retry_count to retryCount\. \(no source\)/);
     assert.match(cli.stdout, /\nfine-tuned \(vs rag\): 1\.5 s faster, 25% fewer prompt tokens, 1 finding against 1, no sources\.\n$/);
+    // Advice quotes the latency that comparison measured, naming it, where no newer evaluation did.
+    const advice = await runCli(['advise', '--workspace', workspace]);
+    assert.equal(advice.code, 0, advice.stderr);
+    assert.match(advice.stdout, /^- Latency: rag takes 2,000 ms a call \(Compare Routes on src\/retry\.ts, \d{4}-\d\d-\d\d \d\d:\d\d UTC\) against a target of [\d,]+ ms/m);
     // The fine-tuned route's request carried no rules and asked for findings without citations.
     const fineTunedRequest = server.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as ModelRequestBody).find((b) => b.model === ADAPTED && !hasRules(b))!;
     assert.doesNotMatch(fineTunedRequest.messages![0]!.content, /rules-/);

@@ -231,3 +231,20 @@ test('a difference over no paired examples, as a report on disk holds it, is not
   assert.equal(quality(unpaired), undefined);
   assert.equal(quality(difference('fine-tuned', [0, -1, 1])), 'no measured difference');
 });
+
+test('latency comes from the newest Compare Routes run where no newer evaluation measured the route; the source is named', () => {
+  const compareRun = (comparedAt: string) => ({
+    comparedAt,
+    paths: ['src/app.ts'],
+    routes: [{ route: 'rag' as const, model: 'qwen2.5-coder:7b', calls: 2, latency: { totalMs: 14_000, loadMs: 0, promptEvalMs: 0, generationMs: 0, wallMs: 14_500, overheadMs: 500 }, tokens: { prompt: 900, completion: 80 } }],
+  });
+  const unevaluated = facts({ name: 'compare only', dataset: 'none', adapter: false } as Situation);
+  const compared = advise({ ...unevaluated, comparison: compareRun('2026-12-03T09:30:00.000Z') });
+  assert.ok(compared.reasons.includes('Latency: rag takes 7,000 ms a call (Compare Routes on src/app.ts, 2026-12-03 09:30 UTC) against a target of 5,000 ms: too slow.'), compared.reasons.join('\n'));
+  assert.ok(!compared.unmeasured.some((line) => line.includes('no rag measurement')));
+  assert.ok(advise(unevaluated).unmeasured.some((line) => line.includes('no rag measurement')));
+
+  const evaluated = facts({ name: 'evaluated', ragMs: 900 } as Situation); // evaluated 2026-12-02T10:00
+  assert.ok(advise({ ...evaluated, comparison: compareRun('2026-12-01T08:00:00.000Z') }).reasons.includes('Latency: rag takes 900 ms a call against a target of 5,000 ms.'));
+  assert.ok(advise({ ...evaluated, comparison: compareRun('2026-12-03T09:30:00.000Z') }).reasons.some((r) => r.startsWith('Latency: rag takes 7,000 ms a call (Compare Routes')));
+});

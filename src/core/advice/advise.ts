@@ -59,13 +59,22 @@ function judge(facts: WorkspaceFacts) {
     dataset &&
     `Dataset ${dataset.path}: ${fmt(dataset.trainSamples)} training samples of ${fmt(dataset.samples)} (${bigEnough ? 'enough' : `at least ${MIN_TRAIN_SAMPLES} needed`}); ${Math.round(dataset.noiseShare * 100)}% of mined evidence dropped as noise${clean ? '' : ' (too much)'} (${fmt(dataset.noiseDrops)} of ${fmt(dataset.noiseDrops + dataset.keptEvidence)}), and ${fmt(dataset.balancingDrops)} quality-estimation samples left out by the balancing caps, which is not noise; ${fmt(dataset.reviewComments)} review comment${dataset.reviewComments === 1 ? '' : 's'} kept as evidence.`;
 
+  // Each route's latency from the newer of the evaluation and the last Compare Routes run that measured it.
   const latency = new Map<Route, number>();
+  const fromComparison = new Set<Route>();
+  const { comparison } = facts;
   for (const route of ['rag', 'fine-tuned', 'hybrid'] as const) {
-    const ms = latencyPerCall(evaluation, route);
+    const evaluated = latencyPerCall(evaluation, route);
+    const compared = latencyPerCall(comparison, route);
+    const useComparison = compared !== undefined && (evaluated === undefined || comparison!.comparedAt > evaluation!.evaluatedAt);
+    if (useComparison) fromComparison.add(route);
+    const ms = useComparison ? compared : evaluated;
     if (ms !== undefined) latency.set(route, ms);
   }
+  const comparedOn = comparison && `Compare Routes on ${comparison.paths.length === 1 ? comparison.paths[0] : `${comparison.paths.length} files`}, ${comparison.comparedAt.slice(0, 16).replace('T', ' ')} UTC`;
   const over = (route: Route) => (latency.get(route) ?? 0) > target;
-  const latencyText = (route: Route) => `Latency: ${route} takes ${fmt(latency.get(route)!)} ms a call against a target of ${fmt(target)} ms${over(route) ? ': too slow' : ''}.`;
+  const latencyText = (route: Route) =>
+    `Latency: ${route} takes ${fmt(latency.get(route)!)} ms a call${fromComparison.has(route) ? ` (${comparedOn})` : ''} against a target of ${fmt(target)} ms${over(route) ? ': too slow' : ''}.`;
 
   const differences = new Map<Route, { quality: Quality; text: string; delta: number }>();
   for (const difference of evaluation?.differences ?? []) {

@@ -7,7 +7,9 @@ import { REPORT_FILE } from '../datasetFiles';
 import { discoverSources } from '../knowledge/sources';
 import type { OllamaClient } from '../models/ollama/client';
 import { readRegistry } from '../models/registry';
+import { COMPARISON_FILE, type ComparisonRecord } from '../eval/comparisonRecord';
 import { MIN_TEST_EXAMPLES, type EvaluationReport } from '../eval/evaluate';
+import type { RouteFigures } from '../eval/routeFigures';
 
 /** How often the indexed docs changed in the CHURN_DAYS before the last commit, from git history. */
 export interface DocChurn {
@@ -40,6 +42,8 @@ export interface WorkspaceFacts {
   dataset?: DatasetFacts;
   /** Pull-request numbers the commit messages mention. */
   pullRequestRefs?: number;
+  /** The newest Compare Routes run: latency per route, no quality. */
+  comparison?: ComparisonRecord;
   /** The newest evaluation of the active version (or, with none, the newest evaluation). */
   evaluation?: Pick<EvaluationReport, 'evaluatedAt' | 'file' | 'examples' | 'routes' | 'differences' | 'probe'>;
   latencyTargetMs: number;
@@ -54,12 +58,13 @@ export async function gatherFacts(workspace: string, config: Config, client: Oll
   const unmeasured: string[] = [];
   const registry = await readRegistry(workspace);
   const fineTunedModel = config.models.fineTuned ?? registry.active;
-  const [docs, pullRequestRefs, reachable, evaluation, newestBuild] = await Promise.all([
+  const [docs, pullRequestRefs, reachable, evaluation, newestBuild, comparison] = await Promise.all([
     docChurn(workspace, config, options.signal).catch((error: Error) => void unmeasured.push(`doc churn: ${error.message}`)),
     pullRequestReferences(workspace, options.signal).catch(() => undefined),
     client.isReachable(),
     latestEvaluation(workspace, fineTunedModel),
     options.dataset ? undefined : newestDatasetBuild(workspace),
+    latestComparison(workspace),
   ]);
   const datasetDir = options.dataset ?? newestBuild ?? registry.models.find((m) => m.name === fineTunedModel)?.dataset?.path;
   const dataset = datasetDir === undefined ? undefined : await datasetFacts(path.resolve(workspace, datasetDir));
@@ -75,6 +80,7 @@ export async function gatherFacts(workspace: string, config: Config, client: Oll
     ...(dataset && { dataset }),
     ...(pullRequestRefs !== undefined && { pullRequestRefs }),
     ...(evaluation && { evaluation }),
+    ...(comparison && { comparison }),
     latencyTargetMs: config.models.latencyTargetMs,
     ...(fineTunedModel && { fineTunedModel }),
     ollama: { host: client.host, reachable },
@@ -166,8 +172,14 @@ async function latestEvaluation(workspace: string, active: string | undefined): 
   return undefined;
 }
 
-/** Mean Ollama latency of one call on a route, from an evaluation. */
-export function latencyPerCall(evaluation: WorkspaceFacts['evaluation'], route: Route): number | undefined {
-  const figures = evaluation?.routes.find((r) => r.route === route);
+/** The newest Compare Routes record, if one was written and still reads as one. */
+async function latestComparison(workspace: string): Promise<ComparisonRecord | undefined> {
+  const record = await readJson<ComparisonRecord>(path.join(workspace, COMPARISON_FILE));
+  return record && typeof record.comparedAt === 'string' && Array.isArray(record.paths) && Array.isArray(record.routes) ? record : undefined;
+}
+
+/** Mean Ollama latency of one call on a route, from an evaluation or a comparison. */
+export function latencyPerCall(measured: { routes: readonly RouteFigures[] } | undefined, route: Route): number | undefined {
+  const figures = measured?.routes.find((r) => r.route === route);
   return figures && figures.calls > 0 ? figures.latency.totalMs / figures.calls : undefined;
 }

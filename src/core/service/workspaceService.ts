@@ -8,6 +8,7 @@ import { HouseStyleError } from '../errors';
 import { fetchReviewComments, type FetchReport, type FetchReviewCommentsOptions } from '../forge/fetchReviewComments';
 import { prepareHouseStyleFolder } from '../houseStyleFolder';
 import { advise, type Advice } from '../advice/advise';
+import { recordComparison } from '../eval/comparisonRecord';
 import { compareRoutes, type Comparison } from '../eval/compare';
 import { evaluateRoutes, readEvaluationSplit, type EvaluationReport } from '../eval/evaluate';
 import { gatherFacts } from '../advice/workspaceFacts';
@@ -191,7 +192,11 @@ export class WorkspaceService {
     const config = await this.config();
     const targets = await this.targets(config, request.scope);
     const { signal, progress } = request;
-    return this.withSession(config, { signal, progress, route: request.routes[0] }, (session) => compareRoutes(session, targets, request.routes));
+    const comparison = await this.withSession(config, { signal, progress, route: request.routes[0] }, (session) => compareRoutes(session, targets, request.routes));
+    // Advice quotes the latency of the newest comparison when no newer evaluation measured it.
+    await this.prepareFolder();
+    await recordComparison(this.workspace, comparison);
+    return comparison;
   }
 
   async evaluate(request: Call & { dataset: string; routes: readonly Route[]; limit?: number }): Promise<EvaluationReport> {
