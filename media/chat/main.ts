@@ -26,6 +26,7 @@ const state: ChatViewState = {
   turns: (saved?.turns ?? []).map((turn) => (turn.pending ? { ...turn, pending: false, error: turn.error ?? 'Interrupted: the view was closed while answering.' } : turn)),
   ...(saved?.kb && { kb: saved.kb }),
   ...(saved?.route && { route: saved.route }),
+  ...(saved?.offeredRoute && { offeredRoute: saved.offeredRoute }),
   context: chosenEarly ? (contextPicker.value as CodeContext) : (saved?.context ?? 'selection'),
 };
 contextPicker.value = state.context!;
@@ -248,6 +249,10 @@ window.addEventListener('message', (event: MessageEvent<ChatViewEvent>) => {
   switch (message.type) {
     case 'options':
       options(kbPicker, message.knowledgeBases, state.kb && message.knowledgeBases.includes(state.kb) ? state.kb : message.kb);
+      // A route chosen elsewhere since (Choose Route, the Models view) replaces the one picked here: one current route.
+      if (state.offeredRoute !== undefined && state.offeredRoute !== message.route) delete state.route;
+      state.offeredRoute = message.route;
+      vscode.setState(state);
       options(routePicker, message.routes, state.route && message.routes.includes(state.route) ? state.route : message.route);
       optionsReceived = true;
       sendAsk();

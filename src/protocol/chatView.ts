@@ -61,7 +61,10 @@ export interface ChatTurn {
 export interface ChatViewState {
   turns: ChatTurn[];
   kb?: string;
+  /** The route picked in this view; it gives way when the workspace's current route changes. */
   route?: ChatRoute;
+  /** The current route the extension last offered, to notice it changing (Choose Route, the Models view). */
+  offeredRoute?: ChatRoute;
   context?: CodeContext;
 }
 
