@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../support/cli';
 import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type ModelRequestBody, type OllamaTestServer, type ScriptedAnswer } from '../support/ollamaTestServer';
 import { CodeServer, installToolchain } from './codeServer';
+import { tearDown } from './teardown';
 import { chatAnswer, createWorkspaceRepo, isQuestion, REVIEWED_FILE } from './scenario';
 import { waitUntil, Workbench } from './workbench';
 
@@ -171,12 +172,7 @@ before(async () => {
 
 after(async () => {
   for (const release of [...held]) release();
-  await workbench?.close();
-  if (server) await writeFile(path.join(ARTIFACTS, 'logs.txt'), await server.logs());
-  await server?.stop();
-  await ollama?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
-  repo?.remove();
+  await tearDown({ workbench, server, ollama, profile, repo, artifacts: ARTIFACTS });
 });
 
 describe('the chat as a demanding user meets it (code-server)', () => {

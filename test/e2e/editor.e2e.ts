@@ -1,11 +1,11 @@
 // The end-to-end lane: the packaged VSIX installed into a real VS Code (code-server) with a fresh profile, driven
 // through Chromium as a user would, against the Ollama-API test server. Steps run in order and share one editor;
 // each leaves a screenshot in test/e2e/artifacts/editor/. `npm run test:e2e`; the recipe is in ../shared/DESIGN.md.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 import { CodeServer, installToolchain, type Toolchain } from './codeServer';
+import { tearDown } from './teardown';
 import { chatAnswer, createWorkspaceRepo, EMPTY_CATCH, HOSTILE_HTML, isQuestion, REVIEWED_FILE, reviewAnswer, VAR_FIX, VAR_LINE } from './scenario';
 import { screenshotStep, STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
@@ -37,11 +38,6 @@ let workbench: Workbench;
 
 /** One step of the lane: a screenshot when it ends, pass or fail, so a failure can be seen afterwards. */
 const step = screenshotStep(() => workbench);
-
-/** A step the lane will drive once the feature exists; listed so the gap shows in every run. */
-function pending(name: string): void {
-  it(name, { todo: 'not built yet' });
-}
 
 /** The 1-based line of the reviewed file, as saved, that reads `text`: where a quick fix is asked for. */
 async function lineOf(text: string): Promise<number> {
@@ -90,14 +86,7 @@ before(async () => {
   workbench = await Workbench.open(server.url, repo.dir, ARTIFACTS);
 });
 
-after(async () => {
-  await workbench?.close();
-  if (server) await writeFile(path.join(ARTIFACTS, 'logs.txt'), await server.logs());
-  await server?.stop();
-  await ollama?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
-  repo?.remove();
-});
+after(() => tearDown({ workbench, server, ollama, profile, repo, artifacts: ARTIFACTS }));
 
 describe('House Style in a real VS Code (code-server)', () => {
   step('the VSIX is lean: linux-x64 native modules only, no sources, tests or maps, at most 100 MB', async () => {

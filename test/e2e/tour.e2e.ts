@@ -6,7 +6,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../support/cli';
 import type { GitTestRepo } from '../support/gitRepo';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
 import { CodeServer, installToolchain } from './codeServer';
+import { tearDown } from './teardown';
 import { chatAnswer, createWorkspaceRepo, isQuestion, REVIEWED_FILE, reviewAnswer } from './scenario';
 import { screenshotStep, STATUS_ITEM, waitUntil, Workbench } from './workbench';
 
@@ -99,14 +100,7 @@ before(async () => {
   await workbench.trustFolder();
 });
 
-after(async () => {
-  await workbench?.close();
-  if (server) await writeFile(path.join(ARTIFACTS, 'logs.txt'), await server.logs());
-  await server?.stop();
-  await ollama?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
-  repo?.remove();
-});
+after(() => tearDown({ workbench, server, ollama, profile, repo, artifacts: ARTIFACTS }));
 
 describe('a new user tours House Style (code-server)', () => {
   step('the walkthrough: Index Workspace, then Review Current File from the walkthrough reviews the file opened before it', async () => {
