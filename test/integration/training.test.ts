@@ -270,7 +270,7 @@ describe('training with the stand-in llamafactory-cli', () => {
     server.rejectNextCreate('unsupported architecture');
     await assert.rejects(trainAdapter(options(workspace, dataset)), (e: HouseStyleError) => {
       assert.equal(e.code, 'adapter-rejected');
-      assert.match(e.message, /^Training succeeded, but importing the adapter failed: Ollama refused to build .* unsupported architecture/);
+      assert.match(e.message, /^Training succeeded, but importing the adapter failed: Ollama refused to build \S+ from qwen2\.5-coder:7b: "unsupported architecture"\.$/);
       assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base qwen2\.5-coder:7b --dataset /);
       return true;
     });
