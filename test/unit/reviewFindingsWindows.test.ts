@@ -24,9 +24,9 @@ function comments(pr: string, changed: LineRange[], on: Array<[line: number, wor
   );
 }
 
-/** The line ranges a sample's prompt shows ("12-40, 60-70"). */
+/** The line ranges a sample's prompt shows ("12-40, 60-70"), from the record its prompt was built from. */
 function shown(sample: Sample): string {
-  return /<code-[0-9a-f]{16} path="[^"]*" language="[^"]*" lines="([^"]*)">/.exec(sample.instruction)![1]!;
+  return sample.metadata.prompt.window!.map((s) => `${s.startLine}-${s.endLine}`).join(', ');
 }
 
 const findingsOf = (sample: Sample) => (JSON.parse(sample.response) as { findings: Array<{ startLine: number; message: string }> }).findings;
