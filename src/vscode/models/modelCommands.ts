@@ -163,7 +163,8 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       );
       const picked = await vscode.window.showQuickPick(
         ROUTES.map((route) => ({ label: route, picked: route === 'rag' || adapted !== undefined })),
-        { canPickMany: true, placeHolder: adapted ? 'Routes to compare' : 'Routes to compare (no fine-tuned model yet: train or import one for fine-tuned and hybrid)' },
+        // Kept open when focus moves: started from the walkthrough, its page takes focus back and would close the picker.
+        { canPickMany: true, ignoreFocusOut: true, placeHolder: adapted ? 'Routes to compare' : 'Routes to compare (no fine-tuned model yet: train or import one for fine-tuned and hybrid)' },
       );
       if (!picked?.length) return;
       const routes = picked.map((p) => p.label as Route);
