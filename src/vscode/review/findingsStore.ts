@@ -51,7 +51,9 @@ export class FindingsStore implements vscode.Disposable {
         (bytes) => new TextDecoder().decode(bytes),
         () => undefined,
       );
-      if (folder && text !== undefined && sha256(text) === textHash && !this.files.has(key)) this.set(folder, uri, shown, (line) => text.split('\n')[line]?.length ?? 0);
+      if (!folder || text === undefined || sha256(text) !== textHash || this.files.has(key)) continue;
+      const lines = text.split('\n');
+      this.set(folder, uri, shown, (line) => lines[line]?.length ?? 0);
     }
     await this.persist();
   }
