@@ -49,6 +49,13 @@ export const configSchema = z.strictObject({
       embedder: z.enum(['auto', 'minilm', 'ollama', 'hash']).default('auto'),
       /** Folder holding all-MiniLM-L6-v2 (tokenizer.json, config.json, onnx/model.onnx); defaults to the bundled or cached copy. */
       modelDir: z.string().min(1).optional(),
+      /**
+       * Where `auto` fetches its model from (the hub or a mirror in its layout). Only the user's own setting counts:
+       * loadConfig drops it from a repository's file and workspace settings, which must never choose where requests go.
+       */
+      modelHost: z.url({ protocol: /^https?$/ }).optional(),
+      /** `auto` may fetch its embedding model at first use; false (in any scope or the team's file) never sends that request. */
+      fetchModel: z.boolean().default(true),
       batchSize: z.number().int().min(1).max(1024).default(64),
       /** Above this many rows a vector index is built, which keeps search fast on large workspaces. */
       vectorIndexMinRows: z.number().int().min(256).default(50_000),
@@ -182,6 +189,10 @@ export interface EditorSettings {
   /** `ollama.host` in the user's own settings: the user's choice, like `--host`. */
   userHost?: string;
   workspaceHost?: string;
+  /** `index.modelHost` in the user's own settings, the only place it is read from. */
+  userModelHost?: string;
+  /** Some scope (user, workspace or folder) set `index.fetchModel` to false: turning fetching off is anyone's say, turning it on is not. */
+  modelFetchOff?: boolean;
 }
 
 /**
@@ -192,7 +203,7 @@ export interface EditorSettings {
  */
 export async function loadConfig(workspace: string, hostChoice?: HostChoice, settings?: EditorSettings): Promise<Config> {
   const file = (await readConfigFile(workspace)) as Record<string, unknown>;
-  const config = settings ? parseConfig(layerSettings(file, settings), 'House Style settings') : parseConfig(file, CONFIG_FILE);
+  const config = modelFetchSettings(settings ? parseConfig(layerSettings(file, settings), 'House Style settings') : parseConfig(file, CONFIG_FILE), file, settings);
   const repositoryHost = settings ? (settings.workspaceHost ?? (file.ollama as { host?: string } | undefined)?.host) : config.ollama.host;
   if (!hostChoice) {
     const { host, ...ollama } = config.ollama;
@@ -200,6 +211,13 @@ export async function loadConfig(workspace: string, hostChoice?: HostChoice, set
   }
   const choice = settings?.userHost ? { ...hostChoice, user: settings.userHost } : hostChoice;
   return { ...config, ollama: { ...config.ollama, host: await chooseOllamaHost(repositoryHost, choice) } };
+}
+
+/** The model host from the user's own settings only; fetching off when the team's file or any editor scope says so. */
+function modelFetchSettings(config: Config, file: Record<string, unknown>, settings: EditorSettings | undefined): Config {
+  const { modelHost: _fromRepository, ...index } = config.index;
+  const fetchModel = config.index.fetchModel && (file.index as { fetchModel?: unknown } | undefined)?.fetchModel !== false && !settings?.modelFetchOff;
+  return { ...config, index: { ...index, fetchModel, ...(settings?.userModelHost && { modelHost: settings.userModelHost }) } };
 }
 
 /** Every section of the one schema, so a new section's settings cannot be forgotten; knowledge bases are replaced whole. */

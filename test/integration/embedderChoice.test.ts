@@ -23,7 +23,8 @@ async function server(models: string[], options: { capabilities?: boolean } = {}
 }
 after(() => Promise.all(servers.map((s) => s.close())));
 
-const configFor = (host: string) => parseConfig({ ollama: { host } });
+// Fetching the model is off: these tests are about the Ollama step that follows it (modelFetch.test.ts has the fetch).
+const configFor = (host: string) => parseConfig({ ollama: { host }, index: { fetchModel: false } });
 const workspace = REPO_ROOT; // only read for index.modelDir resolution; nothing is written there
 /** What the workspace service passes: the configuration and its one model client. */
 const envFor = (config: Config) => ({ config, workspace, client: OllamaClient.fromConfig(config) });
@@ -49,7 +50,7 @@ describe('auto picks an installed Ollama embedding model', () => {
 
   test('a configured ollama.embedModel wins over what is installed', async () => {
     const ollama = await server(['all-minilm', 'nomic-embed-text']);
-    const config = parseConfig({ ollama: { host: ollama.host, embedModel: 'nomic-embed-text' } });
+    const config = parseConfig({ ollama: { host: ollama.host, embedModel: 'nomic-embed-text' }, index: { fetchModel: false } });
     const { embedder, reason } = await chooseEmbedder('auto', envFor(config));
     assert.equal(embedder.id, 'ollama:nomic-embed-text');
     assert.match(reason, /ollama\.embedModel/);

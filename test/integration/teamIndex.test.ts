@@ -96,7 +96,7 @@ describe('a shared index on object storage', () => {
     const ollama = await startOllamaTestServer({ models: ['all-minilm'] });
     try {
       const sharedUri = `s3://${BUCKET}/semantic`;
-      const writer = parseConfig({ index: { uri: sharedUri, storageOptions: storageOptions() }, ollama: { host: ollama.host } });
+      const writer = parseConfig({ index: { uri: sharedUri, storageOptions: storageOptions(), fetchModel: false }, ollama: { host: ollama.host } });
       await indexKnowledgeBase({ workspace, config: writer, client: OllamaClient.fromConfig(writer) });
       const reader = parseConfig({ index: { uri: sharedUri, storageOptions: storageOptions(), readOnly: true }, ollama: { host: await unreachableHost() } });
       await assert.rejects(openKnowledgeBase({ workspace, config: reader, client: OllamaClient.fromConfig(reader) }), (error) => {

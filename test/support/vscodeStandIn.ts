@@ -260,6 +260,8 @@ export const standIn = {
   outputShown: 0,
   /** housestyle.* settings the user set, by scope, keyed by section ("review", "ollama", ...). */
   userSettings: {} as Record<string, Record<string, unknown>>,
+  /** housestyle.* settings of the workspace (its .vscode/settings.json), in the same shape. */
+  workspaceSettings: {} as Record<string, Record<string, unknown>>,
   trusted: true,
   folders: [] as { uri: Uri; name: string; index: number }[],
   /** Progress notifications shown, in order; `cancel()` is the user clicking Cancel on a cancellable one. */
@@ -280,6 +282,7 @@ export const standIn = {
     this.outputShown = 0;
     this.answer = undefined;
     this.userSettings = {};
+    this.workspaceSettings = {};
     this.trusted = true;
     this.folders = [];
   },
@@ -407,12 +410,18 @@ export const workspace = {
   },
   getConfiguration(section: string, _scope?: unknown) {
     return {
-      // The declared default and what the user set, at the global scope: the stand-in has no workspace settings.
-      inspect<T>(key: string): { key: string; defaultValue?: T; globalValue?: T } | undefined {
+      // The declared default, what the user set (global scope) and what the workspace set, each on its own as VS Code reports them.
+      inspect<T>(key: string): { key: string; defaultValue?: T; globalValue?: T; workspaceValue?: T } | undefined {
         if (section !== 'housestyle') return undefined;
         const value = standIn.userSettings[key];
+        const workspaceValue = standIn.workspaceSettings[key];
         const defaultValue = defaultOf(`${section}.${key}`) as T | undefined;
-        return { key: `${section}.${key}`, ...(defaultValue !== undefined && { defaultValue }), ...(value !== undefined && { globalValue: value as T }) };
+        return {
+          key: `${section}.${key}`,
+          ...(defaultValue !== undefined && { defaultValue }),
+          ...(value !== undefined && { globalValue: value as T }),
+          ...(workspaceValue !== undefined && { workspaceValue: workspaceValue as T }),
+        };
       },
       get<T>(key: string, fallback?: T): T | undefined {
         const [head, ...rest] = key.split('.');

@@ -49,3 +49,22 @@ test("declared defaults never override the team's config file; what the user set
     ctx.dispose();
   }
 });
+
+test("the model host comes from the user's settings only; fetching off in the workspace's settings wins", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'housestyle-settings-'));
+  const folder = { uri: vscode.Uri.file(dir), name: 'team', index: 0 };
+  standIn.folders = [folder];
+  const ctx = new HouseStyleContext({ extensionPath: dir, extensionUri: folder.uri, subscriptions: [], workspaceState: { get: () => undefined, update: async () => {} } } as never);
+  try {
+    standIn.workspaceSettings = { index: { modelHost: 'https://models.example.test' } };
+    assert.equal((await ctx.config(folder)).index.modelHost, undefined, "a workspace's settings never choose where requests go");
+    standIn.userSettings = { index: { modelHost: 'https://mirror.example.test' } };
+    assert.equal((await ctx.config(folder)).index.modelHost, 'https://mirror.example.test');
+    assert.equal((await ctx.config(folder)).index.fetchModel, true);
+    standIn.workspaceSettings = { index: { fetchModel: false } };
+    standIn.userSettings = { index: { fetchModel: true } };
+    assert.equal((await ctx.config(folder)).index.fetchModel, false);
+  } finally {
+    ctx.dispose();
+  }
+});

@@ -51,6 +51,17 @@ describe('findMiniLmModel', () => {
     assert.equal(findMiniLmModel({}), cached);
   });
 
+  test('finds a fetched model by its revision, after a copy put in the cache by hand', async () => {
+    const cacheDir = path.join(root, 'fetched-cache');
+    const fetched = { name: 'all-MiniLM-L6-v2', repo: 'Xenova/all-MiniLM-L6-v2', revision: 'abc123', files: [], approximateMegabytes: 23 };
+    assert.equal(findMiniLmModel({ cacheDir, fetched }), undefined);
+    const dir = await modelFolder(path.join(cacheDir, 'all-MiniLM-L6-v2@abc123'), ['tokenizer.json', 'config.json', 'onnx/model_quantized.onnx']);
+    assert.equal(findMiniLmModel({ cacheDir, fetched }), dir, 'the int8 weights alone make a model');
+    assert.equal(findMiniLmModel({ cacheDir, fetched: { ...fetched, revision: 'def456' } }), undefined, 'another revision is not this one');
+    const byHand = await modelFolder(path.join(cacheDir, 'all-MiniLM-L6-v2'));
+    assert.equal(findMiniLmModel({ cacheDir, fetched }), byHand);
+  });
+
   test('accepts model.onnx at the top of the folder', async () => {
     const dir = await modelFolder(path.join(root, 'flat'), ['tokenizer.json', 'config.json', 'model.onnx']);
     assert.equal(findMiniLmModel({ modelDir: dir, cacheDir: path.join(root, 'none') }), dir);
@@ -61,7 +72,7 @@ describe('missingMiniLmFiles', () => {
   test('names each missing file, and a folder in place of a file does not count', async () => {
     const dir = await modelFolder(path.join(root, 'partial'), ['config.json']);
     await mkdir(path.join(dir, 'onnx', 'model.onnx'), { recursive: true });
-    assert.deepEqual(missingMiniLmFiles(dir), ['tokenizer.json', 'onnx/model.onnx or model.onnx']);
+    assert.deepEqual(missingMiniLmFiles(dir), ['tokenizer.json', 'onnx/model.onnx or model.onnx or onnx/model_quantized.onnx']);
     assert.deepEqual(missingMiniLmFiles(await modelFolder(path.join(root, 'complete'))), []);
   });
 });

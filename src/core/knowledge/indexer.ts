@@ -124,7 +124,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   const { embedder, reason, unreachableHost }: { embedder: Embedder; reason: string; unreachableHost?: string } =
     typeof options.embedder === 'object'
       ? { embedder: options.embedder, reason: 'provided by the caller' }
-      : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger, client: options.client });
+      : await chooseEmbedder(options.embedder ?? config.index.embedder, { config, workspace, extensionRoot: options.extensionRoot, logger, client: options.client, progress, ...(signal && { signal }) });
   // Said once a run has something to embed: an up-to-date index (every review starts with a run) stays quiet.
   let announced = false;
   const announceEmbedder = () => {

@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import type { Config } from '../../config';
-import { HouseStyleError } from '../../errors';
-import type { Logger } from '../../log';
+import { HouseStyleError, isCancellation } from '../../errors';
+import type { Logger, Progress } from '../../log';
 import type { OllamaClient } from '../../models/ollama/client';
 import type { Embedder, EmbedderChoice } from '../embedder';
+import { fetchHubModel } from './fetchHubModel';
 import { createHashingEmbedder } from './hashingEmbedder';
+import { DEFAULT_HUB_MODEL, modelFetchAllowed, modelHost, userModelCache, type HubModel } from './hubModel';
 import { findMiniLmModel, MINILM_MODEL_NAME } from './miniLmModel';
 import { installedEmbeddingModels, SUGGESTED_EMBED_MODEL } from './ollamaEmbeddingModels';
 
@@ -17,6 +19,13 @@ export interface EmbedderEnvironment {
   logger?: Logger;
   /** The workspace service's model client: the Ollama embedder uses it (without one, Ollama is not asked). */
   client?: OllamaClient;
+  /** The model `auto` fetches at first use; the pinned all-MiniLM-L6-v2 unless a caller names another. */
+  hubModel?: HubModel;
+  /** Where fetched models are cached; the user's cache (userModelCache) by default. */
+  modelCache?: string;
+  /** Bytes of the model fetched so far, the first time. */
+  progress?: Progress;
+  signal?: AbortSignal;
 }
 
 export interface ChosenEmbedder {
@@ -30,24 +39,34 @@ export interface ChosenEmbedder {
 const HASH_DIMENSION = 384;
 
 /**
- * `auto` prefers, in order: the local MiniLM model; the configured `ollama.embedModel` when Ollama is
- * reachable; an embedding model already installed in Ollama (see `PREFERRED_EMBED_MODELS`); then the
- * built-in hashing embedder, which always works. An explicit choice that cannot be met is an error that
+ * `auto` prefers, in order: a local MiniLM model (configured, bundled or cached); the same model fetched
+ * once from the model host (unless `index.fetchModel` is false or HF_HUB_OFFLINE is set); the configured `ollama.embedModel` when
+ * Ollama is reachable; an embedding model already installed in Ollama (see `PREFERRED_EMBED_MODELS`); then
+ * the built-in hashing embedder, which always works. An explicit choice that cannot be met is an error that
  * says how to meet it.
  */
 export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnvironment): Promise<ChosenEmbedder> {
   const { config } = env;
-  const modelDir = findMiniLmModel({ modelDir: config.index.modelDir && path.resolve(env.workspace, config.index.modelDir), extensionRoot: env.extensionRoot });
+  const hubModel = env.hubModel ?? DEFAULT_HUB_MODEL;
+  const cacheDir = env.modelCache ?? userModelCache();
+  let modelDir = findMiniLmModel({ modelDir: config.index.modelDir && path.resolve(env.workspace, config.index.modelDir), extensionRoot: env.extensionRoot, cacheDir, fetched: hubModel });
+  let reason = `local ${MINILM_MODEL_NAME} model at ${modelDir}`;
+  let fetchFailure: string | undefined;
+  if (!modelDir && (choice === 'minilm' || choice === 'auto') && modelFetchAllowed(config)) {
+    const fetched = await fetchModel(hubModel, cacheDir, env);
+    if ('modelDir' in fetched) ({ modelDir, reason } = fetched);
+    else fetchFailure = fetched.failure;
+  }
   if (choice === 'minilm' || (choice === 'auto' && modelDir)) {
     if (!modelDir) {
       throw new HouseStyleError(
-        `The ${MINILM_MODEL_NAME} model files were not found.`,
+        fetchFailure ?? `The ${MINILM_MODEL_NAME} model files were not found.`,
         'Set index.modelDir to a folder holding tokenizer.json, config.json and onnx/model.onnx, or use --embedder hash.',
         'embedder-unavailable',
       );
     }
     const { createTransformersEmbedder } = await import('./transformersEmbedder');
-    return { embedder: await createTransformersEmbedder({ modelDir, batchSize: config.index.batchSize, logger: env.logger }), reason: `local ${MINILM_MODEL_NAME} model at ${modelDir}` };
+    return { embedder: await createTransformersEmbedder({ modelDir, batchSize: config.index.batchSize, logger: env.logger }), reason };
   }
   if (choice === 'ollama' && !config.ollama.embedModel) {
     throw new HouseStyleError('No Ollama embedding model is configured.', `Set ollama.embedModel (for example "${SUGGESTED_EMBED_MODEL}") in the configuration.`, 'embedder-unavailable');
@@ -55,9 +74,32 @@ export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnviro
   if (choice === 'ollama' || choice === 'auto') {
     const ollama = await ollamaEmbedder(config, env.client, choice === 'auto');
     if ('embedder' in ollama) return ollama;
-    return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: `no local ${MINILM_MODEL_NAME} model and ${ollama.missing}`, ...(ollama.unreachableHost && { unreachableHost: ollama.unreachableHost }) };
+    // The one line a user without Ollama sees when the model could not be fetched: why, and what to do.
+    if (fetchFailure) env.logger?.warn(fetchFailure);
+    const noModel = fetchFailure ? `${hubModel.name} could not be fetched` : `no local ${MINILM_MODEL_NAME} model`;
+    return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: `${noModel} and ${ollama.missing}`, ...(ollama.unreachableHost && { unreachableHost: ollama.unreachableHost }) };
   }
   return { embedder: createHashingEmbedder(HASH_DIMENSION), reason: 'chosen with --embedder hash' };
+}
+
+/** Fetches the model into the cache (said once, before the request), or says in one line why it could not. */
+async function fetchModel(model: HubModel, cacheDir: string, env: EmbedderEnvironment): Promise<{ modelDir: string; reason: string } | { failure: string }> {
+  const host = modelHost(env.config);
+  env.logger?.info(`Fetching the ${model.name} embedding model (about ${model.approximateMegabytes} MB) from ${host} once; it is cached in ${cacheDir}.`);
+  try {
+    const modelDir = await fetchHubModel({
+      model,
+      host,
+      cacheDir,
+      ...(env.signal && { signal: env.signal }),
+      ...(env.progress && { onProgress: (file, done, total) => env.progress!.report(`Fetching ${model.name} (${file}), bytes`, done, total) }),
+    });
+    return { modelDir, reason: `${model.name} fetched from ${host} into ${modelDir}` };
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    const why = error instanceof HouseStyleError ? error.message : String(error);
+    return { failure: `Semantic search is off: could not fetch ${model.name} from ${host} (${why}). Index again when online, or set index.modelHost to a mirror.` };
+  }
 }
 
 /** Recreates the embedder an index was built with, so queries land in the same vector space. */

@@ -29,12 +29,15 @@ async function load(modelDir: string): Promise<number> {
   const { env, pipeline, LogLevel } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
-  env.localModelPath = path.dirname(modelDir);
   // Warnings would land on the host's stdout, which the CLI keeps for JSON output.
   env.logLevel = LogLevel.ERROR;
-  const onnxFolder = path.dirname(miniLmOnnxFile(modelDir) ?? 'onnx/model.onnx');
-  extractor = await pipeline('feature-extraction', path.basename(modelDir), {
-    dtype: 'fp32',
+  const onnxFile = miniLmOnnxFile(modelDir) ?? 'onnx/model.onnx';
+  const onnxFolder = path.dirname(onnxFile);
+  // The folder by its absolute path: transformers.js reads a name that is no valid hub id (a fetched model's
+  // folder is `name@revision`) relative to the working directory, not to env.localModelPath.
+  extractor = await pipeline('feature-extraction', modelDir, {
+    // transformers.js names the int8 weights by the `_quantized` suffix of its `q8` dtype.
+    dtype: path.basename(onnxFile) === 'model_quantized.onnx' ? 'q8' : 'fp32',
     subfolder: onnxFolder === '.' ? '' : onnxFolder,
   });
   const hiddenSize = (extractor.model.config as { hidden_size?: unknown }).hidden_size;

@@ -1,12 +1,12 @@
 // Where a local all-MiniLM-L6-v2 lives. Nothing is downloaded here: a folder counts only when its files are present.
 import { statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { hubModelDir, userModelCache, type HubModel } from './hubModel';
 
 export const MINILM_MODEL_NAME = 'all-MiniLM-L6-v2';
 
-/** The ONNX graph may sit in `onnx/` (the Hugging Face layout) or at the top of the folder. */
-export const MINILM_ONNX_FILES = ['onnx/model.onnx', 'model.onnx'] as const;
+/** The ONNX graph may sit in `onnx/` (the Hugging Face layout) or at the top of the folder; the fetched copy is int8-quantized. */
+export const MINILM_ONNX_FILES = ['onnx/model.onnx', 'model.onnx', 'onnx/model_quantized.onnx'] as const;
 
 function isFile(file: string): boolean {
   try {
@@ -28,13 +28,14 @@ export function missingMiniLmFiles(dir: string): string[] {
   return missing;
 }
 
-/** Looks at the configured folder, then the copy bundled with the extension, then the user's cache. */
-export function findMiniLmModel(options: { modelDir?: string; extensionRoot?: string; cacheDir?: string }): string | undefined {
-  const cacheDir = options.cacheDir ?? path.join(os.homedir(), '.cache', 'housestyle', 'models');
+/** Looks at the configured folder, then the copy bundled with the extension, then the user's cache (a copy put there, then a fetched one). */
+export function findMiniLmModel(options: { modelDir?: string; extensionRoot?: string; cacheDir?: string; fetched?: HubModel }): string | undefined {
+  const cacheDir = options.cacheDir ?? userModelCache();
   const candidates = [
     options.modelDir,
     options.extensionRoot && path.join(options.extensionRoot, 'models', MINILM_MODEL_NAME),
     path.join(cacheDir, MINILM_MODEL_NAME),
+    options.fetched && hubModelDir(cacheDir, options.fetched),
   ];
   return candidates.find((dir): dir is string => !!dir && missingMiniLmFiles(dir).length === 0);
 }
