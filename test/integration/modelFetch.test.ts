@@ -20,7 +20,8 @@ import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 delete process.env.HF_HUB_OFFLINE;
 delete process.env.TRANSFORMERS_OFFLINE;
 
-const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+// The real model's file names: the int8 weights' name makes the worker ask transformers.js for its q8 dtype.
+const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx'];
 const REVISION = '0123456789abcdef0123456789abcdef01234567';
 
 let root: string;
@@ -64,7 +65,7 @@ before(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'housestyle-model-fetch-'));
   const source = path.join(root, 'source');
   await writeTinyEmbeddingModel(source, { hiddenSize: 16 });
-  served = Object.fromEntries(await Promise.all(FILES.map(async (file) => [file, await readFile(path.join(source, file))] as const)));
+  served = Object.fromEntries(await Promise.all(FILES.map(async (file) => [file, await readFile(path.join(source, file.replace('_quantized', '')))] as const)));
   model = {
     name: 'housestyle-tiny',
     repo: 'housestyle-tests/tiny-embedder',
@@ -73,7 +74,7 @@ before(async () => {
     files: FILES.map((file) => (file.endsWith('.onnx') ? { path: file, sha256: createHash('sha256').update(served[file]!).digest('hex') } : { path: file })),
     approximateMegabytes: 1,
   };
-  hub = await startHubTestServer({ [model.repo]: { revision: REVISION, files: served, lfs: ['onnx/model.onnx'] } });
+  hub = await startHubTestServer({ [model.repo]: { revision: REVISION, files: served, lfs: ['onnx/model_quantized.onnx'] } });
 });
 
 after(async () => {
@@ -103,7 +104,7 @@ describe('auto fetches its embedding model at first use', () => {
     }
     assert.match(first.reason, new RegExp(`housestyle-tiny fetched from ${hub.host}`));
     // The hub's URLs at the pinned revision, the LFS file through its CDN redirect.
-    const digest = createHash('sha256').update(served['onnx/model.onnx']!).digest('hex');
+    const digest = createHash('sha256').update(served['onnx/model_quantized.onnx']!).digest('hex');
     assert.deepEqual(hub.requests, [...FILES.map((file) => `/${model.repo}/resolve/${REVISION}/${file}`), `/cdn/${digest}`]);
     const dir = hubModelDir(cache, model);
     for (const file of FILES) assert.deepEqual(await readFile(path.join(dir, file)), Buffer.from(served[file]!), `${file} is cached as served`);
@@ -114,7 +115,7 @@ describe('auto fetches its embedding model at first use', () => {
     assert.match(fetching[0]!.message, new RegExp(`^Fetching the housestyle-tiny embedding model \\(about 1 MB\\) from ${hub.host} once; it is cached in ${cache}\\.$`));
     assert.deepEqual(logger.lines.filter((line) => line.level === 'warn' || line.level === 'error'), []);
     for (const file of FILES) {
-      const last = reports.filter((report) => report.phase.includes(`(${file})`)).at(-1);
+      const last = reports.filter((report) => report.phase === `Fetching housestyle-tiny ${file}`).at(-1);
       assert.ok(last, `progress was reported for ${file}`);
       assert.equal(last.total, served[file]!.length);
       assert.equal(last.done, last.total);
@@ -128,7 +129,7 @@ describe('auto fetches its embedding model at first use', () => {
   });
 
   test('a cut or altered download is refused, nothing is cached, and search falls back to hashing with one line', async () => {
-    for (const fault of [{ cut: ['onnx/model.onnx'] }, { alter: ['onnx/model.onnx'] }, { alter: ['tokenizer.json'] }, { cut: ['config.json'] }]) {
+    for (const fault of [{ cut: ['onnx/model_quantized.onnx'] }, { alter: ['onnx/model_quantized.onnx'] }, { alter: ['tokenizer.json'] }, { cut: ['config.json'] }]) {
       Object.assign(hub.faults, { cut: [], alter: [], ...fault });
       const logger = recordingLogger();
       const chosen = await chooseEmbedder('auto', env(configFor(hub.host), logger));

@@ -92,7 +92,7 @@ async function fetchModel(model: HubModel, cacheDir: string, env: EmbedderEnviro
       host,
       cacheDir,
       ...(env.signal && { signal: env.signal }),
-      ...(env.progress && { onProgress: (file, done, total) => env.progress!.report(`Fetching ${model.name} (${file}), bytes`, done, total) }),
+      ...(env.progress && { progress: env.progress }),
     });
     return { modelDir, reason: `${model.name} fetched from ${host} into ${modelDir}` };
   } catch (error) {

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../../errors';
+import type { Progress } from '../../log';
+import { byteProgress } from '../../models/adapters/byteProgress';
 import { hubModelDir, type HubFile, type HubModel } from './hubModel';
 
 export interface FetchHubModelOptions {
@@ -15,8 +17,8 @@ export interface FetchHubModelOptions {
   /** The hub or a mirror, e.g. https://huggingface.co (no trailing slash). */
   host: string;
   cacheDir: string;
-  /** Bytes of one file received so far, of its size when the host says it. */
-  onProgress?: (file: string, done: number, total: number | undefined) => void;
+  /** Each file's bytes received, of its size when the host states it. */
+  progress?: Progress;
   signal?: AbortSignal;
   /** A transfer that receives nothing for this long is given up (the host is there but stalled). */
   idleTimeoutMs?: number;
@@ -79,6 +81,8 @@ async function fetchFile(options: FetchHubModelOptions, file: HubFile, destinati
   try {
     const { response, stated } = await get(url, file.path, signal);
     const total = stated.size ?? contentLength(response);
+    const phase = `Fetching ${options.model.name} ${file.path}`;
+    const report = options.progress && (total !== undefined ? byteProgress(options.progress, phase, total) : (bytes: number) => options.progress!.report(phase, bytes));
     const sha256 = createHash('sha256');
     let done = 0;
     await mkdir(path.dirname(destination), { recursive: true });
@@ -89,7 +93,7 @@ async function fetchFile(options: FetchHubModelOptions, file: HubFile, destinati
           stillReceiving();
           sha256.update(chunk);
           done += chunk.length;
-          options.onProgress?.(file.path, done, total);
+          report?.(done);
           callback(null, chunk);
         },
       }),
