@@ -4,16 +4,18 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { loadConfig, parseConfig, type Config } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
 import { chooseEmbedder, type EmbedderEnvironment } from '../../src/core/knowledge/embedders/chooseEmbedder';
-import { hubModelDir, type HubModel } from '../../src/core/knowledge/embedders/hubModel';
+import { DEFAULT_HUB_MODEL, hubModelDir, type HubModel } from '../../src/core/knowledge/embedders/hubModel';
 import type { Logger } from '../../src/core/log';
+import { REPO_ROOT, runCli } from '../support/cli';
 import { startHubTestServer, type HubTestServer } from '../support/hubTestServer';
+import { unreachableHost } from '../support/ollamaTestServer';
 import { writeTinyEmbeddingModel } from '../support/tinyEmbeddingModel';
 
 // `npm test` turns model fetching off for every test (HF_HUB_OFFLINE); this file fetches from its local stand-in only.
@@ -204,5 +206,27 @@ describe('where the model is fetched from is the user\'s say', () => {
     await writeFile_({});
     assert.equal((await loadConfig(workspace, undefined, { ...settings, modelFetchOff: true })).index.fetchModel, false);
     assert.equal((await loadConfig(workspace)).index.fetchModel, true);
+  });
+});
+
+describe('the command line', () => {
+  test('fetches the pinned model from HF_ENDPOINT and refuses other bytes under its name, indexing on with one line', async () => {
+    // A mirror that serves the real repository and revision, but not the real weights.
+    const mirror = await startHubTestServer({ [DEFAULT_HUB_MODEL.repo]: { revision: DEFAULT_HUB_MODEL.revision, files: served, lfs: ['onnx/model_quantized.onnx'] } });
+    const workspace = await mkdtemp(path.join(root, 'cli-'));
+    try {
+      await cp(path.join(REPO_ROOT, 'test/fixtures/demo'), workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}index`) });
+      const env = { HF_HUB_OFFLINE: '', HF_ENDPOINT: mirror.host, XDG_CACHE_HOME: cache, OLLAMA_HOST: await unreachableHost() };
+      const result = await runCli(['index', '--workspace', workspace], { env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^Indexed "style" with hash-v1-384: /);
+      assert.ok(mirror.requests.includes(`/${DEFAULT_HUB_MODEL.repo}/resolve/${DEFAULT_HUB_MODEL.revision}/onnx/model_quantized.onnx`));
+      const offLines = result.stderr.split('\n').filter((line) => line.includes('Semantic search is off'));
+      assert.equal(offLines.length, 1, result.stderr);
+      assert.match(offLines[0]!, /could not fetch all-MiniLM-L6-v2 from http:\/\/127\.0\.0\.1:\d+ \(onnx\/model_quantized\.onnx: its SHA-256 is [0-9a-f]{12}…, not the pinned afdb6f1a0e45…\)\. Index again when online, or set index\.modelHost to a mirror\.$/);
+      assert.deepEqual(await readdir(path.join(cache, 'housestyle', 'models')), [], 'nothing is cached');
+    } finally {
+      await mirror.close();
+    }
   });
 });
