@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -96,6 +96,11 @@ describe('auto fetches its embedding model at first use', () => {
     const logger = recordingLogger();
     const reports: { phase: string; done: number; total?: number }[] = [];
     const progress = { report: (phase: string, done: number, total?: number) => void reports.push({ phase, done, ...(total !== undefined && { total }) }) };
+    // What a run killed mid-fetch two hours ago left behind: hidden, so it never counts as a model, and cleared now.
+    const stale = path.join(cache, `.housestyle-tiny@${REVISION}-killed`);
+    await mkdir(path.join(stale, 'onnx'), { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
     const first = await chooseEmbedder('auto', env(configFor(hub.host), logger, { progress }));
     try {
       assert.equal(first.embedder.id, `minilm:housestyle-tiny@${REVISION}`);
@@ -110,7 +115,7 @@ describe('auto fetches its embedding model at first use', () => {
     assert.deepEqual(hub.requests, [...FILES.map((file) => `/${model.repo}/resolve/${REVISION}/${file}`), `/cdn/${digest}`]);
     const dir = hubModelDir(cache, model);
     for (const file of FILES) assert.deepEqual(await readFile(path.join(dir, file)), Buffer.from(served[file]!), `${file} is cached as served`);
-    assert.deepEqual(await cacheEntries(), [path.basename(dir)], 'no staging folder is left');
+    assert.deepEqual(await cacheEntries(), [path.basename(dir)], 'no staging folder is left, not even the killed run\'s');
     // Said once, before the request; then bytes of each file's total, ending at the total.
     const fetching = logger.lines.filter((line) => /Fetching/.test(line.message));
     assert.equal(fetching.length, 1);
