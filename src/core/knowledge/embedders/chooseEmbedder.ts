@@ -113,7 +113,7 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
     if (chosen?.embedder.id === id) return chosen.embedder;
     await chosen?.embedder.close();
   }
-  const makeAvailable = needed === 'ollama' ? `pull it into Ollama (\`ollama pull ${id.slice('ollama:'.length)}\`)` : needed === 'minilm' ? `put ${MINILM_MODEL_NAME} in index.modelDir` : 'use a House Style version that has it';
+  const makeAvailable = needed === 'ollama' ? `pull it into Ollama (\`ollama pull ${id.slice('ollama:'.length)}\`)` : needed === 'minilm' ? `search once online with index.fetchModel on (the model is fetched and cached), or put ${MINILM_MODEL_NAME} in index.modelDir` : 'use a House Style version that has it';
   const hint = env.config.index.readOnly
     ? `This shared index is read-only here and is never re-embedded: ${makeAvailable} to search it.`
     : `${makeAvailable[0]!.toUpperCase()}${makeAvailable.slice(1)}, or re-index with \`housestyle index --embedder auto\`.`;

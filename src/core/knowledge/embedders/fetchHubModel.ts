@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../../errors';
+import { cancellationError, HouseStyleError, throwIfCancelled } from '../../errors';
 import type { Progress } from '../../log';
 import { byteProgress } from '../../models/adapters/byteProgress';
 import { hubModelDir, type HubFile, type HubModel } from './hubModel';
@@ -176,7 +176,6 @@ function refused(file: string, why: string): HouseStyleError {
 
 /** fetch's failures in words (Node's fetch puts the system error in `cause`). */
 function networkWords(error: unknown): string {
-  if (isCancellation(error)) return 'cancelled';
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? (error as { code?: string }).code;
   const words: Record<string, string> = {
