@@ -43,7 +43,8 @@ export class CodeServer {
     // Always a config file: without one even `--install-extension` writes into the home folder.
     const config = path.join(profileDir, 'config.yaml');
     await writeFile(config, 'auth: none\ncert: false\n');
-    const env = { ...process.env, PATH: `${toolchain.node}:${process.env.PATH}` };
+    // HF_HUB_OFFLINE: the extension host inherits it, so no e2e run fetches the embedding model from the hub.
+    const env = { ...process.env, HF_HUB_OFFLINE: '1', PATH: `${toolchain.node}:${process.env.PATH}` };
     const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
     await run(toolchain.codeServer, [...common, '--install-extension', vsix], { env });
 
