@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { knowledgeBase, type Config, type Route } from '../config';
-import { gitOutput } from '../dataset/git/gitProcess';
+import { gitOutput } from '../git/gitProcess';
 import { REPORT_GENERATOR, type DatasetReport } from '../dataset/datasetReport';
 import { REPORT_FILE } from '../datasetFiles';
 import { discoverSources } from '../knowledge/sources';

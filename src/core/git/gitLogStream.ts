@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError } from '../errors';
 import { gitOutput } from './gitProcess';
 import { parseHunkHeader, type Hunk } from './hunk';
 import { parseCommitMessage, type CommitMessage, type Trailers } from './trailers';

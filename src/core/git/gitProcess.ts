@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { HouseStyleError, throwIfCancelled } from '../../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 
 /**
  * Options that make git's output independent of the user's configuration, so parsers see one format:
