@@ -1,6 +1,7 @@
 import type { ReviewEvent } from '../reviewEvent';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from '../../git/gitLogStream';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
 import { pullRequestRef } from './pullRequestRef';
 import { mergeTrailers, trailerValues } from '../../git/trailers';
 

@@ -1,7 +1,8 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath, groupOf } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from '../../git/gitLogStream';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
 import { hunkText } from '../../git/hunk';
 
 /** The notes ref read as review comments when none is configured. */

@@ -1,7 +1,8 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath, groupOf, reviewerOf } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from '../../git/gitLogStream';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
 import { hunkText, newSide, oldSide } from '../../git/hunk';
 import { compileSettingPatterns } from '../../settingPatterns';
 
