@@ -112,7 +112,15 @@ export class GitLogParser {
   write(chunk: Buffer): GitCommit[] {
     const buffer = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     let start = 0;
-    for (let newline = buffer.indexOf(NEWLINE, start); newline !== -1; newline = buffer.indexOf(NEWLINE, start)) {
+    while (start < buffer.length) {
+      if (this.diff.inHunk) {
+        const next = this.diff.hunkBody(buffer, start);
+        if (next === start) break;
+        start = next;
+        continue;
+      }
+      const newline = buffer.indexOf(NEWLINE, start);
+      if (newline === -1) break;
       this.line(buffer, start, newline);
       start = newline + 1;
     }

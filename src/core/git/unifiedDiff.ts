@@ -15,6 +15,9 @@ export interface FileDiff {
 }
 
 const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const BACKSLASH = 0x5c;
 
 /** First bytes of the file-header lines the parser needs; every other header line is skipped undecoded. */
 const NEEDED_FILE_LINES = new Set(['d', '@', '\\', 'n', 'r', 'B', 'G'].map((char) => char.charCodeAt(0)));
@@ -47,6 +50,36 @@ export class UnifiedDiffParser {
     if (this.inHunk) return this.hunkLine(this.decode(buffer, start, end));
     const first = buffer[start];
     if (first !== undefined && NEEDED_FILE_LINES.has(first)) this.fileLine(this.decode(buffer, start, end));
+  }
+
+  /**
+   * Takes the lines of the current hunk's body that lie whole in `buffer` from `start` (each ended by a newline),
+   * up to the hunk's end, and returns the offset after the last one taken. The body is decoded in one piece, not
+   * line by line: most of a long history's bytes are hunk bodies.
+   */
+  hunkBody(buffer: Buffer, start: number): number {
+    let oldLeft = this.oldLeft;
+    let newLeft = this.newLeft;
+    let end = start;
+    while (oldLeft > 0 || newLeft > 0) {
+      const newline = buffer.indexOf(NEWLINE, end);
+      if (newline === -1) break;
+      const prefix = buffer[end];
+      if (prefix === MINUS) oldLeft--;
+      else if (prefix === PLUS) newLeft--;
+      else if (prefix !== BACKSLASH) {
+        oldLeft--;
+        newLeft--;
+      }
+      end = newline + 1;
+    }
+    if (end === start) return start;
+    const lines = this.decode(buffer, start, end - 1).split('\n');
+    for (const line of lines) this.hunk!.lines.push(line);
+    this.oldLeft = oldLeft;
+    this.newLeft = newLeft;
+    this.inHunk = oldLeft > 0 || newLeft > 0;
+    return end;
   }
 
   private fileLine(line: string): void {
@@ -114,11 +147,18 @@ export function parseUnifiedDiff(output: Buffer): FileDiff[] {
   const parser = new UnifiedDiffParser();
   parser.start(files);
   let start = 0;
-  for (let newline = output.indexOf(NEWLINE); newline !== -1; newline = output.indexOf(NEWLINE, start)) {
-    parser.line(output, start, newline);
-    start = newline + 1;
+  while (start < output.length) {
+    const next = parser.inHunk ? parser.hunkBody(output, start) : start;
+    if (next !== start) {
+      start = next;
+      continue;
+    }
+    // Outside a hunk, or a last line without its newline.
+    const newline = output.indexOf(NEWLINE, start);
+    const end = newline === -1 ? output.length : newline;
+    parser.line(output, start, end);
+    start = end + 1;
   }
-  if (start < output.length) parser.line(output, start, output.length);
   return files;
 }
 
