@@ -2,9 +2,9 @@ import type { Config } from '../config';
 import { throwIfCancelled } from '../errors';
 import { indexKnowledgeBase, knowledgeBaseScope } from '../knowledge/indexer';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/knowledgeBase';
+import { discoverSources } from '../knowledge/sources';
 import type { Logger, Progress } from '../log';
 import type { OllamaClient } from '../models/ollama/client';
-import { discoverSources } from '../knowledge/sources';
 
 /** The rules the hybrid review-findings variant is retrieved from, and what the dataset card says about them. */
 export interface DatasetRules {

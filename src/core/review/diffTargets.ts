@@ -72,4 +72,3 @@ async function comparisonCommit(repo: string, base: string | undefined): Promise
     throw new HouseStyleError(`Cannot compare with "${base}": git knows no such branch or commit in common with HEAD.`, 'Pass an existing branch, tag or commit to --diff (for example main or origin/main).', 'usage', { cause: error });
   }
 }
-
