@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { HouseStyleError } from '../../src/core/errors';
-import { GitLogParser, type GitCommit } from '../../src/core/dataset/git/gitLogStream';
-import { hunkText, newSide, oldSide, parseHunkHeader, type Hunk } from '../../src/core/dataset/git/hunk';
-import { parseCommitMessage } from '../../src/core/dataset/git/trailers';
+import { GitLogParser, type GitCommit } from '../../src/core/git/gitLogStream';
+import { hunkText, newSide, oldSide, parseHunkHeader, type Hunk } from '../../src/core/git/hunk';
+import { parseCommitMessage } from '../../src/core/git/trailers';
 import { propertyRuns } from '../support/propertyRuns';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { knowledgeBase, type Config, type Route } from '../config';
-import { gitOutput } from '../dataset/git/gitProcess';
+import { gitText } from '../git/gitProcess';
 import { REPORT_GENERATOR, type DatasetReport } from '../dataset/datasetReport';
 import { REPORT_FILE } from '../datasetFiles';
 import { discoverSources } from '../knowledge/sources';
@@ -86,12 +86,6 @@ export async function gatherFacts(workspace: string, config: Config, client: Oll
     ollama: { host: client.host, reachable },
     unmeasured,
   };
-}
-
-async function gitText(workspace: string, args: string[], signal?: AbortSignal): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of gitOutput(workspace, args, signal)) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function docChurn(workspace: string, config: Config, signal?: AbortSignal): Promise<DocChurn> {

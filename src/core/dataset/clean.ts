@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { bookkeepingReason, type BookkeepingOptions, type BookkeepingReason } from './bookkeeping';
-import { compileSettingPatterns } from './git/settingPatterns';
+import { compileSettingPatterns } from '../settingPatterns';
 import { GIT_ONLY_KINDS, type ReviewEvent } from './reviewEvent';
 
 export type DropReason =

@@ -1,6 +1,8 @@
 import type { Config } from '../config';
-import { indexKnowledgeBase } from '../knowledge/indexer';
+import { throwIfCancelled } from '../errors';
+import { indexKnowledgeBase, knowledgeBaseScope } from '../knowledge/indexer';
 import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/knowledgeBase';
+import { discoverSources } from '../knowledge/sources';
 import type { Logger, Progress } from '../log';
 import type { OllamaClient } from '../models/ollama/client';
 
@@ -18,9 +20,12 @@ export interface DatasetRules {
  */
 export async function openDatasetRules(options: { workspace: string; config: Config; client?: OllamaClient; extensionRoot?: string; logger?: Logger; progress?: Progress; signal?: AbortSignal }): Promise<DatasetRules> {
   const { workspace, config } = options;
-  const indexed = await indexKnowledgeBase(options);
-  const kb = indexed.kb;
-  if (indexed.files === 0) {
+  const kb = config.review.knowledgeBase;
+  // Without documents nothing is indexed: no index table opened, no embedder chosen (which may ask Ollama).
+  const { files } = await discoverSources(workspace, knowledgeBaseScope(workspace, config, kb));
+  throwIfCancelled(options.signal);
+  const indexed = files.length === 0 ? undefined : await indexKnowledgeBase(options);
+  if (!indexed || indexed.files === 0) {
     return {
       note: `The workspace has no documents in the knowledge base "${kb}" (knowledgeBases.${kb}.include matched nothing), so only the fine-tuned review-findings variant (no rules) was built. Add style guides or docs there for the hybrid variant.`,
     };

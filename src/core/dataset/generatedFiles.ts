@@ -1,7 +1,7 @@
 import { throwIfCancelled } from '../errors';
-import { parseHunkHeader } from './git/hunk';
-import { GitObjectReader } from './git/gitObjectReader';
-import { gitText } from './git/gitProcess';
+import { parseHunkHeader } from '../git/hunk';
+import { GitObjectReader } from '../git/gitObjectReader';
+import { gitText } from '../git/gitProcess';
 import type { ReviewEvent } from './reviewEvent';
 
 /**

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
 import { silentLogger, type Logger } from '../log';
-import { compileSettingPatterns } from '../dataset/git/settingPatterns';
+import { compileSettingPatterns } from '../settingPatterns';
 import type { ListedPullRequest } from './fetchedPullRequest';
 import { ForgeClient, type ForgeTally } from './forgeClient';
 import { ForgeCache, type FetchState } from './forgeCache';

@@ -1,5 +1,5 @@
 import { HouseStyleError } from '../errors';
-import { gitText } from '../dataset/git/gitProcess';
+import { gitText } from '../git/gitProcess';
 
 export type ForgeKind = 'github' | 'gitlab';
 

@@ -169,7 +169,7 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
     store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension }, storageOptions);
 
     const { files: existing, contentHashes, duplicated } = await store.scan(options.changed);
-    const scope = { include: kb.include, exclude: [...kb.exclude, ...ownFolders(workspace, uri)] };
+    const scope = knowledgeBaseScope(workspace, config, kbName);
     const discovery = options.changed ? await sourcesAmong(workspace, scope, options.changed) : await discoverSources(workspace, scope);
     const sources = discovery.files;
     const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
@@ -298,6 +298,12 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
 
 function isHashing(embedderId: string): boolean {
   return embedderId.startsWith('hash-');
+}
+
+/** The globs a knowledge base's index is built from: its own, minus the index's folder. */
+export function knowledgeBaseScope(workspace: string, config: Config, kbName: string): { include: string[]; exclude: string[] } {
+  const kb = knowledgeBase(config, kbName);
+  return { include: kb.include, exclude: [...kb.exclude, ...ownFolders(workspace, indexUri(workspace, config))] };
 }
 
 /** The index's own folder, wherever index.uri puts it inside the workspace: never a source of itself. */

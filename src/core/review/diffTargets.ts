@@ -1,9 +1,9 @@
 import { lstat, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parsePatch } from 'diff';
 import picomatch from 'picomatch';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { HouseStyleError } from '../errors';
+import { gitBytes, gitText } from '../git/gitProcess';
+import { parseUnifiedDiff } from '../git/unifiedDiff';
 import { realPathInside } from '../insideWorkspace';
 import { changedLines, expandRanges, type LineRange } from './lineRange';
 import { fileTarget, isBinary, type ReviewTarget } from './reviewTarget';
@@ -28,22 +28,23 @@ export interface DiffTargetOptions {
  * links: git records only where a link points, and what it points to may lie outside the workspace.
  */
 export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTarget[]> {
-  const git = simpleGit({ baseDir: options.workspace });
-  if (!(await git.checkIsRepo().catch(() => false))) {
+  const repo = options.workspace;
+  const inside = await gitText(repo, ['rev-parse', '--is-inside-work-tree']).catch(() => '');
+  if (inside.trim() !== 'true') {
     throw new HouseStyleError(`${options.workspace} is not inside a git repository, so it has no changes to review.`, 'Review files by name instead, or run from a git checkout.', 'not-a-repo');
   }
-  const against = await comparisonCommit(git, options.base);
+  const against = await comparisonCommit(repo, options.base);
   // --relative keeps paths relative to the workspace folder and leaves out changes outside it.
-  const patchText = await git.raw(['-c', 'core.quotePath=false', 'diff', '--relative', '--no-color', '--no-ext-diff', '--unified=0', '-M', against, '--']);
+  const patch = await gitBytes(repo, ['diff', '--relative', '--no-color', '--no-ext-diff', '--unified=0', '-M', against, '--']);
   const changed = new Map<string, LineRange[]>();
-  for (const patch of parsePatch(patchText)) {
-    if (patch.isDelete || patch.isBinary || !patch.newFileName || patch.newFileName === '/dev/null') continue;
-    const file = patch.newFileName.replace(/^b\//, '');
-    const ranges = patch.hunks.map((hunk) => changedLines(hunk.newStart, hunk.newLines));
-    if (ranges.length > 0) changed.set(file, ranges);
+  for (const file of parseUnifiedDiff(patch)) {
+    if (file.status === 'deleted' || file.binary || file.newPath === null) continue;
+    // changedLines places an empty new side at the line after the gap; git's header names the line before it.
+    const ranges = file.hunks.map((hunk) => changedLines(hunk.newLines > 0 ? hunk.newStart : hunk.newStart + 1, hunk.newLines));
+    if (ranges.length > 0) changed.set(file.newPath, ranges);
   }
   // New files git does not track yet are changes too, in full.
-  const untracked = (await git.raw(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])).split('\0').filter(Boolean);
+  const untracked = (await gitText(repo, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.'])).split('\0').filter(Boolean);
   for (const file of untracked) changed.set(file, [{ startLine: 1, endLine: Number.MAX_SAFE_INTEGER }]);
 
   const excluded = picomatch(options.exclude ?? [], { dot: true });
@@ -62,11 +63,11 @@ export async function diffTargets(options: DiffTargetOptions): Promise<ReviewTar
   return targets;
 }
 
-async function comparisonCommit(git: SimpleGit, base: string | undefined): Promise<string> {
-  const hasHead = await git.revparse(['--verify', '--quiet', 'HEAD']).then(() => true, () => false);
+async function comparisonCommit(repo: string, base: string | undefined): Promise<string> {
+  const hasHead = await gitText(repo, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
   if (base === undefined) return hasHead ? 'HEAD' : EMPTY_TREE;
   try {
-    return (await git.raw(['merge-base', base, hasHead ? 'HEAD' : base])).trim();
+    return (await gitText(repo, ['merge-base', '--end-of-options', base, hasHead ? 'HEAD' : base])).trim();
   } catch (error) {
     throw new HouseStyleError(`Cannot compare with "${base}": git knows no such branch or commit in common with HEAD.`, 'Pass an existing branch, tag or commit to --diff (for example main or origin/main).', 'usage', { cause: error });
   }

@@ -1,5 +1,5 @@
-import type { GitCommit } from './gitLogStream';
-import { compileSettingPatterns } from './settingPatterns';
+import type { GitCommit } from '../../git/gitLogStream';
+import { compileSettingPatterns } from '../../settingPatterns';
 
 /** Whether a commit's author (name or email) matches one of the bot patterns (dataset.botAuthors). */
 export function botAuthorMatcher(patterns: string[]): (commit: GitCommit) => boolean {

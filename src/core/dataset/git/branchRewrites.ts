@@ -1,8 +1,9 @@
 import type { MinedItem, ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from './gitLogStream';
-import { addsLines, hunkText, newSide, oldSide, type Hunk } from './hunk';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
+import { addsLines, hunkText, newSide, oldSide, type Hunk } from '../../git/hunk';
 
 /** A hunk that added lines in the branch, and what became of those lines before the merge. */
 interface Origin {

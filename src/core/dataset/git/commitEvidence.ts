@@ -1,8 +1,9 @@
 import type { ReviewEvent } from '../reviewEvent';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from './gitLogStream';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
 import { pullRequestRef } from './pullRequestRef';
-import { mergeTrailers, trailerValues } from './trailers';
+import { mergeTrailers, trailerValues } from '../../git/trailers';
 
 /** A pull-request branch keeps its commits in one split: their group is the merge that brought them in. */
 export function groupOf(graph: CommitGraph, sha: string): string {

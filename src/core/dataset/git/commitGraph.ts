@@ -1,10 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
-import { revisionArgs } from './gitLogStream';
-import { gitOutput } from './gitProcess';
+import { revisionArgs } from '../../git/gitLogStream';
+import { gitOutput } from '../../git/gitProcess';
 import { pullRequestRef, SQUASH_SUBJECT, type PullRequestRef } from './pullRequestRef';
 import type { MergeKind, MergedSeries } from './pullRequestMerges';
 import { revertedCommits } from './reverts';
-import { parseCommitMessage, trailerValues, type CommitMessage, type Trailers } from './trailers';
+import { parseCommitMessage, trailerValues, type CommitMessage, type Trailers } from '../../git/trailers';
 
 /**
  * A pull request on the tip's first-parent line: a merge and the branch it brought in, or a run of commits

@@ -1,8 +1,9 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath, groupOf } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from './gitLogStream';
-import { hunkText } from './hunk';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
+import { hunkText } from '../../git/hunk';
 
 /** The notes ref read as review comments when none is configured. */
 export const DEFAULT_NOTES_REF = 'refs/notes/review';

@@ -1,4 +1,4 @@
-import { readGitLog } from './gitLogStream';
+import { readGitLog } from '../../git/gitLogStream';
 import { pullRequestRef } from './pullRequestRef';
 
 /** A pull request as it landed in the local history: a merge commit, or a squash commit naming it. */

@@ -6,7 +6,7 @@ import { botAuthorMatcher } from './botAuthors';
 import { MergedBranch } from './branchRewrites';
 import { filePath } from './commitEvidence';
 import { readCommitGraph, type CommitGraph } from './commitGraph';
-import { readGitLogBatches, type GitCommit } from './gitLogStream';
+import { readGitLogBatches, type GitCommit } from '../../git/gitLogStream';
 import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
 import { SQUASH_SUBJECT } from './pullRequestRef';

@@ -1,6 +1,6 @@
 import { pullRequestRef } from './pullRequestRef';
-import { compileSettingPatterns } from './settingPatterns';
-import type { CommitMessage } from './trailers';
+import { compileSettingPatterns } from '../../settingPatterns';
+import type { CommitMessage } from '../../git/trailers';
 
 /** What tells a merge of a pull-request branch from a sync of a long-lived branch (dataset settings). */
 export interface MergeRules {

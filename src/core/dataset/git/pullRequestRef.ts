@@ -1,4 +1,4 @@
-import { trailerValues, type CommitMessage } from './trailers';
+import { trailerValues, type CommitMessage } from '../../git/trailers';
 
 /** The pull (or merge) request a commit message names: its number and, from a PR-URL trailer, its address. */
 export interface PullRequestRef {

@@ -1,4 +1,4 @@
-import { gitText } from './gitProcess';
+import { gitText } from '../../git/gitProcess';
 
 /** A forge URL (`https://host/owner/name.git`, `ssh://git@host/owner/name`, `git@host:owner/name.git`), not a local path. */
 const FORGE_URL = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]+\/|[^/@\s]+@[^/:\s]+:)(?:.*\/)?([^/]+\/[^/]+?)(?:\.git)?\/?$/i;

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HouseStyleError } from '../../errors';
-import { gitText, isGitMissing } from './gitProcess';
+import { gitText, isGitMissing } from '../../git/gitProcess';
 
 export interface RepositoryInfo {
   /** Absolute path of the folder git commands run in. */

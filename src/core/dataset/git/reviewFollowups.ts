@@ -1,9 +1,10 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { commitMetadata, filePath, groupOf, reviewerOf } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
-import type { FileDiff, GitCommit } from './gitLogStream';
-import { hunkText, newSide, oldSide } from './hunk';
-import { compileSettingPatterns } from './settingPatterns';
+import type { GitCommit } from '../../git/gitLogStream';
+import type { FileDiff } from '../../git/unifiedDiff';
+import { hunkText, newSide, oldSide } from '../../git/hunk';
+import { compileSettingPatterns } from '../../settingPatterns';
 
 /** Whether a commit answers review (dataset.reviewPatterns). */
 export type FollowupMatcher = (commit: GitCommit) => boolean;

@@ -1,5 +1,5 @@
-import type { GitObjectReader } from '../git/gitObjectReader';
-import { parseHunkHeader } from '../git/hunk';
+import type { GitObjectReader } from '../../git/gitObjectReader';
+import { parseHunkHeader } from '../../git/hunk';
 import type { CodeAnchor } from '../reviewEvent';
 import type { CommentLocation, ExportedComment } from './exportedComment';
 import { followRegion, lineSlice, textLines } from './lineRegion';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { throwIfCancelled } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
-import { gitText } from '../git/gitProcess';
-import { GitObjectReader } from '../git/gitObjectReader';
+import { gitText } from '../../git/gitProcess';
+import { GitObjectReader } from '../../git/gitObjectReader';
 import { findLocalPullRequest, localPullRequests, type LocalPullRequest } from '../git/localPullRequests';
 import { remoteRepository } from '../git/remoteRepository';
 import { openRepository } from '../git/repository';

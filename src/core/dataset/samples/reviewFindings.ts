@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
-import { parseHunkHeader } from '../git/hunk';
+import { parseHunkHeader } from '../../git/hunk';
 import type { PackedPassage } from '../../review/contextBudget';
 import { expandRanges, lineCount, type LineRange } from '../../review/lineRange';
 import type { ReviewPromptVariant } from '../../promptVariant';

@@ -1,4 +1,4 @@
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError } from './errors';
 
 /** Compiles the case-insensitive regular expressions of a dataset setting, naming the setting when one is invalid. */
 export function compileSettingPatterns(patterns: string[], setting: string, flags = 'i'): RegExp[] {

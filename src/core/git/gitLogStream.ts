@@ -1,20 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError } from '../errors';
 import { gitOutput } from './gitProcess';
-import { parseHunkHeader, type Hunk } from './hunk';
 import { parseCommitMessage, type CommitMessage, type Trailers } from './trailers';
-
-export interface FileDiff {
-  /** Path before the change; null for an added file. */
-  oldPath: string | null;
-  /** Path after the change; null for a deleted file. */
-  newPath: string | null;
-  status: 'added' | 'deleted' | 'modified' | 'renamed';
-  binary: boolean;
-  hunks: Hunk[];
-  /** Some of the diff was not valid UTF-8 and was decoded with replacement characters. */
-  lossy: boolean;
-}
+import { UnifiedDiffParser, type FileDiff } from './unifiedDiff';
 
 export interface GitCommit {
   sha: string;
@@ -108,10 +96,7 @@ export function revisionArgs(revisions: string[] | undefined): string[] {
   return revisions;
 }
 
-type State = 'between' | 'header' | 'files' | 'hunk';
-
-/** First bytes of the file-header lines the parser needs; every other header line is skipped undecoded. */
-const NEEDED_FILE_LINES = new Set(['d', '@', '\\', 'n', 'r', 'B', 'G'].map((char) => char.charCodeAt(0)));
+type State = 'between' | 'header' | 'files';
 
 /** Line-oriented state machine over git log's bytes; `write` returns the commits completed so far. */
 export class GitLogParser {
@@ -121,16 +106,21 @@ export class GitLogParser {
   private headerNuls = 0;
   private headerLossy = false;
   private commit: GitCommit | undefined;
-  private file: FileDiff | undefined;
-  private hunk: Hunk | undefined;
-  private oldLeft = 0;
-  private newLeft = 0;
+  private readonly diff = new UnifiedDiffParser();
   private done: GitCommit[] = [];
 
   write(chunk: Buffer): GitCommit[] {
     const buffer = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     let start = 0;
-    for (let newline = buffer.indexOf(NEWLINE, start); newline !== -1; newline = buffer.indexOf(NEWLINE, start)) {
+    while (start < buffer.length) {
+      if (this.diff.inHunk) {
+        const next = this.diff.hunkBody(buffer, start);
+        if (next === start) break;
+        start = next;
+        continue;
+      }
+      const newline = buffer.indexOf(NEWLINE, start);
+      if (newline === -1) break;
       this.line(buffer, start, newline);
       start = newline + 1;
     }
@@ -153,10 +143,10 @@ export class GitLogParser {
   }
 
   private line(buffer: Buffer, start: number, end: number): void {
-    if (this.state === 'hunk') return this.hunkLine(buffer, start, end);
+    // Inside a hunk every line is the hunk's, even one that starts with RS.
+    if (this.diff.inHunk) return this.diff.line(buffer, start, end);
     if (this.state === 'header') return this.headerLine(buffer, start, end);
-    const first = buffer[start];
-    if (first === RS) {
+    if (buffer[start] === RS) {
       this.finishCommit();
       this.state = 'header';
       this.header = '';
@@ -164,7 +154,7 @@ export class GitLogParser {
       this.headerLossy = false;
       return this.headerLine(buffer, start + 1, end);
     }
-    if (this.state === 'files' && first !== undefined && NEEDED_FILE_LINES.has(first)) this.fileLine(this.decode(buffer, start, end));
+    if (this.state === 'files') this.diff.line(buffer, start, end);
   }
 
   private headerLine(buffer: Buffer, start: number, end: number): void {
@@ -176,73 +166,14 @@ export class GitLogParser {
       return;
     }
     this.commit = parseHeader(this.header + text, this.headerLossy);
+    this.diff.start(this.commit.files);
     this.state = 'files';
-  }
-
-  private fileLine(line: string): void {
-    if (line.startsWith('diff --git ')) {
-      this.file = { ...pathsOfDiffLine(line.slice('diff --git '.length)), status: 'modified', binary: false, hunks: [], lossy: false };
-      this.commit!.files.push(this.file);
-      return;
-    }
-    const file = this.file;
-    if (!file) return;
-    if (line.startsWith('@@ ')) {
-      const hunk = parseHunkHeader(line);
-      if (!hunk) return;
-      file.hunks.push(hunk);
-      this.hunk = hunk;
-      this.oldLeft = hunk.oldLines;
-      this.newLeft = hunk.newLines;
-      if (this.oldLeft > 0 || this.newLeft > 0) this.state = 'hunk';
-    } else if (line.startsWith('\\')) {
-      this.hunk?.lines.push(line);
-    } else if (line.startsWith('new file mode')) {
-      file.status = 'added';
-      file.oldPath = null;
-    } else if (line.startsWith('deleted file mode')) {
-      file.status = 'deleted';
-      file.newPath = null;
-    } else if (line.startsWith('rename from ')) {
-      file.status = 'renamed';
-      file.oldPath = unquotePath(line.slice('rename from '.length));
-    } else if (line.startsWith('rename to ')) {
-      file.status = 'renamed';
-      file.newPath = unquotePath(line.slice('rename to '.length));
-    } else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
-      file.binary = true;
-    }
-  }
-
-  private hunkLine(buffer: Buffer, start: number, end: number): void {
-    const line = this.decode(buffer, start, end);
-    const hunk = this.hunk!;
-    const prefix = line[0];
-    if (prefix === '\\') {
-      hunk.lines.push(line);
-      return;
-    }
-    if (prefix === '-') this.oldLeft--;
-    else if (prefix === '+') this.newLeft--;
-    else {
-      this.oldLeft--;
-      this.newLeft--;
-    }
-    hunk.lines.push(line);
-    if (this.oldLeft <= 0 && this.newLeft <= 0) this.state = 'files';
-  }
-
-  private decode(buffer: Buffer, start: number, end: number): string {
-    const text = buffer.toString('utf8', start, end);
-    if (text.includes('\uFFFD') && !isUtf8(buffer.subarray(start, end)) && this.file) this.file.lossy = true;
-    return text;
   }
 
   private finishCommit(): void {
     if (this.commit) this.done.push(this.commit);
     this.commit = undefined;
-    this.file = undefined;
-    this.hunk = undefined;
+    this.diff.start([]);
     this.state = 'between';
   }
 }
@@ -284,65 +215,4 @@ class LoggedCommit implements GitCommit {
   private parts(): CommitMessage {
     return (this.parsed ??= parseCommitMessage(this.message));
   }
-}
-
-/** Paths from `a/X b/Y` (or their quoted forms); rename lines refine them when the names hold spaces. */
-function pathsOfDiffLine(rest: string): { oldPath: string | null; newPath: string | null } {
-  if (rest.startsWith('"') || rest.endsWith('"')) {
-    const [a, b] = splitQuoted(rest);
-    return { oldPath: stripPrefix(a, 'a/'), newPath: stripPrefix(b, 'b/') };
-  }
-  // Unquoted and not a rename: both names are the same path, so the line is "a/P b/P".
-  const length = (rest.length - 5) / 2;
-  const path = Number.isInteger(length) && length > 0 && rest.slice(2, 2 + length) === rest.slice(5 + length) ? rest.slice(2, 2 + length) : undefined;
-  if (path !== undefined) return { oldPath: path, newPath: path };
-  const separator = rest.indexOf(' b/');
-  return { oldPath: stripPrefix(rest.slice(0, separator), 'a/'), newPath: stripPrefix(rest.slice(separator + 1), 'b/') };
-}
-
-function splitQuoted(rest: string): [string, string] {
-  if (rest.startsWith('"')) {
-    const close = closingQuote(rest, 0);
-    return [unquotePath(rest.slice(0, close + 1)), unquotePath(rest.slice(close + 2))];
-  }
-  const open = rest.lastIndexOf(' "');
-  return [rest.slice(0, open), unquotePath(rest.slice(open + 1))];
-}
-
-function closingQuote(text: string, open: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i;
-  }
-  return text.length - 1;
-}
-
-function stripPrefix(path: string | null, prefix: string): string | null {
-  if (path === null) return null;
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
-}
-
-const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
-
-/** Undoes git's C-style quoting of a path ("a\tb", octal bytes for non-ASCII when quotepath is on). */
-function unquotePath(text: string): string {
-  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
-  const bytes: number[] = [];
-  const body = text.slice(1, -1);
-  for (let i = 0; i < body.length; i++) {
-    const char = body[i]!;
-    if (char !== '\\') {
-      bytes.push(...Buffer.from(char, 'utf8'));
-      continue;
-    }
-    const next = body[i + 1] ?? '';
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { HouseStyleError } from '../../errors';
+import { HouseStyleError } from '../errors';
 import { STABLE_GIT_CONFIG, gitSpawnError } from './gitProcess';
 
 export interface GitObject {

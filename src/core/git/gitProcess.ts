@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { HouseStyleError, throwIfCancelled } from '../../errors';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 
 /**
  * Options that make git's output independent of the user's configuration, so parsers see one format:
@@ -9,7 +9,7 @@ export const STABLE_GIT_CONFIG = ['-c', 'core.quotepath=off', '-c', 'diff.nopref
 
 /**
  * Runs git and yields its standard output chunk by chunk as it arrives, so a long `git log` is parsed while
- * git is still writing it (simple-git collects the whole output in memory first, which this avoids).
+ * git is still writing it.
  * A non-zero exit becomes a HouseStyleError carrying git's own message. Abandoning the iteration, or
  * aborting `signal`, stops the git process.
  */
@@ -41,11 +41,16 @@ export async function* gitOutput(repo: string, args: string[], signal?: AbortSig
   }
 }
 
-/** Runs git to completion and returns its standard output as text (for short answers: a URL, a commit id). */
-export async function gitText(repo: string, args: string[], signal?: AbortSignal): Promise<string> {
+/** Runs git to completion and returns its standard output as bytes (for a parser that decodes line by line). */
+export async function gitBytes(repo: string, args: string[], signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of gitOutput(repo, args, signal)) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Runs git to completion and returns its standard output as text (for short answers: a URL, a commit id). */
+export async function gitText(repo: string, args: string[], signal?: AbortSignal): Promise<string> {
+  return (await gitBytes(repo, args, signal)).toString('utf8');
 }
 
 /** Whether an error says that git itself could not be found (rather than that git failed). */
