@@ -7,7 +7,7 @@ import type { OllamaClient } from '../models/ollama/client';
 import type { RuleSearch } from '../review/ruleRetrieval';
 import { createCleaner } from './clean';
 import { composeReport } from './composeReport';
-import type { DatasetReport } from './datasetReport';
+import type { CommentExportOrigin, DatasetReport } from './datasetReport';
 import { DatasetFolder } from './datasetFolder';
 import { datasetWarnings } from './datasetWarnings';
 import { Deduplicator, eventKey } from './dedupe';
@@ -17,7 +17,6 @@ import type { FormatName } from './exporters/datasetFormat';
 import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
-import { commentExportOrigin, fetchedCommentExports, type CommentExportOrigin } from '../forge/forgeCache';
 import { generatedFiles } from './generatedFiles';
 import { mineGitHistory } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
@@ -169,7 +168,7 @@ export interface BuildDatasetOptions extends Omit<DatasetWriteOptions, 'rules'> 
   extensionRoot?: string;
   /** The model client the knowledge base's Ollama embedder uses (the workspace service's). */
   client?: OllamaClient;
-  /** JSON exports of pull-request review comments (GitHub or GitLab). */
+  /** JSON exports of pull-request review comments (GitHub or GitLab); the workspace service adds the ones `dataset fetch` wrote. */
   comments?: string[];
   /** An editor feedback log (JSONL); see defaultFeedbackLog. */
   feedback?: string;
@@ -246,9 +245,8 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<Datase
   let rules: DatasetRules | undefined;
   try {
     rules = workspace ? await openDatasetRules({ workspace, config, ...(client && { client }), ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
-    // Without --comments, the exports `dataset fetch` wrote (src/core/forge) are read.
-    const comments = options.comments ?? (workspace ? await fetchedCommentExports(workspace) : []);
-    const reviewComments = await Promise.all(comments.map(commentExportOrigin));
+    const comments = options.comments ?? [];
+    const reviewComments = options.reviewComments ?? comments.map((file) => ({ file }));
     return await writeDatasetFrom(sources({ ...options, comments }), { ...options, reviewComments, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;

@@ -1,6 +1,5 @@
-import type { CommentExportOrigin } from '../forge/forgeCache';
 import { histogram } from './card';
-import { REPORT_GENERATOR, type DatasetReport } from './datasetReport';
+import { REPORT_GENERATOR, type CommentExportOrigin, type DatasetReport } from './datasetReport';
 import { SKIP_EXAMPLES, type Evidence } from './evidence';
 import type { BaseModelChoice } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
