@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/dataset/build';
 import { appendFeedback } from '../../src/core/dataset/feedbackLog';
 import { splitOf, SPLIT_NAMES, type SplitName } from '../../src/core/dataset/split';
-import { promptInput } from '../../src/core/prompt/promptRecord';
+import { promptInput } from '../../src/core/dataset/samples/promptRecord';
 import { buildPrompt } from '../../src/core/prompt/taskPrompt';
 import { planted, plantedCounts, plantedFragments, secretsFile } from '../fixtures/secrets/plantedSecrets';
 import { runCli } from '../support/cli';

@@ -1,5 +1,6 @@
 // The real `ollama` client, through OllamaClient, against the Ollama-API test server over loopback HTTP.
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { HouseStyleError } from '../../src/core/errors';
 import { createOllamaEmbedder } from '../../src/core/knowledge/embedders/ollamaEmbedder';
@@ -259,13 +260,41 @@ describe('models', () => {
   test('version and reachability', async () => {
     assert.match(await client.version(), /^\d+\.\d+\.\d+$/);
     assert.equal(await client.isReachable(), true);
-    assert.equal(await new OllamaClient({ host: await unreachableHost(), timeoutMs: TIMEOUT_MS }).isReachable(), false);
   });
 
   test('hosts are normalized as ollama-js calls them; nonsense is a config error', () => {
     assert.equal(new OllamaClient({ host: '127.0.0.1', timeoutMs: 1 }).host, 'http://127.0.0.1:11434');
     assert.equal(new OllamaClient({ host: 'http://gpu-box:8080/', timeoutMs: 1 }).host, 'http://gpu-box:8080');
     assert.throws(() => new OllamaClient({ host: 'http://[::1', timeoutMs: 1 }), (error) => error instanceof HouseStyleError && error.code === 'config');
+  });
+});
+
+describe('reachability probe', () => {
+  test('a refused port is unreachable at once, without waiting out the silence limit', { timeout: 60_000 }, async () => {
+    // A silence limit far past the test's own timeout: only an answer that does not wait for it passes.
+    assert.equal(await new OllamaClient({ host: await unreachableHost(), timeoutMs: 60_000 }).isReachable(10 * 60_000), false);
+  });
+
+  test('a host that accepts the connection and never answers is unreachable once the silence limit has run', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      assert.equal(await new OllamaClient({ host: `http://127.0.0.1:${port}`, timeoutMs: 60_000 }).isReachable(200), false);
+      assert.ok(sockets.size > 0, 'the probe connected before it gave up');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  test('a process paused past the silence limit does not take a host that answers for a silent one', async () => {
+    const probe = client.isReachable(1000);
+    // The whole process stops (as a starved test runner or a module compiled on first import stops it), with
+    // the test server in it: nothing could answer meanwhile, so the pause is no silence of the host's.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+    assert.equal(await probe, true);
   });
 });
 

@@ -7,7 +7,7 @@ import type { ReviewEvent } from '../../src/core/dataset/reviewEvent';
 import { lengthSignal } from '../../src/core/dataset/samples/lengthSignal';
 import { reviewFindingsSamples } from '../../src/core/dataset/samples/reviewFindings';
 import type { Sample } from '../../src/core/dataset/samples/sample';
-import { expandRanges, type LineRange } from '../../src/core/review/lineRange';
+import { expandRanges, type LineRange } from '../../src/core/lineRange';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { seededRandom } from '../../src/core/seededRandom';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandRanges, mergeRanges } from '../../src/core/review/lineRange';
+import { expandRanges, mergeRanges } from '../../src/core/lineRange';
 import { fileTarget, selectionTarget, splitLines } from '../../src/core/review/reviewTarget';
 import { reviewWindows, windowContains } from '../../src/core/review/reviewWindow';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { passageCost, rulesBlock } from '../../src/core/prompt/dataBlocks';
-import { withoutLinkTargets } from '../../src/core/review/withoutLinkTargets';
+import { withoutLinkTargets } from '../../src/core/prompt/withoutLinkTargets';
 
 const GUIDE = `- Use \`const\` for all of your references; avoid using \`var\`. eslint: [\`prefer-const\`](https://eslint.org/docs/rules/prefer-const), [\`no-const-assign\`](https://eslint.org/docs/rules/no-const-assign)
 

@@ -1,4 +1,3 @@
-import type { CommentExportOrigin } from '../forge/forgeCache';
 import type { FormatName } from './exporters/datasetFormat';
 import type { HistoryFacts } from './git/commitGraph';
 import type { SkipRecord } from './reviewEvent';
@@ -7,6 +6,13 @@ import type { SplitName, SplitRatios } from './split';
 
 /** Marks report.json as ours: an existing output folder is only ever replaced when it holds one. */
 export const REPORT_GENERATOR = 'housestyle dataset build';
+
+/** Where a review-comments export came from: a forge and the date of the fetch that wrote it, or a file given by hand. */
+export interface CommentExportOrigin {
+  file: string;
+  /** For an export a fetch wrote: `github:owner/repo` and when that fetch completed. */
+  fetched?: { source: string; fetchedAt: string };
+}
 
 export interface HistogramBucket {
   /** Upper bound in characters, inclusive; null for the open last bucket. */

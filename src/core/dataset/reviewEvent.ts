@@ -1,4 +1,4 @@
-import type { LineRange } from '../review/lineRange';
+import type { LineRange } from '../lineRange';
 import type { HistoryFacts } from './git/commitGraph';
 
 /**

@@ -3,8 +3,7 @@ import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
 import type { ChatMessage } from '../models/chatModel';
-import { promptInput, type PromptRecord } from '../prompt/promptRecord';
-import type { PromptInput } from '../prompt/taskPrompt';
+import { promptInput, type RecordedPromptInput } from '../dataset/samples/promptRecord';
 
 /** One test-split example: what its prompt was built from (metadata.jsonl), and the answer the human gave. */
 export interface TestExample {
@@ -14,7 +13,7 @@ export interface TestExample {
   /** The reviewed file, workspace-relative. */
   path: string;
   /** The prompt's input as the dataset built it; evaluation rebuilds the prompt from it with the same builder. */
-  prompt: PromptInput & { task: PromptRecord['task'] };
+  prompt: RecordedPromptInput;
   reference: string;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { CommentExportOrigin } from '../dataset/datasetReport';
 import { readJsonFile, writeJsonAtomic } from '../jsonFile';
 import type { FetchedPullRequest } from './fetchedPullRequest';
 import type { ForgeRepository } from './forgeRepository';
@@ -123,13 +124,6 @@ function withThreadState(pr: FetchedPullRequest, github: boolean): unknown[] {
     const thread = state.get(String((comment as { id: number }).id));
     return thread ? { ...(comment as object), review_thread: { isResolved: thread.resolved, ...(thread.outdated !== undefined && { isOutdated: thread.outdated }) } } : comment;
   });
-}
-
-/** Where a review-comments export came from: a forge and the date of the fetch that wrote it, or a file given by hand. */
-export interface CommentExportOrigin {
-  file: string;
-  /** For an export a fetch wrote: `github:owner/repo` and when that fetch completed. */
-  fetched?: { source: string; fetchedAt: string };
 }
 
 /** The origin of an export: the fetch state beside it, when a complete fetch wrote it (fetch.json is written last). */

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import * as path from 'node:path';
-import { knowledgeBase, type Config } from '../config';
-import { cancellationError, HouseStyleError, throwIfCancelled } from '../errors';
+import { knowledgeBase, type Config, type KnowledgeBaseConfig } from '../config';
+import { HouseStyleError, throwIfCancelled } from '../errors';
 import { isOutside } from '../insideWorkspace';
 import { sha256 } from '../hash';
 import { readAhead } from '../readAhead';
@@ -17,11 +16,12 @@ import { documentLanguages } from './documentLanguages';
 import { retryCommitConflicts } from './commitRetry';
 import { explainIndexFailure } from './indexDamage';
 import { acquireIndexLock, describeHolder, indexLockFile } from './indexLock';
+import { openIndexTable, type EmbedderChange } from './indexTable';
 import { indexUri, isObjectStorageUri } from './indexUri';
 import { readSource } from './readSource';
 import { discoverSources, sourcesAmong } from './sources';
-import { OUTDATED_SCHEMA, tableName, type ChunkRow } from './lancedbSchema';
-import { KnowledgeStore } from './store';
+import { tableName, type ChunkRow } from './lancedbSchema';
+import type { KnowledgeStore, StoredFile } from './store';
 
 export interface IndexOptions {
   workspace: string;
@@ -50,18 +50,6 @@ export interface IndexOptions {
   confirmEmbedderChange?: (change: EmbedderChange) => Promise<boolean>;
   /** How long to wait while another run writes this index; default ten minutes. */
   lockWaitMs?: number;
-}
-
-/** An index about to lose meaning-based search: what built it, what would rebuild it, and why (`reason` of the choice). */
-export interface EmbedderChange {
-  kb: string;
-  from: string;
-  to: string;
-  reason: string;
-  /** Set when the fallback is because Ollama did not answer there (a stopped server, a mistyped host). */
-  unreachableHost?: string;
-  /** The user asked for this rebuild (Rebuild Index), rather than an index run they did not start (a review, a save). */
-  requested: boolean;
 }
 
 export interface IndexReport {
@@ -139,155 +127,26 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
       ...(signal ? { signal } : {}),
       onWait: (holder, waitedMs) => progress.report(`Waiting for the index run of ${describeHolder(holder)}; seconds waited`, Math.round(waitedMs / 1000)),
     });
-    // Never silently from meaning-based search to the lexical fallback: the caller is asked first.
-    const confirmEmbedder = async (madeBy: string | undefined): Promise<void> => {
-      if (!madeBy || madeBy === OUTDATED_SCHEMA || isHashing(madeBy) || !isHashing(embedder.id) || !options.confirmEmbedderChange) return;
-      if (await options.confirmEmbedderChange({ kb: kbName, from: madeBy, to: embedder.id, reason, requested: options.rebuild === true, ...(unreachableHost && { unreachableHost }) })) return;
-      throw cancellationError(`The index of "${kbName}" was kept as it was, built with ${madeBy}.`);
-    };
-    if (options.rebuild) {
-      // A damaged index (what a rebuild replaces) may not open: then there is nothing to lose.
-      const old = await KnowledgeStore.open(uri, kbName, storageOptions).catch(() => undefined);
-      const madeBy = old?.identity.embedder;
-      old?.close();
-      await confirmEmbedder(madeBy);
-      logger.info(`Rebuilding the index of "${kbName}" from scratch.`);
-      await KnowledgeStore.drop(uri, kbName, storageOptions);
-    }
-    let store = await KnowledgeStore.open(uri, kbName, storageOptions);
-    if (store && (store.identity.embedder !== embedder.id || store.identity.dimension !== embedder.dimension)) {
-      await confirmEmbedder(store.identity.embedder).catch((error: unknown) => {
-        store?.close();
-        throw error;
-      });
-      announceEmbedder();
-      const madeBy = store.identity.embedder === OUTDATED_SCHEMA ? 'an earlier version of House Style' : store.identity.embedder;
-      logger.info(`The index of "${kbName}" was built by ${madeBy}; rebuilding it with ${embedder.id}.`);
-      store.close();
-      store = undefined;
-    }
-    store ??= await KnowledgeStore.create(uri, kbName, { embedder: embedder.id, dimension: embedder.dimension }, storageOptions);
-
-    const { files: existing, contentHashes, duplicated } = await store.scan(options.changed);
-    const scope = knowledgeBaseScope(workspace, config, kbName);
-    const discovery = options.changed ? await sourcesAmong(workspace, scope, options.changed) : await discoverSources(workspace, scope);
-    const sources = discovery.files;
-    const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
-    const report: IndexReport = {
+    const store = await openIndexTable({
+      uri,
       kb: kbName,
-      embedder: embedder.id,
-      embedderReason: reason,
-      files: sources.length,
-      unchanged: 0,
-      updated: 0,
-      removed: 0,
-      skipped: [...discovery.skipped],
-      unmatched: discovery.unmatched,
-      repaired: duplicated.size,
-      embedded: 0,
-      reused: 0,
-      rows: 0,
-      durationMs: 0,
-    };
-    for (const { source, reason } of discovery.skipped) logger.warn(`Skipped ${source}: ${reason}.`);
-    for (const glob of discovery.unmatched) logger.warn(`The include glob "${glob}" of knowledge base "${kbName}" matched no file.`);
-    if (duplicated.size > 0) {
-      // Dropped whole and written again as new files: a merge on id cannot tell duplicate rows apart.
-      logger.warn(`Repairing ${duplicated.size} file${duplicated.size === 1 ? '' : 's'} whose rows were written twice by concurrent index runs.`);
-      await retryCommitConflicts(() => store!.deleteSources([...duplicated]));
-      for (const source of duplicated) existing.delete(source);
-    }
-    const keep = new Set<string>();
-    let pending: PendingFile[] = [];
-    let pendingRows = 0;
-
-    const flush = async () => {
-      if (pending.length === 0) return;
-      announceEmbedder();
-      const { rows, embedded } = await embedRows(pending, store!, contentHashes, embedder, config.index.batchSize, signal);
-      const fresh = new Set(pending.filter((file) => !existing.has(file.source)).map((file) => file.source));
-      await store!.replaceSources(rows, fresh);
-      for (const row of rows) contentHashes.add(row.content_hash);
-      report.embedded += embedded;
-      report.reused += rows.length - embedded;
-      report.updated += pending.length;
-      pending = [];
-      pendingRows = 0;
-    };
-
-    const stampOf = (info: Stats) => `${info.size}:${info.mtimeMs}:${settings.slice(0, 12)}`;
-    const load = async (source: string): Promise<{ skip: string } | { stamp: string; unchanged: true } | { stamp: string; text: string }> => {
-      const file = path.join(workspace, source);
-      const info = await stat(file).catch(() => undefined);
-      const stamp = info ? stampOf(info) : '';
-      const known = existing.get(source);
-      // Same size, time and settings as when its rows were written: not even read (as git's index does).
-      if (info && known?.hashes.size === 1 && known.stamps.size === 1 && known.stamps.has(stamp)) return { stamp, unchanged: true };
-      const read = await readSource(file, kb.maxFileBytes);
-      return 'skip' in read ? read : { stamp, text: read.text };
-    };
-
-    // Up to READ_AHEAD files are read at once (the disk is the slow part), yet handled strictly in order.
-    for await (const [index, source, reading] of readAhead(startReads(sources, load), READ_AHEAD)) {
-      throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
-      const read = await reading;
-      progress.report('Indexing files', index, sources.length);
-      if ('unchanged' in read) {
-        keep.add(source);
-        report.unchanged++;
-        continue;
-      }
-      if ('skip' in read) {
-        report.skipped.push({ source, reason: read.skip });
-        logger.warn(`Skipped ${source}: ${read.skip}.`);
-        continue;
-      }
-      const fileHash = sha256(settings, read.text);
-      const known = existing.get(source);
-      // Same content under a new time (touch, a branch switch): nothing to write. Its stored stamp
-      // stays older, so the file is read again next time, which costs far less than rewriting it.
-      if (known?.hashes.size === 1 && known.hashes.has(fileHash)) {
-        keep.add(source);
-        report.unchanged++;
-        continue;
-      }
-      const chunked = chunkSource(source, read.text, { ...config.chunking, codeComments: kb.codeComments });
-      if ('skip' in chunked || chunked.chunks.length === 0) {
-        const reason = 'skip' in chunked ? chunked.skip : 'no indexable text';
-        report.skipped.push({ source, reason });
-        logger.warn(`Skipped ${source}: ${reason}.`);
-        continue;
-      }
-      for (const part of chunked.skipped ?? []) {
-        report.skipped.push({ source, reason: part });
-        logger.warn(`Skipped part of ${source}: ${part}.`);
-      }
-      keep.add(source);
-      pending.push({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks, languages: documentLanguages(read.text, source) });
-      pendingRows += chunked.chunks.length;
-      if (pendingRows >= WRITE_BATCH_ROWS) await flush();
-    }
-    await flush();
-    progress.report('Indexing files', sources.length, sources.length);
-
-    const gone = [...existing.keys()].filter((source) => !keep.has(source));
-    await retryCommitConflicts(() => store!.deleteSources(gone));
-    report.removed = gone.length;
-    // The rows are written and searchable: upkeep that fails (in its own process) only leaves search slower.
-    const tolerateUpkeepFailure = (error: unknown) => {
-      throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
-      if (!(error instanceof HouseStyleError) || error.code !== 'index-unavailable') throw error;
-      logger.warn(`${error.message} ${error.hint ?? ''}`.trim());
-    };
-    // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 200 MB and 25 s at 100,000 rows).
-    await retryCommitConflicts(() => store!.maintainIndexes(embedder.lexical ? Infinity : config.index.vectorIndexMinRows, { signal, progress })).catch(tolerateUpkeepFailure);
-    if (!options.changed && report.updated + report.removed + report.repaired > 0) {
-      await retryCommitConflicts(() => store!.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS), { signal, progress })).catch(tolerateUpkeepFailure);
-    }
-    report.rows = await store.count();
+      storageOptions,
+      embedder,
+      reason,
+      ...(unreachableHost && { unreachableHost }),
+      ...(options.rebuild && { rebuild: true }),
+      ...(options.confirmEmbedderChange && { confirmEmbedderChange: options.confirmEmbedderChange }),
+      logger,
+      announceEmbedder,
+    });
+    const { run, sources } = await surveyWorkspace({ workspace, config, kbName, kb, uri, store, embedder, reason, changed: options.changed, logger, progress, signal, announceEmbedder });
+    await indexSources(run, sources);
+    await removeGoneSources(run);
+    await maintainTable(run, { incremental: options.changed !== undefined });
+    run.report.rows = await store.count();
     store.close();
-    report.durationMs = performance.now() - started;
-    return report;
+    run.report.durationMs = performance.now() - started;
+    return run.report;
   } catch (error) {
     throw explainIndexFailure(error, uri);
   } finally {
@@ -296,8 +155,191 @@ export async function indexKnowledgeBase(options: IndexOptions): Promise<IndexRe
   }
 }
 
-function isHashing(embedderId: string): boolean {
-  return embedderId.startsWith('hash-');
+/** One run's state as it goes through the files: what the table held when it started, and what the run did. */
+interface IndexRun {
+  workspace: string;
+  config: Config;
+  kb: KnowledgeBaseConfig;
+  store: KnowledgeStore;
+  embedder: Embedder;
+  /** A hash of everything besides a file's text that shapes its rows (chunker, chunking, embedder): a change re-indexes every file. */
+  settings: string;
+  /** The files the table has rows for, and the content hashes whose vectors it holds. */
+  existing: Map<string, StoredFile>;
+  contentHashes: Set<string>;
+  /** Sources that still have rows when the run ends: the rest of `existing` are removed. */
+  keep: Set<string>;
+  report: IndexReport;
+  logger: Logger;
+  progress: Progress;
+  signal: AbortSignal | undefined;
+  announceEmbedder: () => void;
+}
+
+interface SurveyOptions extends Omit<IndexRun, 'settings' | 'existing' | 'contentHashes' | 'keep' | 'report'> {
+  kbName: string;
+  uri: string;
+  reason: string;
+  changed: readonly string[] | undefined;
+}
+
+/**
+ * What the table holds and which files are the knowledge base's sources now (only the changed ones when a watcher
+ * named them), said where a glob matched nothing or a file was skipped; files whose rows concurrent runs duplicated
+ * are dropped first, to be written again as new.
+ */
+async function surveyWorkspace(options: SurveyOptions): Promise<{ run: IndexRun; sources: string[] }> {
+  const { workspace, config, kbName, kb, uri, store, embedder, logger, changed } = options;
+  const { files: existing, contentHashes, duplicated } = await store.scan(changed);
+  const scope = knowledgeBaseScope(workspace, config, kbName);
+  const discovery = changed ? await sourcesAmong(workspace, scope, changed) : await discoverSources(workspace, scope);
+  const sources = discovery.files;
+  const settings = sha256(String(CHUNKER_VERSION), String(config.chunking.maxTokens), String(config.chunking.overlapTokens), String(kb.codeComments), embedder.id);
+  const report: IndexReport = {
+    kb: kbName,
+    embedder: embedder.id,
+    embedderReason: options.reason,
+    files: sources.length,
+    unchanged: 0,
+    updated: 0,
+    removed: 0,
+    skipped: [...discovery.skipped],
+    unmatched: discovery.unmatched,
+    repaired: duplicated.size,
+    embedded: 0,
+    reused: 0,
+    rows: 0,
+    durationMs: 0,
+  };
+  for (const { source, reason } of discovery.skipped) logger.warn(`Skipped ${source}: ${reason}.`);
+  for (const glob of discovery.unmatched) logger.warn(`The include glob "${glob}" of knowledge base "${kbName}" matched no file.`);
+  if (duplicated.size > 0) {
+    // Dropped whole and written again as new files: a merge on id cannot tell duplicate rows apart.
+    logger.warn(`Repairing ${duplicated.size} file${duplicated.size === 1 ? '' : 's'} whose rows were written twice by concurrent index runs.`);
+    await retryCommitConflicts(() => store.deleteSources([...duplicated]));
+    for (const source of duplicated) existing.delete(source);
+  }
+  const { progress, signal, announceEmbedder } = options;
+  return { run: { workspace, config, kb, store, embedder, settings, existing, contentHashes, keep: new Set(), report, logger, progress, signal, announceEmbedder }, sources };
+}
+
+/** A source as read: skipped (with why), unchanged since its rows were written, or its text. */
+type LoadedSource = { skip: string } | { stamp: string; unchanged: true } | { stamp: string; text: string };
+
+/**
+ * Reads the sources in order and writes the rows of each new or changed one, in batches of whole files; a file
+ * whose content is what its rows were made from is kept as it is.
+ */
+async function indexSources(run: IndexRun, sources: string[]): Promise<void> {
+  const { report, signal } = run;
+  const batch = new WriteBatch(run);
+  // Up to READ_AHEAD files are read at once (the disk is the slow part), yet handled strictly in order.
+  for await (const [index, source, reading] of readAhead(startReads(sources, (source) => loadSource(run, source)), READ_AHEAD)) {
+    throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
+    const read = await reading;
+    run.progress.report('Indexing files', index, sources.length);
+    if ('unchanged' in read) {
+      run.keep.add(source);
+      report.unchanged++;
+      continue;
+    }
+    if ('skip' in read) {
+      skip(run, source, read.skip);
+      continue;
+    }
+    const fileHash = sha256(run.settings, read.text);
+    const known = run.existing.get(source);
+    // Same content under a new time (touch, a branch switch): nothing to write. Its stored stamp
+    // stays older, so the file is read again next time, which costs far less than rewriting it.
+    if (known?.hashes.size === 1 && known.hashes.has(fileHash)) {
+      run.keep.add(source);
+      report.unchanged++;
+      continue;
+    }
+    const chunked = chunkSource(source, read.text, { ...run.config.chunking, codeComments: run.kb.codeComments });
+    if ('skip' in chunked || chunked.chunks.length === 0) {
+      skip(run, source, 'skip' in chunked ? chunked.skip : 'no indexable text');
+      continue;
+    }
+    for (const part of chunked.skipped ?? []) {
+      report.skipped.push({ source, reason: part });
+      run.logger.warn(`Skipped part of ${source}: ${part}.`);
+    }
+    run.keep.add(source);
+    await batch.add({ source, fileHash, stamp: read.stamp, chunks: chunked.chunks, languages: documentLanguages(read.text, source) });
+  }
+  await batch.flush();
+  run.progress.report('Indexing files', sources.length, sources.length);
+}
+
+function skip(run: IndexRun, source: string, reason: string): void {
+  run.report.skipped.push({ source, reason });
+  run.logger.warn(`Skipped ${source}: ${reason}.`);
+}
+
+/** Same size, time and settings as when its rows were written: not even read (as git's index does). Failures are values, never rejections. */
+async function loadSource(run: IndexRun, source: string): Promise<LoadedSource> {
+  const file = path.join(run.workspace, source);
+  const info = await stat(file).catch(() => undefined);
+  const stamp = info ? `${info.size}:${info.mtimeMs}:${run.settings.slice(0, 12)}` : '';
+  const known = run.existing.get(source);
+  if (info && known?.hashes.size === 1 && known.stamps.size === 1 && known.stamps.has(stamp)) return { stamp, unchanged: true };
+  const read = await readSource(file, run.kb.maxFileBytes);
+  return 'skip' in read ? read : { stamp, text: read.text };
+}
+
+/** Files whose rows are to be written, committed together once they hold WRITE_BATCH_ROWS rows (or at the end). */
+class WriteBatch {
+  private pending: PendingFile[] = [];
+  private rows = 0;
+
+  constructor(private readonly run: IndexRun) {}
+
+  async add(file: PendingFile): Promise<void> {
+    this.pending.push(file);
+    this.rows += file.chunks.length;
+    if (this.rows >= WRITE_BATCH_ROWS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const { pending, run } = this;
+    if (pending.length === 0) return;
+    run.announceEmbedder();
+    const { rows, embedded } = await embedRows(pending, run.store, run.contentHashes, run.embedder, run.config.index.batchSize, run.signal);
+    const fresh = new Set(pending.filter((file) => !run.existing.has(file.source)).map((file) => file.source));
+    await run.store.replaceSources(rows, fresh);
+    for (const row of rows) run.contentHashes.add(row.content_hash);
+    run.report.embedded += embedded;
+    run.report.reused += rows.length - embedded;
+    run.report.updated += pending.length;
+    this.pending = [];
+    this.rows = 0;
+  }
+}
+
+/** Rows of files that are no longer sources (deleted, renamed, excluded now) go. */
+async function removeGoneSources(run: IndexRun): Promise<void> {
+  const gone = [...run.existing.keys()].filter((source) => !run.keep.has(source));
+  await retryCommitConflicts(() => run.store.deleteSources(gone));
+  run.report.removed = gone.length;
+}
+
+/**
+ * The indexes search needs, and old versions deleted after a full run that wrote. The rows are written and
+ * searchable by now: upkeep that fails (in its own process) only leaves search slower, so it is said, not thrown.
+ */
+async function maintainTable(run: IndexRun, { incremental }: { incremental: boolean }): Promise<void> {
+  const { store, report, signal, progress, logger } = run;
+  const tolerateUpkeepFailure = (error: unknown) => {
+    throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
+    if (!(error instanceof HouseStyleError) || error.code !== 'index-unavailable') throw error;
+    logger.warn(`${error.message} ${error.hint ?? ''}`.trim());
+  };
+  // A lexical embedder's vectors serve only to top up BM25, rarely: no vector index to build (about 200 MB and 25 s at 100,000 rows).
+  await retryCommitConflicts(() => store.maintainIndexes(run.embedder.lexical ? Infinity : run.config.index.vectorIndexMinRows, { signal, progress })).catch(tolerateUpkeepFailure);
+  if (!incremental && report.updated + report.removed + report.repaired > 0) {
+    await retryCommitConflicts(() => store.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS), { signal, progress })).catch(tolerateUpkeepFailure);
+  }
 }
 
 /** The globs a knowledge base's index is built from: its own, minus the index's folder. */

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Passage } from '../knowledge/passage';
 import { countTokens } from '../knowledge/tokens';
-import type { ReviewWindow } from '../review/reviewWindow';
-import { withoutLinkTargets } from '../review/withoutLinkTargets';
+import type { LineRange } from '../lineRange';
+import { withoutLinkTargets } from './withoutLinkTargets';
+
+/** Code a prompt shows by line number: some lines of one file (the reviewer's windows are such, review/reviewWindow.ts). */
+export interface CodeWindow {
+  target: { path: string; language: string; lines: string[] };
+  /** Sorted, disjoint ranges of the target's lines (several small diff hunks share one window). */
+  segments: LineRange[];
+}
 
 /**
  * Workspace content (rules, code, diffs, review comments) reaches a model only inside data blocks whose tags
@@ -63,13 +70,13 @@ export function rulesBlock<P extends PromptPassage>(rules: readonly PromptRule<P
 }
 
 /** The code block of a review window, each line numbered as in the file; gaps between segments are labelled, not shown. */
-export function windowBlock(window: ReviewWindow, nonce: string): string {
+export function windowBlock(window: CodeWindow, nonce: string): string {
   const { path, language } = window.target;
   return dataBlock('code', nonce, { path, language, lines: segmentList(window) }, { rendered: renderWindow(window, nonce) });
 }
 
 /** The window's segments as "1-40, 52-60". */
-export function segmentList(window: ReviewWindow): string {
+export function segmentList(window: CodeWindow): string {
   return window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(', ');
 }
 
@@ -78,7 +85,7 @@ function renderPassage(label: string, passage: PromptPassage, text: string, nonc
   return `<rule-${nonce} id="${label}" source="${attribute(passage.source)}" lines="${passage.startLine}-${passage.endLine}"${section}>\n${escapeData(withoutLinkTargets(passage.source, text), nonce)}\n</rule-${nonce}>`;
 }
 
-function renderWindow(window: ReviewWindow, nonce: string): string {
+function renderWindow(window: CodeWindow, nonce: string): string {
   const width = String(window.segments.at(-1)?.endLine ?? 1).length;
   const parts: string[] = [];
   window.segments.forEach((segment, i) => {

@@ -1,8 +1,7 @@
 import { countTokens } from '../knowledge/tokens';
 import type { ChatMessage } from '../models/chatModel';
 import type { ReviewPromptVariant } from '../promptVariant';
-import type { ReviewWindow } from '../review/reviewWindow';
-import { dataBlock, newNonce, rulesBlock, segmentList, windowBlock, type PromptPassage, type PromptRule } from './dataBlocks';
+import { dataBlock, newNonce, rulesBlock, segmentList, windowBlock, type CodeWindow, type PromptPassage, type PromptRule } from './dataBlocks';
 
 /**
  * One prompt framing for every task a model is asked: the reviewer's own (review-findings), chat (question) and
@@ -32,7 +31,7 @@ export interface PromptInput<P extends PromptPassage = PromptPassage> {
   /** Retrieved rule passages, labelled R1… in the prompt. */
   rules?: readonly PromptRule<P>[];
   /** Code under review, each line numbered as in its file. */
-  window?: ReviewWindow;
+  window?: CodeWindow;
   code?: PromptFileText;
   diff?: PromptFileText;
   /** A reviewer's comment. */

@@ -1,5 +1,5 @@
 import type { Passage } from '../knowledge/passage';
-import { containsRange, overlaps } from './lineRange';
+import { containsRange, overlaps } from '../lineRange';
 import { appliesToPath, isScopedTo } from './pathScope';
 
 /** A rule written for this kind of file outranks a general one of similar relevance. */

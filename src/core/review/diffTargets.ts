@@ -5,7 +5,7 @@ import { HouseStyleError } from '../errors';
 import { gitBytes, gitText } from '../git/gitProcess';
 import { parseUnifiedDiff } from '../git/unifiedDiff';
 import { realPathInside } from '../insideWorkspace';
-import { changedLines, expandRanges, type LineRange } from './lineRange';
+import { changedLines, expandRanges, type LineRange } from '../lineRange';
 import { fileTarget, isBinary, type ReviewTarget } from './reviewTarget';
 
 // git's well-known empty tree: what a repository without commits is compared against.

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { HouseStyleError } from '../errors';
 import { isOutside, realPathInside } from '../insideWorkspace';
 import { languageOf } from '../language';
-import type { LineRange } from './lineRange';
+import type { LineRange } from '../lineRange';
 
 /** Code to review: one file's full text and the lines of it under review. */
 export interface ReviewTarget {

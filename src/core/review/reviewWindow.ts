@@ -1,11 +1,10 @@
-import { lineCount, type LineRange } from './lineRange';
+import { lineCount, type LineRange } from '../lineRange';
+import type { CodeWindow } from '../prompt/dataBlocks';
 import type { ReviewTarget } from './reviewTarget';
 
 /** What one model call reviews: some lines of one target, never more than `windowLines` in all. */
-export interface ReviewWindow {
+export interface ReviewWindow extends CodeWindow {
   target: ReviewTarget;
-  /** Sorted, disjoint ranges of the target's lines (several small diff hunks share one window). */
-  segments: LineRange[];
 }
 
 /**

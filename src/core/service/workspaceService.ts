@@ -6,6 +6,7 @@ import { buildDataset, defaultDatasetFolder, defaultFeedbackLog, type BuildDatas
 import type { DatasetReport } from '../dataset/datasetReport';
 import { HouseStyleError } from '../errors';
 import { fetchReviewComments, type FetchReport, type FetchReviewCommentsOptions } from '../forge/fetchReviewComments';
+import { commentExportOrigin, fetchedCommentExports } from '../forge/forgeCache';
 import { prepareHouseStyleFolder } from '../houseStyleFolder';
 import { advise, type Advice } from '../advice/advise';
 import { recordComparison } from '../eval/comparisonRecord';
@@ -29,7 +30,7 @@ import { readRegistry, type ModelRegistry } from '../models/registry';
 import { NO_FINE_TUNED_MODEL, resolveRoute, type ResolvedRoute } from '../models/route';
 import { trainAdapter, type TrainResult } from '../models/training/train';
 import { removeVersion, useVersion } from '../models/versions';
-import type { LineRange } from '../review/lineRange';
+import type { LineRange } from '../lineRange';
 import { feedbackEntry, type FeedbackEntry } from '../review/feedbackEntry';
 import type { Finding } from '../review/finding';
 import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../review/reviewer';
@@ -260,8 +261,12 @@ export class WorkspaceService {
     await this.prepareFolder();
     const config = await this.config();
     const feedback = request.feedback ?? (await defaultFeedbackLog(this.workspace));
+    // Without --comments, the exports `dataset fetch` wrote are read.
+    const comments = request.comments ?? (await fetchedCommentExports(this.workspace));
     return buildDataset({
       ...request,
+      comments,
+      reviewComments: await Promise.all(comments.map(commentExportOrigin)),
       repo: request.repo ?? this.workspace,
       workspace: this.workspace,
       extensionRoot: this.options.extensionRoot,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { EmbedderChange } from '../../core/knowledge/indexer';
+import type { EmbedderChange } from '../../core/knowledge/indexTable';
 
 export const REBUILD_WITH_HASHING = 'Rebuild with Hashing';
 export const FIX_HOST = 'Fix the Host';

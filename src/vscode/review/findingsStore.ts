@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Dismissals, moveAfterFix, sha256 } from '../../core/service/frontEndHelpers';
 import type { Finding } from '../../core/review/finding';
-import type { LineRange } from '../../core/review/lineRange';
+import type { LineRange } from '../../core/lineRange';
 import { toDiagnostic, type LineLength } from './diagnostics';
 
 /** A shown finding, with what the feedback log needs later: the code as it was reviewed and the model. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { HouseStyleError } from '../../core/errors';
-import type { LineRange } from '../../core/review/lineRange';
+import type { LineRange } from '../../core/lineRange';
 import type { ReviewResult } from '../../core/review/reviewer';
 import type { ReviewScope } from '../../core/service/workspaceService';
 import type { HouseStyleContext } from '../context';

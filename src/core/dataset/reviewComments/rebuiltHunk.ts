@@ -1,5 +1,5 @@
 import { structuredPatch } from 'diff';
-import { changedLines, type LineRange } from '../../review/lineRange';
+import { changedLines, type LineRange } from '../../lineRange';
 import { lineSlice, textLines } from './lineRegion';
 
 const CONTEXT_LINES = 3;

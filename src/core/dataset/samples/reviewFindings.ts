@@ -3,7 +3,7 @@ import { HouseStyleError, throwIfCancelled } from '../../errors';
 import { sha256 } from '../../hash';
 import { parseHunkHeader } from '../../git/hunk';
 import type { PackedPassage } from '../../review/contextBudget';
-import { expandRanges, lineCount, type LineRange } from '../../review/lineRange';
+import { expandRanges, lineCount, type LineRange } from '../../lineRange';
 import type { ReviewPromptVariant } from '../../promptVariant';
 import { fileTarget, type ReviewTarget } from '../../review/reviewTarget';
 import { reviewWindows, windowContains, type ReviewWindow } from '../../review/reviewWindow';

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../models/chatModel';
-import type { PromptRecord } from '../../prompt/promptRecord';
+import type { PromptRecord } from './promptRecord';
 import { promptMessages, type Prompt } from '../../prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../../promptVariant';
 import { languageOf } from '../../language';

@@ -1,6 +1,6 @@
 import { sha256 } from '../../hash';
 import type { PromptPassage } from '../../prompt/dataBlocks';
-import { promptRecord, type PromptRecord } from '../../prompt/promptRecord';
+import { promptRecord, type PromptRecord } from './promptRecord';
 import { buildPrompt, type Prompt, type PromptFileText, type PromptInput } from '../../prompt/taskPrompt';
 import { languageOf } from '../../language';
 import type { ReviewEvent } from '../reviewEvent';

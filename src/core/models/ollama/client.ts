@@ -5,6 +5,7 @@ import { HouseStyleError } from '../../errors';
 import { baseShape, type BaseShape } from '../adapters/adapterFit';
 import type { ChatAnswer, ChatModel, ChatRequest } from '../chatModel';
 import { badResponseError, ollamaError, type OllamaCallContext } from './errors';
+import { afterRunningTime } from './runningTimer';
 
 export interface OllamaModelInfo {
   name: string;
@@ -214,13 +215,23 @@ export class OllamaClient implements ChatModel {
     await this.call({ operation: 'delete', model }, async (ollama) => ollama.delete({ model }));
   }
 
-  /** Cheap reachability probe with a short timeout; never throws. */
-  async isReachable(timeoutMs = DEFAULT_PROBE_MS): Promise<boolean> {
+  /**
+   * Cheap reachability probe; never throws. A refused connection or an unknown host is an answer at once; only a
+   * host that stays silent is waited for, `silenceMs` of this process's running time (`afterRunningTime`), so a
+   * starved or paused process does not take an Ollama that answered meanwhile for one that cannot be reached.
+   */
+  async isReachable(silenceMs = DEFAULT_PROBE_MS): Promise<boolean> {
+    const silent = new AbortController();
+    const stop = afterRunningTime(silenceMs, () => silent.abort());
     try {
-      await this.call({ operation: 'version', timeoutMs }, async (ollama, context) => parseAnswer(versionAnswer, await ollama.version(), context));
+      // The call's own silence limit counts wall-clock time: the configured one, never shorter than the probe's.
+      const request = { operation: 'version' as const, signal: silent.signal, timeoutMs: Math.max(this.timeoutMs, silenceMs) };
+      await this.call(request, async (ollama, context) => parseAnswer(versionAnswer, await ollama.version(), context));
       return true;
     } catch {
       return false;
+    } finally {
+      stop();
     }
   }
 

@@ -1,9 +1,9 @@
-import { HouseStyleError } from '../errors';
-import type { ReviewPromptVariant } from '../promptVariant';
-import type { LineRange } from '../review/lineRange';
-import type { ReviewWindow } from '../review/reviewWindow';
-import type { PromptPassage, PromptRule } from './dataBlocks';
-import type { PromptInput, PromptTask } from './taskPrompt';
+import { HouseStyleError } from '../../errors';
+import type { LineRange } from '../../lineRange';
+import type { PromptPassage, PromptRule } from '../../prompt/dataBlocks';
+import type { PromptInput, PromptTask } from '../../prompt/taskPrompt';
+import type { ReviewPromptVariant } from '../../promptVariant';
+import type { ReviewWindow } from '../../review/reviewWindow';
 
 /**
  * A prompt's input as plain JSON, kept with each sample in the dataset's metadata.jsonl: evaluation rebuilds
@@ -49,8 +49,11 @@ export function promptRecord(input: PromptInput & { task: PromptRecord['task']; 
   };
 }
 
+/** A prompt's input rebuilt from its record: the window is a review window over the recorded lines, which retrieval searches with as the reviewer does. */
+export type RecordedPromptInput = Omit<PromptInput, 'window'> & { task: PromptRecord['task']; window?: ReviewWindow };
+
 /** The prompt input a record stands for (evaluation's side); a record without what its task needs is refused in one line. */
-export function promptInput(record: unknown, where: string): PromptInput & { task: PromptRecord['task'] } {
+export function promptInput(record: unknown, where: string): RecordedPromptInput {
   if (!isRecord(record)) {
     throw new HouseStyleError(`${where} has no prompt record in metadata.jsonl (the dataset was built by an older House Style).`, REBUILD, 'dataset');
   }
