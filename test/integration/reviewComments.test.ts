@@ -225,7 +225,7 @@ describe('importing review comments', () => {
       `${h2.slice(0, 7)}:12-12`,
     ]);
     assert.deepEqual(
-      events.map((event) => event.before.split('\n').find((line) => line.includes('started'))),
+      events.map((event) => event.before?.split('\n').find((line) => line.includes('started'))),
       ['  var started = Date.now();', '  var started = Date.now();', '  const started = Date.now();'],
       'the commented line as the comment is read against it',
     );
