@@ -10,7 +10,7 @@ export const NEAR_DUPLICATE_THRESHOLD = 0.9;
 /**
  * 32 bands of 8 rows: a pair at 0.9 similarity is missed with probability (1 - 0.9^8)^32, about 1.5e-8, but a
  * pair at 0.35 (unrelated code in one file layout, under one prompt template) becomes a candidate with
- * probability 0.4%, not the 21% of 16 bands of 4 rows, which made the exact checks grow with the square of the
+ * probability 0.7%, not the 21% of 16 bands of 4 rows, which made the exact checks grow with the square of the
  * samples (2,000 pull requests' worth took more than half an hour).
  */
 const PERMUTATIONS = 256;
