@@ -64,12 +64,15 @@ if (buildTimeout === 0) {
   made.repo.remove();
   process.exit(0);
 }
+// The build's own peak RSS, reported by its process as it exits (a spawned process's usage is not the parent's).
+const PEAK_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write(`build peak RSS ${Math.round(process.resourceUsage().maxRSS/1024)} MB\\n`))';
 const started = performance.now();
-const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, '.housestyle', 'bench-dataset'), '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: buildTimeout * 1000 });
+const build = spawnSync(process.execPath, ['--import', 'tsx', '--import', PEAK_RSS, path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, '.housestyle', 'bench-dataset'), '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: buildTimeout * 1000 });
 const buildSeconds = (performance.now() - started) / 1000;
 if (build.status === 0) {
   const report = JSON.parse(build.stdout) as { events: Record<string, number>; samples: { total: number; byTask: Record<string, number> }; drops: Record<string, number> };
-  console.log(`dataset build from the cache: ${report.samples.total} samples in ${buildSeconds.toFixed(1)} s; events ${JSON.stringify(report.events)}; by task ${JSON.stringify(report.samples.byTask)}; left out ${JSON.stringify(report.drops)}`);
+  const peakRss = /build peak RSS \d+ MB/.exec(build.stderr)?.[0];
+  console.log(`dataset build from the cache: ${report.samples.total} samples in ${buildSeconds.toFixed(1)} s (${peakRss}); events ${JSON.stringify(report.events)}; by task ${JSON.stringify(report.samples.byTask)}; left out ${JSON.stringify(report.drops)}`);
   const [largest] = Object.entries(report.samples.byTask).sort((a, b) => b[1] - a[1]);
   console.log(`  largest task: ${largest?.[0]} (${largest?.[1]} samples); review-findings the largest: ${largest?.[0] === 'review-findings'}; at least 500 samples: ${report.samples.total >= 500}`);
 } else {

@@ -48,10 +48,21 @@ function allFiles(dir: string): string[] {
   });
 }
 
-/** The cache as a fetch leaves it, minus the state file's fetch date: what two fetches of the same data must agree on. */
-function cacheContents(workspace: string): Map<string, string> {
-  const dir = cacheDir(workspace);
-  return new Map(allFiles(dir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('fetch.json')).map((f) => [path.relative(dir, f), readFileSync(f, 'utf8')]));
+/**
+ * What a fetch leaves in the workspace (the forge folder whole: each pull request, the export, the fetch state),
+ * with the state's fetch date taken out: what two fetches of the same data must agree on. Temporary files of
+ * writes a kill interrupted are left out (never read back).
+ */
+function fetchOutput(workspace: string): Map<string, string> {
+  const dir = path.join(workspace, '.housestyle', 'forge');
+  return new Map(
+    allFiles(dir)
+      .filter((f) => !f.endsWith('.tmp'))
+      .map((f) => {
+        const text = readFileSync(f, 'utf8');
+        return [path.relative(dir, f), path.basename(f) === 'fetch.json' ? JSON.stringify({ ...(JSON.parse(text) as object), fetchedAt: undefined }) : text];
+      }),
+  );
 }
 
 describe('dataset fetch against the forge stand-in', () => {
@@ -126,33 +137,48 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.ok(cached5.reviews.some((r) => r.body === 'Looks better now.'));
   });
 
-  test('killed (SIGKILL) while a request is in flight, a rerun ends with exactly what an uninterrupted fetch writes', async () => {
+  test('killed (SIGKILL) at the start, mid-body, in the middle and at the last request, a rerun ends with exactly what an uninterrupted fetch writes', async () => {
     const made = syntheticRepo(10, 3);
     const uninterrupted = emptyWorkspace();
-    const server = await standIn('github', made);
+    let requests = 0;
+    const server = await standIn('github', made, () => void requests++);
     await fetchReviewComments({ workspace: uninterrupted, config: await loadConfig(uninterrupted), target: 'github:acme/widgets', apiUrl: server.apiUrl, env: { GITHUB_TOKEN: TOKEN } });
+    const total = requests;
+    const expected = fetchOutput(uninterrupted);
+    assert.ok(expected.has(path.join('github', 'acme__widgets', 'review-comments.json')) && expected.has(path.join('github', 'acme__widgets', 'fetch.json')));
 
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (reached = resolve));
-    // The fetcher is held at #4's comments: a point the test knows it reached, with other pull requests around it in flight or written.
-    server.intercept = (request) => {
-      if (!request.url.startsWith('/repos/acme/widgets/pulls/4/comments')) return undefined;
-      reached();
-      return 'hold';
-    };
-    const workspace = emptyWorkspace();
-    const args = ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, GITHUB_TOKEN: TOKEN }, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    await held;
-    child.kill('SIGKILL');
-    await exited;
-    assert.ok(!allFiles(workspace).some((f) => f.endsWith('review-comments.json')), 'killed before the export');
+    // The fetcher is stopped at the nth request it makes (with four workers, other pull requests are in flight or
+    // being written around it): the list's first page (nothing cached yet), a body half received, the middle, and
+    // the last request (every other pull request cached, the export and state not yet written).
+    const points: Array<[number, 'hold' | 'stall']> = [
+      [1, 'hold'],
+      [Math.floor(total / 3), 'stall'],
+      [Math.floor(total / 2), 'hold'],
+      [total, 'hold'],
+    ];
+    for (const [nth, fault] of points) {
+      let reached!: () => void;
+      const held = new Promise<void>((resolve) => (reached = resolve));
+      let seen = 0;
+      server.intercept = () => {
+        if (++seen !== nth) return undefined;
+        reached();
+        return fault;
+      };
+      const workspace = emptyWorkspace();
+      const args = ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl];
+      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, GITHUB_TOKEN: TOKEN }, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await held;
+      child.kill('SIGKILL');
+      await exited;
+      assert.ok(!allFiles(workspace).some((f) => f.endsWith('review-comments.json')), `request ${nth}: killed before the export`);
 
-    server.intercept = undefined;
-    const rerun = await runCli(['dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl], { env: { GITHUB_TOKEN: TOKEN } });
-    assert.equal(rerun.code, 0, rerun.stderr);
-    assert.deepEqual(cacheContents(workspace), cacheContents(uninterrupted));
+      server.intercept = undefined;
+      const rerun = await runCli(['dataset', 'fetch', 'github:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl], { env: { GITHUB_TOKEN: TOKEN } });
+      assert.equal(rerun.code, 0, rerun.stderr);
+      assert.deepEqual(fetchOutput(workspace), expected, `killed at request ${nth} of ${total} (${fault})`);
+    }
   });
 
   test('rate limits are waited out (403 with x-ratelimit-remaining 0, 429 with retry-after); 502s, resets and cut bodies are retried', async () => {

@@ -201,6 +201,36 @@ describe('importing review comments', () => {
     );
   });
 
+  test('an outdated thread is anchored at its original commit and line only, never at the position a later push gave it', async () => {
+    const fixture = JSON.parse(readFileSync(GITHUB, 'utf8')) as Array<Record<string, unknown>>;
+    // 1001 was made on h1 at line 11 ("var started"); h2 rewrote that line, now line 12 ("const started").
+    // Each copy also carries a current position (commit_id h2, line 12), as an export may after a later push.
+    const ours = { ...fixture[0]!, commit_id: h2, line: 12 };
+    const forcePushed = 'abcdef0123456789abcdef0123456789abcdef01';
+    const thread = (outdated: boolean) => ({ review_thread: { isResolved: outdated, isOutdated: outdated } });
+    const comments = [
+      { ...ours, id: 5001, ...thread(true) },
+      // The reviewed commit was force-pushed away: only the export's hunk shows what the reviewer saw.
+      { ...ours, id: 5002, original_commit_id: forcePushed, ...thread(true) },
+      // The same, but the forge says the thread is current: its current position is the code it is about.
+      { ...ours, id: 5003, original_commit_id: forcePushed, ...thread(false) },
+    ];
+    const file = path.join(scratch, 'outdated.json');
+    writeFileSync(file, JSON.stringify(comments));
+    const events = (await importedWithCode(built.repo.dir, file)).flatMap((item) => ('event' in item ? [item.event] : []));
+    const where = events.map((event) => (event.anchor ? `${event.anchor.commit.slice(0, 7)}:${event.anchor.startLine}-${event.anchor.endLine}` : `hunk (${event.metadata.hunkFallback})`));
+    assert.deepEqual(where, [
+      `${h1.slice(0, 7)}:11-11`,
+      "hunk (commit abcdef012345 is not in the local repository (fetch the pull request's commits to join this comment to its code))",
+      `${h2.slice(0, 7)}:12-12`,
+    ]);
+    assert.deepEqual(
+      events.map((event) => event.before?.split('\n').find((line) => line.includes('started'))),
+      ['  var started = Date.now();', '  var started = Date.now();', '  const started = Date.now();'],
+      'the commented line as the comment is read against it',
+    );
+  });
+
   test("a fork's pull request with the same number does not join the local one; paths outside the repository are skipped", async () => {
     const fixture = JSON.parse(readFileSync(GITHUB, 'utf8')) as Array<Record<string, unknown>>;
     const ours = fixture[0]!;

@@ -2,7 +2,7 @@
 // it, and reports which bugs survive. A guard whose bug survives is a guard no test would notice losing.
 // Not listed, because no input can reveal it: removing the call of refuseCrossSplitLeakage from dataset/build.ts.
 // That call checks a post-condition of splitting by leakage units (leakage.ts): every pair its second MinHash family
-// finds, the units' first family has already joined, unless banding missed the pair (0.344^16, about 4e-8, for
+// finds, the units' first family has already joined, unless banding missed the pair (0.57^32, about 1.5e-8, for
 // a pair at the 0.9 threshold). The check itself (leakage-guard-off) and the build's use of the units
 // (build-splits-without-leakage-units, which the check then refuses) are planted bugs, and caught.
 //   npm run test:planted                      every bug, after a baseline run of all their tests unplanted

@@ -6,8 +6,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commentHunk, type SyntheticForgeRepo, type SyntheticPull } from './syntheticForgeRepo';
 
-/** A scripted failure: an answer, a request held open until the server closes, a reset socket, or a body cut short. */
-export type ForgeFault = { status: number; headers?: Record<string, string>; body?: unknown } | 'hold' | 'reset' | 'cut';
+/**
+ * A scripted failure: an answer, a request held open until the server closes, a reset socket, a body cut short,
+ * or a body stalled halfway (its first half sent, the rest never, the connection left open).
+ */
+export type ForgeFault = { status: number; headers?: Record<string, string>; body?: unknown } | 'hold' | 'reset' | 'cut' | 'stall';
 
 export interface ForgeRequest {
   method: string;
@@ -83,11 +86,12 @@ export class ForgeTestServer {
     try {
       const answer = fault && typeof fault === 'object' ? fault : this.route(req, url, body);
       this.stats.servingMs += performance.now() - started;
-      if (fault === 'cut') {
+      if (fault === 'cut' || fault === 'stall') {
         const full = JSON.stringify(answer.body);
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(full) });
         res.write(full.slice(0, Math.floor(full.length / 2)));
-        return void res.destroy();
+        if (fault === 'cut') res.destroy();
+        return;
       }
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { balanceQualityEstimation, balanceWithinSplits } from '../../src/core/dataset/balance';
 import { HouseStyleError } from '../../src/core/errors';
-import { crossSplitNearDuplicates, leakageUnits, refuseCrossSplitLeakage } from '../../src/core/dataset/leakage';
+import { crossSplitNearDuplicates, leakageUnits, NEAR_DUPLICATE_THRESHOLD, nearDuplicatePairs, refuseCrossSplitLeakage } from '../../src/core/dataset/leakage';
 import type { Sample } from '../../src/core/dataset/samples/sample';
 import { splitByGroup, SPLIT_NAMES } from '../../src/core/dataset/split';
+import { jaccard, shingles } from '../../src/core/shingles';
 import { seededRandom } from '../support/seededRandom';
 
 const WORDS = ['parse', 'buffer', 'socket', 'retry', 'cache', 'stream', 'token', 'queue', 'timer', 'handle', 'signal', 'frame', 'header', 'cursor', 'index', 'pool', 'lock', 'event', 'codec', 'route'];
@@ -76,6 +77,24 @@ describe('leakage between splits', () => {
     // Without the units, some seed separates them, and the check finds it.
     const separated = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((seed) => crossSplitNearDuplicates(splitByGroup(all, seed, { train: 0.4, validation: 0.3, test: 0.3 })));
     assert.ok(separated.some((pairs) => pairs > 0), `${separated}`);
+  });
+
+  it('finds exactly the pairs at or above the threshold among texts that share one layout', () => {
+    // Files in one layout under one prompt template: unrelated texts share 40-50% of their shingles (the case
+    // that made banding check most pairs), and copies with 1 to 10 lines rewritten fall on both sides of the threshold.
+    const template = `You review one file of this team's code. ${WORDS.map((word, i) => `Rule ${i}: keep ${word} apart from ${WORDS[(i * 7) % WORDS.length]}.`).join(' ')}`;
+    const file = () => Array.from({ length: 20 }, (_, line) => `export const ${words(1)}_${line} = "${words(4)}";`);
+    const bases = Array.from({ length: 300 }, file);
+    const edited = bases.slice(0, 60).map((lines, i) => lines.map((line, n) => (n < 1 + (i % 10) ? line.replace(/"[^"]*"/, `"${words(4)}"`) : line)));
+    const texts = [...bases, ...edited].map((lines) => `${template}\n${lines.join('\n')}`);
+    const sets = texts.map((text) => shingles(text));
+    const expected: string[] = [];
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) if (jaccard(sets[i]!, sets[j]!) >= NEAR_DUPLICATE_THRESHOLD) expected.push(`${i}-${j}`);
+    const similarity = (i: number) => jaccard(sets[i]!, sets[300 + i]!);
+    assert.ok(edited.some((_, i) => similarity(i) >= 0.9 && similarity(i) < 0.92), 'some copies sit just above the threshold');
+    assert.ok(edited.some((_, i) => similarity(i) >= 0.85 && similarity(i) < 0.9), 'some copies sit just below it');
+    assert.ok(jaccard(sets[1]!, sets[2]!) > 0.4, 'unrelated texts share much of their shingles');
+    assert.deepEqual(nearDuplicatePairs(texts).map(([i, j]) => `${i}-${j}`).sort(), expected.sort());
   });
 
   it('refuses to write splits that hold one change in two of them, and lets clean splits through', () => {

@@ -65,7 +65,7 @@ export async function reviewFindingsSamples(events: readonly ReviewEvent[], opti
     const wanted = Math.round((made.length * share) / (1 - share));
     // Each negative is as long as a positive at evenly spaced quantiles of the positives' lengths.
     const lengths = made.sort((a, b) => a - b);
-    const unused = [...negatives];
+    const unused = negatives.map((item) => ({ item, lines: windowLength(item.window) }));
     for (let taken = 0; taken < wanted && unused.length > 0; ) {
       throwIfCancelled(options.signal);
       const item = takeNearest(unused, lengths[Math.floor(((taken + 0.5) * lengths.length) / wanted)]!);
@@ -84,13 +84,16 @@ function windowLength(window: ReviewWindow): number {
   return window.segments.reduce((sum, segment) => sum + lineCount(segment), 0);
 }
 
-/** Removes and returns the window nearest `length` lines long; ties go to the earlier one (same pull request first, then seeded). */
-function takeNearest(items: TrainingWindow[], length: number): TrainingWindow {
+/**
+ * Removes and returns the window nearest `length` lines long; ties go to the earlier one (same pull request first,
+ * then seeded). Lengths are counted once, beside the windows: this runs once per negative over all the rest.
+ */
+function takeNearest(items: Array<{ item: TrainingWindow; lines: number }>, length: number): TrainingWindow {
   let best = 0;
   for (let i = 1; i < items.length; i++) {
-    if (Math.abs(windowLength(items[i]!.window) - length) < Math.abs(windowLength(items[best]!.window) - length)) best = i;
+    if (Math.abs(items[i]!.lines - length) < Math.abs(items[best]!.lines - length)) best = i;
   }
-  return items.splice(best, 1)[0]!;
+  return items.splice(best, 1)[0]!.item;
 }
 
 /**
