@@ -1,0 +1,80 @@
+// Which later commits of a pull request read as review follow-ups, on real commits of landed pull requests
+// (jq's merge commits, LLaMA-Factory's GitHub merges), each with the lines its earlier commits wrote as
+// mining measured them. The patches are `git show` output, parsed here into the shape mining hands over.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { isFollowupShaped } from '../../src/core/dataset/git/followupShape';
+import type { FileDiff, GitCommit } from '../../src/core/dataset/git/gitLogStream';
+import { parseHunkHeader } from '../../src/core/dataset/git/hunk';
+
+interface RealCommit {
+  repository: string;
+  commit: string;
+  followup: boolean;
+  why: string;
+  earlierAddedLines: number;
+  message: string;
+  patch: string;
+}
+
+const cases = JSON.parse(readFileSync(new URL('../fixtures/followups/real-commits.json', import.meta.url), 'utf8')) as RealCommit[];
+
+function parsePatch(patch: string): FileDiff[] {
+  const files: FileDiff[] = [];
+  for (const line of patch.split('\n')) {
+    const file = files.at(-1);
+    if (line.startsWith('diff --git ')) {
+      const [, oldPath, newPath] = /^diff --git a\/(.+) b\/(.+)$/.exec(line)!;
+      files.push({ oldPath: oldPath!, newPath: newPath!, status: 'modified', binary: false, hunks: [], lossy: false });
+    } else if (file && line.startsWith('new file mode')) Object.assign(file, { oldPath: null, status: 'added' });
+    else if (file && line.startsWith('@@')) file.hunks.push(parseHunkHeader(line)!);
+    else if (file && file.hunks.length > 0 && /^[ +\-\\]/.test(line)) file.hunks.at(-1)!.lines.push(line);
+  }
+  return files;
+}
+
+function commitOf(real: RealCommit, files = parsePatch(real.patch)): GitCommit {
+  const [subject = '', ...body] = real.message.split('\n');
+  return {
+    sha: real.commit, parents: [], authorName: '', authorEmail: '', authorDate: '', committerDate: '',
+    message: real.message, subject, body: body.join('\n').trim(), trailers: {}, notes: '', files, lossy: false,
+  };
+}
+
+const hunksOf = (commit: GitCommit) => commit.files.reduce((sum, file) => sum + file.hunks.length, 0);
+
+test('real later commits: follow-ups are kept, feature work of the same pull request is not', () => {
+  assert.ok(cases.filter((real) => real.followup).length >= 5 && cases.filter((real) => !real.followup).length >= 5);
+  for (const real of cases) {
+    const commit = commitOf(real);
+    const verdict = isFollowupShaped(commit, { revisitingHunks: hunksOf(commit), earlierAddedLines: real.earlierAddedLines });
+    assert.equal(verdict, real.followup, `${real.repository} ${real.commit.slice(0, 9)} ${commit.subject}: ${real.why}`);
+  }
+});
+
+test('each rule alone turns a real follow-up into new work', () => {
+  const real = cases.find((each) => each.commit.startsWith('fe1a3b136'))!; // "Apply suggestions from code review"
+  const commit = commitOf(real);
+  const revisit = { revisitingHunks: hunksOf(commit), earlierAddedLines: real.earlierAddedLines };
+  assert.equal(isFollowupShaped(commit, revisit), true);
+  // One hunk outside the lines the pull request wrote: a series step that touches them in passing.
+  assert.equal(isFollowupShaped(commit, { ...revisit, revisitingHunks: revisit.revisitingHunks - 1 }), false);
+  // The same change in a new file beside it.
+  assert.equal(isFollowupShaped(commitOf(real, commit.files.map((file) => ({ ...file, oldPath: null, status: 'added' as const }))), revisit), false);
+  // A new function among its lines.
+  const withDefinition = structuredClone(commit.files);
+  withDefinition[0]!.hunks[0]!.lines.push('+def npu_compile_mode(use_jit_compile):');
+  assert.equal(isFollowupShaped(commitOf(real, withDefinition), revisit), false);
+  // A subject of new work, unless its message says it answers review.
+  assert.equal(isFollowupShaped({ ...commit, subject: 'Add NPU support', message: 'Add NPU support' }, revisit), false);
+  assert.equal(isFollowupShaped({ ...commit, subject: 'Add NPU check per review', message: 'Add NPU check per review' }, revisit), true);
+});
+
+test('a follow-up writes no more lines than the earlier commits wrote where it changes them', () => {
+  const real = cases.find((each) => each.commit.startsWith('a6656edc7'))!; // jq: "Fix examples in manual", 6 lines for 7
+  const commit = commitOf(real);
+  const revisitingHunks = hunksOf(commit);
+  assert.equal(isFollowupShaped(commit, { revisitingHunks, earlierAddedLines: 6 }), true);
+  assert.equal(isFollowupShaped(commit, { revisitingHunks, earlierAddedLines: 5 }), false);
+});
