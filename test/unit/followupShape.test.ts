@@ -1,5 +1,5 @@
 // Which later commits of a pull request read as review follow-ups, on real commits of landed pull requests
-// (jq's merge commits, LLaMA-Factory's GitHub merges), each with the lines its earlier commits wrote as
+// (jq's merge commits, LLaMA-Factory's GitHub merges, git.git's topic branches), each with the lines its earlier commits wrote as
 // mining measured them. The patches are `git show` output, parsed here into the shape mining hands over.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,10 @@ interface RealCommit {
   followup: boolean;
   why: string;
   earlierAddedLines: number;
+  authorEmail: string;
+  authorDate: string;
+  /** The earlier commits of the pull request whose lines it changed, as mining found them. */
+  earlier: Array<{ commit: string; authorEmail: string; authorDate: string }>;
   message: string;
   patch: string;
 }
@@ -37,7 +41,7 @@ function parsePatch(patch: string): FileDiff[] {
 function commitOf(real: RealCommit, files = parsePatch(real.patch)): GitCommit {
   const [subject = '', ...body] = real.message.split('\n');
   return {
-    sha: real.commit, parents: [], authorName: '', authorEmail: '', authorDate: '', committerDate: '',
+    sha: real.commit, parents: [], authorName: '', authorEmail: real.authorEmail, authorDate: real.authorDate, committerDate: '',
     message: real.message, subject, body: body.join('\n').trim(), trailers: {}, notes: '', files, lossy: false,
   };
 }
@@ -48,7 +52,7 @@ test('real later commits: follow-ups are kept, feature work of the same pull req
   assert.ok(cases.filter((real) => real.followup).length >= 5 && cases.filter((real) => !real.followup).length >= 5);
   for (const real of cases) {
     const commit = commitOf(real);
-    const verdict = isFollowupShaped(commit, { revisitingHunks: hunksOf(commit), earlierAddedLines: real.earlierAddedLines });
+    const verdict = isFollowupShaped(commit, { revisitingHunks: hunksOf(commit), earlierAddedLines: real.earlierAddedLines, earlier: real.earlier });
     assert.equal(verdict, real.followup, `${real.repository} ${real.commit.slice(0, 9)} ${commit.subject}: ${real.why}`);
   }
 });
@@ -56,7 +60,7 @@ test('real later commits: follow-ups are kept, feature work of the same pull req
 test('each rule alone turns a real follow-up into new work', () => {
   const real = cases.find((each) => each.commit.startsWith('fe1a3b136'))!; // "Apply suggestions from code review"
   const commit = commitOf(real);
-  const revisit = { revisitingHunks: hunksOf(commit), earlierAddedLines: real.earlierAddedLines };
+  const revisit = { revisitingHunks: hunksOf(commit), earlierAddedLines: real.earlierAddedLines, earlier: real.earlier };
   assert.equal(isFollowupShaped(commit, revisit), true);
   // One hunk outside the lines the pull request wrote: a series step that touches them in passing.
   assert.equal(isFollowupShaped(commit, { ...revisit, revisitingHunks: revisit.revisitingHunks - 1 }), false);
@@ -66,6 +70,10 @@ test('each rule alone turns a real follow-up into new work', () => {
   const withDefinition = structuredClone(commit.files);
   withDefinition[0]!.hunks[0]!.lines.push('+def npu_compile_mode(use_jit_compile):');
   assert.equal(isFollowupShaped(commitOf(real, withDefinition), revisit), false);
+  // The same author a minute after the commit it revisits: the next patch of one sitting.
+  const minutesLater = (minutes: number) => new Date(Date.parse(real.earlier[0]!.authorDate) + minutes * 60_000).toISOString();
+  assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1) }, revisit), false);
+  assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(5) }, revisit), true);
   // A subject of new work, unless its message says it answers review.
   assert.equal(isFollowupShaped({ ...commit, subject: 'Add NPU support', message: 'Add NPU support' }, revisit), false);
   assert.equal(isFollowupShaped({ ...commit, subject: 'Add NPU check per review', message: 'Add NPU check per review' }, revisit), true);
@@ -75,6 +83,6 @@ test('a follow-up writes no more lines than the earlier commits wrote where it c
   const real = cases.find((each) => each.commit.startsWith('a6656edc7'))!; // jq: "Fix examples in manual", 6 lines for 7
   const commit = commitOf(real);
   const revisitingHunks = hunksOf(commit);
-  assert.equal(isFollowupShaped(commit, { revisitingHunks, earlierAddedLines: 6 }), true);
-  assert.equal(isFollowupShaped(commit, { revisitingHunks, earlierAddedLines: 5 }), false);
+  assert.equal(isFollowupShaped(commit, { revisitingHunks, earlierAddedLines: 6, earlier: real.earlier }), true);
+  assert.equal(isFollowupShaped(commit, { revisitingHunks, earlierAddedLines: 5, earlier: real.earlier }), false);
 });

@@ -201,7 +201,7 @@ function isFollowup(commit: GitCommit, remapped: Array<{ removed: Map<Hunk, Set<
   for (const { removed } of remapped) for (const origins of removed.values()) for (const origin of origins) earlier.add(origin);
   const earlierAddedLines = [...earlier].reduce((sum, origin) => sum + origin.hunk.lines.filter((line) => line[0] === '+').length, 0);
   const revisitingHunks = remapped.reduce((sum, { removed }) => sum + removed.size, 0);
-  return isFollowupShaped(commit, { revisitingHunks, earlierAddedLines });
+  return isFollowupShaped(commit, { revisitingHunks, earlierAddedLines, earlier: [...new Set([...earlier].map((origin) => origin.commit))] });
 }
 
 const SKIP_REASON = {

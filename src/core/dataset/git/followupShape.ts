@@ -8,7 +8,15 @@ export interface Revisit {
   revisitingHunks: number;
   /** Lines added by the earlier hunks whose lines this commit changed (each hunk counted once). */
   earlierAddedLines: number;
+  /** The earlier commits whose lines this commit changed. */
+  earlier: Array<Pick<GitCommit, 'authorEmail' | 'authorDate'>>;
 }
+
+/**
+ * Author dates closer than this, by one author, are one sitting: the patches of a series written (or rebased)
+ * together carry dates seconds apart, while a self-correction pushed after a look still takes minutes.
+ */
+const SAME_SITTING_MS = 2 * 60 * 1000;
 
 /** Changed lines (added and removed) above which a commit is a rework, not an answer to remarks. */
 const MAX_FOLLOWUP_LINES = 40;
@@ -52,6 +60,9 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   }
   // Every hunk stays inside lines the pull request itself wrote: touching them in passing is a series step.
   if (hunks === 0 || revisit.revisitingHunks !== hunks) return false;
+  // Review takes a reviewer's time: the same author seconds later is the next patch of a planned series. Of
+  // git.git's topic pairs hand-read, the 5 series steps were 1 to 37 s apart; its follow-ups came days later.
+  if (revisit.earlier.some((earlier) => sameSitting(earlier, commit))) return false;
   // A follow-up mostly modifies: it adds at most about twice what it removes, never a block of new lines.
   if (added > 2 * removed + 2) return false;
   // Small beside what it revisits: writing more lines than the earlier hunks wrote is a rework (removing is not).
@@ -62,6 +73,11 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   if (addsDefinition(addedLines, removedText.join('\n'))) return false;
   // "Add …", "Implement …", "Support …" announce work; a fix-up word ("per review", "nit", "typo") outweighs it.
   return !NEW_WORK_SUBJECT.test(commit.subject) || FIXUP_MESSAGE.test(commit.message);
+}
+
+function sameSitting(earlier: Pick<GitCommit, 'authorEmail' | 'authorDate'>, later: Pick<GitCommit, 'authorEmail' | 'authorDate'>): boolean {
+  const gap = Date.parse(later.authorDate) - Date.parse(earlier.authorDate);
+  return earlier.authorEmail.toLowerCase() === later.authorEmail.toLowerCase() && Math.abs(gap) < SAME_SITTING_MS;
 }
 
 function addsDefinition(addedLines: string[], removedText: string): boolean {
