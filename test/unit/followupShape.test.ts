@@ -72,7 +72,8 @@ test('each rule alone turns a real follow-up into new work', () => {
   assert.equal(isFollowupShaped(commitOf(real, withDefinition), revisit), false);
   // The same author a minute after the commit it revisits: the next patch of one sitting.
   const minutesLater = (minutes: number) => new Date(Date.parse(real.earlier[0]!.authorDate) + minutes * 60_000).toISOString();
-  assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1) }, revisit), false);
+  assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1), subject: 'Guard the NPU setup', message: 'Guard the NPU setup' }, revisit), false);
+  assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1) }, revisit), true, 'unless it says it answers review');
   assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(5) }, revisit), true);
   // A subject of new work, unless its message says it answers review.
   assert.equal(isFollowupShaped({ ...commit, subject: 'Add NPU support', message: 'Add NPU support' }, revisit), false);

@@ -60,9 +60,11 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   }
   // Every hunk stays inside lines the pull request itself wrote: touching them in passing is a series step.
   if (hunks === 0 || revisit.revisitingHunks !== hunks) return false;
-  // Review takes a reviewer's time: the same author seconds later is the next patch of a planned series. Of
-  // git.git's topic pairs hand-read, the 5 series steps were 1 to 37 s apart; its follow-ups came days later.
-  if (revisit.earlier.some((earlier) => sameSitting(earlier, commit))) return false;
+  // Review takes a reviewer's time: the same author seconds later is the next patch of a planned series, unless
+  // the message says it answers review. Of git.git's topic pairs hand-read, the 5 series steps were 1 to 37 s
+  // apart; its follow-ups came days later.
+  const answersReview = FIXUP_MESSAGE.test(commit.message);
+  if (!answersReview && revisit.earlier.some((earlier) => sameSitting(earlier, commit))) return false;
   // A follow-up mostly modifies: it adds at most about twice what it removes, never a block of new lines.
   if (added > 2 * removed + 2) return false;
   // Small beside what it revisits: writing more lines than the earlier hunks wrote is a rework (removing is not).
@@ -72,7 +74,7 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   // A new function, class or type is new work, unless it only renames or re-signs one the commit removes.
   if (addsDefinition(addedLines, removedText.join('\n'))) return false;
   // "Add …", "Implement …", "Support …" announce work; a fix-up word ("per review", "nit", "typo") outweighs it.
-  return !NEW_WORK_SUBJECT.test(commit.subject) || FIXUP_MESSAGE.test(commit.message);
+  return !NEW_WORK_SUBJECT.test(commit.subject) || answersReview;
 }
 
 function sameSitting(earlier: Pick<GitCommit, 'authorEmail' | 'authorDate'>, later: Pick<GitCommit, 'authorEmail' | 'authorDate'>): boolean {
