@@ -74,6 +74,9 @@ test('each rule alone turns a real follow-up into new work', () => {
   const minutesLater = (minutes: number) => new Date(Date.parse(real.earlier[0]!.authorDate) + minutes * 60_000).toISOString();
   assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1), subject: 'Guard the NPU setup', message: 'Guard the NPU setup' }, revisit), false);
   assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1) }, revisit), true, 'unless it says it answers review');
+  // A trailer crediting a suggestion (git.git's "Suggested-by:") is no such word.
+  const credited = 'Guard the NPU setup\n\nSuggested-by: Ann <ann@example.com>\nReviewed-by: Ben <ben@example.com>';
+  assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1), subject: 'Guard the NPU setup', message: credited }, revisit), false);
   assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(5) }, revisit), true);
   // A subject of new work, unless its message says it answers review.
   assert.equal(isFollowupShaped({ ...commit, subject: 'Add NPU support', message: 'Add NPU support' }, revisit), false);

@@ -20,8 +20,12 @@ const SAME_SITTING_MS = 2 * 60 * 1000;
 
 /** Changed lines (added and removed) above which a commit is a rework, not an answer to remarks. */
 const MAX_FOLLOWUP_LINES = 40;
-/** Words of a fix-up: the author answers a remark instead of starting something. */
-const FIXUP_MESSAGE = /^(fixup|squash|amend)!|\b(review(ed|er|ers)?|nits?|typos?|feedback|suggest(ed|ion|ions)?|rename[ds]?|spelling|wording|indent(ation)?|whitespace)\b/i;
+/** Words by which an author says the commit answers review. */
+const ANSWERS_REVIEW = /^(fixup|squash|amend)!|\b(review(ed|er|ers)?|nits?|feedback|suggest(ed|ion|ions)?|address(ed|es|ing)? (the )?comments?)\b/i;
+/** Words of a small correction, which a reviewer asks for more often than a planner plans. */
+const CORRECTION_WORDS = /\b(typos?|rename[ds]?|spelling|wording|indent(ation)?|whitespace)\b/i;
+/** A trailer line ("Suggested-by: …", "Reviewed-by: …"): credits, not what the commit is. */
+const TRAILER_LINE = /^[A-Za-z][\w-]*: /;
 /** A subject that opens with a verb of new work ("Add …", "Implemented …", "Support …"). */
 const NEW_WORK_SUBJECT = /^(\S+:\s*)?(add(ed|s)?|implement(ed|s)?|introduc(e|ed|es)|support(ed|s)?|new|creat(e|ed|es)|enabl(e|ed|es)|allow(ed|s)?)\b/i;
 /**
@@ -63,7 +67,8 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   // Review takes a reviewer's time: the same author seconds later is the next patch of a planned series, unless
   // the message says it answers review. Of git.git's topic pairs hand-read, the 5 series steps were 1 to 37 s
   // apart; its follow-ups came days later.
-  const answersReview = FIXUP_MESSAGE.test(commit.message);
+  const words = commit.message.split('\n').filter((line) => !TRAILER_LINE.test(line)).join('\n');
+  const answersReview = ANSWERS_REVIEW.test(words);
   if (!answersReview && revisit.earlier.some((earlier) => sameSitting(earlier, commit))) return false;
   // A follow-up mostly modifies: it adds at most about twice what it removes, never a block of new lines.
   if (added > 2 * removed + 2) return false;
@@ -73,8 +78,8 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   if (added + removed > MAX_FOLLOWUP_LINES) return false;
   // A new function, class or type is new work, unless it only renames or re-signs one the commit removes.
   if (addsDefinition(addedLines, removedText.join('\n'))) return false;
-  // "Add …", "Implement …", "Support …" announce work; a fix-up word ("per review", "nit", "typo") outweighs it.
-  return !NEW_WORK_SUBJECT.test(commit.subject) || answersReview;
+  // "Add …", "Implement …", "Support …" announce work; words of review or of a small correction outweigh it.
+  return !NEW_WORK_SUBJECT.test(commit.subject) || answersReview || CORRECTION_WORDS.test(words);
 }
 
 function sameSitting(earlier: Pick<GitCommit, 'authorEmail' | 'authorDate'>, later: Pick<GitCommit, 'authorEmail' | 'authorDate'>): boolean {
