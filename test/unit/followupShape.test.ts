@@ -70,6 +70,10 @@ test('each rule alone turns a real follow-up into new work', () => {
   const withDefinition = structuredClone(commit.files);
   withDefinition[0]!.hunks[0]!.lines.push('+def npu_compile_mode(use_jit_compile):');
   assert.equal(isFollowupShaped(commitOf(real, withDefinition), revisit), false);
+  // Re-signing one the commit removes is no new definition, `$` in its name included.
+  const resigned = structuredClone(commit.files);
+  resigned[0]!.hunks[0]!.lines.push('-function $wrap(value) {', '+function $wrap(value, options) {');
+  assert.equal(isFollowupShaped(commitOf(real, resigned), revisit), true);
   // The same author a minute after the commit it revisits: the next patch of one sitting.
   const minutesLater = (minutes: number) => new Date(Date.parse(real.earlier[0]!.authorDate) + minutes * 60_000).toISOString();
   assert.equal(isFollowupShaped({ ...commit, authorEmail: real.earlier[0]!.authorEmail, authorDate: minutesLater(1), subject: 'Guard the NPU setup', message: 'Guard the NPU setup' }, revisit), false);

@@ -74,7 +74,7 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   if (added > 2 * removed + 2) return false;
   // Small beside what it revisits: writing more lines than the earlier hunks wrote is a rework (removing is not).
   if (added > Math.max(4, revisit.earlierAddedLines)) return false;
-  // One round of remarks answered is small: libuv's largest real one, a rename across six files, changes 32 lines.
+  // One round of remarks answered is small: a follow-up renaming a type across six files of libuv changes 32 lines.
   if (added + removed > MAX_FOLLOWUP_LINES) return false;
   // A new function, class or type is new work, unless it only renames or re-signs one the commit removes.
   if (addsDefinition(addedLines, removedText.join('\n'))) return false;
@@ -91,7 +91,8 @@ function addsDefinition(addedLines: string[], removedText: string): boolean {
   for (const line of addedLines) {
     const match = DEFINITION.exec(line);
     const name = match?.[5] ?? match?.[7];
-    if (name && !new RegExp(`\\b${name}\\b`).test(removedText)) return true;
+    // The name as a whole identifier (`$` is part of one in JavaScript, and syntax in a regular expression).
+    if (name && !new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`).test(removedText)) return true;
   }
   return false;
 }
