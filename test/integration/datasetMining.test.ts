@@ -420,7 +420,7 @@ describe('which merges are pull requests', () => {
     repo.branch('feature/answer');
     repo.writeLines('src/answer.c', ['int answer(void) { return 41; }']);
     sha.a1 = repo.commit('Add answer');
-    repo.writeLines('src/answer.c', ['int answer(void) { return 42; }']);
+    repo.wait(90).writeLines('src/answer.c', ['int answer(void) { return 42; }']);
     repo.commit('Fix the answer');
     repo.checkout('main');
     sha.pr9 = repo.merge('feature/answer', 'Merge pull request #9 from team/answer');
@@ -428,7 +428,7 @@ describe('which merges are pull requests', () => {
     // A pull request landed without a merge commit: two commits sharing a PR-URL, the second rewriting the first.
     repo.writeLines('src/landed.c', ['int landed(void) { return 7; }']);
     sha.l1 = repo.commit('Add landed', { trailers: [['PR-URL', PR10_URL]] });
-    repo.writeLines('src/landed.c', ['int landed(void) { return 8; }']);
+    repo.wait(90).writeLines('src/landed.c', ['int landed(void) { return 8; }']);
     sha.l2 = repo.commit('Make landed return 8', { trailers: [['PR-URL', PR10_URL]] });
 
     // A landed planned series: the second commit does new work and changes the first's line in passing.

@@ -212,7 +212,8 @@ describe('version-only variants of a change', () => {
       const name = `${words[i % 9]}_${words[Math.floor(i / 9)]}`;
       repo.writeLines(`src/${name}.c`, [`int ${name}(int value) {`, `  return value + ${name.length};`, '}']);
       repo.commit(`Add ${name}`);
-      repo.writeLines(`src/${name}.c`, [`int ${name}(int value) {`, `  if (value < 0) return -1; /* ${name} rejects negatives */`, `  return ${name}_offset(value);`, '}']);
+      // The follow-up comes after a review, not in the same sitting.
+      repo.wait(90).writeLines(`src/${name}.c`, [`int ${name}(int value) {`, `  if (value < 0) return -1; /* ${name} rejects negatives */`, `  return ${name}_offset(value);`, '}']);
       repo.commit(`Guard ${name}`);
       repo.checkout('main');
       repo.merge(`feature/f${i}`, `Merge pull request #${i + 1} from team/f${i}`);
@@ -222,7 +223,7 @@ describe('version-only variants of a change', () => {
       repo.branch(`fix/banner-${i}`, 'main');
       repo.writeLines(`src/banner-${version}.c`, ['const char *banner(void) {', `  return "node v${version} (stable)";`, '}']);
       repo.commit(`Banner for ${version}`);
-      repo.writeLines(`src/banner-${version}.c`, ['const char *banner(void) {', `  return format_banner("node", "v${version}", stable_channel());`, '}']);
+      repo.wait(90).writeLines(`src/banner-${version}.c`, ['const char *banner(void) {', `  return format_banner("node", "v${version}", stable_channel());`, '}']);
       repo.commit(`Format the ${version} banner`);
       repo.checkout('main');
       variants.push(repo.merge(`fix/banner-${i}`, `Merge pull request #${100 + i} from team/banner-${i}`));

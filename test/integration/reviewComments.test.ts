@@ -217,7 +217,8 @@ describe('importing review comments', () => {
     ];
     const file = path.join(scratch, 'outdated.json');
     writeFileSync(file, JSON.stringify(comments));
-    const events = (await importedWithCode(built.repo.dir, file)).flatMap((item) => ('event' in item ? [item.event] : []));
+    // The pull request's uncommented files come as 'pr-file' events; only the comments' anchors are asked about here.
+    const events = (await importedWithCode(built.repo.dir, file)).flatMap((item) => ('event' in item && item.event.kind !== 'pr-file' ? [item.event] : []));
     const where = events.map((event) => (event.anchor ? `${event.anchor.commit.slice(0, 7)}:${event.anchor.startLine}-${event.anchor.endLine}` : `hunk (${event.metadata.hunkFallback})`));
     assert.deepEqual(where, [
       `${h1.slice(0, 7)}:11-11`,
@@ -244,11 +245,17 @@ describe('importing review comments', () => {
       const items = await importedWithCode(built.repo.dir, file);
       const events = items.flatMap((item) => ('event' in item ? [item.event] : []));
       assert.deepEqual(
-        events.map((event) => [event.groupId, event.after !== undefined]),
+        events.filter((event) => event.kind === 'pr-comment').map((event) => [event.groupId, event.after !== undefined]),
         [
           [merge21, true],
           ['old-fork/app#21', false],
         ],
+      );
+      // Our #21 (its base known from the local merge) also changed src/legacy.ts, which drew no comment: the
+      // line h1 added there is what a diff review of that file is sent. The fork's #21 has no local base.
+      assert.deepEqual(
+        events.filter((event) => event.kind === 'pr-file').map((event) => [event.groupId, event.path, event.reviewedFile?.commit, event.reviewedFile?.changed, event.neededReview]),
+        [[merge21, 'src/legacy.ts', h1, [{ startLine: 2, endLine: 2 }], false]],
       );
       assert.deepEqual(
         items.flatMap((item) => ('skip' in item ? [item.skip] : [])),

@@ -166,6 +166,12 @@ export class GitTestRepo {
     rmSync(this.home, { recursive: true, force: true });
   }
 
+  /** Moves the clock on, as time passes between a change and the review that answers it. */
+  wait(minutes: number): this {
+    this.clock += minutes * 60;
+    return this;
+  }
+
   private tick<T>(value: T): T {
     this.clock += STEP;
     return value;

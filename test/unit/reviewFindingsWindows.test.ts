@@ -84,6 +84,31 @@ describe('review-findings windows', () => {
   });
 });
 
+describe('review-findings negatives from the files a pull request changed without a comment', () => {
+  it('are the windows a diff review of those files is sent, before any hunk merged as written', async () => {
+    const quietText = Array.from({ length: 400 }, (_, i) => `  other${i + 1}(value);`).join('\n');
+    const quietChanged = [{ startLine: 30, endLine: 170 }];
+    const events: ReviewEvent[] = [];
+    for (const pr of ['pr-1', 'pr-2']) {
+      // The commented file's only change lies in one window, so that file offers no negative.
+      events.push(...comments(pr, [{ startLine: 20, endLine: 160 }], [[40, 'Check the return value of read().']]));
+      events.push(reviewEvent({ kind: 'pr-file', groupId: pr, path: `src/${pr}-quiet.c`, neededReview: false, reviewedFile: { commit: `c-${pr}`, fileText: quietText, changed: quietChanged } }));
+      // A hunk merged as written elsewhere: short, as a hunk alone is.
+      events.push(reviewEvent({ kind: 'branch-rewrite', groupId: `merge-${pr}`, path: 'src/other.c', neededReview: false, diffHunk: '@@ -1,2 +1,3 @@\n int a;\n+int b;\n int c;' }));
+    }
+    const { samples } = await reviewFindingsSamples(events, { config });
+    const negatives = samples.filter((s) => findingsOf(s).length === 0);
+    assert.equal(negatives.length, 2);
+    const quietTarget = (pr: string) => ({ ...fileTarget(`src/${pr}-quiet.c`, quietText), ranges: expandRanges(quietChanged, config.review.diffContextLines, 400) });
+    for (const negative of negatives) {
+      const path = negative.metadata.prompt.path;
+      assert.match(path, /^src\/pr-[12]-quiet\.c$/);
+      const served = reviewWindows(quietTarget(negative.groupId), config.review.windowLines).map((w) => w.segments.map((s) => `${s.startLine}-${s.endLine}`).join(', '));
+      assert.ok(served.includes(shown(negative)), `${shown(negative)} is not a served window of ${path}: ${served.join(' | ')}`);
+    }
+  });
+});
+
 describe('lengthSignal', () => {
   it('is perfect for lengths that separate the labels, and at the base rate for lengths that say nothing', () => {
     const separated = [1, 2, 3, 10, 11, 12, 13].map((length) => ({ length, positive: length >= 10 }));

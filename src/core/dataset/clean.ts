@@ -59,6 +59,8 @@ const isGeneratedPath = picomatch(
     '**/*.g.dart',
     '**/*.{generated,gen,designer}.*',
     '**/{__generated__,generated,dist,build,out}/**',
+    // BFG Repo-Cleaner leaves `<name>.REMOVED.git-id` (the removed blob's id) where it stripped a large file.
+    '**/*.REMOVED.git-id',
   ],
   { dot: true, nocase: true },
 );

@@ -32,7 +32,8 @@ export function generatedBanner(text: string): string | undefined {
 
 /** The file's head as the event itself carries it: the commented file, or a hunk that starts at line 1. */
 function headInEvent(event: ReviewEvent): string | undefined {
-  if (event.anchor) return event.anchor.fileText;
+  const file = event.anchor ?? event.reviewedFile;
+  if (file) return file.fileText;
   const [header = '', ...body] = event.diffHunk.split('\n');
   if (parseHunkHeader(header)?.newStart !== 1) return undefined;
   return body.filter((line) => line[0] !== '-').map((line) => line.slice(1)).join('\n');

@@ -12,6 +12,8 @@ export type ReviewEventKind =
   | 'branch-rewrite'
   /** A pull-request review comment (GitHub or GitLab export) joined to local git objects. */
   | 'pr-comment'
+  /** A file a commented pull request changed that drew no comment: what the reviewer saw there and passed. */
+  | 'pr-file'
   /** A git note (e.g. refs/notes/review) attached to a commit. */
   | 'note'
   /** The editor's feedback log: a finding the user accepted or dismissed. */
@@ -29,6 +31,8 @@ export interface ReviewEvent {
   fullHunk?: string;
   /** For pr-comment events: where the comment sits in the file it was made on. */
   anchor?: CodeAnchor;
+  /** For pr-file events: the file as the pull request had it where it was reviewed, and the lines it changed. */
+  reviewedFile?: ReviewedFile;
   /** The reviewed code (the lines the hunk produced), when known. */
   before?: string;
   /** The code after the reviewer's comment was addressed, when a later change touched those lines. */
@@ -70,18 +74,22 @@ export interface ReviewEvent {
   };
 }
 
-/** The file a review comment was made on, and the lines it is about. */
-export interface CodeAnchor {
+/** A file of a pull request at one of its commits. */
+export interface ReviewedFile {
   commit: string;
   /** The whole file at `commit` (scrubbed with the rest of the event). */
   fileText: string;
+  /** Lines of `fileText` the pull request changed (its base → this version), when its base is known: what a diff review is sent. */
+  changed?: LineRange[];
+}
+
+/** The file a review comment was made on, and the lines it is about. */
+export interface CodeAnchor extends ReviewedFile {
   /** 1-based, inclusive lines of `fileText` the comment is attached to. */
   startLine: number;
   endLine: number;
   /** The same lines in the pull request's final version, when that version changed them. */
   revised?: string;
-  /** Lines of `fileText` the pull request changed (its base → this version), when its base is known: what a diff review is sent. */
-  changed?: LineRange[];
 }
 
 /** Evidence a source yields: an event, or a skipped input with its reason. */

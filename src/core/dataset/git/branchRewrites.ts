@@ -3,6 +3,7 @@ import { commitMetadata, filePath } from './commitEvidence';
 import type { CommitGraph } from './commitGraph';
 import type { GitCommit } from '../../git/gitLogStream';
 import type { FileDiff } from '../../git/unifiedDiff';
+import { isFollowupShaped } from './followupShape';
 import { addsLines, hunkText, newSide, oldSide, type Hunk } from '../../git/hunk';
 
 /** A hunk that added lines in the branch, and what became of those lines before the merge. */
@@ -190,15 +191,18 @@ export class MergedBranch {
 
 /**
  * A later commit is a review follow-up when every one of its hunks revisits lines the branch's earlier
- * commits added. A commit of a planned series ("test: factor out …" then "cygwin: implement …") does new work
- * and touches earlier lines in passing. Measured on libuv's landed PR-URL series: at half the hunks, 46
- * rewrites, mostly such series steps ("unix: fix -Wstrict-aliasing warning" => "unix: cache address of
- * dlsym"); at all of them, 29, mostly corrections ("switch uv_sleep() to nanosleep()" => "retry on EINTR").
+ * commits added, and it has a follow-up's shape (isFollowupShaped). A commit of a planned series ("test:
+ * factor out …" then "cygwin: implement …") does new work and touches earlier lines in passing. Measured on
+ * libuv's landed PR-URL series: at half the hunks, 46 rewrites, mostly such series steps ("unix: fix
+ * -Wstrict-aliasing warning" => "unix: cache address of dlsym"); at all of them, 29, mostly corrections
+ * ("switch uv_sleep() to nanosleep()" => "retry on EINTR").
  */
-function isFollowup(commit: GitCommit, remapped: Array<{ removed: Map<Hunk, unknown> }>): boolean {
-  const hunks = commit.files.reduce((sum, file) => sum + file.hunks.length, 0);
-  const revisiting = remapped.reduce((sum, { removed }) => sum + removed.size, 0);
-  return hunks > 0 && revisiting === hunks;
+function isFollowup(commit: GitCommit, remapped: Array<{ removed: Map<Hunk, Set<Origin>> }>): boolean {
+  const earlier = new Set<Origin>();
+  for (const { removed } of remapped) for (const origins of removed.values()) for (const origin of origins) earlier.add(origin);
+  const earlierAddedLines = [...earlier].reduce((sum, origin) => sum + origin.hunk.lines.filter((line) => line[0] === '+').length, 0);
+  const revisitingHunks = remapped.reduce((sum, { removed }) => sum + removed.size, 0);
+  return isFollowupShaped(commit, { revisitingHunks, earlierAddedLines, earlier: [...new Set([...earlier].map((origin) => origin.commit))] });
 }
 
 const SKIP_REASON = {

@@ -10,6 +10,7 @@ import type { EvidenceItem, ReviewEvent, ThreadCount } from '../reviewEvent';
 import { commentCode, type CommentCode } from './commentCode';
 import { readCommentExport } from './commentExport';
 import type { CommentThread, ExportedComment } from './exportedComment';
+import { uncommentedFileEvents, type ReviewedPullRequest } from './uncommentedFiles';
 
 export interface ImportReviewCommentsOptions {
   repo: string;
@@ -26,7 +27,8 @@ export interface ImportReviewCommentsOptions {
  * comment's words, its replies in metadata, and the code it was made on read from the local repository,
  * with the revised code where the pull request's final version changed the commented lines. A pull request
  * that landed locally (merge or squash commit) is grouped under that commit, as mined history is. Ends with
- * the export's thread count.
+ * the export's thread count. Then, for each pull request whose base is known, the files it changed that drew
+ * no comment ('pr-file' events: review-findings negatives).
  */
 export async function* importReviewComments(options: ImportReviewCommentsOptions): AsyncGenerator<EvidenceItem | ThreadCount> {
   const logger = options.logger ?? silentLogger;
@@ -48,6 +50,8 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
   const reader = new GitObjectReader(repo.dir);
   const finalHeads = new Map<string, { pr: LocalPullRequest | undefined; head: string | undefined; base: string | undefined }>();
   const source = path.basename(options.file);
+  const reviewed = new Map<string, ReviewedPullRequest>();
+  const commentedPaths = new Map<string, Set<string>>();
   let imported = 0;
   try {
     for (const thread of exported.threads) {
@@ -59,6 +63,8 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
         continue;
       }
       const key = root.pullRequest.key;
+      // Every commented file counts, joined or not: a file with a comment is never a negative.
+      commentedPaths.set(key, (commentedPaths.get(key) ?? new Set<string>()).add(root.path));
       let final = finalHeads.get(key);
       if (!final) {
         const heads = headsByPullRequest.get(key) ?? [];
@@ -73,7 +79,15 @@ export async function* importReviewComments(options: ImportReviewCommentsOptions
         continue;
       }
       imported++;
-      yield { event: threadEvent(thread, answeredCode(root, code), final.pr) };
+      const event = threadEvent(thread, answeredCode(root, code), final.pr);
+      if (!reviewed.has(key) && final.base && code.anchor) {
+        const { pullRequest: number, url } = event.metadata;
+        reviewed.set(key, { groupId: event.groupId, base: final.base, commit: code.anchor.commit, commented: commentedPaths.get(key)!, date: event.date, metadata: { ...(number && { pullRequest: number }), ...(url && { url }) } });
+      }
+      yield { event };
+    }
+    for (const pullRequest of reviewed.values()) {
+      for await (const event of uncommentedFileEvents(repo.dir, reader, pullRequest, options.signal)) yield { event };
     }
   } finally {
     reader.close();

@@ -17,7 +17,7 @@ export function rebuildHunk(base: string, head: string, side: 'new' | 'old', lin
   for (const hunk of patch.hunks) {
     const start = side === 'new' ? hunk.newStart : hunk.oldStart;
     const count = side === 'new' ? hunk.newLines : hunk.oldLines;
-    if (count > 0 && line >= start && line < start + count) return extent === 'cut' ? cutAfter(hunk, side, line) : [`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines.filter((text) => text[0] !== '\\')].join('\n');
+    if (count > 0 && line >= start && line < start + count) return extent === 'cut' ? cutAfter(hunk, side, line) : unifiedHunkText(hunk);
     if (start + count <= line) shift += hunk.newLines - hunk.oldLines;
   }
   if (extent === 'whole') return undefined;
@@ -67,4 +67,14 @@ function range(start: number, count: number): string {
 export function changedRanges(base: string, head: string): LineRange[] | undefined {
   const patch = structuredPatch('a', 'b', base, head, undefined, undefined, { context: 0, timeout: 2000 });
   return patch?.hunks.map((hunk) => changedLines(hunk.newStart, hunk.newLines));
+}
+
+/** Every hunk of base → head with git's default context, as one unified-diff text; undefined when too large to diff. */
+export function wholeFileDiff(base: string, head: string): string | undefined {
+  const patch = structuredPatch('a', 'b', base, head, undefined, undefined, { context: CONTEXT_LINES, timeout: 2000 });
+  return patch?.hunks.map(unifiedHunkText).join('\n');
+}
+
+function unifiedHunkText(hunk: { oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] }): string {
+  return [`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`, ...hunk.lines.filter((text) => text[0] !== '\\')].join('\n');
 }

@@ -50,7 +50,8 @@ export function buildSamples(events: Iterable<ReviewEvent>): SampleSet {
         estimated = true;
       }
     }
-    if (made.length === 0 && !estimated && !isFeedback) noSample++;
+    // An uncommented file of a pull request is evidence for review-findings only, built apart.
+    if (made.length === 0 && !estimated && !isFeedback && event.kind !== 'pr-file') noSample++;
   }
 
   const { pairs, unpairedDismissed } = preferencePairs(feedback);

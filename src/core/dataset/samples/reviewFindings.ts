@@ -41,7 +41,8 @@ interface TrainingWindow {
  * for the fine-tuned one) and the findings the human comments in that window stand for, as many as it holds.
  * Windows are cut as `review --diff` cuts them when serving: every line the pull request changed in the file,
  * with the same context, up to review.windowLines. Windows without a comment are `{"findings": []}`
- * negatives, dataset.findingsNegativeShare of the task: first those of the same pull request, each chosen
+ * negatives, dataset.findingsNegativeShare of the task: first those of the same pull request (its commented
+ * files' other windows, and the windows of the files it changed that drew no comment), each chosen
  * nearest in length to a positive, so that window length alone does not give the label away. Every answer is
  * checked by the reviewer's `validateAnswer`; one that fails it stops the build.
  */
@@ -97,8 +98,9 @@ function takeNearest(items: Array<{ item: TrainingWindow; lines: number }>, leng
 }
 
 /**
- * Commented windows, and uncommented ones: other windows of the pull requests' commented files first, then
- * windows of hunks merged as written; each kind in a seeded order.
+ * Commented windows, and uncommented ones: other windows of the pull requests' commented files and the windows
+ * of their uncommented files ('pr-file' events) first, then windows of hunks merged as written; each kind in a
+ * seeded order.
  */
 function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: Tally): { positives: TrainingWindow[]; negatives: TrainingWindow[] } {
   const byFile = new Map<string, ReviewEvent[]>();
@@ -130,6 +132,13 @@ function trainingWindows(events: readonly ReviewEvent[], config: Config, drops: 
       (inside.length > 0 ? positives : samePullRequest).push({ window, comments: inside, event: first });
     }
     drops.add('comment-across-windows', comments.length - placed.size);
+  }
+  for (const event of events) {
+    // A file the pull request changed that drew no comment: the windows a diff review of it is sent.
+    if (event.kind !== 'pr-file' || !event.reviewedFile?.changed) continue;
+    const target = fileTarget(event.path, event.reviewedFile.fileText);
+    const reviewed: ReviewTarget = { ...target, ranges: expandRanges(event.reviewedFile.changed, diffContextLines, target.lines.length) };
+    for (const window of reviewWindows(reviewed, windowLines)) samePullRequest.push({ window, comments: [], event });
   }
   for (const event of events) {
     // A hunk merged as written in a pull request: what the reviewer saw there drew no comment.
