@@ -87,12 +87,16 @@ async function indexEmbedder(): Promise<string> {
  */
 async function pickFolder(folder: string, rows: string[]): Promise<void> {
   const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
-  const listed = async () => (await workbench.page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim()).sort();
+  const listed = async () => (await workbench.page.locator('.quick-input-widget .monaco-list-row:visible .label-name').allInnerTexts()).map((t) => t.trim()).sort();
   // The dialog fills in its starting folder once it has read it, which may replace what was typed before.
+  let shown: string[] = [];
   await waitUntil(async () => {
     if ((await input.inputValue()) !== `${folder}/`) await input.fill(`${folder}/`);
-    return (await input.inputValue()) === `${folder}/` && JSON.stringify(await listed()) === JSON.stringify([...rows].sort());
-  }, `the dialog showing ${folder}`);
+    shown = await listed();
+    return (await input.inputValue()) === `${folder}/` && JSON.stringify(shown) === JSON.stringify([...rows].sort());
+  }, `the dialog showing ${folder}`).catch((error: Error) => {
+    throw new Error(`${error.message}; it lists ${JSON.stringify(shown)}`);
+  });
   await input.press('Enter');
 }
 
