@@ -39,6 +39,20 @@ const knowledgeBaseSchema = z.strictObject({
   maxFileBytes: z.number().int().positive().default(4 * 1024 * 1024),
 });
 
+/**
+ * A host setting is a URL with its scheme. Ollama's own OLLAMA_HOST may leave it out (its client adds
+ * http://), but a setting without one is as likely a typo ("htp://", "localhost11434"), so it is refused
+ * with the form it should have rather than guessed at.
+ */
+function isHttpUrl(host: string): boolean {
+  return /^https?:\/\/[^/\s]/i.test(host) && URL.canParse(host);
+}
+
+function hostFormError(host: string): string {
+  const suggestion = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? 'http://127.0.0.1:11434' : `http://${host}`;
+  return `ollama.host is "${host}", not a URL: write it with http:// or https://, such as ${suggestion}`;
+}
+
 const severitySchema = z.enum(['error', 'warning', 'info', 'hint']);
 
 export const configSchema = z.strictObject({
@@ -78,7 +92,7 @@ export const configSchema = z.strictObject({
   ollama: z
     .strictObject({
       /** From a repository's file, used only when it is this machine or the user confirms it (see chooseOllamaHost). */
-      host: z.string().min(1).optional(),
+      host: z.string().min(1).refine(isHttpUrl, { error: (issue) => hostFormError(String(issue.input)) }).optional(),
       model: z.string().min(1).default('qwen2.5-coder:7b'),
       /** An Ollama embedding model (e.g. nomic-embed-text); `auto` uses it when MiniLM files are absent, else an installed one it finds. */
       embedModel: z.string().min(1).optional(),

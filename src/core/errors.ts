@@ -72,8 +72,32 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 export const FIX_STEPS = [
   'import-adapter',
+  /** The adapter file is fine but its name is taken: import it again under another. */
+  'import-under-new-name',
+  /** The adapter does not fit the base it was imported onto: import it onto the one it was trained on. */
+  'import-onto-trained-base',
+  /** Pick a PEFT LoRA folder or a .gguf adapter to import. */
+  'choose-adapter',
+  /** Convert the adapter with llama.cpp's converter and import the .gguf file. */
+  'convert-adapter',
   'train-adapter',
+  /** Training failed or stopped: fix what its output says and train again. */
+  'train-again',
+  /** Make the training host reachable over ssh without a password prompt. */
+  'reach-training-host',
+  /** Install LLaMA-Factory where training runs, or say how its environment is activated. */
+  'install-llamafactory',
+  /** The training host's setup command failed: fix it. */
+  'fix-training-setup',
   'build-dataset',
+  /** The dataset's folder is taken or not empty: build into a new one. */
+  'build-dataset-elsewhere',
+  /** A dataset has too few test examples: fetch the forge's review comments and build it again. */
+  'fetch-review-comments',
+  /** The forge's host is not the public one: name it with the repository. */
+  'name-forge-host',
+  /** Open a git repository with history (datasets come from its commits). */
+  'open-git-repository',
   /** Choose the rag route (the one that needs no fine-tuned model). */
   'use-rag-route',
   /** Set models.route to the recommended route. */
@@ -84,6 +108,14 @@ export const FIX_STEPS = [
   'pull-model',
   /** Point House Style at the Ollama that runs (its host setting). */
   'set-ollama-host',
+  /** The host setting is not a URL: write it as one. */
+  'fix-ollama-host',
+  /** Ollama failed on its side: its own log says why. */
+  'check-ollama-log',
+  /** The hashing embedder needs no model files and always works. */
+  'use-hash-embedder',
+  /** Point index.modelDir at a copy of all-MiniLM-L6-v2. */
+  'set-minilm-folder',
   /** Add style guides or docs the knowledge base's include globs match. */
   'add-knowledge-sources',
 ] as const;
@@ -127,12 +159,15 @@ export function errorCodeOf(error: unknown): ErrorCode | 'bug' {
   return error instanceof HouseStyleError ? error.code : isCancellation(error) ? 'cancelled' : 'bug';
 }
 
-/** The one way core work stops on cancel: between steps, with a message that says what was kept. */
-export function throwIfCancelled(signal: AbortSignal | undefined, message = 'Cancelled.', hint?: string): void {
-  if (signal?.aborted) throw cancellationError(message, hint);
+/**
+ * The one way core work stops on cancel: between steps, with a message that says what was kept (and, in
+ * `hint` and `fix`, how to go on from there).
+ */
+export function throwIfCancelled(signal: AbortSignal | undefined, message = 'Cancelled.', hint?: string, fix?: readonly FixStep[]): void {
+  if (signal?.aborted) throw cancellationError(message, hint, undefined, fix);
 }
 
 /** The error a cancellation raises, for the callbacks (a child's exit, a worker's reply) that learn of an abort outside a step. */
-export function cancellationError(message = 'Cancelled.', hint?: string, cause?: unknown): HouseStyleError {
-  return new HouseStyleError(message, hint, 'cancelled', cause === undefined ? undefined : { cause });
+export function cancellationError(message = 'Cancelled.', hint?: string, cause?: unknown, fix?: readonly FixStep[]): HouseStyleError {
+  return new HouseStyleError(message, hint, 'cancelled', { ...(cause !== undefined && { cause }), ...(fix && { fix }) });
 }

@@ -27,6 +27,7 @@ export async function chooseOllamaHost(repositoryHost: string | undefined, choic
     `The repository's configuration (ollama.host) would send code to ${repositoryHost}, which is not this machine; nothing was sent.`,
     'If you trust that host, pass --allow-repo-host (the editor asks once per workspace); otherwise set OLLAMA_HOST or pass --host.',
     'host-not-confirmed',
+    { fix: ['set-ollama-host'] },
   );
 }
 

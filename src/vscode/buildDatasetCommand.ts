@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { CARD_FILE, counted } from '../core/service/frontEndHelpers';
 import type { FormatName } from '../core/dataset/exporters/datasetFormat';
 import type { WorkspaceCommand } from './command';
-import { describeError, isCancellation } from '../core/errors';
+import { isCancellation } from '../core/errors';
+import { editorText } from './fixSteps';
 import { withEditorProgress } from './progress';
 import { stepDone } from './walkthroughSteps';
 
@@ -55,7 +56,7 @@ export const buildDatasetCommand: WorkspaceCommand = {
     )
       .then(undefined, (error: unknown) => {
         if (!isCancellation(error)) throw error;
-        void vscode.window.showInformationMessage(`House Style: ${describeError(error)}`);
+        void vscode.window.showInformationMessage(`House Style: ${editorText(error)}`);
         return undefined;
       });
     if (!report) return;

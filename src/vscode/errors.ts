@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, errorCodeOf, HouseStyleError, isCancellation, type ErrorCode } from '../core/errors';
-import { fixButtons, fixSentence, runFix } from './fixSteps';
+import { editorText, fixButtons, runFix } from './fixSteps';
 
 export type ErrorAction = 'Open Settings' | 'Pull Model' | 'Manage Workspace Trust' | 'Rebuild Index' | 'Index Workspace' | 'Show Log';
 
@@ -81,7 +81,7 @@ export class ErrorPresenter {
     if (isCancellation(error)) return;
     const code = errorCodeOf(error);
     const fix = error instanceof HouseStyleError ? error.fix : [];
-    const message = fix.length > 0 ? `${(error as HouseStyleError).message} ${fixSentence(fix)}` : describeError(error);
+    const message = editorText(error);
     if (error instanceof HouseStyleError) this.host.output.warn(describeError(error));
     else this.host.output.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (background && message === this.lastShown) return;

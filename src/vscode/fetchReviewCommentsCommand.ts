@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeError, isCancellation } from '../core/errors';
+import { isCancellation } from '../core/errors';
+import { editorText } from './fixSteps';
 import { fetchProgressText } from '../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from './command';
 import { withEditorProgress } from './progress';
@@ -20,7 +21,7 @@ export const fetchReviewCommentsCommand: WorkspaceCommand = {
       service.fetchReviewComments({ ...(target.trim() && { target: target.trim() }), signal, onProgress: (p) => progress.report(fetchProgressText(p), p.done, p.total) }),
     ).then(undefined, (error: unknown) => {
       if (!isCancellation(error)) throw error;
-      void vscode.window.showInformationMessage(`House Style: ${describeError(error)}`);
+      void vscode.window.showInformationMessage(`House Style: ${editorText(error)}`);
       return undefined;
     });
     if (!report) return;

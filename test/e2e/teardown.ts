@@ -11,6 +11,7 @@ export async function tearDown(started: { workbench?: Workbench; server?: CodeSe
   if (started.server) await writeFile(path.join(started.artifacts, 'logs.txt'), await started.server.logs());
   await started.server?.stop();
   await started.ollama?.close();
-  if (started.profile) await rm(started.profile, { recursive: true, force: true });
+  // A reloaded window's extension host may still be writing its workspace storage as the server stops: rm tries again.
+  if (started.profile) await rm(started.profile, { recursive: true, force: true, maxRetries: 5 });
   started.repo?.remove();
 }

@@ -102,7 +102,7 @@ describe('a shared index on object storage', () => {
       await assert.rejects(openKnowledgeBase({ workspace, config: reader, client: OllamaClient.fromConfig(reader) }), (error) => {
         assert.ok(error instanceof HouseStyleError && error.code === 'embedder-unavailable');
         assert.equal(error.message, 'The index was built with the ollama:all-minilm:latest embedder, which is not available here.');
-        assert.match(error.hint!, /read-only here and is never re-embedded: pull it into Ollama \(`ollama pull all-minilm:latest`\)/);
+        assert.match(error.hint!, /read-only here and is never re-embedded: pull it into Ollama \(ollama pull all-minilm:latest\)/);
         return true;
       });
     } finally {

@@ -136,8 +136,8 @@ describe('training with the stand-in llamafactory-cli', () => {
         ),
         (e: HouseStyleError) => {
           assert.equal(e.code, 'cancelled');
-          assert.match(e.message, /^Training cancelled after step \d+ of 1000 \(the last one logged\); nothing was imported\.$/);
-          assert.equal(e.hint, `No checkpoint was saved yet (LLaMA-Factory saves one every 500 steps: save_steps in train_lora.yaml), so training starts over: housestyle train --dataset ${dataset}`);
+          assert.match(e.message, /^Training cancelled after step \d+ of 1000 \(the last one logged\); nothing was imported\. No checkpoint was saved yet \(LLaMA-Factory saves one every 500 steps: save_steps in train_lora\.yaml\), so training starts over\.$/);
+          assert.equal(e.hint, `Start it again with: housestyle train --dataset ${dataset}`);
           return true;
         },
       );
@@ -162,11 +162,12 @@ describe('training with the stand-in llamafactory-cli', () => {
     process.env.STANDIN_STEPS = '40';
     process.env.STANDIN_STEP_MS = '100';
     const controller = new AbortController();
+    let message = '';
     let hint = '';
     try {
       await assert.rejects(trainAdapter(options(workspace, dataset, { signal: controller.signal, onStep: (entry) => entry.currentSteps === 3 && controller.abort() })), (e: HouseStyleError) => {
         assert.equal(e.code, 'cancelled');
-        assert.match(e.message, /^Training cancelled after step \d+ of 40 \(the last one logged\); nothing was imported\.$/);
+        message = e.message;
         hint = e.hint ?? '';
         return true;
       });
@@ -181,13 +182,15 @@ describe('training with the stand-in llamafactory-cli', () => {
     // The newest checkpoint on disk is the one named, with the command that resumes from it.
     const newest = Math.max(...(await readdir(output)).filter((n) => n.startsWith('checkpoint-')).map((n) => Number(n.slice('checkpoint-'.length))));
     const checkpoint = path.join(output, `checkpoint-${newest}`);
-    assert.equal(hint, `Saved: ${checkpoint} (step ${newest}). Resume from it with: housestyle train --dataset ${dataset} --resume-from ${checkpoint}`);
+    assert.match(message, /^Training cancelled after step \d+ of 40 \(the last one logged\); nothing was imported\. Saved: /);
+    assert.ok(message.endsWith(`Saved: ${checkpoint} (step ${newest}).`), message);
+    assert.equal(hint, `Resume from it with: housestyle train --dataset ${dataset} --resume-from ${checkpoint}`);
 
     await writeFile(path.join(workspace, '.housestyle', 'config.json'), JSON.stringify({ ollama: { host: server.host } }));
     try {
       const wrong = await runCli(['train', '--workspace', workspace, '--dataset', dataset, '--resume-from', output], { env: { PATH: STAND_IN_PATH } });
       assert.equal(wrong.code, 2);
-      assert.match(wrong.stderr, /--resume-from .*output is not a checkpoint folder \(it has no trainer_state\.json\)\./);
+      assert.match(wrong.stderr, /\S*output is not a checkpoint folder to resume from \(it has no trainer_state\.json\)\./);
       const resumed = await runCli(['train', '--workspace', workspace, '--dataset', dataset, '--resume-from', checkpoint], { env: { PATH: STAND_IN_PATH } });
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.match(resumed.stdout, /^Trained 40 steps /);
@@ -220,7 +223,8 @@ describe('training with the stand-in llamafactory-cli', () => {
       for (const key of ['STANDIN_STEPS', 'STANDIN_STEP_MS']) delete process.env[key];
     }
     assert.equal(standIn.shown.length, 1);
-    assert.match(standIn.shown[0]!.message, /^House Style: Training cancelled after step \d+ of 1000 \(the last one logged\); nothing was imported\. No checkpoint was saved yet .* so training starts over: housestyle train --dataset /);
+    // What was saved, and the editor's way to start again (its Train Adapter), not the command line's.
+    assert.match(standIn.shown[0]!.message, /^House Style: Training cancelled after step \d+ of 1000 \(the last one logged\); nothing was imported\. No checkpoint was saved yet .* so training starts over\. Train again\.$/);
     const [run] = await readdir(path.join(workspace, '.housestyle', 'training'));
     const trainer = Number(await readFile(path.join(workspace, '.housestyle', 'training', run!, 'output', 'standin.pid'), 'utf8'));
     while (isProcessRunning(trainer)) await sleep(20);
@@ -270,8 +274,9 @@ describe('training with the stand-in llamafactory-cli', () => {
     server.rejectNextCreate('unsupported architecture');
     await assert.rejects(trainAdapter(options(workspace, dataset)), (e: HouseStyleError) => {
       assert.equal(e.code, 'adapter-rejected');
-      assert.match(e.message, /^Training succeeded, but importing the adapter failed: Ollama refused to build \S+ from qwen2\.5-coder:7b: "unsupported architecture"\.$/);
+      assert.match(e.message, /^Training succeeded, but importing the adapter in \S+ failed: Ollama refused to build \S+ from qwen2\.5-coder:7b: "unsupported architecture"\.$/);
       assert.match(e.hint ?? '', /The adapter is in .*\/output; once fixed, import it with: housestyle model import --adapter .*\/output --base qwen2\.5-coder:7b --dataset /);
+      assert.deepEqual(e.fix, ['import-adapter'], 'the editor offers its import instead of the command line');
       return true;
     });
   });

@@ -54,7 +54,7 @@ test('--remote is HOST:DIR without anything ssh or a remote shell would read as 
   for (const remote of ['-oProxyCommand=touch_x:/tmp', 'gpu:/tmp/x;reboot', 'gpu', 'gpu:/tmp/a b']) {
     await assert.rejects(
       trainAdapter({ workspace: dataset, dataset, remote, config: parseConfig({}), client: new OllamaClient({ host: 'http://127.0.0.1:9', timeoutMs: 100 }) }),
-      (e: HouseStyleError) => e.code === 'usage' && e.message.startsWith(`--remote ${remote} is not HOST:DIR`),
+      (e: HouseStyleError) => e.code === 'usage' && e.message.startsWith(`The training host ${remote} is not HOST:DIR`),
       remote,
     );
   }

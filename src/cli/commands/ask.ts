@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Route } from '../../core/config';
+import { HouseStyleError } from '../../core/errors';
 import { present } from '../presenter';
 import { action, allowRepoHostOption, hostOption, type HostOptions, stderrLogger, stderrProgress, withInterrupt, withService } from '../run';
 
@@ -18,6 +19,8 @@ export function registerAsk(program: Command): void {
     .option('--json', 'print the answer, its citations and metrics as JSON')
     .action(
       action(async (words: string[], options: HostOptions & { file?: string; lines?: string; route?: Route; workspace?: string; json?: boolean }) => {
+        // A flag that needs another is the command line's own rule: the editor always sends the file with its lines.
+        if (options.lines !== undefined && options.file === undefined) throw new HouseStyleError('--lines needs --file.', 'For example: housestyle ask --file src/app.ts --lines 10-20 "is this named right?"', 'usage');
         const progress = stderrProgress();
         const result = await withService(options, options, (service) =>
           withInterrupt((signal) =>

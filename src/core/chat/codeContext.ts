@@ -8,11 +8,11 @@ import type { CodeContext } from './ask';
 export async function codeContext(workspace: string, file: string, lines: string | undefined): Promise<CodeContext> {
   const relative = workspacePath(workspace, file);
   const text = await readFile(path.join(workspace, relative), 'utf8').catch((error: Error) => {
-    throw new HouseStyleError(`Cannot read ${relative}: ${error.message}.`, 'Pass a file inside the workspace with --file.', 'usage');
+    throw new HouseStyleError(`Cannot read ${relative}: ${error.message}.`, 'Name a file inside the workspace.', 'usage');
   });
   if (!lines) return { path: relative, text };
   const match = /^(\d+)(?:-(\d+))?$/.exec(lines);
-  if (!match) throw new HouseStyleError(`--lines ${lines} is not A-B.`, 'For example: --lines 10-20', 'usage');
+  if (!match) throw new HouseStyleError(`The lines ${lines} are not A-B.`, 'For example: 10-20', 'usage');
   const startLine = Number(match[1]);
   return { path: relative, text, selection: { startLine, endLine: match[2] ? Number(match[2]) : startLine } };
 }

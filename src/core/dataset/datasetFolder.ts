@@ -84,7 +84,7 @@ export class DatasetFolder {
     const foreign = files.filter((name) => name !== REPORT_FILE && !earlier.has(name));
     for (const name of foreign) {
       if (await stat(path.join(this.out, name)).catch(() => undefined)) {
-        throw new HouseStyleError(`The output folder ${this.out} already holds ${name}, which no House Style build wrote, so it will not be replaced.`, 'Move that file, or choose another --out folder.', 'usage');
+        throw new HouseStyleError(`The output folder ${this.out} already holds ${name}, which no House Style build wrote, so it will not be replaced.`, 'Move that file, or choose another --out folder.', 'usage', { fix: ['build-dataset-elsewhere'] });
       }
     }
     await mkdir(this.out, { recursive: true });
@@ -108,7 +108,7 @@ async function previousFiles(out: string): Promise<Set<string>> {
   const info = await stat(out).catch(() => undefined);
   if (!info) return new Set();
   const hint = 'Choose a new --out folder, or remove that one first.';
-  if (!info.isDirectory()) throw new HouseStyleError(`The output path ${out} exists and is not a folder.`, hint, 'usage');
+  if (!info.isDirectory()) throw new HouseStyleError(`The output path ${out} exists and is not a folder.`, hint, 'usage', { fix: ['build-dataset-elsewhere'] });
   if ((await readdir(out)).length === 0) return new Set();
   const report = await readFile(path.join(out, REPORT_FILE), 'utf8').catch(() => undefined);
   let parsed: { generator?: unknown; files?: unknown } | undefined;
@@ -118,7 +118,7 @@ async function previousFiles(out: string): Promise<Set<string>> {
     parsed = undefined;
   }
   if (parsed?.generator !== REPORT_GENERATOR) {
-    throw new HouseStyleError(`The output folder ${out} is not empty and holds no House Style dataset, so nothing will be written there.`, hint, 'usage');
+    throw new HouseStyleError(`The output folder ${out} is not empty and holds no House Style dataset, so nothing will be written there.`, hint, 'usage', { fix: ['build-dataset-elsewhere'] });
   }
   // Only plain names: a tampered report must not make a build delete files elsewhere.
   const files = Array.isArray(parsed.files) ? parsed.files.filter((name): name is string => typeof name === 'string' && name === path.basename(name) && !name.startsWith('.')) : [];

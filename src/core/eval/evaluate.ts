@@ -71,9 +71,10 @@ export async function readEvaluationSplit(dataset: string, limit?: number): Prom
   const examples = await readTestSplit(dataset, EVALUATED_TASKS, limit);
   if (examples.length < MIN_TEST_EXAMPLES) {
     throw new HouseStyleError(
-      `${dataset} has ${examples.length} test example${examples.length === 1 ? '' : 's'} of the evaluated tasks (${EVALUATED_TASKS.join(', ')}); at least ${MIN_TEST_EXAMPLES} are needed to measure anything${limit !== undefined && limit < MIN_TEST_EXAMPLES ? ` (--limit ${limit})` : ''}.`,
+      `${dataset} has ${examples.length} test example${examples.length === 1 ? '' : 's'} of the evaluated tasks (${EVALUATED_TASKS.join(', ')}); at least ${MIN_TEST_EXAMPLES} are needed to measure anything${limit !== undefined && limit < MIN_TEST_EXAMPLES ? ` (limited to ${limit})` : ''}.`,
       'Add review comments (housestyle dataset fetch, or dataset build --comments FILE) and rebuild with housestyle dataset build, or pass a larger --limit.',
       'usage',
+      { fix: ['fetch-review-comments'] },
     );
   }
   const warnings =

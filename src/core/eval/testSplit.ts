@@ -45,7 +45,7 @@ async function* jsonLines(file: string): AsyncGenerator<[number, Record<string, 
     try {
       yield [line, JSON.parse(text) as Record<string, unknown>];
     } catch (error) {
-      throw new HouseStyleError(`${file}:${line} is not JSON: ${(error as Error).message}.`, REBUILD, 'dataset', { cause: error });
+      throw new HouseStyleError(`${file}:${line} is not JSON: ${(error as Error).message}.`, REBUILD, 'dataset', { cause: error, fix: ['build-dataset'] });
     }
   }
 }
@@ -74,14 +74,14 @@ export async function readTestSplit(dataset: string, tasks: readonly string[], l
       if (!messages || reference?.role !== 'assistant') continue;
       const info = meta.get(line);
       if (typeof info?.task !== 'string' || typeof info.path !== 'string') {
-        throw new HouseStyleError(`${metadataFile} does not describe test.jsonl:${line} (the dataset was built by an older House Style, or edited).`, REBUILD, 'dataset');
+        throw new HouseStyleError(`${metadataFile} does not describe test.jsonl:${line} (the dataset was built by an older House Style, or edited).`, REBUILD, 'dataset', { fix: ['build-dataset'] });
       }
       if (!tasks.includes(info.task)) continue;
       examples.push({ line, task: info.task, path: info.path, prompt: promptInput(info.prompt, `test.jsonl:${line}`), reference: reference.content });
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HouseStyleError(`${dataset} has no test.jsonl.`, 'Pass the folder `housestyle dataset build` wrote with --dataset.', 'usage', { cause: error });
+      throw new HouseStyleError(`${dataset} has no test.jsonl.`, 'Pass the folder `housestyle dataset build` wrote with --dataset.', 'usage', { cause: error, fix: ['build-dataset'] });
     }
     throw error;
   }

@@ -155,6 +155,7 @@ function refuseUnchosenHost(repository: ForgeRepository): void {
     `The git remote points at ${host}, which is not ${repository.forge}.com: House Style sends ${TOKEN_VARIABLE[repository.forge]} only to ${repository.forge}.com or to a host you name.`,
     `If ${host} is your ${repository.forge === 'github' ? 'GitHub Enterprise Server' : 'GitLab'}, name it: housestyle dataset fetch ${repository.forge}:${host}/${repository.path} (or pass --api-url ${repository.apiUrl}).`,
     'usage',
+    { fix: ['name-forge-host'] },
   );
 }
 
@@ -176,7 +177,7 @@ export function parseNumberRange(text: string): { from: number; to: number } {
   const match = /^(\d+)(?:\s*(?:-|\.\.)\s*(\d+))?$/.exec(text.trim());
   const from = Number(match?.[1]);
   const to = Number(match?.[2] ?? match?.[1]);
-  if (!match || from < 1 || to < from) throw new HouseStyleError(`--pr must be a number or a range such as 100-200, not "${text}".`, 'For example: --pr 1200-1300', 'usage');
+  if (!match || from < 1 || to < from) throw new HouseStyleError(`The pull requests to fetch must be a number or a range such as 100-200, not "${text}".`, 'For example: 1200-1300', 'usage');
   return { from, to };
 }
 
@@ -189,7 +190,7 @@ export function fetchProgressText(progress: FetchProgress): string {
 
 function isoDate(value: string): string {
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new HouseStyleError(`--since must be a date, not "${value}".`, 'For example: --since 2024-01-01', 'usage');
+  if (Number.isNaN(time)) throw new HouseStyleError(`The date to fetch since must be a date, not "${value}".`, 'For example: 2024-01-01', 'usage');
   return new Date(time).toISOString().replace(/\.000Z$/, 'Z');
 }
 

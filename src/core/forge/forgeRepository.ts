@@ -88,7 +88,7 @@ export function forgeOfRemoteUrl(url: string, apiUrl?: string): ForgeRepository 
 
 function checkedApiUrl(apiUrl: string | undefined): string | undefined {
   if (apiUrl === undefined || /^https?:$/.test(URL.canParse(apiUrl) ? new URL(apiUrl).protocol : '')) return apiUrl;
-  throw new HouseStyleError(`--api-url must be an http(s) URL, not "${apiUrl}".`, 'For example: --api-url https://github.example.com/api/v3', 'usage');
+  throw new HouseStyleError(`The forge's API URL must be an http(s) URL, not "${apiUrl}".`, 'For example: https://github.example.com/api/v3', 'usage');
 }
 
 /** The forge repository named by `spec`, else the one the git remote (dataset.remote) points at. */

@@ -59,7 +59,7 @@ export async function checkKnowledgeBaseHealth(options: HealthOptions): Promise<
   kbConfig(config, name);
   const now = options.now ?? new Date();
   const store = await KnowledgeStore.open(indexUri(workspace, config), name, config.index.storageOptions);
-  if (!store) throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, 'Run `housestyle index` first.', 'index-missing');
+  if (!store) throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, 'Run `housestyle index` first.', 'index-missing', { fix: ['index'] });
   const passages: Stored[] = [];
   try {
     for await (const passage of store.passages()) passages.push({ ...passage, shingles: shingles(bodyOf(passage)) });

@@ -54,17 +54,15 @@ export async function openKnowledgeBase(options: { workspace: string; config: Co
     throw explainIndexFailure(error, uri);
   });
   if (!store) {
-    const hint = options.config.index.readOnly
-      ? 'It is a shared index (index.readOnly): ask its writer (the CI job) to index it, or check index.uri.'
-      : 'Run `housestyle index` (or "House Style: Index Workspace") first.';
-    throw new HouseStyleError(`The knowledge base "${name}" has not been indexed yet.`, hint, 'index-missing', options.config.index.readOnly ? undefined : { fix: ['index'] });
+    const message = `The knowledge base "${name}" has not been indexed yet.`;
+    if (options.config.index.readOnly) throw new HouseStyleError(message, 'It is a shared index (index.readOnly): ask its writer (the CI job) to index it, or check index.uri.', 'index-missing');
+    throw new HouseStyleError(message, 'Run `housestyle index` (or "House Style: Index Workspace") first.', 'index-missing', { fix: ['index'] });
   }
   if (store.identity.embedder === OUTDATED_SCHEMA) {
     store.close();
-    const hint = options.config.index.readOnly
-      ? 'It is a shared index (index.readOnly): its writer (the CI job) has to index it again with this version.'
-      : 'Run `housestyle index` (or "House Style: Index Workspace") once to rebuild it.';
-    throw new HouseStyleError(`The knowledge base "${name}" was indexed by an earlier version of House Style.`, hint, 'index-missing', options.config.index.readOnly ? undefined : { fix: ['index'] });
+    const message = `The knowledge base "${name}" was indexed by an earlier version of House Style.`;
+    if (options.config.index.readOnly) throw new HouseStyleError(message, 'It is a shared index (index.readOnly): its writer (the CI job) has to index it again with this version.', 'index-missing');
+    throw new HouseStyleError(message, 'Run `housestyle index` (or "House Style: Index Workspace") once to rebuild it.', 'index-missing', { fix: ['index'] });
   }
   let embedder: Embedder;
   try {

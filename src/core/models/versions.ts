@@ -47,5 +47,5 @@ export async function removeVersion(workspace: string, client: OllamaClient, nam
 }
 
 function notRegistered(name: string): HouseStyleError {
-  return new HouseStyleError(`${name} is not a registered model version.`, 'See housestyle model list (or the Models view); House Style manages only the versions it registered.', 'registry');
+  return new HouseStyleError(`${name} is not a registered model version.`, 'See housestyle model list (or the Models view); House Style manages only the versions it registered.', 'registry', { fix: ['choose-version'] });
 }

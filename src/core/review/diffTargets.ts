@@ -69,6 +69,6 @@ async function comparisonCommit(repo: string, base: string | undefined): Promise
   try {
     return (await gitText(repo, ['merge-base', '--end-of-options', base, hasHead ? 'HEAD' : base])).trim();
   } catch (error) {
-    throw new HouseStyleError(`Cannot compare with "${base}": git knows no such branch or commit in common with HEAD.`, 'Pass an existing branch, tag or commit to --diff (for example main or origin/main).', 'usage', { cause: error });
+    throw new HouseStyleError(`Cannot compare with "${base}": git knows no such branch or commit in common with HEAD.`, 'Name an existing branch, tag or commit (for example main or origin/main).', 'usage', { cause: error });
   }
 }

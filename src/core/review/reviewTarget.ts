@@ -41,7 +41,7 @@ export function selectionTarget(file: string, text: string, selection: LineRange
 export function workspacePath(workspace: string, file: string): string {
   const relative = path.relative(workspace, path.resolve(workspace, file));
   if (relative === '' || isOutside(relative)) {
-    throw new HouseStyleError(`${file} is not a file inside the workspace ${workspace}.`, 'Review files inside the workspace, or pass the right folder with --workspace.', 'usage');
+    throw new HouseStyleError(`${file} is not a file inside the workspace ${workspace}.`, 'Review files inside the workspace, or name the right workspace folder.', 'usage');
   }
   return relative.split(path.sep).join('/');
 }

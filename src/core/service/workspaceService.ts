@@ -184,7 +184,6 @@ export class WorkspaceService {
   async ask(request: Call & Omit<AskRequest, 'code' | 'signal' | 'route'> & { kb?: string; route?: Route; file?: string; lines?: string; code?: AskRequest['code'] }): Promise<AskResult> {
     const { kb, route, file, lines, signal, progress, ...question } = request;
     const code = request.code ?? (file !== undefined ? await codeContext(this.workspace, file, lines) : undefined);
-    if (lines && !code) throw new HouseStyleError('--lines needs --file.', 'For example: housestyle ask --file src/app.ts --lines 10-20 "is this named right?"', 'usage');
     const config = await this.config();
     return this.withSession(config, { kb, route, signal, progress }, (session) => askQuestion(session, { ...question, ...(code && { code }), ...(signal && { signal }) }));
   }

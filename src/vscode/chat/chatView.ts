@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeError, isCancellation } from '../../core/errors';
+import { isCancellation } from '../../core/errors';
+import { editorText } from '../fixSteps';
 import { chosenCode, isOutside, type OpenFile } from '../../core/service/frontEndHelpers';
 import type { ChatMessage } from '../../core/models/chatModel';
 import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
@@ -90,7 +91,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       const config = await this.ctx.config(folder);
       this.post({ type: 'options', knowledgeBases: Object.keys(config.knowledgeBases), kb: config.review.knowledgeBase, routes: [...CHAT_ROUTES], route: config.models.route });
     } catch (error) {
-      this.post({ type: 'error', message: describeError(error) });
+      this.post({ type: 'error', message: editorText(error) });
     }
   }
 
@@ -135,7 +136,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         ...(sent.label && { context: sent.label }),
       });
     } catch (error) {
-      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : describeError(error), ...(sent.label && { context: sent.label }) });
+      this.post({ type: 'error', requestId: message.requestId, message: isCancellation(error) ? 'Cancelled.' : editorText(error), ...(sent.label && { context: sent.label }) });
       // The same actions as everywhere (Pull Model, Open Settings...), besides the line in the chat.
       if (!isCancellation(error)) await this.ctx.errors.present(error);
     } finally {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Comparison } from '../../core/eval/compare';
-import { describeError } from '../../core/errors';
+import { editorText } from '../fixSteps';
 import { isCompareViewRequest, type CompareViewEvent } from '../../protocol/compareView';
 import type { HouseStyleContext } from '../context';
 import { openPassage } from '../knowledge/openPassage';
@@ -73,5 +73,5 @@ export function comparisonEvent(comparison: Comparison): CompareViewEvent {
 }
 
 export function compareFailed(error: unknown): CompareViewEvent {
-  return { type: 'error', message: describeError(error) };
+  return { type: 'error', message: editorText(error) };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeError, HouseStyleError } from '../../core/errors';
+import { HouseStyleError } from '../../core/errors';
+import { editorText } from '../fixSteps';
 import type { HouseStyleContext } from '../context';
 import { healthNodes, knowledgeNodes, type BaseState, type KnowledgeNode } from './knowledgeTreeNodes';
 
@@ -41,14 +42,14 @@ export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeN
     try {
       config = await service.config();
     } catch (error) {
-      return [{ kind: 'message', label: 'Invalid settings', tooltip: describeError(error), contextValue: 'message', kb: '' }];
+      return [{ kind: 'message', label: 'Invalid settings', tooltip: editorText(error), contextValue: 'message', kb: '' }];
     }
     const bases = await Promise.all(
       Object.keys(config.knowledgeBases).map(async (kb): Promise<[string, BaseState]> => {
         try {
           return [kb, { overview: await service.overview(kb) }];
         } catch (error) {
-          return [kb, error instanceof HouseStyleError && error.code === 'index-missing' ? { missing: true } : { error: describeError(error) }];
+          return [kb, error instanceof HouseStyleError && error.code === 'index-missing' ? { missing: true } : { error: editorText(error) }];
         }
       }),
     );
@@ -62,7 +63,7 @@ export class KnowledgeTreeProvider implements vscode.TreeDataProvider<KnowledgeN
     try {
       return healthNodes(await (await this.ctx.service(folder)).health({ kb }));
     } catch (error) {
-      return [{ kind: 'message', label: 'Health check failed', tooltip: describeError(error), description: describeError(error), contextValue: 'message', kb }];
+      return [{ kind: 'message', label: 'Health check failed', tooltip: editorText(error), description: editorText(error), contextValue: 'message', kb }];
     }
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeError, HouseStyleError } from '../../core/errors';
+import { HouseStyleError } from '../../core/errors';
+import { editorText } from '../fixSteps';
 import { isKnowledgeViewRequest, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
 import type { HouseStyleContext } from '../context';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
@@ -50,7 +51,7 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
       }
     } catch (error) {
       const nothingIndexed = error instanceof HouseStyleError && error.code === 'index-missing';
-      const text = nothingIndexed ? `${(error as HouseStyleError).message} Press Index to index the workspace.` : describeError(error);
+      const text = nothingIndexed ? `${(error as HouseStyleError).message} Press Index to index the workspace.` : editorText(error);
       this.post({ type: 'error', requestId: message.type === 'search' ? message.requestId : undefined, message: text });
       // Said in the view where the search was made; anything else also gets its actions, as everywhere.
       if (!nothingIndexed) await this.ctx.errors.present(error);

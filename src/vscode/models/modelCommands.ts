@@ -7,6 +7,7 @@ import { ROUTES } from '../../core/service/frontEndHelpers';
 import type { WorkspaceCommand } from '../command';
 import { ComparePanel, compareFailed, comparisonEvent } from '../compare/comparePanel';
 import { withEditorProgress } from '../progress';
+import { editorText } from '../fixSteps';
 import { stepDone } from '../walkthroughSteps';
 import type { ModelNode } from './modelsTreeNodes';
 
@@ -143,7 +144,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         service.train({ dataset: dataset.fsPath, ...(remote.trim() && { remote: remote.trim(), ...(setup && { remoteSetup: setup }) }), progress, signal }),
       ).catch((error: unknown) => {
         // Errors show nothing on Cancel, but a cancelled run still has to say what it saved and how to resume.
-        if (isCancellation(error) && error instanceof HouseStyleError && error.hint) void vscode.window.showInformationMessage(`House Style: ${error.message} ${error.hint}`);
+        if (isCancellation(error) && error instanceof HouseStyleError && (error.hint || error.fix.length > 0)) void vscode.window.showInformationMessage(`House Style: ${editorText(error)}`);
         throw error;
       });
       modelsChanged();

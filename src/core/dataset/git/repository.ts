@@ -20,18 +20,18 @@ export async function openRepository(repo: string): Promise<RepositoryInfo> {
   const dir = path.resolve(repo);
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new HouseStyleError(`Repository folder not found: ${dir}.`, 'Pass the folder of a git repository with --repo DIR.', 'git');
+    throw new HouseStyleError(`Repository folder not found: ${dir}.`, 'Pass the folder of a git repository with --repo DIR.', 'git', { fix: ['open-git-repository'] });
   }
   // One git call answers all three questions (a repository? shallow? any commit on any ref?): spawning git
   // from a large process costs more than the answers.
   const answer = await gitText(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--all']).catch((error: unknown) => {
     // A missing git binary is its own problem, not the folder's.
     if (isGitMissing(error)) throw error;
-    throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error });
+    throw new HouseStyleError(`${dir} is not a git repository.`, 'Point --repo at a git working tree (or bare repository), or run `git init` there first.', 'git', { cause: error, fix: ['open-git-repository'] });
   });
   const [shallowAnswer = '', shallowFile = '', ...refs] = answer.split('\n');
   if (refs.every((line) => line.trim() === '')) {
-    throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git');
+    throw new HouseStyleError(`${dir} has no commits yet, so there is no history to mine.`, 'Commit some work first, or point --repo at a repository with history.', 'git', { fix: ['open-git-repository'] });
   }
   const shallow = shallowAnswer.trim() === 'true';
   return { dir, shallow, shallowBoundary: shallow ? await readShallowBoundary(path.resolve(dir, shallowFile.trim())) : new Set() };

@@ -27,7 +27,7 @@ export async function readCommentExport(file: string): Promise<CommentExport> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new HouseStyleError(`Cannot read the review-comments export ${file}: ${(error as Error).message}.`, 'Check the path passed with --comments.', 'comments', { cause: error });
+    throw new HouseStyleError(`Cannot read the review-comments export ${file}: ${(error as Error).message}.`, 'Check the path of the export.', 'comments', { cause: error });
   }
   let data: unknown;
   try {

@@ -55,7 +55,7 @@ export type RecordedPromptInput = Omit<PromptInput, 'window'> & { task: PromptRe
 /** The prompt input a record stands for (evaluation's side); a record without what its task needs is refused in one line. */
 export function promptInput(record: unknown, where: string): RecordedPromptInput {
   if (!isRecord(record)) {
-    throw new HouseStyleError(`${where} has no prompt record in metadata.jsonl (the dataset was built by an older House Style).`, REBUILD, 'dataset');
+    throw new HouseStyleError(`${where} has no prompt record in metadata.jsonl (the dataset was built by an older House Style).`, REBUILD, 'dataset', { fix: ['build-dataset'] });
   }
   const file = (text: string) => ({ path: record.path, language: record.language, text });
   const rules: PromptRule[] | undefined = record.rules?.map(({ text, ...passage }) => ({ passage, text }));

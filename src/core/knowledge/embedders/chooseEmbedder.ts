@@ -63,6 +63,7 @@ export async function chooseEmbedder(choice: EmbedderChoice, env: EmbedderEnviro
         fetchFailure ?? `The ${MINILM_MODEL_NAME} model files were not found.`,
         'Set index.modelDir to a folder holding tokenizer.json, config.json and onnx/model.onnx, or use --embedder hash.',
         'embedder-unavailable',
+        { fix: ['set-minilm-folder', 'use-hash-embedder'] },
       );
     }
     const { createTransformersEmbedder } = await import('./transformersEmbedder');
@@ -113,11 +114,10 @@ export async function embedderForIndex(id: string, env: EmbedderEnvironment): Pr
     if (chosen?.embedder.id === id) return chosen.embedder;
     await chosen?.embedder.close();
   }
-  const makeAvailable = needed === 'ollama' ? `pull it into Ollama (\`ollama pull ${id.slice('ollama:'.length)}\`)` : needed === 'minilm' ? `search once online with index.fetchModel on (the model is fetched and cached), or put ${MINILM_MODEL_NAME} in index.modelDir` : 'use a House Style version that has it';
-  const hint = env.config.index.readOnly
-    ? `This shared index is read-only here and is never re-embedded: ${makeAvailable} to search it.`
-    : `${makeAvailable[0]!.toUpperCase()}${makeAvailable.slice(1)}, or re-index with \`housestyle index --embedder auto\`.`;
-  throw new HouseStyleError(`The index was built with the ${id} embedder, which is not available here.`, hint, 'embedder-unavailable');
+  const makeAvailable = needed === 'ollama' ? `pull it into Ollama (ollama pull ${id.slice('ollama:'.length)})` : needed === 'minilm' ? `search once online with index.fetchModel on (the model is fetched and cached), or put ${MINILM_MODEL_NAME} in index.modelDir` : 'use a House Style version that has it';
+  const message = `The index was built with the ${id} embedder, which is not available here.`;
+  if (env.config.index.readOnly) throw new HouseStyleError(message, `This shared index is read-only here and is never re-embedded: ${makeAvailable} to search it.`, 'embedder-unavailable');
+  throw new HouseStyleError(message, `${makeAvailable[0]!.toUpperCase()}${makeAvailable.slice(1)}, or re-index with \`housestyle index --embedder auto\`.`, 'embedder-unavailable', { fix: ['rebuild-index'] });
 }
 
 /** The configured model, else (for `auto`) the best installed one; or why there is none. */

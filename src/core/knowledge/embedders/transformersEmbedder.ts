@@ -42,10 +42,10 @@ class EmbedWorkerClient {
       this.pending.delete(response.id);
       waiter?.resolve(response);
     });
-    this.worker.on('error', (error) => this.fail(new HouseStyleError(`The embedding worker failed: ${error.message}`, `Check the model in ${modelDir}. ${FALLBACK_HINT}`, 'embedder')));
+    this.worker.on('error', (error) => this.fail(new HouseStyleError(`The embedding worker failed: ${error.message}`, `Check the model in ${modelDir}. ${FALLBACK_HINT}`, 'embedder', { fix: ['use-hash-embedder'] })));
     this.worker.on('exit', () => {
       this.ended = true;
-      this.fail(new HouseStyleError('The embedding worker has stopped.', FALLBACK_HINT, 'embedder'));
+      this.fail(new HouseStyleError('The embedding worker has stopped.', FALLBACK_HINT, 'embedder', { fix: ['use-hash-embedder'] }));
     });
   }
 
@@ -107,6 +107,7 @@ export async function createTransformersEmbedder(options: { modelDir: string; ba
       `The MiniLM model folder ${modelDir} is missing ${missing.join(', ')}.`,
       `Put a copy of all-MiniLM-L6-v2 (tokenizer.json, config.json, onnx/model.onnx) there, or set index.modelDir to one. ${FALLBACK_HINT}`,
       'embedder-model',
+      { fix: ['set-minilm-folder', 'use-hash-embedder'] },
     );
   }
 
@@ -120,7 +121,7 @@ export async function createTransformersEmbedder(options: { modelDir: string; ba
       `Could not load the MiniLM model from ${modelDir}: ${(error as Error).message}`,
       `tokenizer.json, config.json or the ONNX model there may be corrupt or not all-MiniLM-L6-v2; replace them with a fresh copy. ${FALLBACK_HINT}`,
       'embedder-model',
-      { cause: error },
+      { cause: error, fix: ['set-minilm-folder', 'use-hash-embedder'] },
     );
   }
   logger.info(`Embedding with ${path.basename(modelDir)} from ${modelDir} (dimension ${dimension}).`);
@@ -136,7 +137,7 @@ export async function createTransformersEmbedder(options: { modelDir: string; ba
           vectors.push(...(await client.send({ type: 'embed', texts: batch }, 'embedded', signal)).vectors);
         } catch (error) {
           if (error instanceof HouseStyleError) throw error;
-          throw new HouseStyleError(`Embedding failed: ${(error as Error).message}`, FALLBACK_HINT, 'embedder', { cause: error });
+          throw new HouseStyleError(`Embedding failed: ${(error as Error).message}`, FALLBACK_HINT, 'embedder', { cause: error, fix: ['use-hash-embedder'] });
         }
       }
       return vectors;

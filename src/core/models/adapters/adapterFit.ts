@@ -71,5 +71,6 @@ function mismatch(trained: string, base: string, detail: string): HouseStyleErro
     `The adapter was trained on ${trained}, which does not fit ${base} (${detail}); nothing was pulled, uploaded or registered.`,
     'Import it with --base set to the Ollama model it was trained on (same family and size).',
     'adapter-invalid',
+    { fix: ['import-onto-trained-base'] },
   );
 }

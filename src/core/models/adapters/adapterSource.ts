@@ -31,7 +31,7 @@ const PEFT_WEIGHTS = 'adapter_model.safetensors';
 export async function inspectAdapter(adapterPath: string): Promise<AdapterSource> {
   const absolute = path.resolve(adapterPath);
   const info = await stat(absolute).catch(() => undefined);
-  if (!info) throw new HouseStyleError(`Adapter not found: ${absolute}.`, 'Pass a PEFT LoRA folder (adapter_config.json + adapter_model.safetensors) or a .gguf adapter with --adapter.', 'adapter-invalid');
+  if (!info) throw new HouseStyleError(`Adapter not found: ${absolute}.`, 'Pass a PEFT LoRA folder (adapter_config.json + adapter_model.safetensors) or a .gguf adapter with --adapter.', 'adapter-invalid', { fix: ['choose-adapter'] });
   if (info.isDirectory()) return inspectPeftFolder(absolute);
   // A file of a PEFT folder stands for its folder: the weights are never mistaken for a GGUF file.
   if ([PEFT_CONFIG, PEFT_WEIGHTS].includes(path.basename(absolute)) || absolute.endsWith('.safetensors')) return inspectPeftFolder(path.dirname(absolute));
@@ -47,6 +47,7 @@ async function inspectPeftFolder(folder: string): Promise<AdapterSource> {
       `${folder} is not a PEFT LoRA adapter: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
       binOnly ? 'Save the adapter as safetensors (PEFT save_pretrained(..., safe_serialization=True)): House Style converts adapters from safetensors only, not from the pickled adapter_model.bin.' : 'Point --adapter at the folder LLaMA-Factory or PEFT saved the adapter in.',
       'adapter-invalid',
+      { fix: ['choose-adapter'] },
     );
   }
   const configFile = path.join(folder, PEFT_CONFIG);

@@ -68,11 +68,11 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
   const registry = await readRegistry(workspace);
   const name = options.name ?? nextVersionName(workspace, registry);
   if (!MODEL_NAME.test(name)) throw new HouseStyleError(`"${name}" is not a valid Ollama model name.`, 'Use letters, digits, ".", "-" and "_", with an optional ":tag".', 'usage');
-  if (findVersion(registry, name)) throw new HouseStyleError(`A model version named ${name} is already registered.`, `Choose another --name, or remove it first: housestyle model remove ${name}`, 'usage');
-  if (registry.retired?.includes(name)) throw new HouseStyleError(`${name} was a removed version; names are not reused, so its evaluations never pass to another adapter.`, 'Choose another --name.', 'usage');
+  if (findVersion(registry, name)) throw new HouseStyleError(`A model version named ${name} is already registered.`, `Choose another --name, or remove it first: housestyle model remove ${name}`, 'usage', { fix: ['import-under-new-name'] });
+  if (registry.retired?.includes(name)) throw new HouseStyleError(`${name} was a removed version; names are not reused, so its evaluations never pass to another adapter.`, 'Choose another --name.', 'usage', { fix: ['import-under-new-name'] });
 
   // Ollama's create replaces a model of the same name: never let an import overwrite one it did not make.
-  if (await client.hasModel(name)) throw new HouseStyleError(`Ollama at ${client.host} already has a model named ${name}.`, 'Choose another --name; importing would replace that model.', 'usage');
+  if (await client.hasModel(name)) throw new HouseStyleError(`Ollama at ${client.host} already has a model named ${name}.`, 'Choose another --name; importing would replace that model.', 'usage', { fix: ['import-under-new-name'] });
   const pulledBase = await ensureBase(client, base, progress, signal, options.activity);
   const details = await client.show(base);
   if (!details.shape) logger.warn(`Could not check that the adapter fits ${base}: Ollama reports no model_info for it.`);
@@ -89,7 +89,7 @@ export async function importAdapter(options: ImportAdapterOptions): Promise<Impo
   const same = registry.models.find((m) => Object.values(m.adapter.digests).includes(gguf.digest));
   if (same && !options.force) {
     await discard();
-    throw new HouseStyleError(`This adapter is already registered as ${same.name}.`, `Use it with housestyle model use ${same.name}, or pass --force to register it again as a new version.`, 'usage');
+    throw new HouseStyleError(`This adapter is already registered as ${same.name}.`, `Use it with housestyle model use ${same.name}, or pass --force to register it again as a new version.`, 'usage', { fix: ['choose-version'] });
   }
   throwIfCancelled(signal, 'Import cancelled; nothing was registered.');
   const bytes = byteProgress(progress, `Uploading ${ADAPTER_FILE}`, gguf.size);
@@ -187,7 +187,7 @@ async function ensureBase(client: OllamaClient, base: string, progress: Progress
       `The base model ${base} is not installed on Ollama at ${client.host}, and pulling it failed: ${error instanceof Error ? error.message : String(error)}`,
       `Pull it yourself with \`ollama pull ${base}\` (check the name in the Ollama library), then import again.`,
       'model-not-found',
-      { cause: error },
+      { cause: error, fix: ['pull-model'] },
     );
   } finally {
     task?.end();
@@ -201,7 +201,7 @@ async function linkDataset(workspace: string, dataset: string): Promise<{ path: 
   const texts = await Promise.all(
     [CARD_FILE, REPORT_FILE].map((file) =>
       readFile(path.join(folder, file), 'utf8').catch(() => {
-        throw new HouseStyleError(`${folder} has no ${file}, so it is not a House Style dataset.`, 'Pass the folder `housestyle dataset build` wrote with --dataset.', 'usage');
+        throw new HouseStyleError(`${folder} has no ${file}, so it is not a House Style dataset.`, 'Pass the folder `housestyle dataset build` wrote with --dataset.', 'usage', { fix: ['build-dataset'] });
       }),
     ),
   );

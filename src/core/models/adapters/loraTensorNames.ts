@@ -40,6 +40,7 @@ export function assertConvertible(architecture: string): void {
     `House Style cannot convert a PEFT adapter for a ${architecture} base to GGUF (it converts ${SUPPORTED_ARCHITECTURES.join(' and ')}).`,
     "Convert it with llama.cpp's convert_lora_to_gguf.py --base <the base model's Hugging Face folder>, then import the .gguf file with --adapter.",
     'adapter-invalid',
+    { fix: ['convert-adapter'] },
   );
 }
 

@@ -24,7 +24,7 @@ const MAX_HEADER_BYTES = 100 * 1024 * 1024;
  */
 export async function readSafetensorsHeader(file: string): Promise<SafetensorsHeader> {
   const invalid = (detail: string) =>
-    new HouseStyleError(`${file} is not a valid safetensors file: ${detail}.`, 'Export the adapter again (PEFT `save_pretrained` writes adapter_model.safetensors).', 'adapter-invalid');
+    new HouseStyleError(`${file} is not a valid safetensors file: ${detail}.`, 'Export the adapter again (PEFT save_pretrained writes adapter_model.safetensors).', 'adapter-invalid');
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();

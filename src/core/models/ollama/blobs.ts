@@ -132,7 +132,7 @@ async function request(host: string, url: string, init: RequestInit): Promise<Re
 function connectionError(host: string, error: unknown): HouseStyleError {
   const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
-    return new HouseStyleError(`Cannot reach Ollama at ${host}.`, 'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.', 'ollama-unreachable', { cause: error });
+    return new HouseStyleError(`Cannot reach Ollama at ${host}.`, 'Start Ollama (`ollama serve`) or set OLLAMA_HOST / housestyle ollama.host to where it runs.', 'ollama-unreachable', { cause: error, fix: ['set-ollama-host'] });
   }
   return new HouseStyleError(`The connection to Ollama at ${host} broke during an upload (${code ?? (error as Error).message}).`, 'Check the network and the Ollama server log, then import again.', 'ollama-server-error', {
     cause: error,

@@ -310,6 +310,7 @@ function normalizedHost(host: string): string {
   } catch (error) {
     throw new HouseStyleError(`"${host}" is not a valid Ollama host.`, 'Set OLLAMA_HOST or housestyle ollama.host to a URL such as http://127.0.0.1:11434.', 'config', {
       cause: error,
+      fix: ['fix-ollama-host'],
     });
   }
 }

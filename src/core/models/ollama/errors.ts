@@ -94,11 +94,9 @@ function deadlineError(context: OllamaCallContext, cause: unknown): HouseStyleEr
 
 function modelNotFoundError(context: OllamaCallContext, text: string, cause: unknown): HouseStyleError {
   const model = context.model ?? /model ["']([^"']+)["']/.exec(text)?.[1] ?? 'the model';
-  const hint =
-    context.operation === 'pull'
-      ? `Check the name and tag of ${model} in the Ollama library (ollama.com/library).`
-      : `Pull it with \`ollama pull ${model}\`, or configure a model that \`ollama list\` shows.`;
-  return new HouseStyleError(`Model ${model} is not available on Ollama at ${context.host}.`, hint, 'model-not-found', { cause });
+  const message = `Model ${model} is not available on Ollama at ${context.host}.`;
+  if (context.operation === 'pull') return new HouseStyleError(message, `Check the name and tag of ${model} in the Ollama library (ollama.com/library).`, 'model-not-found', { cause });
+  return new HouseStyleError(message, `Pull it with \`ollama pull ${model}\`, or configure a model that \`ollama list\` shows.`, 'model-not-found', { cause, fix: ['pull-model'] });
 }
 
 function modelTooLargeError(context: OllamaCallContext, text: string, cause: unknown): HouseStyleError {
@@ -115,7 +113,7 @@ function serverError(context: OllamaCallContext, text: string, cause: unknown): 
     `Ollama at ${context.host} failed during ${context.operation}${forModel(context)}: ${text}`,
     'Check the Ollama server log (`journalctl -u ollama`, or ~/.ollama/logs/server.log) and restart Ollama if it persists.',
     'ollama-server-error',
-    { cause },
+    { cause, fix: ['check-ollama-log'] },
   );
 }
 

@@ -52,18 +52,20 @@ export function interruptionError(interruption: Interruption): HouseStyleError {
   const where = host ? `${host}:${runDir}` : runDir;
   const progress = last ? `after step ${last.currentSteps} of ${last.totalSteps} (the last one logged)` : 'before its first logged step';
   const newest = checkpoints?.at(-1);
-  const saved =
+  // What was saved is told in every front end; how to resume is a command line (the editor trains again).
+  const [saved, resume] =
     checkpoints === undefined
-      ? `What it saved could not be listed: checkpoints are the checkpoint-N folders in ${where}/output (one every ${saveSteps} steps); resume from the newest with ${trainCommand} --resume-from ${runDir}/output/checkpoint-N.`
+      ? [`What it saved could not be listed: checkpoints are the checkpoint-N folders in ${where}/output (one every ${saveSteps} steps).`, `Resume from the newest with ${trainCommand} --resume-from ${runDir}/output/checkpoint-N.`]
       : newest === undefined
-        ? `No checkpoint was saved yet (LLaMA-Factory saves one every ${saveSteps} steps: save_steps in train_lora.yaml), so training starts over: ${trainCommand}`
-        : `Saved: ${where}/output/checkpoint-${newest} (step ${newest}). Resume from it with: ${trainCommand} --resume-from ${runDir}/output/checkpoint-${newest}`;
+        ? [`No checkpoint was saved yet (LLaMA-Factory saves one every ${saveSteps} steps: save_steps in train_lora.yaml), so training starts over.`, `Start it again with: ${trainCommand}`]
+        : [`Saved: ${where}/output/checkpoint-${newest} (step ${newest}).`, `Resume from it with: ${trainCommand} --resume-from ${runDir}/output/checkpoint-${newest}`];
   if (interruption.kind === 'cancelled') {
-    return cancellationError(`Training cancelled ${progress}; nothing was imported.`, saved);
+    return cancellationError(`Training cancelled ${progress}; nothing was imported. ${saved}`, resume, undefined, ['train-again']);
   }
   return new HouseStyleError(
     `The connection to ${host} was lost ${progress}; the trainer may still be running there, and nothing was imported.`,
-    `Its output is in ${where}/train.out. If it finishes, its adapter is in ${where}/output: copy that folder here and run housestyle model import --adapter DIR --base ${interruption.base}. If it stopped: ${saved}`,
+    `Its output is in ${where}/train.out. If it finishes, its adapter is in ${where}/output: copy that folder here and run housestyle model import --adapter DIR --base ${interruption.base}. If it stopped: ${saved} ${resume}`,
     'training-failed',
+    { fix: ['import-adapter', 'train-again'] },
   );
 }

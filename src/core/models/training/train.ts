@@ -61,7 +61,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   const dataset = path.resolve(workspace, options.dataset);
   const remote = options.remote === undefined ? undefined : parseRemote(options.remote);
   const yamlText = await readFile(path.join(dataset, 'train_lora.yaml'), 'utf8').catch(() => {
-    throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage');
+    throw new HouseStyleError(`${dataset} has no train_lora.yaml.`, 'Pass a folder that `housestyle dataset build` wrote, with --dataset DIR.', 'usage', { fix: ['build-dataset'] });
   });
   // A base the dataset's model cannot serve on would fail only after hours of training: refuse it now.
   const trainConfig = parse(yamlText) as { model_name_or_path?: unknown; quantization_bit?: unknown; save_steps?: unknown } | null;
@@ -73,6 +73,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
       `The dataset trains ${trainedOn}, which does not fit ${servedOn} (${wrong}); nothing was trained.`,
       `Pass --base with the Ollama model of ${trainedOn}'s family and size, or build the dataset for the model you want to serve.`,
       'usage',
+      { fix: ['build-dataset'] },
     );
   }
   if (!(await options.client.isReachable())) {
@@ -81,7 +82,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   // A local checkpoint is checked here; one on a remote host by the trainer there ("Can't find a valid checkpoint").
   const resumeFrom = options.resumeFrom !== undefined && !remote ? path.resolve(workspace, options.resumeFrom) : options.resumeFrom;
   if (resumeFrom !== undefined && !remote && !(await stat(path.join(resumeFrom, 'trainer_state.json')).then(() => true, () => false))) {
-    throw new HouseStyleError(`--resume-from ${options.resumeFrom} is not a checkpoint folder (it has no trainer_state.json).`, 'Pass a checkpoint-N folder from the output folder of an interrupted run, as its message named it.', 'usage');
+    throw new HouseStyleError(`${options.resumeFrom} is not a checkpoint folder to resume from (it has no trainer_state.json).`, 'Pass a checkpoint-N folder from the output folder of an interrupted run, as its message named it.', 'usage');
   }
   const host = remote ? { ssh: remote.host, ...(options.remoteSetup?.trim() && { setup: options.remoteSetup }) } : {};
   if (typeof trainedOn === 'string') {
@@ -140,7 +141,7 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
   if (missing) {
     throw new HouseStyleError(`Training finished but left no adapter_model.safetensors in ${output}.`, 'Check that train_lora.yaml has finetuning_type: lora and that output_dir was not changed.', 'training-failed');
   }
-  throwIfCancelled(signal, 'Cancelled after training; the adapter was not imported.', `Import it with housestyle model import --adapter ${output} --base ${options.base ?? options.config.ollama.model}.`);
+  throwIfCancelled(signal, `Cancelled after training; the adapter in ${output} was not imported.`, `Import it with housestyle model import --adapter ${output} --base ${options.base ?? options.config.ollama.model}.`, ['import-adapter']);
   const training: TrainingRun = {
     runDir: localRun,
     ...(remote && { host: remote.host }),
@@ -170,10 +171,10 @@ export async function trainAdapter(options: TrainOptions): Promise<TrainResult> 
     // Hours of training are not lost to an import that failed: say where the adapter is and how to import it.
     if (!(error instanceof HouseStyleError) || error.code === 'cancelled') throw error;
     throw new HouseStyleError(
-      `Training succeeded, but importing the adapter failed: ${error.message}`,
+      `Training succeeded, but importing the adapter in ${output} failed: ${error.message}`,
       `${error.hint ?? ''} The adapter is in ${output}; once fixed, import it with: housestyle model import --adapter ${output} --base ${base} --dataset ${dataset}`.trim(),
       error.code,
-      { cause: error },
+      { cause: error, fix: [...new Set([...error.fix, 'import-adapter' as const])] },
     );
   }
 }
@@ -205,7 +206,7 @@ function parseRemote(remote: string): { host: string; dir: string } {
   // The host must not read as an ssh option, and the folder is named in scp's remote paths, which a shell reads.
   const match = /^([\w.@-]+):([\w./~-]+)$/.exec(remote);
   if (!match || match[1]!.startsWith('-')) {
-    throw new HouseStyleError(`--remote ${remote} is not HOST:DIR (letters, digits and . _ - @ in the host; a folder path of letters, digits and . _ - / ~).`, 'For example: --remote gpu-box:/scratch/housestyle', 'usage');
+    throw new HouseStyleError(`The training host ${remote} is not HOST:DIR (letters, digits and . _ - @ in the host; a folder path of letters, digits and . _ - / ~).`, 'For example: gpu-box:/scratch/housestyle', 'usage');
   }
   return { host: match[1]!, dir: match[2]!.replace(/\/+$/, '') };
 }
@@ -228,7 +229,7 @@ async function external(command: string, args: string[], signal: AbortSignal | u
       `${command} failed: ${stderr || (error as Error).message}`,
       `Check that \`ssh ${host ?? 'HOST'}\` works without a password prompt (BatchMode), and that the remote folder is writable.`,
       'training-failed',
-      { cause: error },
+      { cause: error, fix: ['reach-training-host'] },
     );
   }
 }
@@ -241,6 +242,7 @@ function trainingFailure(code: number, last: TrainerLogEntry | undefined, tail: 
       `The training host's setup command failed${where}, so training did not start: ${remote.setup}${shown}`,
       "Fix it (it runs in the host's POSIX sh, so activate a venv with `. DIR/bin/activate`, not `source`), or change it with --remote-setup or the housestyle.remoteTraining.setupCommand user setting.",
       'training-failed',
+      { fix: ['fix-training-setup'] },
     );
   }
   if (code === COMMAND_NOT_FOUND) {
@@ -250,11 +252,13 @@ function trainingFailure(code: number, last: TrainerLogEntry | undefined, tail: 
         ? "Install LLaMA-Factory there (pip install llamafactory) so that llamafactory-cli is on ssh's non-interactive PATH, or, if it lives in a venv or conda env, say how to activate it with --remote-setup '. ~/venvs/lf/bin/activate' (or the housestyle.remoteTraining.setupCommand user setting)."
         : 'Install LLaMA-Factory here (pip install llamafactory, or pip install -e . in its checkout) so that llamafactory-cli is on PATH, or train on a GPU host with --remote HOST:DIR.',
       'training-failed',
+      { fix: ['install-llamafactory'] },
     );
   }
   return new HouseStyleError(
     `Training failed${where} (exit status ${code})${last ? ` at ${describeStep(last)}` : ' before the first step'}.${shown}`,
     `Fix what the output says (out of GPU memory: lower cutoff_len or per_device_train_batch_size in train_lora.yaml; a missing package: install it), then run housestyle train again. The run folder is ${runDir}.`,
     'training-failed',
+    { fix: ['train-again'] },
   );
 }
