@@ -119,6 +119,11 @@ export const configSchema = z.strictObject({
       seed: z.number().int().default(42),
       /** Editor only: review a file each time it is saved (debounced; a new save cancels the running review). */
       onSave: z.boolean().default(false),
+      /**
+       * Before packing, the review model reorders the headings of the search's first 30 passages by how well they fit
+       * the window (one more model call per window; an answer that is not a valid order keeps the search's order).
+       */
+      rerank: z.boolean().default(false),
     })
     .prefault({}),
   models: z

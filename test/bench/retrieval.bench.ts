@@ -6,9 +6,7 @@
 // name, of naive BM25 over 60-line windows and over the very passages House Style indexed, and of the right
 // document's passages in random order (expected values), all in the same run; and how often the review's packed
 // prompt keeps the labelled rule.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config';
@@ -21,70 +19,7 @@ import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 import { bm25Over, K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
-
-const DATA = path.join(import.meta.dirname, 'retrieval', 'teams');
-/** Where the fetch tool leaves git mirrors (`<owner>+<name>/repo`): the documents whose licence lets us keep no copy are read from there. */
-const MIRRORS = process.env.HOUSESTYLE_BENCH_MIRRORS ?? '/work/.mirror';
-
-interface Source {
-  doc: string;
-  language: string;
-  repository: string;
-  path: string;
-  commit: string;
-  licence: string;
-  /** kept: a verbatim copy lives under retrieval/teams/<workspacePath>; mirror: read from a fetched mirror at `commit`. */
-  copy: 'kept' | 'mirror';
-  workspacePath: string;
-  url: string;
-}
-
-interface Snippet {
-  name: string;
-  doc: string;
-  path: string;
-  label: string;
-  start: number;
-  end: number;
-  code: string;
-  heldOut: boolean;
-}
-
-async function loadSnippets(heldOut: ReadonlySet<string>): Promise<Snippet[]> {
-  const text = await readFile(path.join(DATA, 'snippets.txt'), 'utf8');
-  return text
-    .split(/^=== /m)
-    .filter(Boolean)
-    .map((entry) => {
-      const [header, ...code] = entry.split('\n');
-      const [name, file, labelled] = header!.split(' | ').map((part) => part.trim());
-      const [, label, start, end] = /^(.*) @ (\d+)-(\d+)$/.exec(labelled!)!;
-      return { name: name!, doc: name!.split('/')[0]!, path: file!, label: label!, start: Number(start), end: Number(end), code: code.join('\n').trimEnd(), heldOut: heldOut.has(name!) };
-    });
-}
-
-/** A document's text: the kept copy, or the mirror's file at the recorded commit; a reason where neither is here. */
-async function documentText(source: Source): Promise<{ text: string } | { skip: string }> {
-  if (source.copy === 'kept') return { text: await readFile(path.join(DATA, source.workspacePath), 'utf8') };
-  const mirror = path.join(MIRRORS, source.repository.replace('/', '+'), 'repo');
-  if (!existsSync(mirror)) return { skip: `no mirror of ${source.repository} at ${mirror} (its licence, ${source.licence}, keeps its text out of this repository; fetch it or set HOUSESTYLE_BENCH_MIRRORS)` };
-  try {
-    return { text: execFileSync('git', ['--git-dir', mirror, 'show', `${source.commit}:${source.path}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }) };
-  } catch {
-    return { skip: `the mirror of ${source.repository} lacks ${source.path} at ${source.commit}` };
-  }
-}
-
-/** Whether a hit covers the labelled lines: at least 3 of them, or all of a shorter label. */
-function covers(hit: Hit, source: Source, snippet: Snippet): boolean {
-  const needed = Math.min(3, snippet.end - snippet.start + 1);
-  return hit.source === source.workspacePath && Math.min(hit.endLine, snippet.end) - Math.max(hit.startLine, snippet.start) + 1 >= needed;
-}
-
-function rankOf(hits: Hit[], source: Source, snippet: Snippet): number | undefined {
-  const index = hits.slice(0, K).findIndex((hit) => covers(hit, source, snippet));
-  return index < 0 ? undefined : index + 1;
-}
+import { covers, loadTeamsCorpus, rankOf, type Snippet } from './teamsCorpus';
 
 /** n choose k, as a float (the passage counts here are small enough). */
 function choose(n: number, k: number): number {
@@ -103,17 +38,8 @@ function randomOrder(n: number, m: number): { recall5: number; recall12: number;
   return { recall5: within(5), recall12: within(12), rr };
 }
 
-const sources: Source[] = JSON.parse(await readFile(path.join(DATA, 'sources.json'), 'utf8'));
-const heldOutNames = new Set((await readFile(path.join(DATA, 'heldout.txt'), 'utf8')).split('\n').filter(Boolean));
-const texts = new Map<string, string>();
-for (const source of sources) {
-  const read = await documentText(source);
-  if ('skip' in read) console.log(`${source.doc}: skipped, ${read.skip}`);
-  else texts.set(source.doc, read.text);
-}
-const present = sources.filter((source) => texts.has(source.doc));
-const sourceOf = new Map(present.map((source) => [source.doc, source]));
-const snippets = (await loadSnippets(heldOutNames)).filter((snippet) => sourceOf.has(snippet.doc));
+const { sources, texts, sourceOf, snippets, skipped } = await loadTeamsCorpus();
+for (const line of skipped) console.log(line);
 const languageOfSnippet = (snippet: Snippet) => languageOf(snippet.path);
 
 interface Row {
@@ -130,7 +56,7 @@ interface Row {
 const rows: Row[] = [];
 const workspace = await mkdtemp(path.join(tmpdir(), 'hs-retrieval-teams-'));
 try {
-  for (const source of present) {
+  for (const source of sources) {
     await mkdir(path.dirname(path.join(workspace, source.workspacePath)), { recursive: true });
     await writeFile(path.join(workspace, source.workspacePath), texts.get(source.doc)!);
   }
@@ -147,7 +73,7 @@ try {
   }
   store.close();
   const samePassages = bm25Over(allPassages);
-  const naive = naiveBm25(present.map((source) => ({ source: source.workspacePath, lines: texts.get(source.doc)!.split(/\r?\n/) })));
+  const naive = naiveBm25(sources.map((source) => ({ source: source.workspacePath, lines: texts.get(source.doc)!.split(/\r?\n/) })));
   for (const snippet of snippets) {
     const source = sourceOf.get(snippet.doc)!;
     const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
@@ -194,7 +120,7 @@ const METHODS: { name: string; score: (list: Row[]) => Scores }[] = [
 const f = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(3));
 const kept = (list: Row[]) => list.filter((row) => row.packed).length / list.length;
 
-console.log(`\n${snippets.length} snippets over ${present.length} documents (${new Set(snippets.map(languageOfSnippet)).size} languages); held out: ${snippets.filter((s) => s.heldOut).length}\n`);
+console.log(`\n${snippets.length} snippets over ${sources.length} documents (${new Set(snippets.map(languageOfSnippet)).size} languages); held out: ${snippets.filter((s) => s.heldOut).length}\n`);
 console.log(`| method | ${GROUPS.map((g) => `${g.name} r@5 | ${g.name} r@12 | ${g.name} MRR`).join(' | ')} |`);
 console.log(`| --- | ${GROUPS.map(() => '--- | --- | ---').join(' | ')} |`);
 for (const method of METHODS) console.log(`| ${method.name} | ${GROUPS.map((g) => method.score(rows.filter(g.has))).map((s) => `${f(s.recall5)} | ${f(s.recall12)} | ${f(s.mrr)}`).join(' | ')} |`);

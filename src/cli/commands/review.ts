@@ -18,6 +18,7 @@ interface ReviewCliOptions extends HostOptions {
   rulesOnly?: boolean;
   fallbackToRules?: boolean;
   route?: Route;
+  rerank?: boolean;
 }
 
 export function registerReview(program: Command): void {
@@ -33,6 +34,7 @@ export function registerReview(program: Command): void {
     .option('--kb <name>', 'knowledge base (default: review.knowledgeBase, "style")')
     .option('--rules-only', 'print the rules each file would be reviewed against, without calling the model')
     .addOption(new Option('--route <route>', 'rag: base model + rules; fine-tuned: the adapted model, no rules (no citations); hybrid: adapted model + rules (default: models.route)').choices(['rag', 'fine-tuned', 'hybrid']))
+    .option('--rerank', 'let the review model reorder the 30 best-matching rules of each window before packing (one more model call per window; default: review.rerank)')
     .option('--fallback-to-rules', 'when Ollama or the model is unavailable, print the rules and how to start Ollama instead of failing (for demos, not CI)')
     .addOption(hostOption())
     .addOption(allowRepoHostOption())
@@ -46,7 +48,7 @@ export function registerReview(program: Command): void {
         const scope = reviewScope(files, options.diff);
         return withService(options, options, async (service) => {
           const outcome = await withInterrupt((signal) =>
-            service.review({ scope, kb: options.kb, model: options.model, route: options.route, rulesOnly: options.rulesOnly, fallbackToRules: options.fallbackToRules, progress, signal }),
+            service.review({ scope, kb: options.kb, model: options.model, route: options.route, rulesOnly: options.rulesOnly, fallbackToRules: options.fallbackToRules, rerank: options.rerank, progress, signal }),
           ).finally(() => progress.end());
           if (outcome.kind === 'rules') {
             printRules(outcome.rules, options.format);

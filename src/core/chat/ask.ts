@@ -5,7 +5,7 @@ import type { ChatMessage, ModelMetrics } from '../models/chatModel';
 import type { ResolvedRoute } from '../models/route';
 import type { PackedPassage } from '../review/contextBudget';
 import { buildPrompt } from '../prompt/taskPrompt';
-import { contextWindow } from '../review/reviewer';
+import { contextWindow } from '../models/contextWindow';
 import { fileTarget, selectionTarget } from '../review/reviewTarget';
 import { reviewWindows, type ReviewWindow } from '../review/reviewWindow';
 import { retrievalQuery, retrieveRules } from '../review/ruleRetrieval';

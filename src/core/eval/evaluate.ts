@@ -8,7 +8,7 @@ import { readRegistry, updateRegistry } from '../models/registry';
 import type { ResolvedRoute } from '../models/route';
 import { findingsJsonSchema } from '../review/finding';
 import { buildPrompt, type PromptInput } from '../prompt/taskPrompt';
-import { contextWindow } from '../review/reviewer';
+import { contextWindow } from '../models/contextWindow';
 import { retrieveRules, rulesForWindow } from '../review/ruleRetrieval';
 import type { Session } from '../session';
 import { scoreAnswer, type AnswerScore } from './answerScore';

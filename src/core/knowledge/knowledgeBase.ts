@@ -13,6 +13,7 @@ import type { Passage } from './passage';
 import { recordRetrievals } from './retrievalLog';
 import { OUTDATED_SCHEMA } from './lancedbSchema';
 import { KnowledgeStore } from './store';
+import { preferHeadingMatches } from './headingMatch';
 
 export interface SearchOptions {
   k?: number;
@@ -117,10 +118,12 @@ class IndexedKnowledgeBase implements KnowledgeBase {
         .catch((error: unknown) => {
           throw explainIndexFailure(error, this.uri);
         });
-    const found = await searched(k);
+    // Passages further down may overtake the top k: those whose heading names words of the query, and where some of
+    // the top k are about other languages, those about the code's; three times as many are weighed.
+    const found = await searched(CANDIDATES_PER_RESULT * k);
     const { language } = options;
-    // Where some of the top k are about other languages, passages further down may overtake them: twice as many are weighed.
-    const passages = language === undefined || found.every((passage) => speaksTo(passage.languages ?? [], language)) ? found : preferLanguage(await searched(2 * k), language).slice(0, k);
+    const candidates = language === undefined || found.every((passage) => speaksTo(passage.languages ?? [], language)) ? found : preferLanguage(found, language);
+    const passages = preferHeadingMatches(query, candidates, k);
     if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
     return passages;
   }
@@ -142,6 +145,9 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     await recordRetrievals(this.workspace, this.name, this.reviewed).catch((error: Error) => this.logger.warn(`Could not record which rules were retrieved: ${error.message}`));
   }
 }
+
+/** Candidates searched per passage returned, for `preferHeadingMatches` and `preferLanguage` to reorder. */
+const CANDIDATES_PER_RESULT = 3;
 
 /** Weight of a passage from a document about other languages than the code's: a JavaScript rule can still serve Python code, but only where it matches far better than Python's own. */
 const OTHER_LANGUAGE_WEIGHT = 0.5;

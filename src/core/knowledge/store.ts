@@ -320,7 +320,7 @@ const UPKEEP_PHASES: Record<UpkeepTask['type'], string> = { 'vector-index': 'Bui
 type Row = Record<string, any>;
 
 /** Reciprocal rank fusion's usual constant: ranks past the first few still count, none dominates. */
-const RRF_K = 60;
+export const RRF_K = 60;
 
 /** Reciprocal rank fusion of ranked lists of rows (by id): each row scores the sum of 1 / (RRF_K + rank). */
 export function fuseByRank(lists: Row[][], k: number): Row[] {

@@ -11,8 +11,8 @@ import { dataBlock, newNonce, rulesBlock, segmentList, windowBlock, type CodeWin
  * exactly what it is later asked.
  */
 
-/** The dataset's tasks, the reviewer's own, chat, and code refinement asked without reviewer words (git-only evidence). */
-export type PromptTask = 'review-findings' | 'question' | 'review-comment' | 'code-refinement' | 'code-revision' | 'quality-estimation' | 'rule-explanation';
+/** The dataset's tasks, the reviewer's own, chat, code refinement asked without reviewer words (git-only evidence), and the optional rerank of a review's rules. */
+export type PromptTask = 'review-findings' | 'question' | 'review-comment' | 'code-refinement' | 'code-revision' | 'quality-estimation' | 'rule-explanation' | 'rule-rerank';
 
 /** A file's text as a block shows it (not numbered: a diff hunk, or code a task revises). */
 export interface PromptFileText {
@@ -100,6 +100,14 @@ const FRAMINGS: Record<Exclude<PromptTask, 'review-findings'>, Framing> = {
     role: REVIEWER,
     rules: (withRules) => [...APPLY_RULES(withRules), 'Decide whether a change needs review comments before it is merged. Reply with yes or no.'],
     instruction: (_, nonce) => `Does the change in the diff-${nonce} block need review comments before it is merged? Answer yes or no.`,
+  },
+  'rule-rerank': {
+    role: REVIEWER,
+    rules: () => [
+      "The rules block lists candidate rules from the team's documents, each by its section heading and first line only.",
+      'Choose the rules that a review of the code needs: the ones the code most likely breaks first. Answer with JSON only: {"order": ["R3", "R1", ...]}, rule ids, most relevant first; leave out rules that do not apply.',
+    ],
+    instruction: (_, nonce) => `Which rules in the rules-${nonce} block does a review of the code in the code-${nonce} block need? List their ids, most relevant first.`,
   },
   'rule-explanation': {
     role: REVIEWER,

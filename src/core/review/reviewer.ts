@@ -3,12 +3,14 @@ import type { Config } from '../config';
 import { HouseStyleError, throwIfCancelled } from '../errors';
 import { indexUri } from '../knowledge/indexUri';
 import { noProgress, silentLogger, type Logger, type Progress } from '../log';
-import type { ChatMessage, ChatModel } from '../models/chatModel';
+import type { ChatMessage, ChatModel, ModelMetrics } from '../models/chatModel';
+import { contextWindow } from '../models/contextWindow';
 import { diffTargets } from './diffTargets';
 import { compareFindings, findingsJsonSchema, type Finding } from './finding';
 import { buildPrompt } from '../prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../promptVariant';
 import { readFileTarget, fileTarget, selectionTarget, workspacePath, type ReviewTarget } from './reviewTarget';
+import type { RerankOptions } from './rerankRules';
 import { reviewWindows, type ReviewWindow } from './reviewWindow';
 import { rulesForWindow, type RuleSearch, type WindowRules } from './ruleRetrieval';
 import { addDrops, mergeIdenticalFindings, noDrops, validateAnswer, type DroppedFindings } from './validateFindings';
@@ -39,7 +41,7 @@ export interface ReviewResult {
   windows: number;
   /** Windows no rule applied to: the model was not asked about them. */
   windowsWithoutRules: number;
-  /** Summed over every model call, retries included. */
+  /** Summed over every model call, retries and reranks (`review.rerank`) included. */
   metrics: { calls: number; retries: number; promptTokens: number; completionTokens: number; totalDurationMs: number; wallMs: number };
   /** Prompt size as we estimated it: summed over windows, and the largest single prompt. */
   prompt: { tokens: number; maxTokens: number; contextTokens: number; passages: number };
@@ -102,10 +104,13 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
   };
   const variant = options.promptVariant ?? 'with-rules';
   const format = findingsJsonSchema(variant);
+  const rerank: RerankOptions | undefined = config.review.rerank
+    ? { client: options.client, model, config, logger, ...(options.signal && { signal: options.signal }), onMetrics: (metrics) => addMetrics(result.metrics, metrics) }
+    : undefined;
   for (const [i, window] of windows.entries()) {
     throwIfCancelled(options.signal);
     progress.report('Reviewing', i, windows.length);
-    const rules = variant === 'with-rules' ? await rulesForWindow(options.knowledgeBase, window, config) : unretrieved(window);
+    const rules = variant === 'with-rules' ? await rulesForWindow(options.knowledgeBase, window, config, rerank) : unretrieved(window);
     for (const reason of ['outOfScope', 'duplicate', 'overBudget'] as const) result.passagesDropped[reason] += rules.dropped[reason];
     if (variant === 'with-rules' && rules.passages.length === 0) {
       logger.info(`No rules apply to ${describeWindow(window)}; not sent to the model.`);
@@ -128,11 +133,7 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
         ...(options.onToken ? { onToken: (token: string) => options.onToken!(token, window) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      result.metrics.calls++;
-      result.metrics.promptTokens += answer.metrics.promptTokens;
-      result.metrics.completionTokens += answer.metrics.completionTokens;
-      result.metrics.totalDurationMs += answer.metrics.totalDurationMs;
-      result.metrics.wallMs += answer.metrics.wallMs;
+      addMetrics(result.metrics, answer.metrics);
       const check = validateAnswer(answer.content, window, prompt.labels, variant);
       if (check.ok) {
         result.findings.push(...check.findings);
@@ -157,6 +158,15 @@ export async function reviewTargets(options: ReviewOptions, targets: readonly Re
   return result;
 }
 
+/** One model call (a review or its rerank) added to a review's figures. */
+function addMetrics(total: ReviewResult['metrics'], metrics: ModelMetrics): void {
+  total.calls++;
+  total.promptTokens += metrics.promptTokens;
+  total.completionTokens += metrics.completionTokens;
+  total.totalDurationMs += metrics.totalDurationMs;
+  total.wallMs += metrics.wallMs;
+}
+
 /** Characters of an invalid answer shown back to the model: enough to see the mistake, not a runaway answer sent whole again. */
 const ECHO_CHARS = 4000;
 
@@ -167,14 +177,6 @@ function echoed(answer: string): string {
 /** A window of the fine-tuned route: nothing retrieved, nothing dropped. */
 function unretrieved(window: ReviewWindow): WindowRules {
   return { window, passages: [], tokens: 0, retrieved: 0, dropped: { outOfScope: 0, duplicate: 0, overBudget: 0 } };
-}
-
-/**
- * Ollama's default context (2,048 to 4,096 tokens) silently cuts longer prompts from the front, which
- * would drop the instructions: ask for room for the whole prompt, a margin for our estimate and the answer.
- */
-export function contextWindow(promptTokens: number): number {
-  return Math.max(4096, Math.ceil((promptTokens * 1.25 + 1024) / 1024) * 1024);
 }
 
 function describeWindow(window: ReviewWindow): string {

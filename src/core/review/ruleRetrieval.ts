@@ -8,6 +8,7 @@ import { languageOf } from '../language';
 import { looksLikeCode } from './looksLikeCode';
 import { packPassages, type PackedContext } from './contextBudget';
 import { passageCost } from '../prompt/dataBlocks';
+import { RERANK_CANDIDATES, rerankPassages, type RerankOptions } from './rerankRules';
 import type { ReviewWindow } from './reviewWindow';
 
 /** The part of a knowledge base a review needs (KnowledgeBase satisfies it). */
@@ -83,24 +84,28 @@ function mostFrequent(items: readonly string[], max: number): string[] {
 
 /**
  * The rules for a prompt: searched with `query`, packed into the budget for code at `path`. Without a path no
- * file is in question, so rules scoped to some files apply as much as any. The one retrieval of reviews,
- * chat and evaluation.
+ * file is in question, so rules scoped to some files apply as much as any. With `rerank`, the search's first
+ * RERANK_CANDIDATES passages are reordered by it before the first `review.k` are packed. The one retrieval of
+ * reviews, chat and evaluation.
  */
 export async function retrieveRules(
   knowledgeBase: RuleSearch,
   query: string,
   path: string | undefined,
   config: Config,
-  options: { forReview?: boolean } = {},
+  options: { forReview?: boolean; rerank?: (found: Passage[]) => Promise<Passage[]> } = {},
 ): Promise<PackedContext & { retrieved: number }> {
   const language = path === undefined ? undefined : codeLanguage(path);
-  const found = await knowledgeBase.search(query, { k: config.review.k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
+  const k = options.rerank ? Math.max(RERANK_CANDIDATES, config.review.k) : config.review.k;
+  const searched = await knowledgeBase.search(query, { k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
+  const found = options.rerank ? (await options.rerank(searched)).slice(0, config.review.k) : searched;
   const candidates = path === undefined ? found.map((passage) => ({ ...passage, appliesTo: [] })) : found;
   const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost });
   return { ...packed, retrieved: found.length };
 }
 
-/** Retrieval and packing for one window: the whole RAG step of a review, before the model is called. */
-export async function rulesForWindow(knowledgeBase: RuleSearch, window: ReviewWindow, config: Config): Promise<WindowRules> {
-  return { ...(await retrieveRules(knowledgeBase, retrievalQuery(window), window.target.path, config, { forReview: true })), window };
+/** Retrieval and packing for one window, reranked by the review model when `rerank` is given: the whole RAG step of a review, before the model reviews. */
+export async function rulesForWindow(knowledgeBase: RuleSearch, window: ReviewWindow, config: Config, rerank?: RerankOptions): Promise<WindowRules> {
+  const options = { forReview: true, ...(rerank && { rerank: (found: Passage[]) => rerankPassages(found, window, rerank) }) };
+  return { ...(await retrieveRules(knowledgeBase, retrievalQuery(window), window.target.path, config, options)), window };
 }

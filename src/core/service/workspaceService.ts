@@ -71,6 +71,8 @@ export interface ReviewRequest extends Call {
   rulesOnly?: boolean;
   /** When Ollama or the model is unavailable, the rules instead of a failure. */
   fallbackToRules?: boolean;
+  /** The review model reorders each window's rules before packing, whatever `review.rerank` says. */
+  rerank?: boolean;
 }
 
 export type ReviewOutcome =
@@ -165,7 +167,8 @@ export class WorkspaceService {
   // Reviews and questions
 
   async review(request: ReviewRequest): Promise<ReviewOutcome> {
-    const config = await this.config();
+    const configured = await this.config();
+    const config = request.rerank ? { ...configured, review: { ...configured.review, rerank: true } } : configured;
     const { model } = await resolveRoute(this.workspace, config, request.route ?? config.models.route, request.model);
     const targets = await this.targets(config, request.scope);
     const rulesOnly = request.rulesOnly || (request.fallbackToRules && !(await this.modelAvailable(config, model)));

@@ -11,7 +11,7 @@ import type { ReviewWindow } from '../../review/reviewWindow';
  * the dataset stored.
  */
 export interface PromptRecord {
-  task: Exclude<PromptTask, 'question'>;
+  task: Exclude<PromptTask, 'question' | 'rule-rerank'>;
   nonce: string;
   variant?: ReviewPromptVariant;
   /** The reviewed file, workspace-relative, and its language. */
