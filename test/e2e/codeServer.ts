@@ -44,7 +44,10 @@ export class CodeServer {
     const config = path.join(profileDir, 'config.yaml');
     await writeFile(config, 'auth: none\ncert: false\n');
     // HF_HUB_OFFLINE: the extension host inherits it, so no e2e run fetches the embedding model from the hub.
-    const env = { ...process.env, HF_HUB_OFFLINE: '1', PATH: `${toolchain.node}:${process.env.PATH}` };
+    // VSCODE_CLI: the server then gives the extension host this environment as it is, as when started from VS Code's
+    // CLI, instead of a login shell's (resolveShellEnv in its server-main.js), whose /etc/profile resets PATH and so
+    // lost the tour's llamafactory-cli stand-in.
+    const env = { ...process.env, HF_HUB_OFFLINE: '1', VSCODE_CLI: '1', PATH: `${toolchain.node}:${process.env.PATH}` };
     const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
     await run(toolchain.codeServer, [...common, '--install-extension', vsix], { env });
 
