@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { cancellationError, HouseStyleError } from '../../errors';
 import type { TrainerLogEntry } from './trainerLog';
@@ -8,24 +9,34 @@ import { shellQuote, type TrainingHost } from './trainingRun';
 const run = promisify(execFile);
 
 /**
- * The steps of the checkpoint-N folders in a run's output folder: the Hugging Face Trainer LLaMA-Factory runs saves
- * one every save_steps steps, named after its global step (transformers trainer.py `_save_checkpoint`). Undefined
- * when the host cannot be asked (the connection is gone).
+ * The steps of the complete checkpoint-N folders in a run's output folder: the Hugging Face Trainer LLaMA-Factory runs
+ * saves one every save_steps steps, named after its global step, and writes its trainer_state.json last (transformers
+ * trainer.py `_save_checkpoint`); a run stopped while saving leaves a folder without it, which cannot be resumed from.
+ * Undefined when the host cannot be asked (the connection is gone).
  */
 export async function savedCheckpoints(host: TrainingHost, outputDir: string): Promise<number[] | undefined> {
-  let names: string[];
+  let states: string[];
   try {
-    names = host.ssh
-      ? (await run('ssh', ['-o', 'BatchMode=yes', host.ssh, `ls -1 ${shellQuote(outputDir)} 2>/dev/null || true`], { timeout: 30_000 })).stdout.split('\n')
-      : await readdir(outputDir).catch(() => []);
+    states = host.ssh
+      ? (await run('ssh', ['-o', 'BatchMode=yes', host.ssh, `cd ${shellQuote(outputDir)} 2>/dev/null && ls -1d checkpoint-*/${TRAINER_STATE} 2>/dev/null || true`], { timeout: 30_000 })).stdout.split('\n')
+      : await localCheckpointStates(outputDir);
   } catch {
     return undefined;
   }
-  return names
-    .map((name) => /^checkpoint-(\d+)$/.exec(name.trim()))
+  return states
+    .map((state) => /^checkpoint-(\d+)\/trainer_state\.json$/.exec(state.trim()))
     .filter((match) => match !== null)
     .map((match) => Number(match[1]))
     .sort((a, b) => a - b);
+}
+
+const TRAINER_STATE = 'trainer_state.json';
+
+/** `checkpoint-N/trainer_state.json` for each checkpoint folder here that holds one. */
+async function localCheckpointStates(outputDir: string): Promise<string[]> {
+  const names = await readdir(outputDir).catch(() => [] as string[]);
+  const complete = await Promise.all(names.map(async (name) => ((await stat(path.join(outputDir, name, TRAINER_STATE)).then((info) => info.isFile(), () => false)) ? [`${name}/${TRAINER_STATE}`] : [])));
+  return complete.flat();
 }
 
 export interface Interruption {
