@@ -86,14 +86,30 @@ export class Workbench {
 
   /** Runs a command by its palette title ("House Style: Index Workspace") through F1. */
   async runCommand(title: string): Promise<void> {
+    // A view that opens or restores meanwhile (a dataset card's preview, a reloaded window) can take the focus and
+    // close the palette before its row is chosen: it is then opened again. Nothing ran, as the row was not clicked.
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt === 3;
+      const opened = await this.openPalette(title, last ? WAIT_MS : 20_000).then(() => true, (error: unknown) => {
+        if (last) throw error;
+        return false;
+      });
+      if (!opened) continue;
+      await this.quickPickRow(title).click();
+      return;
+    }
+  }
+
+  /** Opens the command palette with `title` typed and waits for its row. */
+  private async openPalette(title: string, timeout: number): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     // A webview with the focus (a Markdown preview) keeps F1 to itself: the title bar's command center opens the palette too.
     if (!(await input.waitFor({ timeout: 5_000 }).then(() => true, () => false))) await this.page.locator('.command-center .command-center-center').first().click();
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.quickPickRow(title).click();
+    await input.waitFor({ timeout });
+    await input.fill(`>${title}`, { timeout });
+    await this.quickPickRow(title).waitFor({ timeout });
   }
 
   /** The row of the open quick pick whose label is exactly `label`. */
