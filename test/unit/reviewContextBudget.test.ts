@@ -112,3 +112,18 @@ test('a passage the budget cannot hold whole keeps its lines that best match the
   assert.ok(packed.tokens <= budget);
   assert.equal(packed.dropped.overBudget, 0);
 });
+
+test('with the query known, no passage takes more than a quarter of the budget, so a long first one leaves room for the rest', () => {
+  const lines = Array.from({ length: 60 }, (_, i) => (i === 30 ? 'Use `const` for bindings that are never reassigned.' : `Background on the history of the codebase, paragraph ${i + 1}.`));
+  const long = passage('long', 0.05, { source: 'docs/style.md', heading: 'History', startLine: 1, endLine: 60, text: lines.join('\n') });
+  const small = [passage('s1', 0.04, { text: 'Rule s1: '.concat('words '.repeat(150)) }), passage('s2', 0.03, { text: 'Rule s2: '.concat('words '.repeat(150)) })];
+  const budget = passageCost(long, long.text) + passageCost(small[0]!, small[0]!.text) + 20;
+
+  assert.deepEqual(packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost }).passages.map((p) => p.passage.id), ['long', 's1']);
+  const packed = packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost, query: 'TypeScript code in x.ts\nlet const' });
+  assert.deepEqual(packed.passages.map((p) => p.passage.id), ['long', 's1', 's2']);
+  const shown = packed.passages[0]!;
+  assert.ok(passageCost(shown.passage, shown.text) <= budget / 4);
+  assert.ok(shown.passage.startLine <= 31 && 31 <= shown.passage.endLine, `the matching line is shown (${shown.passage.startLine}-${shown.passage.endLine})`);
+  assert.equal(shown.text, lines.slice(shown.passage.startLine - 1, shown.passage.endLine).join('\n'));
+});

@@ -9,6 +9,13 @@ const SCOPE_BOOST = 1.25;
 /** Under this many tokens left, an excerpt would say too little of its rule: what is left stays unused. */
 const MIN_EXCERPT_TOKENS = 96;
 
+/**
+ * The most of the budget one passage may take when the query is known; a longer one shows its lines that best
+ * match the query. A quarter kept the labelled rule for 0.900 of the team documents' tuning half (a third: 0.867,
+ * a fifth: 0.900, a sixth: 0.800; test/bench/retrieval.bench.ts).
+ */
+const MAX_SHARE = 1 / 4;
+
 /** A passage chosen for the prompt, with the text it contributes (lines another packed chunk already carries are cut). */
 export interface PackedPassage {
   passage: Passage;
@@ -28,7 +35,7 @@ export interface PackOptions {
   budgetTokens: number;
   /** Tokens one passage costs in the prompt with this text (its rendered block). */
   cost: (passage: Passage, text: string) => number;
-  /** What the passages were searched with: passages that do not fit whole are cut to the lines that best match it, in what the budget has left. */
+  /** What the passages were searched with: a long passage, or one the budget has no room for whole, shows the lines that best match it. */
   query?: string;
 }
 
@@ -38,11 +45,11 @@ export interface PackOptions {
  * already contains is left out, and lines shared with a neighbouring chunk (chunk overlap) are cut.
  * A chunk that continues a packed chunk of the same section (lines touching or overlapping) joins that
  * chunk's block, so the section's tag, source and heading are paid once (and it is cited as one passage).
- * A passage that does not fit is skipped while smaller ones after it may still fit. What the whole passages leave
- * of the budget then goes, in rank order, to the skipped ones cut to their lines that best match the query
- * (`passageExcerpt`), when it is known: four or five sections of 300 to 500 tokens fill the default budget, and a
- * rule the review needed, ranked eighth to tenth, was left out whole (test/bench/retrieval.bench.ts). Passages
- * that fit are never cut, so the excerpts only add rules.
+ * When the query is known, a passage longer than a quarter of the budget shows only its lines that best match the
+ * query (`passageExcerpt`), cited by those lines: four or five whole sections of 300 to 500 tokens filled the
+ * default budget, and a rule the review needed, ranked eighth to tenth, was left out (test/bench/retrieval.bench.ts).
+ * A passage that does not fit is skipped while smaller ones after it may still fit; what the budget has left then
+ * goes, in rank order, to the skipped ones cut to their best lines.
  */
 export function packPassages(candidates: readonly Passage[], options: PackOptions): PackedContext {
   const dropped = { outOfScope: 0, duplicate: 0, overBudget: 0 };
@@ -73,14 +80,14 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
     tokens += cost;
     return 'packed';
   };
+  const terms = options.query === undefined ? undefined : queryTerms(options.query);
   const skipped: Passage[] = [];
   for (const passage of ranked) {
-    const outcome = pack(passage);
+    const outcome = pack(terms ? (passageExcerpt(passage, terms, options.budgetTokens * MAX_SHARE, options.cost) ?? passage) : passage);
     if (outcome === 'overBudget') skipped.push(passage);
     else if (outcome === 'duplicate') dropped.duplicate++;
   }
-  // What the whole passages left of the budget goes to the best lines of those that did not fit, in rank order.
-  const terms = options.query === undefined ? undefined : queryTerms(options.query);
+  // What the budget has left goes to the best lines of those that did not fit, in rank order.
   for (const passage of skipped) {
     const room = options.budgetTokens - tokens;
     const excerpt = terms && room >= MIN_EXCERPT_TOKENS ? passageExcerpt(passage, terms, room, options.cost) : undefined;
