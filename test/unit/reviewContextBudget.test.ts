@@ -127,3 +127,14 @@ test('with the query known, no passage takes more than a quarter of the budget, 
   assert.ok(shown.passage.startLine <= 31 && 31 <= shown.passage.endLine, `the matching line is shown (${shown.passage.startLine}-${shown.passage.endLine})`);
   assert.equal(shown.text, lines.slice(shown.passage.startLine - 1, shown.passage.endLine).join('\n'));
 });
+
+test('an excerpt of a passage whose text is not its file\'s lines one for one (an HTML list) is cited by the whole passage', () => {
+  const items = Array.from({ length: 40 }, (_, i) => (i === 20 ? 'Never compare with == null; use is None.' : `Advice on layout and wrapping, item ${i + 1}.`));
+  // Forty list items read from an HTML file whose elements sit on lines 100 to 260.
+  const html = passage('html', 0.05, { source: 'docs/style.html', heading: 'Comparisons', startLine: 100, endLine: 260, text: items.join('\n') });
+  const budget = passageCost(html, html.text) - 1;
+  const packed = packPassages([html], { path: 'x.py', budgetTokens: budget, cost: passageCost, query: 'Python code in x.py\nif value == None\nop3d3d' });
+  const shown = packed.passages[0]!;
+  assert.ok(shown.text.includes('use is None') && shown.text.split('\n').length < items.length, shown.text);
+  assert.deepEqual([shown.passage.startLine, shown.passage.endLine], [100, 260]);
+});

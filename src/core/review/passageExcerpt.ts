@@ -6,8 +6,8 @@ import { countTokens } from '../knowledge/tokens';
  * The lines of a long passage that best match the query, as a passage of their own: the longest run of its
  * consecutive lines that fits `maxTokens` (as `cost` counts the rendered block) and holds the most weight of the
  * query's terms, each term weighed by how few of the passage's lines hold it (a word on every line of a section
- * tells nothing about where in it the rule is). Its lines and text are the document's own, so a citation of it
- * names exactly the lines the prompt showed. A passage that fits is returned as it is; undefined when not even
+ * tells nothing about where in it the rule is). Its text is the document's own lines, and a citation of it names
+ * exactly the lines the prompt showed where the passage's text is its file's lines one for one. A passage that fits is returned as it is; undefined when not even
  * its best line fits.
  */
 export function passageExcerpt(passage: Passage, query: ReadonlySet<string>, maxTokens: number, cost: (passage: Passage, text: string) => number): Passage | undefined {
@@ -33,8 +33,12 @@ export function passageExcerpt(passage: Passage, query: ReadonlySet<string>, max
   }
   if (!best) return undefined;
   // The estimate counts lines one by one; the rendered block (link targets dropped, attributes) decides.
+  // Markdown and plain text keep one line of text per line of the file; an HTML element, a PDF page's text or a
+  // table row may not, and then the excerpt is cited by the whole passage's lines, which hold it.
+  const lineForLine = lines.length === passage.endLine - passage.startLine + 1;
   for (let end = best.end; end >= best.start; end--) {
-    const excerpt = { ...passage, startLine: passage.startLine + best.start, endLine: passage.startLine + end, text: lines.slice(best.start, end + 1).join('\n') };
+    const shown = lineForLine ? { startLine: passage.startLine + best.start, endLine: passage.startLine + end } : {};
+    const excerpt = { ...passage, ...shown, text: lines.slice(best.start, end + 1).join('\n') };
     if (cost(excerpt, excerpt.text) <= maxTokens) return excerpt;
   }
   return undefined;
