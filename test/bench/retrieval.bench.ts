@@ -139,13 +139,13 @@ for (const group of GROUPS) {
 }
 
 // BENCH_VERBOSE=tuning lists the tuning half's ranks per snippet (House Style's beside both naive BM25s; - is not in
-// the top 12) and its snippets whose rule is not in the top 5. The held-out half is never listed: nobody looks at
-// it to choose a change.
+// the top 12), whether the review's packed prompt keeps the rule, and its snippets whose rule is not in the top 5.
+// The held-out half is never listed: nobody looks at it to choose a change.
 if (process.env.BENCH_VERBOSE === 'tuning') {
   const tuning = rows.filter((r) => !r.snippet.heldOut);
   const cell = (rank: number | undefined) => String(rank ?? '-').padStart(7);
-  console.log(`\n${'tuning snippet'.padEnd(44)}  review  search windows passages`);
-  for (const row of tuning) console.log(`${row.snippet.name.padEnd(44)}${[row.review, row.search, row.bm25, row.bm25Passages].map(cell).join(' ')}`);
+  console.log(`\n${'tuning snippet'.padEnd(44)}  review  search windows passages  packed`);
+  for (const row of tuning) console.log(`${row.snippet.name.padEnd(44)}${[row.review, row.search, row.bm25, row.bm25Passages].map(cell).join(' ')} ${(row.packed ? 'yes' : 'no').padStart(7)}`);
   console.log('');
   for (const row of tuning.filter((r) => (r.review ?? 99) > 5)) console.log(`  miss: ${row.snippet.name} wanted ${row.snippet.label} (rank ${row.review ?? '-'}), got ${row.top.join(' | ')}`);
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { packPassages } from '../../src/core/review/contextBudget';
-import { passageCost } from '../../src/core/prompt/dataBlocks';
+import { passageCost, rulesBlock } from '../../src/core/prompt/dataBlocks';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';
@@ -83,4 +83,58 @@ test('the retrieval query names language and path, then the window\'s most frequ
   assert.equal(words.length, 24);
   assert.deepEqual(words.slice(0, 4), ['userName', 'const', 'shared', 'catchAll']);
   assert.equal(new Set(words).size, 24);
+});
+
+test('a passage the budget cannot hold whole keeps its lines that best match the query, cited by the lines shown', () => {
+  const whole = [passage('first', 0.05, { text: 'Prefer small functions. '.repeat(30) }), passage('second', 0.04, { text: 'Name things well. '.repeat(30) })];
+  const lines = [
+    ...Array.from({ length: 12 }, (_, i) => `General advice about layout and wrapping, line ${i + 1}.`),
+    'Never compare with `== null`; use `is None` instead.',
+    'The identity check says what is meant.',
+    ...Array.from({ length: 12 }, (_, i) => `More advice about comments and spacing, line ${i + 1}.`),
+  ];
+  const long = passage('long', 0.03, { source: 'docs/style.md', heading: 'Comparisons', startLine: 40, endLine: 40 + lines.length - 1, text: lines.join('\n') });
+  const budget = whole.reduce((sum, p) => sum + passageCost(p, p.text), 0) + 100;
+  assert.ok(passageCost(long, long.text) > 100);
+
+  const plain = packPassages([...whole, long], { path: 'x.py', budgetTokens: budget, cost: passageCost });
+  assert.deepEqual(plain.passages.map((p) => p.passage.id), ['first', 'second']);
+
+  const packed = packPassages([...whole, long], { path: 'x.py', budgetTokens: budget, cost: passageCost, query: 'Python code in x.py\nif value == None\nop3d3d' });
+  assert.deepEqual(packed.passages.map((p) => p.passage.id), ['first', 'second', 'long']);
+  assert.deepEqual(packed.passages.slice(0, 2), whole.map((p) => ({ passage: p, text: p.text })));
+  const shown = packed.passages[2]!;
+  assert.ok(shown.passage.startLine <= 52 && shown.passage.endLine >= 52, `the rule's line is shown (${shown.passage.startLine}-${shown.passage.endLine})`);
+  assert.ok(shown.passage.endLine - shown.passage.startLine + 1 < lines.length);
+  // The text is the document's own lines, and the prompt cites exactly those.
+  assert.equal(shown.text, lines.slice(shown.passage.startLine - 40, shown.passage.endLine - 40 + 1).join('\n'));
+  assert.match(rulesBlock([shown], 'n0').text, new RegExp(`lines="${shown.passage.startLine}-${shown.passage.endLine}"`));
+  assert.ok(packed.tokens <= budget);
+  assert.equal(packed.dropped.overBudget, 0);
+});
+
+test('with the query known, no passage takes more than a quarter of the budget, so a long first one leaves room for the rest', () => {
+  const lines = Array.from({ length: 60 }, (_, i) => (i === 30 ? 'Use `const` for bindings that are never reassigned.' : `Background on the history of the codebase, paragraph ${i + 1}.`));
+  const long = passage('long', 0.05, { source: 'docs/style.md', heading: 'History', startLine: 1, endLine: 60, text: lines.join('\n') });
+  const small = [passage('s1', 0.04, { text: 'Rule s1: '.concat('words '.repeat(150)) }), passage('s2', 0.03, { text: 'Rule s2: '.concat('words '.repeat(150)) })];
+  const budget = passageCost(long, long.text) + passageCost(small[0]!, small[0]!.text) + 20;
+
+  assert.deepEqual(packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost }).passages.map((p) => p.passage.id), ['long', 's1']);
+  const packed = packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost, query: 'TypeScript code in x.ts\nlet const' });
+  assert.deepEqual(packed.passages.map((p) => p.passage.id), ['long', 's1', 's2']);
+  const shown = packed.passages[0]!;
+  assert.ok(passageCost(shown.passage, shown.text) <= budget / 4);
+  assert.ok(shown.passage.startLine <= 31 && 31 <= shown.passage.endLine, `the matching line is shown (${shown.passage.startLine}-${shown.passage.endLine})`);
+  assert.equal(shown.text, lines.slice(shown.passage.startLine - 1, shown.passage.endLine).join('\n'));
+});
+
+test('an excerpt of a passage whose text is not its file\'s lines one for one (an HTML list) is cited by the whole passage', () => {
+  const items = Array.from({ length: 40 }, (_, i) => (i === 20 ? 'Never compare with == null; use is None.' : `Advice on layout and wrapping, item ${i + 1}.`));
+  // Forty list items read from an HTML file whose elements sit on lines 100 to 260.
+  const html = passage('html', 0.05, { source: 'docs/style.html', heading: 'Comparisons', startLine: 100, endLine: 260, text: items.join('\n') });
+  const budget = passageCost(html, html.text) - 1;
+  const packed = packPassages([html], { path: 'x.py', budgetTokens: budget, cost: passageCost, query: 'Python code in x.py\nif value == None\nop3d3d' });
+  const shown = packed.passages[0]!;
+  assert.ok(shown.text.includes('use is None') && shown.text.split('\n').length < items.length, shown.text);
+  assert.deepEqual([shown.passage.startLine, shown.passage.endLine], [100, 260]);
 });

@@ -100,7 +100,7 @@ export async function retrieveRules(
   const searched = await knowledgeBase.search(query, { k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
   const found = options.rerank ? (await options.rerank(searched)).slice(0, config.review.k) : searched;
   const candidates = path === undefined ? found.map((passage) => ({ ...passage, appliesTo: [] })) : found;
-  const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost });
+  const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost, query });
   return { ...packed, retrieved: found.length };
 }
 
