@@ -200,10 +200,10 @@ export async function defaultFeedbackLog(workspace: string): Promise<string | un
  * The sources, richest evidence first so that it is what de-duplication keeps: exported review comments
  * (a reviewer's own words), the feedback log, then the git history.
  */
-async function* sources(options: BuildDatasetOptions & { comments: string[] }): AsyncGenerator<MinedItem> {
+async function* sources(options: BuildDatasetOptions & { comments: string[]; remote: Promise<string | undefined> }): AsyncGenerator<MinedItem> {
   const { repo, config, signal, logger, comments } = options;
   const progress = options.progress ?? noProgress;
-  if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
+  if ((await options.remote) === undefined) {
     const skip = unkeyedPullRequests(config.dataset.remote);
     logger?.warn(`${skip.reason}.`);
     yield { skip };
@@ -243,11 +243,13 @@ async function* sources(options: BuildDatasetOptions & { comments: string[] }): 
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
   const { workspace, config, client, extensionRoot, logger, progress, signal } = options;
   let rules: DatasetRules | undefined;
+  // Asked of git now, so the answer is there when the sources start (it never rejects).
+  const remote = remoteRepository(options.repo, config.dataset.remote, signal);
   try {
     rules = workspace ? await openDatasetRules({ workspace, config, ...(client && { client }), ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     const comments = options.comments ?? [];
     const reviewComments = options.reviewComments ?? comments.map((file) => ({ file }));
-    return await writeDatasetFrom(sources({ ...options, comments }), { ...options, reviewComments, ...(rules && { rules }) });
+    return await writeDatasetFrom(sources({ ...options, comments, remote }), { ...options, reviewComments, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
     throw cancellationError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, error);
