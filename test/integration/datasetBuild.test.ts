@@ -393,3 +393,29 @@ describe('housestyle dataset build', () => {
     );
   });
 });
+
+describe('dataset build and its git processes', () => {
+  const running = () => process.getActiveResourcesInfo().filter((kind) => kind === 'ProcessWrap').length;
+
+  it('stops the history passes it started when the build fails before mining', async () => {
+    // 120 commits of 40 KB each: git's patch pass outlasts the read-ahead, so git waits on a full pipe until stopped.
+    const repo = GitTestRepo.create('long-history');
+    try {
+      const body = Array.from({ length: 800 }, (_, i) => `int value_${i} = ${i}; /* one line of a generated table */`).join('\n');
+      const commits = Array.from({ length: 120 }, (_, i) => {
+        const message = `Add table ${i}\n`;
+        const content = `${body}\n/* table ${i} */\n`;
+        return `commit refs/heads/main\ncommitter Alice <alice@example.com> ${1_700_000_000 + i * 60} +0000\ndata ${Buffer.byteLength(message)}\n${message}M 644 inline table${i}.c\ndata ${Buffer.byteLength(content)}\n${content}\n`;
+      });
+      repo.git(['fast-import', '--quiet'], { input: commits.join('') });
+      const before = running();
+      const missing = path.join(path.dirname(repo.dir), 'missing-feedback.jsonl');
+      await assert.rejects(buildDataset({ repo: repo.dir, feedback: missing, out: path.join(path.dirname(repo.dir), 'out'), format: 'openai', config: parseConfig({}) }), { code: 'usage' });
+      // Stopped git exits at once; a git left waiting on its pipe never would (the loop then gives up after 30 s).
+      for (let i = 0; i < 300 && running() > before; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(running(), before, 'a git process of the build is still running');
+    } finally {
+      repo.remove();
+    }
+  });
+});

@@ -84,6 +84,18 @@ describe('bookkeeping settings', () => {
     assert.equal(dropOf(lenient(reviewEvent({ path: 'docs/guide.md' }))), undefined);
     assert.equal(dropOf(lenient(reviewEvent({ path: 'CONTRIBUTORS.md' }))), 'people-list');
   });
+
+  it('calls a hunk a version-only change only when each changed line is its partner with another version', () => {
+    const hunk = (...lines: string[]) => ['@@ -1,3 +1,3 @@', ...lines].join('\n');
+    const cases: Array<[string, string | undefined]> = [
+      [hunk('-#define JQ_VERSION "1.6"', '-  release = 1.6.0-rc1', '+  release = 1.7.1', '+#define JQ_VERSION "1.7"', ' int x;'), 'version-only-change'],
+      [hunk('-  timeout = 30', '+  timeout = 60'), undefined],
+      [hunk('+#define JQ_VERSION "1.7"'), undefined],
+      [hunk('-#define JQ_VERSION "1.6"', '+#define JQ_VERSION "1.7"', '+#define JQ_DATE "2023"'), undefined],
+      [hunk('-#define JQ_VERSION "1.6"', '+#define JQ_RELEASE "1.7"'), undefined],
+    ];
+    for (const [diffHunk, drop] of cases) assert.equal(dropOf(clean(reviewEvent({ path: 'src/version_info.c', diffHunk }))), drop, diffHunk);
+  });
 });
 
 describe('trivial comments', () => {

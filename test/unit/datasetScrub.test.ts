@@ -81,6 +81,20 @@ describe('Scrubber.text', () => {
     assert.equal(again.counts.total, 0);
   });
 
+  it('scrubs and counts a text seen again as it did the first time (short texts are remembered)', () => {
+    const scrubber = new Scrubber({ anonymizeAuthors: false });
+    const lines = plantedLines()
+      .map(({ line }) => line)
+      .filter((line) => line.length <= 256);
+    assert.ok(lines.length >= 10, 'short planted lines to repeat');
+    const first = lines.map((line) => scrubber.text(line));
+    const once = scrubber.counts.toRecord();
+    const second = lines.map((line) => scrubber.text(line));
+    assert.deepEqual(second, first);
+    assert.deepEqual(scrubber.counts.toRecord(), Object.fromEntries(Object.entries(once).map(([kind, n]) => [kind, n * 2])));
+    assert.ok(second.every((line, i) => line !== lines[i]), 'every planted line is still replaced');
+  });
+
   it('keeps ordinary code, prose, hashes, commit ids, references and placeholders, uncounted', () => {
     const scrubber = new Scrubber({ anonymizeAuthors: true });
     const text = [

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HouseStyleError } from '../../core/errors';
 import type { Passage } from '../../core/knowledge/passage';
 import { terminalLine, terminalLines } from '../../core/service/frontEndHelpers';

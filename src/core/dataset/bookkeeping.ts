@@ -39,6 +39,8 @@ function isProse(file: string): boolean {
 /** A version or any number, so that lines differing only in them compare equal. */
 const VERSION = /\bv?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.-]+)?\b/g;
 const NUMBER = /\d+/g;
+/** VERSION without the global flag, for a stateless test. */
+const HAS_VERSION = new RegExp(VERSION.source);
 
 export function withoutVersions(text: string): string {
   return text.replace(VERSION, '<v>').replace(NUMBER, '<n>');
@@ -49,15 +51,14 @@ export function withoutVersions(text: string): string {
  * version among them (a version bump; a changed constant such as a timeout is code).
  */
 export function isVersionOnlyChange(diffHunk: string): boolean {
+  const changed = diffHunk.split('\n').filter((line) => line[0] === '-' || line[0] === '+');
+  const removedCount = changed.filter((line) => line[0] === '-').length;
+  // Counted first: most hunks fail here, before any line is rewritten (regenerated files have thousands of lines).
+  if (removedCount === 0 || removedCount * 2 !== changed.length) return false;
+  if (!changed.some((line) => HAS_VERSION.test(line))) return false;
   const removed: string[] = [];
   const added: string[] = [];
-  let versioned = false;
-  for (const line of diffHunk.split('\n')) {
-    if (line[0] !== '-' && line[0] !== '+') continue;
-    versioned ||= new RegExp(VERSION.source).test(line);
-    (line[0] === '-' ? removed : added).push(withoutVersions(line.slice(1)).trim());
-  }
-  if (!versioned || removed.length === 0 || removed.length !== added.length) return false;
+  for (const line of changed) (line[0] === '-' ? removed : added).push(withoutVersions(line.slice(1)).trim());
   return removed.sort().join('\n') === added.sort().join('\n');
 }
 

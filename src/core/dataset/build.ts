@@ -18,7 +18,7 @@ import { openDatasetRules, type DatasetRules } from './datasetRules';
 import { datasetFormat } from './exporters/formats';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
 import { generatedFiles } from './generatedFiles';
-import { mineGitHistory } from './git/mineGitHistory';
+import { mineGitHistory, startHistoryPasses, type HistoryPasses, type MineOptions } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
 import { planOutputFiles, writeOutputFiles } from './outputFiles';
 import { importReviewComments } from './reviewComments/importReviewComments';
@@ -200,10 +200,10 @@ export async function defaultFeedbackLog(workspace: string): Promise<string | un
  * The sources, richest evidence first so that it is what de-duplication keeps: exported review comments
  * (a reviewer's own words), the feedback log, then the git history.
  */
-async function* sources(options: BuildDatasetOptions & { comments: string[] }): AsyncGenerator<MinedItem> {
+async function* sources(options: BuildDatasetOptions & { comments: string[]; remote: Promise<string | undefined>; history: { options: MineOptions; passes: HistoryPasses } }): AsyncGenerator<MinedItem> {
   const { repo, config, signal, logger, comments } = options;
   const progress = options.progress ?? noProgress;
-  if ((await remoteRepository(repo, config.dataset.remote, signal)) === undefined) {
+  if ((await options.remote) === undefined) {
     const skip = unkeyedPullRequests(config.dataset.remote);
     logger?.warn(`${skip.reason}.`);
     yield { skip };
@@ -218,8 +218,14 @@ async function* sources(options: BuildDatasetOptions & { comments: string[] }): 
     }
     yield* readFeedbackLog(options.feedback);
   }
-  yield* mineGitHistory({
-    repo,
+  yield* mineGitHistory(options.history.options, options.history.passes);
+}
+
+/** How the build mines the repository's history. */
+function historyOptions(options: BuildDatasetOptions): MineOptions {
+  const { config } = options;
+  return {
+    repo: options.repo,
     since: options.since,
     until: options.until,
     paths: options.paths,
@@ -228,10 +234,10 @@ async function* sources(options: BuildDatasetOptions & { comments: string[] }): 
     botAuthors: config.dataset.botAuthors,
     notesRef: config.dataset.notesRef,
     mergeRules: config.dataset,
-    signal,
-    progress,
-    logger,
-  });
+    signal: options.signal,
+    progress: options.progress ?? noProgress,
+    logger: options.logger,
+  };
 }
 
 /**
@@ -243,15 +249,21 @@ async function* sources(options: BuildDatasetOptions & { comments: string[] }): 
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
   const { workspace, config, client, extensionRoot, logger, progress, signal } = options;
   let rules: DatasetRules | undefined;
+  // Git starts on the history (and answers the remote's URL, which never rejects) while the knowledge base is
+  // brought up to date, so neither waits for the other.
+  const remote = remoteRepository(options.repo, config.dataset.remote, signal);
+  const mining = historyOptions(options);
+  const history = { options: mining, passes: startHistoryPasses(mining) };
   try {
     rules = workspace ? await openDatasetRules({ workspace, config, ...(client && { client }), ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     const comments = options.comments ?? [];
     const reviewComments = options.reviewComments ?? comments.map((file) => ({ file }));
-    return await writeDatasetFrom(sources({ ...options, comments }), { ...options, reviewComments, ...(rules && { rules }) });
+    return await writeDatasetFrom(sources({ ...options, comments, remote, history }), { ...options, reviewComments, ...(rules && { rules }) });
   } catch (error) {
     if (!isCancellation(error) && !options.signal?.aborted) throw error;
     throw cancellationError('Dataset build cancelled; nothing was written and any earlier dataset is unchanged.', undefined, error);
   } finally {
+    await history.passes.close();
     await rules?.search?.close();
   }
 }

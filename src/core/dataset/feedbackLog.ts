@@ -1,7 +1,7 @@
 import { appendFile, mkdir, open, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HouseStyleError } from '../errors';
 import { feedbackLineSchema, type FeedbackEntry, type FeedbackLine } from '../review/feedbackEntry';
 import type { MinedItem, ReviewEvent } from './reviewEvent';

@@ -13,6 +13,9 @@ const PERSON_TRAILERS = /^(reviewed|acked|signed-off|co-authored|tested|reported
 /** @-words that are code annotations or doc tags more often than people. */
 const NOT_PEOPLE = new Set(['param', 'returns', 'return', 'throws', 'type', 'see', 'example', 'deprecated', 'override', 'todo', 'internal', 'public', 'private']);
 
+/** Texts up to this length are remembered once scrubbed: a history repeats commit ids, pull-request URLs and skip reasons hundreds of times. */
+const REMEMBERED_LENGTH = 256;
+
 const MENTION = /(^|[^\w@`/.])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b/g;
 const CODE_SPAN = /(`+)[\s\S]*?\1/g;
 
@@ -25,13 +28,23 @@ export class Scrubber {
   readonly counts = new Tally<ScrubKind>();
   private readonly detectors: Detector[] = [...secretDetectors(), ...personalDataDetectors()];
   private readonly pseudonyms = new Map<string, string>();
+  /** Short texts already scrubbed: the result, and the kinds it replaced (counted again on each use). */
+  private readonly scrubbed = new Map<string, { text: string; found: ScrubKind[] }>();
 
   constructor(private readonly options: ScrubOptions) {}
 
   /** Secrets and personal data (emails, phone numbers, IP addresses) in free text: code, diffs, messages, comments, paths. */
   text(value: string): string {
+    const known = this.scrubbed.get(value);
+    if (known) {
+      for (const kind of known.found) this.counts.add(kind);
+      return known.text;
+    }
+    const found: ScrubKind[] = [];
     let text = value;
-    for (const detector of this.detectors) text = detector.apply(text, () => this.counts.add(detector.kind));
+    for (const detector of this.detectors) text = detector.apply(text, () => found.push(detector.kind));
+    for (const kind of found) this.counts.add(kind);
+    if (value.length <= REMEMBERED_LENGTH) this.scrubbed.set(value, { text, found });
     return text;
   }
 

@@ -140,7 +140,7 @@ function lineAfter(match: string, { offset, input }: At): string {
 
 /** A diff line's own '+', '-' or ' ' marker at the start of a match: it belongs to the hunk, never to the value. */
 function diffMarker(match: string, at: At): string {
-  return lineBefore(at) === '' && /^[+\- ]/.test(match) ? match[0]! : '';
+  return /^[+\- ]/.test(match) && lineBefore(at) === '' ? match[0]! : '';
 }
 
 /** The end of a token: not followed by another token character. */
@@ -327,7 +327,8 @@ export function looksRandom(token: string): boolean {
 const highEntropy = detector('high-entropy', /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])/g, (match, _groups, at) => {
   const marker = diffMarker(match, at);
   const token = match.slice(marker.length);
-  if (/^sha(?:1|256|384|512)-/i.test(token) || HASH_LABEL.test(lineBefore(at)) || !looksRandom(token)) return match;
+  // Cheapest test first: most tokens of code are words, which looksRandom settles at once.
+  if (!looksRandom(token) || /^sha(?:1|256|384|512)-/i.test(token) || HASH_LABEL.test(lineBefore(at))) return match;
   return `${marker}${placeholder('high-entropy')}`;
 });
 

@@ -84,7 +84,8 @@ export class UnifiedDiffParser {
 
   private fileLine(line: string): void {
     if (line.startsWith('diff --git ')) {
-      this.file = { ...pathsOfDiffLine(line.slice('diff --git '.length)), status: 'modified', binary: false, hunks: [], lossy: false };
+      const { oldPath, newPath } = pathsOfDiffLine(line.slice('diff --git '.length));
+      this.file = { oldPath, newPath, status: 'modified', binary: false, hunks: [], lossy: false };
       this.files.push(this.file);
       return;
     }

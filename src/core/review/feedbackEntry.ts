@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding } from './finding';
 
 /** One line of the feedback log (.housestyle/feedback.jsonl), as the editor writes it and dataset builds read it. */

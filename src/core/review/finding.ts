@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../config';
 import type { Passage } from '../knowledge/passage';
 import type { ReviewPromptVariant } from '../promptVariant';

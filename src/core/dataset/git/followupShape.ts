@@ -42,14 +42,25 @@ const DEFINITION = /^\s*(export\s+)?(default\s+)?(public\s+|private\s+|protected
  */
 export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
   let hunks = 0;
+  for (const file of commit.files) {
+    // A new file is new work: review asks to change what is there, not for a file beside it.
+    if (file.status === 'added') return false;
+    hunks += file.hunks.length;
+  }
+  // Every hunk stays inside lines the pull request itself wrote: touching them in passing is a series step.
+  if (hunks === 0 || revisit.revisitingHunks !== hunks) return false;
+  // Review takes a reviewer's time: the same author seconds later is the next patch of a planned series, unless
+  // the message says it answers review. Of git.git's topic pairs hand-read, the 5 series steps were 1 to 37 s
+  // apart; its follow-ups came days later.
+  const words = commit.message.split('\n').filter((line) => !TRAILER_LINE.test(line)).join('\n');
+  const answersReview = ANSWERS_REVIEW.test(words);
+  if (!answersReview && revisit.earlier.some((earlier) => sameSitting(earlier, commit))) return false;
+  // The lines are read only now: most commits of a pull request fail the cheap tests above.
   let added = 0;
   let removed = 0;
   const addedLines: string[] = [];
   const removedText: string[] = [];
   for (const file of commit.files) {
-    // A new file is new work: review asks to change what is there, not for a file beside it.
-    if (file.status === 'added') return false;
-    hunks += file.hunks.length;
     for (const hunk of file.hunks) {
       for (const line of hunk.lines) {
         if (line[0] === '+') {
@@ -62,14 +73,6 @@ export function isFollowupShaped(commit: GitCommit, revisit: Revisit): boolean {
       }
     }
   }
-  // Every hunk stays inside lines the pull request itself wrote: touching them in passing is a series step.
-  if (hunks === 0 || revisit.revisitingHunks !== hunks) return false;
-  // Review takes a reviewer's time: the same author seconds later is the next patch of a planned series, unless
-  // the message says it answers review. Of git.git's topic pairs hand-read, the 5 series steps were 1 to 37 s
-  // apart; its follow-ups came days later.
-  const words = commit.message.split('\n').filter((line) => !TRAILER_LINE.test(line)).join('\n');
-  const answersReview = ANSWERS_REVIEW.test(words);
-  if (!answersReview && revisit.earlier.some((earlier) => sameSitting(earlier, commit))) return false;
   // A follow-up mostly modifies: it adds at most about twice what it removes, never a block of new lines.
   if (added > 2 * removed + 2) return false;
   // Small beside what it revisits: writing more lines than the earlier hunks wrote is a rework (removing is not).

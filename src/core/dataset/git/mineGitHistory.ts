@@ -12,7 +12,7 @@ import { pathFilter } from './pathFilter';
 import { SQUASH_SUBJECT } from './pullRequestRef';
 import { mergeClassifier, type MergeRules } from './pullRequestMerges';
 import { readAhead } from '../../readAhead';
-import { openRepository } from './repository';
+import { openRepository, type RepositoryInfo } from './repository';
 import { followupEvents, reviewFollowupMatcher } from './reviewFollowups';
 
 export type { MinedItem } from '../reviewEvent';
@@ -43,6 +43,41 @@ const PHASE = 'Mining git history';
 /** Chunks of parsed commits (dozens each) held while the consumer is busy: enough to cover the graph pass on large histories. */
 const READ_AHEAD_BATCHES = 32;
 
+/** The git work of mining, started: the repository checks, the graph pass and the patch pass (read ahead). */
+export interface HistoryPasses {
+  opening: Promise<RepositoryInfo>;
+  graphRead: Promise<CommitGraph>;
+  log: ReturnType<typeof readAhead<GitCommit[]>>;
+  /** Stops the passes (the patch pass's git) whether or not they were mined; mining closes them too. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts git on the history at once, so that its passes run while the caller still prepares (the knowledge
+ * base, the output folder). The caller closes them, or mines them with mineGitHistory.
+ */
+export function startHistoryPasses(options: MineOptions): HistoryPasses {
+  const dir = path.resolve(options.repo);
+  const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
+  // Everything starts at once: the repository checks, the graph pass, and the patch pass, which reads ahead
+  // so that git's first diffs overlap the other two. The checks are awaited first, so a bad repository is
+  // reported as such even though the passes fail too. Until then a failure is nobody's to handle yet.
+  // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
+  const opening = openRepository(dir);
+  opening.catch(() => undefined);
+  const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
+  graphRead.catch(() => undefined);
+  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
+  return {
+    opening,
+    graphRead,
+    log,
+    async close() {
+      await log.return();
+    },
+  };
+}
+
 /**
  * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
  * pull-request branches (and the hunks they left alone), and review notes, with trailers, pull-request
@@ -50,23 +85,17 @@ const READ_AHEAD_BATCHES = 32;
  * a truncated shallow history) come out as skip records. Reads the graph once without diffs (a cheap pass
  * that runs alongside) and the diffs in one streamed `git log --patch` pass, newest first as git walks (a
  * `--reverse` walk costs git a sixth more): the commits of a pull-request branch, which git shows together,
- * are held until the branch is complete and then followed oldest first.
+ * are held until the branch is complete and then followed oldest first. `started` are the passes
+ * startHistoryPasses started for the same options, when the caller started them early.
  */
-export async function* mineGitHistory(options: MineOptions): AsyncGenerator<MinedItem> {
+export async function* mineGitHistory(options: MineOptions, started?: HistoryPasses): AsyncGenerator<MinedItem> {
+  // Started here unless given, so that git runs only once the mining is iterated.
+  const passes = started ?? startHistoryPasses(options);
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
   const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
   const isBot = botAuthorMatcher(options.botAuthors);
-  const dir = path.resolve(options.repo);
-  const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
-  // Everything starts at once: the repository checks, the graph pass, and the patch pass, which reads ahead
-  // so that git's first diffs overlap the other two. The checks are awaited first, so a bad repository is
-  // reported as such even though the passes fail too.
-  // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
-  const opening = openRepository(dir);
-  const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
-  graphRead.catch(() => undefined);
-  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
+  const { opening, graphRead, log } = passes;
   /** Commits of each pull-request branch seen so far, newest first, until the whole branch is there. */
   const held = new Map<string, GitCommit[]>();
   let done = 0;
@@ -119,7 +148,7 @@ export async function* mineGitHistory(options: MineOptions): AsyncGenerator<Mine
     // A branch cut by a commit limit or date range was still merged: follow what there is of it.
     for (const [merge, commits] of held) yield* mineBranch(merge, commits);
   } finally {
-    await log.return();
+    await passes.close();
   }
   logger.info(`Mined ${done} commits.`);
 }

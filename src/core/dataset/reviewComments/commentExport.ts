@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HouseStyleError } from '../../errors';
 import type { SkipRecord } from '../reviewEvent';
 import { commentThreads, type CommentThread, type ExportedComment } from './exportedComment';

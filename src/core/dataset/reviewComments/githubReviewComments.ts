@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommentLocation, ExportedComment } from './exportedComment';
 
 const lineNumber = z.number().int().positive().nullish();

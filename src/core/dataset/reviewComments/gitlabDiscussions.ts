@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExportedComment } from './exportedComment';
 
 const sha = z.string().regex(/^[0-9a-f]{7,64}$/);

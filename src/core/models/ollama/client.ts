@@ -1,5 +1,5 @@
 import { Ollama } from 'ollama';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ollamaHost, type Config } from '../../config';
 import { HouseStyleError } from '../../errors';
 import { baseShape, type BaseShape } from '../adapters/adapterFit';
