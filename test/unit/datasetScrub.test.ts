@@ -179,6 +179,8 @@ describe('Scrubber.text', () => {
       'browserCrypto=',
       'uint16_to_float32',
       '550e8400-e29b-41d4-a716-446655440000',
+      '4b3d96fd-fb87-4951-a979-eb4f9d2f2ce9-isWrapObject',
+      'urn_550E8400-E29B-41D4-A716-446655440000',
       'base64EncodedSHA256Digest',
       'HuggingFaceTB/SmolLM3-3B',
     ];
@@ -186,6 +188,8 @@ describe('Scrubber.text', () => {
       names.filter((name) => looksRandom(name)),
       [],
     );
+    // A UUID in a token does not hide random data beside it.
+    assert.equal(looksRandom(`550e8400-e29b-41d4-a716-446655440000-${random(24, 'base64url')}`), true);
   });
 
   it('measures entropy in bits per character', () => {

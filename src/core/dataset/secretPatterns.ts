@@ -274,7 +274,8 @@ const unquotedAssignment = detector(
 const MIN_HEX_SECRET = 48;
 /** Words before a token that say it is a digest, not a secret (`sha256:…`, `commit …`, `integrity sha512-…`). */
 const HASH_LABEL = /(?:sha-?(?:1|224|256|384|512)|md5|digest|checksum|integrity|hash|commit|blob|tree|object)[\s:=-]*["'`]?$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** detect-secrets drops any candidate that holds a UUID (`is_potential_uuid`, detect_secrets/filters/heuristic.py); here only the UUID is left out of the judgement. */
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
  * How often neighbouring letters and digits change kind (upper, lower, digit), per neighbouring pair,
@@ -304,7 +305,9 @@ export function looksRandom(token: string): boolean {
   const other = parts.filter((part) => !/^(?:|[a-z][a-z_.-]+|[A-Z][a-z_.-]{2,})$/.test(part));
   if (parts.length > 1 && other.length <= 1 && !token.endsWith('=')) return other.length === 1 && looksRandom(other[0]!);
   const body = token.replace(/=+$/, '');
-  if (UUID.test(body)) return false;
+  // A UUID is an identifier, alone or in a name (`<uuid>-isWrapObject`): the rest of the token is judged alone.
+  const withoutUuids = body.replace(UUIDS, '');
+  if (withoutUuids !== body) return looksRandom(withoutUuids.replace(/^[-_]+|[-_]+$/g, ''));
   if (/^[0-9a-f]+$/.test(body) || /^[0-9A-F]+$/.test(body)) return body.length >= MIN_HEX_SECRET;
   const changes = kindChanges(body);
   const entropy = shannonEntropy(body);
