@@ -298,9 +298,9 @@ describe('housestyle dataset build', () => {
     assert.match(card, /Near-duplicate pairs across splits, checked after splitting: \*\*0\*\*/);
     assert.match(card, /no later commit of the pull request follows up on lines an earlier one added/);
     assert.match(card, /pull requests could not be keyed/);
-    assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it: 0\./);
+    assert.match(card, /Review comments whose code came from the export's diff hunk because git could not supply it \(the commit or file is not local, or the commented line there is not the hunk's\): 0\./);
     assert.match(card, /not hand-written code \(generated, lock files, minified\), left out whole: 3\.\n\n- package-lock\.json: lock-file\n/);
-    assert.match(card, /Review threads in the comment exports: 3, of which 3 were joined to code in this repository and 1 kept as evidence after cleaning\./);
+    assert.match(card, /Review threads in the comment exports: 3, of which 3 were imported \(their code read from git, or from the export's diff hunk where git could not supply it\) and 1 kept as evidence after cleaning\./);
     assert.match(card, /## History\n\n8 commits mined\. Pull requests found: 2 merged branches/);
     assert.match(card, /## For more data\n/);
     assert.match(card, /The adapter is saved to `[^`]*dataset-adapter`, outside this folder/);

@@ -232,6 +232,18 @@ describe('importing review comments', () => {
     );
   });
 
+  test('a position whose line is not the one the export\'s hunk ends on is not trusted: the hunk is used, and the reason named', async () => {
+    const fixture = JSON.parse(readFileSync(GITHUB, 'utf8')) as Array<Record<string, unknown>>;
+    // 1001 is on line 11 of h1 ("var started"); a converted export that names line 3 (of the same commit) is wrong.
+    const comments = [{ ...fixture[0]!, id: 6001, original_line: 3, line: 3, commit_id: h1 }];
+    const file = path.join(scratch, 'misplaced.json');
+    writeFileSync(file, JSON.stringify(comments));
+    const [event] = (await importedWithCode(built.repo.dir, file)).flatMap((item) => ('event' in item && item.event.kind === 'pr-comment' ? [item.event] : []));
+    assert.equal(event?.anchor, undefined);
+    assert.equal(event?.metadata.hunkFallback, `line 3 of src/server.ts at commit ${h1.slice(0, 12)} is not the line the export's diff hunk ends on`);
+    assert.equal(event?.before, '}\n\nfunction handle(req, res) {\n  var started = Date.now();', 'the commented line and three lines above it, from the hunk');
+  });
+
   test("a fork's pull request with the same number does not join the local one; paths outside the repository are skipped", async () => {
     const fixture = JSON.parse(readFileSync(GITHUB, 'utf8')) as Array<Record<string, unknown>>;
     const ours = fixture[0]!;

@@ -95,7 +95,7 @@ export interface CodeAnchor extends ReviewedFile {
 /** Evidence a source yields: an event, or a skipped input with its reason. */
 export type EvidenceItem = { event: ReviewEvent } | { skip: SkipRecord };
 
-/** What one comment export held: its review threads, and how many of them were joined to code in the repository. */
+/** What one comment export held: its review threads, and how many were imported (their code from git, or from the export's hunk). */
 export interface ThreadCount {
   threads: { exported: number; imported: number };
 }

@@ -35,13 +35,16 @@ export interface CommentCode {
  * fallback named); without either, the comment is skipped with the reason.
  */
 export async function commentCode(comment: ExportedComment, reader: GitObjectReader, laterHead: string | undefined, base?: string): Promise<CommentCode | { skip: string }> {
-  const located = await locate(comment, reader);
+  const found = await locate(comment, reader);
+  const located = 'at' in found ? found : undefined;
   const diffHunk = comment.diffHunk || (await rebuiltDiffHunk(comment, reader));
   if (typeof diffHunk !== 'string') return diffHunk;
   if (!located) {
-    const why = await whyNotLocal(comment, reader);
+    const why = 'mismatch' in found ? found.mismatch : await whyNotLocal(comment, reader);
     if (!diffHunk) return { skip: `${why}, and the export has no diff hunk to fall back on` };
-    return { diffHunk, before: hunkSide(diffHunk, comment.original ?? comment.current), commits: [], hunkFallback: why };
+    // A position that git contradicts says nothing: the hunk's own end is the commented line.
+    const at = 'mismatch' in found ? undefined : (comment.original ?? comment.current);
+    return { diffHunk, before: hunkSide(diffHunk, at, at === undefined), commits: [], hunkFallback: why };
   }
   const { at, lines, text } = located;
   const region: [number, number] = [at.startLine - COMMENT_CONTEXT_LINES, at.endLine + COMMENT_CONTEXT_LINES];
@@ -77,15 +80,36 @@ async function baseVersion(comment: ExportedComment, reader: GitObjectReader, at
   return (await reader.readFile(from.commit, from.path)) ?? '';
 }
 
-async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | undefined> {
+/**
+ * The first of the comment's positions (original, then current) whose file git has and whose commented line holds
+ * the line the export's hunk ends on (GitHub's diff_hunk stops at the commented line). A position whose line holds
+ * other code is not trusted (an export converted by hand, a wrong commit id): the hunk is used instead, with
+ * the reason. A thread the forge calls current is trusted at its current position.
+ */
+async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | { mismatch?: string }> {
+  const commented = comment.diffHunk ? lastHunkLine(comment.diffHunk) : undefined;
+  let mismatch: string | undefined;
   for (const at of [comment.original, comment.current]) {
     if (!at?.commit) continue;
     const text = await reader.readFile(at.commit, at.path);
     if (text === undefined) continue;
     const lines = textLines(text);
-    if (at.endLine <= lines.length) return { at, lines, text };
+    if (at.endLine > lines.length) continue;
+    const trusted = commented === undefined || (at === comment.current && comment.thread?.outdated === false);
+    if (trusted || lines[at.endLine - 1]!.trimEnd() === commented) return { at, lines, text };
+    mismatch ??= `line ${at.endLine} of ${at.path} at commit ${at.commit.slice(0, 12)} is not the line the export's diff hunk ends on`;
   }
-  return undefined;
+  return mismatch ? { mismatch } : {};
+}
+
+/** The new-side line a diff hunk ends on (the commented line of a forge's hunk); undefined when it ends on a removed line. */
+function lastHunkLine(diffHunk: string): string | undefined {
+  const last = diffHunk
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '' && !line.startsWith('@@') && line[0] !== '\\')
+    .at(-1);
+  return last === undefined || last[0] === '-' ? undefined : last.slice(1).trimEnd();
 }
 
 /** The diff hunk for exports without one: rebuilt from both versions, or a skip when they are not local. */
@@ -98,8 +122,8 @@ async function rebuiltDiffHunk(comment: ExportedComment, reader: GitObjectReader
   return rebuildHunk(base, head, original.side, original.endLine, 'cut') ?? { skip: 'the two versions of the file are too different to diff' };
 }
 
-/** The side of a diff hunk the comment is on, cut to the commented lines and the context above them. */
-function hunkSide(diffHunk: string, at: CommentLocation | undefined): string {
+/** The side of a diff hunk the comment is on, cut to the commented lines and the context above them (`atEnd`: the hunk's last line is the commented one). */
+function hunkSide(diffHunk: string, at: CommentLocation | undefined, atEnd = false): string {
   const [header = '', ...body] = diffHunk.split('\n');
   const hunk = parseHunkHeader(header);
   const side = at?.side ?? 'new';
@@ -110,6 +134,7 @@ function hunkSide(diffHunk: string, at: CommentLocation | undefined): string {
     if (text[0] === dropped || text[0] === '\\') continue;
     all.push([line++, text.slice(1)]);
   }
+  if (atEnd) return all.slice(-1 - COMMENT_CONTEXT_LINES).map(([, text]) => text).join('\n');
   const wanted = at ? all.filter(([number]) => number >= at.startLine - COMMENT_CONTEXT_LINES && number <= at.endLine) : [];
   return (wanted.length > 0 ? wanted : all).map(([, text]) => text).join('\n');
 }
