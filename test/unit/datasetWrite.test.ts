@@ -68,6 +68,12 @@ describe('writeDatasetFrom', () => {
     assert.match(card, /\| lock-file \| 1 \|/);
     assert.match(card, /\| binary diff \| 1 \|/);
     assert.match(card, /seed `housestyle`/);
+    // Two review comments in all: the test split cannot hold the five that eval needs, and the build says so.
+    const metadata = (await readFile(path.join(out, 'metadata.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { file: string; task: string });
+    const evaluable = metadata.filter((record) => record.file === 'test.jsonl' && ['review-comment', 'review-findings'].includes(record.task)).length;
+    const testWarning = warnings.find((warning) => warning.startsWith('The test split has'));
+    assert.equal(testWarning, `The test split has ${evaluable} example${evaluable === 1 ? '' : 's'} of the tasks \`housestyle eval\` scores (review-comment, review-findings), fewer than the 5 it needs: add history or comment exports before comparing routes.`);
+    assert.ok(card.includes(testWarning!));
   });
 
   it('leaves no trace when cancelled while writing', async () => {

@@ -8,7 +8,8 @@ import { discoverSources } from '../knowledge/sources';
 import type { OllamaClient } from '../models/ollama/client';
 import { readRegistry } from '../models/registry';
 import { COMPARISON_FILE, type ComparisonRecord } from '../eval/comparisonRecord';
-import { MIN_TEST_EXAMPLES, type EvaluationReport } from '../eval/evaluate';
+import type { EvaluationReport } from '../eval/evaluate';
+import { MIN_TEST_EXAMPLES } from '../dataset/testSplitSize';
 import type { RouteFigures } from '../eval/routeFigures';
 
 /** How often the indexed docs changed in the CHURN_DAYS before the last commit, from git history. */

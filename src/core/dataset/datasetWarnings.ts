@@ -1,3 +1,4 @@
+import { EVALUATED_TASKS, MIN_TEST_EXAMPLES } from './testSplitSize';
 import type { BaseModelChoice } from './exporters/baseModel';
 import type { DatasetFormat } from './exporters/datasetFormat';
 import type { PreferencePair } from './samples/sample';
@@ -23,6 +24,12 @@ export function datasetWarnings({ base, split, pairs, format, qualityEstimationM
     );
   }
   if (sets.validation.length === 0) warnings.push('The validation split is empty; train_lora.yaml holds out 10% of train (val_size) instead.');
+  const evaluable = sets.test.filter((sample) => (EVALUATED_TASKS as readonly string[]).includes(sample.task)).length;
+  if (evaluable < MIN_TEST_EXAMPLES) {
+    warnings.push(
+      `The test split has ${evaluable} example${evaluable === 1 ? '' : 's'} of the tasks \`housestyle eval\` scores (${EVALUATED_TASKS.join(', ')}), fewer than the ${MIN_TEST_EXAMPLES} it needs: add history or comment exports before comparing routes.`,
+    );
+  }
   const qualityShare = samples.filter((s) => s.task === 'quality-estimation').length / Math.max(1, samples.length);
   if (qualityShare > qualityEstimationMaxShare) {
     warnings.push(`Quality estimation is ${Math.round(qualityShare * 100)}% of the samples: the history gave no other task to balance it against. Add review-comment exports (--comments) for the tasks that need a reviewer's words.`);

@@ -18,14 +18,8 @@ import { MeteredChatModel } from './meteredModel';
 import { figuresByTask, qualityFigures, routeDifference, type QualityFigures, type RouteDifference } from './qualityFigures';
 import { routeFigures, type RouteFigures } from './routeFigures';
 import { readTestSplit, type TestExample } from './testSplit';
+import { EVALUATED_TASKS, FEW_TEST_EXAMPLES, MIN_TEST_EXAMPLES } from '../dataset/testSplitSize';
 
-/** The tasks whose answers are review comments a route can be scored on. */
-export const EVALUATED_TASKS = ['review-comment', 'review-findings'] as const;
-
-/** Below this many test examples no figure means anything: eval refuses to measure. */
-export const MIN_TEST_EXAMPLES = 5;
-/** Below this many, the intervals are wide: eval measures and says so. */
-export const FEW_TEST_EXAMPLES = 30;
 
 /** One route's answers scored (BLEU-4 of the review text, exact match, valid answers, line agreement), overall and per task. */
 export interface RouteEvaluation extends RouteFigures, QualityFigures {
