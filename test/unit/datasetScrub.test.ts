@@ -72,6 +72,11 @@ describe('Scrubber.text', () => {
     const hunk = ['@@ -1,2 +1,2 @@', '-jane.doe@example.com', '++44 20 7946 0958', '+(415) 555-0132 (desk)'].join('\n');
     assert.equal(scrubber.text(hunk), ['@@ -1,2 +1,2 @@', '-<EMAIL>', '+<PHONE>', '+<PHONE> (desk)'].join('\n'));
     assert.deepEqual(scrubber.counts.toRecord(), { email: 1, phone: 2 });
+    // The marker is never read as a country code: an added line of digits (a stream id, a timestamp) is kept, in a
+    // hunk, while a plain text's line that opens with a '+' number is still a phone.
+    const ids = ['@@ -1,2 +1,2 @@', '+1695649068107-0', '+1695649446276', '+415-555-0132'].join('\n');
+    assert.equal(scrubber.text(ids), ['@@ -1,2 +1,2 @@', '+1695649068107-0', '+1695649446276', '+<PHONE>'].join('\n'));
+    assert.equal(scrubber.text('+14155550132 after six'), '+<PHONE> after six');
   });
 
   it('is idempotent: scrubbed text passes through again unchanged and uncounted', () => {

@@ -408,6 +408,11 @@ export function secretDetectors(): Detector[] {
 // Local parts include brackets, as in GitHub's `123+name[bot]@users.noreply.github.com`.
 const EMAIL = String.raw`[A-Za-z0-9._%+\-[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`;
 
+/** A text that is a diff or a hunk (its lines open with markers). */
+const DIFF_START = /^(?:@@ -\d|diff --git )/;
+/** A North American number with separators, the phone pattern's forms without a country code. */
+const NATIONAL_PHONE = /^(?:\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})$/;
+
 /** Personal data, run after the secrets: emails, phone numbers and IPv4 addresses. */
 export function personalDataDetectors(): Detector[] {
   return [
@@ -420,8 +425,12 @@ export function personalDataDetectors(): Detector[] {
       // A '+' that opens a line may be a hunk's marker: it is kept, and a number right after it is still found.
       /(?<=^\+|^|[^\w.+-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w]|[.-]\d)/gm,
       (match, _groups, at) => {
+        const marker = diffMarker(match, at);
+        // In a diff a line's first '+' is the hunk's marker, never a country code: `+1695649068107-0` is an added line
+        // holding a stream id, not +169 5649 0681 07-0. What follows it must be a number on its own.
+        if (marker === '+' && DIFF_START.test(at.input) && !NATIONAL_PHONE.test(match.slice(1))) return match;
         const digits = match.replace(/\D/g, '').length;
-        return digits >= 10 && digits <= 15 ? `${diffMarker(match, at)}${placeholder('phone')}` : match;
+        return digits >= 10 && digits <= 15 ? `${marker}${placeholder('phone')}` : match;
       },
     ),
     detector('ip-address', new RegExp(String.raw`(?<![\w.])${OCTET}(?:\.${OCTET}){3}(?![\w]|\.\d)`, 'g'), (match) =>
