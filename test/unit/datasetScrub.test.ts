@@ -171,6 +171,7 @@ describe('Scrubber.text', () => {
     assert.ok(caught(Array.from({ length: 500 }, () => random(16, 'base64'))) >= 0.97, '16-byte salts');
     assert.ok(caught(Array.from({ length: 500 }, () => random(48, 'base64'))) >= 0.99, '64-character key lines');
     assert.equal(caught(Array.from({ length: 200 }, () => random(32, 'hex'))), 1, '64-hex keys');
+    assert.equal(caught(Array.from({ length: 200 }, () => `0x${random(32, 'hex')}`)), 1, '64-hex keys written as literals');
     const names = [
       'getUserAccountSettingsForTenant2024',
       'MAX_RETRY_COUNT_FOR_HTTP2_REQUESTS',
@@ -185,6 +186,8 @@ describe('Scrubber.text', () => {
       'uint16_to_float32',
       '550e8400-e29b-41d4-a716-446655440000',
       '4b3d96fd-fb87-4951-a979-eb4f9d2f2ce9-isWrapObject',
+      '0xc6a4a7935bd1e995ULL',
+      '0x9E3779B97F4A7C15u64',
       'urn_550E8400-E29B-41D4-A716-446655440000',
       'base64EncodedSHA256Digest',
       'HuggingFaceTB/SmolLM3-3B',

@@ -272,6 +272,8 @@ const unquotedAssignment = detector(
 
 /** Hex of this length or more is a key; shorter hex is a hash or a commit id (SHA-1 is 40 characters). */
 const MIN_HEX_SECRET = 48;
+/** A hex integer literal with the suffixes C, C++, Rust, Go and JavaScript give it (`ULL`, `u64`, `n`). */
+const HEX_LITERAL = /^0[xX]([0-9a-fA-F]+)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU]|[iu](?:8|16|32|64|128|size)|n)$/;
 /** Words before a token that say it is a digest, not a secret (`sha256:…`, `commit …`, `integrity sha512-…`). */
 const HASH_LABEL = /(?:sha-?(?:1|224|256|384|512)|md5|digest|checksum|integrity|hash|commit|blob|tree|object)[\s:=-]*["'`]?$/i;
 /** detect-secrets drops any candidate that holds a UUID (`is_potential_uuid`, detect_secrets/filters/heuristic.py); here only the UUID is left out of the judgement. */
@@ -309,6 +311,9 @@ export function looksRandom(token: string): boolean {
   const withoutUuids = body.replace(UUIDS, '');
   if (withoutUuids !== body) return looksRandom(withoutUuids.replace(/^[-_]+|[-_]+$/g, ''));
   if (/^[0-9a-f]+$/.test(body) || /^[0-9A-F]+$/.test(body)) return body.length >= MIN_HEX_SECRET;
+  // A hex literal in code (`0xc6a4a7935bd1e995ULL`, a hash's constant) is a number: its digits are judged as hex.
+  const literal = HEX_LITERAL.exec(body);
+  if (literal) return literal[1]!.length >= MIN_HEX_SECRET;
   const changes = kindChanges(body);
   const entropy = shannonEntropy(body);
   const bothCases = /[a-z]/.test(body) && /[A-Z]/.test(body);
