@@ -242,6 +242,10 @@ describe('importing review comments', () => {
     assert.equal(event?.anchor, undefined);
     assert.equal(event?.metadata.hunkFallback, `line 3 of src/server.ts at commit ${h1.slice(0, 12)} is not the line the export's diff hunk ends on`);
     assert.equal(event?.before, '}\n\nfunction handle(req, res) {\n  var started = Date.now();', 'the commented line and three lines above it, from the hunk');
+    // On the removed side GitHub names no commit: the hunk is all there is, and the reason says so.
+    writeFileSync(file, JSON.stringify([{ ...fixture[0]!, id: 6002, side: 'LEFT', diff_hunk: '@@ -3,2 +3,2 @@\n export function serve() {\n-  listen();' }]));
+    const [left] = (await importedWithCode(built.repo.dir, file)).flatMap((item) => ('event' in item && item.event.kind === 'pr-comment' ? [item.event] : []));
+    assert.equal(left?.metadata.hunkFallback, 'the export names no commit for src/server.ts at this comment (a comment on removed lines names none)');
   });
 
   test("a fork's pull request with the same number does not join the local one; paths outside the repository are skipped", async () => {

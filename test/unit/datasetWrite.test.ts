@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/core/config';
+import { renderDatasetCard } from '../../src/core/dataset/card';
 import { defaultDatasetFolder, writeDatasetFrom } from '../../src/core/dataset/build';
 import type { MinedItem } from '../../src/core/dataset/reviewEvent';
 import { HouseStyleError, isCancellation } from '../../src/core/errors';
@@ -74,6 +75,11 @@ describe('writeDatasetFrom', () => {
     const testWarning = warnings.find((warning) => warning.startsWith('The test split has'));
     assert.equal(testWarning, `The test split has ${evaluable} example${evaluable === 1 ? '' : 's'} of the tasks \`housestyle eval\` scores (review-comment, review-findings), fewer than the 5 it needs: add history or comment exports before comparing routes.`);
     assert.ok(card.includes(testWarning!));
+    // A list the card cuts says so: 25 comments fell back to their hunks, 20 are named.
+    const examples = Array.from({ length: 20 }, (_, i) => ({ source: `pull/${i} src/a.ts`, reason: 'commit 0123456789ab is not in the local repository' }));
+    const cut = renderDatasetCard({ ...report, fallbacks: { commentHunkFromExport: 25, examples } });
+    assert.match(cut, /git could not supply it \([^)]*\): 25\.\n\nThe first 20 of 25:\n\n- pull\/0 src\/a\.ts: /);
+    assert.doesNotMatch(renderDatasetCard({ ...report, fallbacks: { commentHunkFromExport: 20, examples } }), /The first 20/);
   });
 
   it('leaves no trace when cancelled while writing', async () => {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { DatasetReport, HistogramBucket } from './datasetReport';
+import type { SkipRecord } from './reviewEvent';
 import { scrubClass } from './secretPatterns';
 import { SPLIT_NAMES } from './split';
 import { Tally } from './tally';
@@ -193,7 +194,7 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     '## Scrubbed',
     '',
-    'Secrets and personal data replaced with placeholders such as `<SECRET:stripe-key>` or `<EMAIL>`, by class:',
+    'Secrets and personal data replaced with placeholders such as `<SECRET:stripe-key>` or `<EMAIL>`, by class. Every text read from the history and the exports is scrubbed before it is judged, so these counts include texts later left out: the written files may hold fewer.',
     '',
     table(['Class', 'Replacements'], entries(scrubsByClass(report.scrubs))),
     '',
@@ -212,10 +213,10 @@ export function renderDatasetCard(report: DatasetReport): string {
     table(['Reason', 'Skipped'], entries(report.skipped.byReason)),
     '',
     `Review comments whose code came from the export's diff hunk because git could not supply it (the commit or file is not local, or the commented line there is not the hunk's): ${report.fallbacks.commentHunkFromExport}.`,
-    ...(report.fallbacks.examples.length ? ['', ...report.fallbacks.examples.map((f) => `- ${f.source}: ${f.reason}`)] : []),
+    ...exampleList(report.fallbacks.examples, report.fallbacks.commentHunkFromExport),
     '',
     `Files that are not hand-written code (generated, lock files, minified), left out whole: ${report.generatedFiles.files}.`,
-    ...(report.generatedFiles.examples.length ? ['', ...report.generatedFiles.examples.map((f) => `- ${f.source}: ${f.reason}`)] : []),
+    ...exampleList(report.generatedFiles.examples, report.generatedFiles.files),
     '',
     ...moreData(report),
     '## Training',
@@ -225,4 +226,10 @@ export function renderDatasetCard(report: DatasetReport): string {
       `The adapter is saved to \`${report.training.adapterDir}\`, outside this folder; a rebuild replaces only the files it wrote here.`,
     '',
   ].join('\n');
+}
+
+/** Named examples under a count, saying when they are only the first of it. */
+function exampleList(examples: readonly SkipRecord[], total: number): string[] {
+  if (examples.length === 0) return [];
+  return ['', ...(examples.length < total ? [`The first ${examples.length} of ${total}:`, ''] : []), ...examples.map((f) => `- ${f.source}: ${f.reason}`)];
 }

@@ -143,6 +143,8 @@ function hunkSide(diffHunk: string, at: CommentLocation | undefined, atEnd = fal
 async function whyNotLocal(comment: ExportedComment, reader: GitObjectReader): Promise<string> {
   const named = [comment.original?.commit, comment.current?.commit, comment.versions?.base.commit, comment.versions?.head.commit];
   const commits = [...new Set(named.filter((commit): commit is string => commit !== undefined))];
+  // GitHub's export names no commit for a comment on the removed side (its lines are the base's).
+  if (commits.length === 0) return `the export names no commit for ${comment.path} at this comment (a comment on removed lines names none)`;
   const missing: string[] = [];
   for (const commit of commits) if ((await reader.commitTime(commit)) === undefined) missing.push(commit.slice(0, 12));
   if (missing.length === 0) return `${comment.path} is not in ${commits.length === 1 ? 'commit' : 'commits'} ${commits.map((commit) => commit.slice(0, 12)).join(', ')}`;
