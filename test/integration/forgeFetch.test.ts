@@ -118,7 +118,7 @@ describe('dataset fetch against the forge stand-in', () => {
     // landings also edit line 8 of the second file, whose thread is open and current: that edit answers no review,
     // so it gives no code refinement, while the thread's words stay a review comment.
     const written = readFileSync(path.join(workspace, 'out', 'metadata.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { task: string; source: string; url?: string; replies?: unknown[] });
-    assert.ok(!written.some((m) => m.url?.endsWith(`#discussion_r${annotation.id}`)), "no sample from the author's own thread");
+    assert.ok(!written.some((m) => m.source === 'pr-comment' && m.url?.endsWith(`#discussion_r${annotation.id}`)), "no sample from the author's own thread");
     assert.ok(written.some((m) => m.source === 'pr-comment' && m.replies?.length), "the author's replies in reviewers' threads stay");
     const threadsOf = (task: string) => written.filter((m) => m.task === task && m.source === 'pr-comment').map((m) => made.pulls.flatMap((p) => p.comments).find((c) => m.url?.endsWith(`#discussion_r${c.id}`))!);
     assert.deepEqual(threadsOf('code-refinement').map((c) => `${c.line} ${c.resolved} ${c.outdated}`), Array(6 * 2).fill('48 true true'));
