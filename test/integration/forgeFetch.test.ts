@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,7 +13,7 @@ import { ForgeClient } from '../../src/core/forge/forgeClient';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { ForgeTestServer, type ForgeRequest } from '../support/forgeTestServer';
 import { GitTestRepo } from '../support/gitRepo';
-import { buildSyntheticForgeRepo, type SyntheticForgeRepo } from '../support/syntheticForgeRepo';
+import { buildSyntheticForgeRepo, type SyntheticForgeRepo, type SyntheticPull } from '../support/syntheticForgeRepo';
 
 const TOKEN = 'ghp_standInToken0123456789abcdefABCDEF';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -35,6 +35,18 @@ function syntheticRepo(pulls: number, commentsPerPull: number): SyntheticForgeRe
 
 function emptyWorkspace(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'housestyle-forge-'));
+}
+
+/**
+ * The pull request's author opens a thread on a line of their own diff, as authors do to explain a change
+ * (redis/librdb: "Fyi, these two functions are used for double <-> string conversion in redis. ... I just copied
+ * it exactly"); `login` is the author's as they typed it, which the forge compares without case.
+ */
+function annotateOwnDiff(pull: SyntheticPull, login: string): SyntheticPull['comments'][number] {
+  const [first] = pull.comments;
+  const annotation = { ...first!, id: 99_100 + pull.number, author: login, line: 18, outdated: false, resolved: false, body: 'Fyi, these helpers convert doubles to strings as redis does; I copied them exactly.', createdAt: first!.createdAt };
+  pull.comments.push(annotation);
+  return annotation;
 }
 
 const cacheDir = (workspace: string, forge = 'github') => path.join(workspace, '.housestyle', 'forge', forge, 'acme__widgets');
@@ -68,6 +80,7 @@ function fetchOutput(workspace: string): Map<string, string> {
 describe('dataset fetch against the forge stand-in', () => {
   test('a full fetch, inferred from the git remote, caches every human comment once, filters bots and empty approvals, never writes the token, and dataset build reads it', async () => {
     const made = syntheticRepo(6, 4);
+    const annotation = annotateOwnDiff(made.pulls[2]!, 'Alice');
     const server = await standIn('github', made);
     made.repo.git(['remote', 'add', 'origin', 'https://github.com/acme/widgets.git']);
     const workspace = made.repo.dir;
@@ -76,11 +89,12 @@ describe('dataset fetch against the forge stand-in', () => {
     assert.equal(fetched.code, 0, fetched.stderr);
     const report = JSON.parse(fetched.stdout) as { source: string; totals: Record<string, number>; exportFile: string };
     assert.equal(report.source, 'github:acme/widgets');
-    const exported = readJson(report.exportFile) as Array<{ id: number; user: { login: string }; line: number | null }>;
-    assert.equal(exported.length, made.humanComments);
+    const exported = readJson(report.exportFile) as Array<{ id: number; user: { login: string }; line: number | null; pull_request_author?: { login: string } }>;
+    assert.equal(exported.length, made.humanComments + 1);
     assert.equal(new Set(exported.map((c) => c.id)).size, exported.length, 'no comment twice');
     assert.ok(exported.every((c) => !c.user.login.endsWith('[bot]')));
-    assert.equal(server.stats.commentsServed, made.humanComments + made.botComments, 'each comment requested once');
+    assert.ok(exported.every((c) => c.pull_request_author?.login === 'alice'), 'each comment names who opened its pull request');
+    assert.equal(server.stats.commentsServed, made.humanComments + 1 + made.botComments, 'each comment requested once');
     assert.deepEqual({ bots: report.totals.botComments, empty: report.totals.emptyApprovals, reviews: report.totals.reviews }, { bots: made.botComments, empty: made.emptyApprovals, reviews: 3 });
     const pr2 = readJson(path.join(cacheDir(workspace), 'pulls', '2.json')) as { threads: Array<{ resolved: boolean; outdated: boolean }>; reviews: Array<{ state: string }>; commits: string[] };
     assert.deepEqual(pr2.threads.map((t) => [t.resolved, t.outdated]), [[true, false], [true, true], [false, false], [true, true]]);
@@ -94,19 +108,44 @@ describe('dataset fetch against the forge stand-in', () => {
 
     const built = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out'), '--json'], { env: { GITHUB_TOKEN: TOKEN } });
     assert.equal(built.code, 0, built.stderr);
-    const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; samples: { byTask: Record<string, number> } };
-    assert.equal(dataset.events['pr-comment'], 6 * 4, 'one event per human thread');
+    const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; drops: Record<string, number>; reviewThreads: { exported: number }; samples: { byTask: Record<string, number> } };
+    // The author's own thread is imported, then left out and counted; every reviewer's thread (#3's too) is kept.
+    assert.equal(dataset.reviewThreads.exported, 6 * 4 + 1);
+    assert.equal(dataset.events['pr-comment'], 6 * 4, "one event per reviewer's thread");
+    assert.equal(dataset.drops['author-annotation'], 1);
     assert.ok((dataset.samples.byTask['review-findings'] ?? 0) > 0);
     // Thread state: each pull request's second commit rewrites line 48 (its threads outdated and resolved); squash
     // landings also edit line 8 of the second file, whose thread is open and current: that edit answers no review,
     // so it gives no code refinement, while the thread's words stay a review comment.
-    const written = readFileSync(path.join(workspace, 'out', 'metadata.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { task: string; source: string; url?: string });
+    const written = readFileSync(path.join(workspace, 'out', 'metadata.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { task: string; source: string; url?: string; replies?: unknown[] });
+    assert.ok(!written.some((m) => m.source === 'pr-comment' && m.url?.endsWith(`#discussion_r${annotation.id}`)), "no sample from the author's own thread");
+    assert.ok(written.some((m) => m.source === 'pr-comment' && m.replies?.length), "the author's replies in reviewers' threads stay");
     const threadsOf = (task: string) => written.filter((m) => m.task === task && m.source === 'pr-comment').map((m) => made.pulls.flatMap((p) => p.comments).find((c) => m.url?.endsWith(`#discussion_r${c.id}`))!);
     assert.deepEqual(threadsOf('code-refinement').map((c) => `${c.line} ${c.resolved} ${c.outdated}`), Array(6 * 2).fill('48 true true'));
     assert.equal(threadsOf('review-comment').filter((c) => !c.resolved).length, 6, 'the open threads are kept as review comments');
     const fetchedAt = (readJson(path.join(cacheDir(workspace), 'fetch.json')) as { fetchedAt: string }).fetchedAt;
     const card = readFileSync(path.join(workspace, 'out', 'README.md'), 'utf8');
     assert.ok(card.includes(`Review comments from github:acme/widgets, fetched from the forge on ${fetchedAt.slice(0, 10)} ${fetchedAt.slice(11, 19)} UTC.`), card.slice(0, 600));
+    assert.match(card, /1 opened by the pull request's own author on their diff \(explanations, not review\) were left out as author-annotation/);
+    assert.match(card, /\| author-annotation \| 1 \|/);
+
+    // A cache written before authors were kept: its records load, the export it gives names no author, and the
+    // build then leaves nothing out for it (the author's thread is taken as anyone's).
+    for (const name of readdirSync(path.join(cacheDir(workspace), 'pulls'))) {
+      const file = path.join(cacheDir(workspace), 'pulls', name);
+      const { author: _author, ...older } = readJson(file) as { author?: string };
+      writeFileSync(file, JSON.stringify(older));
+    }
+    const refetched = await runCli(['dataset', 'fetch', '--workspace', workspace, '--api-url', server.apiUrl, '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(refetched.code, 0, refetched.stderr);
+    assert.equal((JSON.parse(refetched.stdout) as { fetched: number }).fetched, 0, 'nothing updated: the cached records are used as they are');
+    const unattributed = readJson(report.exportFile) as Array<{ pull_request_author?: unknown }>;
+    assert.equal(unattributed.length, made.humanComments + 1);
+    assert.ok(unattributed.every((c) => c.pull_request_author === undefined));
+    const rebuilt = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out-older'), '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    const older = JSON.parse(rebuilt.stdout) as { events: Record<string, number>; drops: Record<string, number> };
+    assert.deepEqual({ kept: older.events['pr-comment'], left: older.drops['author-annotation'] }, { kept: 6 * 4 + 1, left: undefined });
   });
 
   test('a second fetch asks only what changed: unchanged pull requests are not fetched, unchanged comments answer 304', async () => {
@@ -208,14 +247,16 @@ describe('dataset fetch against the forge stand-in', () => {
 
   test('GitLab: merge request discussions, approvals and commits give the same threads, and the build reads them', async () => {
     const made = syntheticRepo(4, 3);
+    annotateOwnDiff(made.pulls[0]!, 'ALICE');
     const server = await standIn('gitlab', made);
     const workspace = made.repo.dir;
     const fetched = await runCli(['dataset', 'fetch', 'gitlab:acme/widgets', '--workspace', workspace, '--api-url', server.apiUrl, '--json'], { env: { GITLAB_TOKEN: TOKEN } });
     assert.equal(fetched.code, 0, fetched.stderr);
     const report = JSON.parse(fetched.stdout) as { totals: Record<string, number>; exportFile: string };
-    const discussions = readJson(report.exportFile) as Array<{ notes: Array<{ noteable_iid: number }> }>;
-    assert.equal(discussions.length, 4 * 3);
-    assert.equal(discussions.flatMap((d) => d.notes).length, made.humanComments);
+    const discussions = readJson(report.exportFile) as Array<{ notes: Array<{ noteable_iid: number; merge_request_author?: { username: string } }> }>;
+    assert.equal(discussions.length, 4 * 3 + 1);
+    assert.equal(discussions.flatMap((d) => d.notes).length, made.humanComments + 1);
+    assert.ok(discussions.flatMap((d) => d.notes).every((note) => note.merge_request_author?.username === 'alice'), 'each note names who opened its merge request');
     assert.equal(report.totals.botComments, made.botComments);
     const mr2 = readJson(path.join(cacheDir(workspace, 'gitlab'), 'pulls', '2.json')) as { reviews: Array<{ state: string; author: string }>; threads: Array<{ resolved: boolean }> };
     assert.deepEqual(mr2.reviews, [{ id: 'approval:erin', state: 'APPROVED', author: 'erin', body: '' }]);
@@ -224,7 +265,8 @@ describe('dataset fetch against the forge stand-in', () => {
 
     const built = await runCli(['dataset', 'build', '--workspace', workspace, '--out', path.join(workspace, 'out'), '--json']);
     assert.equal(built.code, 0, built.stderr);
-    assert.equal((JSON.parse(built.stdout) as { events: Record<string, number> }).events['pr-comment'], 4 * 3);
+    const dataset = JSON.parse(built.stdout) as { events: Record<string, number>; drops: Record<string, number> };
+    assert.deepEqual({ kept: dataset.events['pr-comment'], left: dataset.drops['author-annotation'] }, { kept: 4 * 3, left: 1 });
   });
 
   test('without a token: one line says what a token changes, and review comments still come over REST', async () => {

@@ -198,9 +198,10 @@ export class ForgeTestServer {
     return undefined;
   }
 
+  /** An item of docs.github.com/rest/pulls/pulls#list-pull-requests: who opened it is `user`, a simple user (`login`). */
   private githubPull(pr: SyntheticPull): object {
     const { owner, name } = this.options.repo;
-    return { number: pr.number, state: 'closed', title: `Pull request ${pr.number}`, updated_at: pr.updatedAt, created_at: pr.comments[0]?.createdAt ?? pr.updatedAt, url: `${this.apiUrl}/repos/${owner}/${name}/pulls/${pr.number}`, html_url: `https://github.com/${owner}/${name}/pull/${pr.number}`, user: { login: 'alice', type: 'User' }, head: { sha: pr.head }, base: { sha: pr.base } };
+    return { number: pr.number, state: 'closed', title: `Pull request ${pr.number}`, updated_at: pr.updatedAt, created_at: pr.comments[0]?.createdAt ?? pr.updatedAt, url: `${this.apiUrl}/repos/${owner}/${name}/pulls/${pr.number}`, html_url: `https://github.com/${owner}/${name}/pull/${pr.number}`, user: { login: pr.author, id: 1, type: 'User', site_admin: false }, head: { sha: pr.head }, base: { sha: pr.base } };
   }
 
   /** The fields of docs.github.com/rest/pulls/comments's response (line is null once the comment is outdated). */
@@ -263,10 +264,12 @@ export class ForgeTestServer {
     const base = `/api/v4/projects/${encodeURIComponent(`${owner}/${name}`)}/merge_requests`;
     const path = url.pathname;
     if (path === base) {
-      // docs.gitlab.com/api/merge_requests/#list-project-merge-requests: order_by=updated_at, sort=desc, updated_after.
+      // docs.gitlab.com/api/merge_requests/#list-project-merge-requests: order_by=updated_at, sort=desc, updated_after;
+      // who opened each is `author` (id, username, name, state).
       const after = url.searchParams.get('updated_after');
       const listed = [...pulls].filter((pr) => !after || Date.parse(pr.updatedAt) > Date.parse(after)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.number - a.number);
-      return { ...this.page(url, listed.map((pr) => ({ id: 50_000 + pr.number, iid: pr.number, project_id: 1, state: 'merged', updated_at: pr.updatedAt, sha: pr.head }))), comments: 0 };
+      const author = (pr: SyntheticPull) => ({ id: 1, username: pr.author, name: pr.author, state: 'active' });
+      return { ...this.page(url, listed.map((pr) => ({ id: 50_000 + pr.number, iid: pr.number, project_id: 1, state: 'merged', updated_at: pr.updatedAt, author: author(pr), sha: pr.head }))), comments: 0 };
     }
     const match = /^\/(\d+)\/(discussions|approvals|commits)$/.exec(path.startsWith(base) ? path.slice(base.length) : '');
     const pr = match ? pulls.find((p) => p.number === Number(match[1])) : undefined;

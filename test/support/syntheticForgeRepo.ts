@@ -35,6 +35,8 @@ export interface SyntheticReview {
 export interface SyntheticPull {
   number: number;
   updatedAt: string;
+  /** Who opened it; they answer the reviewers' threads ("Done: …"). */
+  author: string;
   /** The pull request's first commit: what the reviewers commented on. */
   reviewed: string;
   /** Its last commit, which answers the review (refs/pull/N/head). */
@@ -59,6 +61,7 @@ export interface SyntheticForgeRepo {
 }
 
 const REVIEWERS = ['bob', 'carol', 'dave', 'erin'];
+const AUTHOR = 'alice';
 const OPENERS = ['Please rename', 'This should not swallow', 'Avoid mutating', 'Consider extracting', 'nit: prefer', 'This must validate', 'Prefer early return over', 'Should we cache'];
 const FILE_LINES = 60;
 /** Each file is commented on at these lines, far enough apart for separate hunks and review windows... */
@@ -149,7 +152,7 @@ export function buildSyntheticForgeRepo(options: { pulls: number; commentsPerPul
       const answered = line === ANSWERED_LINE;
       const state = { outdated: answered, resolved: answered || c % 4 === 0 };
       comments.push({ id: rootId, author: REVIEWERS[c % REVIEWERS.length]!, bot: false, body: `${text.pick(OPENERS)} ${text.prose(6)}: ${text.prose(8)}.`, path: file, line, ...state, createdAt: time(c + 1) });
-      if (c % 3 === 0) comments.push({ id: id++, replyTo: rootId, author: 'alice', bot: false, body: `Done: ${text.prose(5)}.`, path: file, line, ...state, createdAt: time(c + 2) });
+      if (c % 3 === 0) comments.push({ id: id++, replyTo: rootId, author: AUTHOR, bot: false, body: `Done: ${text.prose(5)}.`, path: file, line, ...state, createdAt: time(c + 2) });
     }
     humanComments += comments.length;
     if (number % 5 === 0) {
@@ -160,7 +163,7 @@ export function buildSyntheticForgeRepo(options: { pulls: number; commentsPerPul
     emptyApprovals++;
     if (number % 2 === 0) reviews.push({ id: id++, state: 'CHANGES_REQUESTED', author: 'bob', body: `Please address ${text.prose(3)}.`, submittedAt: time(55) });
     const at = marks[i]!;
-    return { number, updatedAt: time(70), reviewed: shaOf(at.reviewed), head: shaOf(at.head), base: shaOf(at.base), files, comments, reviews };
+    return { number, updatedAt: time(70), author: AUTHOR, reviewed: shaOf(at.reviewed), head: shaOf(at.head), base: shaOf(at.base), files, comments, reviews };
   });
   return { repo, owner: options.owner ?? 'acme', name: options.name ?? 'widgets', pulls, humanComments, botComments, emptyApprovals };
 }

@@ -13,6 +13,8 @@ describe('createCleaner', () => {
     const cases: [string, Parameters<typeof clean>[0]][] = [
       ['bot-author', reviewEvent({ author: 'dependabot[bot]' })],
       ['bot-author', reviewEvent({ reviewer: 'github-actions' })],
+      // The pull request's author opening a thread on their own diff (logins compare without case).
+      ['author-annotation', reviewEvent({ author: 'Alice', reviewer: 'alice' })],
       ['lock-file', reviewEvent({ path: 'web/package-lock.json' })],
       ['lock-file', reviewEvent({ path: 'Cargo.lock' })],
       ['lock-file', reviewEvent({ path: 'go.sum' })],
@@ -53,6 +55,9 @@ describe('createCleaner', () => {
   it('keeps real review, and hunks of exactly the size limit', () => {
     const kept = [
       reviewEvent({ comment: 'nit: name this `retryCount`, not `n`.' }),
+      reviewEvent({ author: 'alice', reviewer: 'bob' }),
+      // An export that does not name the pull request's author: nothing to compare.
+      reviewEvent({ reviewer: 'alice' }),
       reviewEvent({ path: 'src/retry.ts', diffHunk: '@@ -1 +1 @@\n-const TIMEOUT_MS = 5000;\n+const TIMEOUT_MS = 6000;' }),
       reviewEvent({ diffHunk: ['@@ -1,10 +1,10 @@', ...Array.from({ length: 10 }, (_, i) => `+line ${i}`)].join('\n') }),
       reviewEvent({ kind: 'branch-rewrite', comment: '', neededReview: false }),

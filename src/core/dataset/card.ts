@@ -178,7 +178,10 @@ export function renderDatasetCard(report: DatasetReport): string {
     '',
     table(['Source', 'Evidence kept'], entries(report.events)),
     '',
-    `Review threads in the comment exports: ${report.reviewThreads.exported}, of which ${report.reviewThreads.imported} were imported (their code read from git, or from the export's diff hunk where git could not supply it) and ${report.events['pr-comment'] ?? 0} kept as evidence after cleaning.`,
+    `Review threads in the comment exports: ${report.reviewThreads.exported}, of which ${report.reviewThreads.imported} were imported (their code read from git, or from the export's diff hunk where git could not supply it) and ${report.events['pr-comment'] ?? 0} kept as evidence after cleaning` +
+      (report.drops['author-annotation']
+        ? `; ${report.drops['author-annotation']} opened by the pull request's own author on their diff (explanations, not review) were left out as author-annotation.`
+        : '.'),
     '',
     ...(pairs.total ? [table(['Pairing', 'Preference pairs'], entries(pairs.byPairing)), ''] : []),
     ...historySection(report),

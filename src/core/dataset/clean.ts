@@ -5,6 +5,7 @@ import { GIT_ONLY_KINDS, type ReviewEvent } from './reviewEvent';
 
 export type DropReason =
   | 'bot-author'
+  | 'author-annotation'
   | 'empty-comment'
   | 'trivial-comment'
   | 'lock-file'
@@ -125,6 +126,15 @@ export function isTrivialComment(text: string): boolean {
   return words === '' || TRIVIAL_COMMENTS.has(words);
 }
 
+/**
+ * A thread the pull request's author opened on their own diff: an explanation ("I copied this from …"), not
+ * review. Logins compare as the forges treat them, without case. Replies inside a reviewer's thread are the
+ * thread's context, never compared.
+ */
+function isAuthorAnnotation(event: ReviewEvent): boolean {
+  return event.kind === 'pr-comment' && event.author !== undefined && event.reviewer !== undefined && event.author.toLowerCase() === event.reviewer.toLowerCase();
+}
+
 function isLockFile(filePath: string): boolean {
   return LOCK_FILES.has((filePath.split('/').pop() ?? filePath).toLowerCase());
 }
@@ -156,6 +166,7 @@ export function createCleaner(options: CleanOptions): (event: ReviewEvent) => Cl
     // A reverted change's review and outcome were undone; its labels no longer say what the team wanted.
     if (event.metadata.revert === 'reverted') return { drop: 'reverted-change' };
     if (isBot(event.author) || isBot(event.reviewer)) return { drop: 'bot-author' };
+    if (isAuthorAnnotation(event)) return { drop: 'author-annotation' };
     if (isLockFile(event.path)) return { drop: 'lock-file' };
     if (isVendoredPath(event.path)) return { drop: 'vendored-file' };
     if (isBinary(event)) return { drop: 'binary' };

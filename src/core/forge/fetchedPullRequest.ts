@@ -27,6 +27,11 @@ export interface FetchedPullRequest {
   /** The forge's updated_at when fetched: a pull request listed with a later one is fetched again. */
   updatedAt: string;
   url?: string;
+  /**
+   * Who opened it (GitHub's `user.login`, GitLab's `author.username`): a thread they open on their own diff is
+   * an explanation, not review. Absent in records cached before it was kept, and then unknown.
+   */
+  author?: string;
   /** Review comments in the forge's own export shape (GitHub REST review comments, GitLab discussions), oldest first. */
   comments: unknown[];
   reviews: FetchedReview[];
@@ -45,6 +50,8 @@ export interface FetchedPullRequest {
 export interface ListedPullRequest {
   number: number;
   updatedAt: string;
+  /** Who opened it, as the list names them. */
+  author?: string;
 }
 
 export const SUGGESTION = /^\s*```suggestion\b/m;

@@ -97,7 +97,7 @@ export class ForgeCache {
         totals.botComments += pr.filtered.botComments;
         totals.emptyApprovals += pr.filtered.emptyApprovals;
         if (pr.comments.length === 0) continue;
-        await handle.write(`${first ? '\n' : ',\n'}${withThreadState(pr, this.repository.forge === 'github').map((item) => JSON.stringify(item)).join(',\n')}`);
+        await handle.write(`${first ? '\n' : ',\n'}${exportItems(pr, this.repository.forge === 'github').map((item) => JSON.stringify(item)).join(',\n')}`);
         first = false;
       }
       await handle.write(first ? ']\n' : '\n]\n');
@@ -114,15 +114,29 @@ export class ForgeCache {
 }
 
 /**
- * GitHub's REST comments lack their thread's state, which GraphQL gave: it goes on each thread's first comment
- * as `review_thread` (GraphQL's names), for the import. GitLab's notes carry `resolved` themselves.
+ * The cached comments as the export holds them, with what the forge gave beside them, under names that are not the
+ * forge's own: GitHub's REST comments lack their thread's state, which GraphQL gave (`review_thread` on a
+ * thread's first comment, GraphQL's names; GitLab's notes carry `resolved` themselves); neither forge's comments
+ * name who opened the pull request (`pull_request_author` on each GitHub comment, `merge_request_author` on
+ * each GitLab note, in the shape of the forge's user). Records cached before the author was kept give none.
  */
-function withThreadState(pr: FetchedPullRequest, github: boolean): unknown[] {
-  if (!github || pr.threads.length === 0) return pr.comments;
+function exportItems(pr: FetchedPullRequest, github: boolean): unknown[] {
+  if (!github) {
+    if (pr.author === undefined) return pr.comments;
+    const author = { username: pr.author };
+    return pr.comments.map((discussion) => {
+      const { notes } = discussion as { notes: object[] };
+      return { ...(discussion as object), notes: notes.map((note) => ({ ...note, merge_request_author: author })) };
+    });
+  }
   const state = new Map(pr.threads.map((thread) => [thread.rootCommentId, thread]));
   return pr.comments.map((comment) => {
     const thread = state.get(String((comment as { id: number }).id));
-    return thread ? { ...(comment as object), review_thread: { isResolved: thread.resolved, ...(thread.outdated !== undefined && { isOutdated: thread.outdated }) } } : comment;
+    return {
+      ...(comment as object),
+      ...(thread && { review_thread: { isResolved: thread.resolved, ...(thread.outdated !== undefined && { isOutdated: thread.outdated }) } }),
+      ...(pr.author !== undefined && { pull_request_author: { login: pr.author } }),
+    };
   });
 }
 

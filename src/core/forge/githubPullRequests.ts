@@ -17,11 +17,14 @@ interface RestComment {
   [field: string]: unknown;
 }
 
-/** Every pull request, most recently updated first, until one older than `stopBefore` (docs.github.com/rest/pulls/pulls#list-pull-requests). */
+/**
+ * Every pull request, most recently updated first, until one older than `stopBefore`, with who opened it: the
+ * list's `user` (a simple user, `login`; null for a deleted account) (docs.github.com/rest/pulls/pulls#list-pull-requests).
+ */
 export async function* listGithubPullRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string, firstPage?: FirstPage): AsyncGenerator<ListedPullRequest> {
-  for await (const pr of client.items<{ number: number; updated_at: string }>(`${repo.apiUrl}/repos/${repo.path}/pulls?state=all&sort=updated&direction=desc&per_page=100`, firstPage)) {
+  for await (const pr of client.items<{ number: number; updated_at: string; user?: { login: string } | null }>(`${repo.apiUrl}/repos/${repo.path}/pulls?state=all&sort=updated&direction=desc&per_page=100`, firstPage)) {
     if (stopBefore && Date.parse(pr.updated_at) < Date.parse(stopBefore)) return;
-    yield { number: pr.number, updatedAt: pr.updated_at };
+    yield { number: pr.number, updatedAt: pr.updated_at, ...(pr.user && { author: pr.user.login }) };
   }
 }
 
@@ -80,6 +83,7 @@ export async function fetchGithubPullRequest(
     number: listed.number,
     updatedAt: listed.updatedAt,
     url: `${repo.apiUrl}/repos/${repo.path}/pulls/${listed.number}`,
+    ...(listed.author && { author: listed.author }),
     comments,
     reviews: details.reviews,
     threads: details.threads,

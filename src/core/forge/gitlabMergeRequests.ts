@@ -23,12 +23,15 @@ interface GitlabDiscussion {
 
 const project = (repo: ForgeRepository) => `${repo.apiUrl}/projects/${encodeURIComponent(repo.path)}`;
 
-/** Merge requests, most recently updated first (docs.gitlab.com/api/merge_requests/#list-project-merge-requests). */
+/**
+ * Merge requests, most recently updated first, with who opened each: its `author` (`username`)
+ * (docs.gitlab.com/api/merge_requests/#list-project-merge-requests).
+ */
 export async function* listGitlabMergeRequests(client: ForgeClient, repo: ForgeRepository, stopBefore?: string, firstPage?: FirstPage): AsyncGenerator<ListedPullRequest> {
   const after = stopBefore ? `&updated_after=${encodeURIComponent(stopBefore)}` : '';
-  for await (const mr of client.items<{ iid: number; updated_at: string }>(`${project(repo)}/merge_requests?state=all&order_by=updated_at&sort=desc&per_page=100${after}`, firstPage)) {
+  for await (const mr of client.items<{ iid: number; updated_at: string; author?: { username: string } | null }>(`${project(repo)}/merge_requests?state=all&order_by=updated_at&sort=desc&per_page=100${after}`, firstPage)) {
     if (stopBefore && Date.parse(mr.updated_at) < Date.parse(stopBefore)) return;
-    yield { number: mr.iid, updatedAt: mr.updated_at };
+    yield { number: mr.iid, updatedAt: mr.updated_at, ...(mr.author && { author: mr.author.username }) };
   }
 }
 
@@ -63,6 +66,7 @@ export async function fetchGitlabMergeRequest(client: ForgeClient, repo: ForgeRe
     number: listed.number,
     updatedAt: listed.updatedAt,
     url: base,
+    ...(listed.author && { author: listed.author }),
     comments: kept,
     // An approval carries no words of its own: it is counted, never a training example.
     reviews: approvers.map((author) => ({ id: `approval:${author}`, state: 'APPROVED', author, body: '' })),

@@ -43,6 +43,8 @@ export interface ExportedComment {
     url?: string;
     /** `owner/name` of the repository the pull request belongs to, when the export names it. */
     repository?: string;
+    /** Who opened the pull request, where the export says (`dataset fetch` adds it; hand-made exports lack it). */
+    author?: string;
   };
   /** Commits the pull request was reviewed at, as named in the export. */
   heads: string[];

@@ -23,6 +23,8 @@ const githubReviewCommentSchema = z.looseObject({
   pull_request_url: z.string().nullish(),
   /** Not GitHub's REST field: `dataset fetch` adds the thread's GraphQL state (PullRequestReviewThread) to its first comment. */
   review_thread: z.looseObject({ isResolved: z.boolean(), isOutdated: z.boolean().optional() }).nullish(),
+  /** Not GitHub's REST field: `dataset fetch` adds who opened the pull request (the pull's `user`) to each comment. */
+  pull_request_author: z.looseObject({ login: z.string() }).nullish(),
 });
 
 export const githubReviewCommentsSchema = z.array(githubReviewCommentSchema);
@@ -58,7 +60,13 @@ export function fromGithub(comment: GithubReviewComment): ExportedComment {
     ...(original && !current && { outdated: true }),
     ...(comment.review_thread && { thread: { resolved: comment.review_thread.isResolved, ...(comment.review_thread.isOutdated !== undefined && { outdated: comment.review_thread.isOutdated }) } }),
     // Keyed by repository and number: an export can hold an old fork's #123 beside this repository's #123.
-    pullRequest: { key: repository && number ? `${repository}#${number}` : (url ?? 'pull request'), ...(number && { number }), ...(url && { url }), ...(repository && { repository }) },
+    pullRequest: {
+      key: repository && number ? `${repository}#${number}` : (url ?? 'pull request'),
+      ...(number && { number }),
+      ...(url && { url }),
+      ...(repository && { repository }),
+      ...(comment.pull_request_author && { author: comment.pull_request_author.login }),
+    },
     heads: [...new Set([comment.commit_id, comment.original_commit_id])],
   };
 }

@@ -31,6 +31,8 @@ const gitlabNoteSchema = z.looseObject({
   position: positionSchema.nullish(),
   resolvable: z.boolean().optional(),
   resolved: z.boolean().optional(),
+  /** Not GitLab's field: `dataset fetch` adds who opened the merge request (its `author`) to each note. */
+  merge_request_author: z.looseObject({ username: z.string() }).nullish(),
 });
 
 /** GET /projects/:id/merge_requests/:iid/discussions: each discussion holds its notes, first note first. */
@@ -78,7 +80,7 @@ export function fromGitlab(note: GitlabNote, replyTo?: string): ExportedComment 
     original: { ...at, side, startLine: rangeStart != null && rangeStart <= line ? rangeStart : line, endLine: line },
     versions: { base, head },
     ...(note.resolvable && replyTo === undefined && { thread: { resolved: Boolean(note.resolved) } }),
-    pullRequest: { key, ...(iid != null && { number: String(iid) }) },
+    pullRequest: { key, ...(iid != null && { number: String(iid) }), ...(note.merge_request_author && { author: note.merge_request_author.username }) },
     heads: [position.head_sha],
   };
 }

@@ -144,6 +144,8 @@ function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequ
     ...(code.after !== undefined && { after: code.after }),
     comment: root.body,
     neededReview: true,
+    // The change is the pull request's: its author, where the export names them (the cleaner compares the two).
+    ...(root.pullRequest.author !== undefined && { author: root.pullRequest.author }),
     ...(root.author !== undefined && { reviewer: root.author }),
     date: root.date,
     metadata: {
