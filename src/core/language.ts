@@ -21,10 +21,36 @@ const BY_NAME: Record<string, string> = {
 };
 
 /**
- * The file's language by a human name: told to the model in prompts, added to retrieval queries, and kept
- * in a dataset's metadata. `plain text` when unknown.
+ * A `.h` file's language from its text, by GitHub Linguist's rules (lib/linguist/heuristics.yml: the
+ * `extensions: ['.h']` disambiguation, tried in order: its named patterns `objectivec`, then `cpp`, else C).
+ * Linguist's patterns are Ruby's, whose `^` and `$` match at every line: hence the `m` flag.
  */
-export function languageOf(file: string): string {
+const OBJECTIVE_C = /^\s*(?:@(?:interface|class|protocol|property|end|synchronised|selector|implementation)\b|#import\s+.+\.h[">])/m;
+const CPP = [
+  /^\s*#\s*include <(?:cstdint|string|vector|map|list|array|bitset|queue|stack|forward_list|unordered_map|unordered_set|(?:i|o|io)stream)>/m,
+  /^\s*template\s*</m,
+  /^[ \t]*(?:try|constexpr)/m,
+  /^[ \t]*catch\s*\(/m,
+  /^[ \t]*(?:class|(?:using[ \t]+)?namespace)\s+\w+/m,
+  /^[ \t]*(?:private|public|protected):$/m,
+  /__has_cpp_attribute|__cplusplus >/,
+  /std::\w+/,
+];
+
+function headerLanguage(text: string): string {
+  if (OBJECTIVE_C.test(text)) return 'Objective-C';
+  if (CPP.some((pattern) => pattern.test(text))) return 'C++';
+  return 'C';
+}
+
+/**
+ * The file's language by a human name: told to the model in prompts, added to retrieval queries, and kept
+ * in a dataset's metadata. `plain text` when unknown. `text`, the whole file where the caller has it, decides
+ * a `.h` file between C, C++ and Objective-C; without it a `.h` file is C.
+ */
+export function languageOf(file: string, text?: string): string {
   const base = path.posix.basename(file).toLowerCase();
-  return BY_NAME[base] ?? BY_EXTENSION[path.posix.extname(base)] ?? 'plain text';
+  const extension = path.posix.extname(base);
+  if (extension === '.h' && text !== undefined) return headerLanguage(text);
+  return BY_NAME[base] ?? BY_EXTENSION[extension] ?? 'plain text';
 }

@@ -17,7 +17,7 @@ import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { languageOf } from '../../src/core/language';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
+import { programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 import { bm25Over, K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 import { covers, loadTeamsCorpus, rankOf, type Snippet } from './teamsCorpus';
 
@@ -78,7 +78,7 @@ try {
     const source = sourceOf.get(snippet.doc)!;
     const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
     const query = retrievalQuery(window!);
-    const language = codeLanguage(snippet.path);
+    const language = programmingLanguage(window!.target.language);
     const results = await kb.search(query, { k: K, ...(language && { language }) });
     // The review searches for its own k (review.k) passages: the first of the same search's.
     const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);

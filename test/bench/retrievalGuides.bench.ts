@@ -21,7 +21,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { passageCost } from '../../src/core/prompt/dataBlocks';
-import { codeLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
+import { programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 import { K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 
 const DATA = path.join(import.meta.dirname, 'retrieval');
@@ -157,7 +157,7 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const guide = guides.get(snippet.guide)!;
       const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
       const query = retrievalQuery(window!);
-      const language = codeLanguage(snippet.path);
+      const language = programmingLanguage(window!.target.language);
       const results = await kb.search(query, { k: K, ...(language && { language }) });
       runs.push({ snippet, guide, results });
       searched.push({ snippet, guide, results: await searchText(kb, snippet.code, { k: K }) });

@@ -251,3 +251,92 @@ describe('version-only variants of a change', () => {
     }
   });
 });
+
+describe('a C++ header (.h)', () => {
+  const FILE = 'src/cluster/slot_set.h';
+  const header = (added: string[]) => [
+    '// Copyright 2024, the authors.',
+    '#pragma once',
+    '',
+    '#include <cstdint>',
+    '',
+    'namespace dfly {',
+    '',
+    'class SlotSet {',
+    ' public:',
+    '  explicit SlotSet(bool full);',
+    '',
+    '  bool Contains(uint16_t slot) const;',
+    '  bool Empty() const;',
+    '  size_t Count() const;',
+    '  size_t Capacity() const;',
+    '  void Set(uint16_t slot, bool value);',
+    ...added,
+    '  uint16_t First() const;',
+    '  uint16_t Last() const;',
+    '  uint16_t Next(uint16_t slot) const;',
+    '',
+    ' private:',
+    '  uint64_t bits_[256];',
+    '  int filled_;',
+    '};',
+    '',
+    '}  // namespace dfly',
+  ];
+  let repo: GitTestRepo;
+  let reviewed: string;
+  let all: Row[];
+
+  before(async () => {
+    repo = GitTestRepo.create();
+    repo.writeLines(FILE, header([]));
+    repo.commit('Initial commit');
+    repo.branch('feature/clear');
+    repo.writeLines(FILE, header(['  void Clear();']));
+    reviewed = repo.commit('Add SlotSet::Clear');
+    repo.checkout('main');
+    repo.merge('feature/clear', 'Merge pull request #5 from team/clear');
+    // The commented hunk shows no C++ of its own: only the whole file, as git has it, says what language it is.
+    const comments = path.join(path.dirname(repo.dir), 'comments.json');
+    await writeFile(
+      comments,
+      JSON.stringify([
+        {
+          id: 501,
+          path: FILE,
+          diff_hunk: '@@ -14,6 +14,7 @@ class SlotSet {\n   size_t Count() const;\n   size_t Capacity() const;\n   void Set(uint16_t slot, bool value);\n+  void Clear();',
+          body: 'Clear() must reset filled_ as well, or Count() is wrong after it.',
+          commit_id: reviewed,
+          original_commit_id: reviewed,
+          line: 17,
+          original_line: 17,
+          side: 'RIGHT',
+          in_reply_to_id: null,
+          user: { login: 'reviewer' },
+          created_at: '2024-01-02T09:00:00Z',
+          html_url: 'https://github.com/team/slots/pull/5#discussion_r501',
+          pull_request_url: 'https://api.github.com/repos/team/slots/pulls/5',
+        },
+      ]),
+    );
+    const out = path.join(path.dirname(repo.dir), 'dataset');
+    await buildDataset({ repo: repo.dir, comments: [comments], out, format: 'openai', config: parseConfig({}) });
+    all = (await rows(out)).filter((row) => (row.meta as Row['meta'] & { path: string }).path === FILE);
+  });
+  after(() => repo.remove());
+
+  test('its samples say C++, decided from the whole file at the reviewed commit, in the prompt and the metadata alike', () => {
+    assert.deepEqual([...new Set(all.map((row) => row.meta.task))].sort(), ['review-comment', 'review-findings']);
+    for (const row of all) {
+      assert.equal((row.meta as Row['meta'] & { language: string }).language, 'C++', row.meta.task);
+      assert.match(row.messages[1]!.content, /language="C\+\+"/, row.meta.task);
+    }
+  });
+
+  test('the review-findings prompt is the one a review of that file sends', () => {
+    const row = all.find((r) => r.meta.task === 'review-findings')!;
+    const { window, nonce } = windowOf(row.messages[1]!.content);
+    const target = { ...fileTarget(FILE, `${repo.git(['show', `${reviewed}:${FILE}`])}\n`), ranges: window.segments };
+    assert.deepEqual(buildPrompt({ task: 'review-findings', variant: 'without-rules', window: { target, segments: window.segments }, nonce }).messages, row.messages.slice(0, 2));
+  });
+});

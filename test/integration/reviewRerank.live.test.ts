@@ -17,7 +17,7 @@ import { OllamaClient } from '../../src/core/models/ollama/client';
 import { RERANK_CANDIDATES, rerankPassages } from '../../src/core/review/rerankRules';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { codeLanguage, retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';
+import { programmingLanguage, retrievalQuery, retrieveRules } from '../../src/core/review/ruleRetrieval';
 import { scoreRanks } from '../bench/retrievalScoring';
 import { covers, loadTeamsCorpus, rankOf } from '../bench/teamsCorpus';
 
@@ -55,7 +55,7 @@ test('live: the review model reranks the retrieval benchmark\'s tuning half', { 
         const source = corpus.sourceOf.get(snippet.doc)!;
         const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
         const query = retrievalQuery(window!);
-        const language = codeLanguage(snippet.path);
+        const language = programmingLanguage(window!.target.language);
         const found = await kb.search(query, { k: RERANK_CANDIDATES, ...(language && { language }) });
         const order = await rerankPassages(found, window!, { client, model, config, logger });
         lexical.push([rankOf(found, source, snippet)]);

@@ -98,6 +98,20 @@ describe('bookkeeping settings', () => {
       [hunk('+#define JQ_VERSION "1.7"'), undefined],
       [hunk('-#define JQ_VERSION "1.6"', '+#define JQ_VERSION "1.7"', '+#define JQ_DATE "2023"'), undefined],
       [hunk('-#define JQ_VERSION "1.6"', '+#define JQ_RELEASE "1.7"'), undefined],
+      // True bumps: a package manifest, an action pin, a two-part version named as one, a Windows file version.
+      [hunk('-  "version": "1.2.3",', '+  "version": "1.2.4",'), 'version-only-change'],
+      [hunk('-      - uses: actions/setup-go@v2.0.1', '+      - uses: actions/setup-go@v2.1.0'), 'version-only-change'],
+      [hunk('-VERSION = 3.1', '+VERSION = 3.2'), 'version-only-change'],
+      [hunk('-    "lodash": "^4.17",', '+    "lodash": "^4.18",'), 'version-only-change'],
+      [hunk('- FILEVERSION 1.0.0.1', '+ FILEVERSION 1.0.0.2'), 'version-only-change'],
+      [hunk('-set(PROJECT_VERSION 1.4.2) # major 1', '+set(PROJECT_VERSION 1.5.0) # major 1'), 'version-only-change'],
+      // Code on a line that holds a dotted number (dragonfly #2728): the index, the port or the address changed, not a version.
+      [hunk('-    c_nodes_admin = [aioredis.Redis(host="127.0.0.1", port={nodes[0].admin_port})]', '+    c_nodes_admin = [aioredis.Redis(host="127.0.0.1", port={nodes[1].admin_port})]'), undefined],
+      [hunk('-    client = Redis(host="127.0.0.1", port=6379)', '+    client = Redis(host="127.0.0.1", port=6380)'), undefined],
+      [hunk('-  listen_address = "10.0.0.1"', '+  listen_address = "10.0.0.2"'), undefined],
+      [hunk('-  ratio = 0.5', '+  ratio = 0.75'), undefined],
+      [hunk('-  conversion_rate = 1.5', '+  conversion_rate = 2.5'), undefined],
+      [hunk('-  assert info["redis_version"] == "7.2.0" and shards[0]', '+  assert info["redis_version"] == "7.2.0" and shards[1]'), undefined],
     ];
     for (const [diffHunk, drop] of cases) assert.equal(dropOf(clean(reviewEvent({ path: 'src/version_info.c', diffHunk }))), drop, diffHunk);
   });

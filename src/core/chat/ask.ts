@@ -79,7 +79,7 @@ export async function askQuestion(session: Session, request: AskRequest): Promis
 /** The rules for the question, and for the code in view as a review of it would find them. */
 async function retrieve(session: Session, request: AskRequest, window: ReviewWindow | undefined): Promise<PackedPassage[]> {
   const query = [request.question, window && retrievalQuery(window)].filter(Boolean).join('\n');
-  return (await retrieveRules(session.knowledgeBase, query, request.code?.path, session.config)).passages;
+  return (await retrieveRules(session.knowledgeBase, query, request.code?.path, session.config, window && { language: window.target.language })).passages;
 }
 
 /** The code in view as one numbered window: the selection, or the file's first window. */

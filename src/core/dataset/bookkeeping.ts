@@ -41,14 +41,41 @@ const VERSION = /\bv?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z.-]+)?\b/g;
 const NUMBER = /\d+/g;
 /** VERSION without the global flag, for a stateless test. */
 const HAS_VERSION = new RegExp(VERSION.source);
+/** A dotted number (VERSION) or else a run of digits, in one pass: the numeric tokens a line's change is made of. */
+const NUMERIC_TOKEN = new RegExp(`${VERSION.source}|\\d+`, 'g');
 
 export function withoutVersions(text: string): string {
   return text.replace(VERSION, '<v>').replace(NUMBER, '<n>');
 }
 
 /**
- * A hunk whose changed lines differ from what they replace only in versions and numbers, with a dotted
- * version among them (a version bump; a changed constant such as a timeout is code).
+ * A word that names a version where a number stands (`JQ_VERSION`, `"version":`, `AssemblyVersion`, `GIT_TAG`,
+ * `release =`, a Windows resource's `FILEVERSION`), but not one that merely contains the letters (`conversion`, `server`).
+ */
+const VERSION_WORD = /(?<![A-Za-z])(?:version|Version|VERSION|ver|VER|release|RELEASE|tag|TAG|rev|FILEVERSION|PRODUCTVERSION)(?![a-z])|[a-z](?:Version|Release|Tag)(?![a-z])/;
+/** What sits right before a version in a dependency pin or an image or action reference: `pkg@1.2`, `==1.2`, `^1.2`, `~>1.2`, `>=1.2`. */
+const PIN_BEFORE = /(?:@|==|~=|>=|<=|\^|~>?|!=)\s*["']?$/;
+/** Four numbers of at most three digits: an IPv4 address unless the line says it is a version (`FILEVERSION 1.0.0.1`). */
+const ADDRESS_SHAPE = /^(?:\d{1,3}\.){3}\d{1,3}$/;
+
+/**
+ * Whether a numeric token changed from `before` to `after` is a version: a dotted number of three or more
+ * parts, a `v` or a pre-release suffix (`1.6.0-rc1`) is one by itself, unless it is shaped like an address; a
+ * number of two parts (`3.1`, a float constant as much as a version) or a plain one only in a version context.
+ * `lead` is the text between the previous number on the line and this one, so that a version elsewhere on the
+ * line (`redis_version == "7.2.0" and shards[0]`) lends the index no context.
+ */
+function isVersionToken(before: string, after: string, lead: string): { version: boolean; dotted: boolean } {
+  const dotted = before.includes('.') && after.includes('.');
+  const inContext = VERSION_WORD.test(lead) || PIN_BEFORE.test(lead);
+  const selfEvident = (token: string) => /^v\d/.test(token) || /[-+]/.test(token) || (token.split('.').length >= 3 && !ADDRESS_SHAPE.test(token));
+  return { version: inContext || (dotted && selfEvident(before) && selfEvident(after)), dotted };
+}
+
+/**
+ * A hunk whose changed lines differ from what they replace only in versions, with a dotted version among
+ * them: a version bump. The tokens that changed must be versions themselves; an index, a port, an address or a
+ * constant that changed on a line that happens to hold a version (`127.0.0.1`, `nodes[0]` → `nodes[1]`) is code.
  */
 export function isVersionOnlyChange(diffHunk: string): boolean {
   const changed = diffHunk.split('\n').filter((line) => line[0] === '-' || line[0] === '+');
@@ -56,10 +83,26 @@ export function isVersionOnlyChange(diffHunk: string): boolean {
   // Counted first: most hunks fail here, before any line is rewritten (regenerated files have thousands of lines).
   if (removedCount === 0 || removedCount * 2 !== changed.length) return false;
   if (!changed.some((line) => HAS_VERSION.test(line))) return false;
-  const removed: string[] = [];
-  const added: string[] = [];
-  for (const line of changed) (line[0] === '-' ? removed : added).push(withoutVersions(line.slice(1)).trim());
-  return removed.sort().join('\n') === added.sort().join('\n');
+  // Each removed line is paired with the added line of the same shape (numbers masked); every shape must pair.
+  const byShape = (lines: string[]) => lines.map((line) => ({ line, shape: withoutVersions(line).trim() })).sort((a, b) => (a.shape < b.shape ? -1 : a.shape > b.shape ? 1 : 0));
+  const removed = byShape(changed.filter((line) => line[0] === '-').map((line) => line.slice(1)));
+  const added = byShape(changed.filter((line) => line[0] === '+').map((line) => line.slice(1)));
+  let versionChanged = false;
+  for (const [i, { line, shape }] of removed.entries()) {
+    const partner = added[i]!;
+    if (shape !== partner.shape) return false;
+    const before = [...line.matchAll(NUMERIC_TOKEN)];
+    const after = [...partner.line.matchAll(NUMERIC_TOKEN)];
+    if (before.length !== after.length) return false; // same shape, yet a line may hold the literal text `<n>`
+    for (const [j, token] of before.entries()) {
+      if (token[0] === after[j]![0]) continue;
+      const leadStart = j === 0 ? 0 : before[j - 1]!.index + before[j - 1]![0].length;
+      const { version, dotted } = isVersionToken(token[0], after[j]![0], line.slice(leadStart, token.index));
+      if (!version) return false;
+      versionChanged ||= dotted;
+    }
+  }
+  return versionChanged;
 }
 
 export interface BookkeepingOptions {

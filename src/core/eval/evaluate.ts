@@ -175,7 +175,7 @@ async function routeRequest(session: Session, route: ResolvedRoute, example: Tes
     const { window, diff, code } = example.prompt;
     const rules = window
       ? (await rulesForWindow(session.knowledgeBase, window, session.config)).passages
-      : (await retrieveRules(session.knowledgeBase, (diff ?? code)?.text.slice(0, 2000) ?? '', example.path, session.config)).passages;
+      : (await retrieveRules(session.knowledgeBase, (diff ?? code)?.text.slice(0, 2000) ?? '', example.path, session.config, { language: (diff ?? code)?.language })).passages;
     if (rules.length > 0) input = { ...input, rules, ...(example.task === 'review-findings' && { variant: 'with-rules' }) };
   }
   const prompt = buildPrompt(input);

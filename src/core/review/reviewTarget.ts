@@ -26,7 +26,7 @@ export function splitLines(text: string): string[] {
 
 export function fileTarget(file: string, text: string): ReviewTarget {
   const lines = splitLines(text);
-  return { path: file, lines, ranges: lines.length > 0 ? [{ startLine: 1, endLine: lines.length }] : [], language: languageOf(file) };
+  return { path: file, lines, ranges: lines.length > 0 ? [{ startLine: 1, endLine: lines.length }] : [], language: languageOf(file, text) };
 }
 
 /** A selection of a file; the range is clipped to the file. */

@@ -49,8 +49,9 @@ export interface SearchRequest {
 export function searchRequest(text: string, file?: string): SearchRequest {
   if (file === undefined && !looksLikeCode(text)) return { query: text };
   const lines = text.split(/\r?\n/);
-  const query = codeQuery(lines, file === undefined ? undefined : { path: file, language: languageOf(file) });
-  const language = file === undefined ? shownLanguage(lines) : codeLanguage(file);
+  const named = file === undefined ? undefined : { path: file, language: languageOf(file, text) };
+  const language = named ? programmingLanguage(named.language) : shownLanguage(lines);
+  const query = codeQuery(lines, named);
   return { query, ...(language && { language }) };
 }
 
@@ -61,9 +62,8 @@ export function searchText(knowledgeBase: Pick<KnowledgeBase, 'search'>, text: s
   return knowledgeBase.search(query, { ...searchOptions, ...(language && { language }) });
 }
 
-/** The language whose rules a search for code in `path` prefers: its programming language, none for prose or data. */
-export function codeLanguage(path: string): string | undefined {
-  const language = languageOf(path);
+/** The language whose rules a search for code in `language` (as `languageOf` names it) prefers: a programming language, none for prose or data. */
+export function programmingLanguage(language: string): string | undefined {
   return isProgrammingLanguage(language) ? language : undefined;
 }
 
@@ -85,17 +85,18 @@ function mostFrequent(items: readonly string[], max: number): string[] {
 /**
  * The rules for a prompt: searched with `query`, packed into the budget for code at `path`. Without a path no
  * file is in question, so rules scoped to some files apply as much as any. With `rerank`, the search's first
- * RERANK_CANDIDATES passages are reordered by it before the first `review.k` are packed. The one retrieval of
- * reviews, chat and evaluation.
+ * RERANK_CANDIDATES passages are reordered by it before the first `review.k` are packed. `language` is the code's
+ * language where the caller decided it from the file's text (a review target's), else the path's is used. The
+ * one retrieval of reviews, chat and evaluation.
  */
 export async function retrieveRules(
   knowledgeBase: RuleSearch,
   query: string,
   path: string | undefined,
   config: Config,
-  options: { forReview?: boolean; rerank?: (found: Passage[]) => Promise<Passage[]> } = {},
+  options: { forReview?: boolean; rerank?: (found: Passage[]) => Promise<Passage[]>; language?: string } = {},
 ): Promise<PackedContext & { retrieved: number }> {
-  const language = path === undefined ? undefined : codeLanguage(path);
+  const language = path === undefined ? undefined : programmingLanguage(options.language ?? languageOf(path));
   const k = options.rerank ? Math.max(RERANK_CANDIDATES, config.review.k) : config.review.k;
   const searched = await knowledgeBase.search(query, { k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
   const found = options.rerank ? (await options.rerank(searched)).slice(0, config.review.k) : searched;
@@ -106,6 +107,6 @@ export async function retrieveRules(
 
 /** Retrieval and packing for one window, reranked by the review model when `rerank` is given: the whole RAG step of a review, before the model reviews. */
 export async function rulesForWindow(knowledgeBase: RuleSearch, window: ReviewWindow, config: Config, rerank?: RerankOptions): Promise<WindowRules> {
-  const options = { forReview: true, ...(rerank && { rerank: (found: Passage[]) => rerankPassages(found, window, rerank) }) };
+  const options = { forReview: true, language: window.target.language, ...(rerank && { rerank: (found: Passage[]) => rerankPassages(found, window, rerank) }) };
   return { ...(await retrieveRules(knowledgeBase, retrievalQuery(window), window.target.path, config, options)), window };
 }

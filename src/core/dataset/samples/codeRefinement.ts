@@ -1,11 +1,11 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { sampleMetadata, type Sample } from './sample';
-import { fileText, samplePrompt, type SamplePrompt } from './samplePrompt';
+import { eventFile, fileText, samplePrompt, type SampleFile, type SamplePrompt } from './samplePrompt';
 
 /** The refinement prompt and its record: with the reviewer's comment, or (git-only evidence) without reviewer words. */
-export function codeRefinementPrompt(path: string, code: string, comment: string | undefined): SamplePrompt {
+export function codeRefinementPrompt(file: SampleFile, code: string, comment: string | undefined): SamplePrompt {
   const task = comment ? 'code-refinement' : 'code-revision';
-  return samplePrompt({ task, code: fileText(path, code), ...(comment && { comment }) }, path);
+  return samplePrompt({ task, code: fileText(file, code), ...(comment && { comment }) }, file);
 }
 
 /** Whether `after` is `before` with lines inserted and none changed or removed: every line of `before` kept, in order. */
@@ -33,6 +33,6 @@ export function codeRefinementSample(event: ReviewEvent): Sample | undefined {
   if (!event.neededReview || !before?.trim() || !after?.trim() || before === after) return undefined;
   if (!comment && event.kind !== 'review-followup' && event.kind !== 'branch-rewrite') return undefined;
   if (!comment && onlyInserts(before, after)) return undefined;
-  const { prompt, record } = codeRefinementPrompt(event.path, before, comment);
+  const { prompt, record } = codeRefinementPrompt(eventFile(event), before, comment);
   return { ...prompt, task: 'code-refinement', groupId: event.groupId, response: after, metadata: sampleMetadata(event, record) };
 }

@@ -2,6 +2,7 @@ import type { ReviewEvent } from '../reviewEvent';
 import { codeRefinementPrompt } from './codeRefinement';
 import { reviewCommentPrompt } from './reviewComment';
 import { sampleMetadata, type PreferencePair } from './sample';
+import { eventFile } from './samplePrompt';
 
 export interface PreferenceResult {
   pairs: PreferencePair[];
@@ -56,7 +57,7 @@ export function preferencePairs(feedback: Iterable<ReviewEvent>): PreferenceResu
       }
       const suggestion = chosen.after ?? chosen.metadata.feedback?.suggestion;
       if (chosen.before?.trim() && suggestion?.trim() && suggestion !== chosen.before) {
-        const refinement = codeRefinementPrompt(chosen.path, chosen.before, chosen.comment!);
+        const refinement = codeRefinementPrompt(eventFile(chosen), chosen.before, chosen.comment!);
         pairs.push({
           ...refinement.prompt,
           task: 'code-refinement',

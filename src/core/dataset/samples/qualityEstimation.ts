@@ -1,6 +1,6 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { sampleMetadata, type Sample } from './sample';
-import { fileText, samplePrompt } from './samplePrompt';
+import { eventFile, fileText, samplePrompt } from './samplePrompt';
 
 /**
  * The whole hunk of the change an event's label is about. A forge's comment hunk stops at the commented
@@ -18,6 +18,7 @@ export function labelledHunk(event: ReviewEvent): string | undefined {
 export function qualityEstimationSample(event: ReviewEvent): Sample | undefined {
   const hunk = labelledHunk(event);
   if (hunk === undefined) return undefined;
-  const { prompt, record } = samplePrompt({ task: 'quality-estimation', diff: fileText(event.path, hunk) }, event.path);
+  const file = eventFile(event);
+  const { prompt, record } = samplePrompt({ task: 'quality-estimation', diff: fileText(file, hunk) }, file);
   return { ...prompt, task: 'quality-estimation', groupId: event.groupId, response: event.neededReview ? 'yes' : 'no', metadata: sampleMetadata(event, record) };
 }

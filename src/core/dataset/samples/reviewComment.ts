@@ -1,11 +1,11 @@
 import type { ReviewEvent } from '../reviewEvent';
 import { sampleMetadata, type Sample } from './sample';
-import { reviewedChange, samplePrompt, type SamplePrompt } from './samplePrompt';
+import { eventFile, reviewedChange, samplePrompt, type SamplePrompt } from './samplePrompt';
 
 /** The review prompt for an event's change, and its record; undefined when the reviewed change is unknown. */
 export function reviewCommentPrompt(event: ReviewEvent): SamplePrompt | undefined {
   const change = reviewedChange(event);
-  return change === undefined ? undefined : samplePrompt({ task: 'review-comment', ...change }, event.path);
+  return change === undefined ? undefined : samplePrompt({ task: 'review-comment', ...change }, eventFile(event));
 }
 
 /** Review comment generation (CodeReviewer): the change in, the reviewer's comment out. */

@@ -7,7 +7,7 @@ import { expandRanges, lineCount, type LineRange } from '../../lineRange';
 import type { ReviewPromptVariant } from '../../promptVariant';
 import { fileTarget, type ReviewTarget } from '../../review/reviewTarget';
 import { reviewWindows, windowContains, type ReviewWindow } from '../../review/reviewWindow';
-import { codeLanguage, rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
+import { programmingLanguage, rulesForWindow, type RuleSearch } from '../../review/ruleRetrieval';
 import { validateAnswer } from '../../review/validateFindings';
 import type { ReviewEvent } from '../reviewEvent';
 import { Tally } from '../tally';
@@ -166,7 +166,7 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
       drops.add('hybrid-window-without-rules');
       return undefined;
     }
-    const language = codeLanguage(window.target.path);
+    const language = programmingLanguage(window.target.language);
     const cited = await Promise.all(
       findings.map(async (finding) => ({ ...finding, citations: [await citedPassage(options.rules!, finding.message, rules, { rank: config.dataset.citationRank, ...(language && { language }) })] })),
     );
@@ -175,7 +175,7 @@ async function windowSample(item: TrainingWindow, variant: ReviewPromptVariant, 
     if (findings.length > 0 && answer.length === 0) return undefined;
   }
   const input = { task: 'review-findings', variant, window, rules } as const;
-  const { prompt, record, labels } = samplePrompt(input, window.target.path, nonce);
+  const { prompt, record, labels } = samplePrompt(input, window.target, nonce);
   const response = JSON.stringify({ findings: answer });
   const check = validateAnswer(response, window, labels, variant);
   const kept = check.ok ? check.findings.length : 0;

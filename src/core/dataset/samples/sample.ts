@@ -2,7 +2,6 @@ import type { ChatMessage } from '../../models/chatModel';
 import type { PromptRecord } from './promptRecord';
 import { promptMessages, type Prompt } from '../../prompt/taskPrompt';
 import type { ReviewPromptVariant } from '../../promptVariant';
-import { languageOf } from '../../language';
 import type { ReviewEvent, ReviewEventKind } from '../reviewEvent';
 
 export { promptMessages, userMessage, type Prompt } from '../../prompt/taskPrompt';
@@ -62,7 +61,7 @@ export function sampleMetadata(event: ReviewEvent, prompt: PromptRecord): Sample
   return {
     source: event.kind,
     path: event.path,
-    language: languageOf(event.path),
+    language: prompt.language,
     date: event.date,
     ...(event.metadata.commits?.length && { commits: event.metadata.commits }),
     ...(event.metadata.url && { url: event.metadata.url }),
