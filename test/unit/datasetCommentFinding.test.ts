@@ -54,4 +54,9 @@ test('the rule is a short whole summary of the comment, never a cut clause or a 
     'The loop is skipped when epoll is unavailable (`no_epoll_wait` is set, e.g. on old kernels) and we fall back to poll',
   );
   assert.equal(ruleSummary('Per eslint no-var, use let.'), 'eslint no-var', 'a cited rule is the rule');
+  // A real dragonfly comment: what is asked follows the concession.
+  assert.equal(
+    ruleSummary('I know this is a draft PR , but make sure you dont use "master" and "replication" in here. Instead use souce/target node and migration'),
+    'Make sure you dont use "master" and "replication" in here',
+  );
 });

@@ -1,8 +1,8 @@
 import { citedRule } from './ruleCitation';
 
-/** Openers that carry no meaning of their own: a label, a hedge, a politeness, a thinking noise. */
+/** Openers that carry no meaning of their own: a label, a hedge, a politeness, a thinking noise, a concession before "but". */
 const OPENER =
-  /^(?:(?:style\s+)?nit(?:pick)?(?:\s+aside)?\s*[:,.-]?|minor\s*:|optional\s*:|typo\s*:|naming\s*:|hmm+,?|so,?|also,?|fyi,?|maybe i'm missing something,?\s*but|i think|i'd|i would|please|can you|could you|would you|maybe|perhaps)(?:\s+|$)/i;
+  /^(?:(?:style\s+)?nit(?:pick)?(?:\s+aside)?\s*[:,.-]?|minor\s*:|optional\s*:|typo\s*:|naming\s*:|hmm+,?|so,?|also,?|fyi,?|maybe i'm missing something,?\s*but|(?:i know|i understand|i reali[sz]e|i get|i see|i agree)\b[^,.;!?]*,\s*but|i think|i'd|i would|please|can you|could you|would you|maybe|perhaps)(?:\s+|$)/i;
 /** Dots that end no sentence: abbreviations and dotted names. */
 const NOT_AN_END = /\b(?:e\.g|i\.e|etc|vs|cf|approx)\.$|\.\w/i;
 const MAX_WORDS = 12;
