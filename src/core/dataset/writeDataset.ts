@@ -7,7 +7,7 @@ import { composeReport } from './composeReport';
 import type { CommentExportOrigin, DatasetReport } from './datasetReport';
 import { DatasetFolder } from './datasetFolder';
 import { datasetWarnings } from './datasetWarnings';
-import { Deduplicator, eventKey } from './dedupe';
+import { Deduplicator, eventKey, type DedupeSignature } from './dedupe';
 import { SKIP_EXAMPLES, type Evidence } from './evidence';
 import { chooseBaseModel } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
@@ -50,7 +50,8 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
   const dedupe = new Deduplicator();
   const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map(), reviewThreads: { exported: 0, imported: 0 } };
-  const cleanedEvents: ReviewEvent[] = [];
+  // Each kept event with what de-duplication compares, worked out as it arrives (while git is still writing).
+  const cleanedEvents: Array<{ event: ReviewEvent; signature: DedupeSignature }> = [];
   // Progress is the sources' to report (they know their totals); this loop only filters.
   for await (const item of items) {
     throwIfCancelled(signal);
@@ -75,18 +76,19 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
       if (GENERATED_DROPS.has(cleaned.drop) && !evidence.generated.has(item.event.path)) evidence.generated.set(item.event.path, cleaned.drop);
       continue;
     }
-    cleanedEvents.push(scrubber.event(cleaned.event));
+    const event = scrubber.event(cleaned.event);
+    cleanedEvents.push({ event, signature: dedupe.sign(eventKey(event)) });
   }
   // Generated files are known from the repository as a whole (.gitattributes, each file's head), so once all
   // paths are in; before de-duplication, so that no generated change stands in for a hand-written one.
-  const generated = await generatedFiles(cleanedEvents, options.repo, signal);
+  const generated = await generatedFiles(cleanedEvents.map(({ event }) => event), options.repo, signal);
   for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
-  for (const event of cleanedEvents) {
+  for (const { event, signature } of cleanedEvents) {
     if (generated.reasons.has(event.path)) {
       evidence.drops.add('generated-file');
       continue;
     }
-    const duplicate = dedupe.check(eventKey(event));
+    const duplicate = dedupe.check(signature);
     if (duplicate) evidence.drops.add(duplicate);
     else evidence.events.push(event);
   }
