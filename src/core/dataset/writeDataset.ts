@@ -12,7 +12,7 @@ import { SKIP_EXAMPLES, type Evidence } from './evidence';
 import { chooseBaseModel } from './exporters/baseModel';
 import type { FormatName } from './exporters/datasetFormat';
 import { datasetFormat } from './exporters/formats';
-import { generatedFiles } from './generatedFiles';
+import { GeneratedFileCheck } from './generatedFiles';
 import { planOutputFiles, writeOutputFiles } from './outputFiles';
 import type { MinedItem, ReviewEvent } from './reviewEvent';
 import { Scrubber } from './scrub';
@@ -52,45 +52,52 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map(), reviewThreads: { exported: 0, imported: 0 } };
   // Each kept event with what de-duplication compares, worked out as it arrives (while git is still writing).
   const cleanedEvents: Array<{ event: ReviewEvent; signature: DedupeSignature }> = [];
-  // Progress is the sources' to report (they know their totals); this loop only filters.
-  for await (const item of items) {
-    throwIfCancelled(signal);
-    if ('history' in item) {
-      evidence.history = item.history;
-      continue;
-    }
-    if ('threads' in item) {
-      evidence.reviewThreads.exported += item.threads.exported;
-      evidence.reviewThreads.imported += item.threads.imported;
-      continue;
-    }
-    if ('skip' in item) {
-      const skip = scrubber.skip(item.skip);
-      evidence.skipped.add(skip.reason);
-      if (evidence.skipExamples.length < SKIP_EXAMPLES) evidence.skipExamples.push(skip);
-      continue;
-    }
-    const cleaned = clean(item.event);
-    if ('drop' in cleaned) {
-      evidence.drops.add(cleaned.drop);
-      if (GENERATED_DROPS.has(cleaned.drop) && !evidence.generated.has(item.event.path)) evidence.generated.set(item.event.path, cleaned.drop);
-      continue;
-    }
-    const event = scrubber.event(cleaned.event);
-    cleanedEvents.push({ event, signature: dedupe.sign(eventKey(event)) });
-  }
   // Generated files are known from the repository as a whole (.gitattributes, each file's head), so once all
-  // paths are in; before de-duplication, so that no generated change stands in for a hand-written one.
-  const generated = await generatedFiles(cleanedEvents.map(({ event }) => event), options.repo, signal);
-  for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
-  for (const { event, signature } of cleanedEvents) {
-    if (generated.reasons.has(event.path)) {
-      evidence.drops.add('generated-file');
-      continue;
+  // paths are in; before de-duplication, so that no generated change stands in for a hand-written one. Git is
+  // asked about each path as it first comes.
+  const generatedCheck = new GeneratedFileCheck(options.repo, signal);
+  try {
+    // Progress is the sources' to report (they know their totals); this loop only filters.
+    for await (const item of items) {
+      throwIfCancelled(signal);
+      if ('history' in item) {
+        evidence.history = item.history;
+        continue;
+      }
+      if ('threads' in item) {
+        evidence.reviewThreads.exported += item.threads.exported;
+        evidence.reviewThreads.imported += item.threads.imported;
+        continue;
+      }
+      if ('skip' in item) {
+        const skip = scrubber.skip(item.skip);
+        evidence.skipped.add(skip.reason);
+        if (evidence.skipExamples.length < SKIP_EXAMPLES) evidence.skipExamples.push(skip);
+        continue;
+      }
+      const cleaned = clean(item.event);
+      if ('drop' in cleaned) {
+        evidence.drops.add(cleaned.drop);
+        if (GENERATED_DROPS.has(cleaned.drop) && !evidence.generated.has(item.event.path)) evidence.generated.set(item.event.path, cleaned.drop);
+        continue;
+      }
+      const event = scrubber.event(cleaned.event);
+      cleanedEvents.push({ event, signature: dedupe.sign(eventKey(event)) });
+      generatedCheck.add(event);
     }
-    const duplicate = dedupe.check(signature);
-    if (duplicate) evidence.drops.add(duplicate);
-    else evidence.events.push(event);
+    const generated = await generatedCheck.result();
+    for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
+    for (const { event, signature } of cleanedEvents) {
+      if (generated.reasons.has(event.path)) {
+        evidence.drops.add('generated-file');
+        continue;
+      }
+      const duplicate = dedupe.check(signature);
+      if (duplicate) evidence.drops.add(duplicate);
+      else evidence.events.push(event);
+    }
+  } finally {
+    generatedCheck.close();
   }
   throwIfCancelled(signal);
   return evidence;
@@ -134,6 +141,7 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     await writeOutputFiles(folder, { plan, format, base, adapterDir, report, progress: options.progress ?? noProgress, ...(signal && { signal }) });
     throwIfCancelled(signal);
     await folder.commit(plan.files);
+    
     logger.info(`Dataset written to ${folder.out}: ${split.samples.length} samples, ${pairs.length} preference pairs.`);
     return report;
   } catch (error) {
