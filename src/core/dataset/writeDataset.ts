@@ -15,6 +15,7 @@ import { datasetFormat } from './exporters/formats';
 import { GeneratedFileCheck } from './generatedFiles';
 import { planOutputFiles, writeOutputFiles } from './outputFiles';
 import type { MinedItem, ReviewEvent } from './reviewEvent';
+import { eventSamples, type EventSamples } from './samples/buildSamples';
 import { Scrubber } from './scrub';
 import { splitDataset } from './splitDataset';
 import { Tally } from './tally';
@@ -42,7 +43,8 @@ export interface DatasetWriteOptions {
 /** Drop reasons that mean the file is not hand-written code. */
 const GENERATED_DROPS = new Set(['generated-file', 'lock-file', 'minified']);
 
-async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
+/** The evidence, and each kept event's own samples, made as it arrived (while git was still writing). */
+async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<{ evidence: Evidence; samples: Map<ReviewEvent, EventSamples> }> {
   const { config, signal } = options;
   const { botAuthors, maxHunkLines, includeBookkeeping, includeNonCode } = config.dataset;
   const clean = createCleaner({ botAuthors, maxHunkLines, includeBookkeeping, includeNonCode });
@@ -52,6 +54,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
   const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map(), reviewThreads: { exported: 0, imported: 0 } };
   // Each kept event with what de-duplication compares, worked out as it arrives (while git is still writing).
   const cleanedEvents: Array<{ event: ReviewEvent; signature: DedupeSignature }> = [];
+  const samples = new Map<ReviewEvent, EventSamples>();
   // Generated files are known from the repository as a whole (.gitattributes, each file's head), so once all
   // paths are in; before de-duplication, so that no generated change stands in for a hand-written one. Git is
   // asked about each path as it first comes.
@@ -84,6 +87,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
       const event = scrubber.event(cleaned.event);
       cleanedEvents.push({ event, signature: dedupe.sign(eventKey(event)) });
       generatedCheck.add(event);
+      samples.set(event, eventSamples(event));
     }
     const generated = await generatedCheck.result();
     for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
@@ -100,7 +104,7 @@ async function collectEvidence(items: AsyncIterable<MinedItem>, options: Dataset
     generatedCheck.close();
   }
   throwIfCancelled(signal);
-  return evidence;
+  return { evidence, samples };
 }
 
 /**
@@ -113,8 +117,9 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
   const format = datasetFormat(options.format);
   const folder = await DatasetFolder.create(options.out);
   try {
-    const evidence = await collectEvidence(items, options);
-    const { samples, pairs } = await trainingSamples(evidence.events, { config, drops: evidence.drops, ...(options.rules?.search && { rules: options.rules.search }), ...(signal && { signal }) });
+    const { evidence, samples: made } = await collectEvidence(items, options);
+    const samplesOf = (event: ReviewEvent) => made.get(event) ?? eventSamples(event);
+    const { samples, pairs } = await trainingSamples(evidence.events, { config, drops: evidence.drops, samplesOf, ...(options.rules?.search && { rules: options.rules.search }), ...(signal && { signal }) });
     if (samples.length === 0 && pairs.length === 0) throw noSamplesError(evidence);
     const { seed, split: ratios } = config.dataset;
     const split = splitDataset(samples, pairs, { seed, ratios, maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, drops: evidence.drops });
