@@ -43,7 +43,7 @@ export interface DatasetWriteOptions {
 /** Drop reasons that mean the file is not hand-written code. */
 const GENERATED_DROPS = new Set(['generated-file', 'lock-file', 'minified']);
 
-/** The evidence, and each kept event's own samples, made as it arrived (while git was still writing). */
+/** The evidence, and each cleaned event's own samples, made as it arrived (while git was still writing). */
 async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<{ evidence: Evidence; samples: Map<ReviewEvent, EventSamples> }> {
   const { config, signal } = options;
   const { botAuthors, maxHunkLines, includeBookkeeping, includeNonCode } = config.dataset;
@@ -118,7 +118,8 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
   const folder = await DatasetFolder.create(options.out);
   try {
     const { evidence, samples: made } = await collectEvidence(items, options);
-    const samplesOf = (event: ReviewEvent) => made.get(event) ?? eventSamples(event);
+    // Every kept event is one of the cleaned events, whose samples were made as they came.
+    const samplesOf = (event: ReviewEvent) => made.get(event)!;
     const { samples, pairs } = await trainingSamples(evidence.events, { config, drops: evidence.drops, samplesOf, ...(options.rules?.search && { rules: options.rules.search }), ...(signal && { signal }) });
     if (samples.length === 0 && pairs.length === 0) throw noSamplesError(evidence);
     const { seed, split: ratios } = config.dataset;
