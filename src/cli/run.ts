@@ -5,7 +5,7 @@ import { HouseStyleError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { HostChoice } from '../core/ollamaHostChoice';
 import { terminalLine } from '../core/service/frontEndHelpers';
-import { WorkspaceService, type ReviewScope } from '../core/service/workspaceService';
+import type { ReviewScope, WorkspaceService } from '../core/service/workspaceService';
 import { EXIT_OK, present } from './presenter';
 
 /** Log lines name files and quote models: neutralized, one line each. */
@@ -100,6 +100,7 @@ export function allowRepoHostOption(): Option {
  */
 export async function withService<T>(options: { workspace?: string }, hosts: HostOptions | undefined, body: (service: WorkspaceService) => Promise<T>): Promise<T> {
   const hostChoice: HostChoice | undefined = hosts && { env: process.env, ...(hosts.host ? { user: hosts.host } : {}), confirmRepositoryHost: () => hosts.allowRepoHost === true };
+  const { WorkspaceService } = await import('../core/service/workspaceService');
   const service = new WorkspaceService({ workspace: await resolveWorkspace(options.workspace), extensionRoot: cliExtensionRoot(), logger: stderrLogger, ...(hostChoice && { hostChoice }) });
   try {
     return await body(service);

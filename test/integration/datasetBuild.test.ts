@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/core/config';
@@ -10,7 +11,7 @@ import { splitOf, SPLIT_NAMES, type SplitName } from '../../src/core/dataset/spl
 import { promptInput } from '../../src/core/dataset/samples/promptRecord';
 import { buildPrompt } from '../../src/core/prompt/taskPrompt';
 import { planted, plantedCounts, plantedFragments, secretsFile } from '../fixtures/secrets/plantedSecrets';
-import { runCli } from '../support/cli';
+import { REPO_ROOT, runCli } from '../support/cli';
 import { BOB, GitTestRepo } from '../support/gitRepo';
 
 const CART_VAR = ['export function total(items: Item[]) {', '  var sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}'];
@@ -351,6 +352,19 @@ describe('housestyle dataset build', () => {
     const [first, second] = [await snapshot(a), await snapshot(b)];
     const training = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([name]) => name.endsWith('.jsonl') || name === 'dataset_info.json'));
     assert.deepEqual(training(second), training(first));
+  });
+
+  it("loads the build's own modules and none of the other use cases'", async () => {
+    const log = path.join(home, 'modules.log');
+    const moduleLog = path.join(REPO_ROOT, 'test', 'support', 'moduleLog.mjs');
+    const env = { HOUSESTYLE_MODULE_LOG: log, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${moduleLog}` };
+    const result = await runCli(['dataset', 'build', '--workspace', story.repo.dir, '--out', path.join(home, 'modules')], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const core = path.join(REPO_ROOT, 'src', 'core');
+    const loaded = new Set((await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:')).map((url) => path.relative(core, fileURLToPath(url))));
+    for (const used of ['service/workspaceService.ts', 'dataset/build.ts', 'dataset/writeDataset.ts', 'knowledge/indexer.ts']) assert.ok(loaded.has(used), `${used} was not loaded`);
+    const otherUseCases = ['chat/ask.ts', 'review/reviewer.ts', 'eval/evaluate.ts', 'eval/compare.ts', 'advice/advise.ts', 'models/training/train.ts', 'models/adapters/importAdapter.ts', 'session.ts'];
+    assert.deepEqual(otherUseCases.filter((module) => loaded.has(module)), []);
   });
 
   it('keeps an existing dataset whole when a rebuild fails, with one clear line and exit status 2', async () => {

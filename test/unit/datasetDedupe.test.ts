@@ -25,6 +25,16 @@ describe('Deduplicator', () => {
     assert.equal(dedupe.check(eventKey(reviewEvent({ groupId: 'pr-4' }))), undefined);
   });
 
+  it('judges signatures worked out ahead in the order they are checked, not the order they were made', () => {
+    const comment = 'Name the variable for what it holds; total is vague here and in the loop below.';
+    const keys = [reviewEvent({ groupId: 'pr-9', diffHunk: longHunk('sum'), comment }), reviewEvent({ diffHunk: longHunk('total'), comment }), reviewEvent(), reviewEvent({ groupId: 'pr-2' })].map(eventKey);
+    const dedupe = new Deduplicator();
+    const signed = keys.map((key) => dedupe.sign(key));
+    assert.deepEqual([1, 0, 3, 2].map((i) => dedupe.check(signed[i]!)), [undefined, 'near-duplicate', undefined, 'exact-duplicate']);
+    const byKey = new Deduplicator();
+    assert.deepEqual([1, 0, 3, 2].map((i) => byKey.check(keys[i]!)), [undefined, 'near-duplicate', undefined, 'exact-duplicate']);
+  });
+
   it('never merges evidence with opposite labels', () => {
     const dedupe = new Deduplicator();
     assert.equal(dedupe.check(eventKey(feedbackEvent('accepted', 'let x = 1;', 'Prefer const.'))), undefined);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/core/config';
-import { writeDatasetFrom } from '../../src/core/dataset/build';
+import { writeDatasetFrom } from '../../src/core/dataset/writeDataset';
 import { FORMAT_NAMES } from '../../src/core/dataset/exporters/datasetFormat';
 import { Scrubber } from '../../src/core/dataset/scrub';
 import { looksRandom, scrubClass, shannonEntropy } from '../../src/core/dataset/secretPatterns';

@@ -1,164 +1,16 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Config } from '../config';
-import { cancellationError, HouseStyleError, isCancellation, throwIfCancelled } from '../errors';
-import { noProgress, silentLogger, type Logger, type Progress } from '../log';
+import { cancellationError, HouseStyleError, isCancellation } from '../errors';
+import { noProgress } from '../log';
 import type { OllamaClient } from '../models/ollama/client';
-import type { RuleSearch } from '../review/ruleRetrieval';
-import { createCleaner } from './clean';
-import { composeReport } from './composeReport';
-import type { CommentExportOrigin, DatasetReport } from './datasetReport';
-import { DatasetFolder } from './datasetFolder';
-import { datasetWarnings } from './datasetWarnings';
-import { Deduplicator, eventKey } from './dedupe';
-import { SKIP_EXAMPLES, type Evidence } from './evidence';
-import { chooseBaseModel } from './exporters/baseModel';
-import type { FormatName } from './exporters/datasetFormat';
-import { openDatasetRules, type DatasetRules } from './datasetRules';
-import { datasetFormat } from './exporters/formats';
+import type { DatasetReport } from './datasetReport';
+import type { DatasetRules } from './datasetRules';
 import { FEEDBACK_LOG, readFeedbackLog } from './feedbackLog';
-import { generatedFiles } from './generatedFiles';
 import { mineGitHistory, startHistoryPasses, type HistoryPasses, type MineOptions } from './git/mineGitHistory';
 import { remoteRepository, unkeyedPullRequests } from './git/remoteRepository';
-import { planOutputFiles, writeOutputFiles } from './outputFiles';
 import { importReviewComments } from './reviewComments/importReviewComments';
-import type { MinedItem, ReviewEvent } from './reviewEvent';
-import { Scrubber } from './scrub';
-import { splitDataset } from './splitDataset';
-import { Tally } from './tally';
-import { trainingSamples } from './trainingSamples';
-
-export interface DatasetWriteOptions {
-  out: string;
-  format: FormatName;
-  config: Config;
-  /** Hugging Face id (or path) of the model to train; defaults to the checkpoint behind config.ollama.model. */
-  baseModel?: string;
-  /** Where train_lora.yaml saves the adapter: outside the dataset folder; `<out>-adapter` by default. */
-  adapterDir?: string;
-  /** The review-comment exports the items include, for the card's sources. */
-  reviewComments?: CommentExportOrigin[];
-  /** The workspace's rules for the hybrid review-findings variant, and what the card says about them. */
-  rules?: { search?: RuleSearch; note: string };
-  /** The repository the evidence came from: its .gitattributes and files tell which are generated. */
-  repo?: string;
-  signal?: AbortSignal;
-  progress?: Progress;
-  logger?: Logger;
-}
-
-/** Drop reasons that mean the file is not hand-written code. */
-const GENERATED_DROPS = new Set(['generated-file', 'lock-file', 'minified']);
-
-async function collectEvidence(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<Evidence> {
-  const { config, signal } = options;
-  const { botAuthors, maxHunkLines, includeBookkeeping, includeNonCode } = config.dataset;
-  const clean = createCleaner({ botAuthors, maxHunkLines, includeBookkeeping, includeNonCode });
-  // Scrubbing happens here, before anything can reach a file; everything written derives from these events.
-  const scrubber = new Scrubber({ anonymizeAuthors: config.dataset.anonymizeAuthors });
-  const dedupe = new Deduplicator();
-  const evidence: Evidence = { events: [], drops: new Tally(), skipped: new Tally(), skipExamples: [], scrubber, generated: new Map(), reviewThreads: { exported: 0, imported: 0 } };
-  const cleanedEvents: ReviewEvent[] = [];
-  // Progress is the sources' to report (they know their totals); this loop only filters.
-  for await (const item of items) {
-    throwIfCancelled(signal);
-    if ('history' in item) {
-      evidence.history = item.history;
-      continue;
-    }
-    if ('threads' in item) {
-      evidence.reviewThreads.exported += item.threads.exported;
-      evidence.reviewThreads.imported += item.threads.imported;
-      continue;
-    }
-    if ('skip' in item) {
-      const skip = scrubber.skip(item.skip);
-      evidence.skipped.add(skip.reason);
-      if (evidence.skipExamples.length < SKIP_EXAMPLES) evidence.skipExamples.push(skip);
-      continue;
-    }
-    const cleaned = clean(item.event);
-    if ('drop' in cleaned) {
-      evidence.drops.add(cleaned.drop);
-      if (GENERATED_DROPS.has(cleaned.drop) && !evidence.generated.has(item.event.path)) evidence.generated.set(item.event.path, cleaned.drop);
-      continue;
-    }
-    cleanedEvents.push(scrubber.event(cleaned.event));
-  }
-  // Generated files are known from the repository as a whole (.gitattributes, each file's head), so once all
-  // paths are in; before de-duplication, so that no generated change stands in for a hand-written one.
-  const generated = await generatedFiles(cleanedEvents, options.repo, signal);
-  for (const [file, why] of generated.reasons) evidence.generated.set(file, why);
-  for (const event of cleanedEvents) {
-    if (generated.reasons.has(event.path)) {
-      evidence.drops.add('generated-file');
-      continue;
-    }
-    const duplicate = dedupe.check(eventKey(event));
-    if (duplicate) evidence.drops.add(duplicate);
-    else evidence.events.push(event);
-  }
-  throwIfCancelled(signal);
-  return evidence;
-}
-
-/**
- * The dataset pipeline after the sources: clean → scrub → dedupe → samples → split → write. Writes
- * every file into a temporary folder beside `out` and moves it into place only when complete.
- */
-export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options: DatasetWriteOptions): Promise<DatasetReport> {
-  const { config, signal } = options;
-  const logger = options.logger ?? silentLogger;
-  const format = datasetFormat(options.format);
-  const folder = await DatasetFolder.create(options.out);
-  try {
-    const evidence = await collectEvidence(items, options);
-    const { samples, pairs } = await trainingSamples(evidence.events, { config, drops: evidence.drops, ...(options.rules?.search && { rules: options.rules.search }), ...(signal && { signal }) });
-    if (samples.length === 0 && pairs.length === 0) throw noSamplesError(evidence);
-    const { seed, split: ratios } = config.dataset;
-    const split = splitDataset(samples, pairs, { seed, ratios, maxLabelShare: config.dataset.qualityEstimationMaxLabelShare, drops: evidence.drops });
-    const base = chooseBaseModel(options.baseModel, config.ollama.model);
-    const warnings = datasetWarnings({ base, split, pairs, format, qualityEstimationMaxShare: config.dataset.qualityEstimationMaxShare });
-    for (const warning of warnings) logger.warn(warning);
-    const plan = planOutputFiles(split, format);
-    const adapterDir = options.adapterDir ?? `${folder.out}-adapter`;
-    const report = composeReport({
-      out: folder.out,
-      format: format.name,
-      files: plan.files,
-      seed,
-      ratios,
-      base,
-      adapterDir,
-      evidence,
-      split,
-      pairs,
-      reviewComments: options.reviewComments ?? [],
-      knowledgeBase: options.rules?.note ?? 'No workspace was given, so no knowledge base was searched: only the fine-tuned review-findings variant was built.',
-      warnings,
-    });
-    await writeOutputFiles(folder, { plan, format, base, adapterDir, report, progress: options.progress ?? noProgress, ...(signal && { signal }) });
-    throwIfCancelled(signal);
-    await folder.commit(plan.files);
-    logger.info(`Dataset written to ${folder.out}: ${split.samples.length} samples, ${pairs.length} preference pairs.`);
-    return report;
-  } catch (error) {
-    await folder.discard();
-    throw error;
-  }
-}
-
-/** Nothing to train on: what was kept and left out, and where more evidence comes from. */
-function noSamplesError(evidence: Evidence): HouseStyleError {
-  const reasons = Object.entries({ ...evidence.drops.toRecord(), ...evidence.skipped.toRecord() })
-    .map(([reason, n]) => `${reason} ${n}`)
-    .join(', ');
-  return new HouseStyleError(
-    `No samples could be built: ${evidence.events.length} review events were kept${reasons ? ` (left out: ${reasons})` : ''}.`,
-    'Mine more history (a wider date range, fewer path filters, a higher commit limit), add pull-request review-comment exports, or check dataset.reviewPatterns in the configuration.',
-    'dataset',
-  );
-}
+import type { MinedItem } from './reviewEvent';
+import type { DatasetWriteOptions } from './writeDataset';
 
 export interface BuildDatasetOptions extends Omit<DatasetWriteOptions, 'rules'> {
   /** The git repository whose history is mined. */
@@ -249,12 +101,15 @@ function historyOptions(options: BuildDatasetOptions): MineOptions {
 export async function buildDataset(options: BuildDatasetOptions): Promise<DatasetReport> {
   const { workspace, config, client, extensionRoot, logger, progress, signal } = options;
   let rules: DatasetRules | undefined;
-  // Git starts on the history (and answers the remote's URL, which never rejects) while the knowledge base is
-  // brought up to date, so neither waits for the other.
-  const remote = remoteRepository(options.repo, config.dataset.remote, signal);
+  // Git starts on the history (and then answers the remote's URL, which never rejects) while the knowledge base
+  // is brought up to date, so neither waits for the other.
   const mining = historyOptions(options);
   const history = { options: mining, passes: startHistoryPasses(mining) };
+  const remote = remoteRepository(options.repo, config.dataset.remote, signal);
   try {
+    // What turns evidence into files (and the knowledge base's modules) loads once git is running: evaluating it
+    // first would delay git's start by as long.
+    const [{ writeDatasetFrom }, { openDatasetRules }] = await Promise.all([import('./writeDataset'), import('./datasetRules')]);
     rules = workspace ? await openDatasetRules({ workspace, config, ...(client && { client }), ...(extensionRoot && { extensionRoot }), ...(logger && { logger }), ...(progress && { progress }), ...(signal && { signal }) }) : undefined;
     const comments = options.comments ?? [];
     const reviewComments = options.reviewComments ?? comments.map((file) => ({ file }));

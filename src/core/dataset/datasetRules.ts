@@ -1,8 +1,6 @@
 import type { Config } from '../config';
 import { throwIfCancelled } from '../errors';
-import { indexKnowledgeBase, knowledgeBaseScope } from '../knowledge/indexer';
-import { openKnowledgeBase, type KnowledgeBase } from '../knowledge/knowledgeBase';
-import { discoverSources } from '../knowledge/sources';
+import type { KnowledgeBase } from '../knowledge/knowledgeBase';
 import type { Logger, Progress } from '../log';
 import type { OllamaClient } from '../models/ollama/client';
 
@@ -21,6 +19,8 @@ export interface DatasetRules {
 export async function openDatasetRules(options: { workspace: string; config: Config; client?: OllamaClient; extensionRoot?: string; logger?: Logger; progress?: Progress; signal?: AbortSignal }): Promise<DatasetRules> {
   const { workspace, config } = options;
   const kb = config.review.knowledgeBase;
+  // The knowledge base's modules (its parsers, index and embedders) load here, once the build has started git on the history.
+  const [{ indexKnowledgeBase, knowledgeBaseScope }, { openKnowledgeBase }, { discoverSources }] = await Promise.all([import('../knowledge/indexer'), import('../knowledge/knowledgeBase'), import('../knowledge/sources')]);
   // Without documents nothing is indexed: no index table opened, no embedder chosen (which may ask Ollama).
   const { files } = await discoverSources(workspace, knowledgeBaseScope(workspace, config, kb));
   throwIfCancelled(options.signal);

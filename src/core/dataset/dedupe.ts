@@ -66,6 +66,14 @@ export function sampleKey(sample: Sample): DedupeKey {
   return { text: `${userMessage(sample).replaceAll(sample.metadata.prompt.nonce, '<nonce>')}\n\u0000\n${sample.response}`, label: `${sample.task}|${sample.metadata.variant ?? ''}` };
 }
 
+/** What the duplicate filter compares of an item: its normalized text's hash, its shingle set and their MinHash signature. */
+export interface DedupeSignature {
+  label: string;
+  digest: string;
+  set: Uint32Array;
+  signature: Uint32Array;
+}
+
 /**
  * Streaming duplicate filter: exact duplicates by a hash of whitespace-normalized text, near
  * duplicates by MinHash with banded locality-sensitive hashing to find candidates, confirmed by the
@@ -88,14 +96,21 @@ export class Deduplicator {
     if (this.permutations % this.bands !== 0) throw new RangeError('permutations must be a multiple of bands');
   }
 
+  /**
+   * What `check` compares, which depends on the item alone: it can be worked out ahead, while the items still
+   * arrive (as a dataset build's evidence does, while git writes), and checked later in the order that decides.
+   */
+  sign({ text, label }: DedupeKey): DedupeSignature {
+    const set = shingles(text, this.shingleSize);
+    return { label, digest: sha256(label, text.replace(/\s+/g, ' ').trim()), set, signature: minHash(set, this.permutations) };
+  }
+
   /** Why an item duplicates one already seen, or undefined (and it is remembered). */
-  check({ text, label }: DedupeKey): DuplicateKind | undefined {
-    const digest = sha256(label, text.replace(/\s+/g, ' ').trim());
+  check(item: DedupeKey | DedupeSignature): DuplicateKind | undefined {
+    const { label, digest, set, signature } = 'digest' in item ? item : this.sign(item);
     if (this.exact.has(digest)) return 'exact-duplicate';
     this.exact.add(digest);
 
-    const set = shingles(text, this.shingleSize);
-    const signature = minHash(set, this.permutations);
     const rows = this.permutations / this.bands;
     let table = this.tables.get(label);
     if (!table) {

@@ -1,6 +1,7 @@
 import { throwIfCancelled } from '../errors';
 import { parseHunkHeader } from '../git/hunk';
 import { GitObjectReader } from '../git/gitObjectReader';
+import { PassThrough } from 'node:stream';
 import { gitText } from '../git/gitProcess';
 import type { ReviewEvent } from './reviewEvent';
 
@@ -48,44 +49,80 @@ export interface GeneratedFiles {
  * Which of the events' files are generated: marked `linguist-generated` in the repository's .gitattributes
  * (asked of `git check-attr`, so git's own pattern rules apply), or opening with a generator's banner in the
  * event's own text, in the file as it is now, or else as the event's last commit left it.
+ *
+ * Fed the events as they arrive: git is asked about each new path at once (its attribute, and its head at HEAD)
+ * while the history is still being mined, and `result()` decides once every event is in. Close it however the
+ * build ends.
  */
-export async function generatedFiles(events: readonly ReviewEvent[], repo: string | undefined, signal?: AbortSignal): Promise<GeneratedFiles> {
-  const reasons = new Map<string, string>();
-  const paths = [...new Set(events.map((event) => event.path))];
-  if (repo) for (const path of await linguistGenerated(repo, paths, signal)) reasons.set(path, '.gitattributes linguist-generated');
-  for (const event of events) {
-    if (reasons.has(event.path)) continue;
-    const banner = generatedBanner(headInEvent(event) ?? '');
-    if (banner) reasons.set(event.path, `header "${banner}"`);
+export class GeneratedFileCheck {
+  private readonly events: ReviewEvent[] = [];
+  /** Each path's banner at HEAD (null: none), or undefined when HEAD has no such file; in the order paths first came. */
+  private readonly heads = new Map<string, Promise<string | null | undefined>>();
+  private git?: { reader: GitObjectReader; paths: PassThrough; attributes: Promise<string> };
+
+  constructor(
+    private readonly repo: string | undefined,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  add(event: ReviewEvent): void {
+    this.events.push(event);
+    if (!this.repo || this.heads.has(event.path)) return;
+    this.git ??= this.startGit(this.repo);
+    const { reader, paths } = this.git;
+    paths.write(`${event.path}\0`);
+    const head = reader.readFile('HEAD', event.path).then((text) => (text === undefined ? undefined : (generatedBanner(text.slice(0, 4000)) ?? null)));
+    // Answered (or failed) when result() asks; until then a failure is nobody's to handle yet.
+    head.catch(() => undefined);
+    this.heads.set(event.path, head);
   }
-  if (!repo) return { reasons };
-  const reader = new GitObjectReader(repo);
-  try {
-    const commitOf = new Map(events.map((event) => [event.path, event.metadata.commits?.at(-1)]));
-    for (const path of paths) {
+
+  async result(): Promise<GeneratedFiles> {
+    const reasons = new Map<string, string>();
+    if (this.git) {
+      this.git.paths.end();
+      for (const path of parseLinguistGenerated(await this.git.attributes)) reasons.set(path, '.gitattributes linguist-generated');
+    }
+    for (const event of this.events) {
+      if (reasons.has(event.path)) continue;
+      const banner = generatedBanner(headInEvent(event) ?? '');
+      if (banner) reasons.set(event.path, `header "${banner}"`);
+    }
+    if (!this.git) return { reasons };
+    const commitOf = new Map(this.events.map((event) => [event.path, event.metadata.commits?.at(-1)]));
+    for (const [path, head] of this.heads) {
       if (reasons.has(path)) continue;
-      throwIfCancelled(signal);
+      throwIfCancelled(this.signal);
       const commit = commitOf.get(path);
-      const text = (await reader.readFile('HEAD', path)) ?? (commit ? await reader.readFile(commit, path) : undefined);
-      const banner = text === undefined ? undefined : generatedBanner(text.slice(0, 4000));
+      let banner = await head;
+      if (banner === undefined && commit) {
+        const text = await this.git.reader.readFile(commit, path);
+        banner = text === undefined ? undefined : generatedBanner(text.slice(0, 4000));
+      }
       if (banner) reasons.set(path, `header "${banner}"`);
     }
-  } finally {
-    reader.close();
+    return { reasons };
   }
-  return { reasons };
+
+  close(): void {
+    this.git?.paths.end();
+    this.git?.reader.close();
+  }
+
+  private startGit(repo: string): { reader: GitObjectReader; paths: PassThrough; attributes: Promise<string> } {
+    const paths = new PassThrough();
+    const attributes = gitText(repo, ['check-attr', '--stdin', '-z', 'linguist-generated'], this.signal, paths);
+    attributes.catch(() => undefined);
+    return { reader: new GitObjectReader(repo), paths, attributes };
+  }
 }
 
-const CHECK_ATTR_BATCH = 500;
-
 /** Paths whose `linguist-generated` attribute is set (or true) per `git check-attr -z` (`<path>\0<attr>\0<value>\0`). */
-async function linguistGenerated(repo: string, paths: readonly string[], signal?: AbortSignal): Promise<string[]> {
+function parseLinguistGenerated(output: string): string[] {
+  const fields = output.split('\0');
   const generated: string[] = [];
-  for (let i = 0; i < paths.length; i += CHECK_ATTR_BATCH) {
-    const fields = (await gitText(repo, ['check-attr', '-z', 'linguist-generated', '--', ...paths.slice(i, i + CHECK_ATTR_BATCH)], signal)).split('\0');
-    for (let f = 0; f + 2 < fields.length; f += 3) {
-      if (fields[f + 2] === 'set' || fields[f + 2] === 'true') generated.push(fields[f]!);
-    }
+  for (let f = 0; f + 2 < fields.length; f += 3) {
+    if (fields[f + 2] === 'set' || fields[f + 2] === 'true') generated.push(fields[f]!);
   }
   return generated;
 }

@@ -67,20 +67,21 @@ export async function writeOutputFiles(folder: DatasetFolder, options: WriteOutp
   const nameOf = (split: SplitName) => plan.trainingFiles.find((f) => f.fileName === `${split}.jsonl`)?.name;
   let written = 0;
   const step = () => progress.report('Writing dataset', ++written, plan.files.length);
-  for (const { fileName, records } of plan.training) {
-    await folder.writeJsonl(fileName, records(), signal);
-    step();
-  }
-  await folder.writeJsonl('metadata.jsonl', metadata, signal);
-  step();
-  await folder.writeText('dataset_info.json', `${JSON.stringify(datasetInfo(format, plan.trainingFiles), null, 2)}\n`);
-  step();
   const train = nameOf('train') ?? 'housestyle_train';
   const validation = nameOf('validation');
-  await folder.writeText('train_lora.yaml', loraTrainingConfig({ datasetDir: folder.out, outputDir: adapterDir, baseModel: base.model, template: base.template, train, ...(validation && { validation }) }));
-  step();
-  await folder.writeText(CARD_FILE, renderDatasetCard(report));
-  step();
+  // The files before report.json are independent: written together, so that one file's disk sync overlaps the
+  // rendering of the next. All of them settle before anything fails, so that a failure never races a write.
+  const writes = await Promise.allSettled(
+    [
+      ...plan.training.map(({ fileName, records }) => folder.writeJsonl(fileName, records(), signal)),
+      folder.writeJsonl('metadata.jsonl', metadata, signal),
+      folder.writeText('dataset_info.json', `${JSON.stringify(datasetInfo(format, plan.trainingFiles), null, 2)}\n`),
+      folder.writeText('train_lora.yaml', loraTrainingConfig({ datasetDir: folder.out, outputDir: adapterDir, baseModel: base.model, template: base.template, train, ...(validation && { validation }) })),
+      folder.writeText(CARD_FILE, renderDatasetCard(report)),
+    ].map((write) => write.then(step)),
+  );
+  const failed = writes.find((write) => write.status === 'rejected');
+  if (failed) throw failed.reason;
   // report.json last: it is what marks a folder as a finished dataset.
   await folder.writeText(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   step();

@@ -3,7 +3,7 @@ import type { RuleSearch } from '../review/ruleRetrieval';
 import { balanceQualityEstimation } from './balance';
 import { Deduplicator, sampleKey } from './dedupe';
 import type { ReviewEvent } from './reviewEvent';
-import { buildSamples } from './samples/buildSamples';
+import { buildSamples, type EventSamples } from './samples/buildSamples';
 import { reviewFindingsSamples } from './samples/reviewFindings';
 import type { PreferencePair, Sample } from './samples/sample';
 import type { Tally } from './tally';
@@ -14,6 +14,8 @@ export interface TrainingSamplesOptions {
   rules?: RuleSearch;
   /** Where the samples and evidence left out are counted, by reason. */
   drops: Tally;
+  /** Each event's own samples, when the caller made them ahead (see eventSamples). */
+  samplesOf?: (event: ReviewEvent) => EventSamples;
   signal?: AbortSignal;
 }
 
@@ -23,7 +25,7 @@ export interface TrainingSamplesOptions {
  */
 export async function trainingSamples(events: readonly ReviewEvent[], options: TrainingSamplesOptions): Promise<{ samples: Sample[]; pairs: PreferencePair[] }> {
   const { config, drops, signal } = options;
-  const built = buildSamples(events);
+  const built = buildSamples(events, options.samplesOf);
   const { pairs, unused } = built;
   const findings = await reviewFindingsSamples(events, { config, ...(options.rules && { rules: options.rules }), ...(signal && { signal }) });
   // Different evidence can still teach the same thing (a follow-up commit and the branch rewrite it makes).

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { HouseStyleError, throwIfCancelled } from '../errors';
 
 /**
@@ -11,15 +12,21 @@ export const STABLE_GIT_CONFIG = ['-c', 'core.quotepath=off', '-c', 'diff.nopref
  * Runs git and yields its standard output chunk by chunk as it arrives, so a long `git log` is parsed while
  * git is still writing it.
  * A non-zero exit becomes a HouseStyleError carrying git's own message. Abandoning the iteration, or
- * aborting `signal`, stops the git process.
+ * aborting `signal`, stops the git process. `input`, when given, is git's standard input (for `--stdin` modes).
  */
-export async function* gitOutput(repo: string, args: string[], signal?: AbortSignal): AsyncGenerator<Buffer> {
+export async function* gitOutput(repo: string, args: string[], signal?: AbortSignal, input?: Readable): AsyncGenerator<Buffer> {
   throwIfCancelled(signal);
   // GIT_FLUSH=0: into a pipe git otherwise flushes after every commit, which means thousands of tiny reads.
   const env = { ...process.env, GIT_FLUSH: '0' };
-  const child = spawn('git', [...STABLE_GIT_CONFIG, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn('git', [...STABLE_GIT_CONFIG, ...args], { cwd: repo, env, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
+  const [stdin, stdout, stderrStream] = [child.stdin, child.stdout!, child.stderr!];
+  if (input && stdin) {
+    // A git that exits before reading all of it closes the pipe; its exit status tells what went wrong.
+    stdin.on('error', () => undefined);
+    input.pipe(stdin);
+  }
   const stderr: Buffer[] = [];
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  stderrStream.on('data', (chunk: Buffer) => stderr.push(chunk));
   const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }));
     child.once('close', (code) => resolve({ code }));
@@ -27,7 +34,7 @@ export async function* gitOutput(repo: string, args: string[], signal?: AbortSig
   const onAbort = () => child.kill();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const chunk of child.stdout) yield chunk as Buffer;
+    for await (const chunk of stdout) yield chunk as Buffer;
     const { code, error } = await exited;
     throwIfCancelled(signal);
     if (error) throw gitSpawnError(error);
@@ -42,15 +49,15 @@ export async function* gitOutput(repo: string, args: string[], signal?: AbortSig
 }
 
 /** Runs git to completion and returns its standard output as bytes (for a parser that decodes line by line). */
-export async function gitBytes(repo: string, args: string[], signal?: AbortSignal): Promise<Buffer> {
+export async function gitBytes(repo: string, args: string[], signal?: AbortSignal, input?: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of gitOutput(repo, args, signal)) chunks.push(chunk);
+  for await (const chunk of gitOutput(repo, args, signal, input)) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
 /** Runs git to completion and returns its standard output as text (for short answers: a URL, a commit id). */
-export async function gitText(repo: string, args: string[], signal?: AbortSignal): Promise<string> {
-  return (await gitBytes(repo, args, signal)).toString('utf8');
+export async function gitText(repo: string, args: string[], signal?: AbortSignal, input?: Readable): Promise<string> {
+  return (await gitBytes(repo, args, signal, input)).toString('utf8');
 }
 
 /** Whether an error says that git itself could not be found (rather than that git failed). */

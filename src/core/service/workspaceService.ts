@@ -1,42 +1,37 @@
 import type { Activity } from '../activity';
-import { askQuestion, type AskRequest, type AskResult } from '../chat/ask';
-import { codeContext } from '../chat/codeContext';
+import type { AskRequest, AskResult } from '../chat/ask';
 import { loadConfig, type Config, type EditorSettings, type Route } from '../config';
 import { buildDataset, defaultDatasetFolder, defaultFeedbackLog, type BuildDatasetOptions } from '../dataset/build';
 import type { DatasetReport } from '../dataset/datasetReport';
 import { HouseStyleError } from '../errors';
-import { fetchReviewComments, type FetchReport, type FetchReviewCommentsOptions } from '../forge/fetchReviewComments';
+import type { FetchReport, FetchReviewCommentsOptions } from '../forge/fetchReviewComments';
 import { commentExportOrigin, fetchedCommentExports } from '../forge/forgeCache';
 import { prepareHouseStyleFolder } from '../houseStyleFolder';
-import { advise, type Advice } from '../advice/advise';
-import { recordComparison } from '../eval/comparisonRecord';
-import { compareRoutes, type Comparison } from '../eval/compare';
-import { evaluateRoutes, readEvaluationSplit, type EvaluationReport } from '../eval/evaluate';
-import { gatherFacts } from '../advice/workspaceFacts';
+import type { Advice } from '../advice/advise';
+import type { Comparison } from '../eval/compare';
+import type { EvaluationReport } from '../eval/evaluate';
 import type { EmbedderChoice } from '../knowledge/embedder';
-import { appendFeedback } from '../dataset/feedbackLog';
-import { ollamaEmbeddingStatus, type OllamaEmbeddingStatus } from '../knowledge/embedders/ollamaEmbeddingModels';
-import { checkKnowledgeBaseHealth, type HealthReport } from '../knowledge/health';
-import { indexKnowledgeBase, type IndexOptions, type IndexReport } from '../knowledge/indexer';
-import { KnowledgeBaseCache } from '../knowledge/knowledgeBaseCache';
+import type { OllamaEmbeddingStatus } from '../knowledge/embedders/ollamaEmbeddingModels';
+import type { HealthReport } from '../knowledge/health';
+import type { IndexOptions, IndexReport } from '../knowledge/indexer';
+import type { KnowledgeBaseCache } from '../knowledge/knowledgeBaseCache';
 import type { Passage } from '../knowledge/passage';
 import type { KnowledgeOverview, SearchOptions } from '../knowledge/knowledgeBase';
 import { silentLogger, type Logger, type Progress } from '../log';
 import type { HostChoice } from '../ollamaHostChoice';
-import { importAdapter, type ImportResult } from '../models/adapters/importAdapter';
+import type { ImportResult } from '../models/adapters/importAdapter';
 import { OllamaClient, type OllamaModelInfo } from '../models/ollama/client';
-import { exportVersion, type ExportResult } from '../models/exportVersion';
-import { readRegistry, type ModelRegistry } from '../models/registry';
-import { NO_FINE_TUNED_MODEL, resolveRoute, type ResolvedRoute } from '../models/route';
-import { trainAdapter, type TrainResult } from '../models/training/train';
-import { removeVersion, useVersion } from '../models/versions';
+import type { ExportResult } from '../models/exportVersion';
+import type { ModelRegistry } from '../models/registry';
+import { NO_FINE_TUNED_MODEL, type ResolvedRoute } from '../models/route';
+import type { TrainResult } from '../models/training/train';
 import type { LineRange } from '../lineRange';
-import { feedbackEntry, type FeedbackEntry } from '../review/feedbackEntry';
+import type { FeedbackEntry } from '../review/feedbackEntry';
 import type { Finding } from '../review/finding';
-import { changedTargets, reviewTargets, rulesForTargets, type ReviewResult } from '../review/reviewer';
-import { fileTarget, readFileTarget, selectionTarget, workspacePath, type ReviewTarget } from '../review/reviewTarget';
-import { searchText, type WindowRules } from '../review/ruleRetrieval';
-import { openSession, requireModel, type Session, type SessionOptions } from '../session';
+import type { ReviewResult } from '../review/reviewer';
+import type { ReviewTarget } from '../review/reviewTarget';
+import type { WindowRules } from '../review/ruleRetrieval';
+import type { Session, SessionOptions } from '../session';
 
 export interface WorkspaceServiceOptions {
   workspace: string;
@@ -95,14 +90,14 @@ export interface ModelList {
 export class WorkspaceService {
   readonly workspace: string;
   private readonly logger: Logger;
-  private readonly knowledgeBases: KnowledgeBaseCache;
+  /** Made on first use, so that a use case without a knowledge base never loads its modules. */
+  private knowledgeBaseCache?: Promise<KnowledgeBaseCache>;
   private client?: { key: string; client: OllamaClient };
   private folderPrepared?: Promise<void>;
 
   constructor(private readonly options: WorkspaceServiceOptions) {
     this.workspace = options.workspace;
     this.logger = options.logger ?? silentLogger;
-    this.knowledgeBases = new KnowledgeBaseCache(options.extensionRoot, this.logger);
   }
 
   /** The workspace's configuration as this front end sees it, read anew each time. */
@@ -129,15 +124,21 @@ export class WorkspaceService {
     return this.client.client;
   }
 
+  private knowledgeBases(): Promise<KnowledgeBaseCache> {
+    this.knowledgeBaseCache ??= import('../knowledge/knowledgeBaseCache').then(({ KnowledgeBaseCache }) => new KnowledgeBaseCache(this.options.extensionRoot, this.logger));
+    return this.knowledgeBaseCache;
+  }
+
   // Knowledge
 
   async index(request: Call & { kb?: string; embedder?: EmbedderChoice; rebuild?: boolean; changed?: readonly string[] } = {}): Promise<IndexReport> {
     await this.prepareFolder();
     const config = await this.config();
     const { confirmEmbedderChange } = this.options;
+    const { indexKnowledgeBase } = await import('../knowledge/indexer');
     const report = await indexKnowledgeBase({ ...request, workspace: this.workspace, config, client: this.modelClient(config), extensionRoot: this.options.extensionRoot, logger: this.logger, ...(confirmEmbedderChange && { confirmEmbedderChange }) });
     // Open handles would read the rows as they were (or with the wrong embedder).
-    if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await this.knowledgeBases.invalidate();
+    if (report.updated + report.removed + report.repaired > 0 || request.rebuild) await (await this.knowledgeBases()).invalidate();
     return report;
   }
 
@@ -145,23 +146,26 @@ export class WorkspaceService {
   async search(text: string, options: Omit<SearchOptions, 'language'> & { kb?: string; file?: string }): Promise<Passage[]> {
     const { kb, ...search } = options;
     const config = await this.config();
-    const knowledgeBase = await this.knowledgeBases.get(this.workspace, config, this.modelClient(config), kb);
+    const knowledgeBase = await (await this.knowledgeBases()).get(this.workspace, config, this.modelClient(config), kb);
+    const { searchText } = await import('../review/ruleRetrieval');
     return searchText(knowledgeBase, text, search);
   }
 
   /** What a knowledge base holds (sources, passages, when it was updated); fails with `index-missing` before the first index run. */
   async overview(kb?: string): Promise<KnowledgeOverview> {
     const config = await this.config();
-    return (await this.knowledgeBases.get(this.workspace, config, this.modelClient(config), kb)).overview();
+    return (await (await this.knowledgeBases()).get(this.workspace, config, this.modelClient(config), kb)).overview();
   }
 
   /** Whether Ollama could embed for semantic search: reachable, with which embedding model, or what to pull. */
   async embeddingStatus(): Promise<OllamaEmbeddingStatus> {
+    const { ollamaEmbeddingStatus } = await import('../knowledge/embedders/ollamaEmbeddingModels');
     return ollamaEmbeddingStatus(this.modelClient(await this.config()));
   }
 
-  health(request: { kb?: string; unusedDays?: number; staleDays?: number } = {}): Promise<HealthReport> {
-    return this.config().then((config) => checkKnowledgeBaseHealth({ ...request, workspace: this.workspace, config }));
+  async health(request: { kb?: string; unusedDays?: number; staleDays?: number } = {}): Promise<HealthReport> {
+    const { checkKnowledgeBaseHealth } = await import('../knowledge/health');
+    return checkKnowledgeBaseHealth({ ...request, workspace: this.workspace, config: await this.config() });
   }
 
   // Reviews and questions
@@ -169,6 +173,7 @@ export class WorkspaceService {
   async review(request: ReviewRequest): Promise<ReviewOutcome> {
     const configured = await this.config();
     const config = request.rerank ? { ...configured, review: { ...configured.review, rerank: true } } : configured;
+    const [{ resolveRoute }, { reviewTargets, rulesForTargets }] = await Promise.all([import('../models/route'), import('../review/reviewer')]);
     const { model } = await resolveRoute(this.workspace, config, request.route ?? config.models.route, request.model);
     const targets = await this.targets(config, request.scope);
     const rulesOnly = request.rulesOnly || (request.fallbackToRules && !(await this.modelAvailable(config, model)));
@@ -186,6 +191,7 @@ export class WorkspaceService {
   /** A question answered from retrieved passages; `file` and `lines` name the code it is about. */
   async ask(request: Call & Omit<AskRequest, 'code' | 'signal' | 'route'> & { kb?: string; route?: Route; file?: string; lines?: string; code?: AskRequest['code'] }): Promise<AskResult> {
     const { kb, route, file, lines, signal, progress, ...question } = request;
+    const [{ askQuestion }, { codeContext }] = await Promise.all([import('../chat/ask'), import('../chat/codeContext')]);
     const code = request.code ?? (file !== undefined ? await codeContext(this.workspace, file, lines) : undefined);
     const config = await this.config();
     return this.withSession(config, { kb, route, signal, progress }, (session) => askQuestion(session, { ...question, ...(code && { code }), ...(signal && { signal }) }));
@@ -195,6 +201,7 @@ export class WorkspaceService {
     const config = await this.config();
     const targets = await this.targets(config, request.scope);
     const { signal, progress } = request;
+    const [{ compareRoutes }, { recordComparison }] = await Promise.all([import('../eval/compare'), import('../eval/comparisonRecord')]);
     const comparison = await this.withSession(config, { signal, progress, route: request.routes[0] }, (session) => compareRoutes(session, targets, request.routes));
     // Advice quotes the latency of the newest comparison when no newer evaluation measured it.
     await this.prepareFolder();
@@ -205,6 +212,7 @@ export class WorkspaceService {
   async evaluate(request: Call & { dataset: string; routes: readonly Route[]; limit?: number }): Promise<EvaluationReport> {
     const { dataset, routes, limit, signal, progress } = request;
     const config = await this.config();
+    const { evaluateRoutes, readEvaluationSplit } = await import('../eval/evaluate');
     // The split is read (and refused when too small) before a session opens: a bad dataset costs no index run or model check.
     const split = await readEvaluationSplit(dataset, limit);
     return this.withSession(config, { signal, progress, route: routes[0] }, (session) => evaluateRoutes(session, { split, routes }));
@@ -213,12 +221,14 @@ export class WorkspaceService {
   async advise(request: Call & { dataset?: string } = {}): Promise<Advice> {
     const { dataset, signal } = request;
     const config = await this.config();
+    const [{ advise }, { gatherFacts }] = await Promise.all([import('../advice/advise'), import('../advice/workspaceFacts')]);
     return advise(await gatherFacts(this.workspace, config, this.modelClient(config), { ...(dataset && { dataset }), ...(signal && { signal }) }));
   }
 
   /** The route the editor's model view shows: its model and prompt variant. */
   async route(route?: Route): Promise<ResolvedRoute> {
     const config = await this.config();
+    const { resolveRoute } = await import('../models/route');
     return resolveRoute(this.workspace, config, route ?? config.models.route);
   }
 
@@ -242,6 +252,7 @@ export class WorkspaceService {
   /** Records a user's verdict on a finding in the feedback log, where dataset builds find preference pairs. */
   async recordVerdict(verdict: FeedbackEntry['verdict'], finding: Finding, code: string, model: string): Promise<void> {
     await this.prepareFolder();
+    const [{ appendFeedback }, { feedbackEntry }] = await Promise.all([import('../dataset/feedbackLog'), import('../review/feedbackEntry')]);
     return appendFeedback(this.workspace, feedbackEntry(verdict, finding, code, model));
   }
 
@@ -250,6 +261,7 @@ export class WorkspaceService {
   /** Review comments, reviews, thread states and commits from the forge into `.housestyle/forge`, which a dataset build reads. */
   async fetchReviewComments(request: Omit<FetchReviewCommentsOptions, 'workspace' | 'config' | 'logger'>): Promise<FetchReport> {
     await this.prepareFolder();
+    const { fetchReviewComments } = await import('../forge/fetchReviewComments');
     return fetchReviewComments({ ...request, workspace: this.workspace, config: await this.config(), logger: this.logger });
   }
 
@@ -286,6 +298,7 @@ export class WorkspaceService {
   async train(request: Call & { dataset: string; remote?: string; remoteSetup?: string; resumeFrom?: string; base?: string; name?: string }): Promise<TrainResult & { active: boolean }> {
     await this.prepareFolder();
     const config = await this.config();
+    const [{ trainAdapter }, { readRegistry }] = await Promise.all([import('../models/training/train'), import('../models/registry')]);
     const result = await trainAdapter({ ...request, workspace: this.workspace, config, client: this.modelClient(config), logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
     return { ...result, active: (await readRegistry(this.workspace)).active === result.imported.version.name };
   }
@@ -293,17 +306,20 @@ export class WorkspaceService {
   async importModel(request: Call & { adapter: string; base: string; name?: string; dataset?: string; force?: boolean }): Promise<ImportResult & { active: boolean }> {
     await this.prepareFolder();
     const client = this.modelClient(await this.config());
+    const [{ importAdapter }, { readRegistry }] = await Promise.all([import('../models/adapters/importAdapter'), import('../models/registry')]);
     const result = await importAdapter({ ...request, workspace: this.workspace, client, logger: this.logger, ...(this.options.activity && { activity: this.options.activity }) });
     return { ...result, active: (await readRegistry(this.workspace)).active === result.version.name };
   }
 
   /** Writes a version as a GGUF adapter and a Modelfile that `ollama create` or `housestyle model import` reads. */
   async exportModel(request: { name: string; out: string }): Promise<ExportResult> {
+    const { exportVersion } = await import('../models/exportVersion');
     return exportVersion({ ...request, workspace: this.workspace, client: this.modelClient(await this.config()) });
   }
 
   /** The workspace's registered fine-tuned versions and the active one. */
-  registry(): Promise<ModelRegistry> {
+  async registry(): Promise<ModelRegistry> {
+    const { readRegistry } = await import('../models/registry');
     return readRegistry(this.workspace);
   }
 
@@ -327,6 +343,7 @@ export class WorkspaceService {
   /** Makes a registered version the fine-tuned model; says which model the config names instead, if it wins. */
   async useModel(name: string): Promise<{ overriddenBy?: string }> {
     await this.prepareFolder();
+    const { useVersion } = await import('../models/versions');
     await useVersion(this.workspace, name);
     const { fineTuned } = (await this.config()).models;
     return fineTuned && fineTuned !== name ? { overriddenBy: fineTuned } : {};
@@ -335,6 +352,7 @@ export class WorkspaceService {
   /** Removes a version; when it was the active one, the newest remaining becomes active (`active`), if any is left. */
   async removeModel(name: string): Promise<{ active?: string; activeChanged: boolean }> {
     await this.prepareFolder();
+    const { removeVersion } = await import('../models/versions');
     return removeVersion(this.workspace, this.modelClient(await this.config()), name);
   }
 
@@ -352,19 +370,21 @@ export class WorkspaceService {
     const config = await this.config();
     const client = this.modelClient(config);
     const name = model ?? config.ollama.model;
+    const { requireModel } = await import('../session');
     await requireModel(client, name, this.options.activity);
     return { model: name, host: client.host };
   }
 
   /** Closes the knowledge bases this service opened. */
   async close(): Promise<void> {
-    await this.knowledgeBases.invalidate();
+    await (await this.knowledgeBaseCache)?.invalidate();
   }
 
   /** A session over this service's knowledge bases and model client, closed however `body` ends. */
   private async withSession<T>(config: Config, request: Call & Pick<SessionOptions, 'kb' | 'model' | 'route' | 'modelCheck'>, body: (session: Session) => Promise<T>): Promise<T> {
     await this.prepareFolder();
     const { activity } = this.options;
+    const { openSession } = await import('../session');
     const session = await openSession({
       ...request,
       workspace: this.workspace,
@@ -372,7 +392,7 @@ export class WorkspaceService {
       client: this.modelClient(config),
       extensionRoot: this.options.extensionRoot,
       logger: this.logger,
-      knowledgeBases: this.knowledgeBases,
+      knowledgeBases: await this.knowledgeBases(),
       ...(activity && { activity }),
       ...(this.options.confirmEmbedderChange && { confirmEmbedderChange: this.options.confirmEmbedderChange }),
     });
@@ -384,6 +404,7 @@ export class WorkspaceService {
   }
 
   private async targets(config: Config, scope: ReviewScope): Promise<ReviewTarget[]> {
+    const [{ fileTarget, readFileTarget, selectionTarget, workspacePath }, { changedTargets }] = await Promise.all([import('../review/reviewTarget'), import('../review/reviewer')]);
     if ('files' in scope) return Promise.all(scope.files.map((file) => readFileTarget(this.workspace, file)));
     if ('diff' in scope) return changedTargets(this.workspace, config, scope.diff);
     const relative = workspacePath(this.workspace, scope.file);

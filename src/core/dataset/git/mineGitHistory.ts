@@ -59,15 +59,16 @@ export interface HistoryPasses {
 export function startHistoryPasses(options: MineOptions): HistoryPasses {
   const dir = path.resolve(options.repo);
   const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
-  // Everything starts at once: the repository checks, the graph pass, and the patch pass, which reads ahead
-  // so that git's first diffs overlap the other two. The checks are awaited first, so a bad repository is
-  // reported as such even though the passes fail too. Until then a failure is nobody's to handle yet.
+  // Everything starts at once: the patch pass first (the longest; spawning git from a large process takes
+  // milliseconds each), which reads ahead so that git's first diffs overlap the rest, then the graph pass and the
+  // repository checks. The checks are awaited first, so a bad repository is reported as such even though the
+  // passes fail too. Until then a failure is nobody's to handle yet.
   // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
-  const opening = openRepository(dir);
-  opening.catch(() => undefined);
+  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
   const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
   graphRead.catch(() => undefined);
-  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
+  const opening = openRepository(dir);
+  opening.catch(() => undefined);
   return {
     opening,
     graphRead,
