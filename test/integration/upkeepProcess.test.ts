@@ -12,7 +12,7 @@ import { indexUri } from '../../src/core/knowledge/indexUri';
 import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { OllamaClient } from '../../src/core/models/ollama/client';
 import { loadLanceDb } from '../../src/core/knowledge/loadLanceDb';
-import { FULL_TEXT_OPTIONS, tableName } from '../../src/core/knowledge/lancedbSchema';
+import { tableName } from '../../src/core/knowledge/lancedbSchema';
 import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { runUpkeepInChild } from '../../src/core/knowledge/upkeepProcess';
 import { startOllamaTestServer, type OllamaTestServer } from '../support/ollamaTestServer';
@@ -142,19 +142,18 @@ describe('index upkeep in a process of its own', () => {
 });
 
 describe('compacting a table written in many small commits', () => {
-  const kb = 'scattered';
   let dir: string;
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hs-scattered-'));
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  const rowsOf = (file: number, count: number, edit = 0) =>
-    Array.from({ length: count }, (_, i) => {
-      const text = `Rule ${file}-${i}${edit ? ` edit ${edit}` : ''}: name the widget w${file}x${i} after its ${i % 2 ? 'owner' : 'purpose'}.`;
-      return { id: `${file}-${i}-${edit}`, source: `docs/guide-${file}.md`, start_line: i + 1, end_line: i + 1, heading: `Guide ${file} > Rule ${i}`, text, fts_text: text, content_hash: `${file}-${i}-${edit}`, file_hash: `${file}-${edit}`, file_stamp: `${file}-${edit}`, applies_to: '[]', page: 0, languages: '[]', vector: Float32Array.from({ length: 8 }, (_, d) => (d === file % 8 ? 1 : 0)) };
+  const rowsOf = (file: number) =>
+    Array.from({ length: 60 }, (_, i) => {
+      const text = `Rule ${file}-${i}: name the widget w${file}x${i} after its ${i % 2 ? 'owner' : 'purpose'}${i % 7 ? '' : ' and keep it small'}.`;
+      return { id: `${file}-${i}`, source: `docs/guide-${file}.md`, start_line: i + 1, end_line: i + 1, heading: `Guide ${file} > Rule ${i}`, text, fts_text: text, content_hash: `${file}-${i}`, file_hash: `${file}`, file_stamp: `${file}`, applies_to: '[]', page: 0, languages: '[]', vector: Float32Array.from({ length: 8 }, (_, d) => (d === file % 8 ? 1 : 0)) };
     });
-  const fragments = async () => {
+  const fragments = async (kb: string) => {
     const { lancedb } = await loadLanceDb();
     const connection = await lancedb.connect(dir);
     const table = await connection.openTable(tableName(kb));
@@ -166,33 +165,28 @@ describe('compacting a table written in many small commits', () => {
     }
   };
 
-  test('rows scattered over more than 20 commits are compacted by the upkeep child, and search returns the same passages; edits beside the compacted rows are left', async () => {
-    const store = await KnowledgeStore.create(dir, kb, { embedder: 'hash', dimension: 8 });
+  test('rows written in more than 20 commits are compacted by the upkeep child before the full-text index is built, and search returns what it does over rows written at once', async () => {
+    const files = Array.from({ length: 21 }, (_, file) => file);
+    // As an index run writes them: one commit per batch of files. The same rows in one commit beside them.
+    const scattered = await KnowledgeStore.create(dir, 'scattered', { embedder: 'hash', dimension: 8 });
+    const whole = await KnowledgeStore.create(dir, 'whole', { embedder: 'hash', dimension: 8 });
     const vector = async () => Float32Array.from({ length: 8 }, (_, d) => (d === 0 ? 1 : 0));
-    const queries = ['widget w7x3 owner', 'name the widget after its purpose', 'Rule 12-40'];
     try {
-      // As an index run writes: one commit per batch of files, here 21 commits of 60 rows.
-      for (let file = 0; file < 21; file++) await store.replaceSources(rowsOf(file, 60), new Set([`docs/guide-${file}.md`]));
-      // The full-text index over all of them, so that only the scattering can ask for an optimize.
-      const { lancedb } = await loadLanceDb();
-      const connection = await lancedb.connect(dir);
-      await (await connection.openTable(tableName(kb))).createIndex('fts_text', { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
-      connection.close();
-      await store.refresh();
-      assert.equal(await fragments(), 21);
-      const before = await Promise.all(queries.map((query) => store.search(query, { vector, fuseVectors: false, k: 10 })));
-      assert.ok((await store.maintainIndexes(Infinity)).upkeep, 'an optimize ran in the upkeep child');
-      assert.ok((await fragments()) <= 2, `${await fragments()} fragments after compaction`);
-      const after = await Promise.all(queries.map((query) => store.search(query, { vector, fuseVectors: false, k: 10 })));
-      assert.deepEqual(after, before);
-      assert.ok(before.every((found) => found.length === 10));
+      for (const file of files) await scattered.replaceSources(rowsOf(file), new Set([`docs/guide-${file}.md`]));
+      await whole.replaceSources(files.flatMap(rowsOf), new Set(files.map((file) => `docs/guide-${file}.md`)));
+      assert.equal(await fragments('scattered'), 21);
 
-      // 22 new one-rule files, each its own commit, add a fragment each: not worth rewriting the table for.
-      for (let file = 100; file < 122; file++) await store.replaceSources(rowsOf(file, 1), new Set([`docs/guide-${file}.md`]));
-      assert.deepEqual(await store.maintainIndexes(Infinity), {});
-      assert.ok((await fragments()) > 20);
+      assert.ok((await scattered.maintainIndexes(Infinity)).upkeep, 'the compaction ran in the upkeep child');
+      assert.deepEqual(await whole.maintainIndexes(Infinity), {}, 'one fragment: nothing to compact');
+      assert.equal(await fragments('scattered'), 1);
+      for (const query of ['widget w7x3 owner', 'keep the widget small', 'Rule 12-40 purpose']) {
+        const found = await scattered.search(query, { vector, fuseVectors: false, k: 10 });
+        assert.equal(found.length, 10);
+        assert.deepEqual(found, (await whole.search(query, { vector, fuseVectors: false, k: 10 })).map((passage) => ({ ...passage, kb: 'scattered' })));
+      }
     } finally {
-      store.close();
+      scattered.close();
+      whole.close();
     }
   });
 });
