@@ -189,4 +189,16 @@ describe('compacting a table written in many small commits', () => {
       whole.close();
     }
   });
+
+  test('rows that are to get a vector index are left as written: its build was slower over compacted rows', async () => {
+    const store = await KnowledgeStore.create(dir, 'semantic', { embedder: 'hash', dimension: 8 });
+    try {
+      for (let file = 0; file < 21; file++) await store.replaceSources(rowsOf(file), new Set([`docs/guide-${file}.md`]));
+      assert.ok((await store.maintainIndexes(256)).upkeep);
+      assert.equal(await fragments('semantic'), 21);
+      assert.ok((await store.search('widget w7x3 owner', { vector: async () => rowsOf(7)[0]!.vector, fuseVectors: true, k: 3 })).some((passage) => passage.id === '7-3'));
+    } finally {
+      store.close();
+    }
+  });
 });

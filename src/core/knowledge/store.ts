@@ -139,32 +139,32 @@ export class KnowledgeStore {
   }
 
   /**
-   * Full-text index always, over compacted fragments where the rows were written scattered; a vector index once the
-   * table is large enough to need one; an optimize once many rows are not in the indexes yet. New rows are searchable
-   * before they are indexed, so this only keeps search fast. Compaction, the vector index and the optimize run in a
-   * child process (`upkeepWorker`), so their memory never adds to this one's; returns that process's peak memory when
-   * one ran (the larger, when two did).
+   * Full-text index always (over compacted fragments where the rows were written scattered and no vector index is
+   * due); a vector index once the table is large enough to need one; an optimize once many rows are not in the
+   * indexes yet. New rows are searchable before they are indexed, so this only keeps search fast. Compaction, the
+   * vector index and the optimize run in a child process (`upkeepWorker`), so their memory never adds to this one's;
+   * returns that process's peak memory when one ran.
    */
   async maintainIndexes(vectorIndexMinRows: number, options: UpkeepOptions = {}): Promise<{ upkeep?: { peakRssMb: number } }> {
     const { lancedb } = await loadLanceDb();
     const indices = await this.table.listIndices();
     const has = (column: string) => indices.some((index) => index.columns.includes(column));
-    const peaks: number[] = [];
-    const upkeep = async (task: UpkeepTask) => peaks.push((await this.upkeep(task, options)).peakRssMb);
+    const rows = await this.table.countRows();
     if (!has(FTS_COLUMN)) {
       // Before the index is built, not after: LanceDB 0.31's full-text index, once remapped onto compacted fragments,
-      // missed a passage of the top 20 now and then (3 in 820 queries at 100,000 rows); built over them, none.
-      if (scattered(await this.table.stats())) await upkeep({ type: 'optimize' });
+      // missed a passage of the top 20 now and then (2 in 820 queries at 100,000 rows); built over them, none. And not
+      // where a vector index is to be built: its HNSW-SQ build over the compacted 100,000 rows took 220 s, over 99
+      // fragments 97 s.
+      const compacted = rows < vectorIndexMinRows && scattered(await this.table.stats()) ? await this.upkeep({ type: 'optimize' }, options) : undefined;
       await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
       this.indexes = undefined;
+      // Every row is in the new index, and too few rows for a vector index: nothing else to do.
+      if (compacted) return { upkeep: compacted };
     }
-    const rows = await this.table.countRows();
-    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) await upkeep({ type: 'vector-index' });
-    else {
-      const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
-      if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) await upkeep({ type: 'optimize' });
-    }
-    return peaks.length > 0 ? { upkeep: { peakRssMb: Math.max(...peaks) } } : {};
+    if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) return { upkeep: await this.upkeep({ type: 'vector-index' }, options) };
+    const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
+    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) return { upkeep: await this.upkeep({ type: 'optimize' }, options) };
+    return {};
   }
 
   /** Builds the vector index over every row (run by `upkeepWorker`, in a process of its own). */
