@@ -140,3 +140,65 @@ describe('index upkeep in a process of its own', () => {
     }
   });
 });
+
+describe('compacting a table written in many small commits', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'hs-scattered-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const rowsOf = (file: number) =>
+    Array.from({ length: 60 }, (_, i) => {
+      const text = `Rule ${file}-${i}: name the widget w${file}x${i} after its ${i % 2 ? 'owner' : 'purpose'}${i % 7 ? '' : ' and keep it small'}.`;
+      return { id: `${file}-${i}`, source: `docs/guide-${file}.md`, start_line: i + 1, end_line: i + 1, heading: `Guide ${file} > Rule ${i}`, text, fts_text: text, content_hash: `${file}-${i}`, file_hash: `${file}`, file_stamp: `${file}`, applies_to: '[]', page: 0, languages: '[]', vector: Float32Array.from({ length: 8 }, (_, d) => (d === file % 8 ? 1 : 0)) };
+    });
+  const fragments = async (kb: string) => {
+    const { lancedb } = await loadLanceDb();
+    const connection = await lancedb.connect(dir);
+    const table = await connection.openTable(tableName(kb));
+    try {
+      return (await table.stats()).fragmentStats.numFragments;
+    } finally {
+      table.close();
+      connection.close();
+    }
+  };
+
+  test('rows written in more than 20 commits are compacted by the upkeep child before the full-text index is built, and search returns what it does over rows written at once', async () => {
+    const files = Array.from({ length: 21 }, (_, file) => file);
+    // As an index run writes them: one commit per batch of files. The same rows in one commit beside them.
+    const scattered = await KnowledgeStore.create(dir, 'scattered', { embedder: 'hash', dimension: 8 });
+    const whole = await KnowledgeStore.create(dir, 'whole', { embedder: 'hash', dimension: 8 });
+    const vector = async () => Float32Array.from({ length: 8 }, (_, d) => (d === 0 ? 1 : 0));
+    try {
+      for (const file of files) await scattered.replaceSources(rowsOf(file), new Set([`docs/guide-${file}.md`]));
+      await whole.replaceSources(files.flatMap(rowsOf), new Set(files.map((file) => `docs/guide-${file}.md`)));
+      assert.equal(await fragments('scattered'), 21);
+
+      assert.ok((await scattered.maintainIndexes(Infinity)).upkeep, 'the compaction ran in the upkeep child');
+      assert.deepEqual(await whole.maintainIndexes(Infinity), {}, 'one fragment: nothing to compact');
+      assert.equal(await fragments('scattered'), 1);
+      for (const query of ['widget w7x3 owner', 'keep the widget small', 'Rule 12-40 purpose']) {
+        const found = await scattered.search(query, { vector, fuseVectors: false, k: 10 });
+        assert.equal(found.length, 10);
+        assert.deepEqual(found, (await whole.search(query, { vector, fuseVectors: false, k: 10 })).map((passage) => ({ ...passage, kb: 'scattered' })));
+      }
+    } finally {
+      scattered.close();
+      whole.close();
+    }
+  });
+
+  test('rows that are to get a vector index are left as written: its build was slower over compacted rows', async () => {
+    const store = await KnowledgeStore.create(dir, 'semantic', { embedder: 'hash', dimension: 8 });
+    try {
+      for (let file = 0; file < 21; file++) await store.replaceSources(rowsOf(file), new Set([`docs/guide-${file}.md`]));
+      assert.ok((await store.maintainIndexes(256)).upkeep);
+      assert.equal(await fragments('semantic'), 21);
+      assert.ok((await store.search('widget w7x3 owner', { vector: async () => rowsOf(7)[0]!.vector, fuseVectors: true, k: 3 })).some((passage) => passage.id === '7-3'));
+    } finally {
+      store.close();
+    }
+  });
+});
