@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { commentFinding } from '../../src/core/dataset/samples/commentFinding';
 import { ruleSummary } from '../../src/core/dataset/samples/commentRule';
 import { commentSeverity } from '../../src/core/dataset/samples/commentSeverity';
 
@@ -59,4 +60,12 @@ test('the rule is a short whole summary of the comment, never a cut clause or a 
     ruleSummary('I know this is a draft PR , but make sure you dont use "master" and "replication" in here. Instead use souce/target node and migration'),
     'Make sure you dont use "master" and "replication" in here',
   );
+});
+
+test('a bare suggestion says what it does: an empty one removes the lines (librdb: "```suggestion" over `UNUSED(p);`)', () => {
+  const removal = commentFinding({ comment: '```suggestion\n```', startLine: 7, endLine: 7 });
+  assert.deepEqual([removal.message, removal.rule, removal.replacement], ['Remove these lines.', 'Remove these lines', '']);
+  const change = commentFinding({ comment: '```suggestion\n    int fdCloseWhenDone;\n```', startLine: 8, endLine: 8 });
+  assert.deepEqual([change.message, change.replacement], ['Apply the suggested change.', '    int fdCloseWhenDone;']);
+  assert.equal(commentFinding({ comment: 'Typo.\n```suggestion\n    int fdCloseWhenDone;\n```', startLine: 8, endLine: 8 }).message, 'Typo.');
 });

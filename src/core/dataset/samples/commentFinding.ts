@@ -16,10 +16,11 @@ export interface CommentOnLines {
 
 const SUGGESTION = /```suggestion[^\n]*\n([\s\S]*?)\n?```/;
 
-/** The comment's words without a suggestion block; a bare suggestion says so. */
+/** The comment's words without a suggestion block; a bare suggestion says what it does (an empty one removes the lines: GitHub's deletion). */
 function commentMessage(comment: string): string {
   const message = comment.replace(SUGGESTION, '').trim();
-  return message || 'Apply the suggested change.';
+  if (message) return message;
+  return SUGGESTION.exec(comment)?.[1]?.trim() === '' ? 'Remove these lines.' : 'Apply the suggested change.';
 }
 
 /**
