@@ -242,6 +242,9 @@ describe('importing review comments', () => {
     assert.equal(event?.anchor, undefined);
     assert.equal(event?.metadata.hunkFallback, `line 3 of src/server.ts at commit ${h1.slice(0, 12)} is not the line the export's diff hunk ends on`);
     assert.equal(event?.before, '}\n\nfunction handle(req, res) {\n  var started = Date.now();', 'the commented line and three lines above it, from the hunk');
+    // The file git has there is kept whole beside it (not as an anchor): it names the file's language and whether it is generated.
+    assert.equal(event?.reviewedFile?.commit, h1);
+    assert.equal(event?.reviewedFile?.fileText.split('\n')[10], '  var started = Date.now();');
     // On the removed side GitHub names no commit: the hunk is all there is, and the reason says so.
     writeFileSync(file, JSON.stringify([{ ...fixture[0]!, id: 6002, side: 'LEFT', diff_hunk: '@@ -3,2 +3,2 @@\n export function serve() {\n-  listen();' }]));
     const [left] = (await importedWithCode(built.repo.dir, file)).flatMap((item) => ('event' in item && item.event.kind === 'pr-comment' ? [item.event] : []));

@@ -1,6 +1,6 @@
 import type { GitObjectReader } from '../../git/gitObjectReader';
 import { parseHunkHeader } from '../../git/hunk';
-import type { CodeAnchor } from '../reviewEvent';
+import type { CodeAnchor, ReviewedFile } from '../reviewEvent';
 import type { CommentLocation, ExportedComment } from './exportedComment';
 import { followRegion, lineSlice, textLines } from './lineRegion';
 import { changedRanges, rebuildHunk } from './rebuiltHunk';
@@ -25,6 +25,8 @@ export interface CommentCode {
   anchor?: CodeAnchor;
   /** Why the code came from the export's hunk instead of git (the comment's commit is not local, say). */
   hunkFallback?: string;
+  /** The whole file git has at the comment's commit where its line was not the hunk's: not an anchor, but it names the file's language and whether it is generated. */
+  reviewedFile?: ReviewedFile;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function commentCode(comment: ExportedComment, reader: GitObjectRea
     if (!diffHunk) return { skip: `${why}, and the export has no diff hunk to fall back on` };
     // A position that git contradicts says nothing: the hunk's own end is the commented line.
     const at = 'mismatch' in found ? undefined : (comment.original ?? comment.current);
-    return { diffHunk, before: hunkSide(diffHunk, at, at === undefined), commits: [], hunkFallback: why };
+    return { diffHunk, before: hunkSide(diffHunk, at, at === undefined), commits: [], hunkFallback: why, ...('file' in found && found.file && { reviewedFile: found.file }) };
   }
   const { at, lines, text } = located;
   const region: [number, number] = [at.startLine - COMMENT_CONTEXT_LINES, at.endLine + COMMENT_CONTEXT_LINES];
@@ -86,9 +88,9 @@ async function baseVersion(comment: ExportedComment, reader: GitObjectReader, at
  * other code is not trusted (an export converted by hand, a wrong commit id): the hunk is used instead, with
  * the reason. A thread the forge calls current is trusted at its current position.
  */
-async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | { mismatch?: string }> {
+async function locate(comment: ExportedComment, reader: GitObjectReader): Promise<{ at: CommentLocation; lines: string[]; text: string } | { mismatch?: string; file?: ReviewedFile }> {
   const commented = comment.diffHunk ? lastHunkLine(comment.diffHunk) : undefined;
-  let mismatch: string | undefined;
+  let mismatch: { mismatch: string; file: ReviewedFile } | undefined;
   for (const at of [comment.original, comment.current]) {
     if (!at?.commit) continue;
     const text = await reader.readFile(at.commit, at.path);
@@ -97,9 +99,9 @@ async function locate(comment: ExportedComment, reader: GitObjectReader): Promis
     if (at.endLine > lines.length) continue;
     const trusted = commented === undefined || (at === comment.current && comment.thread?.outdated === false);
     if (trusted || lines[at.endLine - 1]!.trimEnd() === commented) return { at, lines, text };
-    mismatch ??= `line ${at.endLine} of ${at.path} at commit ${at.commit.slice(0, 12)} is not the line the export's diff hunk ends on`;
+    mismatch ??= { mismatch: `line ${at.endLine} of ${at.path} at commit ${at.commit.slice(0, 12)} is not the line the export's diff hunk ends on`, file: { commit: at.commit, fileText: text } };
   }
-  return mismatch ? { mismatch } : {};
+  return mismatch ?? {};
 }
 
 /** The new-side line a diff hunk ends on (the commented line of a forge's hunk); undefined when it ends on a removed line. */

@@ -140,6 +140,7 @@ function threadEvent(thread: CommentThread, code: CommentCode, pr: LocalPullRequ
     diffHunk: code.diffHunk,
     ...(code.fullHunk !== undefined && { fullHunk: code.fullHunk }),
     ...(code.anchor && { anchor: code.anchor }),
+    ...(code.reviewedFile && { reviewedFile: code.reviewedFile }),
     before: code.before,
     ...(code.after !== undefined && { after: code.after }),
     comment: root.body,
