@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+import { availableParallelism } from 'node:os';
 import { HouseStyleError } from '../errors';
-import { gitOutput } from './gitProcess';
+import { gitOutputsInOrder } from './gitOutputsInOrder';
+import { gitOutput, gitText } from './gitProcess';
 import { parseCommitMessage, type CommitMessage, type Trailers } from './trailers';
 import { UnifiedDiffParser, type FileDiff } from './unifiedDiff';
 
@@ -40,6 +42,8 @@ export interface GitLogOptions {
   patches: boolean;
   /** Parents before children (`--topo-order --reverse`); otherwise children before parents (`--topo-order`). */
   oldestFirst: boolean;
+  /** How many git processes may share a patch walk; one per core, up to four, when absent. */
+  parts?: number;
   signal?: AbortSignal;
 }
 
@@ -62,7 +66,7 @@ export async function* readGitLog(options: GitLogOptions): AsyncGenerator<GitCom
 /** `readGitLog` a chunk of git's output at a time: the commits each chunk completed (one await per chunk, not per commit). */
 export async function* readGitLogBatches(options: GitLogOptions): AsyncGenerator<GitCommit[]> {
   const parser = new GitLogParser();
-  for await (const chunk of gitOutput(options.repo, gitLogArgs(options), options.signal)) {
+  for await (const chunk of await gitLogOutput(options)) {
     const commits = parser.write(chunk);
     if (commits.length > 0) yield commits;
   }
@@ -70,19 +74,74 @@ export async function* readGitLogBatches(options: GitLogOptions): AsyncGenerator
   if (last.length > 0) yield last;
 }
 
-function gitLogArgs(options: GitLogOptions): string[] {
+/** A walk too short to be worth more than one git process: spawning one costs about as much as git's diffs of this many commits. */
+const MIN_COMMITS_PER_PART = 200;
+const MAX_PARTS = 4;
+/**
+ * The first part's share of an even split: its git shares the machine with the parser reading it as it comes,
+ * and newer commits tend to have larger diffs.
+ */
+const FIRST_PART_SHARE = 0.8;
+/**
+ * The most commits whose diffs wait in temporary files (about 150 MB on a C project's history): beyond it the first
+ * part, which streams, takes the rest, so a very long history never fills the temporary folder.
+ */
+const MAX_COMMITS_IN_FILES = 20_000;
+
+/**
+ * git's output for the walk. A patch walk (git's diffs take most of a build's time, on one core) is split into
+ * consecutive parts that run at once, one per core up to four: `--max-count` and `--skip` over the same ordered
+ * walk, so their outputs joined are byte for byte the one walk's.
+ */
+async function gitLogOutput(options: GitLogOptions): Promise<AsyncIterable<Buffer>> {
+  const parts = options.patches && !options.oldestFirst ? (options.parts ?? Math.min(MAX_PARTS, availableParallelism())) : 1;
+  if (parts < 2) return gitOutput(options.repo, gitLogArgs(options), options.signal);
+  const counted = Number((await gitText(options.repo, countArgs(options), options.signal)).trim());
+  const total = Math.min(counted, options.maxCommits ?? Infinity);
+  const windows = commitWindows(total, parts);
+  if (windows.length < 2) return gitOutput(options.repo, gitLogArgs(options), options.signal);
+  return gitOutputsInOrder(options.repo, windows.map((window) => gitLogArgs(options, window)), options.signal);
+}
+
+/** Consecutive windows over `total` commits for up to `parts` processes, none shorter than MIN_COMMITS_PER_PART, the first smaller. */
+export function commitWindows(total: number, parts: number): { skip: number; count: number }[] {
+  const n = Math.max(1, Math.min(parts, Math.floor(total / MIN_COMMITS_PER_PART)));
+  if (n === 1) return [{ skip: 0, count: total }];
+  const first = Math.max(Math.round((total / n) * FIRST_PART_SHARE), total - MAX_COMMITS_IN_FILES);
+  const windows = [{ skip: 0, count: first }];
+  for (let i = 1; i < n; i++) {
+    const skip = first + Math.round(((total - first) * (i - 1)) / (n - 1));
+    const end = first + Math.round(((total - first) * i) / (n - 1));
+    windows.push({ skip, count: end - skip });
+  }
+  return windows;
+}
+
+/** `git rev-list --count` over the same commits the log walks. */
+function countArgs(options: GitLogOptions): string[] {
+  return ['rev-list', '--count', ...rangeArgs(options)];
+}
+
+/** The commits to walk: the date bounds and the revisions (or every ref), last on the command line. */
+function rangeArgs(options: GitLogOptions): string[] {
+  const args: string[] = [];
+  if (options.since) args.push(`--since=${options.since}`);
+  if (options.until) args.push(`--until=${options.until}`);
+  if (options.allRefs) args.push('--all');
+  args.push('--end-of-options', ...(options.allRefs ? [] : revisionArgs(options.revisions)), '--');
+  return args;
+}
+
+function gitLogArgs(options: GitLogOptions, window?: { skip: number; count: number }): string[] {
   const args = ['log', FORMAT, '--encoding=UTF-8', '--topo-order', '--no-color', '--no-show-signature'];
   if (options.oldestFirst) args.push('--reverse');
   if (options.patches) {
     args.push('--patch', '--no-ext-diff', '--no-textconv', '--find-renames', '--diff-merges=off', '--unified=3', '--src-prefix=a/', '--dst-prefix=b/', '--no-relative');
   }
   args.push(options.notesRef ? `--notes=${options.notesRef}` : '--no-notes');
-  if (options.since) args.push(`--since=${options.since}`);
-  if (options.until) args.push(`--until=${options.until}`);
-  if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
-  if (options.allRefs) args.push('--all');
-  args.push('--end-of-options', ...(options.allRefs ? [] : revisionArgs(options.revisions)), '--');
-  return args;
+  if (window) args.push(`--skip=${window.skip}`, `--max-count=${window.count}`);
+  else if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
+  return [...args, ...rangeArgs(options)];
 }
 
 /** The revisions to walk (HEAD by default), refusing anything git could read as an option. */

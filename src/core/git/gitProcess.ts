@@ -8,6 +8,67 @@ import { HouseStyleError, throwIfCancelled } from '../errors';
  */
 export const STABLE_GIT_CONFIG = ['-c', 'core.quotepath=off', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.suppressBlankEmpty=false'];
 
+/** A git process started by startGit. */
+export interface RunningGit {
+  /** Its standard output, when it goes to a pipe (not to a file). */
+  readonly stdout: Readable | null;
+  /**
+   * Resolves once git has exited with status 0; otherwise rejects with a HouseStyleError carrying git's own
+   * message, or the 'cancelled' one when `signal` stopped it.
+   */
+  readonly done: Promise<void>;
+  /** Stops git if it still runs. */
+  stop(): void;
+}
+
+/**
+ * Starts git with the stable options. Its standard output goes to a pipe, or to `stdout` when that is an open file
+ * descriptor; `input`, when given, is its standard input (for `--stdin` modes). Aborting `signal` stops it.
+ */
+export function startGit(repo: string, args: string[], options: { signal?: AbortSignal; input?: Readable; stdout?: number } = {}): RunningGit {
+  const { signal, input } = options;
+  throwIfCancelled(signal);
+  // GIT_FLUSH=0: into a pipe git otherwise flushes after every commit, which means thousands of tiny reads.
+  const env = { ...process.env, GIT_FLUSH: '0' };
+  const child = spawn('git', [...STABLE_GIT_CONFIG, ...args], { cwd: repo, env, stdio: [input ? 'pipe' : 'ignore', options.stdout ?? 'pipe', 'pipe'], windowsHide: true });
+  if (input && child.stdin) {
+    // A git that exits before reading all of it closes the pipe; its exit status tells what went wrong.
+    child.stdin.on('error', () => undefined);
+    input.pipe(child.stdin);
+  }
+  const stderr: Buffer[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const onAbort = () => child.kill();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const done = new Promise<void>((resolve, reject) => {
+    const settle = (code: number | null, error?: Error) => {
+      signal?.removeEventListener('abort', onAbort);
+      try {
+        throwIfCancelled(signal);
+        if (error) throw gitSpawnError(error);
+        if (code !== 0) {
+          const message = Buffer.concat(stderr).toString('utf8').trim() || `git exited with status ${code}`;
+          throw new HouseStyleError(`git ${args[0]} failed in ${repo}: ${message}`, 'Check the repository, revisions and paths you passed.', 'git');
+        }
+        resolve();
+      } catch (failure) {
+        reject(failure);
+      }
+    };
+    child.once('error', (error) => settle(null, error));
+    child.once('close', (code) => settle(code));
+  });
+  // Whoever awaits `done` sees the failure; a caller that stopped early does not need to.
+  done.catch(() => undefined);
+  return {
+    stdout: child.stdout,
+    done,
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+  };
+}
+
 /**
  * Runs git and yields its standard output chunk by chunk as it arrives, so a long `git log` is parsed while
  * git is still writing it.
@@ -15,36 +76,12 @@ export const STABLE_GIT_CONFIG = ['-c', 'core.quotepath=off', '-c', 'diff.nopref
  * aborting `signal`, stops the git process. `input`, when given, is git's standard input (for `--stdin` modes).
  */
 export async function* gitOutput(repo: string, args: string[], signal?: AbortSignal, input?: Readable): AsyncGenerator<Buffer> {
-  throwIfCancelled(signal);
-  // GIT_FLUSH=0: into a pipe git otherwise flushes after every commit, which means thousands of tiny reads.
-  const env = { ...process.env, GIT_FLUSH: '0' };
-  const child = spawn('git', [...STABLE_GIT_CONFIG, ...args], { cwd: repo, env, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
-  const [stdin, stdout, stderrStream] = [child.stdin, child.stdout!, child.stderr!];
-  if (input && stdin) {
-    // A git that exits before reading all of it closes the pipe; its exit status tells what went wrong.
-    stdin.on('error', () => undefined);
-    input.pipe(stdin);
-  }
-  const stderr: Buffer[] = [];
-  stderrStream.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
-    child.once('error', (error) => resolve({ code: null, error }));
-    child.once('close', (code) => resolve({ code }));
-  });
-  const onAbort = () => child.kill();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const git = startGit(repo, args, { signal, input });
   try {
-    for await (const chunk of stdout) yield chunk as Buffer;
-    const { code, error } = await exited;
-    throwIfCancelled(signal);
-    if (error) throw gitSpawnError(error);
-    if (code !== 0) {
-      const message = Buffer.concat(stderr).toString('utf8').trim() || `git exited with status ${code}`;
-      throw new HouseStyleError(`git ${args[0]} failed in ${repo}: ${message}`, 'Check the repository, revisions and paths you passed.', 'git');
-    }
+    for await (const chunk of git.stdout!) yield chunk as Buffer;
+    await git.done;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    if (child.exitCode === null && child.signalCode === null) child.kill();
+    git.stop();
   }
 }
 
