@@ -6,7 +6,7 @@ const BY_EXTENSION: Record<string, string> = {
   '.js': 'JavaScript', '.jsx': 'JavaScript (JSX)', '.mjs': 'JavaScript', '.cjs': 'JavaScript',
   '.py': 'Python', '.pyi': 'Python', '.rb': 'Ruby', '.go': 'Go', '.rs': 'Rust', '.java': 'Java',
   '.kt': 'Kotlin', '.kts': 'Kotlin', '.scala': 'Scala', '.swift': 'Swift', '.c': 'C', '.h': 'C',
-  '.cc': 'C++', '.cpp': 'C++', '.cxx': 'C++', '.hh': 'C++', '.hpp': 'C++', '.cs': 'C#', '.php': 'PHP',
+  '.cc': 'C++', '.cpp': 'C++', '.cxx': 'C++', '.hh': 'C++', '.hpp': 'C++', '.m': 'Objective-C', '.mm': 'Objective-C++', '.cs': 'C#', '.php': 'PHP',
   '.dart': 'Dart', '.sh': 'Shell', '.bash': 'Shell', '.zsh': 'Shell', '.ps1': 'PowerShell',
   '.sql': 'SQL', '.html': 'HTML', '.htm': 'HTML', '.css': 'CSS', '.scss': 'SCSS', '.less': 'Less',
   '.vue': 'Vue', '.svelte': 'Svelte', '.json': 'JSON', '.yaml': 'YAML', '.yml': 'YAML', '.toml': 'TOML',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { documentLanguages, speaksTo } from '../../src/core/knowledge/documentLanguages';
+import { languageOf } from '../../src/core/language';
 
 test('a document is about the languages its title names and most of its code examples are in', () => {
   assert.deepEqual(documentLanguages('# Airbnb JavaScript Style Guide() {\n\n## Arrays\n\n```javascript\nconst a = [];\n```\n'), ['JavaScript']);
@@ -26,6 +27,10 @@ test('C is not C++ unless the document says so; front matter states a scope; the
   assert.deepEqual(documentLanguages('# curl C code style\n\n```c\nint x;\n```\n'), ['C']);
   assert.deepEqual(documentLanguages('# C# Coding Style\n'), ['C#']);
   assert.deepEqual(documentLanguages('# Style for C and C++ code\n'), ['C', 'C++']);
+  // Objective-C is neither C nor C++, in a title or a fence.
+  assert.deepEqual(documentLanguages('# Objective-C Style Guide\n\n```objc\n@interface Foo : NSObject\n@end\n```\n'), ['Objective-C']);
+  assert.deepEqual(documentLanguages('# Mixing Objective-C++ and Swift\n'), ['Objective-C++', 'Swift']);
+  assert.ok(speaksTo(['Objective-C'], languageOf('Sources/RCTBridge.m')));
   assert.ok(!speaksTo(['C'], 'C++') && !speaksTo(['C++'], 'C'));
   // What the team states wins over what the text shows.
   assert.deepEqual(documentLanguages('---\nlanguages: [c++, C]\n---\n# Rules\n\n```python\nx = 1\n```\n'), ['C', 'C++']);

@@ -52,6 +52,7 @@ const LANGUAGE_TAGS: Record<string, string> = {
   ts: 'TypeScript', typescript: 'TypeScript', tsx: 'TypeScript (TSX)',
   go: 'Go', golang: 'Go', rs: 'Rust', rust: 'Rust', java: 'Java', kt: 'Kotlin', kotlin: 'Kotlin',
   cs: 'C#', csharp: 'C#', 'c#': 'C#', cpp: 'C++', 'c++': 'C++', cxx: 'C++', cc: 'C++', c: 'C',
+  objc: 'Objective-C', objectivec: 'Objective-C', 'objective-c': 'Objective-C', 'objc++': 'Objective-C++', 'objective-c++': 'Objective-C++', objcpp: 'Objective-C++',
   rb: 'Ruby', ruby: 'Ruby', php: 'PHP', swift: 'Swift', scala: 'Scala', dart: 'Dart', ex: 'Elixir', elixir: 'Elixir', lua: 'Lua',
 };
 
@@ -60,7 +61,8 @@ const PROGRAMMING_LANGUAGES = new Set(Object.values(LANGUAGE_TAGS));
 /** Names in a title, as written there: case matters ("Go", not "go"), and JavaScript is not Java. */
 const TITLE_NAMES: [RegExp, string][] = [
   [/\bPython\b/, 'Python'], [/\bJavaScript\b/i, 'JavaScript'], [/\bTypeScript\b/i, 'TypeScript'], [/\b(Go|Golang)\b(?!-)/, 'Go'],
-  [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/\bC\+\+/, 'C++'],
+  [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/(?<!Objective-)\bC\+\+/, 'C++'],
+  [/\bObjective-C\b(?!\+)/i, 'Objective-C'], [/\bObjective-C\+\+/i, 'Objective-C++'],
   [/(?<![\w#+-])C(?![\w#+])/, 'C'], [/\bRuby\b/, 'Ruby'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
 ];
 
