@@ -23,10 +23,12 @@ const GENERATED_BANNERS: readonly RegExp[] = [
   /^\W*generated (?:by|from|with)\b/i,
 ];
 const BANNER_LINES = 15;
+/** Enough for the banner lines of any file, so that a large file is not split whole. */
+const BANNER_CHARS = 4000;
 
-/** Why `text` (a file's first lines) reads as generated: the banner line, trimmed; undefined when none. */
+/** Why `text` (a file, or its first lines) reads as generated: the banner line, trimmed; undefined when none. */
 export function generatedBanner(text: string): string | undefined {
-  const lines = text.split('\n', BANNER_LINES);
+  const lines = text.slice(0, BANNER_CHARS).split('\n', BANNER_LINES);
   const line = lines.find((l) => GENERATED_BANNERS.some((banner) => banner.test(l)));
   return line?.trim().replace(/^[/*#;\-!<>\s]+|[/*\-!<>\s]+$/g, '').slice(0, 80);
 }
@@ -71,7 +73,7 @@ export class GeneratedFileCheck {
     this.git ??= this.startGit(this.repo);
     const { reader, paths } = this.git;
     paths.write(`${event.path}\0`);
-    const head = reader.readFile('HEAD', event.path).then((text) => (text === undefined ? undefined : (generatedBanner(text.slice(0, 4000)) ?? null)));
+    const head = reader.readFile('HEAD', event.path).then((text) => (text === undefined ? undefined : (generatedBanner(text) ?? null)));
     // Answered (or failed) when result() asks; until then a failure is nobody's to handle yet.
     head.catch(() => undefined);
     this.heads.set(event.path, head);
@@ -97,7 +99,7 @@ export class GeneratedFileCheck {
       let banner = await head;
       if (banner === undefined && commit) {
         const text = await this.git.reader.readFile(commit, path);
-        banner = text === undefined ? undefined : generatedBanner(text.slice(0, 4000));
+        banner = text === undefined ? undefined : generatedBanner(text);
       }
       if (banner) reasons.set(path, `header "${banner}"`);
     }
