@@ -66,7 +66,7 @@ describe('a patch walk split across git processes', () => {
   });
 
   it('splits into consecutive windows, the first smaller, none too short to pay for its process', () => {
-    for (const [total, parts] of [[5697, 2], [1929, 4], [900, 4], [450, 4], [399, 2], [0, 2]] as const) {
+    for (const [total, parts] of [[5697, 2], [1929, 4], [900, 4], [450, 4], [160, 2], [0, 2]] as const) {
       const windows = commitWindows(total, parts);
       assert.ok(windows.length <= parts);
       assert.equal(windows[0]!.skip, 0);
@@ -74,10 +74,10 @@ describe('a patch walk split across git processes', () => {
       assert.equal(windows.reduce((sum, window) => sum + window.count, 0), total);
       if (windows.length > 1) {
         assert.ok(windows[0]!.count < windows[1]!.count, `${total} in ${parts}`);
-        assert.ok(windows.every((window) => window.count >= 150), `${total} in ${parts}: ${JSON.stringify(windows)}`);
+        assert.ok(windows.every((window) => window.count >= 100), `${total} in ${parts}: ${JSON.stringify(windows)}`);
       }
     }
-    assert.equal(commitWindows(399, 2).length, 1);
+    assert.equal(commitWindows(160, 2).length, 1);
     assert.equal(commitWindows(5697, 2).length, 2);
     // A very long history: what waits in files stays bounded, the streamed first part takes the rest.
     const long = commitWindows(1_000_000, 4);

@@ -75,13 +75,14 @@ export async function* readGitLogBatches(options: GitLogOptions): AsyncGenerator
 }
 
 /** A walk too short to be worth more than one git process: spawning one costs about as much as git's diffs of this many commits. */
-const MIN_COMMITS_PER_PART = 200;
+const MIN_COMMITS_PER_PART = 100;
 const MAX_PARTS = 4;
 /**
  * The first part's share of an even split: its git shares the machine with the parser reading it as it comes,
- * and newer commits tend to have larger diffs.
+ * and newer commits tend to have larger diffs. Measured on jq's and libuv's histories on two cores: 0.6 gave
+ * builds about 0.8 of a single walk's time, 0.4 and 0.8 about 0.85 to 0.95.
  */
-const FIRST_PART_SHARE = 0.8;
+const FIRST_PART_SHARE = 0.6;
 /**
  * The most commits whose diffs wait in temporary files (about 150 MB on a C project's history): beyond it the first
  * part, which streams, takes the rest, so a very long history never fills the temporary folder.
@@ -105,7 +106,7 @@ async function gitLogOutput(options: GitLogOptions): Promise<AsyncIterable<Buffe
 
 /** Consecutive windows over `total` commits for up to `parts` processes, none shorter than MIN_COMMITS_PER_PART, the first smaller. */
 export function commitWindows(total: number, parts: number): { skip: number; count: number }[] {
-  const n = Math.max(1, Math.min(parts, Math.floor(total / MIN_COMMITS_PER_PART)));
+  const n = Math.max(1, Math.min(parts, Math.floor((total * FIRST_PART_SHARE) / MIN_COMMITS_PER_PART)));
   if (n === 1) return [{ skip: 0, count: total }];
   const first = Math.max(Math.round((total / n) * FIRST_PART_SHARE), total - MAX_COMMITS_IN_FILES);
   const windows = [{ skip: 0, count: first }];

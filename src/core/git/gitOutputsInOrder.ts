@@ -1,11 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gitOutput, startGit, type RunningGit } from './gitProcess';
 
-/** Chunk size for reading a finished part back: larger than a pipe's, since the bytes are already there. */
+/** Chunk size for reading a part back: larger than a pipe's, since the bytes are already there. */
 const READ_CHUNK = 256 * 1024;
+/** How long to wait for a part's git to write more, once its file has been read to the end. */
+const FOLLOW_POLL_MS = 5;
 
 /**
  * Runs several git commands at once and yields their standard outputs one after another, in the order given, as
@@ -37,8 +38,7 @@ export async function* gitOutputsInOrder(repo: string, commands: string[][], sig
     }
     for (let chunk = await firstChunk; !chunk.done; chunk = await firstOutput.next()) yield chunk.value;
     for (const { git, file } of started) {
-      await git.done;
-      for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) yield chunk as Buffer;
+      yield* followFile(file, git);
       await rm(file, { force: true });
     }
   } finally {
@@ -46,4 +46,29 @@ export async function* gitOutputsInOrder(repo: string, commands: string[][], sig
     for (const { git } of started) git.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The bytes `git` writes to `file`, read as they come (as `tail -f` does) until git has exited; then its failure, if any. */
+async function* followFile(file: string, git: RunningGit): AsyncGenerator<Buffer> {
+  let exited = false;
+  const exit = git.done.then(
+    () => (exited = true),
+    () => (exited = true),
+  );
+  const handle = await open(file, 'r');
+  try {
+    for (let position = 0; ; ) {
+      // Whether git had exited before this read: then a read that finds nothing is the end of its output.
+      const ended = exited;
+      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(READ_CHUNK), 0, READ_CHUNK, position);
+      if (bytesRead > 0) {
+        position += bytesRead;
+        yield buffer.subarray(0, bytesRead);
+      } else if (ended) break;
+      else await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))]);
+    }
+  } finally {
+    await handle.close();
+  }
+  await git.done;
 }
