@@ -48,7 +48,7 @@ describe('dataset build and root comments that ask for nothing', () => {
     assert.ok(written.includes('Done in the next commit.'), "its replies travel as the thread's context");
     for (const remark of [PROCESS, 'a named timeout']) assert.ok(!written.includes(remark), `${remark} is in no written file`);
     const card = await readFile(path.join(out, 'README.md'), 'utf8');
-    assert.match(card, /2 whose root comment asks nothing of the code \(praise or thanks, a remark about the review or the pull request, an FYI, explanation or answer/);
+    assert.match(card, /2 threads whose root comment asks nothing of the code \(praise or thanks, a remark about the review or the pull request, an FYI, explanation or answer/);
     assert.match(card, /\| no-request \| 2 \|/);
   });
 });

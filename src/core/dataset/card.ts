@@ -183,7 +183,7 @@ export function renderDatasetCard(report: DatasetReport): string {
         ? `; ${report.drops['author-annotation']} opened by the pull request's own author on their diff (explanations, not review) were left out as author-annotation.`
         : '.') +
       (report.drops['no-request']
-        ? ` ${report.drops['no-request']} whose root comment asks nothing of the code (praise or thanks, a remark about the review or the pull request, an FYI, explanation or answer, with no question, suggestion, request or named defect) were left out as no-request.`
+        ? ` ${report.drops['no-request']} threads whose root comment asks nothing of the code (praise or thanks, a remark about the review or the pull request, an FYI, explanation or answer, with no question about the code, suggestion, request or named defect) were left out as no-request.`
         : ''),
     '',
     ...(pairs.total ? [table(['Pairing', 'Preference pairs'], entries(pairs.byPairing)), ''] : []),
