@@ -40,8 +40,9 @@ for (const [name, part] of [
   });
 }
 
-test('a suggestion block, a question about the code or a turn ("Yes, but …") keeps a comment that opens like a remark', () => {
+test('a code block, a question about the code or a turn ("Yes, but …") keeps a comment that opens like a remark', () => {
   assert.equal(isRemarkWithoutRequest('Nice!\n```suggestion\n  return 0;\n```'), false);
+  assert.equal(isRemarkWithoutRequest('FYI, this is what I get:\n```\nSegmentation fault (core dumped)\n```'), false);
   assert.equal(isRemarkWithoutRequest('Thanks! Is `fd` closed on the error path?'), false);
   assert.equal(isRemarkWithoutRequest('Yes, but the replica may then see half an entry.'), false);
   assert.equal(isRemarkWithoutRequest('Fyi, these two functions convert double to string.'), true);

@@ -1,4 +1,3 @@
-import { SUGGESTION } from './samples/commentFinding';
 import { commentSeverity } from './samples/commentSeverity';
 
 /**
@@ -10,7 +9,8 @@ import { commentSeverity } from './samples/commentSeverity';
  * Tested on test/fixtures/review-comments/remarksAndRequests.json.
  */
 export function isRemarkWithoutRequest(comment: string): boolean {
-  if (SUGGESTION.test(comment)) return false;
+  // A fenced block is a suggestion, or code or output shown to act on ("FYI, this is what I get: ```…```").
+  if (comment.includes('```')) return false;
   const text = prose(comment);
   return showsRemark(text) && !asks(comment, text);
 }

@@ -14,7 +14,7 @@ export interface CommentOnLines {
   revised?: string;
 }
 
-export const SUGGESTION = /```suggestion[^\n]*\n([\s\S]*?)\n?```/;
+const SUGGESTION = /```suggestion[^\n]*\n([\s\S]*?)\n?```/;
 
 /** The comment's words without a suggestion block; a bare suggestion says what it does (an empty one removes the lines: GitHub's deletion). */
 function commentMessage(comment: string): string {
