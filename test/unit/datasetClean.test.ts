@@ -36,6 +36,7 @@ describe('createCleaner', () => {
       ['trivial-comment', reviewEvent({ comment: 'nit' })],
       ['trivial-comment', reviewEvent({ comment: '👍🏽' })],
       ['trivial-comment', reviewEvent({ comment: ':+1: :shipit:' })],
+      ['no-request', reviewEvent({ comment: 'Ah, finally 🌟 this was a little annoying 😄' })],
       ['reverted-change', reviewEvent({ metadata: { revert: 'reverted' } })],
       ['revert-commit', reviewEvent({ metadata: { revert: 'is-revert' } })],
       ['release-bookkeeping', reviewEvent({ path: 'ChangeLog' })],
@@ -62,6 +63,8 @@ describe('createCleaner', () => {
       reviewEvent({ diffHunk: ['@@ -1,10 +1,10 @@', ...Array.from({ length: 10 }, (_, i) => `+line ${i}`)].join('\n') }),
       reviewEvent({ kind: 'branch-rewrite', comment: '', neededReview: false }),
       reviewEvent({ kind: 'branch-rewrite', comment: '' }),
+      // Only a pull request's review threads are judged for asking nothing (by their root comment).
+      reviewEvent({ kind: 'note', comment: 'Ah, finally 🌟 this was a little annoying 😄' }),
       // Build and tooling files are code, whatever their extension: their review is house style too.
       ...['CMakeLists.txt', 'cmake/uv.cmake', 'Makefile.am', 'GNUmakefile', 'meson.build', 'docker/Dockerfile', 'app/build.gradle', 'requirements-dev.txt'].map((path) =>
         reviewEvent({ path, comment: 'Can you line up the arguments?' }),

@@ -181,7 +181,10 @@ export function renderDatasetCard(report: DatasetReport): string {
     `Review threads in the comment exports: ${report.reviewThreads.exported}, of which ${report.reviewThreads.imported} were imported (their code read from git, or from the export's diff hunk where git could not supply it) and ${report.events['pr-comment'] ?? 0} kept as evidence after cleaning` +
       (report.drops['author-annotation']
         ? `; ${report.drops['author-annotation']} opened by the pull request's own author on their diff (explanations, not review) were left out as author-annotation.`
-        : '.'),
+        : '.') +
+      (report.drops['no-request']
+        ? ` ${report.drops['no-request']} threads whose root comment asks nothing of the code (praise or thanks, a remark about the review or the pull request, an FYI, explanation or answer, with no question about the code, suggestion, request or named defect) were left out as no-request.`
+        : ''),
     '',
     ...(pairs.total ? [table(['Pairing', 'Preference pairs'], entries(pairs.byPairing)), ''] : []),
     ...historySection(report),

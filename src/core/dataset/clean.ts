@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { bookkeepingReason, type BookkeepingOptions, type BookkeepingReason } from './bookkeeping';
 import { compileSettingPatterns } from '../settingPatterns';
+import { isRemarkWithoutRequest } from './remarkWithoutRequest';
 import { GIT_ONLY_KINDS, type ReviewEvent } from './reviewEvent';
 
 export type DropReason =
@@ -8,6 +9,7 @@ export type DropReason =
   | 'author-annotation'
   | 'empty-comment'
   | 'trivial-comment'
+  | 'no-request'
   | 'lock-file'
   | 'generated-file'
   | 'vendored-file'
@@ -179,6 +181,8 @@ export function createCleaner(options: CleanOptions): (event: ReviewEvent) => Cl
     const comment = event.comment === undefined ? undefined : normalizeComment(event.comment);
     if (event.neededReview && !comment && !GIT_ONLY_KINDS.has(event.kind)) return { drop: 'empty-comment' };
     if (comment && isTrivialComment(comment)) return { drop: 'trivial-comment' };
+    // A thread's root comment is judged; its replies are the thread's context.
+    if (comment && event.kind === 'pr-comment' && isRemarkWithoutRequest(comment)) return { drop: 'no-request' };
 
     return {
       event: {
