@@ -61,7 +61,7 @@ const LANGUAGE_TAGS: Record<string, string> = {
  */
 const PROGRAMMING_LANGUAGES = new Set([...Object.values(LANGUAGE_TAGS), 'Shell']);
 
-/** Names in a title, as written there: case matters ("Go", not "go"), and JavaScript is not Java. */
+/** Names in a title, as written there: case matters ("Go", not "go"), and JavaScript is not Java; prose writes "shell scripts" in lower case. */
 const TITLE_NAMES: [RegExp, string][] = [
   [/\bPython\b/, 'Python'], [/\bJavaScript\b/i, 'JavaScript'], [/\bTypeScript\b/i, 'TypeScript'], [/\b(Go|Golang)\b(?!-)/, 'Go'],
   [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/\bC\+\+/, 'C++'],
