@@ -54,3 +54,14 @@ test('where nothing else shows a language, the languages the prose names often e
   assert.deepEqual(documentLanguages('# Contributing\n\nWe write C and Python; see the C notes.\n'), []);
   assert.deepEqual(documentLanguages('# Rust guide\n\nUnlike C, unlike C, unlike C.\n'), ['Rust']);
 });
+
+test('Shell is a language a guide can be about: by its title or prose, never by a fence of commands', () => {
+  // Like git's CodingGuidelines: rules for C programs and for shell scripts, Python named in passing.
+  const guidelines = ['Rules', '=====', '', 'For shell scripts specifically:', '', ' - We prefer $( ... ) in shell code.', ' - Do not use shell functions that bash alone has.', '', 'For C programs:', '', ' - We use tabs in C code.', ' - C99 is fine.', ' - In C, declare variables first.', '', 'Python scripts follow PEP 8.', ''].join('\n');
+  assert.deepEqual(documentLanguages(guidelines), ['C', 'Shell']);
+  assert.deepEqual(documentLanguages('# Shell Style Guide\n\nQuote your variables.\n'), ['Shell']);
+  assert.deepEqual(documentLanguages('# PowerShell conventions\n'), []);
+  // Install steps in a bash fence do not make a CONTRIBUTING about shell scripts.
+  assert.deepEqual(documentLanguages('# Contributing\n\n```bash\nnpm install\n```\n\n```sh\nnpm test\n```\n'), []);
+  assert.ok(!speaksTo(['Go'], 'Shell') && speaksTo(['C', 'Shell'], 'Shell'));
+});

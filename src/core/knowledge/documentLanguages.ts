@@ -56,14 +56,18 @@ const LANGUAGE_TAGS: Record<string, string> = {
   rb: 'Ruby', ruby: 'Ruby', php: 'PHP', swift: 'Swift', scala: 'Scala', dart: 'Dart', ex: 'Elixir', elixir: 'Elixir', lua: 'Lua',
 };
 
-const PROGRAMMING_LANGUAGES = new Set(Object.values(LANGUAGE_TAGS));
+/**
+ * Shell scripts are code a guide can be about (git's CodingGuidelines has rules for them), but a fence tagged `sh` or
+ * `bash` mostly shows commands to run (a CONTRIBUTING's install steps), so only a title or the prose names Shell.
+ */
+const PROGRAMMING_LANGUAGES = new Set([...Object.values(LANGUAGE_TAGS), 'Shell']);
 
-/** Names in a title, as written there: case matters ("Go", not "go"), and JavaScript is not Java. */
+/** Names in a title, as written there: case matters ("Go", not "go"), and JavaScript is not Java; prose writes "shell scripts" in lower case. */
 const TITLE_NAMES: [RegExp, string][] = [
   [/\bPython\b/, 'Python'], [/\bJavaScript\b/i, 'JavaScript'], [/\bTypeScript\b/i, 'TypeScript'], [/\b(Go|Golang)\b(?!-)/, 'Go'],
   [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/(?<!Objective-)\bC\+\+/, 'C++'],
   [/\bObjective-C\b(?!\+)/i, 'Objective-C'], [/\bObjective-C\+\+/i, 'Objective-C++'],
-  [/(?<![\w#+-])C(?![\w#+])/, 'C'], [/\bRuby\b/, 'Ruby'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
+  [/(?<![\w#+-])C(?![\w#+])/, 'C'], [/\bRuby\b/, 'Ruby'], [/\b[Ss]hell\b/, 'Shell'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
 ];
 
 /** Tags that also name other things as a folder or file name word ("node" modules, "ex" as in example). */
