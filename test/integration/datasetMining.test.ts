@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { configSchema } from '../../src/core/config';
 import { HouseStyleError } from '../../src/core/errors';
-import { mineGitHistory, type MineOptions } from '../../src/core/dataset/git/mineGitHistory';
+import { mineGitHistory, startHistoryPasses, type MineOptions } from '../../src/core/dataset/git/mineGitHistory';
 import type { MinedItem, ReviewEvent, SkipRecord } from '../../src/core/dataset/reviewEvent';
 import { BOB, GitTestRepo, type Person } from '../support/gitRepo';
 
@@ -283,6 +283,20 @@ describe('mining a repository with review history', () => {
         ['note', 'NOTICE', 'Check the license year.', [sha.n1]],
       ]),
     );
+  });
+
+  test('git is asked for the diffs of only the commits that can hold evidence, each at its place in the walk', async () => {
+    const passes = startHistoryPasses({ repo: repo.dir, reviewPatterns: defaults.reviewPatterns, botAuthors: defaults.botAuthors });
+    try {
+      const withEvidence = await passes.withEvidence;
+      const walk = repo.git(['rev-list', '--topo-order', 'HEAD']).trim().split('\n');
+      assert.deepEqual([...withEvidence].map(([commit, position]) => walk[position - 1] === commit), [...withEvidence].map(() => true));
+      // Branch commits, follow-ups (bots' too: they are reported), noted commits; not the plain ones or the merges.
+      for (const name of ['p1', 'p2', 'p3', 'm1', 'f1', 'r1', 'revert', 'bot', 'x1', 'l1', 'd1', 'd2']) assert.ok(withEvidence.has(sha[name]!), name);
+      for (const name of ['init', 'n1', 'merge12', 'merge13']) assert.ok(!withEvidence.has(sha[name]!), name);
+    } finally {
+      await passes.close();
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { HouseStyleError } from '../errors';
 import { gitOutputsInOrder } from './gitOutputsInOrder';
-import { gitOutput, gitText } from './gitProcess';
+import { gitOutput } from './gitProcess';
 import { parseCommitMessage, type CommitMessage, type Trailers } from './trailers';
 import { UnifiedDiffParser, type FileDiff } from './unifiedDiff';
 
@@ -31,6 +31,11 @@ export interface GitLogOptions {
   repo: string;
   /** Revisions or ranges (`main`, `v1.0..HEAD`); HEAD when absent. */
   revisions?: string[];
+  /**
+   * Exactly these commits, in this order, instead of a walk (`--no-walk=unsorted`, fed on standard input): each
+   * with its diff as a walk shows it. Revisions, dates, the commit limit and `allRefs` then do not apply.
+   */
+  commits?: string[];
   /** Walk every ref (`--all`) instead of `revisions`. */
   allRefs?: boolean;
   since?: string;
@@ -42,7 +47,7 @@ export interface GitLogOptions {
   patches: boolean;
   /** Parents before children (`--topo-order --reverse`); otherwise children before parents (`--topo-order`). */
   oldestFirst: boolean;
-  /** How many git processes may share a patch walk; one per core, up to four, when absent. */
+  /** How many git processes may share the diffs of `commits`; one per core, up to four, when absent. */
   parts?: number;
   signal?: AbortSignal;
 }
@@ -65,8 +70,10 @@ export async function* readGitLog(options: GitLogOptions): AsyncGenerator<GitCom
 
 /** `readGitLog` a chunk of git's output at a time: the commits each chunk completed (one await per chunk, not per commit). */
 export async function* readGitLogBatches(options: GitLogOptions): AsyncGenerator<GitCommit[]> {
+  // git given no revision on its input would show HEAD.
+  if (options.commits?.length === 0) return;
   const parser = new GitLogParser();
-  for await (const chunk of await gitLogOutput(options)) {
+  for await (const chunk of gitLogOutput(options)) {
     const commits = parser.write(chunk);
     if (commits.length > 0) yield commits;
   }
@@ -74,7 +81,7 @@ export async function* readGitLogBatches(options: GitLogOptions): AsyncGenerator
   if (last.length > 0) yield last;
 }
 
-/** A walk too short to be worth more than one git process: spawning one costs about as much as git's diffs of this many commits. */
+/** A list too short to be worth more than one git process: spawning one costs about as much as git's diffs of this many commits. */
 const MIN_COMMITS_PER_PART = 100;
 const MAX_PARTS = 4;
 /**
@@ -90,18 +97,20 @@ const FIRST_PART_SHARE = 0.6;
 const MAX_COMMITS_IN_FILES = 20_000;
 
 /**
- * git's output for the walk. A patch walk (git's diffs take most of a build's time, on one core) is split into
- * consecutive parts that run at once, one per core up to four: `--max-count` and `--skip` over the same ordered
- * walk, so their outputs joined are byte for byte the one walk's.
+ * git's output. The diffs of a list of commits (git's diffs take most of a dataset build's time, on one core) are
+ * asked of consecutive parts of the list at once, one git process per core up to four; their outputs joined are
+ * byte for byte one process's.
  */
-async function gitLogOutput(options: GitLogOptions): Promise<AsyncIterable<Buffer>> {
-  const parts = options.patches && !options.oldestFirst ? (options.parts ?? Math.min(MAX_PARTS, availableParallelism())) : 1;
-  if (parts < 2) return gitOutput(options.repo, gitLogArgs(options), options.signal);
-  const counted = Number((await gitText(options.repo, countArgs(options), options.signal)).trim());
-  const total = Math.min(counted, options.maxCommits ?? Infinity);
-  const windows = commitWindows(total, parts);
-  if (windows.length < 2) return gitOutput(options.repo, gitLogArgs(options), options.signal);
-  return gitOutputsInOrder(options.repo, windows.map((window) => gitLogArgs(options, window)), options.signal);
+function gitLogOutput(options: GitLogOptions): AsyncIterable<Buffer> {
+  const { commits } = options;
+  if (commits === undefined) return gitOutput(options.repo, gitLogArgs(options), options.signal);
+  const parts = options.patches ? (options.parts ?? Math.min(MAX_PARTS, availableParallelism())) : 1;
+  const listed = gitLogArgs(options);
+  return gitOutputsInOrder(
+    options.repo,
+    commitWindows(commits.length, parts).map(({ skip, count }) => ({ args: listed, input: commits.slice(skip, skip + count).join('\n') + '\n' })),
+    options.signal,
+  );
 }
 
 /** Consecutive windows over `total` commits for up to `parts` processes, none shorter than MIN_COMMITS_PER_PART, the first smaller. */
@@ -118,11 +127,6 @@ export function commitWindows(total: number, parts: number): { skip: number; cou
   return windows;
 }
 
-/** `git rev-list --count` over the same commits the log walks. */
-function countArgs(options: GitLogOptions): string[] {
-  return ['rev-list', '--count', ...rangeArgs(options)];
-}
-
 /** The commits to walk: the date bounds and the revisions (or every ref), last on the command line. */
 function rangeArgs(options: GitLogOptions): string[] {
   const args: string[] = [];
@@ -133,15 +137,15 @@ function rangeArgs(options: GitLogOptions): string[] {
   return args;
 }
 
-function gitLogArgs(options: GitLogOptions, window?: { skip: number; count: number }): string[] {
+function gitLogArgs(options: GitLogOptions): string[] {
   const args = ['log', FORMAT, '--encoding=UTF-8', '--topo-order', '--no-color', '--no-show-signature'];
   if (options.oldestFirst) args.push('--reverse');
   if (options.patches) {
     args.push('--patch', '--no-ext-diff', '--no-textconv', '--find-renames', '--diff-merges=off', '--unified=3', '--src-prefix=a/', '--dst-prefix=b/', '--no-relative');
   }
   args.push(options.notesRef ? `--notes=${options.notesRef}` : '--no-notes');
-  if (window) args.push(`--skip=${window.skip}`, `--max-count=${window.count}`);
-  else if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
+  if (options.commits) return [...args, '--no-walk=unsorted', '--stdin', '--'];
+  if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
   return [...args, ...rangeArgs(options)];
 }
 

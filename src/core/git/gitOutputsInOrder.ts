@@ -1,12 +1,19 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { gitOutput, startGit, type RunningGit } from './gitProcess';
 
 /** Chunk size for reading a part back: larger than a pipe's, since the bytes are already there. */
 const READ_CHUNK = 256 * 1024;
 /** How long to wait for a part's git to write more, once its file has been read to the end. */
 const FOLLOW_POLL_MS = 5;
+
+/** A git command: its arguments, and what it reads on standard input, if anything. */
+export interface GitCommand {
+  args: string[];
+  input?: string;
+}
 
 /**
  * Runs several git commands at once and yields their standard outputs one after another, in the order given, as
@@ -15,22 +22,22 @@ const FOLLOW_POLL_MS = 5;
  * consumed and deleted once read. So a long `git log` split into parts uses more than one core. Any part's
  * failure is thrown where its bytes would have come; abandoning the iteration or aborting `signal` stops them all.
  */
-export async function* gitOutputsInOrder(repo: string, commands: string[][], signal?: AbortSignal): AsyncGenerator<Buffer> {
+export async function* gitOutputsInOrder(repo: string, commands: GitCommand[], signal?: AbortSignal): AsyncGenerator<Buffer> {
   const [first, ...rest] = commands;
   if (first === undefined) return;
   const dir = rest.length > 0 ? await mkdtemp(path.join(tmpdir(), 'housestyle-gitlog-')) : undefined;
   const started: { git: RunningGit; file: string }[] = [];
   // The first part spawns first (on its first `next`): its bytes are wanted first.
-  const firstOutput = gitOutput(repo, first, signal);
+  const firstOutput = gitOutput(repo, first.args, signal, inputOf(first));
   try {
     const firstChunk = firstOutput.next();
     // Its failure is thrown below, where its bytes are awaited; not as unhandled while the others start.
     firstChunk.catch(() => undefined);
-    for (const [index, args] of rest.entries()) {
+    for (const [index, command] of rest.entries()) {
       const file = path.join(dir!, `part-${index + 1}`);
       const handle = await open(file, 'w');
       try {
-        started.push({ git: startGit(repo, args, { signal, stdout: handle.fd }), file });
+        started.push({ git: startGit(repo, command.args, { signal, stdout: handle.fd, input: inputOf(command) }), file });
       } finally {
         // The child holds its own copy of the descriptor.
         await handle.close();
@@ -46,6 +53,10 @@ export async function* gitOutputsInOrder(repo: string, commands: string[][], sig
     for (const { git } of started) git.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+function inputOf(command: GitCommand): Readable | undefined {
+  return command.input === undefined ? undefined : Readable.from([command.input]);
 }
 
 /** The bytes `git` writes to `file`, read as they come (as `tail -f` does) until git has exited; then its failure, if any. */

@@ -47,6 +47,8 @@ export interface CommitGraph {
   reverts: Set<string>;
   /** Merges on the line that are branch syncs, not pull requests, with the reason. */
   branchSyncs: Map<string, string>;
+  /** Commits whose message marks them as a response to review (`isReviewFollowup`). */
+  followups: Set<string>;
   facts: HistoryFacts;
 }
 
@@ -58,6 +60,8 @@ export interface CommitGraphOptions {
   signal?: AbortSignal;
   /** Tells pull-request merges from branch syncs; every merge is a pull request without it. */
   classifyMerge?: (message: CommitMessage, series: MergedSeries) => MergeKind;
+  /** Whether a raw message marks its commit as a response to review (dataset.reviewPatterns); none is without it. */
+  isReviewFollowup?: (message: string) => boolean;
 }
 
 const PR_URL_TRAILER = /^pr-url:/im;
@@ -80,6 +84,7 @@ export async function readCommitGraph(options: CommitGraphOptions): Promise<Comm
     reverted: new Set(),
     reverts: new Set(),
     branchSyncs: new Map(),
+    followups: new Set(),
     facts: { commits: 0, pullRequestMerges: 0, pullRequestRuns: 0, branchSyncs: 0, squashMerges: 0, pullRequestReferences: 0 },
   };
   const revertTargets: string[] = [];
@@ -94,6 +99,7 @@ export async function readCommitGraph(options: CommitGraphOptions): Promise<Comm
     graph.tip ??= sha;
     graph.parents.set(sha, parents);
     authors.set(sha, author);
+    if (options.isReviewFollowup?.(message)) graph.followups.add(sha);
     if (message.includes('This reverts commit')) {
       graph.reverts.add(sha);
       revertTargets.push(...revertedCommits(message));

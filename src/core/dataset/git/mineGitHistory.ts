@@ -7,7 +7,7 @@ import { MergedBranch } from './branchRewrites';
 import { filePath } from './commitEvidence';
 import { readCommitGraph, type CommitGraph } from './commitGraph';
 import { readGitLogBatches, type GitCommit } from '../../git/gitLogStream';
-import { DEFAULT_NOTES_REF, noteEvents } from './gitNotes';
+import { DEFAULT_NOTES_REF, notedCommits, noteEvents } from './gitNotes';
 import { pathFilter } from './pathFilter';
 import { SQUASH_SUBJECT } from './pullRequestRef';
 import { mergeClassifier, type MergeRules } from './pullRequestMerges';
@@ -40,13 +40,15 @@ export interface MineOptions {
 }
 
 const PHASE = 'Mining git history';
-/** Chunks of parsed commits (dozens each) held while the consumer is busy: enough to cover the graph pass on large histories. */
+/** Chunks of parsed commits (dozens each) held while the consumer is busy, so that git keeps writing meanwhile. */
 const READ_AHEAD_BATCHES = 32;
 
 /** The git work of mining, started: the repository checks, the graph pass and the patch pass (read ahead). */
 export interface HistoryPasses {
   opening: Promise<RepositoryInfo>;
   graphRead: Promise<CommitGraph>;
+  /** The commits of the walk whose diffs can hold evidence, in the walk's order, each with its 1-based position in the walk (the patch pass reads only these). */
+  withEvidence: Promise<Map<string, number>>;
   log: ReturnType<typeof readAhead<GitCommit[]>>;
   /** Stops the passes (the patch pass's git) whether or not they were mined; mining closes them too. */
   close(): Promise<void>;
@@ -59,19 +61,35 @@ export interface HistoryPasses {
 export function startHistoryPasses(options: MineOptions): HistoryPasses {
   const dir = path.resolve(options.repo);
   const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
-  // Everything starts at once: the patch pass first (the longest; spawning git from a large process takes
-  // milliseconds each), which reads ahead so that git's first diffs overlap the rest, then the graph pass and the
-  // repository checks. The checks are awaited first, so a bad repository is reported as such even though the
-  // passes fail too. Until then a failure is nobody's to handle yet.
-  // Path filters are not given to git: a pathspec turns a rename into the filtered folder into an addition.
-  const log = readAhead(readGitLogBatches({ ...range, maxCommits: options.maxCommits, notesRef: options.notesRef ?? DEFAULT_NOTES_REF, patches: true, oldestFirst: false }), READ_AHEAD_BATCHES);
-  const graphRead = readCommitGraph({ ...range, ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }) });
+  const notesRef = options.notesRef ?? DEFAULT_NOTES_REF;
+  const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
+  // Everything starts at once: the graph pass (which tells the commits whose diffs can hold evidence), the list of
+  // noted commits and the repository checks. The checks are awaited first, so a bad repository is reported as such
+  // even though the passes fail too. Until then a failure is nobody's to handle yet.
+  const graphRead = readCommitGraph({
+    ...range,
+    ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }),
+    isReviewFollowup: (message) => isFollowup({ message }),
+  });
   graphRead.catch(() => undefined);
   const opening = openRepository(dir);
   opening.catch(() => undefined);
+  const noted = notedCommits(dir, notesRef, options.signal);
+  noted.catch(() => undefined);
+  const withEvidence = (async () => commitsWithEvidence(await graphRead, await noted, (await opening).shallowBoundary, options.maxCommits))();
+  withEvidence.catch(() => undefined);
+  // The patch pass then reads only those commits' diffs (a few in a hundred on the histories measured), read ahead so
+  // that it overlaps the rest. Path filters are not given to git: a pathspec turns a rename into the filtered
+  // folder into an addition.
+  async function* patches(): AsyncGenerator<GitCommit[]> {
+    const commits = [...(await withEvidence).keys()];
+    yield* readGitLogBatches({ repo: dir, commits, notesRef, patches: true, oldestFirst: false, signal: options.signal });
+  }
+  const log = readAhead(patches(), READ_AHEAD_BATCHES);
   return {
     opening,
     graphRead,
+    withEvidence,
     log,
     async close() {
       await log.return();
@@ -80,13 +98,28 @@ export function startHistoryPasses(options: MineOptions): HistoryPasses {
 }
 
 /**
+ * The commits of the walk (its first `maxCommits`) that mining can draw evidence from, in the walk's order: those of
+ * pull-request branches and runs, follow-ups to review, noted commits, and the shallow boundary (reported as
+ * skipped). The diffs of every other commit would only be read and dropped.
+ */
+function commitsWithEvidence(graph: CommitGraph, noted: Set<string>, shallowBoundary: Set<string>, maxCommits: number | undefined): Map<string, number> {
+  const found = new Map<string, number>();
+  let position = 0;
+  for (const sha of graph.parents.keys()) {
+    if (++position > (maxCommits ?? Infinity)) break;
+    if (graph.seriesOf.has(sha) || graph.followups.has(sha) || noted.has(sha) || shallowBoundary.has(sha)) found.set(sha, position);
+  }
+  return found;
+}
+
+/**
  * Mines review evidence from a repository's history: review follow-up commits, rewrites inside merged
  * pull-request branches (and the hunks they left alone), and review notes, with trailers, pull-request
  * numbers and revert labels as metadata. Skipped inputs (bot commits, binary diffs, untraceable hunks,
- * a truncated shallow history) come out as skip records. Reads the graph once without diffs (a cheap pass
- * that runs alongside) and the diffs in one streamed `git log --patch` pass, newest first as git walks (a
- * `--reverse` walk costs git a sixth more): the commits of a pull-request branch, which git shows together,
- * are held until the branch is complete and then followed oldest first. `started` are the passes
+ * a truncated shallow history) come out as skip records. Reads the graph once without diffs (a cheap pass),
+ * then streams the diffs of only the commits that can hold evidence, newest first as git walks (a `--reverse`
+ * walk costs git a sixth more): the commits of a pull-request branch, which git shows together, are held
+ * until the branch is complete and then followed oldest first. `started` are the passes
  * startHistoryPasses started for the same options, when the caller started them early.
  */
 export async function* mineGitHistory(options: MineOptions, started?: HistoryPasses): AsyncGenerator<MinedItem> {
@@ -96,7 +129,7 @@ export async function* mineGitHistory(options: MineOptions, started?: HistoryPas
   const progress = options.progress ?? noProgress;
   const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
   const isBot = botAuthorMatcher(options.botAuthors);
-  const { opening, graphRead, log } = passes;
+  const { opening, graphRead, withEvidence, log } = passes;
   /** Commits of each pull-request branch seen so far, newest first, until the whole branch is there. */
   const held = new Map<string, GitCommit[]>();
   let done = 0;
@@ -117,6 +150,8 @@ export async function* mineGitHistory(options: MineOptions, started?: HistoryPas
       yield { skip: { source: `merge ${merge.slice(0, 12)} (${why})`, reason: 'branch sync, not a pull request: its commits are mined as plain commits' } };
     }
     const total = Math.min(graph.parents.size, options.maxCommits ?? Infinity);
+    // Progress is the position in the walk: the commits without evidence are passed over, not read.
+    const positions = await withEvidence;
     const included = pathFilter(options.paths);
     const mine = (commit: GitCommit, branch: MergedBranch | undefined): Iterable<MinedItem> =>
       repo.shallowBoundary.has(commit.sha)
@@ -143,9 +178,12 @@ export async function* mineGitHistory(options: MineOptions, started?: HistoryPas
             yield* mineBranch(merge, commits);
           }
         }
-        progress.report(PHASE, ++done, total);
+        done = positions.get(commit.sha) ?? done;
+        progress.report(PHASE, done, total);
       }
     }
+    done = total;
+    progress.report(PHASE, done, total);
     // A branch cut by a commit limit or date range was still merged: follow what there is of it.
     for (const [merge, commits] of held) yield* mineBranch(merge, commits);
   } finally {

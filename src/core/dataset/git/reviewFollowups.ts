@@ -7,7 +7,7 @@ import { hunkText, newSide, oldSide } from '../../git/hunk';
 import { compileSettingPatterns } from '../../settingPatterns';
 
 /** Whether a commit answers review (dataset.reviewPatterns). */
-export type FollowupMatcher = (commit: GitCommit) => boolean;
+export type FollowupMatcher = (commit: Pick<GitCommit, 'message'>) => boolean;
 
 export function reviewFollowupMatcher(patterns: string[]): FollowupMatcher {
   const regexes = compileSettingPatterns(patterns, 'dataset.reviewPatterns', 'im');
