@@ -1,4 +1,5 @@
-// A long patch walk is read from several git processes at once; what the parser sees must be the one walk's.
+// The diffs of listed commits are read from several git processes at once: what the parser sees must be one
+// process's output, and the commits as a walk shows them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';

@@ -18,8 +18,8 @@ export interface GitCommand {
 /**
  * Runs several git commands at once and yields their standard outputs one after another, in the order given, as
  * if one command had written them all. The first streams through a pipe as it is written; the others write to
- * temporary files meanwhile (a pipe nobody reads would stop them), each read back once the parts before it are
- * consumed and deleted once read. So a long `git log` split into parts uses more than one core. Any part's
+ * temporary files meanwhile (a pipe nobody reads would stop them), each followed as it grows once the parts
+ * before it are consumed, and deleted once read. So a long `git log` split into parts uses more than one core. Any part's
  * failure is thrown where its bytes would have come; abandoning the iteration or aborting `signal` stops them all.
  */
 export async function* gitOutputsInOrder(repo: string, commands: GitCommand[], signal?: AbortSignal): AsyncGenerator<Buffer> {
