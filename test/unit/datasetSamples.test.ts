@@ -78,6 +78,14 @@ describe('buildSamples', () => {
     assert.ok(buildSamples([asked]).samples.some((s) => s.task === 'code-refinement'));
   });
 
+  it('answers an empty suggestion block with what it means, in words before it (librdb: a bare "```suggestion" over `UNUSED(p);`)', () => {
+    const comment = (text: string) => buildSamples([reviewEvent({ comment: text })]).samples.find((s) => s.task === 'review-comment')?.response;
+    assert.equal(comment('```suggestion\n```'), 'Remove these lines.\n```suggestion\n```');
+    // A suggestion with code, or words beside an empty one, already says what it asks.
+    assert.equal(comment('```suggestion\nconst b = 2;\n```'), '```suggestion\nconst b = 2;\n```');
+    assert.equal(comment('Not needed.\n```suggestion\n```'), 'Not needed.\n```suggestion\n```');
+  });
+
   it('labels a review comment for quality estimation only with its whole hunk from git', () => {
     const { samples, unused } = buildSamples([reviewEvent({ diffHunk: '@@ -1,2 +1,2 @@\n const a = 1;\n-let b = 2;' })]);
     assert.deepEqual(

@@ -16,11 +16,19 @@ export interface CommentOnLines {
 
 const SUGGESTION = /```suggestion[^\n]*\n([\s\S]*?)\n?```/;
 
-/** The comment's words without a suggestion block; a bare suggestion says what it does (an empty one removes the lines: GitHub's deletion). */
+/** What an empty suggestion block means (GitHub's way to suggest deleting the lines), in words. */
+export const REMOVAL_WORDS = 'Remove these lines.';
+
+/** Whether the comment is an empty suggestion block and nothing else: a removal without words. */
+export function isBareRemoval(comment: string): boolean {
+  return comment.replace(SUGGESTION, '').trim() === '' && SUGGESTION.exec(comment)?.[1]?.trim() === '';
+}
+
+/** The comment's words without a suggestion block; a bare suggestion says what it does. */
 function commentMessage(comment: string): string {
   const message = comment.replace(SUGGESTION, '').trim();
   if (message) return message;
-  return SUGGESTION.exec(comment)?.[1]?.trim() === '' ? 'Remove these lines.' : 'Apply the suggested change.';
+  return isBareRemoval(comment) ? REMOVAL_WORDS : 'Apply the suggested change.';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ReviewEvent } from '../reviewEvent';
+import { isBareRemoval, REMOVAL_WORDS } from './commentFinding';
 import { sampleMetadata, type Sample } from './sample';
 import { eventFile, reviewedChange, samplePrompt, type SamplePrompt } from './samplePrompt';
 
@@ -12,5 +13,7 @@ export function reviewCommentPrompt(event: ReviewEvent): SamplePrompt | undefine
 export function reviewCommentSample(event: ReviewEvent): Sample | undefined {
   const built = reviewCommentPrompt(event);
   if (!event.neededReview || !event.comment || !built) return undefined;
-  return { ...built.prompt, task: 'review-comment', groupId: event.groupId, response: event.comment, metadata: sampleMetadata(event, built.record) };
+  // An empty suggestion block alone says nothing outside GitHub's page: its meaning goes before it, in words.
+  const response = isBareRemoval(event.comment) ? `${REMOVAL_WORDS}\n${event.comment}` : event.comment;
+  return { ...built.prompt, task: 'review-comment', groupId: event.groupId, response, metadata: sampleMetadata(event, built.record) };
 }
