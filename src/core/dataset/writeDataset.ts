@@ -147,7 +147,6 @@ export async function writeDatasetFrom(items: AsyncIterable<MinedItem>, options:
     await writeOutputFiles(folder, { plan, format, base, adapterDir, report, progress: options.progress ?? noProgress, ...(signal && { signal }) });
     throwIfCancelled(signal);
     await folder.commit(plan.files);
-    
     logger.info(`Dataset written to ${folder.out}: ${split.samples.length} samples, ${pairs.length} preference pairs.`);
     return report;
   } catch (error) {

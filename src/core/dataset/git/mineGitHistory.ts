@@ -62,14 +62,13 @@ export function startHistoryPasses(options: MineOptions): HistoryPasses {
   const dir = path.resolve(options.repo);
   const range = { repo: dir, revisions: options.revisions, since: options.since, until: options.until, signal: options.signal };
   const notesRef = options.notesRef ?? DEFAULT_NOTES_REF;
-  const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
   // Everything starts at once: the graph pass (which tells the commits whose diffs can hold evidence), the list of
   // noted commits and the repository checks. The checks are awaited first, so a bad repository is reported as such
   // even though the passes fail too. Until then a failure is nobody's to handle yet.
   const graphRead = readCommitGraph({
     ...range,
     ...(options.mergeRules && { classifyMerge: mergeClassifier(options.mergeRules) }),
-    isReviewFollowup: (message) => isFollowup({ message }),
+    isReviewFollowup: reviewFollowupMatcher(options.reviewPatterns),
   });
   graphRead.catch(() => undefined);
   const opening = openRepository(dir);
@@ -127,7 +126,6 @@ export async function* mineGitHistory(options: MineOptions, started?: HistoryPas
   const passes = started ?? startHistoryPasses(options);
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
-  const isFollowup = reviewFollowupMatcher(options.reviewPatterns);
   const isBot = botAuthorMatcher(options.botAuthors);
   const { opening, graphRead, withEvidence, log } = passes;
   /** Commits of each pull-request branch seen so far, newest first, until the whole branch is there. */
@@ -156,7 +154,7 @@ export async function* mineGitHistory(options: MineOptions, started?: HistoryPas
     const mine = (commit: GitCommit, branch: MergedBranch | undefined): Iterable<MinedItem> =>
       repo.shallowBoundary.has(commit.sha)
         ? [{ skip: { source: `commit ${commit.sha.slice(0, 12)}`, reason: 'shallow clone boundary: its parents are missing, so its diff is not its real change' } }]
-        : mineCommit(commit, graph, branch, included, isFollowup(commit) && !isSquashMerge(commit), isBot(commit));
+        : mineCommit(commit, graph, branch, included, graph.followups.has(commit.sha) && !isSquashMerge(commit), isBot(commit));
     function* mineBranch(merge: string, commits: GitCommit[]): Generator<MinedItem> {
       const branch = new MergedBranch(merge, graph, included);
       // Git shows children before parents, so the reverse is parents first, as line following needs.

@@ -6,15 +6,15 @@ import type { FileDiff } from '../../git/unifiedDiff';
 import { hunkText, newSide, oldSide } from '../../git/hunk';
 import { compileSettingPatterns } from '../../settingPatterns';
 
-/** Whether a commit answers review (dataset.reviewPatterns). */
-export type FollowupMatcher = (commit: Pick<GitCommit, 'message'>) => boolean;
+/** Whether a commit's raw message says it answers review (dataset.reviewPatterns). */
+export type FollowupMatcher = (message: string) => boolean;
 
 export function reviewFollowupMatcher(patterns: string[]): FollowupMatcher {
   const regexes = compileSettingPatterns(patterns, 'dataset.reviewPatterns', 'im');
   if (regexes.length === 0) return () => false;
   // One alternation scans each message once instead of once per pattern (every commit is tested).
   const any = new RegExp(regexes.map((regex) => `(?:${regex.source})`).join('|'), 'im');
-  return (commit) => any.test(commit.message);
+  return (message) => any.test(message);
 }
 
 /**
