@@ -198,8 +198,7 @@ describe('a new user tours House Style (code-server)', () => {
 
   step('Choose Route refuses fine-tuned without an adapter, in VS Code terms with buttons, again on a second try; nothing is written to the repository', async () => {
     for (const attempt of [1, 2]) {
-      await workbench.runCommand('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)');
-      await workbench.quickPickRow('fine-tuned').click();
+      await workbench.runCommandAndPick('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)', 'fine-tuned');
       const { toast, text } = await toastText(/needs a fine-tuned model/);
       console.log(`choose fine-tuned (${attempt}): "${text}"`);
       assert.match(text, /Import an adapter, train one or choose the rag route\.$/);
@@ -210,8 +209,7 @@ describe('a new user tours House Style (code-server)', () => {
   });
 
   step('a route that can be used goes to the user settings, and the status bar shows it with its model', async () => {
-    await workbench.runCommand('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)');
-    await workbench.quickPickRow('rag').click();
+    await workbench.runCommandAndPick('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)', 'rag');
     const userSettings = path.join(profile, 'user-data', 'User', 'settings.json');
     const routeSaved = async () => (JSON.parse(await readFile(userSettings, 'utf8')) as Record<string, unknown>)['housestyle.models.route'] === 'rag';
     await waitUntil(routeSaved, 'the route in the user settings');
@@ -257,8 +255,7 @@ describe('a new user tours House Style (code-server)', () => {
   });
 
   step("the chat's route picker follows a route chosen in Choose Route", async () => {
-    await workbench.runCommand('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)');
-    await workbench.quickPickRow('hybrid').click();
+    await workbench.runCommandAndPick('House Style: Choose Route (RAG, Fine-Tuned or Hybrid)', 'hybrid');
     await workbench.page.locator(STATUS_ITEM, { hasText: '· hybrid' }).waitFor();
     await workbench.runCommand('House Style: Open Chat');
     const chat = await workbench.webviewFrame('#question');
