@@ -108,6 +108,24 @@ describe('chunkMarkdown', () => {
     for (const chunk of chunks) assert.ok(countTokens(chunk.text) + countTokens(chunk.heading) <= 64);
     assert.equal(chunks.map((c) => c.text.replace(/^# Minified\n?/, '')).join('').split(/\s+/).filter(Boolean).length, 400, 'no word lost or repeated');
   });
+
+  it('reads headings over every example ("Right:", "Wrong:") as labels: rule and examples stay one section', () => {
+    const example = (label: string, code: string) => [`###### ${label}`, '', '```cpp', code, '```', ''];
+    const text = [
+      '# Style', '', '### Names', '', 'Use snake_case for variables.', '',
+      ...example('Right:', 'size_t buffer_size;'), ...example('Wrong:', 'size_t bufferSize;'),
+      'Use full words.', '', ...example('Right:', 'size_t length;'), ...example('Wrong:', 'size_t len;'),
+      '### Casts', '', 'No C-style casts.', '', ...example('Right:', 'auto x = static_cast<int>(y);'), ...example('Wrong:', 'auto x = (int)y;'),
+      '#### Example', '', 'A section named Example only twice stays a section.', '', '#### Example', '', 'Its second one.',
+    ].join('\n');
+    const chunks = chunkMarkdown('CodingStyle.md', text, defaults);
+    assertExactLines(text, chunks);
+    assert.deepEqual([...new Set(chunks.map((c) => c.heading))], ['Style > Names', 'Style > Casts', 'Style > Casts > Example']);
+    const names = chunks.filter((c) => c.heading === 'Style > Names');
+    assert.equal(names.length, 1, 'the rules of Names and their examples fit one passage');
+    assert.match(names[0]!.text, /snake_case[\s\S]*bufferSize;[\s\S]*Use full words\.[\s\S]*size_t len;/);
+    assert.match(chunks.find((c) => c.heading === 'Style > Casts')!.text, /###### Right:\n\n```cpp\nauto x = static_cast/, "the label's lines stay in the text");
+  });
 });
 
 describe('chunkHtml', () => {

@@ -1,5 +1,6 @@
 import { countTokens } from '../tokens';
 import { HEADING_SEPARATOR, type Block, type Chunk, type ChunkingOptions, type SourceLine } from './chunk';
+import { withoutLabelHeadings } from './labelHeadings';
 
 interface CountedLine extends SourceLine {
   tokens: number;
@@ -9,11 +10,12 @@ interface CountedLine extends SourceLine {
  * Packs consecutive blocks of the same heading into chunks of at most `maxTokens` (the heading path
  * counts too), keeping each block whole where it fits and splitting larger ones at line boundaries.
  * Consecutive chunks of one section share about `overlapTokens` of trailing lines, except where a chunk
- * starts with a rule (a list item): rules are packed whole, each in one chunk where it fits.
+ * starts with a rule (a list item): rules are packed whole, each in one chunk where it fits. Label headings
+ * ("Right:", "Wrong:") are not sections (`withoutLabelHeadings`).
  */
 export function packBlocks(source: string, blocks: Block[], options: ChunkingOptions, appliesTo: string[] = []): Chunk[] {
   const chunks: Chunk[] = [];
-  for (const section of groupByHeading(blocks)) {
+  for (const section of groupByHeading(withoutLabelHeadings(blocks))) {
     const heading = section.heading.join(HEADING_SEPARATOR);
     const budget = Math.max(8, options.maxTokens - countTokens(heading));
     let current: CountedLine[] = [];
