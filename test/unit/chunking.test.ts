@@ -120,6 +120,7 @@ describe('chunkMarkdown', () => {
     ].join('\n');
     const chunks = chunkMarkdown('CodingStyle.md', text, defaults);
     assertExactLines(text, chunks);
+    assert.equal(chunkMarkdown('README.md', "## <a name='imports'>Imports</a>\n\nNo wildcards.", defaults)[0]!.heading, 'Imports', 'an anchor in a heading is markup, not its name');
     assert.deepEqual([...new Set(chunks.map((c) => c.heading))], ['Style > Names', 'Style > Casts', 'Style > Casts > Example']);
     const names = chunks.filter((c) => c.heading === 'Style > Names');
     assert.equal(names.length, 1, 'the rules of Names and their examples fit one passage');

@@ -56,7 +56,9 @@ function range(lines: string[], start: number, end: number) {
   return lines.slice(start - 1, end).map((text, i) => ({ line: start + i, text }));
 }
 
+/** A heading's words: inline HTML (an anchor such as `<a name='imports'>Imports</a>`) is markup, not its name. */
 function plainText(node: Nodes | RootContent): string {
+  if (node.type === 'html') return '';
   if ('value' in node && typeof node.value === 'string') return node.value;
   if ('children' in node) return (node.children as RootContent[]).map(plainText).join('');
   return '';
