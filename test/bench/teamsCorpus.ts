@@ -23,6 +23,16 @@ export interface Source {
   url: string;
 }
 
+/** A section or bullet of another document that states the snippet's own rule (`| also doc: label @ first-last`). */
+export interface AlsoLabel {
+  doc: string;
+  /** Where that document sits in the benchmark's workspace (its source's `workspacePath`). */
+  source: string;
+  label: string;
+  start: number;
+  end: number;
+}
+
 export interface Snippet {
   name: string;
   doc: string;
@@ -30,20 +40,35 @@ export interface Snippet {
   label: string;
   start: number;
   end: number;
+  /** The same rule stated by other documents: a hit on any of these finds the snippet as its own label does. */
+  also: AlsoLabel[];
   code: string;
   heldOut: boolean;
 }
 
-async function loadSnippets(heldOut: ReadonlySet<string>): Promise<Snippet[]> {
-  const text = await readFile(path.join(DATA, 'snippets.txt'), 'utf8');
+/**
+ * Parses snippets.txt: `=== document/id | path | label @ first-last`, then any number of
+ * `| also document: label @ first-last`, then the code. An unknown document or a malformed label throws.
+ */
+export function parseSnippets(text: string, sources: readonly Source[], heldOut: ReadonlySet<string>): Snippet[] {
+  const workspacePathOf = new Map(sources.map((source) => [source.doc, source.workspacePath]));
   return text
     .split(/^=== /m)
     .filter(Boolean)
     .map((entry) => {
       const [header, ...code] = entry.split('\n');
-      const [name, file, labelled] = header!.split(' | ').map((part) => part.trim());
-      const [, label, start, end] = /^(.*) @ (\d+)-(\d+)$/.exec(labelled!)!;
-      return { name: name!, doc: name!.split('/')[0]!, path: file!, label: label!, start: Number(start), end: Number(end), code: code.join('\n').trimEnd(), heldOut: heldOut.has(name!) };
+      const [name, file, labelled, ...rest] = header!.split(' | ').map((part) => part.trim());
+      const own = /^(.*) @ (\d+)-(\d+)$/.exec(labelled ?? '');
+      if (!own) throw new Error(`snippets.txt: ${name}: no "label @ first-last" in "${header}"`);
+      const also = rest.map((part): AlsoLabel => {
+        const match = /^also ([^:]+): (.*) @ (\d+)-(\d+)$/.exec(part);
+        if (!match) throw new Error(`snippets.txt: ${name}: "${part}" is not "also document: label @ first-last"`);
+        const [, doc, label, start, end] = match;
+        const source = workspacePathOf.get(doc!);
+        if (source === undefined) throw new Error(`snippets.txt: ${name}: no document named ${doc} in sources.json`);
+        return { doc: doc!, source, label: label!, start: Number(start), end: Number(end) };
+      });
+      return { name: name!, doc: name!.split('/')[0]!, path: file!, label: own[1]!, start: Number(own[2]), end: Number(own[3]), also, code: code.join('\n').trimEnd(), heldOut: heldOut.has(name!) };
     });
 }
 
@@ -59,15 +84,38 @@ async function documentText(source: Source): Promise<{ text: string } | { skip: 
   }
 }
 
-/** Whether a hit covers the labelled lines: at least 3 of them, or all of a shorter label. */
+/** Whether a hit covers labelled lines of a document: at least 3 of them, or all of a shorter label. */
+function coversLines(hit: Hit, workspacePath: string, start: number, end: number): boolean {
+  const needed = Math.min(3, end - start + 1);
+  return hit.source === workspacePath && Math.min(hit.endLine, end) - Math.max(hit.startLine, start) + 1 >= needed;
+}
+
+/**
+ * Which of the snippet's labels a hit covers: `own` for its own (in `source`, its document), else the first
+ * `also` label covered (in that label's document), else undefined.
+ */
+export function labelCovered(hit: Hit, source: Source, snippet: Snippet): 'own' | AlsoLabel | undefined {
+  if (coversLines(hit, source.workspacePath, snippet.start, snippet.end)) return 'own';
+  return snippet.also.find((also) => coversLines(hit, also.source, also.start, also.end));
+}
+
+/** Whether a hit finds the snippet: it covers its own label or any of its `also` labels. */
 export function covers(hit: Hit, source: Source, snippet: Snippet): boolean {
-  const needed = Math.min(3, snippet.end - snippet.start + 1);
-  return hit.source === source.workspacePath && Math.min(hit.endLine, snippet.end) - Math.max(hit.startLine, snippet.start) + 1 >= needed;
+  return labelCovered(hit, source, snippet) !== undefined;
+}
+
+/** The 1-based rank of the first hit in the top K that finds the snippet, and the label it covers; undefined when none does. */
+export function foundAt(hits: readonly Hit[], source: Source, snippet: Snippet): { rank: number; label: 'own' | AlsoLabel } | undefined {
+  const top = hits.slice(0, K);
+  for (let index = 0; index < top.length; index++) {
+    const label = labelCovered(top[index]!, source, snippet);
+    if (label) return { rank: index + 1, label };
+  }
+  return undefined;
 }
 
 export function rankOf(hits: readonly Hit[], source: Source, snippet: Snippet): number | undefined {
-  const index = hits.slice(0, K).findIndex((hit) => covers(hit, source, snippet));
-  return index < 0 ? undefined : index + 1;
+  return foundAt(hits, source, snippet)?.rank;
 }
 
 /** The documents that could be read (each with its text) and the snippets about them; a line per document skipped. */
@@ -91,6 +139,16 @@ export async function loadTeamsCorpus(): Promise<TeamsCorpus> {
   }
   const sources = all.filter((source) => texts.has(source.doc));
   const sourceOf = new Map(sources.map((source) => [source.doc, source]));
-  const snippets = (await loadSnippets(heldOutNames)).filter((snippet) => sourceOf.has(snippet.doc));
+  const parsed = parseSnippets(await readFile(path.join(DATA, 'snippets.txt'), 'utf8'), all, heldOutNames);
+  for (const snippet of parsed) {
+    for (const { doc, start, end } of [snippet, ...snippet.also]) {
+      const lines = texts.get(doc)?.split(/\r?\n/).length;
+      if (lines !== undefined && !(start >= 1 && start <= end && end <= lines)) throw new Error(`snippets.txt: ${snippet.name}: lines ${start}-${end} are not within ${doc}'s ${lines}`);
+    }
+  }
+  // A snippet whose own document was skipped is left out; an `also` label in a skipped document is dropped.
+  const snippets = parsed
+    .filter((snippet) => sourceOf.has(snippet.doc))
+    .map((snippet) => ({ ...snippet, also: snippet.also.filter((also) => sourceOf.has(also.doc)) }));
   return { sources, texts, sourceOf, snippets, skipped };
 }
