@@ -13,7 +13,6 @@ import type { Embedder, EmbedderChoice } from './embedder';
 import { chooseEmbedder } from './embedders/chooseEmbedder';
 import { codeOf, codeTokens } from './codeTokens';
 import { documentLanguages } from './documentLanguages';
-import { measureHubs } from './hubness';
 import { retryCommitConflicts } from './commitRetry';
 import { explainIndexFailure } from './indexDamage';
 import { acquireIndexLock, describeHolder, indexLockFile } from './indexLock';
@@ -340,12 +339,6 @@ async function maintainTable(run: IndexRun, { incremental }: { incremental: bool
   await retryCommitConflicts(() => store.maintainIndexes(run.embedder.lexical ? Infinity : run.config.index.vectorIndexMinRows, { signal, progress })).catch(tolerateUpkeepFailure);
   if (!incremental && report.updated + report.removed + report.repaired > 0) {
     await retryCommitConflicts(() => store.cleanupOldVersions(new Date(Date.now() - VERSION_GRACE_MS), { signal, progress })).catch(tolerateUpkeepFailure);
-    // Only the lexical path discounts hubs (measured there; semantic search was not). A watcher's run leaves the last
-    // measurement: a few changed passages barely move it, and it costs up to MAX_PROBES searches.
-    if (run.embedder.lexical) await retryCommitConflicts(async () => store.writeHubs(await measureHubs(store, (done, total) => {
-      throwIfCancelled(signal, CANCELLED, CANCELLED_HINT);
-      if (done % 50 === 0 || done === total) progress.report('Measuring which passages match any code', done, total);
-    }))).catch(tolerateUpkeepFailure);
   }
 }
 

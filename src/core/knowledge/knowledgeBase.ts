@@ -7,7 +7,6 @@ import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
 import { speaksTo } from './documentLanguages';
-import { discountHubs } from './hubness';
 import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
@@ -121,8 +120,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
         });
     // Passages further down may overtake the top k: those whose heading names words of the query, and where some of
     // the top k are about other languages, those about the code's; four times as many are weighed.
-    const searchedFirst = await searched(CANDIDATES_PER_RESULT * k);
-    const found = embedder.lexical ? discountHubs(searchedFirst, await this.store.hubRatios()) : searchedFirst;
+    const found = await searched(CANDIDATES_PER_RESULT * k);
     const { language } = options;
     const candidates = language === undefined || found.every((passage) => speaksTo(passage.languages ?? [], language)) ? found : preferLanguage(found, language);
     const passages = preferHeadingMatches(query, candidates, k);

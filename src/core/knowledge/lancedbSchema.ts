@@ -48,17 +48,6 @@ export function tableName(kb: string): string {
   return `kb_${kb}`;
 }
 
-/** The table beside a knowledge base's that holds how often each of its passages matches any code (`hubness.ts`). */
-export function hubTableName(kb: string): string {
-  return `hubs_${kb}`;
-}
-
-/** The Arrow schema of the hub table: a passage's id, and how many times the average passage it matches code. */
-export function hubSchema(arrow: typeof Arrow): Arrow.Schema {
-  const { Schema, Field, Utf8, Float32 } = arrow;
-  return new Schema([new Field('id', new Utf8(), false), new Field('ratio', new Float32(), false)]);
-}
-
 /** The Arrow schema of a new table; its metadata says which embedder and dimension made the vectors. */
 export function tableSchema(arrow: typeof Arrow, identity: StoreIdentity): Arrow.Schema {
   const { Schema, Field, Utf8, Int32, Float32, FixedSizeList } = arrow;

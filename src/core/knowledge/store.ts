@@ -6,7 +6,7 @@ import type { Progress } from '../log';
 import type { Passage } from './passage';
 import { retryCommitConflicts } from './commitRetry';
 import { isObjectStorageUri } from './indexUri';
-import { FTS_COLUMN, FULL_TEXT_OPTIONS, hubSchema, hubTableName, OUTDATED_SCHEMA, PASSAGE_COLUMNS, SCHEMA_VERSION, tableName, tableSchema, VECTOR_COLUMN, type ChunkRow, type StoreIdentity } from './lancedbSchema';
+import { FTS_COLUMN, FULL_TEXT_OPTIONS, OUTDATED_SCHEMA, PASSAGE_COLUMNS, SCHEMA_VERSION, tableName, tableSchema, VECTOR_COLUMN, type ChunkRow, type StoreIdentity } from './lancedbSchema';
 import { loadLanceDb } from './loadLanceDb';
 import { sqlStringList } from './escapeSql';
 import { keepIndexOutOfGit } from './indexGitignore';
@@ -20,19 +20,10 @@ export interface StoredFile {
   stamps: Set<string>;
 }
 
-/** A search of the table: BM25 with vectors beside it or as a top-up, or BM25 alone. */
-type SearchRequest = { k: number; where?: string } & (VectorSearch | { fullTextOnly: true });
-interface VectorSearch {
-  vector: () => Promise<Float32Array>;
-  fuseVectors: boolean;
-}
-
 /** One knowledge base's LanceDB table: the only place that speaks LanceDB. */
 export class KnowledgeStore {
   /** Which indexes exist, and whether each covers every row of this handle's version (read once per version). */
   private indexes?: Promise<{ fullText?: { complete: boolean }; vector?: { complete: boolean } }>;
-  /** The hub ratios (`hubRatios`), read once per handle. */
-  private hubs?: Promise<ReadonlyMap<string, number>>;
 
   private constructor(
     private readonly connection: Connection,
@@ -212,10 +203,9 @@ export class KnowledgeStore {
    * reciprocal rank (`fuseByRank`; LanceDB's own hybrid query runs them one after the other). BM25 alone
    * when `fuseVectors` is false (a lexical embedder's vectors only echo BM25, less sharply), topped up with
    * nearest vectors when fewer than k passages share a word with the query. Vectors alone where the
-   * full-text index is not built yet (an index run was interrupted) or the query has no words. With
-   * `fullTextOnly`, BM25 alone and nothing else (hub measurement: no embedder is called).
+   * full-text index is not built yet (an index run was interrupted) or the query has no words.
    */
-  async search(query: string, options: SearchRequest): Promise<Passage[]> {
+  async search(query: string, options: { vector: () => Promise<Float32Array>; fuseVectors: boolean; k: number; where?: string }): Promise<Passage[]> {
     this.indexes ??= this.readIndexes();
     const indexes = await this.indexes;
     const hasWords = /[\p{L}\p{N}]/u.test(query) && indexes.fullText !== undefined;
@@ -225,11 +215,10 @@ export class KnowledgeStore {
       const narrowed = where ? search.where(where) : search;
       return complete ? narrowed.fastSearch() : narrowed;
     };
-    const nearest = async () => prepared(this.table.query().nearestTo(await (options as VectorSearch).vector()), indexes.vector?.complete).select([...PASSAGE_COLUMNS, '_distance']).limit(k).toArray();
+    const nearest = async () => prepared(this.table.query().nearestTo(await options.vector()), indexes.vector?.complete).select([...PASSAGE_COLUMNS, '_distance']).limit(k).toArray();
     const matching = () => prepared(this.table.query().fullTextSearch(query, { columns: FTS_COLUMN }), indexes.fullText?.complete).select([...PASSAGE_COLUMNS, '_score']).limit(k).toArray();
     let rows: Row[];
-    if ('fullTextOnly' in options) rows = hasWords ? await matching() : [];
-    else if (!hasWords) rows = await nearest();
+    if (!hasWords) rows = await nearest();
     else if (options.fuseVectors) rows = fuseByRank(await Promise.all([matching(), nearest()]), k);
     else {
       rows = await matching();
@@ -255,51 +244,15 @@ export class KnowledgeStore {
     }));
   }
 
-  /** Every stored passage without its vector, batch by batch (for health checks and hub measurement over the whole knowledge base). */
-  async *passages(): AsyncGenerator<Pick<Passage, 'id' | 'source' | 'heading' | 'text' | 'startLine' | 'endLine'>> {
-    for await (const batch of this.table.query().select(['id', 'source', 'heading', 'text', 'start_line', 'end_line'])) {
-      const columns = ['id', 'source', 'heading', 'text', 'start_line', 'end_line'].map((column) => batch.getChild(column)!);
+  /** Every stored passage without its vector, batch by batch (for health checks over the whole knowledge base). */
+  async *passages(): AsyncGenerator<Pick<Passage, 'source' | 'heading' | 'text' | 'startLine' | 'endLine'>> {
+    for await (const batch of this.table.query().select(['source', 'heading', 'text', 'start_line', 'end_line'])) {
+      const columns = ['source', 'heading', 'text', 'start_line', 'end_line'].map((column) => batch.getChild(column)!);
       for (let i = 0; i < batch.numRows; i++) {
-        const [id, source, heading, text, startLine, endLine] = columns.map((column) => column.get(i));
-        yield { id, source, heading, text, startLine, endLine };
+        const [source, heading, text, startLine, endLine] = columns.map((column) => column.get(i));
+        yield { source, heading, text, startLine, endLine };
       }
     }
-  }
-
-  /** Replaces the hub table (passage id to hub ratio; passages absent match code no more than most). */
-  async writeHubs(ratios: ReadonlyMap<string, number>): Promise<void> {
-    const { arrow } = await loadLanceDb();
-    const table = await this.connection.createEmptyTable(hubTableName(this.kb), hubSchema(arrow), { mode: 'overwrite' });
-    try {
-      if (ratios.size > 0) await table.add([...ratios].map(([id, ratio]) => ({ id, ratio })));
-    } finally {
-      table.close();
-    }
-    this.hubs = undefined;
-  }
-
-  /**
-   * The hub ratios measured at the last full index run, read once per handle. None where no run measured them (an
-   * index made before them, or by a semantic embedder) or the table does not read: search then goes without.
-   */
-  hubRatios(): Promise<ReadonlyMap<string, number>> {
-    this.hubs ??= (async () => {
-      const ratios = new Map<string, number>();
-      const table = await this.connection.openTable(hubTableName(this.kb)).catch(() => undefined);
-      if (!table) return ratios;
-      try {
-        for await (const batch of table.query().select(['id', 'ratio'])) {
-          const [ids, values] = ['id', 'ratio'].map((column) => batch.getChild(column)!);
-          for (let i = 0; i < batch.numRows; i++) ratios.set(ids!.get(i) as string, values!.get(i) as number);
-        }
-        return ratios;
-      } catch {
-        return new Map<string, number>();
-      } finally {
-        table.close();
-      }
-    })();
-    return this.hubs;
   }
 
   /**
@@ -317,24 +270,20 @@ export class KnowledgeStore {
   async refresh(): Promise<void> {
     await this.table.checkoutLatest();
     this.indexes = undefined;
-    this.hubs = undefined;
   }
 
   /** Deletes a knowledge base's table, damaged or not, so that it can be built afresh. */
   static async drop(uri: string, kb: string, storageOptions?: Record<string, string>): Promise<void> {
-    const tables = [tableName(kb), hubTableName(kb)];
     if (!isObjectStorageUri(uri)) {
       // A damaged table may not even open; its folder is simply removed.
-      for (const table of tables) await rm(path.join(uri, `${table}.lance`), { recursive: true, force: true });
+      await rm(path.join(uri, `${tableName(kb)}.lance`), { recursive: true, force: true });
       return;
     }
     const connection = await connect(uri, storageOptions);
     try {
-      for (const table of tables) {
-        await connection.dropTable(table).catch((error: Error) => {
-          if (!/not found|does not exist/i.test(error.message)) throw error;
-        });
-      }
+      await connection.dropTable(tableName(kb));
+    } catch (error) {
+      if (!/not found|does not exist/i.test((error as Error).message)) throw error;
     } finally {
       connection.close();
     }
