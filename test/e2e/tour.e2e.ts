@@ -228,6 +228,9 @@ describe('a new user tours House Style (code-server)', () => {
     await picker.click();
     console.log(`dataset: "${(await toastText(/Dataset written/)).text}"`);
     await workbench.clearNotifications();
+    // The card's preview renders after the toast, and can take the focus when it does: the next step waits for it.
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'Preview README.md' }).waitFor();
+    await workbench.webviewFrame('h1:text("House Style fine-tuning dataset")');
   });
 
   step('Train Adapter on that dataset: LLaMA-Factory (its stand-in) trains, and the adapter is registered as the active version', async () => {

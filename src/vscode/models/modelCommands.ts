@@ -109,7 +109,8 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
       const [adapter] =
         (await vscode.window.showOpenDialog({ title: 'Import a LoRA adapter: a PEFT folder or a .gguf file', canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: 'Import' })) ?? [];
       if (!adapter) return;
-      const base = await vscode.window.showInputBox({ title: 'Import Adapter', prompt: 'The Ollama base model it was trained on', value: config.ollama.model, validateInput: (v) => (v.trim() ? undefined : 'Enter a model name.') });
+      // The second step of the command: a view that opens meanwhile (a dataset card's preview) must not close it.
+      const base = await vscode.window.showInputBox({ title: 'Import Adapter', prompt: 'The Ollama base model it was trained on', value: config.ollama.model, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a model name.') });
       if (!base) return;
       const result = await withEditorProgress(ctx.activity, { kind: 'importing', label: path.basename(adapter.fsPath) }, { title: 'House Style: importing the adapter into Ollama', describe: (phase, _done, _total, detail) => (detail ? `${phase}: ${detail}` : phase) }, (progress, signal) =>
         service.importModel({ adapter: adapter.fsPath, base: base.trim(), progress, signal }),
@@ -136,6 +137,7 @@ export const modelCommands: Record<string, WorkspaceCommand> = {
         title: 'Train Adapter',
         prompt: 'Where LLaMA-Factory runs: empty for this machine, or HOST:DIR for a GPU machine reached over ssh',
         placeHolder: 'gpu-box:/srv/housestyle',
+        ignoreFocusOut: true,
       });
       if (remote === undefined) return;
       // The user's own settings only: a workspace must never choose what runs on the training host.
