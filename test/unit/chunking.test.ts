@@ -6,6 +6,7 @@ import { chunkHtml } from '../../src/core/knowledge/chunk/html';
 import { chunkCodeComments } from '../../src/core/knowledge/chunk/codeComments';
 import type { Chunk } from '../../src/core/knowledge/chunk/chunk';
 import { countTokens } from '../../src/core/knowledge/tokens';
+import { codeOf } from '../../src/core/knowledge/codeTokens';
 
 const defaults = { maxTokens: 512, overlapTokens: 50 };
 
@@ -151,6 +152,23 @@ describe('chunkHtml', () => {
         ['Guide > Tables', 6, 9, 'Rule | Why\nno var | scoping\none\ntwo'],
       ],
     );
+  });
+
+  it('keeps code as code: a <pre> block fenced with its language, inline <code> in backticks, none in headings', () => {
+    const html = [
+      '<h3>6.2 Caught exceptions: not <code>ignored</code></h3>', // 1
+      '<p>Rethrow it as an <code class="prettyprint lang-java">AssertionError</code>.</p>', // 2
+      '<pre class="prettyprint lang-java">try {', // 3
+      '  parse(text);', // 4
+      '} catch (NumberFormatException ok) {', // 5
+      '}', // 6
+      '</pre>', // 7
+    ].join('\n');
+    const [chunk] = chunkHtml('javaguide.html', html, defaults);
+    assert.equal(chunk!.heading, '6.2 Caught exceptions: not ignored');
+    assert.equal(chunk!.text, ['Rethrow it as an `AssertionError`.', '```java', 'try {', '  parse(text);', '} catch (NumberFormatException ok) {', '}', '```'].join('\n'));
+    assert.deepEqual([chunk!.startLine, chunk!.endLine], [2, 7]);
+    assert.match(codeOf(chunk!.text), /^AssertionError\ntry \{/, 'the code tokens of HTML guides are indexed');
   });
 });
 

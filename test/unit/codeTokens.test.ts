@@ -31,4 +31,7 @@ test('a passage\'s code is its fenced and indented blocks and its inline spans',
   // A list item's prose wrapped onto an indented line is prose, as CommonMark reads it; after a blank line it is code.
   const list = ['- Opening braces go on the same line as', '    the declaration they open.', '', '    if (x) {', '\tcall();'].join('\n');
   assert.equal(codeOf(list), ['    if (x) {', '\tcall();'].join('\n'));
+  // AsciiDoc: a listing block under its [source] line is code; a Markdown heading's `----` underline is not.
+  const asciiDoc = ['Use `snake_case`.', '', '[source,ruby]', '----', '# bad', 'def someMethod', '----', '', 'Setext title', '----', 'prose'].join('\n');
+  assert.equal(codeOf(asciiDoc), ['snake_case', '# bad', 'def someMethod'].join('\n'));
 });

@@ -11,6 +11,7 @@ test('a document is about the languages its title names and most of its code exa
   assert.deepEqual(documentLanguages('<!--{\n\t"Title": "Effective Go",\n\t"Template": true\n}-->\n\n<h2 id="names">Names</h2>\n<pre>\nx := 1\n</pre>\n'), ['Go']);
   assert.deepEqual(documentLanguages('Naming\n======\n\n.. code-block:: python\n\n   x = 1\n'), ['Python']);
   assert.deepEqual(documentLanguages('<h1>Rules</h1>\n<pre><code class="language-rust">fn main() {}</code></pre>\n'), ['Rust']);
+  assert.deepEqual(documentLanguages('= Conventions\n\n== Naming\n\n[source,ruby]\n----\ndef some_method\nend\n----\n'), ['Ruby']);
   // "Java" is not JavaScript's prefix, and "go" in lower case is a verb.
   assert.deepEqual(documentLanguages('# Java conventions we go by\n'), ['Java']);
   // A guide in TypeScript with one JSON config and one stray Python line among many examples.

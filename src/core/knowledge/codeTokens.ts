@@ -36,12 +36,30 @@ function spelled(word: string): string {
 /** Identifiers, numbers, and runs of other symbols (no spaces between them). */
 const TOKEN = /[\p{L}_$][\p{L}\p{N}_$]*|\p{N}[\p{L}\p{N}_.]*|[^\s\p{L}\p{N}_$]+/gu;
 
-/** The code in a passage of a document: fenced and indented blocks (after a blank line or more code), and inline spans in backticks. */
+/**
+ * The code in a passage of a document: fenced and indented blocks (after a blank line or more code), AsciiDoc
+ * listing blocks under a `[source,…]` or `[listing]` line, and inline spans in backticks.
+ */
 export function codeOf(text: string): string {
   const code: string[] = [];
   let fenced = false;
+  // The delimiter line (`----`) that closes an open AsciiDoc listing block.
+  let listing: string | undefined;
   let previous: 'blank' | 'code' | 'text' = 'blank';
+  let sourceAttribute = false;
   for (const line of text.split('\n')) {
+    if (listing !== undefined) {
+      if (line.trimEnd() === listing) listing = undefined;
+      else code.push(line);
+      continue;
+    }
+    // Only after its attribute line: `----` alone is a thematic break or a heading's underline in Markdown.
+    if (sourceAttribute && /^(-{4,}|\.{4,})\s*$/.test(line)) {
+      listing = line.trimEnd();
+      sourceAttribute = false;
+      continue;
+    }
+    sourceAttribute = /^\[(?:source|listing)\b[^\]]*\]\s*$/.test(line);
     if (/^\s*(```|~~~)/.test(line)) {
       fenced = !fenced;
       previous = 'blank';

@@ -17,7 +17,7 @@ export function documentLanguages(text: string, source = ''): string[] {
   const found = new Set([...titleLanguages(titleOf(text)), ...pathLanguages(source)]);
   const examples = new Map<string, number>();
   for (const match of text.matchAll(CODE_TAG)) {
-    const language = LANGUAGE_TAGS[(match[1] ?? match[2] ?? match[3] ?? '').toLowerCase()];
+    const language = LANGUAGE_TAGS[(match[1] ?? match[2] ?? match[3] ?? match[4] ?? '').toLowerCase()];
     if (language) examples.set(language, (examples.get(language) ?? 0) + 1);
   }
   const tagged = [...examples.values()].reduce((sum, n) => sum + n, 0);
@@ -54,8 +54,8 @@ export function isProgrammingLanguage(language: string): boolean {
   return PROGRAMMING_LANGUAGES.has(language);
 }
 
-/** Code example tags: Markdown fences, reStructuredText directives, HTML classes. */
-const CODE_TAG = /^[ \t]*(?:```|~~~)[ \t]*\{?\.?([\w+#-]+)|^[ \t]*\.\. (?:code-block|code|sourcecode|highlight)::[ \t]*([\w+#-]+)|class="[^"]*\b(?:language|lang)-([\w+#-]+)/gim;
+/** Code example tags: Markdown fences, reStructuredText directives, HTML classes, AsciiDoc source blocks. */
+const CODE_TAG = /^[ \t]*(?:```|~~~)[ \t]*\{?\.?([\w+#-]+)|^[ \t]*\.\. (?:code-block|code|sourcecode|highlight)::[ \t]*([\w+#-]+)|class="[^"]*\b(?:language|lang)-([\w+#-]+)|^\[source,[ \t]*([\w+#-]+)/gim;
 
 const LANGUAGE_TAGS: Record<string, string> = {
   py: 'Python', python: 'Python', python3: 'Python', py3: 'Python', pycon: 'Python', pyi: 'Python',

@@ -26,11 +26,11 @@ export function chunkHtml(source: string, text: string, options: ChunkingOptions
     if (level && location) {
       headings.length = Math.min(headings.length, Number(level) - 1);
       while (headings.length < Number(level) - 1) headings.push('');
-      headings.push(collapse(textOf(element)));
+      headings.push(collapse(textOf(element, { plain: true })));
       return;
     }
     if (BLOCK.has(element.tagName) && location && !(element.tagName === 'li' && hasBlockChild(element))) {
-      const content = element.tagName === 'pre' ? textOf(element).replace(/\n$/, '') : collapse(textOf(element, element.tagName === 'tr' ? ' | ' : ''));
+      const content = element.tagName === 'pre' ? fenced(element) : collapse(textOf(element, { cellSeparator: element.tagName === 'tr' ? ' | ' : '' }));
       const line = Math.min(location.startLine, lastLine);
       if (content) blocks.push({ heading: headings.filter(Boolean), lines: [{ line, endLine: Math.max(line, Math.min(location.endLine, lastLine)), text: content }], rule: element.tagName === 'li' });
       return;
@@ -41,12 +41,25 @@ export function chunkHtml(source: string, text: string, options: ChunkingOptions
   return packBlocks(source, blocks, options);
 }
 
-function textOf(node: Node, cellSeparator = ''): string {
+/**
+ * A preformatted block as a fenced code block, tagged with its language where its class names one
+ * (`prettyprint lang-java`, `language-go`): passages hold code as the Markdown guides' do, so its code tokens are
+ * indexed (`codeOf`) and a prompt shows where code starts and ends.
+ */
+function fenced(pre: Element): string {
+  const classes = [pre, ...pre.childNodes.filter((child): child is Element => 'tagName' in child && child.tagName === 'code')].flatMap((element) => element.attrs.filter((attr) => attr.name === 'class').map((attr) => attr.value));
+  const language = /\b(?:lang|language)-([\w+#-]+)/.exec(classes.join(' '))?.[1] ?? '';
+  return `\`\`\`${language}\n${textOf(pre, { plain: true }).replace(/\n$/, '')}\n\`\`\``;
+}
+
+/** The text of a node; inline `<code>` in backticks, as in Markdown, unless `plain` (headings, code blocks). */
+function textOf(node: Node, options: { cellSeparator?: string; plain?: boolean } = {}): string {
   if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
   if (!('childNodes' in node) || SKIP.has(node.nodeName)) return '';
   if (node.nodeName === 'br') return '\n';
-  const parts = node.childNodes.map((child) => textOf(child, cellSeparator));
-  return cellSeparator && node.nodeName === 'tr' ? parts.map((p) => p.trim()).filter(Boolean).join(cellSeparator) : parts.join('');
+  const parts = node.childNodes.map((child) => textOf(child, options));
+  if (node.nodeName === 'code' && !options.plain) return `\`${parts.join('')}\``;
+  return options.cellSeparator && node.nodeName === 'tr' ? parts.map((p) => p.trim()).filter(Boolean).join(options.cellSeparator) : parts.join('');
 }
 
 function hasBlockChild(element: Element): boolean {
