@@ -32,21 +32,10 @@ export function documentLanguages(text: string, source = ''): string[] {
 }
 
 /** Whether a document about `languages` speaks to code in `language` (kin count: a JavaScript guide serves TypeScript; C and C++ are not kin). */
-function speaksTo(languages: readonly string[], language: string): boolean {
+export function speaksTo(languages: readonly string[], language: string): boolean {
   if (languages.length === 0) return true;
   const family = kinOf(language);
   return languages.some((other) => kinOf(other) === family);
-}
-
-/** How closely a document about `languages` speaks to code in `language`: its own language, a kin one (a JavaScript guide for TypeScript), or neither. */
-export function affinity(languages: readonly string[], language: string): 'own' | 'kin' | 'other' {
-  if (languages.length === 0 || languages.some((other) => baseOf(other) === baseOf(language))) return 'own';
-  return speaksTo(languages, language) ? 'kin' : 'other';
-}
-
-/** A language without its dialect's markup: JSX is JavaScript, TSX TypeScript. */
-function baseOf(language: string): string {
-  return language.replace(/ \((JSX|TSX)\)$/, '');
 }
 
 /** Whether `language` (as `languageOf` names it) is one documents can be about, so that a search for its code may prefer them. */

@@ -6,7 +6,7 @@ import type { OllamaClient } from '../models/ollama/client';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
-import { affinity } from './documentLanguages';
+import { speaksTo } from './documentLanguages';
 import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
@@ -122,7 +122,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     // the top k are about other languages, those about the code's; four times as many are weighed.
     const found = await searched(CANDIDATES_PER_RESULT * k);
     const { language } = options;
-    const candidates = language === undefined || found.every((passage) => affinity(passage.languages ?? [], language) === 'own') ? found : preferLanguage(found, language);
+    const candidates = language === undefined || found.every((passage) => speaksTo(passage.languages ?? [], language)) ? found : preferLanguage(found, language);
     const passages = preferHeadingMatches(query, candidates, k);
     if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
     return passages;
@@ -156,20 +156,9 @@ const CANDIDATES_PER_RESULT = 4;
 /** Weight of a passage from a document about other languages than the code's: a JavaScript rule can still serve Python code, but only where it matches far better than Python's own. */
 const OTHER_LANGUAGE_WEIGHT = 0.5;
 
-/**
- * Weight of a passage from a document about a kin language (a JavaScript guide, for TypeScript code): it serves, but
- * the code's own language's guide serves better. Halfway between the two; on the team documents' tuning half
- * (test/bench/retrieval.bench.ts) 0.75 and 0.6 both raised MRR (0.439 to 0.445 and 0.456: a TypeScript snippet's
- * rule from rank 4 to 2 and 1), the only snippet that moved; `retrievalGuides` did not move.
- */
-const KIN_LANGUAGE_WEIGHT = 0.75;
-
-/** Passages reordered for code in `language`: those of documents about kin languages weigh a little less, other languages' less still. */
+/** Passages reordered for code in `language`: those of documents about other languages weigh less. */
 function preferLanguage(passages: Passage[], language: string): Passage[] {
   return passages
-    .map((passage) => {
-      const near = affinity(passage.languages ?? [], language);
-      return near === 'own' ? passage : { ...passage, score: passage.score * (near === 'kin' ? KIN_LANGUAGE_WEIGHT : OTHER_LANGUAGE_WEIGHT) };
-    })
+    .map((passage) => (speaksTo(passage.languages ?? [], language) ? passage : { ...passage, score: passage.score * OTHER_LANGUAGE_WEIGHT }))
     .sort((a, b) => b.score - a.score);
 }
