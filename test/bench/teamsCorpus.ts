@@ -50,7 +50,7 @@ export interface Snippet {
  * Parses snippets.txt: `=== document/id | path | label @ first-last`, then any number of
  * `| also document: label @ first-last`, then the code. An unknown document or a malformed label throws.
  */
-export function parseSnippets(text: string, sources: readonly Source[], heldOut: ReadonlySet<string>): Snippet[] {
+function parseSnippets(text: string, sources: readonly Source[], heldOut: ReadonlySet<string>): Snippet[] {
   const workspacePathOf = new Map(sources.map((source) => [source.doc, source.workspacePath]));
   return text
     .split(/^=== /m)

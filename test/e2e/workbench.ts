@@ -88,16 +88,8 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     // A view that opens or restores meanwhile (a dataset card's preview, a reloaded window) can take the focus and
     // close the palette before its row is chosen: it is then opened again. Nothing ran, as the row was not clicked.
-    for (let attempt = 1; ; attempt++) {
-      const last = attempt === 3;
-      const opened = await this.openPalette(title, last ? WAIT_MS : 20_000).then(() => true, (error: unknown) => {
-        if (last) throw error;
-        return false;
-      });
-      if (!opened) continue;
-      await this.quickPickRow(title).click();
-      return;
-    }
+    await this.untilFocusHolds((timeout) => this.openPalette(title, timeout));
+    await this.quickPickRow(title).click();
   }
 
   /**
@@ -106,14 +98,22 @@ export class Workbench {
    * runs again (a run on a loaded machine once waited out the whole timeout on such a hidden row).
    */
   async runCommandAndPick(title: string, label: string): Promise<void> {
+    await this.untilFocusHolds(async (timeout) => {
+      await this.runCommand(title);
+      await this.quickPickRow(label).click({ timeout });
+    });
+  }
+
+  /** Runs `step` with a short timeout and again when it fails, three times, the last with the full one: for a step a focus change can undo before anything was chosen. */
+  private async untilFocusHolds(step: (timeout: number) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt === 3;
-      await this.runCommand(title);
-      const picked = await this.quickPickRow(label).click({ timeout: last ? WAIT_MS : 20_000 }).then(() => true, (error: unknown) => {
+      try {
+        await step(last ? WAIT_MS : 20_000);
+        return;
+      } catch (error) {
         if (last) throw error;
-        return false;
-      });
-      if (picked) return;
+      }
     }
   }
 
