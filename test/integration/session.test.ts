@@ -39,7 +39,7 @@ async function workspaceWith(name: string, files: Record<string, string>): Promi
 
 const GUIDES = {
   'docs/tabs.md': '# Indentation\n\nIndent with tabs, never with spaces.\n',
-  'docs/naming.md': '# Naming\n\nName booleans as questions: isReady, hasItems.\n',
+  'docs/naming.md': '# Naming in Python\n\nName booleans as questions: is_ready, has_items.\n',
 };
 
 test('a changed setting reaches the next search without reloading: another index location is searched at once', async () => {
@@ -91,7 +91,8 @@ test('a session brings the rules up to date, hands the reviewer everything it ne
     assert.equal(options.client, session.client);
     assert.equal(options.knowledgeBase, session.knowledgeBase);
     const overview = await session.knowledgeBase.overview();
-    assert.deepEqual(overview.sources, [{ source: 'docs/naming.md', passages: 1 }, { source: 'docs/tabs.md', passages: 1 }]);
+    // Each source with the languages its rules are for, as indexing found them (the title names Python; the other names none).
+    assert.deepEqual(overview.sources, [{ source: 'docs/naming.md', passages: 1, languages: ['Python'] }, { source: 'docs/tabs.md', passages: 1, languages: [] }]);
     assert.ok(overview.updated instanceof Date && Date.now() - overview.updated.getTime() < 3600_000, 'the last index run is now');
     return { index: session.index, kb: session.knowledgeBase, passages: overview.passages };
   });

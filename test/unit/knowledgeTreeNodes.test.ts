@@ -7,7 +7,7 @@ const now = new Date('2026-12-02T12:00:00Z');
 test('the Knowledge tree lists each base with passages and age, its sources below, and says what is missing or broken', () => {
   const nodes = knowledgeNodes(
     [
-      ['style', { overview: { name: 'style', embedder: 'hash-v1-384', passages: 5, updated: new Date('2026-12-02T11:55:00Z'), sources: [{ source: 'CONTRIBUTING.md', passages: 1 }, { source: 'docs/style.md', passages: 4 }] } }],
+      ['style', { overview: { name: 'style', embedder: 'hash-v1-384', passages: 7, updated: new Date('2026-12-02T11:55:00Z'), sources: [{ source: 'CONTRIBUTING.md', passages: 1, languages: [] }, { source: 'docs/style.md', passages: 4, languages: ['C', 'Shell'] }, { source: 'docs/guide.pdf', passages: 2, languages: ['Go'] }] } }],
       ['api', { missing: true }],
       ['team', { error: 'The index at s3://bucket/team cannot be opened.' }],
     ],
@@ -16,12 +16,17 @@ test('the Knowledge tree lists each base with passages and age, its sources belo
   assert.deepEqual(
     nodes.map((n) => [n.label, n.description, n.contextValue, n.children?.map((c) => `${c.source ?? c.label} (${c.description})`)]),
     [
-      ['style', '5 passages · indexed 5 min ago', 'base', ['Health (expand to check)', 'CONTRIBUTING.md (1 passage)', 'docs/style.md (4 passages)']],
+      ['style', '7 passages · indexed 5 min ago', 'base', ['Health (expand to check)', 'CONTRIBUTING.md (1 passage · any language)', 'docs/style.md (4 passages · C, Shell)', 'docs/guide.pdf (2 passages · Go)']],
       ['api', 'not indexed yet', 'base-missing', undefined],
       ['team', 'cannot be opened', 'base-broken', undefined],
     ],
   );
-  assert.match(nodes[0]!.tooltip!, /2 sources, 5 passages, embedded with hash-v1-384/);
+  assert.match(nodes[0]!.tooltip!, /3 sources, 7 passages, embedded with hash-v1-384/);
+  // Each source says which code its rules are for, and a Markdown guide how to say otherwise (a PDF has no front matter).
+  const [, anyLanguage, scoped, pdf] = nodes[0]!.children!.map((n) => n.tooltip);
+  assert.match(anyLanguage!, /no programming language.*any language\.\nTo change this, state `languages: \[C, C\+\+\]` in its front matter/s);
+  assert.match(scoped!, /^Rules for C, Shell code: reviews of code in other languages rank them after/);
+  assert.equal(pdf, 'Rules for Go code: reviews of code in other languages rank them after their own language\'s rules.');
   assert.equal(nodes[2]!.tooltip, 'The index at s3://bucket/team cannot be opened.');
   assert.deepEqual(knowledgeNodes([]).map((n) => n.label), ['No knowledge base configured']);
 });

@@ -37,12 +37,13 @@ export interface KnowledgeBase {
   close(): Promise<void>;
 }
 
-/** What is indexed: each source with its passage count (by path), and when the index last changed. */
+/** What is indexed: each source (by path) with its passage count and the languages it is about, and when the index last changed. */
 export interface KnowledgeOverview {
   name: string;
   embedder: string;
   passages: number;
-  sources: { source: string; passages: number }[];
+  /** `languages`: those its rules are for (`documentLanguages`); empty for a document about any language. */
+  sources: { source: string; passages: number; languages: string[] }[];
   updated?: Date;
 }
 
@@ -134,7 +135,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
 
   async overview(): Promise<KnowledgeOverview> {
     const { sources, updated } = await this.store.overview();
-    const list = [...sources].map(([source, passages]) => ({ source, passages })).sort((a, b) => a.source.localeCompare(b.source));
+    const list = [...sources].map(([source, { passages, languages }]) => ({ source, passages, languages })).sort((a, b) => a.source.localeCompare(b.source));
     return { name: this.name, embedder: this.embedder, passages: list.reduce((sum, s) => sum + s.passages, 0), sources: list, ...(updated && { updated }) };
   }
 

@@ -294,14 +294,19 @@ export class KnowledgeStore {
     return [...(await this.scan()).files.keys()].sort();
   }
 
-  /** Passages per source file, and when the table last changed: what the editor's Knowledge tree shows. */
-  async overview(): Promise<{ sources: Map<string, number>; updated?: Date }> {
-    const sources = new Map<string, number>();
-    for await (const batch of this.table.query().select(['source'])) {
-      const column = batch.getChild('source')!;
+  /**
+   * Per source file, its passages and the languages its document is about (`documentLanguages`, the same on each of
+   * its rows), and when the table last changed: what the editor's Knowledge tree shows.
+   */
+  async overview(): Promise<{ sources: Map<string, { passages: number; languages: string[] }>; updated?: Date }> {
+    const sources = new Map<string, { passages: number; languages: string[] }>();
+    for await (const batch of this.table.query().select(['source', 'languages'])) {
+      const [sourceColumn, languagesColumn] = [batch.getChild('source')!, batch.getChild('languages')!];
       for (let i = 0; i < batch.numRows; i++) {
-        const source = column.get(i) as string;
-        sources.set(source, (sources.get(source) ?? 0) + 1);
+        const source = sourceColumn.get(i) as string;
+        const entry = sources.get(source);
+        if (entry) entry.passages++;
+        else sources.set(source, { passages: 1, languages: JSON.parse(languagesColumn.get(i) as string) as string[] });
       }
     }
     const versions = await this.table.listVersions();

@@ -39,10 +39,11 @@ export function knowledgeNodes(bases: [name: string, state: BaseState][], now = 
       kb,
       children: [
         { kind: 'health', label: 'Health', description: 'expand to check', tooltip: 'Documents without headings, near-duplicate passages, sources no review retrieved, stale sections.', contextValue: 'health', kb },
-        ...overview.sources.map(({ source, passages }): KnowledgeNode => ({
+        ...overview.sources.map(({ source, passages, languages }): KnowledgeNode => ({
           kind: 'source',
           label: source,
-          description: counted(passages, 'passage'),
+          description: `${counted(passages, 'passage')} · ${languages.length > 0 ? languages.join(', ') : 'any language'}`,
+          tooltip: scopeTooltip(source, languages),
           contextValue: 'source',
           source,
           kb,
@@ -50,6 +51,14 @@ export function knowledgeNodes(bases: [name: string, state: BaseState][], now = 
       ],
     };
   });
+}
+
+/** What a source's languages mean for reviews, and where a Markdown guide can say otherwise (`documentLanguages`). */
+function scopeTooltip(source: string, languages: readonly string[]): string {
+  const scope = languages.length > 0
+    ? `Rules for ${languages.join(', ')} code: reviews of code in other languages rank them after their own language's rules.`
+    : 'Shows no programming language, so its rules count for code in any language.';
+  return /\.(md|markdown|mdx)$/i.test(source) ? `${scope}\nTo change this, state \`languages: [C, C++]\` in its front matter.` : scope;
 }
 
 const CHECK_LABEL: Record<HealthCheck, string> = {
