@@ -176,6 +176,16 @@ child.send({ uri: process.env.INDEX_URI, kb: 'style', task: { type: 'vector-inde
     await workbench.clearNotifications();
   });
 
+  step('the Knowledge view lists the guide with its passages and the language its rules are for', async () => {
+    await workbench.runCommand('House Style: Focus on Knowledge View');
+    const view = workbench.page.locator('[id="workbench.view.extension.housestyle"]');
+    await view.locator('.monaco-list-row', { hasText: /passages? · indexed/ }).first().click();
+    const guide = view.locator('.monaco-list-row', { hasText: 'STYLE_GUIDE.md' }).first();
+    await guide.waitFor();
+    // The guide's title names TypeScript ("Acme TypeScript Style Guide"), so its rules are TypeScript's.
+    assert.match(await guide.locator('.label-description').innerText(), /^[1-9]\d* passages? · TypeScript$/);
+  });
+
   step('knowledge search finds the rule and opens it at its lines', async () => {
     await workbench.runCommand('House Style: Search Knowledge Base');
     const view = await workbench.webviewFrame('#query');
