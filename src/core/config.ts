@@ -14,15 +14,24 @@ const DEFAULT_EXCLUDE = [
   '**/CMakeLists.txt', '**/requirements*.txt', '**/constraints*.txt',
 ];
 
-const STYLE_INCLUDE = [
-  '**/*{STYLE,Style,style}*.{md,markdown,mdx,txt,adoc,asciidoc,html,htm,pdf}',
+/** What the default `style` knowledge base indexes: the files teams keep their conventions in. */
+export const DEFAULT_STYLE_INCLUDE = [
+  // Named as conventions are named: CODE_STYLE.md, coding-style.rst, CODING_GUIDELINES.md, CONVENTIONS.md,
+  // CodingStandards.rst, OpenStack's HACKING.rst.
+  '**/*{STYLE,Style,style,GUIDELINE,Guideline,guideline,CONVENTION,Convention,convention,CODING_STANDARD,CODING-STANDARD,CodingStandard,Coding-Standard,Coding_Standard,coding_standard,coding-standard,HACKING}*.{md,markdown,mdx,txt,rst,adoc,asciidoc,html,htm,pdf}',
   '**/CONTRIBUTING*',
   // Guides named without an extension, as git's Documentation/CodingGuidelines is.
-  '**/{CodingGuidelines,CODING_GUIDELINES,STYLE,CONVENTIONS}',
+  '**/{CodingGuidelines,CODING_GUIDELINES,CodingStyle,CODING_STYLE,STYLE,CONVENTIONS,HACKING}',
   'docs/**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,html,htm,pdf}',
   '**/.editorconfig',
+  // Conventions written for coding agents: AGENTS.md (and CLAUDE.md, GEMINI.md) at any depth, Copilot's
+  // instructions, Cursor's, Windsurf's and Cline's rules.
+  '**/{AGENTS,CLAUDE,GEMINI}.md',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',
+  '{.cursorrules,.windsurfrules,.clinerules}',
+  '{.cursor,.windsurf}/rules/**/*.{md,mdc}',
+  '.clinerules/**/*.md',
   '.housestyle/rules/**',
 ];
 
@@ -88,7 +97,7 @@ export const configSchema = z.strictObject({
     .refine((c) => c.overlapTokens < c.maxTokens, { message: 'overlapTokens must be smaller than maxTokens' }),
   knowledgeBases: z
     .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'knowledge base names are lowercase letters, digits, - and _'), knowledgeBaseSchema)
-    .default({ style: { include: STYLE_INCLUDE, exclude: DEFAULT_EXCLUDE, codeComments: false, maxFileBytes: 4 * 1024 * 1024 } }),
+    .default({ style: { include: DEFAULT_STYLE_INCLUDE, exclude: DEFAULT_EXCLUDE, codeComments: false, maxFileBytes: 4 * 1024 * 1024 } }),
   ollama: z
     .strictObject({
       /** From a repository's file, used only when it is this machine or the user confirms it (see chooseOllamaHost). */

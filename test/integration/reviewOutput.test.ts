@@ -148,6 +148,11 @@ describe('review output and model answers', () => {
     await mkdir(path.join(typo, 'docs'), { recursive: true });
     await writeFile(path.join(typo, 'docs/STYLE_GUIDE.md'), GUIDE);
     await writeFile(path.join(typo, 'app.ts'), 'export const x = 1;\n');
+    // The default include has globs for many kinds of guide; those that match nothing here are no typo, so no warning.
+    await writeFile(path.join(typo, '.housestyle/config.json'), JSON.stringify({ index: { embedder: 'hash' }, ollama: { host: server.host } }));
+    const defaults = await runCli(['index', '--workspace', typo]);
+    assert.equal(defaults.code, 0, defaults.stderr);
+    assert.doesNotMatch(defaults.stderr, /matched no file/);
     await writeFile(path.join(typo, '.housestyle/config.json'), JSON.stringify({ index: { embedder: 'hash' }, ollama: { host: server.host }, knowledgeBases: { style: { include: ['doc/**/*.md'] } } }));
     const index = await runCli(['index', '--workspace', typo]);
     assert.equal(index.code, 0, index.stderr);

@@ -94,6 +94,16 @@ describe('chunkMarkdown', () => {
     assertExactLines(text, [chunk!]);
   });
 
+  it("reads Cursor's .mdc rules and the agents' rule files as Markdown: scoped by their globs, split at headings", () => {
+    const text = '---\ndescription: Naming\nglobs: src/**/*.ts\nalwaysApply: false\n---\n# Naming\n\nBooleans read as questions.\n\n## Files\n\nOne class per file.\n';
+    const mdc = chunkSource('.cursor/rules/naming.mdc', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in mdc);
+    assert.deepEqual(mdc.chunks.map((c) => [c.heading, c.startLine, c.appliesTo]), [['Naming', 6, ['src/**/*.ts']], ['Naming > Files', 10, ['src/**/*.ts']]]);
+    const rules = chunkSource('.cursorrules', '# Tests\n\nName tests by behaviour.\n\n# Errors\n\nNever swallow an error.\n', { ...defaults, codeComments: false });
+    assert.ok('chunks' in rules);
+    assert.deepEqual(rules.chunks.map((c) => c.heading), ['Tests', 'Errors']);
+  });
+
   it('handles skipped heading levels and seven-hash lines', () => {
     const text = '# A\n#### D\ntext d\n####### seven\n###### F\ntext f\n';
     const chunks = chunkMarkdown('deep.md', text, defaults);

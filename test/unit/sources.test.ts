@@ -33,6 +33,23 @@ describe('discoverSources', () => {
       'docs/ruby/README.adoc': '= Ruby Style Guide',
       'src/STYLE': 'x',
       'src/CodingGuidelines.py': 'code, not a guide',
+      // Where real projects keep their conventions (the Linux kernel, OpenStack, LLVM, and common root names).
+      'Documentation/process/coding-style.rst': 'x',
+      'HACKING.rst': 'x',
+      'CODING_GUIDELINES.md': 'x',
+      'CONVENTIONS.md': 'x',
+      'llvm/docs/CodingStandards.rst': 'x',
+      'CodingStyle': 'x',
+      // Conventions written for coding agents.
+      'AGENTS.md': 'x',
+      'packages/api/AGENTS.md': 'x',
+      'CLAUDE.md': 'x',
+      '.cursorrules': 'x',
+      '.cursor/rules/naming.mdc': 'x',
+      // Not conventions by their names.
+      'DEVELOPMENT.md': 'how to build',
+      'notes/standup.md': 'x',
+      'src/styles/app.css': 'x',
     };
     for (const [file, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
@@ -44,15 +61,26 @@ describe('discoverSources', () => {
   it('finds the default style sources, honoring nested .gitignore files and never the index', async () => {
     const config = parseConfig({});
     assert.deepEqual((await discoverSources(workspace, config.knowledgeBases.style!)).files, [
+      '.cursor/rules/naming.mdc',
+      '.cursorrules',
       '.editorconfig',
       '.github/copilot-instructions.md',
       '.housestyle/rules/naming.md',
+      'AGENTS.md',
+      'CLAUDE.md',
+      'CODING_GUIDELINES.md',
       'CONTRIBUTING.md',
+      'CONVENTIONS.md',
+      'CodingStyle',
       'Documentation/CodingGuidelines',
+      'Documentation/process/coding-style.rst',
+      'HACKING.rst',
       'docs/STYLE_GUIDE.md',
       'docs/architecture/overview.md',
       'docs/notes.txt',
       'docs/ruby/README.adoc',
+      'llvm/docs/CodingStandards.rst',
+      'packages/api/AGENTS.md',
       'src/STYLE',
       'src/api.instructions.md',
     ]);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { knowledgeBase, type Config, type KnowledgeBaseConfig } from '../config';
+import { DEFAULT_STYLE_INCLUDE, knowledgeBase, type Config, type KnowledgeBaseConfig } from '../config';
 import { HouseStyleError, throwIfCancelled } from '../errors';
 import { isOutside } from '../insideWorkspace';
 import { sha256 } from '../hash';
@@ -212,7 +212,8 @@ async function surveyWorkspace(options: SurveyOptions): Promise<{ run: IndexRun;
     durationMs: 0,
   };
   for (const { source, reason } of discovery.skipped) logger.warn(`Skipped ${source}: ${reason}.`);
-  for (const glob of discovery.unmatched) logger.warn(`The include glob "${glob}" of knowledge base "${kbName}" matched no file.`);
+  // A glob the user wrote that matches nothing is usually a typo; most workspaces have only a few of the defaults' kinds of file.
+  for (const glob of discovery.unmatched) if (!DEFAULT_STYLE_INCLUDE.includes(glob)) logger.warn(`The include glob "${glob}" of knowledge base "${kbName}" matched no file.`);
   if (duplicated.size > 0) {
     // Dropped whole and written again as new files: a merge on id cannot tell duplicate rows apart.
     logger.warn(`Repairing ${duplicated.size} file${duplicated.size === 1 ? '' : 's'} whose rows were written twice by concurrent index runs.`);

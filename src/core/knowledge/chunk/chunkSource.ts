@@ -8,14 +8,15 @@ import { chunkPlainText } from './plainText';
 import { chunkRestructuredText } from './restructuredText';
 
 /** Bump when chunking changes (or the code tokens of a chunk's full text, `codeTokens`, or a document's languages, `documentLanguages`), so existing indexes re-chunk every file once. */
-export const CHUNKER_VERSION = 7;
+export const CHUNKER_VERSION = 8;
 
 /** `skipped` says which parts of an indexed file were left out, and why. */
 export type ChunkResult = { chunks: Chunk[]; skipped?: string[] } | { skip: string };
 
 /** Chooses the chunker by file name. Source code is indexed only for its comments, and only when asked. */
 export function chunkSource(source: string, text: string, options: ChunkingOptions & { codeComments: boolean }): ChunkResult {
-  if (/\.(md|markdown|mdx)$/i.test(source)) return { chunks: chunkMarkdown(source, text, options) };
+  // Cursor's `.mdc` rules and the agents' rule files are Markdown (Cursor's with front matter `globs`).
+  if (/\.(md|markdown|mdx|mdc)$|(^|\/)\.(cursorrules|windsurfrules|clinerules)$/i.test(source)) return { chunks: chunkMarkdown(source, text, options) };
   if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
   if (/\.pdf$/i.test(source)) return chunkPdf(source, text, options);
   if (/\.rst$/i.test(source)) return { chunks: chunkRestructuredText(source, text, options) };
