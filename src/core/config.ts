@@ -9,6 +9,9 @@ export const CONFIG_FILE = '.housestyle/config.json';
 
 const DEFAULT_EXCLUDE = [
   '**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '.housestyle/index/**', '.housestyle/cache/**', '.housestyle/*.lock',
+  // Other projects' code kept in the repository (Go's vendor/, Chromium's third_party/, CocoaPods): their
+  // CONTRIBUTING and style files are those projects' conventions, not the team's.
+  '**/vendor/**', '**/third_party/**', '**/third-party/**', '**/3rdparty/**', '**/Pods/**', '**/bower_components/**', '**/.venv/**', '**/venv/**',
   // Build and dependency files that end in .txt are not prose: a docs folder's requirements.txt (for its
   // site generator) or CMakeLists.txt would otherwise be indexed as a style document.
   '**/CMakeLists.txt', '**/requirements*.txt', '**/constraints*.txt',

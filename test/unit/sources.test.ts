@@ -50,6 +50,9 @@ describe('discoverSources', () => {
       'DEVELOPMENT.md': 'how to build',
       'notes/standup.md': 'x',
       'src/styles/app.css': 'x',
+      // Other projects' conventions, vendored.
+      'vendor/github.com/acme/log/CONTRIBUTING.md': 'x',
+      'third_party/zlib/STYLE.md': 'x',
     };
     for (const [file, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
