@@ -20,8 +20,9 @@ const DEFAULT_EXCLUDE = [
 /** What the default `style` knowledge base indexes: the files teams keep their conventions in. */
 export const DEFAULT_STYLE_INCLUDE = [
   // Named as conventions are named: CODE_STYLE.md, coding-style.rst, CODING_GUIDELINES.md, CONVENTIONS.md,
-  // CodingStandards.rst, OpenStack's HACKING.rst.
-  '**/*{STYLE,Style,style,GUIDELINE,Guideline,guideline,CONVENTION,Convention,convention,CODING_STANDARD,CODING-STANDARD,CodingStandard,Coding-Standard,Coding_Standard,coding_standard,coding-standard,HACKING}*.{md,markdown,mdx,txt,rst,adoc,asciidoc,html,htm,pdf}',
+  // CodingStandards.rst, OpenStack's HACKING.rst. Not HTML: a page named for a style is a CSS test page more
+  // often than a guide (SerenityOS's computed-style.html); HTML guides are found under docs/.
+  '**/*{STYLE,Style,style,GUIDELINE,Guideline,guideline,CONVENTION,Convention,convention,CODING_STANDARD,CODING-STANDARD,CodingStandard,Coding-Standard,Coding_Standard,coding_standard,coding-standard,HACKING}*.{md,markdown,mdx,txt,rst,adoc,asciidoc,pdf}',
   '**/CONTRIBUTING*',
   // Guides named without an extension, as git's Documentation/CodingGuidelines is.
   '**/{CodingGuidelines,CODING_GUIDELINES,CodingStyle,CODING_STYLE,STYLE,CONVENTIONS,HACKING}',

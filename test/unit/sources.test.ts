@@ -50,6 +50,7 @@ describe('discoverSources', () => {
       'DEVELOPMENT.md': 'how to build',
       'notes/standup.md': 'x',
       'src/styles/app.css': 'x',
+      'tests/pages/computed-style.html': 'a CSS test page',
       // Other projects' conventions, vendored.
       'vendor/github.com/acme/log/CONTRIBUTING.md': 'x',
       'third_party/zlib/STYLE.md': 'x',
