@@ -6,8 +6,9 @@
 // retrieval on the lexical path (hashing embedder), of `housestyle search` given the snippet and its file
 // name, of naive BM25 over 60-line windows and over the very passages House Style indexed, and of the passages
 // of the documents holding a label in random order (expected values), all in the same run; and how often the
-// review's packed prompt keeps the labelled rule.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// review's packed prompt keeps the labelled rule. BENCH_DISTRACTORS=DIR copies DIR into the workspace's docs/ first,
+// as the default include would take a project's own user documentation beside its conventions.
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config';
@@ -64,6 +65,7 @@ try {
     await mkdir(path.dirname(path.join(workspace, source.workspacePath)), { recursive: true });
     await writeFile(path.join(workspace, source.workspacePath), texts.get(source.doc)!);
   }
+  if (process.env.BENCH_DISTRACTORS) await cp(process.env.BENCH_DISTRACTORS, path.join(workspace, 'docs', 'distractors'), { recursive: true });
   // The lexical path: no semantic model, the hashing embedder (BM25 alone).
   const config = parseConfig({ index: { embedder: 'hash' } });
   await indexKnowledgeBase({ workspace, config });
