@@ -12,6 +12,9 @@ const BY_EXTENSION: Record<string, string> = {
   '.vue': 'Vue', '.svelte': 'Svelte', '.json': 'JSON', '.yaml': 'YAML', '.yml': 'YAML', '.toml': 'TOML',
   '.xml': 'XML', '.md': 'Markdown', '.ex': 'Elixir', '.exs': 'Elixir', '.r': 'R', '.lua': 'Lua', '.pl': 'Perl',
   '.hs': 'Haskell', '.tf': 'HCL', '.cmake': 'CMake', '.mk': 'Makefile', '.gradle': 'Groovy', '.bzl': 'Starlark',
+  '.lhs': 'Haskell', '.pm': 'Perl', '.psm1': 'PowerShell', '.groovy': 'Groovy', '.clj': 'Clojure', '.cljs': 'Clojure', '.cljc': 'Clojure',
+  '.erl': 'Erlang', '.hrl': 'Erlang', '.ml': 'OCaml', '.mli': 'OCaml', '.fs': 'F#', '.fsi': 'F#', '.fsx': 'F#', '.jl': 'Julia', '.zig': 'Zig',
+  '.nim': 'Nim', '.elm': 'Elm', '.f90': 'Fortran', '.f95': 'Fortran', '.f03': 'Fortran', '.vb': 'Visual Basic', '.sol': 'Solidity',
 };
 
 /** Files known by their whole name, lower-cased. */

@@ -61,8 +61,26 @@ test('Shell is a language a guide can be about: by its title or prose, never by 
   const guidelines = ['Rules', '=====', '', 'For shell scripts specifically:', '', ' - We prefer $( ... ) in shell code.', ' - Do not use shell functions that bash alone has.', '', 'For C programs:', '', ' - We use tabs in C code.', ' - C99 is fine.', ' - In C, declare variables first.', '', 'Python scripts follow PEP 8.', ''].join('\n');
   assert.deepEqual(documentLanguages(guidelines), ['C', 'Shell']);
   assert.deepEqual(documentLanguages('# Shell Style Guide\n\nQuote your variables.\n'), ['Shell']);
-  assert.deepEqual(documentLanguages('# PowerShell conventions\n'), []);
+  assert.deepEqual(documentLanguages('# PowerShell conventions\n'), ['PowerShell'], 'PowerShell, not Shell');
   // Install steps in a bash fence do not make a CONTRIBUTING about shell scripts.
   assert.deepEqual(documentLanguages('# Contributing\n\n```bash\nnpm install\n```\n\n```sh\nnpm test\n```\n'), []);
   assert.ok(!speaksTo(['Go'], 'Shell') && speaksTo(['C', 'Shell'], 'Shell'));
+});
+
+test('guides for languages past the first twenty are scoped too, so they do not speak to every language', () => {
+  // Google's R guide and a Haskell guide (titles as written there); HTML and CSS examples outnumber a stray script.
+  assert.deepEqual(documentLanguages("# Google's R Style Guide\n\nR is a language for statistics.\n"), ['R']);
+  assert.deepEqual(documentLanguages('Haskell Style Guide\n===================\n\nAlign the export list.\n'), ['Haskell']);
+  const web = [...Array(4).fill('html'), ...Array(4).fill('css'), 'js'].map((tag) => `<pre><code class="language-${tag}">x</code></pre>`).join('\n');
+  assert.deepEqual(documentLanguages(`<h1>Google HTML/CSS Style Guide</h1>\n${web}\n`), ['CSS', 'HTML']);
+  assert.deepEqual(documentLanguages('# Conventions\n\n```sql\nSELECT 1;\n```\n\n```terraform\nresource "x" "y" {}\n```\n'), ['HCL', 'SQL']);
+  // A reviewed file of such a language meets its guide first, and not another language's.
+  for (const [file, language] of [['analysis/model.R', 'R'], ['src/Parser.hs', 'Haskell'], ['infra/main.tf', 'HCL'], ['lib/app.ex', 'Elixir'], ['src/core.clj', 'Clojure'], ['styles/site.scss', 'CSS']] as const) {
+    assert.ok(speaksTo([language], languageOf(file)), `${file} is ${language} code`);
+    assert.ok(!speaksTo(['Python'], languageOf(file)), `${file} is not Python code`);
+  }
+  // "R" only as a name: not in "R&D" or a release folder; "ml" in a path is machine learning, not OCaml.
+  assert.deepEqual(documentLanguages('# R&D notes\n\nOur R&D team meets weekly.\n'), []);
+  assert.deepEqual(documentLanguages('# Training\n', 'docs/ml/training.md'), []);
+  assert.deepEqual(documentLanguages('# Release\n', 'docs/r/notes.md'), []);
 });

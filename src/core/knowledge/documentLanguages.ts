@@ -54,6 +54,13 @@ const LANGUAGE_TAGS: Record<string, string> = {
   cs: 'C#', csharp: 'C#', 'c#': 'C#', cpp: 'C++', 'c++': 'C++', cxx: 'C++', cc: 'C++', c: 'C',
   objc: 'Objective-C', objectivec: 'Objective-C', 'objective-c': 'Objective-C', 'objc++': 'Objective-C++', 'objective-c++': 'Objective-C++', objcpp: 'Objective-C++',
   rb: 'Ruby', ruby: 'Ruby', php: 'PHP', swift: 'Swift', scala: 'Scala', dart: 'Dart', ex: 'Elixir', elixir: 'Elixir', lua: 'Lua',
+  // Languages past the first twenty, so their guides are scoped too rather than speaking to every language's code
+  // (Google's R guide, a Haskell guide, a team's SQL or Terraform conventions); named as `languageOf` names them.
+  r: 'R', hs: 'Haskell', haskell: 'Haskell', perl: 'Perl', pl: 'Perl', powershell: 'PowerShell', ps1: 'PowerShell', pwsh: 'PowerShell',
+  groovy: 'Groovy', clojure: 'Clojure', clj: 'Clojure', cljs: 'Clojure', erlang: 'Erlang', erl: 'Erlang', ocaml: 'OCaml', ml: 'OCaml',
+  fsharp: 'F#', 'f#': 'F#', julia: 'Julia', jl: 'Julia', zig: 'Zig', nim: 'Nim', elm: 'Elm', fortran: 'Fortran', f90: 'Fortran',
+  sql: 'SQL', hcl: 'HCL', terraform: 'HCL', tf: 'HCL', solidity: 'Solidity', sol: 'Solidity', vb: 'Visual Basic', vbnet: 'Visual Basic',
+  matlab: 'MATLAB', html: 'HTML', css: 'CSS', scss: 'SCSS', less: 'Less',
 };
 
 /**
@@ -68,10 +75,17 @@ const TITLE_NAMES: [RegExp, string][] = [
   [/\bRust\b/, 'Rust'], [/\bJava\b(?!Script)/, 'Java'], [/\bKotlin\b/, 'Kotlin'], [/\bC#/, 'C#'], [/(?<!Objective-)\bC\+\+/, 'C++'],
   [/\bObjective-C\b(?!\+)/i, 'Objective-C'], [/\bObjective-C\+\+/i, 'Objective-C++'],
   [/(?<![\w#+-])C(?![\w#+])/, 'C'], [/\bRuby\b/, 'Ruby'], [/\b[Ss]hell\b/, 'Shell'], [/\bPHP\b/, 'PHP'], [/\bSwift\b/, 'Swift'], [/\bScala\b/, 'Scala'], [/\bDart\b/, 'Dart'], [/\bElixir\b/, 'Elixir'],
+  [/\bLua\b/, 'Lua'], [/(?<![\w'&/-])R(?![\w'&/-])/, 'R'], [/\bHaskell\b/, 'Haskell'], [/\bPerl\b/, 'Perl'], [/\bPowerShell\b/i, 'PowerShell'], [/\bGroovy\b/, 'Groovy'],
+  [/\bClojure\b/, 'Clojure'], [/\bErlang\b/, 'Erlang'], [/\bOCaml\b/i, 'OCaml'], [/\bF#/, 'F#'], [/\bJulia\b/, 'Julia'], [/\bZig\b/, 'Zig'], [/\bElm\b/, 'Elm'],
+  [/\bFortran\b/i, 'Fortran'], [/\bSQL\b/, 'SQL'], [/\bTerraform\b/, 'HCL'], [/\bSolidity\b/, 'Solidity'], [/\bVisual Basic\b/, 'Visual Basic'], [/\bMATLAB\b/, 'MATLAB'],
+  [/\bHTML\b/, 'HTML'], [/\bCSS\b/, 'CSS'], [/\bSCSS\b/, 'SCSS'],
 ];
 
-/** Tags that also name other things as a folder or file name word ("node" modules, "ex" as in example). */
-const NOT_IN_PATHS = new Set(['node', 'ex', 'cc']);
+/**
+ * Tags that also name other things as a folder or file name word ("node" modules, "ex" as in example, "ml" as in
+ * machine learning, "pl" a Polish translation, "html" a built site, "r" a release).
+ */
+const NOT_IN_PATHS = new Set(['node', 'ex', 'cc', 'r', 'ml', 'pl', 'hs', 'sol', 'tf', 'vb', 'html', 'css', 'less']);
 
 /** Languages the words of a document's path name: `docs/scala-style-guide/README.md`, `TypeScript-wiki/Coding-guidelines.md`. */
 function pathLanguages(source: string): string[] {
@@ -107,7 +121,7 @@ function titleOf(text: string): string | undefined {
   return undefined;
 }
 
-const KIN: Record<string, string> = { 'JavaScript (JSX)': 'JavaScript', TypeScript: 'JavaScript', 'TypeScript (TSX)': 'JavaScript' };
+const KIN: Record<string, string> = { 'JavaScript (JSX)': 'JavaScript', TypeScript: 'JavaScript', 'TypeScript (TSX)': 'JavaScript', SCSS: 'CSS', Less: 'CSS' };
 
 function kinOf(language: string): string {
   return KIN[language] ?? language;
