@@ -274,4 +274,21 @@ describe('list items and AsciiDoc', () => {
     ]);
     assertExactLines(text, result.chunks);
   });
+
+  it('reads AsciiDoc titles over an underline (as git titles its guides), and tells them from block fences by length', () => {
+    // As git's ReviewingGuidelines.adoc opens: the document's title underlined with `=`, sections with `-` and `~`.
+    const text = [
+      'Reviewing Patches', '=================', '', 'Introduction', '------------', 'Be kind.', '',
+      'Principles', '----------', '', 'Selecting patches', '~~~~~~~~~~~~~~~~~', 'Start with the oldest.', '',
+      'An example:', '----', '== not a title', '----', '',
+    ].join('\n');
+    const result = chunkSource('Documentation/ReviewingGuidelines.adoc', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in result);
+    assert.deepEqual(result.chunks.map((c) => c.heading), [
+      'Reviewing Patches > Introduction',
+      'Reviewing Patches > Principles > Selecting patches',
+    ]);
+    assert.match(result.chunks[1]!.text, /An example:\n----\n== not a title\n----/);
+    assertExactLines(text, result.chunks);
+  });
 });

@@ -7,21 +7,41 @@ import { packBlocks } from './packBlocks';
 const TITLE = /^(={1,6})\s+(\S.*)$/;
 /** A delimited block's fence (listing, literal, example, sidebar, quote, passthrough, comment): titles inside are text. */
 const FENCE = /^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|\/{4,})\s*$/;
+/**
+ * A two-line section title's underline and its level (git's Documentation/*.adoc title every section this way), by
+ * Asciidoctor's rule (lib/asciidoctor/parser.rb `is_two_line_section_title?`, rx.rb `SetextSectionLineRx`,
+ * `SetextSectionTitleRx`): one of these characters repeated, under a line that has a word character and does not
+ * start with a dot, their lengths within one of each other. So such an underline is no block fence.
+ */
+const UNDERLINE_LEVELS: Record<string, number> = { '=': 0, '-': 1, '~': 2, '^': 3, '+': 4 };
+
+function underlinedTitle(line: string, next: string | undefined): number | undefined {
+  const level = next === undefined ? undefined : UNDERLINE_LEVELS[next[0] ?? ''];
+  if (level === undefined || !/^(.)\1*$/.test(next!) || !/\w/.test(line) || line.startsWith('.')) return undefined;
+  return Math.abs(line.length - next!.length) <= 1 ? level : undefined;
+}
 
 /**
- * Splits AsciiDoc at section titles (`== Title`), outside delimited blocks. Paragraphs are the blocks, each
+ * Splits AsciiDoc at section titles (`== Title`, or a title over its underline), outside delimited blocks. Paragraphs are the blocks, each
  * list item a rule of its own, and a title opens its section's first chunk.
  */
 export function chunkAsciiDoc(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const lines = text.split(/\r?\n/);
-  const titles: { line: number; level: number; text: string }[] = [];
+  const titles: { line: number; level: number; text: string; lines: number }[] = [];
   let fence: string | undefined;
-  lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const underlined = fence === undefined ? underlinedTitle(line, lines[i + 1]) : undefined;
+    if (underlined !== undefined) {
+      titles.push({ line: i, level: underlined, text: line.trim(), lines: 2 });
+      i++;
+      continue;
+    }
     const delimiter = FENCE.exec(line)?.[1];
     if (delimiter && (fence === undefined || delimiter === fence)) fence = fence === undefined ? delimiter : undefined;
     const title = fence === undefined ? TITLE.exec(line) : null;
-    if (title) titles.push({ line: i, level: title[1]!.length - 1, text: title[2]!.trim() });
-  });
+    if (title) titles.push({ line: i, level: title[1]!.length - 1, text: title[2]!.trim(), lines: 1 });
+  }
   const headings: string[] = [];
   const blocks: Block[] = paragraphs(lines.slice(0, titles[0]?.line ?? lines.length), 1);
   titles.forEach((title, i) => {
@@ -29,8 +49,11 @@ export function chunkAsciiDoc(source: string, text: string, options: ChunkingOpt
     while (headings.length < title.level) headings.push('');
     headings.push(title.text);
     const heading = headings.filter(Boolean);
-    const body = titleOpensBody(paragraphs(lines.slice(title.line, titles[i + 1]?.line ?? lines.length), title.line + 1), 1);
-    blocks.push(...body.map((block) => ({ ...block, heading })));
+    const body = titleOpensBody(paragraphs(lines.slice(title.line, titles[i + 1]?.line ?? lines.length), title.line + 1), title.lines);
+    // A title with nothing under it before the next (a part whose text is all in its subsections) is no passage,
+    // as in Markdown; it still names the sections below it.
+    const written = body.flatMap((block) => block.lines).filter((line) => line.text.trim() !== '').length;
+    if (written > title.lines) blocks.push(...body.map((block) => ({ ...block, heading })));
   });
   return packBlocks(source, blocks.flatMap(listItems), options);
 }
