@@ -263,6 +263,25 @@ describe('list items and AsciiDoc', () => {
     assert.ok(!chunks.some((c) => c.text.includes('Rule 1:') && c.text.includes('Rule 2:')), 'rule 2 does not fit beside rule 1');
   });
 
+  it("names a plain-text guide's sections by the short lines that name them, as git's CodingGuidelines does", () => {
+    const text = [
+      'Like other projects, we have some guidelines.  For Git in general,', 'a few rough rules are:', '', ' - We live in the real world.', '',
+      'For C programs:', '', ' - We use tabs to indent.', '', ' - Do not initialize globals to 0.', '',
+      'Error Messages', '', ' - Do not end a single-sentence error message with a full stop.', '',
+      'Please read this.', '', 'It is short.', '',
+    ].join('\n');
+    const result = chunkSource('Documentation/CodingGuidelines', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in result);
+    assert.deepEqual(result.chunks.map((c) => [c.heading, c.startLine]), [['', 1], ['For C programs', 6], ['Error Messages', 12]]);
+    // A sentence, even a short one, names nothing: it stays in the section it is in.
+    assert.match(result.chunks[2]!.text, /full stop\.\n\nPlease read this\.\n\nIt is short\.$/);
+    assertExactLines(text, result.chunks);
+    // Written in AsciiDoc without the extension, as git's SubmittingPatches is: read as AsciiDoc.
+    const asciiDoc = chunkSource('Documentation/SubmittingPatches', 'Submitting Patches\n==================\n\n== Guidelines\n\nSend patches inline.\n\n== Trailers\n\nSign off.\n', { ...defaults, codeComments: false });
+    assert.ok('chunks' in asciiDoc);
+    assert.deepEqual(asciiDoc.chunks.map((c) => c.heading), ['Submitting Patches > Guidelines', 'Submitting Patches > Trailers']);
+  });
+
   it('splits AsciiDoc at its section titles, not at `==` lines inside listing blocks', () => {
     const text = ['= Ruby Style Guide', '', 'Intro.', '', '== Layout', '', '* Use two spaces.', '', '----', '== not a title', '----', '', '=== Tabs', 'Never tabs.'].join('\n');
     const result = chunkSource('docs/ruby/README.adoc', text, { ...defaults, codeComments: false });

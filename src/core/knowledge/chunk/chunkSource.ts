@@ -20,7 +20,8 @@ export function chunkSource(source: string, text: string, options: ChunkingOptio
   if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
   if (/\.pdf$/i.test(source)) return chunkPdf(source, text, options);
   if (/\.rst$/i.test(source)) return { chunks: chunkRestructuredText(source, text, options) };
-  if (/\.(adoc|asciidoc)$/i.test(source)) return { chunks: chunkAsciiDoc(source, text, options) };
+  // An extensionless guide written in AsciiDoc (git's SubmittingPatches titles its sections `== Guidelines`).
+  if (/\.(adoc|asciidoc)$/i.test(source) || (!/\.[^./]+$/.test(source) && (text.match(/^={2,6} \S/gm)?.length ?? 0) >= 2)) return { chunks: chunkAsciiDoc(source, text, options) };
   if (isCodeFile(source)) {
     return options.codeComments ? { chunks: chunkCodeComments(source, text, options) } : { skip: 'source code; set codeComments: true on the knowledge base to index its comments' };
   }

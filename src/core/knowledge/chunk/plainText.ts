@@ -1,10 +1,42 @@
 import type { Block, Chunk, ChunkingOptions, SourceLine } from './chunk';
-import { listItems } from './listItems';
+import { listItems, titleOpensBody } from './listItems';
 import { packBlocks } from './packBlocks';
 
-/** Plain text and unknown formats: paragraphs (separated by blank lines) are the blocks, each list item a rule of its own. */
+/**
+ * Plain text and unknown formats: paragraphs (separated by blank lines) are the blocks, each list item a rule of its
+ * own, under the heading the text last gave (`titleOf`), which opens its section's first chunk.
+ */
 export function chunkPlainText(source: string, text: string, options: ChunkingOptions): Chunk[] {
-  return packBlocks(source, paragraphs(text.split(/\r?\n/), 1).flatMap(listItems), options);
+  const blocks: Block[] = [];
+  let section: Block[] = [];
+  let heading: string[] = [];
+  const close = () => blocks.push(...titleOpensBody(section, 1).map((block) => ({ ...block, heading })));
+  const all = paragraphs(text.split(/\r?\n/), 1);
+  all.forEach((block, i) => {
+    const title = i + 1 < all.length ? titleOf(block) : undefined;
+    if (title !== undefined) {
+      close();
+      section = [];
+      heading = [title];
+    }
+    section.push(block);
+  });
+  close();
+  return packBlocks(source, blocks.flatMap(listItems), options);
+}
+
+/**
+ * A paragraph that is a section's name in plain text, as git's CodingGuidelines names "Error Messages" and "For C
+ * programs:": one short line at the margin, starting with a capital, that does not end a sentence and reads as no
+ * code or list item. Its text without the colon; undefined for any other paragraph. A name repeated over many
+ * sections ("Example:") becomes a label, not a heading, when the blocks are packed (`labelHeadings`).
+ */
+function titleOf(block: Block): string | undefined {
+  const written = block.lines.filter((line) => line.text.trim() !== '');
+  if (written.length !== 1) return undefined;
+  const line = written[0]!.text.trimEnd();
+  if (line.length > 60 || line.split(/\s+/).length > 6 || !/^\p{Lu}/u.test(line) || /[.,;!?]$/.test(line) || /[{}<>;=`|]|^\S+\(|\d[.)]\s/.test(line)) return undefined;
+  return line.replace(/:$/, '');
 }
 
 export function paragraphs(lines: string[], firstLine: number): Block[] {
