@@ -32,8 +32,11 @@ export function chunkRestructuredText(source: string, text: string, options: Chu
     headings.push(title.text);
     const heading = headings.filter(Boolean);
     const bodyEnd = titles[i + 1]?.start ?? lines.length;
-    const body = titleOpensBody(paragraphs(lines.slice(title.start, bodyEnd), title.start + 1), title.style.startsWith('over') ? 3 : 2);
-    blocks.push(...body.map((block) => ({ ...block, heading })));
+    const titleLines = title.style.startsWith('over') ? 3 : 2;
+    const body = titleOpensBody(paragraphs(lines.slice(title.start, bodyEnd), title.start + 1), titleLines);
+    // A title with nothing under it before the next (a document's title over its first section) is no passage, as
+    // in Markdown; it still names the sections below it.
+    if (body.flatMap((block) => block.lines).filter((line) => line.text.trim() !== '').length > titleLines) blocks.push(...body.map((block) => ({ ...block, heading })));
   });
   return packBlocks(source, blocks.flatMap(listItems), options);
 }
