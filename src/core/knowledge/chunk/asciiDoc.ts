@@ -1,5 +1,5 @@
 import type { Block, Chunk, ChunkingOptions } from './chunk';
-import { listItems, titleOpensBody } from './listItems';
+import { listItems, sectionBody } from './listItems';
 import { paragraphs } from './plainText';
 import { packBlocks } from './packBlocks';
 
@@ -49,11 +49,8 @@ export function chunkAsciiDoc(source: string, text: string, options: ChunkingOpt
     while (headings.length < title.level) headings.push('');
     headings.push(title.text);
     const heading = headings.filter(Boolean);
-    const body = titleOpensBody(paragraphs(lines.slice(title.line, titles[i + 1]?.line ?? lines.length), title.line + 1), title.lines);
-    // A title with nothing under it before the next (a part whose text is all in its subsections) is no passage,
-    // as in Markdown; it still names the sections below it.
-    const written = body.flatMap((block) => block.lines).filter((line) => line.text.trim() !== '').length;
-    if (written > title.lines) blocks.push(...body.map((block) => ({ ...block, heading })));
+    const body = sectionBody(paragraphs(lines.slice(title.line, titles[i + 1]?.line ?? lines.length), title.line + 1), title.lines);
+    blocks.push(...body.map((block) => ({ ...block, heading })));
   });
   return packBlocks(source, blocks.flatMap(listItems), options);
 }

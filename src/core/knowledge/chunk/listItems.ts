@@ -16,8 +16,18 @@ export function listItems(block: Block): Block[] {
   return starts.map((start, n) => ({ heading: block.heading, lines: block.lines.slice(n === 0 ? 0 : start, starts[n + 1] ?? block.lines.length), rule: true }));
 }
 
+/**
+ * A section's blocks, its title (the first `titleLines` written lines) opening the first: none where the section
+ * holds only its title (a document's title over its first section), which still names the sections below it, as
+ * in Markdown.
+ */
+export function sectionBody(body: Block[], titleLines: number): Block[] {
+  const written = body.flatMap((block) => block.lines).filter((line) => line.text.trim() !== '').length;
+  return written > titleLines ? titleOpensBody(body, titleLines) : [];
+}
+
 /** A section's paragraphs with the first, where it holds only the title, opening the second: a title never stands alone as a chunk. */
-export function titleOpensBody(body: Block[], titleLines: number): Block[] {
+function titleOpensBody(body: Block[], titleLines: number): Block[] {
   const [title, next, ...rest] = body;
   if (!title || !next || title.lines.filter((line) => line.text.trim() !== '').length > titleLines) return body;
   return [{ ...next, lines: [...title.lines, ...next.lines] }, ...rest];

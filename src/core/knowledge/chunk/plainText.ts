@@ -1,5 +1,5 @@
 import type { Block, Chunk, ChunkingOptions, SourceLine } from './chunk';
-import { listItems, titleOpensBody } from './listItems';
+import { listItems, sectionBody } from './listItems';
 import { packBlocks } from './packBlocks';
 
 /**
@@ -10,7 +10,7 @@ export function chunkPlainText(source: string, text: string, options: ChunkingOp
   const blocks: Block[] = [];
   let section: Block[] = [];
   let heading: string[] = [];
-  const close = () => blocks.push(...titleOpensBody(section, 1).map((block) => ({ ...block, heading })));
+  const close = () => blocks.push(...sectionBody(section, heading.length).map((block) => ({ ...block, heading })));
   const all = paragraphs(text.split(/\r?\n/), 1);
   all.forEach((block, i) => {
     const title = i + 1 < all.length ? titleOf(block) : undefined;

@@ -1,5 +1,5 @@
 import type { Block, Chunk, ChunkingOptions } from './chunk';
-import { listItems, titleOpensBody } from './listItems';
+import { listItems, sectionBody } from './listItems';
 import { paragraphs } from './plainText';
 import { packBlocks } from './packBlocks';
 
@@ -32,11 +32,8 @@ export function chunkRestructuredText(source: string, text: string, options: Chu
     headings.push(title.text);
     const heading = headings.filter(Boolean);
     const bodyEnd = titles[i + 1]?.start ?? lines.length;
-    const titleLines = title.style.startsWith('over') ? 3 : 2;
-    const body = titleOpensBody(paragraphs(lines.slice(title.start, bodyEnd), title.start + 1), titleLines);
-    // A title with nothing under it before the next (a document's title over its first section) is no passage, as
-    // in Markdown; it still names the sections below it.
-    if (body.flatMap((block) => block.lines).filter((line) => line.text.trim() !== '').length > titleLines) blocks.push(...body.map((block) => ({ ...block, heading })));
+    const body = sectionBody(paragraphs(lines.slice(title.start, bodyEnd), title.start + 1), title.style.startsWith('over') ? 3 : 2);
+    blocks.push(...body.map((block) => ({ ...block, heading })));
   });
   return packBlocks(source, blocks.flatMap(listItems), options);
 }
