@@ -91,12 +91,18 @@ test('in a workspace of guides for several languages, code is answered by its ow
       const found = await runCli(['search', '--workspace', polyglot, '--k', '1', '--json', ...args, code]);
       assert.equal(found.code, 0, found.stderr);
       const { source, languages } = JSON.parse(found.stdout) as { source: string; languages: string[] };
-      assert.deepEqual(languages, [source === 'docs/python.md' ? 'Python' : 'JavaScript']);
+      assert.deepEqual(languages, [{ 'docs/python.md': 'Python', 'docs/typescript.md': 'TypeScript' }[source] ?? 'JavaScript']);
       return source;
     };
     assert.equal(await top(), 'docs/python.md', 'Python syntax: the Python guide first');
     assert.equal(await top('--file', 'src/users.py'), 'docs/python.md');
     assert.equal(await top('--file', 'src/users.ts'), 'docs/javascript.md', 'a JavaScript guide serves TypeScript');
+    // Beside a TypeScript guide, the JavaScript guide is TypeScript code's kin, no longer its own: the TypeScript
+    // guide comes first though the JavaScript one matches better, and JavaScript code keeps its own guide.
+    await writeFile(path.join(polyglot, 'docs', 'typescript.md'), '# TypeScript guide\n\n## Naming\n\nUse camelCase for function names.\n\n```typescript\nfunction load(id: string): void {}\n```\n');
+    await indexKnowledgeBase({ workspace: polyglot, config });
+    assert.equal(await top('--file', 'src/users.ts'), 'docs/typescript.md');
+    assert.equal(await top('--file', 'src/users.js'), 'docs/javascript.md');
   } finally {
     await rm(polyglot, { recursive: true, force: true });
   }

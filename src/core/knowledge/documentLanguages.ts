@@ -38,6 +38,12 @@ export function speaksTo(languages: readonly string[], language: string): boolea
   return languages.some((other) => kinOf(other) === family);
 }
 
+/** Whether a document about `languages` is about `language` itself, not only its kin (TSX code is TypeScript code). */
+export function isAbout(languages: readonly string[], language: string): boolean {
+  const plain = (name: string) => name.replace(/ \((?:JSX|TSX)\)$/, '');
+  return languages.some((other) => plain(other) === plain(language));
+}
+
 /** Whether `language` (as `languageOf` names it) is one documents can be about, so that a search for its code may prefer them. */
 export function isProgrammingLanguage(language: string): boolean {
   return PROGRAMMING_LANGUAGES.has(language);

@@ -6,7 +6,7 @@ import type { OllamaClient } from '../models/ollama/client';
 import type { Embedder } from './embedder';
 import { embedderForIndex } from './embedders/chooseEmbedder';
 import { sqlStringList } from './escapeSql';
-import { speaksTo } from './documentLanguages';
+import { isAbout, speaksTo } from './documentLanguages';
 import { explainIndexFailure } from './indexDamage';
 import { indexUri } from './indexUri';
 import type { Passage } from './passage';
@@ -123,7 +123,7 @@ class IndexedKnowledgeBase implements KnowledgeBase {
     // the top k are about other languages, those about the code's; four times as many are weighed.
     const found = await searched(CANDIDATES_PER_RESULT * k);
     const { language } = options;
-    const candidates = language === undefined || found.every((passage) => speaksTo(passage.languages ?? [], language)) ? found : preferLanguage(found, language);
+    const candidates = language === undefined ? found : preferLanguage(found, language);
     const passages = preferHeadingMatches(query, candidates, k);
     if (options.forReview) for (const passage of passages) this.reviewed.add(passage.source);
     return passages;
@@ -157,9 +157,15 @@ const CANDIDATES_PER_RESULT = 4;
 /** Weight of a passage from a document about other languages than the code's: a JavaScript rule can still serve Python code, but only where it matches far better than Python's own. */
 const OTHER_LANGUAGE_WEIGHT = 0.5;
 
-/** Passages reordered for code in `language`: those of documents about other languages weigh less. */
+/**
+ * Passages reordered for code in `language`: those of documents about other languages weigh less, and so do those
+ * about a kin language (a JavaScript guide, for TypeScript code) where documents about the code's own are among them.
+ */
 function preferLanguage(passages: Passage[], language: string): Passage[] {
+  const own = passages.some((passage) => isAbout(passage.languages ?? [], language));
+  const full = (languages: readonly string[]) => languages.length === 0 || (own ? isAbout(languages, language) : speaksTo(languages, language));
+  if (passages.every((passage) => full(passage.languages ?? []))) return passages;
   return passages
-    .map((passage) => (speaksTo(passage.languages ?? [], language) ? passage : { ...passage, score: passage.score * OTHER_LANGUAGE_WEIGHT }))
+    .map((passage) => (full(passage.languages ?? []) ? passage : { ...passage, score: passage.score * OTHER_LANGUAGE_WEIGHT }))
     .sort((a, b) => b.score - a.score);
 }
