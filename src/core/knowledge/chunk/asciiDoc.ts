@@ -15,15 +15,15 @@ const FENCE = /^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|\/{4,})\s*$/;
  */
 const UNDERLINE_LEVELS: Record<string, number> = { '=': 0, '-': 1, '~': 2, '^': 3, '+': 4 };
 
-function underlinedTitle(line: string, next: string | undefined): number | undefined {
-  const level = next === undefined ? undefined : UNDERLINE_LEVELS[next[0] ?? ''];
-  if (level === undefined || !/^(.)\1*$/.test(next!) || !/\w/.test(line) || line.startsWith('.')) return undefined;
-  return Math.abs(line.length - next!.length) <= 1 ? level : undefined;
+function underlinedTitle(line: string, next = ''): number | undefined {
+  const level = UNDERLINE_LEVELS[next[0] ?? ''];
+  const title = level !== undefined && /^(.)\1*$/.test(next) && /\w/.test(line) && !line.startsWith('.') && Math.abs(line.length - next.length) <= 1;
+  return title ? level : undefined;
 }
 
 /**
- * Splits AsciiDoc at section titles (`== Title`, or a title over its underline), outside delimited blocks. Paragraphs are the blocks, each
- * list item a rule of its own, and a title opens its section's first chunk.
+ * Splits AsciiDoc at section titles (`== Title`, or a title over its underline), outside delimited blocks.
+ * Paragraphs are the blocks, each list item a rule of its own, and a title opens its section's first chunk.
  */
 export function chunkAsciiDoc(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const lines = text.split(/\r?\n/);
