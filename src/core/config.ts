@@ -29,13 +29,14 @@ export const DEFAULT_STYLE_INCLUDE = [
   'docs/**/*.{md,markdown,mdx,txt,rst,adoc,asciidoc,html,htm,pdf}',
   '**/.editorconfig',
   // Conventions written for coding agents: AGENTS.md (and CLAUDE.md, GEMINI.md) at any depth, Copilot's
-  // instructions, Cursor's, Windsurf's and Cline's rules.
+  // instructions, Cursor's, Windsurf's, Cline's, Roo's, Zed's and Augment's rules, Kiro's steering files.
   '**/{AGENTS,CLAUDE,GEMINI}.md',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',
-  '{.cursorrules,.windsurfrules,.clinerules}',
-  '{.cursor,.windsurf}/rules/**/*.{md,mdc}',
+  '{.cursorrules,.windsurfrules,.clinerules,.rules,.augment-guidelines}',
+  '{.cursor,.windsurf,.roo}/rules/**/*.{md,mdc}',
   '.clinerules/**/*.md',
+  '.kiro/steering/**/*.md',
   '.housestyle/rules/**',
 ];
 

@@ -46,6 +46,8 @@ describe('discoverSources', () => {
       'CLAUDE.md': 'x',
       '.cursorrules': 'x',
       '.cursor/rules/naming.mdc': 'x',
+      '.kiro/steering/tech.md': 'x',
+      '.rules': 'x',
       // Not conventions by their names.
       'DEVELOPMENT.md': 'how to build',
       'notes/standup.md': 'x',
@@ -70,6 +72,8 @@ describe('discoverSources', () => {
       '.editorconfig',
       '.github/copilot-instructions.md',
       '.housestyle/rules/naming.md',
+      '.kiro/steering/tech.md',
+      '.rules',
       'AGENTS.md',
       'CLAUDE.md',
       'CODING_GUIDELINES.md',
