@@ -276,6 +276,10 @@ describe('list items and AsciiDoc', () => {
     // A sentence, even a short one, names nothing: it stays in the section it is in.
     assert.match(result.chunks[2]!.text, /full stop\.\n\nPlease read this\.\n\nIt is short\.$/);
     assertExactLines(text, result.chunks);
+    // Titles over an underline name sections too, with the section's text right below or after a blank line.
+    const underlined = chunkSource('docs/guide.txt', 'Team Conventions\n================\n\nIntro.\n\nNaming\n------\n\nUse snake_case.\n\nErrors\n------\nNever swallow errors.\n', { ...defaults, codeComments: false });
+    assert.ok('chunks' in underlined);
+    assert.deepEqual(underlined.chunks.map((c) => [c.heading, c.startLine, c.endLine]), [['Team Conventions', 1, 4], ['Naming', 6, 9], ['Errors', 11, 13]]);
     // Written in AsciiDoc without the extension, as git's SubmittingPatches is: read as AsciiDoc.
     const asciiDoc = chunkSource('Documentation/SubmittingPatches', 'Submitting Patches\n==================\n\n== Guidelines\n\nSend patches inline.\n\n== Trailers\n\nSign off.\n', { ...defaults, codeComments: false });
     assert.ok('chunks' in asciiDoc);

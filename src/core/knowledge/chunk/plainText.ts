@@ -9,15 +9,15 @@ import { packBlocks } from './packBlocks';
 export function chunkPlainText(source: string, text: string, options: ChunkingOptions): Chunk[] {
   const blocks: Block[] = [];
   let section: Block[] = [];
-  let heading: string[] = [];
-  const close = () => blocks.push(...sectionBody(section, heading.length).map((block) => ({ ...block, heading })));
+  let title: { text: string; lines: number } | undefined;
+  const close = () => blocks.push(...sectionBody(section, title?.lines ?? 0).map((block) => ({ ...block, heading: title ? [title.text] : [] })));
   const all = paragraphs(text.split(/\r?\n/), 1);
   all.forEach((block, i) => {
-    const title = i + 1 < all.length ? titleOf(block) : undefined;
-    if (title !== undefined) {
+    const named = titleOf(block, i + 1 < all.length);
+    if (named !== undefined) {
       close();
       section = [];
-      heading = [title];
+      title = named;
     }
     section.push(block);
   });
@@ -26,17 +26,20 @@ export function chunkPlainText(source: string, text: string, options: ChunkingOp
 }
 
 /**
- * A paragraph that is a section's name in plain text, as git's CodingGuidelines names "Error Messages" and "For C
+ * A paragraph that names a section in plain text, as git's CodingGuidelines names "Error Messages" and "For C
  * programs:": one short line at the margin, starting with a capital, that does not end a sentence and reads as no
- * code or list item. Its text without the colon; undefined for any other paragraph. A name repeated over many
- * sections ("Example:") becomes a label, not a heading, when the blocks are packed (`labelHeadings`).
+ * code or list item, alone in its paragraph (and not the last), or over an underline of `=`, `-` or `~` with the
+ * section's text maybe following. Its text without the colon, and how many lines it takes; undefined for any other
+ * paragraph. A name repeated over many sections ("Example:") becomes a label, not a heading, when the blocks are
+ * packed (`labelHeadings`).
  */
-function titleOf(block: Block): string | undefined {
+function titleOf(block: Block, more: boolean): { text: string; lines: number } | undefined {
   const written = block.lines.filter((line) => line.text.trim() !== '');
-  if (written.length !== 1) return undefined;
+  const underlined = written.length >= 2 && /^([=~-])\1{2,}\s*$/.test(written[1]!.text);
+  if (!underlined && (written.length !== 1 || !more)) return undefined;
   const line = written[0]!.text.trimEnd();
   if (line.length > 60 || line.split(/\s+/).length > 6 || !/^\p{Lu}/u.test(line) || /[.,;!?]$/.test(line) || /[{}<>;=`|]|^\S+\(|\d[.)]\s/.test(line)) return undefined;
-  return line.replace(/:$/, '');
+  return { text: line.replace(/:$/, ''), lines: underlined ? 2 : 1 };
 }
 
 export function paragraphs(lines: string[], firstLine: number): Block[] {
