@@ -313,5 +313,11 @@ describe('list items and AsciiDoc', () => {
     ]);
     assert.match(result.chunks[1]!.text, /An example:\n----\n== not a title\n----/);
     assertExactLines(text, result.chunks);
+    // As the Ruby style guide writes: a `[TIP]` over an example block's `====` is the block's metadata, not a title;
+    // an inline anchor is no part of a title's name.
+    const ruby = ['= Ruby Style Guide', '', '== Layout', '', '[TIP]', '====', 'Read the intro.', '====', '', '=== Tabs or Spaces? [[tabs-or-spaces]]', '', 'Use only spaces.', ''].join('\n');
+    const rubyChunks = chunkSource('README.adoc', ruby, { ...defaults, codeComments: false });
+    assert.ok('chunks' in rubyChunks);
+    assert.deepEqual(rubyChunks.chunks.map((c) => c.heading), ['Ruby Style Guide > Layout', 'Ruby Style Guide > Layout > Tabs or Spaces?']);
   });
 });

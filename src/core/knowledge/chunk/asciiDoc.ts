@@ -11,14 +11,22 @@ const FENCE = /^(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,}|\/{4,})\s*$/;
  * A two-line section title's underline and its level (git's Documentation/*.adoc title every section this way), by
  * Asciidoctor's rule (lib/asciidoctor/parser.rb `is_two_line_section_title?`, rx.rb `SetextSectionLineRx`,
  * `SetextSectionTitleRx`): one of these characters repeated, under a line that has a word character and does not
- * start with a dot, their lengths within one of each other. So such an underline is no block fence.
+ * start with a dot, their lengths within one of each other. So such an underline is no block fence. Lines Asciidoctor
+ * reads as a block's metadata first (`[TIP]` over an example block's `====`, `[[anchor]]`, `// comment`,
+ * `:attribute:`) are no titles.
  */
 const UNDERLINE_LEVELS: Record<string, number> = { '=': 0, '-': 1, '~': 2, '^': 3, '+': 4 };
 
 function underlinedTitle(line: string, next = ''): number | undefined {
   const level = UNDERLINE_LEVELS[next[0] ?? ''];
-  const title = level !== undefined && /^(.)\1*$/.test(next) && /\w/.test(line) && !line.startsWith('.') && Math.abs(line.length - next.length) <= 1;
+  const metadata = /^\[.*\]\s*$|^\/\/|^:[^:\s]+:/.test(line);
+  const title = level !== undefined && !metadata && /^(.)\1*$/.test(next) && /\w/.test(line) && !line.startsWith('.') && Math.abs(line.length - next.length) <= 1;
   return title ? level : undefined;
+}
+
+/** A title as a reader sees it: without an inline anchor (`Tabs or Spaces? [[tabs-or-spaces]]`; Asciidoctor's `InlineSectionAnchorRx`). */
+function titleText(title: string): string {
+  return title.replace(/\s+\\?\[\[[^\]]*\]\]\s*$/, '').trim();
 }
 
 /**
@@ -33,14 +41,14 @@ export function chunkAsciiDoc(source: string, text: string, options: ChunkingOpt
     const line = lines[i]!;
     const underlined = fence === undefined ? underlinedTitle(line, lines[i + 1]) : undefined;
     if (underlined !== undefined) {
-      titles.push({ line: i, level: underlined, text: line.trim(), lines: 2 });
+      titles.push({ line: i, level: underlined, text: titleText(line), lines: 2 });
       i++;
       continue;
     }
     const delimiter = FENCE.exec(line)?.[1];
     if (delimiter && (fence === undefined || delimiter === fence)) fence = fence === undefined ? delimiter : undefined;
     const title = fence === undefined ? TITLE.exec(line) : null;
-    if (title) titles.push({ line: i, level: title[1]!.length - 1, text: title[2]!.trim(), lines: 1 });
+    if (title) titles.push({ line: i, level: title[1]!.length - 1, text: titleText(title[2]!), lines: 1 });
   }
   const headings: string[] = [];
   const blocks: Block[] = paragraphs(lines.slice(0, titles[0]?.line ?? lines.length), 1);
