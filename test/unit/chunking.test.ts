@@ -132,6 +132,9 @@ describe('chunkMarkdown', () => {
     const chunks = chunkMarkdown('CodingStyle.md', text, defaults);
     assertExactLines(text, chunks);
     assert.equal(chunkMarkdown('README.md', "## <a name='imports'>Imports</a>\n\nNo wildcards.", defaults)[0]!.heading, 'Imports', 'an anchor in a heading is markup, not its name');
+    // Attribute lists after a heading (Pandoc's `{#id}`, Writerside's, as Kotlin's conventions write) are no part of its name.
+    assert.equal(chunkMarkdown('coding-conventions.md', '### Enumerations {initial-collapse-state="collapsed" collapsible="true"}\n\nUse trailing commas.', defaults)[0]!.heading, 'Enumerations');
+    assert.equal(chunkMarkdown('guide.md', '## Naming {#naming .rule}\n\nUse camelCase.', defaults)[0]!.heading, 'Naming');
     assert.deepEqual([...new Set(chunks.map((c) => c.heading))], ['Style > Names', 'Style > Casts', 'Style > Casts > Example']);
     const names = chunks.filter((c) => c.heading === 'Style > Names');
     assert.equal(names.length, 1, 'the rules of Names and their examples fit one passage');

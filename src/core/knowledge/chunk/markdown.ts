@@ -27,7 +27,7 @@ export function chunkMarkdown(source: string, text: string, options: ChunkingOpt
     if (node.type === 'heading') {
       headings.length = Math.min(headings.length, node.depth - 1);
       while (headings.length < node.depth - 1) headings.push('');
-      headings.push(plainText(node).trim());
+      headings.push(headingName(node));
       pendingHeading = { ...block, heading: headings.filter(Boolean) };
       sectionHasContent = false;
       return;
@@ -54,6 +54,14 @@ export function chunkMarkdown(source: string, text: string, options: ChunkingOpt
 
 function range(lines: string[], start: number, end: number) {
   return lines.slice(start - 1, end).map((text, i) => ({ line: start + i, text }));
+}
+
+/**
+ * A heading's name, without a trailing attribute list: `## Naming {#naming}` (Pandoc, kramdown, MkDocs' attr_list)
+ * or Writerside's `{initial-collapse-state="collapsed"}`, as Kotlin's coding conventions write.
+ */
+function headingName(node: Nodes): string {
+  return plainText(node).replace(/\s*\{[^{}]*\}\s*$/, '').trim();
 }
 
 /** A heading's words: inline HTML (an anchor such as `<a name='imports'>Imports</a>`) is markup, not its name. */
