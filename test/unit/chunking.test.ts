@@ -182,6 +182,9 @@ describe('chunkHtml', () => {
     assert.equal(chunk!.text, ['Rethrow it as an `AssertionError`.', '```java', 'try {', '  parse(text);', '} catch (NumberFormatException ok) {', '}', '```'].join('\n'));
     assert.deepEqual([chunk!.startLine, chunk!.endLine], [2, 7]);
     assert.match(codeOf(chunk!.text), /^AssertionError\ntry \{/, 'the code tokens of HTML guides are indexed');
+    // A permalink of symbols (Sphinx's ¶) is no part of a heading's name; a name's own symbols stay.
+    const sphinx = '<h1>C# Guide<a class="headerlink" href="#guide">¶</a></h1>\n<h2>Naming<a href="#naming">#</a></h2>\n<p>Use PascalCase.</p>';
+    assert.equal(chunkHtml('guide.html', sphinx, defaults)[0]!.heading, 'C# Guide > Naming');
   });
 });
 

@@ -26,7 +26,7 @@ export function chunkHtml(source: string, text: string, options: ChunkingOptions
     if (level && location) {
       headings.length = Math.min(headings.length, Number(level) - 1);
       while (headings.length < Number(level) - 1) headings.push('');
-      headings.push(collapse(textOf(element, { plain: true })));
+      headings.push(collapse(textOf(element, { plain: true, heading: true })));
       return;
     }
     if (BLOCK.has(element.tagName) && location && !(element.tagName === 'li' && hasBlockChild(element))) {
@@ -52,12 +52,16 @@ function fenced(pre: Element): string {
   return `\`\`\`${language}\n${textOf(pre, { plain: true }).replace(/\n$/, '')}\n\`\`\``;
 }
 
-/** The text of a node; inline `<code>` in backticks, as in Markdown, unless `plain` (headings, code blocks). */
-function textOf(node: Node, options: { cellSeparator?: string; plain?: boolean } = {}): string {
+/**
+ * The text of a node; inline `<code>` in backticks, as in Markdown, unless `plain` (headings, code blocks). In a
+ * `heading`, a link of symbols only is a permalink (Sphinx's `¶`, a `#` or `§`), not part of the name.
+ */
+function textOf(node: Node, options: { cellSeparator?: string; plain?: boolean; heading?: boolean } = {}): string {
   if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
   if (!('childNodes' in node) || SKIP.has(node.nodeName)) return '';
   if (node.nodeName === 'br') return '\n';
   const parts = node.childNodes.map((child) => textOf(child, options));
+  if (options.heading && node.nodeName === 'a' && !/[\p{L}\p{N}]/u.test(parts.join(''))) return '';
   if (node.nodeName === 'code' && !options.plain) return `\`${parts.join('')}\``;
   return options.cellSeparator && node.nodeName === 'tr' ? parts.map((p) => p.trim()).filter(Boolean).join(options.cellSeparator) : parts.join('');
 }
