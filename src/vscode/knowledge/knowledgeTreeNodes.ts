@@ -1,3 +1,4 @@
+import { isMarkdownSource } from '../../core/knowledge/chunk/markdownSource';
 import type { HealthCheck, HealthReport } from '../../core/knowledge/health';
 import type { KnowledgeOverview } from '../../core/knowledge/knowledgeBase';
 import { counted } from '../../core/service/frontEndHelpers';
@@ -58,7 +59,7 @@ function scopeTooltip(source: string, languages: readonly string[]): string {
   const scope = languages.length > 0
     ? `Rules for ${languages.join(', ')} code: reviews of code in other languages rank them after their own language's rules.`
     : 'Shows no programming language, so its rules count for code in any language.';
-  return /\.(md|markdown|mdx)$/i.test(source) ? `${scope}\nTo change this, state \`languages: [C, C++]\` in its front matter.` : scope;
+  return isMarkdownSource(source) ? `${scope}\nTo change this, state \`languages: [C, C++]\` in its front matter.` : scope;
 }
 
 const CHECK_LABEL: Record<HealthCheck, string> = {

@@ -3,6 +3,7 @@ import type { Chunk, ChunkingOptions } from './chunk';
 import { chunkCodeComments, isCodeFile } from './codeComments';
 import { chunkHtml } from './html';
 import { chunkMarkdown } from './markdown';
+import { isMarkdownSource } from './markdownSource';
 import { chunkPdf } from './pdf';
 import { chunkPlainText } from './plainText';
 import { chunkRestructuredText } from './restructuredText';
@@ -15,8 +16,7 @@ export type ChunkResult = { chunks: Chunk[]; skipped?: string[] } | { skip: stri
 
 /** Chooses the chunker by file name. Source code is indexed only for its comments, and only when asked. */
 export function chunkSource(source: string, text: string, options: ChunkingOptions & { codeComments: boolean }): ChunkResult {
-  // Cursor's `.mdc` rules and the agents' rule files are Markdown (Cursor's with front matter `globs`).
-  if (/\.(md|markdown|mdx|mdc)$|(^|\/)\.(cursorrules|windsurfrules|clinerules|rules|augment-guidelines)$/i.test(source)) return { chunks: chunkMarkdown(source, text, options) };
+  if (isMarkdownSource(source)) return { chunks: chunkMarkdown(source, text, options) };
   if (/\.(html?|xhtml)$/i.test(source)) return { chunks: chunkHtml(source, text, options) };
   if (/\.pdf$/i.test(source)) return chunkPdf(source, text, options);
   if (/\.rst$/i.test(source)) return { chunks: chunkRestructuredText(source, text, options) };
