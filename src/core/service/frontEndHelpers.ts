@@ -21,3 +21,4 @@ export { moveAfterFix } from '../review/shiftFindings';
 export { fetchProgressText, parseNumberRange } from '../forge/fetchReviewComments';
 export { chosenCode, type OpenFile } from '../chat/chosenCode';
 export { isOutside } from '../insideWorkspace';
+export { isMarkdownSource } from '../knowledge/chunk/markdownSource';

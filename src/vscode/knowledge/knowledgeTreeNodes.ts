@@ -1,7 +1,6 @@
-import { isMarkdownSource } from '../../core/knowledge/chunk/markdownSource';
 import type { HealthCheck, HealthReport } from '../../core/knowledge/health';
 import type { KnowledgeOverview } from '../../core/knowledge/knowledgeBase';
-import { counted } from '../../core/service/frontEndHelpers';
+import { counted, isMarkdownSource } from '../../core/service/frontEndHelpers';
 
 /** A row of the Knowledge tree, as plain data: what the tree provider turns into TreeItems. Pure, so it is tested without an editor. */
 export interface KnowledgeNode {
