@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -44,5 +45,18 @@ describe('config', () => {
     assert.equal(ollamaHost(parseConfig({ ollama: { host: 'http://gpu-box:11434' } }), { OLLAMA_HOST: 'http://other:1' }), 'http://gpu-box:11434');
     assert.equal(ollamaHost(parseConfig({}), { OLLAMA_HOST: 'http://other:1' }), 'http://other:1');
     assert.equal(ollamaHost(parseConfig({}), {}), 'http://127.0.0.1:11434');
+  });
+  it('declares in the editor the defaults core applies, so the Settings UI shows what a run uses', () => {
+    // The editor passes on only what a user set (src/vscode/settings.ts), so a stale declared default misleads without failing.
+    const manifest = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8'));
+    const defaults: unknown = parseConfig({});
+    let compared = 0;
+    for (const [key, setting] of Object.entries<{ default?: unknown }>(manifest.contributes.configuration.properties)) {
+      const applied = key.split('.').slice(1).reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], defaults);
+      if (setting.default === undefined || applied === undefined) continue;
+      assert.deepEqual(setting.default, applied, key);
+      compared++;
+    }
+    assert.ok(compared >= 20, `only ${compared} settings compared`);
   });
 });
