@@ -95,10 +95,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   chunking: z
     .strictObject({
-      // 768: a passage holds a rule with more of its examples and neighbours, which is what lexical search matches code
-      // by; on the team documents' 105 tuning snippets recall@12 0.743 to 0.771 and MRR 0.401 to 0.434 against 512
-      // (test/bench/retrieval.bench.ts). The prompt still shows at most a quarter of its budget of any one passage.
-      maxTokens: z.number().int().min(32).max(8192).default(768),
+      maxTokens: z.number().int().min(32).max(8192).default(512),
       overlapTokens: z.number().int().min(0).default(50),
     })
     .prefault({})
