@@ -47,7 +47,7 @@ async function workspaceWithDataset(rows: unknown[] = [TRAIN_ROW], withInfo = tr
   const workspace = path.join(root, `ws-${++counter}`);
   const dataset = path.join(workspace, '.housestyle', 'dataset');
   await mkdir(dataset, { recursive: true });
-  await writeFile(path.join(dataset, 'train_lora.yaml'), loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train' }));
+  await writeFile(path.join(dataset, 'train_lora.yaml'), loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train', cutoffLength: 4096 }));
   await writeFile(path.join(dataset, 'README.md'), '# House Style fine-tuning dataset\n');
   await writeFile(path.join(dataset, 'report.json'), '{"generator":"housestyle dataset build"}\n');
   await writeFile(path.join(dataset, 'train.jsonl'), rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
@@ -373,7 +373,7 @@ describe('training on a real LLaMA-Factory host', () => {
     const base = process.env.HOUSESTYLE_TRAIN_OLLAMA_BASE ?? 'qwen2.5:0.5b';
     await writeFile(
       path.join(dataset, 'train_lora.yaml'),
-      loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: process.env.HOUSESTYLE_TRAIN_HF_BASE ?? 'Qwen/Qwen2.5-0.5B-Instruct', template: 'qwen', train: 'housestyle_train' }).replace('num_train_epochs: 3', 'num_train_epochs: 1'),
+      loraTrainingConfig({ datasetDir: dataset, outputDir: `${dataset}-adapter`, baseModel: process.env.HOUSESTYLE_TRAIN_HF_BASE ?? 'Qwen/Qwen2.5-0.5B-Instruct', template: 'qwen', train: 'housestyle_train', cutoffLength: 4096 }).replace('num_train_epochs: 3', 'num_train_epochs: 1'),
     );
     const client = new OllamaClient({ host: process.env.OLLAMA_HOST!, timeoutMs: 600_000 });
     const result = await trainAdapter({ workspace, dataset, remote: host!, base, config: parseConfig({}), client });

@@ -4,7 +4,9 @@ import { parse } from 'yaml';
 import { chooseBaseModel, huggingFaceModelFor, templateFor } from '../../src/core/dataset/exporters/baseModel';
 import { FORMAT_NAMES } from '../../src/core/dataset/exporters/datasetFormat';
 import { datasetFormat } from '../../src/core/dataset/exporters/formats';
+import { cutoffLength } from '../../src/core/dataset/exporters/cutoffLength';
 import { datasetInfo, loraTrainingConfig } from '../../src/core/dataset/exporters/llamaFactory';
+import { countTokens } from '../../src/core/knowledge/tokens';
 import { buildSamples } from '../../src/core/dataset/samples/buildSamples';
 import { promptMessages, type Prompt } from '../../src/core/dataset/samples/sample';
 import { HouseStyleError } from '../../src/core/errors';
@@ -132,7 +134,7 @@ describe('LLaMA-Factory dataset_info.json', () => {
 
 describe('LoRA training config', () => {
   it('is YAML LLaMA-Factory reads: SFT, LoRA rank 16 / alpha 32, the validation file or val_size', () => {
-    const withValidation = parse(loraTrainingConfig({ datasetDir: '/data/ds', outputDir: '/data/ds-adapter', baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train', validation: 'housestyle_validation' }));
+    const withValidation = parse(loraTrainingConfig({ datasetDir: '/data/ds', outputDir: '/data/ds-adapter', baseModel: 'Qwen/Qwen2.5-Coder-7B-Instruct', template: 'qwen', train: 'housestyle_train', validation: 'housestyle_validation', cutoffLength: 6144 }));
     assert.equal(withValidation.stage, 'sft');
     assert.equal(withValidation.finetuning_type, 'lora');
     assert.equal(withValidation.lora_rank, 16);
@@ -144,9 +146,23 @@ describe('LoRA training config', () => {
     assert.equal(withValidation.dataset, 'housestyle_train');
     assert.equal(withValidation.eval_dataset, 'housestyle_validation');
     assert.equal(withValidation.val_size, undefined);
-    const without = parse(loraTrainingConfig({ datasetDir: '/d', outputDir: '/d-adapter', baseModel: 'm', template: 'default', train: 'housestyle_train' }));
+    assert.equal(withValidation.cutoff_len, 6144);
+    const without = parse(loraTrainingConfig({ datasetDir: '/d', outputDir: '/d-adapter', baseModel: 'm', template: 'default', train: 'housestyle_train', cutoffLength: 4096 }));
     assert.equal(without.val_size, 0.1);
     assert.equal(without.eval_dataset, undefined);
+  });
+
+  it('sets cutoff_len so that the longest record is trained whole: LLaMA-Factory would cut the end of its prompt, the code', () => {
+    assert.equal(cutoffLength([sample, pair]), 4096, 'short records keep the usual 4096');
+    // A hybrid review sample: up to review.contextTokens of rules and a window of code before the answer.
+    const long = { ...sample, input: `${sample.input}\n${'const total = price * quantity + shipping;\n'.repeat(800)}` };
+    const cutoff = cutoffLength([sample, long, pair]);
+    const record = datasetFormat('openai').sampleRecord(long) as { messages: { content: string }[] };
+    const tokens = record.messages.reduce((sum, message) => sum + countTokens(message.content), 0);
+    assert.ok(tokens > 4096, `the long sample has ${tokens} tokens`);
+    assert.ok(cutoff >= tokens * 1.2 && cutoff % 1024 === 0, `cutoff_len ${cutoff} for ${tokens} tokens`);
+    const longPair = { ...pair, rejected: 'Rename x. '.repeat(2500) };
+    assert.ok(cutoffLength([longPair]) > 4096, 'a preference pair counts its longer answer');
   });
 
   it('derives the base model and template from the Ollama model family', () => {

@@ -5,6 +5,7 @@ import type { DatasetFolder } from './datasetFolder';
 import type { DatasetReport } from './datasetReport';
 import type { BaseModelChoice } from './exporters/baseModel';
 import type { DatasetFormat } from './exporters/datasetFormat';
+import { cutoffLength } from './exporters/cutoffLength';
 import { datasetInfo, loraTrainingConfig, type TrainingFile } from './exporters/llamaFactory';
 import type { PreferencePair, Sample } from './samples/sample';
 import { SPLIT_NAMES, type SplitName } from './split';
@@ -76,7 +77,10 @@ export async function writeOutputFiles(folder: DatasetFolder, options: WriteOutp
       ...plan.training.map(({ fileName, records }) => folder.writeJsonl(fileName, records(), signal)),
       folder.writeJsonl('metadata.jsonl', metadata, signal),
       folder.writeText('dataset_info.json', `${JSON.stringify(datasetInfo(format, plan.trainingFiles), null, 2)}\n`),
-      folder.writeText('train_lora.yaml', loraTrainingConfig({ datasetDir: folder.out, outputDir: adapterDir, baseModel: base.model, template: base.template, train, ...(validation && { validation }) })),
+      folder.writeText(
+        'train_lora.yaml',
+        loraTrainingConfig({ datasetDir: folder.out, outputDir: adapterDir, baseModel: base.model, template: base.template, train, ...(validation && { validation }), cutoffLength: cutoffLength(plan.training.flatMap((p) => p.items)) }),
+      ),
       folder.writeText(CARD_FILE, renderDatasetCard(report)),
     ].map((write) => write.then(step)),
   );

@@ -29,6 +29,8 @@ export interface LoraConfigOptions {
   train: string;
   /** Dataset name of the validation file; without one, LLaMA-Factory holds out val_size of train. */
   validation?: string;
+  /** LLaMA-Factory's `cutoff_len`: long enough for the longest record (`cutoffLength`). */
+  cutoffLength: number;
 }
 
 const section = (title: string, values: Record<string, unknown>) => `### ${title}\n${stringify(values)}`;
@@ -38,6 +40,7 @@ export function loraTrainingConfig(options: LoraConfigOptions): string {
   return [
     '# LoRA fine-tuning config for LLaMA-Factory, written by `housestyle dataset build`. A starting point: tune epochs,',
     '# learning rate and cutoff_len to your data and GPU, then run: llamafactory-cli train train_lora.yaml',
+    '# cutoff_len holds the longest record whole: LLaMA-Factory cuts a longer one from the end of its prompt, where the code is.',
     section('model', { model_name_or_path: options.baseModel, trust_remote_code: true }),
     section('method', { stage: 'sft', do_train: true, finetuning_type: 'lora', lora_rank: 16, lora_alpha: 32, lora_dropout: 0.05, lora_target: 'all' }),
     section('dataset', {
@@ -45,7 +48,7 @@ export function loraTrainingConfig(options: LoraConfigOptions): string {
       dataset: options.train,
       ...(options.validation ? { eval_dataset: options.validation } : { val_size: 0.1 }),
       template: options.template,
-      cutoff_len: 4096,
+      cutoff_len: options.cutoffLength,
       overwrite_cache: true,
       preprocessing_num_workers: 4,
     }),
