@@ -71,6 +71,23 @@ describe('chat', () => {
     assert.equal(body.keep_alive, '10m');
   });
 
+  test('a smaller num_ctx after a larger one for the same model is sent as the larger, so Ollama keeps the model loaded', async () => {
+    const fresh = new OllamaClient({ host: server.host, timeoutMs: 60_000 });
+    const loadsBefore = server.loads.length;
+    const sent: unknown[] = [];
+    const other = 'llama3.2:1b';
+    server.models.add(other);
+    for (const [model, numCtx] of [[CHAT_MODEL, 4096], [CHAT_MODEL, 8192], [CHAT_MODEL, 4096], [CHAT_MODEL, 6144], [other, 4096]] as const) {
+      server.enqueueChat({ content: '{"findings":[]}' });
+      await fresh.chat(ask({ model, options: { temperature: 0, num_ctx: numCtx } }));
+      sent.push((lastRequestTo('/api/chat').options as { num_ctx: number }).num_ctx);
+    }
+    server.models.delete(other);
+    assert.deepEqual(sent, [4096, 8192, 8192, 8192, 4096], 'each model keeps its own largest');
+    // The test server loads a model as server/sched.go does: first use, and every change of its runner options.
+    assert.deepEqual(server.loads.slice(loadsBefore).map((load) => [load.model, load.runner.num_ctx]), [[CHAT_MODEL, 4096], [CHAT_MODEL, 8192], [other, 4096]]);
+  });
+
   test('streaming: onToken gets every token in order, metrics come from the final chunk', async () => {
     const chunks = ['{"find', 'ings":', ' [', ']}'];
     server.enqueueChat({ content: chunks.join(''), chunks, promptTokens: 33, completionTokens: 4, durationsMs: { eval: 12 } });

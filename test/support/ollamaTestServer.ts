@@ -68,11 +68,20 @@ export interface OllamaTestServer {
   rejectNextCreate(error: string): void;
   /** Each model a create built with adapters, with the adapter file names and digests it was sent. */
   readonly createdWithAdapters: { model: string; adapters: Record<string, string> }[];
+  /**
+   * Each time a chat or generate request loaded its model: the first request for it, and every later one whose
+   * runner options differ from those it was loaded with, as server/sched.go's needsReload compares
+   * `api.Options.Runner` (num_ctx, num_batch, num_gpu, main_gpu, use_mmap, num_thread) and reloads on any change.
+   */
+  readonly loads: { model: string; runner: Record<string, unknown> }[];
   /** Where an uploaded blob is kept (only with the `blobDir` option). */
   blobFile(digest: string): string;
   /** Closes every connection and pending delay, so nothing keeps the process alive. */
   close(): Promise<void>;
 }
+
+/** The request options api/types.go's `Runner` holds ("must be set when the model is loaded"): a change to any of them reloads the model. */
+const RUNNER_OPTIONS = ['num_ctx', 'num_batch', 'num_gpu', 'main_gpu', 'use_mmap', 'num_thread'];
 
 export function withLatestTag(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1).includes(':') ? name : `${name}:latest`;
@@ -199,6 +208,8 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
   /** Models created with an adapter, and the shape of the base they were made from (Ollama's show reports the base's). */
   const adapted = new Map<string, (typeof MODEL_TABLE)[string]>();
   const received: { model: string; adapters: Record<string, string> }[] = [];
+  const loads: { model: string; runner: Record<string, unknown> }[] = [];
+  const loadedWith = new Map<string, string>();
 
   const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
@@ -237,6 +248,14 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     const format = body.format;
     if (format !== undefined && format !== null && format !== '' && format !== 'json' && (typeof format !== 'object' || Array.isArray(format))) {
       return sendJson(res, 500, { error: `invalid format: ${JSON.stringify(JSON.stringify(format))}; expected "json" or a valid JSON Schema object` });
+    }
+    // server/sched.go needsReload: a loaded model whose runner options differ from the request's is reloaded.
+    const requested = (body.options ?? {}) as Record<string, unknown>;
+    const runner = Object.fromEntries(RUNNER_OPTIONS.filter((name) => requested[name] !== undefined).map((name) => [name, requested[name]]));
+    const key = withLatestTag(body.model);
+    if (loadedWith.get(key) !== JSON.stringify(runner)) {
+      loadedWith.set(key, JSON.stringify(runner));
+      loads.push({ model: key, runner });
     }
     const answer = queue.shift() ?? (chatHandler ? await chatHandler(body) : { fail: 'status', error: `test server: no answer scripted for /api/${kind}` });
     if (answer.delayMs) await wait(answer.delayMs, res);
@@ -480,6 +499,7 @@ export async function startOllamaTestServer(options: { models?: string[]; versio
     failBlobUploads: (mode) => void (blobFailure = mode),
     rejectNextCreate: (error) => void (createRejection = error),
     createdWithAdapters: received,
+    loads,
     blobFile: (digest) => {
       if (!options.blobDir) throw new Error('start the test server with blobDir to keep blobs');
       return blobPath(digest);

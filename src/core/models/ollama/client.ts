@@ -72,6 +72,13 @@ export class OllamaClient implements ChatModel {
   /** Model calls (chat, embed) end after this long in all, even while bytes keep trickling in. */
   private readonly deadlineMs: number | undefined;
   private readonly maxAnswerTokens: number | undefined;
+  /**
+   * The largest num_ctx sent for each model. Ollama reloads a loaded model whenever a request's num_ctx differs from
+   * the one it was loaded with (server/sched.go needsReload compares the runner options), which takes seconds; a
+   * review's windows and its rerank each ask for room for their own prompt, so each would reload the model. A
+   * request asking for less gets the largest already sent instead, and the model stays loaded.
+   */
+  private readonly contextSent = new Map<string, number>();
 
   constructor(options: { host: string; timeoutMs: number; deadlineMs?: number; maxAnswerTokens?: number }) {
     this.host = normalizedHost(options.host);
@@ -89,11 +96,14 @@ export class OllamaClient implements ChatModel {
     const started = performance.now();
     return this.call({ operation: 'chat', model: request.model, signal: request.signal, deadlineMs: this.deadlineMs }, async (ollama, context) => {
       const cap = this.maxAnswerTokens;
+      const numCtx = request.options?.num_ctx === undefined ? undefined : Math.max(request.options.num_ctx, this.contextSent.get(request.model) ?? 0);
+      if (numCtx !== undefined) this.contextSent.set(request.model, numCtx);
+      const options = numCtx === undefined ? request.options : { ...request.options, num_ctx: numCtx };
       const body = {
         model: request.model,
         messages: request.messages,
         format: request.format,
-        options: cap === undefined ? request.options : { ...request.options, num_predict: Math.min(request.options?.num_predict ?? cap, cap) },
+        options: cap === undefined ? options : { ...options, num_predict: Math.min(options?.num_predict ?? cap, cap) },
         keep_alive: request.keepAlive,
       };
       const { onToken } = request;
