@@ -17,6 +17,9 @@ const DEFAULT_EXCLUDE = [
   '**/CMakeLists.txt', '**/requirements*.txt', '**/constraints*.txt',
 ];
 
+/** The extensionless rule files coding agents read at a workspace's root (Cursor, Windsurf, Cline, Zed, Augment), Markdown in all but name. */
+export const AGENT_RULE_FILES = ['.cursorrules', '.windsurfrules', '.clinerules', '.rules', '.augment-guidelines'];
+
 /** What the default `style` knowledge base indexes: the files teams keep their conventions in. */
 export const DEFAULT_STYLE_INCLUDE = [
   // Named as conventions are named: CODE_STYLE.md, coding-style.rst, CODING_GUIDELINES.md, CONVENTIONS.md,
@@ -33,7 +36,7 @@ export const DEFAULT_STYLE_INCLUDE = [
   '**/{AGENTS,CLAUDE,GEMINI}.md',
   '.github/copilot-instructions.md',
   '**/*.instructions.md',
-  '{.cursorrules,.windsurfrules,.clinerules,.rules,.augment-guidelines}',
+  `{${AGENT_RULE_FILES.join(',')}}`,
   '{.cursor,.windsurf,.roo}/rules/**/*.{md,mdc}',
   '.clinerules/**/*.md',
   '.kiro/steering/**/*.md',

@@ -72,6 +72,8 @@ export interface OllamaTestServer {
    * Each time a chat or generate request loaded its model: the first request for it, and every later one whose
    * runner options differ from those it was loaded with, as server/sched.go's needsReload compares
    * `api.Options.Runner` (num_ctx, num_batch, num_gpu, main_gpu, use_mmap, num_thread) and reloads on any change.
+   * Compared as sent: Ollama first fills an omitted option with its default, so a request that leaves out an option
+   * the model was loaded with at its default value reloads here but not there (House Style always sends num_ctx).
    */
   readonly loads: { model: string; runner: Record<string, unknown> }[];
   /** Where an uploaded blob is kept (only with the `blobDir` option). */
