@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HouseStyleError } from '../../errors';
 import { parseTrainerLogLine, type TrainerLogEntry } from './trainerLog';
 
@@ -59,7 +60,23 @@ function trainerScript(runDir: string, setup: string | undefined): string {
   ].join('\n');
 }
 
-/** Runs the trainer script, reporting each log entry; on `signal` it stops the trainer and its children. */
+/** How long a cancelled run waits for its trainer to exit before reporting what is saved, and how often it looks. */
+const STOP_WAIT_MS = 60_000;
+const POLL_MS = 200;
+
+/** Settles when no process of the group `pgid` (the local script, its trainer and their children) is left, or after STOP_WAIT_MS. */
+async function groupEnded(pgid: number): Promise<void> {
+  for (let waited = 0; waited < STOP_WAIT_MS; waited += POLL_MS) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** Runs the trainer script, reporting each log entry; on `signal` it stops the trainer and its children, and waits for them to exit. */
 export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (entry: TrainerLogEntry) => void, signal?: AbortSignal): Promise<TrainerOutcome> {
   const script = trainerScript(runDir, host.setup);
   const child = host.ssh
@@ -67,10 +84,20 @@ export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (e
     : spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const tail: string[] = [];
   let last: TrainerLogEntry | undefined;
+  // Settles once the stopped trainer has exited: the script's shell ends first, and a trainer still ending can save
+  // one more checkpoint, which the cancellation message must name.
+  let stopped: Promise<void> | undefined;
   const stop = () => {
     if (host.ssh) {
-      // Closing ssh does not stop a remote process reliably: ask the host to end the trainer's process tree.
-      spawn('ssh', ['-o', 'BatchMode=yes', host.ssh, `sh -c ${shellQuote(`cd ${shellQuote(runDir)} && p=$(cat train.pid) && pkill -TERM -P $p; kill -TERM $p`)}`], { stdio: 'ignore' });
+      // Closing ssh does not stop a remote process reliably: ask the host to end the trainer's process tree, and to
+      // answer once it has.
+      const polls = STOP_WAIT_MS / POLL_MS;
+      const end = `cd ${shellQuote(runDir)} && p=$(cat train.pid) && c=$(pgrep -P $p); pkill -TERM -P $p; kill -TERM $p; n=0; for q in $p $c; do while kill -0 $q 2>/dev/null && [ $n -lt ${polls} ]; do sleep ${POLL_MS / 1000}; n=$((n+1)); done; done`;
+      const ender = spawn('ssh', ['-o', 'BatchMode=yes', host.ssh, `sh -c ${shellQuote(end)}`], { stdio: 'ignore' });
+      stopped = new Promise((resolve) => {
+        ender.once('close', () => resolve());
+        ender.once('error', () => resolve());
+      });
       child.kill('SIGTERM');
     } else if (child.pid !== undefined) {
       try {
@@ -78,6 +105,7 @@ export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (e
       } catch {
         // Already gone.
       }
+      stopped = groupEnded(child.pid);
     }
   };
   signal?.addEventListener('abort', stop, { once: true });
@@ -98,6 +126,7 @@ export async function runTrainer(host: TrainingHost, runDir: string, onEntry: (e
       onEntry(entry);
     }
     const { code, error } = await closed;
+    if (stopped) await stopped;
     if (error) {
       throw new HouseStyleError(`Could not start ${host.ssh ? 'ssh' : 'sh'}: ${error.message}.`, host.ssh ? 'Install an OpenSSH client, or train locally.' : 'Check that a POSIX shell is available.', 'training-failed', {
         cause: error,
