@@ -6,7 +6,9 @@
 // retrieval on the lexical path (hashing embedder), of `housestyle search` given the snippet and its file
 // name, of naive BM25 over 60-line windows and over the very passages House Style indexed, and of the passages
 // of the documents holding a label in random order (expected values), all in the same run; and how often the
-// review's packed prompt keeps the labelled rule. BENCH_DISTRACTORS=DIR copies DIR into the workspace's docs/ first,
+// review's packed prompt keeps the labelled rule; and for the optional rerank by the review model, how often the rule is
+// among the passages it reads and is named in what it is shown of them (`labelShown`), with the rule openings it
+// is shown now and with the heading and first line it was shown before. BENCH_DISTRACTORS=DIR copies DIR into the workspace's docs/ first,
 // as the default include would take a project's own user documentation beside its conventions.
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,8 +22,18 @@ import { languageOf } from '../../src/core/language';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
+import { RERANK_CANDIDATES, RULE_CHARS } from '../../src/core/review/rerankRules';
+import { ruleOpenings } from '../../src/core/review/ruleOpenings';
+import { buildPrompt } from '../../src/core/prompt/taskPrompt';
+import type { Passage } from '../../src/core/knowledge/passage';
 import { bm25Over, K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
-import { covers, foundAt, labelCovered, loadTeamsCorpus, type AlsoLabel, type Snippet } from './teamsCorpus';
+import { covers, foundAt, labelCovered, labelShown, loadTeamsCorpus, type AlsoLabel, type Snippet } from './teamsCorpus';
+
+/** What the rerank showed of a passage before its rule openings: the heading, and the first line that is not one, cut at 160 characters (the baseline). */
+function firstLine(passage: Passage): string {
+  const line = passage.text.split('\n').find((l) => l.trim() && !/^#{1,6}\s/.test(l))?.trim() ?? '';
+  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
+}
 
 /** n choose k, as a float (the passage counts here are small enough). */
 function choose(n: number, k: number): number {
@@ -56,6 +68,8 @@ interface Row {
   random: { recall5: number; recall12: number; rr: number };
   /** Which label the review's packed prompt keeps (its own where it keeps that), or undefined. */
   packed: 'own' | AlsoLabel | undefined;
+  /** The rerank's view: whether a label is among the passages it reads, whether what it is shown names the label (by rule openings, and by the baseline's first line), and its prompt's tokens with each. */
+  rerank: { within: boolean; openings: boolean; firstLine: boolean; tokens: { openings: number; firstLine: number } };
   top: string[];
 }
 const rows: Row[] = [];
@@ -86,6 +100,14 @@ try {
     const query = retrievalQuery(window!);
     const language = programmingLanguage(window!.target.language);
     const results = await kb.search(query, { k: K, ...(language && { language }) });
+    // What the optional rerank reads: the first RERANK_CANDIDATES of the same search, each shown by its heading and rule openings.
+    const candidates = await kb.search(query, { k: RERANK_CANDIDATES, ...(language && { language }) });
+    const view = (show: (passage: Passage) => string) => ({
+      names: candidates.some((passage) => labelShown(passage, `${passage.heading}\n${show(passage)}`, source, snippet, texts)),
+      tokens: buildPrompt({ task: 'rule-rerank', window: window!, rules: candidates.map((passage) => ({ passage, text: show(passage) })) }).tokens,
+    });
+    const [openings, first] = [view((passage) => ruleOpenings(passage, RULE_CHARS)), view(firstLine)];
+    const rerank = { within: candidates.some((passage) => covers(passage, source, snippet)), openings: openings.names, firstLine: first.names, tokens: { openings: openings.tokens, firstLine: first.tokens } };
     // The review searches for its own k (review.k) passages: the first of the same search's.
     const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);
     // Random order draws from the passages of every document that holds one of the snippet's labels.
@@ -99,6 +121,7 @@ try {
       bm25Passages: foundAt(samePassages(snippet.code), source, snippet),
       random: randomOrder(labelled.length, labelled.filter((passage) => covers(passage, source, snippet)).length),
       packed: keptLabels.includes('own') ? 'own' : keptLabels.find((label) => label !== undefined),
+      rerank,
       top: results.slice(0, 5).map((r) => `${sources.find((s) => s.workspacePath === r.source)?.doc ?? r.source}: ${r.heading.split(' > ').at(-1)}`),
     });
   }
@@ -133,6 +156,13 @@ console.log(`| method | ${GROUPS.map((g) => `${g.name} r@5 | ${g.name} r@12 | ${
 console.log(`| --- | ${GROUPS.map(() => '--- | --- | ---').join(' | ')} |`);
 for (const method of METHODS) console.log(`| ${method.name} | ${GROUPS.map((g) => method.score(rows.filter(g.has))).map((s) => `${f(s.recall5)} | ${f(s.recall12)} | ${f(s.mrr)}`).join(' | ')} |`);
 console.log(`\nThe review keeps the labelled rule in its packed prompt (default ${parseConfig({}).review.contextTokens}-token budget): ${GROUPS.map((g) => `${g.name} ${f(kept(rows.filter(g.has)))}`).join(', ')}`);
+const share = (list: Row[], has: (row: Row) => boolean) => f(list.filter(has).length / list.length);
+const meanTokens = (list: Row[], view: 'openings' | 'firstLine') => Math.round(list.reduce((sum, row) => sum + row.rerank.tokens[view], 0) / list.length);
+console.log(
+  `The rerank (review.rerank) reads the search's first ${RERANK_CANDIDATES}; the labelled rule is among them for ${GROUPS.map((g) => `${g.name} ${share(rows.filter(g.has), (row) => row.rerank.within)}`).join(', ')}. ` +
+    `What it is shown names that rule for ${GROUPS.map((g) => `${g.name} ${share(rows.filter(g.has), (row) => row.rerank.openings)}`).join(', ')} with each passage's rule openings, in prompts of ${meanTokens(rows, 'openings')} tokens on average; ` +
+    `for ${GROUPS.map((g) => `${g.name} ${share(rows.filter(g.has), (row) => row.rerank.firstLine)}`).join(', ')} with a heading and first line (before), ${meanTokens(rows, 'firstLine')} tokens`,
+);
 
 for (const group of GROUPS) {
   console.log(`\n${group.name}, per language (MRR; r@5 in brackets):\n`);

@@ -99,6 +99,33 @@ export function labelCovered(hit: Hit, source: Source, snippet: Snippet): 'own' 
   return snippet.also.find((also) => coversLines(hit, also.source, also.start, also.end));
 }
 
+/**
+ * Whether `shown` (what a reader is shown of a hit: its heading and some of its text) names a label the hit covers:
+ * it holds that label's first line of text, its first 40 characters, with markup, tags and link targets aside (a
+ * section's label opens with its heading, a bullet's with its rule).
+ */
+export function labelShown(hit: Hit, shown: string, source: Source, snippet: Snippet, texts: ReadonlyMap<string, string>): boolean {
+  const labels = [{ doc: snippet.doc, source: source.workspacePath, start: snippet.start, end: snippet.end }, ...snippet.also];
+  const seen = readable(shown);
+  return labels.some(({ doc, source: workspacePath, start, end }) => {
+    if (!coversLines(hit, workspacePath, start, end)) return false;
+    const first = texts.get(doc)!.split(/\r?\n/).slice(start - 1, end).map(readable).find((line) => line.length > 3);
+    return first !== undefined && seen.includes(first.slice(0, 40));
+  });
+}
+
+/** Text as compared by `labelShown`: link targets, tags, markup and list markers dropped, lower case, spaces collapsed. */
+function readable(text: string): string {
+  return text
+    .replace(/\]\([^)]*\)/g, ']')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/`/g, '')
+    .replace(/[#*_>[\]()]|^\s*(\d+\.|-|\+)\s/gm, ' ')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** Whether a hit finds the snippet: it covers its own label or any of its `also` labels. */
 export function covers(hit: Hit, source: Source, snippet: Snippet): boolean {
   return labelCovered(hit, source, snippet) !== undefined;

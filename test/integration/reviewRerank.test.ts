@@ -28,13 +28,18 @@ Use camelCase for variables and functions: \`loadUser\`, not \`load_user\`.
 Never swallow an error: an empty catch block hides failures from everyone.
 Log it, or rethrow it with context.
 
+\`\`\`ts
+throw new ConfigError('no port', cause);
+\`\`\`
+
 ## Comments
 
 Comments say why, not what.
 
 ## Imports
 
-Import named bindings, never a whole module.
+- Import named bindings, never a whole module.
+- Keep imports sorted by their path.
 `;
 const SOURCE = `export function load_user(user_id: string) {
   try {
@@ -115,12 +120,15 @@ test('on: the model reorders the headings, and the review packs the rule it put 
   const result = await reviewFile(options({ rerank: true }), 'src/users.ts');
   assert.deepEqual(bodies.map(isRerank), [true, false]);
   const [rerank, review] = bodies as [ModelRequestBody, ModelRequestBody];
-  // Every passage is a candidate, shown by heading and first line inside the nonce-tagged blocks, not whole.
+  // Every passage is a candidate, shown inside the nonce-tagged blocks by its heading and the opening sentence of each
+  // rule it states (every bullet's), not whole: no second sentence, no example.
   const nonce = /marker ([0-9a-f]{16})/.exec(rerank.messages![0]!.content)![1]!;
   const rules = userMessage(rerank).slice(userMessage(rerank).indexOf(`<rules-${nonce}>`), userMessage(rerank).indexOf(`</rules-${nonce}>`));
   for (const section of ['Naming', 'Errors', 'Comments', 'Imports']) idOf(rerank, section);
   assert.match(rules, /Never swallow an error/);
+  assert.match(rules, /Import named bindings, never a whole module\.\nKeep imports sorted by their path\./);
   assert.doesNotMatch(userMessage(rerank), /rethrow it with context/);
+  assert.doesNotMatch(userMessage(rerank), /ConfigError/);
   assert.match(userMessage(rerank), new RegExp(`<code-${nonce} [^>]*>\\n1\\| export function load_user`));
   assert.deepEqual(reviewedSections(review), ['Errors']);
   assert.equal(result.metrics.calls, 2);

@@ -42,6 +42,23 @@ const TOKEN = /[\p{L}_$][\p{L}\p{N}_$]*|\p{N}[\p{L}\p{N}_.]*|[^\s\p{L}\p{N}_$]+/
  */
 export function codeOf(text: string): string {
   const code: string[] = [];
+  for (const { line, kind } of linesByKind(text)) {
+    if (kind === 'code') code.push(line);
+    else if (kind === 'text') for (const [, span] of line.matchAll(/`+([^`]+)`+/g)) code.push(span!);
+  }
+  return code.join('\n');
+}
+
+/** A line that opens or closes a fenced code block (Markdown's ``` and ~~~). */
+export const FENCE = /^\s*(```|~~~)/;
+
+/**
+ * Each line of a passage's text as code (in a fenced or indented block, or an AsciiDoc listing block), a block's
+ * delimiter (a fence, a listing's `----`), or text (prose, headings, blank lines): `codeOf`'s reading, shared by
+ * whatever reads a passage's prose apart from its examples.
+ */
+export function linesByKind(text: string): { line: string; kind: 'code' | 'delimiter' | 'text' }[] {
+  const lines: { line: string; kind: 'code' | 'delimiter' | 'text' }[] = [];
   let fenced = false;
   // The delimiter line (`----`) that closes an open AsciiDoc listing block.
   let listing: string | undefined;
@@ -49,28 +66,31 @@ export function codeOf(text: string): string {
   let sourceAttribute = false;
   for (const line of text.split('\n')) {
     if (listing !== undefined) {
-      if (line.trimEnd() === listing) listing = undefined;
-      else code.push(line);
+      if (line.trimEnd() === listing) {
+        listing = undefined;
+        lines.push({ line, kind: 'delimiter' });
+      } else lines.push({ line, kind: 'code' });
       continue;
     }
     // Only after its attribute line: `----` alone is a thematic break or a heading's underline in Markdown.
     if (sourceAttribute && /^(-{4,}|\.{4,})\s*$/.test(line)) {
       listing = line.trimEnd();
       sourceAttribute = false;
+      lines.push({ line, kind: 'delimiter' });
       continue;
     }
     sourceAttribute = /^\[(?:source|listing)\b[^\]]*\]\s*$/.test(line);
-    if (/^\s*(```|~~~)/.test(line)) {
+    if (FENCE.test(line)) {
       fenced = !fenced;
       previous = 'blank';
+      lines.push({ line, kind: 'delimiter' });
       continue;
     }
     // As in CommonMark, an indented block cannot interrupt a paragraph: an indented line right after text continues
     // it (a list item's wrapped prose), so its words do not become code tokens.
     const indented: boolean = /^( {4}|\t)/.test(line) && previous !== 'text';
-    if (fenced || (indented && line.trim() !== '')) code.push(line);
-    else for (const [, span] of line.matchAll(/`+([^`]+)`+/g)) code.push(span!);
+    lines.push({ line, kind: fenced || (indented && line.trim() !== '') ? 'code' : 'text' });
     previous = line.trim() === '' ? 'blank' : fenced || indented ? 'code' : 'text';
   }
-  return code.join('\n');
+  return lines;
 }

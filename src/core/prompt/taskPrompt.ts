@@ -104,7 +104,7 @@ const FRAMINGS: Record<Exclude<PromptTask, 'review-findings'>, Framing> = {
   'rule-rerank': {
     role: REVIEWER,
     rules: () => [
-      "The rules block lists candidate rules from the team's documents, each by its section heading and first line only.",
+      "The rules block lists candidate rules from the team's documents, each passage by its section heading and the opening sentence of each rule it states.",
       'Choose the rules that a review of the code needs: the ones the code most likely breaks first. Answer with JSON only: {"order": ["R3", "R1", ...]}, rule ids, most relevant first; leave out rules that do not apply.',
     ],
     instruction: (_, nonce) => `Which rules in the rules-${nonce} block does a review of the code in the code-${nonce} block need? List their ids, most relevant first.`,

@@ -1,7 +1,7 @@
 import type { Block } from './chunk';
 
 /** A bullet (`-`, `*`, `+`, `•`) or a numbered item (`1.`, `1)`, `#.`) opening a line, with text after it. */
-const ITEM = /^(\s*)(?:[-*+•]|\d{1,3}[.)]|#\.)\s+\S/;
+export const LIST_ITEM = /^(\s*)(?:[-*+•]|\d{1,3}[.)]|#\.)\s+\S/;
 
 /**
  * A paragraph of plain text or reStructuredText split into its list items, each a rule block of its own
@@ -9,10 +9,10 @@ const ITEM = /^(\s*)(?:[-*+•]|\d{1,3}[.)]|#\.)\s+\S/;
  * (a title, an introducing sentence) open the first item's block, as a heading opens its section's.
  */
 export function listItems(block: Block): Block[] {
-  const first = block.lines.findIndex((line) => ITEM.test(line.text));
+  const first = block.lines.findIndex((line) => LIST_ITEM.test(line.text));
   if (first < 0) return [block];
-  const indent = ITEM.exec(block.lines[first]!.text)![1]!.length;
-  const starts = block.lines.flatMap((line, i) => (i >= first && ITEM.exec(line.text)?.[1]!.length === indent ? [i] : []));
+  const indent = LIST_ITEM.exec(block.lines[first]!.text)![1]!.length;
+  const starts = block.lines.flatMap((line, i) => (i >= first && LIST_ITEM.exec(line.text)?.[1]!.length === indent ? [i] : []));
   return starts.map((start, n) => ({ heading: block.heading, lines: block.lines.slice(n === 0 ? 0 : start, starts[n + 1] ?? block.lines.length), rule: true }));
 }
 
