@@ -48,7 +48,7 @@ test('a paragraph shows its first sentence, not cut at "e.g." or an ellipsis, an
   assert.ok(shown[3]!.length <= 121, shown[3]);
 });
 
-test('code is never an opening: fenced, indented, or an AsciiDoc listing; nor are titles, underlines, tables or directives', () => {
+test('code is never an opening: fenced, indented, or an AsciiDoc listing; nor are titles, underlines, tables, attributes or directives', () => {
   const text = [
     'Unit Tests',
     '==========',
@@ -59,6 +59,10 @@ test('code is never an opening: fenced, indented, or an AsciiDoc listing; nor ar
     '|------|---------|',
     '',
     '    indented_code = call()',
+    '',
+    ':toc: preamble',
+    'ifndef::backend-pdf[]',
+    'endif::[]',
     '',
     '[source,ruby]',
     '----',

@@ -58,9 +58,10 @@ function paragraphs(text: string): string[] {
 
 /**
  * Lines that state no rule: Markdown and AsciiDoc headings, underlines and thematic breaks, table rows, AsciiDoc
- * block attributes (`[source,java]`, `[TIP]`) and reStructuredText directives and comments (`.. note::`).
+ * block attributes (`[source,java]`, `[TIP]`), attribute entries (`:toc: preamble`) and preprocessor lines
+ * (`ifndef::backend-pdf[]`), and reStructuredText directives and comments (`.. note::`).
  */
-const NOT_PROSE = /^(?:#{1,6}\s|={1,6}\s|\s*([=\-~^"'`#*+.:_])\1{2,}\s*$|\s*\||\[[^\]]*\]\s*$|\.\.(?:\s|$))/;
+const NOT_PROSE = /^(?:#{1,6}\s|={1,6}\s|\s*([=\-~^"'`#*+.:_])\1{2,}\s*$|\s*\||\[[^\]]*\]\s*$|:!?[\w-]+!?:(?:\s|$)|(?:ifn?def|ifeval|endif|include)::|\.\.(?:\s|$))/;
 
 /** Text as a reader sees it: HTML tags dropped (link targets are, before: `withoutLinkTargets`), strong emphasis marks removed, spaces collapsed. */
 function plain(text: string): string {
