@@ -123,13 +123,18 @@ export const configSchema = z.strictObject({
   review: z
     .strictObject({
       knowledgeBase: z.string().min(1).default('style'),
-      /** Passages retrieved per review window before packing: more than the budget usually holds only adds candidates of the noise level (test/bench/reviewRag.bench.ts). */
+      /**
+       * Passages per review window shown whole (or by their best lines) where they fit: more than the budget usually
+       * holds only adds candidates of the noise level (test/bench/reviewRag.bench.ts). Half as many again are searched,
+       * and listed by their rules' opening sentences where some of the first `k` do not fit (`listedPassages`).
+       */
       k: z.number().int().min(1).max(100).default(10),
       /**
-       * Tokens of retrieved passages packed into one prompt. 3,072: at 2,048 the budget, not the search, lost rules the
-       * search had found (the team documents' tuning half kept the labelled rule for 0.543 of snippets, 0.600 at 2,560,
-       * 0.648 at 3,072 and 3,584, 0.657 at 4,096, where all ten passages fit; test/bench/retrieval.bench.ts), at up to
-       * 1,024 more prompt tokens per window than 2,048.
+       * Tokens of retrieved passages packed into one prompt, the last third for rules listed by their opening sentences.
+       * 3,072: at 2,048 the budget, not the search, lost rules the search had found (with whole passages only, the team
+       * documents' tuning half kept the labelled rule for 0.543 of snippets, 0.600 at 2,560, 0.648 at 3,072 and 3,584,
+       * 0.657 at 4,096, where all ten passages fit; with the listed rules 0.667 at 2,048 and 0.733 at 3,072;
+       * test/bench/retrieval.bench.ts), at up to 1,024 more prompt tokens per window than 2,048.
        */
       contextTokens: z.number().int().min(64).default(3072),
       /** Lines of code per review window; longer files are split, never truncated. */

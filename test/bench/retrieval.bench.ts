@@ -21,9 +21,9 @@ import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { languageOf } from '../../src/core/language';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
-import { programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
-import { RERANK_CANDIDATES, RULE_CHARS } from '../../src/core/review/rerankRules';
-import { ruleOpenings } from '../../src/core/review/ruleOpenings';
+import { listedPassages, programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
+import { RERANK_CANDIDATES } from '../../src/core/review/rerankRules';
+import { RULE_OPENING_CHARS, ruleOpenings } from '../../src/core/review/ruleOpenings';
 import { buildPrompt } from '../../src/core/prompt/taskPrompt';
 import type { Passage } from '../../src/core/knowledge/passage';
 import { bm25Over, K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
@@ -99,20 +99,20 @@ try {
     const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
     const query = retrievalQuery(window!);
     const language = programmingLanguage(window!.target.language);
-    const results = await kb.search(query, { k: K, ...(language && { language }) });
+    // The review's own search: as many passages as it packs or lists, the first K of them ranked here.
+    const results = await kb.search(query, { k: Math.max(K, listedPassages(config)), ...(language && { language }) });
     // What the optional rerank reads: the first RERANK_CANDIDATES of the same search, each shown by its heading and rule openings.
     const candidates = await kb.search(query, { k: RERANK_CANDIDATES, ...(language && { language }) });
     const view = (show: (passage: Passage) => string) => ({
       names: candidates.some((passage) => labelShown(passage, `${passage.heading}\n${show(passage)}`, source, snippet, texts)),
       tokens: buildPrompt({ task: 'rule-rerank', window: window!, rules: candidates.map((passage) => ({ passage, text: show(passage) })) }).tokens,
     });
-    const [openings, first] = [view((passage) => ruleOpenings(passage, RULE_CHARS)), view(firstLine)];
+    const [openings, first] = [view((passage) => ruleOpenings(passage, RULE_OPENING_CHARS)), view(firstLine)];
     const rerank = { within: candidates.some((passage) => covers(passage, source, snippet)), openings: openings.names, firstLine: first.names, tokens: { openings: openings.tokens, firstLine: first.tokens } };
-    // The review searches for its own k (review.k) passages: the first of the same search's.
     const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);
     // Random order draws from the passages of every document that holds one of the snippet's labels.
     const labelled = [...new Set([source.workspacePath, ...snippet.also.map((also) => also.source)])].flatMap((workspacePath) => passagesBySource.get(workspacePath) ?? []);
-    const keptLabels = rules.passages.map(({ passage }) => labelCovered(passage, source, snippet));
+    const keptLabels = rules.passages.map(({ passage, text, openings }) => (!openings || labelShown(passage, `${passage.heading}\n${text}`, source, snippet, texts) ? labelCovered(passage, source, snippet) : undefined));
     rows.push({
       snippet,
       review: foundAt(results, source, snippet),

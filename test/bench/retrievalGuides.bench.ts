@@ -21,7 +21,7 @@ import { openKnowledgeBase } from '../../src/core/knowledge/knowledgeBase';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows } from '../../src/core/review/reviewWindow';
 import { passageCost } from '../../src/core/prompt/dataBlocks';
-import { programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
+import { listedPassages, programmingLanguage, retrievalQuery, retrieveRules, searchText } from '../../src/core/review/ruleRetrieval';
 import { K, naiveBm25, scoreRanks, type Hit, type Scores } from './retrievalScoring';
 
 const DATA = path.join(import.meta.dirname, 'retrieval');
@@ -158,11 +158,11 @@ for (const { choice, label } of await availableEmbedders(baseConfig)) {
       const [window] = reviewWindows(fileTarget(snippet.path, snippet.code), config.review.windowLines);
       const query = retrievalQuery(window!);
       const language = programmingLanguage(window!.target.language);
-      const results = await kb.search(query, { k: K, ...(language && { language }) });
+      // The review's own search: as many passages as it packs or lists, the first K of them ranked here.
+      const results = await kb.search(query, { k: Math.max(K, listedPassages(config)), ...(language && { language }) });
       runs.push({ snippet, guide, results });
       searched.push({ snippet, guide, results: await searchText(kb, snippet.code, { k: K }) });
       asWritten.push({ snippet, guide, results: await kb.search(snippet.code, { k: K }) });
-      // The review searches for its own k (review.k) passages: the first of the same search's.
       const rules = await retrieveRules({ search: async (_query, options) => results.slice(0, options?.k) }, query, snippet.path, config);
       const naiveTokens = results.map((p) => passageCost(p, p.text)).map((cost, i, all) => all.slice(0, i + 1).reduce((a, b) => a + b, 0));
       packed.push({ snippet, guide, results: rules.passages.map(({ passage }) => passage), tokens: rules.tokens, naiveTokens });

@@ -18,7 +18,7 @@ import { KnowledgeStore } from '../../src/core/knowledge/store';
 import { passageCost } from '../../src/core/prompt/dataBlocks';
 import { fileTarget } from '../../src/core/review/reviewTarget';
 import { reviewWindows, type ReviewWindow } from '../../src/core/review/reviewWindow';
-import { retrievalQuery, retrieveRules, rulesForWindow } from '../../src/core/review/ruleRetrieval';
+import { listedPassages, retrievalQuery, retrieveRules, rulesForWindow } from '../../src/core/review/ruleRetrieval';
 import { SYLLABLES, zipfText } from './zipfText';
 import { peakRssMb, percentile } from './measure';
 
@@ -135,12 +135,12 @@ async function run(chunks: number): Promise<void> {
       const elapsed = performance.now() - started;
       if (i < warmup) continue;
       overhead.push(elapsed);
-      windows.push({ path: window.target.path, retrieved: await kb.search(retrievalQuery(window), { k: config.review.k }), lines: ruleLines.get(topic)! });
+      windows.push({ path: window.target.path, retrieved: await kb.search(retrievalQuery(window), { k: listedPassages(config) }), lines: ruleLines.get(topic)! });
     }
     await kb.close();
     overhead.sort((a, b) => a - b);
     console.log(
-      `${chunks} chunks: RAG overhead per review window (retrieval k=${config.review.k} + scoping + packing into ${config.review.contextTokens} tokens) ` +
+      `${chunks} chunks: RAG overhead per review window (retrieval k=${listedPassages(config)} + scoping + packing into ${config.review.contextTokens} tokens) ` +
         `p50 ${percentile(overhead, 50).toFixed(1)} ms, p95 ${percentile(overhead, 95).toFixed(1)} ms over ${overhead.length} windows; peak RSS ${peakRssMb()} MB`,
     );
 

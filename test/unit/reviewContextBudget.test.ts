@@ -55,14 +55,39 @@ test('touching chunks of different sections, or of different PDF pages, stay apa
   assert.equal(packed.dropped.duplicate, 0);
 });
 
+// Two thirds of the budget go to passages shown whole: a budget whose two thirds are `tokens`.
+const budgetForWhole = (tokens: number) => Math.ceil(tokens * 1.5);
+
 test('the budget is never exceeded; a passage too large is skipped and smaller ones after it still fit', () => {
   const big = passage('big', 0.05, { text: 'long '.repeat(400) });
   const small = [passage('s1', 0.04), passage('s2', 0.03), passage('s3', 0.02)];
-  const budget = passageCost(small[0]!, small[0]!.text) * 2 + 5;
+  const budget = budgetForWhole(passageCost(small[0]!, small[0]!.text) * 2 + 5);
   const packed = packPassages([big, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost });
-  assert.deepEqual(packed.passages.map((p) => p.passage.id), ['s1', 's2']);
+  assert.deepEqual(packed.passages.filter((p) => !p.openings).map((p) => p.passage.id), ['s1', 's2']);
   assert.ok(packed.tokens <= budget);
-  assert.equal(packed.dropped.overBudget, 2);
+  assert.equal(packed.dropped.overBudget + packed.passages.filter((p) => p.openings).length, 2);
+});
+
+test('the last third of the budget lists the rules of the passages not shown whole, then of those past `whole`, by their openings', () => {
+  const section = (id: string, score: number, rules: string[]) =>
+    passage(id, score, { heading: `Guide > ${id}`, text: rules.map((rule) => `- ${rule} For example:\n\n  \`\`\`js\n  ${'example(); '.repeat(12)}\n  \`\`\``).join('\n') });
+  const first = section('first', 0.05, ['Use const for bindings never reassigned.', 'Use let otherwise.']);
+  const second = section('second', 0.04, ['Name booleans as questions.', 'Prefer whole words.']);
+  const third = section('third', 0.03, ['Never swallow an error.', 'Log it or rethrow it.']);
+  const past = section('past', 0.02, ['Import named bindings only.']);
+  const budget = budgetForWhole(passageCost(first, first.text) + passageCost(second, second.text) + 5);
+  const packed = packPassages([first, second, third, past], { path: 'x.js', budgetTokens: budget, cost: passageCost, whole: 3 });
+  assert.deepEqual(packed.passages.map((p) => [p.passage.id, p.openings === true]), [['first', false], ['second', false], ['third', true], ['past', true]]);
+  assert.equal(packed.passages[2]!.text, 'Never swallow an error.\nLog it or rethrow it.');
+  assert.equal(packed.passages[3]!.text, 'Import named bindings only.');
+  assert.ok(packed.tokens <= budget);
+  assert.equal(packed.retrieved, 4);
+
+  // Where every one of the first `whole` fits, those past it are not weighed at all.
+  const roomy = packPassages([first, second, third, past], { path: 'x.js', budgetTokens: 10_000, cost: passageCost, whole: 3 });
+  assert.deepEqual(roomy.passages.map((p) => [p.passage.id, p.openings === true]), [['first', false], ['second', false], ['third', false]]);
+  assert.equal(roomy.retrieved, 3);
+  assert.deepEqual(roomy.dropped, { outOfScope: 0, duplicate: 0, overBudget: 0 });
 });
 
 test('without a path (chat with no code in view) no rule is out of scope, and none is boosted', async () => {
@@ -94,11 +119,12 @@ test('a passage the budget cannot hold whole keeps its lines that best match the
     ...Array.from({ length: 12 }, (_, i) => `More advice about comments and spacing, line ${i + 1}.`),
   ];
   const long = passage('long', 0.03, { source: 'docs/style.md', heading: 'Comparisons', startLine: 40, endLine: 40 + lines.length - 1, text: lines.join('\n') });
-  const budget = whole.reduce((sum, p) => sum + passageCost(p, p.text), 0) + 100;
+  const budget = budgetForWhole(whole.reduce((sum, p) => sum + passageCost(p, p.text), 0) + 100);
   assert.ok(passageCost(long, long.text) > 100);
 
+  // Without the query its lines cannot be chosen: it is listed by its opening sentence only.
   const plain = packPassages([...whole, long], { path: 'x.py', budgetTokens: budget, cost: passageCost });
-  assert.deepEqual(plain.passages.map((p) => p.passage.id), ['first', 'second']);
+  assert.deepEqual(plain.passages.map((p) => [p.passage.id, p.openings === true]), [['first', false], ['second', false], ['long', true]]);
 
   const packed = packPassages([...whole, long], { path: 'x.py', budgetTokens: budget, cost: passageCost, query: 'Python code in x.py\nif value == None\nop3d3d' });
   assert.deepEqual(packed.passages.map((p) => p.passage.id), ['first', 'second', 'long']);
@@ -117,11 +143,12 @@ test('with the query known, no passage takes more than a quarter of the budget, 
   const lines = Array.from({ length: 60 }, (_, i) => (i === 30 ? 'Use `const` for bindings that are never reassigned.' : `Background on the history of the codebase, paragraph ${i + 1}.`));
   const long = passage('long', 0.05, { source: 'docs/style.md', heading: 'History', startLine: 1, endLine: 60, text: lines.join('\n') });
   const small = [passage('s1', 0.04, { text: 'Rule s1: '.concat('words '.repeat(150)) }), passage('s2', 0.03, { text: 'Rule s2: '.concat('words '.repeat(150)) })];
-  const budget = passageCost(long, long.text) + passageCost(small[0]!, small[0]!.text) + 20;
+  const budget = budgetForWhole(passageCost(long, long.text) + passageCost(small[0]!, small[0]!.text) + 20);
 
-  assert.deepEqual(packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost }).passages.map((p) => p.passage.id), ['long', 's1']);
+  const plain = packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost });
+  assert.deepEqual(plain.passages.filter((p) => !p.openings).map((p) => p.passage.id), ['long', 's1']);
   const packed = packPassages([long, ...small], { path: 'x.ts', budgetTokens: budget, cost: passageCost, query: 'TypeScript code in x.ts\nlet const' });
-  assert.deepEqual(packed.passages.map((p) => p.passage.id), ['long', 's1', 's2']);
+  assert.deepEqual(packed.passages.map((p) => [p.passage.id, p.openings === true]), [['long', false], ['s1', false], ['s2', false]]);
   const shown = packed.passages[0]!;
   assert.ok(passageCost(shown.passage, shown.text) <= budget / 4);
   assert.ok(shown.passage.startLine <= 31 && 31 <= shown.passage.endLine, `the matching line is shown (${shown.passage.startLine}-${shown.passage.endLine})`);

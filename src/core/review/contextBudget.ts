@@ -2,6 +2,7 @@ import type { Passage } from '../knowledge/passage';
 import { containsRange, overlaps } from '../lineRange';
 import { passageExcerpt, queryTerms } from './passageExcerpt';
 import { appliesToPath, isScopedTo } from './pathScope';
+import { RULE_OPENING_CHARS, ruleOpenings } from './ruleOpenings';
 
 /** A rule written for this kind of file outranks a general one of similar relevance. */
 const SCOPE_BOOST = 1.25;
@@ -16,10 +17,19 @@ const MIN_EXCERPT_TOKENS = 96;
  */
 const MAX_SHARE = 1 / 4;
 
+/**
+ * The share of the budget kept for the rule openings of passages not shown whole. A third kept the labelled rule for
+ * 0.733 of the team documents' tuning half, with five more passages searched (half: 0.733 too, with fewer rules shown
+ * whole; none: 0.657, where the first ten passages' whole sections filled the budget; test/bench/retrieval.bench.ts).
+ */
+const OPENINGS_SHARE = 1 / 3;
+
 /** A passage chosen for the prompt, with the text it contributes (lines another packed chunk already carries are cut). */
 export interface PackedPassage {
   passage: Passage;
   text: string;
+  /** Shown by the opening sentence of each rule it states only (`ruleOpenings`): the budget had no room for more. */
+  openings?: true;
 }
 
 export interface PackedContext {
@@ -27,6 +37,8 @@ export interface PackedContext {
   /** Tokens the packed passages cost, as the `cost` function counted them. */
   tokens: number;
   dropped: { outOfScope: number; duplicate: number; overBudget: number };
+  /** How many of the search's passages were weighed: the first `whole`, and those past them where some of those did not fit. */
+  retrieved: number;
 }
 
 export interface PackOptions {
@@ -37,6 +49,8 @@ export interface PackOptions {
   cost: (passage: Passage, text: string) => number;
   /** What the passages were searched with: a long passage, or one the budget has no room for whole, shows the lines that best match it. */
   query?: string;
+  /** How many of the candidates, in the search's order, may be shown whole or by their best lines; the rest only by their rule openings. All by default. */
+  whole?: number;
 }
 
 /**
@@ -49,15 +63,23 @@ export interface PackOptions {
  * query (`passageExcerpt`), cited by those lines: four or five whole sections of 300 to 500 tokens filled the
  * default budget, and a rule the review needed, ranked eighth to tenth, was left out (test/bench/retrieval.bench.ts).
  * A passage that does not fit is skipped while smaller ones after it may still fit; what the budget has left then
- * goes, in rank order, to the skipped ones cut to their best lines.
+ * goes, in rank order, to the skipped ones cut to their best lines. All this within two thirds of the budget: the
+ * last third goes, in rank order, to the passages still not shown and, where some did not fit, the candidates past
+ * `whole`, each shown by the opening sentence of each rule it states (`ruleOpenings`). A rule's statement is most of
+ * what a review needs of it, and a few long sections' examples had taken the room of several rules.
  */
 export function packPassages(candidates: readonly Passage[], options: PackOptions): PackedContext {
   const dropped = { outOfScope: 0, duplicate: 0, overBudget: 0 };
-  const inScope = candidates.filter((passage) => appliesToPath(passage, options.path) || (dropped.outOfScope++, false));
-  const ranked = inScope
-    .map((passage, order) => ({ passage, order, priority: passage.score * (isScopedTo(passage, options.path) ? SCOPE_BOOST : 1) }))
-    .sort((a, b) => b.priority - a.priority || a.order - b.order)
-    .map(({ passage }) => passage);
+  const ranked = (passages: readonly Passage[]) =>
+    passages
+      .filter((passage) => appliesToPath(passage, options.path) || (dropped.outOfScope++, false))
+      .map((passage, order) => ({ passage, order, priority: passage.score * (isScopedTo(passage, options.path) ? SCOPE_BOOST : 1) }))
+      .sort((a, b) => b.priority - a.priority || a.order - b.order)
+      .map(({ passage }) => passage);
+  // By the search's order, before scoping: a passage past `whole` is never shown whole in the place of one scoped out.
+  const wholeCount = Math.min(options.whole ?? candidates.length, candidates.length);
+  const whole = ranked(candidates.slice(0, wholeCount));
+  const wholeBudget = options.budgetTokens * (1 - OPENINGS_SHARE);
 
   const packed: PackedPassage[] = [];
   // What each packed block cost, so a chunk joining it is charged only the difference.
@@ -72,7 +94,7 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
     const block = section < 0 ? { passage, text } : joined(packed[section]!, { passage, text });
     const blockCost = options.cost(block.passage, block.text);
     const cost = blockCost - (section < 0 ? 0 : costs[section]!);
-    if (tokens + cost > options.budgetTokens) return 'overBudget';
+    if (tokens + cost > wholeBudget) return 'overBudget';
     seenIds.add(passage.id);
     const slot = section < 0 ? packed.length : section;
     packed[slot] = block;
@@ -82,19 +104,41 @@ export function packPassages(candidates: readonly Passage[], options: PackOption
   };
   const terms = options.query === undefined ? undefined : queryTerms(options.query);
   const skipped: Passage[] = [];
-  for (const passage of ranked) {
+  for (const passage of whole) {
     const outcome = pack(terms ? (passageExcerpt(passage, terms, options.budgetTokens * MAX_SHARE, options.cost) ?? passage) : passage);
     if (outcome === 'overBudget') skipped.push(passage);
     else if (outcome === 'duplicate') dropped.duplicate++;
   }
   // What the budget has left goes to the best lines of those that did not fit, in rank order.
+  const unshown: Passage[] = [];
   for (const passage of skipped) {
-    const room = options.budgetTokens - tokens;
+    const room = wholeBudget - tokens;
     const excerpt = terms && room >= MIN_EXCERPT_TOKENS ? passageExcerpt(passage, terms, room, options.cost) : undefined;
     const outcome = excerpt ? pack(excerpt) : 'overBudget';
-    if (outcome !== 'packed') dropped[outcome]++;
+    if (outcome === 'overBudget') unshown.push(passage);
+    else if (outcome === 'duplicate') dropped.duplicate++;
   }
-  return { passages: packed, tokens, dropped };
+  // The rest of the budget: the rules of those still not shown, then of the candidates past `whole`, where the budget
+  // bound. Where every one of the first `whole` fit, their sections are short and the search's further passages are of
+  // the noise level (test/bench/reviewRag.bench.ts): listing them would only cost tokens, so they are not weighed.
+  const listing = skipped.length > 0;
+  for (const passage of [...unshown, ...(listing ? ranked(candidates.slice(wholeCount)) : [])]) {
+    const rest = seenIds.has(passage.id) ? undefined : withoutSharedLines(passage, packed);
+    if (rest === undefined) {
+      dropped.duplicate++;
+      continue;
+    }
+    const text = ruleOpenings({ ...passage, text: rest }, RULE_OPENING_CHARS);
+    const cost = options.cost(passage, text);
+    if (!text || tokens + cost > options.budgetTokens) {
+      dropped.overBudget++;
+      continue;
+    }
+    seenIds.add(passage.id);
+    packed.push({ passage, text, openings: true });
+    tokens += cost;
+  }
+  return { passages: packed, tokens, dropped, retrieved: listing ? candidates.length : wholeCount };
 }
 
 /** Lines of the same file (a PDF's lines are counted within each page). */

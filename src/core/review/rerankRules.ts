@@ -5,17 +5,11 @@ import type { ChatModel, ModelMetrics } from '../models/chatModel';
 import { contextWindow } from '../models/contextWindow';
 import { buildPrompt } from '../prompt/taskPrompt';
 import type { ReviewWindow } from './reviewWindow';
-import { ruleOpenings } from './ruleOpenings';
+import { RULE_OPENING_CHARS, ruleOpenings } from './ruleOpenings';
 
 /** How many of the search's passages the model reorders (issue 24, item 6). */
 export const RERANK_CANDIDATES = 30;
 
-/**
- * Characters of the rule openings shown per passage (`ruleOpenings`). With 1,000, what the rerank shows names the
- * labelled rule for 0.790 of the retrieval benchmark's tuning snippets (600: 0.752; 1,400: 0.800, for a worst-case
- * prompt 40% longer), against 0.410 with a heading and first line; most passages hold fewer.
- */
-export const RULE_CHARS = 1000;
 
 /** The most tokens the order may take: 30 ids and their JSON. */
 const ORDER_TOKENS = 512;
@@ -38,7 +32,7 @@ export interface RerankOptions {
 export async function rerankPassages(passages: readonly Passage[], window: ReviewWindow, options: RerankOptions): Promise<Passage[]> {
   if (passages.length < 2) return [...passages];
   const { client, model, config, signal } = options;
-  const rules = passages.map((passage) => ({ passage, text: ruleOpenings(passage, RULE_CHARS) }));
+  const rules = passages.map((passage) => ({ passage, text: ruleOpenings(passage, RULE_OPENING_CHARS) }));
   const prompt = buildPrompt({ task: 'rule-rerank', window, rules });
   const ids = [...prompt.labels.keys()];
   const answer = await client.chat({

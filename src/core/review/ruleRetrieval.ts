@@ -16,10 +16,9 @@ export interface RuleSearch {
   search(query: string, options?: { k?: number; forReview?: boolean; language?: string }): Promise<Passage[]>;
 }
 
-/** The rules packed for one window, and how many the search returned before packing. */
+/** The rules packed for one window. */
 export interface WindowRules extends PackedContext {
   window: ReviewWindow;
-  retrieved: number;
 }
 
 // The query only steers retrieval. Every BM25 term costs search time, and a long query's many common
@@ -83,6 +82,19 @@ function mostFrequent(items: readonly string[], max: number): string[] {
 }
 
 /**
+ * Passages searched per `review.k`: the first `review.k` are shown whole where they fit, and where some do not, the
+ * rest are listed by their rules' opening sentences (`packPassages`). Half as many again kept the labelled rule for
+ * 0.733 of the team documents' tuning half (a fifth more: 0.724; twice as many: 0.743, but the search for 20 ranked
+ * the rules lower, recall@12 0.743 to 0.733; test/bench/retrieval.bench.ts).
+ */
+const LISTED_PER_PASSAGE = 1.5;
+
+/** How many passages a review's search returns for packing (`review.k` and the ones past it that may be listed). */
+export function listedPassages(config: Config): number {
+  return Math.ceil(config.review.k * LISTED_PER_PASSAGE);
+}
+
+/**
  * The rules for a prompt: searched with `query`, packed into the budget for code at `path`. Without a path no
  * file is in question, so rules scoped to some files apply as much as any. With `rerank`, the search's first
  * RERANK_CANDIDATES passages are reordered by it before the first `review.k` are packed. `language` is the code's
@@ -95,14 +107,15 @@ export async function retrieveRules(
   path: string | undefined,
   config: Config,
   options: { forReview?: boolean; rerank?: (found: Passage[]) => Promise<Passage[]>; language?: string } = {},
-): Promise<PackedContext & { retrieved: number }> {
+): Promise<PackedContext> {
   const language = path === undefined ? undefined : programmingLanguage(options.language ?? languageOf(path));
-  const k = options.rerank ? Math.max(RERANK_CANDIDATES, config.review.k) : config.review.k;
+  const listed = listedPassages(config);
+  const k = options.rerank ? Math.max(RERANK_CANDIDATES, listed) : listed;
   const searched = await knowledgeBase.search(query, { k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
-  const found = options.rerank ? (await options.rerank(searched)).slice(0, config.review.k) : searched;
+  const found = options.rerank ? (await options.rerank(searched)).slice(0, listed) : searched;
   const candidates = path === undefined ? found.map((passage) => ({ ...passage, appliesTo: [] })) : found;
-  const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost, query });
-  return { ...packed, retrieved: found.length };
+  const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost, query, whole: config.review.k });
+  return packed;
 }
 
 /** Retrieval and packing for one window, reranked by the review model when `rerank` is given: the whole RAG step of a review, before the model reviews. */
