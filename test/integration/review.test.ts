@@ -399,6 +399,26 @@ describe('housestyle review (the CLI)', () => {
     assert.ok(demo.stdout.includes(`Ollama is not reachable at ${refused}`) && demo.stdout.includes('ollama pull qwen2.5-coder:7b'));
   });
 
+  test('--rules-only: where the budget cannot show every rule whole, the rest are listed by their opening sentences, and marked so', async () => {
+    // Six sections, each one rule over a long example: the budget holds a few whole, the others only as their rules.
+    const topics = ['Naming', 'Errors', 'Imports', 'Comments', 'Types', 'Tests'];
+    const guide = ['# Long guide', ...topics.flatMap((topic, i) => ['', `## ${topic}`, '', `Rule ${i + 1}: keep ${topic.toLowerCase()} consistent with the payment code.`, '', '```ts', ...Array.from({ length: 40 }, (_, line) => `const ${topic.toLowerCase()}${line} = payment(${line});`), '```'])].join('\n');
+    const { workspace: listedWorkspace } = await makeWorkspace('cli-listed', { 'docs/GUIDE.md': guide, 'src/payment.ts': 'export const payment = (amount: number) => amount;\n' }, { review: { contextTokens: 600 } });
+    const json = await runCli(['review', '--workspace', listedWorkspace, 'src/payment.ts', '--rules-only', '--format', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    // Every line of stdout is JSON; the word on Ollama is on stderr.
+    const [window] = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rules: { heading: string; openings?: boolean }[] });
+    assert.match(json.stderr, /Drop --rules-only for cited findings\./);
+    const listed = window!.rules.filter((rule) => rule.openings);
+    assert.ok(listed.length > 0 && listed.length < window!.rules.length, JSON.stringify(window!.rules.map((rule) => [rule.heading, rule.openings])));
+    const text = await runCli(['review', '--workspace', listedWorkspace, 'src/payment.ts', '--rules-only']);
+    const listedLines = text.stdout.split('\n').filter((line) => line.endsWith("(its rules' opening sentences)"));
+    assert.equal(listedLines.length, listed.length, text.stdout);
+    // A listed rule shows its statement, never its example.
+    const after = text.stdout.split('\n')[text.stdout.split('\n').indexOf(listedLines[0]!) + 1]!;
+    assert.match(after, /^ {6}Rule \d: keep \w+ consistent with the payment code\.$/);
+  });
+
   test('usage errors exit 2', async () => {
     const none = await runCli(['review', '--workspace', workspace]);
     assert.equal(none.code, 2);

@@ -52,7 +52,9 @@ export function registerReview(program: Command): void {
           ).finally(() => progress.end());
           if (outcome.kind === 'rules') {
             printRules(outcome.rules, options.format);
-            present.text(`${outcome.status}\n`);
+            // JSON lines on stdout stay parseable: the word on Ollama goes to stderr there.
+            if (options.format === 'json') for (const line of outcome.status.split('\n').filter(Boolean)) present.note(line);
+            else present.text(`${outcome.status}\n`);
             return EXIT_OK;
           }
           const { result, config } = outcome;
@@ -66,7 +68,7 @@ export function registerReview(program: Command): void {
 
 function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): void {
   if (format === 'json') {
-    for (const { window, passages, retrieved, dropped } of rules) present.json({ path: window.target.path, segments: window.segments, retrieved, dropped, rules: passages.map(({ passage }) => passage) }, 'line');
+    for (const { window, passages, retrieved, dropped } of rules) present.json({ path: window.target.path, segments: window.segments, retrieved, dropped, rules: passages.map(({ passage, openings }) => ({ ...passage, ...(openings && { openings }) })) }, 'line');
     return;
   }
   if (rules.length === 0) present.text('Nothing to review.\n');
@@ -74,8 +76,8 @@ function printRules(rules: WindowRules[], format: ReviewCliOptions['format']): v
     const lines = window.segments.map((s) => `${s.startLine}-${s.endLine}`).join(',');
     const left = [dropped.outOfScope && `${dropped.outOfScope} scoped to other files`, dropped.duplicate && `${dropped.duplicate} duplicate`, dropped.overBudget && `${dropped.overBudget} over the token budget`].filter(Boolean);
     present.text(`${terminalLine(window.target.path)}:${lines}: ${passages.length} rule${passages.length === 1 ? '' : 's'} of ${retrieved} retrieved${left.length ? ` (${left.join(', ')})` : ''}\n`);
-    for (const { passage, text } of passages) {
-      present.text(`  ${terminalLine(`${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}`)}\n`);
+    for (const { passage, text, openings } of passages) {
+      present.text(`  ${terminalLine(`${passage.source}:${passage.startLine}-${passage.endLine}${passage.heading ? `  ${passage.heading}` : ''}${openings ? '  (its rules\' opening sentences)' : ''}`)}\n`);
       // The heading is printed above; show the rule's first lines of text.
       const preview = text.split('\n').filter((line) => line.trim() && !/^#{1,6}\s/.test(line)).slice(0, 2);
       for (const line of preview) present.text(`      ${terminalLine(line.trim())}\n`);
