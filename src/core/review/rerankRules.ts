@@ -10,7 +10,6 @@ import { RULE_OPENING_CHARS, ruleOpenings } from './ruleOpenings';
 /** How many of the search's passages the model reorders (issue 24, item 6). */
 export const RERANK_CANDIDATES = 30;
 
-
 /** The most tokens the order may take: 30 ids and their JSON. */
 const ORDER_TOKENS = 512;
 
@@ -26,8 +25,9 @@ export interface RerankOptions {
 
 /**
  * The passages in the order the review model gives them for `window`: the ids it lists first, the rest after in
- * the search's order. The model sees each passage's heading and the opening sentence of each rule it states, as data. An answer that is not
- * a valid order keeps the search's order, with one log line; a failed call (unreachable, cancelled) fails.
+ * the search's order. The model sees each passage's heading and the opening sentence of each rule it states
+ * (`ruleOpenings`), as data. An answer that is not a valid order keeps the search's order, with one log line; a
+ * failed call (unreachable, cancelled) fails.
  */
 export async function rerankPassages(passages: readonly Passage[], window: ReviewWindow, options: RerankOptions): Promise<Passage[]> {
   if (passages.length < 2) return [...passages];

@@ -10,7 +10,10 @@ import { withoutLinkTargets } from '../prompt/withoutLinkTargets';
  */
 export const RULE_OPENING_CHARS = 1000;
 
-/** Characters of one rule's opening sentence: most rules' statements whole (100 named as many labelled rules in the retrieval benchmark's tuning half, cutting more of them short; 160 fewer within the budget). */
+/**
+ * Characters of one rule's opening sentence: most rules' statements whole (100 named as many labelled rules of the
+ * retrieval benchmark's tuning half, cutting more of them short; 160 named fewer within the budget).
+ */
 const SENTENCE_CHARS = 120;
 
 /**
