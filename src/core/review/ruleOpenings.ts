@@ -1,5 +1,5 @@
 import { linesByKind } from '../knowledge/codeTokens';
-import { LIST_ITEM } from '../knowledge/chunk/listItems';
+import { LIST_ITEM, LIST_MARKER } from '../knowledge/chunk/listItems';
 import type { Passage } from '../knowledge/passage';
 import { withoutLinkTargets } from '../prompt/withoutLinkTargets';
 
@@ -59,7 +59,7 @@ function paragraphs(text: string): string[] {
     }
     if (LIST_ITEM.test(line)) {
       close();
-      current.push(line.replace(/^\s*(?:[-*+•]|\d{1,3}[.)]|#\.)\s+/, ''));
+      current.push(line.replace(LIST_MARKER, ''));
     } else current.push(line);
   }
   close();

@@ -114,8 +114,7 @@ export async function retrieveRules(
   const searched = await knowledgeBase.search(query, { k, ...(options.forReview && { forReview: true }), ...(language && { language }) });
   const found = options.rerank ? (await options.rerank(searched)).slice(0, listed) : searched;
   const candidates = path === undefined ? found.map((passage) => ({ ...passage, appliesTo: [] })) : found;
-  const packed = packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost, query, whole: config.review.k });
-  return packed;
+  return packPassages(candidates, { path: path ?? '', budgetTokens: config.review.contextTokens, cost: passageCost, query, whole: config.review.k });
 }
 
 /** Retrieval and packing for one window, reranked by the review model when `rerank` is given: the whole RAG step of a review, before the model reviews. */

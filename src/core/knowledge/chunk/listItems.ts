@@ -1,7 +1,10 @@
 import type { Block } from './chunk';
 
-/** A bullet (`-`, `*`, `+`, `•`) or a numbered item (`1.`, `1)`, `#.`) opening a line, with text after it. */
-export const LIST_ITEM = /^(\s*)(?:[-*+•]|\d{1,3}[.)]|#\.)\s+\S/;
+/** A bullet (`-`, `*`, `+`, `•`) or a numbered item's number (`1.`, `1)`, `#.`) opening a line, with its indentation and the spaces after it. */
+export const LIST_MARKER = /^(\s*)(?:[-*+•]|\d{1,3}[.)]|#\.)\s+/;
+
+/** A list item opening a line: its marker with text after it. */
+export const LIST_ITEM = new RegExp(`${LIST_MARKER.source}\\S`);
 
 /**
  * A paragraph of plain text or reStructuredText split into its list items, each a rule block of its own
