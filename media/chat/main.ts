@@ -3,7 +3,7 @@
 // labels and figures as text. The page's CSP allows only this script and its style.
 import { MAX_HISTORY, type ChatRoute, type ChatTurn, type ChatViewEvent, type ChatViewRequest, type ChatViewState, type CodeContext } from '../../src/protocol/chatView';
 import { renderMarkdown } from '../shared/markdown';
-import { element, vscodeApi } from '../shared/dom';
+import { element, enableForm, vscodeApi } from '../shared/dom';
 import './style.css';
 
 const vscode = vscodeApi<ChatViewRequest, ChatViewState>();
@@ -281,5 +281,6 @@ window.addEventListener('message', (event: MessageEvent<ChatViewEvent>) => {
 });
 
 render();
+enableForm(form);
 if (document.hasFocus()) focusQuestion();
 vscode.postMessage({ type: 'ready' });

@@ -2,7 +2,7 @@
 // sanitized Markdown (no HTML of theirs runs), labels as text; the page's CSP allows only this script and its style.
 import type { KnowledgeViewEvent, KnowledgeViewRequest, KnowledgeViewState, PassageView } from '../../src/protocol/knowledgeView';
 import { renderMarkdown } from '../shared/markdown';
-import { element, vscodeApi } from '../shared/dom';
+import { element, enableForm, vscodeApi } from '../shared/dom';
 import './style.css';
 
 const vscode = vscodeApi<KnowledgeViewRequest, KnowledgeViewState>();
@@ -61,4 +61,5 @@ if (saved) {
   input.value = saved.query;
   render(saved.query, saved.results);
 }
+enableForm(form);
 vscode.postMessage({ type: 'ready' });

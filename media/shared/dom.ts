@@ -20,3 +20,12 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+/**
+ * Enables a form whose controls the page's HTML holds in a disabled `<fieldset>`. They stay disabled until the
+ * script has attached its handlers, because a submit before that is the browser's own: it navigates the webview
+ * to its own address, and the view goes blank.
+ */
+export function enableForm(form: HTMLFormElement): void {
+  for (const fieldset of form.querySelectorAll('fieldset')) fieldset.disabled = false;
+}

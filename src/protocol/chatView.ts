@@ -4,6 +4,22 @@
  */
 import type { Passage } from '../core/knowledge/passage';
 
+/**
+ * The page the view's script runs in. Its controls are disabled until the script enables them (`enableForm`):
+ * a question sent before the script has attached its handlers would navigate the webview away.
+ */
+export const CHAT_VIEW_BODY = `<ol id="log" aria-live="polite" aria-label="Conversation"></ol>
+<div id="status" class="visually-hidden" role="status"></div>
+<form id="ask"><fieldset disabled>
+<textarea id="question" rows="3" placeholder="Ask about your team's rules (Enter to send, Shift+Enter for a new line)" aria-label="Question"></textarea>
+<div class="row">
+<select id="kb" title="Knowledge base" aria-label="Knowledge base"></select>
+<select id="route" title="Route: rag (base model + rules), fine-tuned (adapted model), hybrid (adapted model + rules)" aria-label="Route"></select>
+<select id="context" title="Code sent with the question" aria-label="Code sent with the question"><option value="selection">with selection</option><option value="file">with file</option><option value="none">no code</option></select>
+<button id="send" type="submit">Ask</button><button id="cancel" type="button" hidden>Cancel</button><button id="clear" type="button" title="Clear the conversation">Clear</button>
+</div>
+</fieldset></form>`;
+
 export type ChatRoute = 'rag' | 'fine-tuned' | 'hybrid';
 export type CodeContext = 'none' | 'file' | 'selection';
 

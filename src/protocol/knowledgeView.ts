@@ -5,6 +5,15 @@
  */
 import type { Passage } from '../core/knowledge/passage';
 
+/**
+ * The page the view's script runs in. Its controls are disabled until the script enables them (`enableForm`):
+ * a search submitted before the script has attached its handlers would navigate the webview away.
+ */
+export const KNOWLEDGE_VIEW_BODY = `<form id="search"><fieldset disabled><input id="query" type="search" placeholder="Search your style guides" aria-label="Search your style guides"><button type="submit">Search</button></fieldset></form>
+<div id="status" role="status"></div>
+<ol id="results"></ol>
+<p><button id="index" type="button">Index workspace</button></p>`;
+
 export type PassageView = Pick<Passage, 'source' | 'startLine' | 'endLine' | 'heading' | 'text' | 'score' | 'page'>;
 
 /** From the webview to the extension. */

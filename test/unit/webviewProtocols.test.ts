@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isChatViewRequest } from '../../src/protocol/chatView';
-import { isKnowledgeViewRequest } from '../../src/protocol/knowledgeView';
+import { parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
+import { CHAT_VIEW_BODY, isChatViewRequest } from '../../src/protocol/chatView';
+import { isKnowledgeViewRequest, KNOWLEDGE_VIEW_BODY } from '../../src/protocol/knowledgeView';
+
+type ChildNode = DefaultTreeAdapterTypes.ChildNode;
 
 test('the chat view accepts only well-formed requests: webview messages are untrusted input', () => {
   const ask = { type: 'ask', requestId: 1, question: 'How do we name booleans?', context: 'selection', kb: 'style', route: 'hybrid', history: [{ question: 'Tabs?', answer: 'Spaces.' }] };
@@ -32,4 +35,18 @@ test('the knowledge view accepts only well-formed requests', () => {
   assert.equal(isKnowledgeViewRequest({ type: 'search', requestId: 1, query: 'x'.repeat(2001) }), false);
   assert.equal(isKnowledgeViewRequest({ type: 'open', source: 'docs/a.md', startLine: 1.5, endLine: 2 }), false);
   assert.equal(isKnowledgeViewRequest({ type: 'delete' }), false);
+});
+
+test("a view's form cannot be submitted before its script runs: every control waits in a disabled fieldset", () => {
+  const controls = (node: ChildNode, inDisabledFieldset: boolean, inForm: boolean): { name: string; waits: boolean }[] => {
+    if (!('tagName' in node)) return [];
+    const disabled = node.tagName === 'fieldset' && node.attrs.some((attr) => attr.name === 'disabled');
+    const here = ['input', 'textarea', 'select', 'button'].includes(node.tagName) && inForm ? [{ name: node.tagName, waits: inDisabledFieldset }] : [];
+    return [...here, ...node.childNodes.flatMap((child) => controls(child, inDisabledFieldset || disabled, inForm || node.tagName === 'form'))];
+  };
+  for (const [view, body] of [['knowledge', KNOWLEDGE_VIEW_BODY], ['chat', CHAT_VIEW_BODY]] as const) {
+    const found = parseFragment(body).childNodes.flatMap((node) => controls(node, false, false));
+    assert.ok(found.length >= 2, `${view}: the form's controls were found`);
+    assert.deepEqual(found.filter((control) => !control.waits), [], `${view}: a control the browser could submit before the script has attached its handlers`);
+  }
 });

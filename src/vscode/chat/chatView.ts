@@ -4,7 +4,7 @@ import { isCancellation } from '../../core/errors';
 import { editorText } from '../fixSteps';
 import { chosenCode, isOutside, type OpenFile } from '../../core/service/frontEndHelpers';
 import type { ChatMessage } from '../../core/models/chatModel';
-import { CHAT_ROUTES, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
+import { CHAT_ROUTES, CHAT_VIEW_BODY, isChatViewRequest, type ChatExchange, type ChatViewEvent, type ChatViewRequest } from '../../protocol/chatView';
 import type { HouseStyleContext } from '../context';
 import { openPassage } from '../knowledge/openPassage';
 import { selectedLines } from '../selectedLines';
@@ -27,17 +27,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     view.webview.html = webviewHtml(view.webview, this.ctx.extension, {
       name: 'chat',
       title: 'House Style chat',
-      body: `<ol id="log" aria-live="polite" aria-label="Conversation"></ol>
-<div id="status" class="visually-hidden" role="status"></div>
-<form id="ask">
-<textarea id="question" rows="3" placeholder="Ask about your team's rules (Enter to send, Shift+Enter for a new line)" aria-label="Question"></textarea>
-<div class="row">
-<select id="kb" title="Knowledge base" aria-label="Knowledge base"></select>
-<select id="route" title="Route: rag (base model + rules), fine-tuned (adapted model), hybrid (adapted model + rules)" aria-label="Route"></select>
-<select id="context" title="Code sent with the question" aria-label="Code sent with the question"><option value="selection">with selection</option><option value="file">with file</option><option value="none">no code</option></select>
-<button id="send" type="submit">Ask</button><button id="cancel" type="button" hidden>Cancel</button><button id="clear" type="button" title="Clear the conversation">Clear</button>
-</div>
-</form>`,
+      body: CHAT_VIEW_BODY,
     });
     this.ctx.push(
       onValidMessage(view.webview, isChatViewRequest, (message) => this.handle(message)),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { HouseStyleError } from '../../core/errors';
 import { editorText } from '../fixSteps';
-import { isKnowledgeViewRequest, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
+import { isKnowledgeViewRequest, KNOWLEDGE_VIEW_BODY, type KnowledgeViewEvent, type KnowledgeViewRequest } from '../../protocol/knowledgeView';
 import type { HouseStyleContext } from '../context';
 import { onValidMessage, webviewHtml, webviewOptions } from '../webview/webviewHtml';
 import { openPassage } from './openPassage';
@@ -22,10 +22,7 @@ export class KnowledgeViewProvider implements vscode.WebviewViewProvider {
     view.webview.html = webviewHtml(view.webview, this.ctx.extension, {
       name: 'knowledgeView',
       title: 'House Style knowledge',
-      body: `<form id="search"><input id="query" type="search" placeholder="Search your style guides" aria-label="Search your style guides"><button type="submit">Search</button></form>
-<div id="status" role="status"></div>
-<ol id="results"></ol>
-<p><button id="index" type="button">Index workspace</button></p>`,
+      body: KNOWLEDGE_VIEW_BODY,
     });
     this.ctx.push(onValidMessage(view.webview, isKnowledgeViewRequest, (message) => this.handle(message)));
   }
