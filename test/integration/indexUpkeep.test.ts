@@ -109,4 +109,34 @@ describe('index upkeep', () => {
     assert.ok(!second.skipped.some((s) => s.source.startsWith('kb-index/')));
     assert.ok(sources.has('notes.txt') && sources.has('docs/STYLE_GUIDE.md'));
   });
+  /**
+   * LanceDB 0.31 answers a full-text query over rows its index does not cover by scanning them, and where the index
+   * covers none (every document changed, or a new House Style version re-read them all) it cuts the scan at the limit
+   * before ranking: the first matching rows in table order came back, not the best.
+   */
+  it('after every document changed, search still ranks by relevance: a full-text index that covers no row is brought up to date', async () => {
+    const workspace = path.join(root, 'all-changed');
+    await mkdir(path.join(workspace, 'docs'), { recursive: true });
+    const filler = (f: number) => Array.from({ length: 3 }, (_, s) => `## Rule ${s}\n\nKeep functions small and take time over names in module ${f}.\n`).join('\n');
+    const write = async (edit: number) => {
+      for (let f = 0; f < 30; f++) await writeFile(path.join(workspace, 'docs', `guide-${String(f).padStart(2, '0')}.md`), `# Guide ${f}\n\nEdit ${edit}.\n\n${filler(f)}`);
+      await writeFile(path.join(workspace, 'docs', 'time.md'), `# Time\n\nEdit ${edit}.\n\n## Clocks\n\nPrefer Time.current over Time.now: the current time in the zone the application runs in.\n`);
+    };
+    const config = parseConfig({ index: { embedder: 'hash' } });
+    const best = async () => {
+      const kb = await openKnowledgeBase({ workspace, config });
+      try {
+        return (await kb.search('time current now', { k: 3 }))[0]?.heading;
+      } finally {
+        await kb.close();
+      }
+    };
+    await write(0);
+    await indexKnowledgeBase({ workspace, config, embedder: 'hash' });
+    assert.equal(await best(), 'Time > Clocks');
+    await write(1);
+    const changed = await indexKnowledgeBase({ workspace, config, embedder: 'hash' });
+    assert.equal(changed.updated, 31, 'every document was re-read');
+    assert.equal(await best(), 'Time > Clocks', 'the best passage, not the first in table order');
+  });
 });

@@ -141,7 +141,8 @@ export class KnowledgeStore {
   /**
    * Full-text index always (over compacted fragments where the rows were written scattered and no vector index is
    * due); a vector index once the table is large enough to need one; an optimize once many rows are not in the
-   * indexes yet. New rows are searchable before they are indexed, so this only keeps search fast. Compaction, the
+   * indexes yet, or the full-text index covers none. New rows are searchable before they are indexed, and ranked
+   * with the rest as long as the index covers some rows, so otherwise this only keeps search fast. Compaction, the
    * vector index and the optimize run in a child process (`upkeepWorker`), so their memory never adds to this one's;
    * returns that process's peak memory when one ran.
    */
@@ -163,7 +164,11 @@ export class KnowledgeStore {
     }
     if (!has(VECTOR_COLUMN) && rows >= vectorIndexMinRows) return { upkeep: await this.upkeep({ type: 'vector-index' }, options) };
     const stats = await this.table.indexStats(indices.find((index) => index.columns.includes(FTS_COLUMN))?.name ?? `${FTS_COLUMN}_idx`);
-    if (stats && stats.numUnindexedRows > Math.max(1000, rows * 0.05)) return { upkeep: await this.upkeep({ type: 'optimize' }, options) };
+    // Also where the full-text index covers no row at all (every document changed, or all were re-read): LanceDB 0.31
+    // then cuts its scan of the rows at the query's limit before ranking them (lance-format/lance#5062), so search
+    // returned the first matches in table order, not the best, until the index was brought up to date.
+    const coversNone = stats !== undefined && stats.numIndexedRows === 0 && stats.numUnindexedRows > 0;
+    if (stats && (coversNone || stats.numUnindexedRows > Math.max(1000, rows * 0.05))) return { upkeep: await this.upkeep({ type: 'optimize' }, options) };
     return {};
   }
 
