@@ -84,3 +84,13 @@ test('guides for languages past the first twenty are scoped too, so they do not 
   assert.deepEqual(documentLanguages('# Training\n', 'docs/ml/training.md'), []);
   assert.deepEqual(documentLanguages('# Release\n', 'docs/r/notes.md'), []);
 });
+
+test('syntax scopes a document only where nothing names a language, from its examples, and never from one stray line', () => {
+  // A Ruby guide's `def self.method` is Ruby: its title says so, and `self` is no Python mark there.
+  assert.deepEqual(documentLanguages('# Ruby\n\n- Use `def self.method`, not the DSL.\n\n```\nclass << self\n  def build; end\nend\n```\n'), ['Ruby']);
+  // An API guideline: a grammar in BNF, whose `::=` is not Go's `:=`, and `self` as a path segment in its prose.
+  assert.deepEqual(documentLanguages(['= Events', '', '[source,bnf]', '----', '<event-name> ::= <domain>.<name>', '<domain>     ::= [a-z][a-z0-9-]*', '<name>       ::= [a-z][a-z0-9-]*', '----', ''].join('\n')), []);
+  assert.deepEqual(documentLanguages('= URLs\n\nUse `self` as a pseudo identifier, as in `/employees/self` or `/employees/self/details`.\n'), []);
+  // One untagged line that looks like Python is a stray; a Rails guide names SQL in passing, and is not about SQL.
+  assert.deepEqual(documentLanguages('# Rails\n\n## Models\n\n    def self.method\n\n- Keep SQL in models; use SQL in migrations; review SQL for injection.\n'), []);
+});

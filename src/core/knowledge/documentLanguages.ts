@@ -1,12 +1,12 @@
 import { shownLanguage } from './codeFamily';
-import { codeOf } from './codeTokens';
+import { linesByKind } from './codeTokens';
 import { readFrontMatter } from './frontMatter';
 
 /**
  * The programming languages a document is about, named as `languageOf` names a reviewed file's language: those
  * its front matter states (`languages: [C, C++]`), or else those its title names (the Airbnb JavaScript Style
  * Guide, "curl C code style", PEP 8's "Style Guide for Python Code"), its path names (`docs/scala-style-guide/`)
- * and most of its tagged code examples are written in; where no example is tagged, the language its examples'
+ * and most of its tagged code examples are written in; where none of these names one, the language its examples'
  * syntax shows, if that names one (Python, Go); where none of these shows one, the languages its prose names
  * often (`proseLanguages`). Empty when it shows none (a team's CONTRIBUTING with shell commands): such a document
  * is about every language.
@@ -23,13 +23,18 @@ export function documentLanguages(text: string, source = ''): string[] {
   const tagged = [...examples.values()].reduce((sum, n) => sum + n, 0);
   // A language of a few stray examples (a JSON config shown once in a Python guide is no language here anyway).
   for (const [language, count] of examples) if (count >= Math.max(1, tagged * 0.2)) found.add(language);
-  if (tagged === 0) {
-    const shown = shownLanguage(codeOf(text).split('\n'));
+  // Syntax is weak evidence: only where nothing above named a language, only from examples (an inline `self` in
+  // an API guideline's prose, or Ruby's `def self.method`, is no Python program), and only from a few lines of them.
+  if (found.size === 0) {
+    const shown = shownLanguage(linesByKind(text).filter(({ kind }) => kind === 'code').map(({ line }) => line), SHOWN_LINES);
     if (shown) found.add(shown);
   }
   if (found.size === 0) for (const language of proseLanguages(text)) found.add(language);
   return [...found].sort();
 }
+
+/** Example lines a language's syntax must show for an untagged document to be about it (two: one line is a stray). */
+const SHOWN_LINES = 2;
 
 /** Whether a document about `languages` speaks to code in `language` (kin count: a JavaScript guide serves TypeScript; C and C++ are not kin). */
 export function speaksTo(languages: readonly string[], language: string): boolean {
@@ -100,11 +105,18 @@ function pathLanguages(source: string): string[] {
 }
 
 /**
+ * Languages that code in others embeds (queries, markup, styles): a guide about that other language names them in
+ * passing (a Rails guide says "SQL" five times), so prose alone never scopes a document to them; a title or a tagged
+ * example still does.
+ */
+const EMBEDDED = new Set(['SQL', 'HTML', 'CSS', 'SCSS']);
+
+/**
  * Where nothing else shows a language (a plain-text guide with untagged examples, such as git's CodingGuidelines):
  * the languages its prose names, each at least 3 times and in at least a fifth of all such names.
  */
 function proseLanguages(text: string): string[] {
-  const counts = TITLE_NAMES.map(([name, language]) => [language, text.match(new RegExp(name.source, `g${name.flags}`))?.length ?? 0] as const);
+  const counts = TITLE_NAMES.filter(([, language]) => !EMBEDDED.has(language)).map(([name, language]) => [language, text.match(new RegExp(name.source, `g${name.flags}`))?.length ?? 0] as const);
   const total = counts.reduce((sum, [, n]) => sum + n, 0);
   return counts.filter(([, n]) => n >= 3 && n >= total * 0.2).map(([language]) => language);
 }

@@ -9,7 +9,7 @@ import { chunkPlainText } from './plainText';
 import { chunkRestructuredText } from './restructuredText';
 
 /** Bump when chunking changes (or the code tokens of a chunk's full text, `codeTokens`, or a document's languages, `documentLanguages`), so existing indexes re-chunk every file once. */
-export const CHUNKER_VERSION = 8;
+export const CHUNKER_VERSION = 9;
 
 /** `skipped` says which parts of an indexed file were left out, and why. */
 export type ChunkResult = { chunks: Chunk[]; skipped?: string[] } | { skip: string };
