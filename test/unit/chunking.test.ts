@@ -112,6 +112,15 @@ describe('chunkMarkdown', () => {
     assertExactLines(text, chunks);
   });
 
+  it('makes no passage of HTML comments, which readers never see: a generator\'s notice before the title is left out', () => {
+    const text = ['<!--', '  This file was generated. DO NOT EDIT.', '-->', '', '# Guide', '', '<!-- markdownlint-disable MD013 -->', '', '## Errors', '', 'Wrap errors with context.', '', '<!-- a note --> <!-- and another -->', '', '<!-- kept: not only a comment --> Handle each error once.', ''].join('\n');
+    const chunks = chunkMarkdown('style.md', text, defaults);
+    // The notice and the heading's switch make no passage; a comment within a section stays in its lines.
+    assert.deepEqual(chunks.map((c) => [c.heading, c.startLine, c.endLine]), [['Guide > Errors', 9, 15]]);
+    assert.doesNotMatch(chunks[0]!.text, /DO NOT EDIT|markdownlint/);
+    assertExactLines(text, chunks);
+  });
+
   it('cuts a single line longer than the budget between words', () => {
     const text = `# Minified\n${'word '.repeat(400)}\n`;
     const chunks = chunkMarkdown('min.md', text, { maxTokens: 64, overlapTokens: 0 });
