@@ -335,4 +335,18 @@ describe('list items and AsciiDoc', () => {
     assert.ok('chunks' in rubyChunks);
     assert.deepEqual(rubyChunks.chunks.map((c) => c.heading), ['Ruby Style Guide > Layout', 'Ruby Style Guide > Layout > Tabs or Spaces?']);
   });
+  it("gives AsciiDoc sections the attribute lines above their titles, and makes no passage of the document's header", () => {
+    // As Zalando's API guidelines number their rules (`[#243]` over the title), and the Ruby guide opens with settings.
+    const text = [
+      '= API Guidelines', ':toc: preamble', ':sectanchors:', '', '[#243]', '== {MUST} use official status codes', '', 'Only official codes.', '',
+      '[[legend]]', '[.small]', '=== Legend', '', 'What each mark means.', '',
+    ].join('\n');
+    const result = chunkSource('docs/api/status-codes.adoc', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in result);
+    assert.deepEqual(result.chunks.map((c) => [c.heading, c.startLine, c.endLine]), [
+      ['API Guidelines > {MUST} use official status codes', 5, 8],
+      ['API Guidelines > {MUST} use official status codes > Legend', 10, 14],
+    ]);
+    assertExactLines(text, result.chunks);
+  });
 });

@@ -24,6 +24,9 @@ function underlinedTitle(line: string, next = ''): number | undefined {
   return title ? level : undefined;
 }
 
+/** A block attribute line (`[#id]`, `[[id]]`, `[.role]`, `[NOTE]`): metadata of the block or section below it. */
+const BLOCK_ATTRIBUTES = /^\[.*\]\s*$/;
+
 /** A title as a reader sees it: without an inline anchor (`Tabs or Spaces? [[tabs-or-spaces]]`; Asciidoctor's `InlineSectionAnchorRx`). */
 function titleText(title: string): string {
   return title.replace(/\s+\\?\[\[[^\]]*\]\]\s*$/, '').trim();
@@ -50,14 +53,27 @@ export function chunkAsciiDoc(source: string, text: string, options: ChunkingOpt
     const title = fence === undefined ? TITLE.exec(line) : null;
     if (title) titles.push({ line: i, level: title[1]!.length - 1, text: titleText(title[2]!), lines: 1 });
   }
+  // The document's header: its title and the lines up to the first blank one (author, revision, attribute entries
+  // such as `:toc: preamble`), by Asciidoctor's rule. Settings, not content: a header alone makes no passage.
+  const documentTitle = titles[0]?.level === 0 ? titles[0] : undefined;
+  if (documentTitle) while (lines[documentTitle.line + documentTitle.lines]?.trim()) documentTitle.lines++;
+  // A section starts at the block attribute lines right above its title (Zalando's rule numbers, `[#243]`; an ID,
+  // `[[tabs-or-spaces]]`): Asciidoctor gives them to the section, so they do not trail the section before.
+  const starts = titles.map((title, i) => {
+    let start = title.line;
+    const floor = i > 0 ? titles[i - 1]!.line + titles[i - 1]!.lines : 0;
+    while (start > floor && BLOCK_ATTRIBUTES.test(lines[start - 1]!)) start--;
+    return start;
+  });
   const headings: string[] = [];
-  const blocks: Block[] = paragraphs(lines.slice(0, titles[0]?.line ?? lines.length), 1);
+  const blocks: Block[] = paragraphs(lines.slice(0, starts[0] ?? lines.length), 1);
   titles.forEach((title, i) => {
     headings.length = Math.min(headings.length, title.level);
     while (headings.length < title.level) headings.push('');
     headings.push(title.text);
     const heading = headings.filter(Boolean);
-    const body = sectionBody(paragraphs(lines.slice(title.line, titles[i + 1]?.line ?? lines.length), title.line + 1), title.lines);
+    const start = starts[i]!;
+    const body = sectionBody(paragraphs(lines.slice(start, starts[i + 1] ?? lines.length), start + 1), title.lines + title.line - start);
     blocks.push(...body.map((block) => ({ ...block, heading })));
   });
   return packBlocks(source, blocks.flatMap(listItems), options);
