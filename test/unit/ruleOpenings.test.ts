@@ -73,6 +73,11 @@ test('code is never an opening: fenced, indented, or an AsciiDoc listing; nor ar
     'fenced_code();',
     '```',
     '',
+    '<table>',
+    '<thead><tr><th>Bad</th><th>Good</th></tr></thead>',
+    '<tbody>',
+    '<tr><td>',
+    '',
     '- [H203] Use assertIsNone to check for None, never',
     '  assertEqual(None, x).',
   ].join('\n');

@@ -69,9 +69,10 @@ function paragraphs(text: string): string[] {
 /**
  * Lines that state no rule: Markdown and AsciiDoc headings, underlines and thematic breaks, table rows, AsciiDoc
  * block attributes (`[source,java]`, `[TIP]`), attribute entries (`:toc: preamble`) and preprocessor lines
- * (`ifndef::backend-pdf[]`), and reStructuredText directives and comments (`.. note::`).
+ * (`ifndef::backend-pdf[]`), reStructuredText directives and comments (`.. note::`), and the rows of an HTML table
+ * (Uber's Go guide sets its examples side by side under `<th>Bad</th><th>Good</th>`).
  */
-const NOT_PROSE = /^(?:#{1,6}\s|={1,6}\s|\s*([=\-~^"'`#*+.:_])\1{2,}\s*$|\s*\||\[[^\]]*\]\s*$|:!?[\w-]+!?:(?:\s|$)|(?:ifn?def|ifeval|endif|include)::|\.\.(?:\s|$))/;
+const NOT_PROSE = /^(?:#{1,6}\s|={1,6}\s|\s*([=\-~^"'`#*+.:_])\1{2,}\s*$|\s*\||\[[^\]]*\]\s*$|:!?[\w-]+!?:(?:\s|$)|(?:ifn?def|ifeval|endif|include)::|\.\.(?:\s|$)|\s*<\/?(?:table|thead|tbody|tfoot|tr|td|th)\b)/i;
 
 /** Text as a reader sees it: HTML tags dropped (link targets are, before: `withoutLinkTargets`), strong emphasis marks removed, spaces collapsed. */
 function plain(text: string): string {
