@@ -259,6 +259,27 @@ describe('chunkRestructuredText', () => {
     );
     assertExactLines(pep, chunks.chunks);
   });
+
+  it("reads a .txt guide written in reStructuredText as such, as Sphinx projects keep theirs; a target names the section below", () => {
+    // As Django's docs/internals/contributing/writing-code/coding-style.txt is laid out.
+    const text = [
+      '============', 'Coding style', '============', '', 'Follow these standards.', '',
+      '.. _coding-style-python:', '', 'Python style', '============', '', '* Use underscores, not camelCase.', '',
+      '.. _coding-style-imports:', '', 'Imports', '=======', '', '* Sort imports.', '', '  .. code-block:: python', '', '      import json', '',
+    ].join('\n');
+    const result = chunkSource('docs/internals/coding-style.txt', text, { ...defaults, codeComments: false });
+    assert.ok('chunks' in result);
+    assert.deepEqual(result.chunks.map((c) => [c.heading, c.startLine, c.endLine]), [
+      ['Coding style', 1, 5],
+      ['Coding style > Python style', 7, 12],
+      ['Coding style > Imports', 14, 23],
+    ]);
+    assertExactLines(text, result.chunks);
+    // Plain text that writes no such markup stays plain text (git's CodingGuidelines has none).
+    const plain = chunkSource('docs/notes.txt', 'Rules\n=====\n\nKeep it short.\n', { ...defaults, codeComments: false });
+    assert.ok('chunks' in plain);
+    assert.deepEqual(plain.chunks.map((c) => c.heading), ['Rules']);
+  });
 });
 
 describe('list items and AsciiDoc', () => {

@@ -23,7 +23,8 @@ export function chunkRestructuredText(source: string, text: string, options: Chu
   const titles = findTitles(lines);
   const styles: string[] = [];
   const headings: string[] = [];
-  const blocks: Block[] = paragraphs(lines.slice(0, titles[0]?.start ?? lines.length), 1);
+  const starts = titles.map((title, i) => sectionStart(lines, title.start, i > 0 ? titles[i - 1]!.start + titleLines(titles[i - 1]!) : 0));
+  const blocks: Block[] = paragraphs(lines.slice(0, starts[0] ?? lines.length), 1);
   titles.forEach((title, i) => {
     if (!styles.includes(title.style)) styles.push(title.style);
     const level = styles.indexOf(title.style);
@@ -31,11 +32,29 @@ export function chunkRestructuredText(source: string, text: string, options: Chu
     while (headings.length < level) headings.push('');
     headings.push(title.text);
     const heading = headings.filter(Boolean);
-    const bodyEnd = titles[i + 1]?.start ?? lines.length;
-    const body = sectionBody(paragraphs(lines.slice(title.start, bodyEnd), title.start + 1), title.style.startsWith('over') ? 3 : 2);
+    const start = starts[i]!;
+    const targets = lines.slice(start, title.start).filter((line) => line.trim() !== '').length;
+    const body = sectionBody(paragraphs(lines.slice(start, starts[i + 1] ?? lines.length), start + 1), titleLines(title) + targets);
     blocks.push(...body.map((block) => ({ ...block, heading })));
   });
   return packBlocks(source, blocks.flatMap(listItems), options);
+}
+
+function titleLines(title: Title): number {
+  return title.style.startsWith('over') ? 3 : 2;
+}
+
+/** A hyperlink target on a line of its own (`.. _coding-style-python:`): it names the element below it. */
+const TARGET = /^\.\. _[^:]+:\s*$/;
+
+/**
+ * Where a title's section starts: at the hyperlink targets above it (Django's guides put `.. _coding-style-imports:`
+ * over each section, a blank line between), which name the section, so they do not trail the one before.
+ */
+function sectionStart(lines: string[], titleStart: number, floor: number): number {
+  let start = titleStart;
+  for (let i = titleStart - 1; i >= floor && (lines[i]!.trim() === '' || TARGET.test(lines[i]!)); i--) if (TARGET.test(lines[i]!)) start = i;
+  return start;
 }
 
 function findTitles(lines: string[]): Title[] {
