@@ -1,6 +1,7 @@
 /**
  * Messages between the chat view's webview (media/chat) and the extension (src/vscode/chat/chatView.ts).
- * Both sides import these types, so a renamed field fails the build rather than the user.
+ * Both sides import these types, so a renamed field fails the build rather than the user; the page the script
+ * runs in (`CHAT_VIEW_BODY`) is here too, beside the element ids the script looks up.
  */
 import type { Passage } from '../core/knowledge/passage';
 

@@ -1,7 +1,8 @@
 /**
  * Messages between the knowledge view's webview (media/knowledgeView) and the extension
  * (src/vscode/knowledge/knowledgeView.ts). Both sides import these types, so a renamed field
- * fails the build rather than the user.
+ * fails the build rather than the user; the page the script runs in (`KNOWLEDGE_VIEW_BODY`) is here too,
+ * beside the element ids the script looks up.
  */
 import type { Passage } from '../core/knowledge/passage';
 
