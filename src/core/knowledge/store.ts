@@ -142,12 +142,11 @@ export class KnowledgeStore {
    * Full-text index always (over compacted fragments where the rows were written scattered and no vector index is
    * due); a vector index once the table is large enough to need one; an optimize once many rows are not in the
    * indexes yet; the full-text index built again where it covers no row. New rows are searchable before they are
-   * indexed, and ranked with the rest as long as the index covers some rows, so otherwise this only keeps search fast. Compaction, the
-   * vector index and the optimize run in a child process (`upkeepWorker`), so their memory never adds to this one's;
-   * returns that process's peak memory when one ran.
+   * indexed, and ranked with the rest as long as the index covers some rows, so otherwise this only keeps search
+   * fast. Compaction, the vector index and the optimize run in a child process (`upkeepWorker`), so their memory
+   * never adds to this one's; returns that process's peak memory when one ran.
    */
   async maintainIndexes(vectorIndexMinRows: number, options: UpkeepOptions = {}): Promise<{ upkeep?: { peakRssMb: number } }> {
-    const { lancedb } = await loadLanceDb();
     const indices = await this.table.listIndices();
     const has = (column: string) => indices.some((index) => index.columns.includes(column));
     const rows = await this.table.countRows();
@@ -157,8 +156,7 @@ export class KnowledgeStore {
       // where a vector index is to be built: its HNSW-SQ build over the compacted 100,000 rows took 220 s, over 99
       // fragments 97 s.
       const compacted = rows < vectorIndexMinRows && scattered(await this.table.stats()) ? await this.upkeep({ type: 'optimize' }, options) : undefined;
-      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS) });
-      this.indexes = undefined;
+      await this.buildFullTextIndex();
       // Every row is in the new index, and too few rows for a vector index: nothing else to do.
       if (compacted) return { upkeep: compacted };
     }
@@ -170,11 +168,15 @@ export class KnowledgeStore {
     // limit before ranking them (lance-format/lance#5062), so search returned the first matches in table order. It is
     // built again here, in milliseconds: index runs of a one-guide workspace took 0.47 s as before, 1.0 s with the
     // optimize child.
-    if (stats && stats.numIndexedRows === 0 && stats.numUnindexedRows > 0) {
-      await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS), replace: true });
-      this.indexes = undefined;
-    }
+    if (stats && stats.numIndexedRows === 0 && stats.numUnindexedRows > 0) await this.buildFullTextIndex();
     return {};
+  }
+
+  /** Builds the full-text index over every row, in this process, replacing any there was. */
+  private async buildFullTextIndex(): Promise<void> {
+    const { lancedb } = await loadLanceDb();
+    await this.table.createIndex(FTS_COLUMN, { config: lancedb.Index.fts(FULL_TEXT_OPTIONS), replace: true });
+    this.indexes = undefined;
   }
 
   /** Builds the vector index over every row (run by `upkeepWorker`, in a process of its own). */
